@@ -1,0 +1,32 @@
+"""Shared helpers: decoding a GIF the way a viewer would."""
+
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+from PIL import Image, ImageSequence
+
+
+@dataclass
+class DecodedGif:
+    frames: list  # (H, W, 3) uint8 arrays
+    durations: list  # milliseconds
+    loop: object  # 0 means forever; None if the GIF does not loop
+    sizes: set
+
+
+def decode_gif(path) -> DecodedGif:
+    with Image.open(path) as image:
+        assert image.format == "GIF"
+        loop = image.info.get("loop")
+        frames, durations, sizes = [], [], set()
+        for frame in ImageSequence.Iterator(image):
+            durations.append(frame.info["duration"])
+            sizes.add(frame.size)
+            frames.append(np.asarray(frame.convert("RGB")))
+    return DecodedGif(frames, durations, loop, sizes)
+
+
+@pytest.fixture
+def decode():
+    return decode_gif

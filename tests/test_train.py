@@ -1,0 +1,119 @@
+"""Training: the data, the frame schedule, the error, convergence and determinism."""
+
+import numpy as np
+import pytest
+
+from regress_demo import data
+from regress_demo.settings import Settings
+from regress_demo.train import Training
+
+
+def run(**settings):
+    training = Training(Settings(**settings))
+    snapshots = list(training.snapshots())
+    return training, snapshots
+
+
+@pytest.fixture(scope="module")
+def default_run():
+    return run()
+
+
+def test_data_is_the_textbook_sine():
+    x, t = data.sine_data()
+    assert len(x) == len(t) == 63
+    assert x.min() == -1.0 and x.max() < 1.0
+    np.testing.assert_allclose(x[1] - x[0], 0.1 / np.pi)
+    np.testing.assert_allclose(t, np.sin(np.arange(0, 2 * np.pi, 0.1)))
+    np.testing.assert_allclose(data.sine_target(x), t, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "epoch, interval, expected",
+    [
+        (10, 3, [0, 3, 6, 9]),
+        (11, 3, [0, 3, 6, 9, 10]),  # the last epoch is always a frame
+        (5, 1, [0, 1, 2, 3, 4]),
+        (5, 100, [0, 4]),
+        (1, 1, [0]),
+    ],
+)
+def test_frame_epochs_every_interval_with_the_first_and_the_last(epoch, interval, expected):
+    assert Settings(epoch=epoch, interval=interval).frame_epochs() == expected
+
+
+def test_default_interval_gives_about_100_frames():
+    assert Settings().frame_interval == 20
+    assert len(Settings().frame_epochs()) == 101
+    for epoch in (2, 50, 101, 999, 2001, 10_000, 123_457):
+        frames = len(Settings(epoch=epoch).frame_epochs())
+        assert 2 <= frames <= 102, (epoch, frames)
+
+
+def test_snapshots_come_at_the_frame_epochs_with_the_epoch_error():
+    training, snapshots = run(epoch=25, interval=10)
+    assert [s.epoch for s in snapshots] == [0, 10, 20, 24]
+    assert len(training.errors) == 25
+    for s in snapshots:
+        # the textbook's error: mean over the epoch's samples of 1/2 (y - t)^2, y as produced in the epoch
+        assert s.error == pytest.approx(np.mean(0.5 * (s.outputs - training.t) ** 2), rel=1e-12)
+        assert s.error == training.errors[s.epoch]
+        assert s.fit.shape == training.grid.shape
+
+
+def test_snapshot_fit_uses_the_weights_at_the_end_of_the_epoch():
+    training, snapshots = run(epoch=5, interval=1)
+    np.testing.assert_array_equal(snapshots[-1].fit, training.predict(training.grid))
+    assert not np.array_equal(snapshots[-2].fit, snapshots[-1].fit)
+
+
+def test_each_epoch_visits_every_sample_once_in_a_new_order():
+    training = Training(Settings(epoch=3))
+    seen = []
+    original = training.output_layer.backward
+
+    def spy(t):
+        seen.append(float(t[0, 0]))
+        original(t)
+
+    training.output_layer.backward = spy
+    training.train_epoch()
+    training.train_epoch()
+    first, second = seen[:63], seen[63:]
+    assert sorted(first) == sorted(training.t.tolist()) == sorted(second)
+    assert first != second
+
+
+def test_default_settings_converge_below_1e_3(default_run):
+    training, snapshots = default_run
+    assert len(training.errors) == 2001
+    assert training.errors[-1] < 1e-3
+    assert training.errors[0] > 0.1  # it really learned: the first epoch is far off
+    fit_error = np.max(np.abs(training.predict(training.x) - training.t))
+    assert fit_error < 0.1
+
+
+def test_one_hidden_neuron_cannot_fit_the_sine(default_run):
+    training_3, _ = default_run
+    training_1, _ = run(n_mid=1)
+    assert training_1.errors[-1] > 0.01
+    assert training_1.errors[-1] > 20 * training_3.errors[-1]
+
+
+def test_same_seed_gives_identical_weights_another_seed_different():
+    a, _ = run(epoch=30, seed=5)
+    b, _ = run(epoch=30, seed=5)
+    c, _ = run(epoch=30, seed=6)
+    np.testing.assert_array_equal(a.middle_layer.w, b.middle_layer.w)
+    np.testing.assert_array_equal(a.output_layer.b, b.output_layer.b)
+    assert a.errors == b.errors
+    assert not np.array_equal(a.middle_layer.w, c.middle_layer.w)
+    assert a.errors != c.errors
+
+
+def test_training_does_not_touch_the_global_random_state():
+    np.random.seed(123)
+    expected = np.random.random()
+    np.random.seed(123)
+    run(epoch=3)
+    assert np.random.random() == expected
