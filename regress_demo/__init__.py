@@ -8,7 +8,7 @@
 __version__ = "0.1.0"
 
 from .layers import MiddleLayer, OutputLayer  # noqa: E402
-from .render import make_gif  # noqa: E402
+from .run import make_gif  # noqa: E402
 from .settings import Settings, SettingError  # noqa: E402
 from .train import Snapshot, Training  # noqa: E402
 

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
+from contextlib import contextmanager
 
 from . import __version__
-from .render import make_gif
+from .run import make_gif
 from .settings import Settings, SettingError, output_path, parse_number, show
 
 PROG = "regress-demo"
 
-EXIT_OK, EXIT_IO_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_IO_ERROR, EXIT_USAGE, EXIT_DIVERGED = 0, 1, 2, 3
+# Interrupted by a signal: 128 + the signal's number, as shells report it (130 for Ctrl-C).
+EXIT_SIGINT, EXIT_SIGTERM = 128 + signal.SIGINT, 128 + signal.SIGTERM
 
 DESCRIPTION = """\
 Train a tiny neural network (one hidden layer of sigmoid neurons, plain SGD, one sample
@@ -116,13 +120,33 @@ class Progress:
         if self.quiet:
             return
         self.clear()
-        print(f"Epoch: {snapshot.epoch}/{self.settings.epoch} Error: {snapshot.error:.6g}", file=self.out)
+        print(f"Epoch: {snapshot.epoch}/{self.settings.epoch} Error: {snapshot.error:.6g}", file=self.out, flush=True)
 
     def clear(self):
         if self.shown:
             self.err.write("\r\033[K")
             self.err.flush()
             self.shown = False
+
+
+@contextmanager
+def sigterm_as_interrupt():
+    """While inside, SIGTERM stops the run like Ctrl-C does; yields a list that records the signals."""
+    received = []
+
+    def handler(signum, frame):
+        received.append(signum)
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread: leave SIGTERM alone
+        yield received
+        return
+    try:
+        yield received
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def main(argv=None) -> int:
@@ -137,18 +161,37 @@ def main(argv=None) -> int:
         return EXIT_USAGE
 
     progress = Progress(settings, args.quiet)
-    try:
-        result = make_gif(settings, path, on_epoch=progress.epoch, on_snapshot=progress.snapshot)
-    except KeyboardInterrupt:
-        progress.clear()
-        print(f"{PROG}: interrupted; {path} was not written", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except OSError as error:
-        progress.clear()
-        print(f"{PROG}: error: cannot write {path}: {error.strerror or error}", file=sys.stderr)
-        return EXIT_IO_ERROR
-    progress.clear()
-    print(f"Saved {result.path} ({result.frames} frames, final error {result.final_error:.3e})")
+    with sigterm_as_interrupt() as signals:
+        interrupted_code = lambda: EXIT_SIGTERM if signals else EXIT_SIGINT  # noqa: E731
+        try:
+            result = make_gif(settings, path, on_epoch=progress.epoch, on_snapshot=progress.snapshot)
+        except KeyboardInterrupt:
+            progress.clear()
+            print(f"{PROG}: interrupted while writing; {path} was not written", file=sys.stderr)
+            return interrupted_code()
+        except OSError as error:
+            progress.clear()
+            print(f"{PROG}: error: cannot write {path}: {error.strerror or error}", file=sys.stderr)
+            return EXIT_IO_ERROR
+        finally:
+            progress.clear()
+
+    frames = f"{result.frames} frame{'s' if result.frames != 1 else ''}"
+    saved = f"{result.path} ({frames}, final error {result.final_error:.3e})"
+    if result.status == "interrupted":
+        if result.path is None:
+            print(f"{PROG}: interrupted before the first frame; nothing was written", file=sys.stderr)
+        else:
+            print(f"{PROG}: interrupted after {result.epochs_trained} epochs; saved {saved}", file=sys.stderr)
+        return interrupted_code()
+    print(f"Saved {saved}")
+    if result.status == "diverged":
+        print(
+            f"{PROG}: diverged at epoch {result.training.diverged_at} (the error blew up) "
+            f"— try a smaller eta than {settings.eta:g}",
+            file=sys.stderr,
+        )
+        return EXIT_DIVERGED
     return EXIT_OK
 
 

@@ -8,11 +8,8 @@ replaces the target only when the GIF is complete: an earlier GIF is never left 
 
 from __future__ import annotations
 
-import os
-import tempfile
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Optional
 
 import imageio.v3 as iio
 import numpy as np
@@ -20,8 +17,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from . import data
+from .outputs import AtomicFile
 from .settings import Settings
-from .train import Snapshot, Training
+from .train import Snapshot
 
 #: Frame size in pixels is FIGSIZE * DPI.
 FIGSIZE = (6.4, 4.8)
@@ -53,13 +51,19 @@ class FitFigure:
         ax.grid(True, color="0.9")
         ax.legend(loc="upper right", fontsize=8, framealpha=0.9)
         self.title = ax.set_title("n_mid  eta  epoch  error", fontsize=11)
+        self.warning = ax.text(
+            0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center", fontsize=14,
+            color="darkred", bbox=dict(boxstyle="round", facecolor="white", edgecolor="darkred"),
+        )
         self.figure.tight_layout()  # with a title in place, so that it gets room
 
     def draw(self, snapshot: Snapshot) -> np.ndarray:
         """Update the artists for this snapshot and return the frame as an (H, W, 3) uint8 array."""
         s = self.settings
-        self.fit_line.set_data(self.grid, snapshot.fit)
-        self.output_marks.set_data(self.x, snapshot.outputs)
+        self.fit_line.set_data(self.grid, _finite_or_nan(snapshot.fit))
+        self.output_marks.set_data(self.x, _finite_or_nan(snapshot.outputs))
+        self.warning.set_text(f"diverged at epoch {snapshot.epoch} — try a smaller eta" if snapshot.diverged else "")
+        self.warning.set_visible(snapshot.diverged)
         self.title.set_text(
             f"n_mid={s.n_mid}   eta={s.eta:g}   epoch {snapshot.epoch} / {s.epoch}"
             f"   error {snapshot.error:.2e}"
@@ -68,93 +72,46 @@ class FitFigure:
         return np.asarray(self.canvas.buffer_rgba())[:, :, :3].copy()
 
 
+def _finite_or_nan(values):
+    """Values a diverged network produced, with inf and overflow as gaps (NaN) instead of lines."""
+    return np.where(np.isfinite(values) & (np.abs(values) < 1e6), values, np.nan)
+
+
 class GifWriter:
     """Collects frames and writes them as a looping GIF that replaces `path` only when complete.
 
-    Use as setup -> grab_frame for each frame -> finish; `abort` (or leaving the `with` block
-    by an exception) removes the temporary file and leaves any earlier file at `path` untouched.
+    setup (reserve a temporary file beside `path`) -> grab_frame for each frame -> finish.
+    Leaving the `with` block without finish() removes the temporary file: any earlier file at `path`
+    stays as it was.
     """
 
     def __init__(self, path, frame_ms: int, last_frame_ms: int):
         self.path = Path(path)
         self.frame_ms, self.last_frame_ms = frame_ms, last_frame_ms
         self.frames: list[np.ndarray] = []
-        self.tmp_path: Optional[Path] = None
+        self.file: Optional[AtomicFile] = None
 
     def setup(self):
-        """Create the output folder and reserve a temporary file beside the target."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=".gif.tmp", dir=self.path.parent)
-        os.close(fd)
-        self.tmp_path = Path(name)
-        os.chmod(name, 0o666 & ~_umask())  # mkstemp makes it private; a GIF is for sharing
+        """Create missing folders and the temporary file, so that an unwritable place fails now."""
+        self.file = AtomicFile(self.path)
 
     def grab_frame(self, frame: np.ndarray):
         """Add one (H, W, 3) uint8 frame."""
         self.frames.append(frame)
 
     def finish(self) -> Path:
-        """Encode the frames, then move the complete GIF into place."""
+        """Encode the frames into the temporary file, then move the complete GIF into place."""
         durations = [self.frame_ms] * len(self.frames)
         durations[-1] = max(self.frame_ms, self.last_frame_ms)
-        iio.imwrite(self.tmp_path, self.frames, extension=".gif", duration=durations, loop=0)
-        os.replace(self.tmp_path, self.path)
-        self.tmp_path = None
-        return self.path
-
-    def abort(self):
-        """Remove the temporary file, if any."""
-        if self.tmp_path is not None:
-            self.tmp_path.unlink(missing_ok=True)
-            self.tmp_path = None
+        if len(durations) == 1:
+            durations = durations[0]  # Pillow takes a list only for several frames
+        iio.imwrite(self.file.tmp_path, self.frames, extension=".gif", duration=durations, loop=0)
+        return self.file.commit()
 
     def __enter__(self):
         self.setup()
         return self
 
     def __exit__(self, exc_type, exc, tb):
-        self.abort()  # after finish() there is nothing left to remove
+        self.file.discard()  # after finish() there is nothing left to remove
         return False
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-@dataclass
-class RunResult:
-    """What a finished run produced."""
-
-    path: Path
-    frames: int
-    errors: list  # the error of every epoch
-    training: Training
-
-    @property
-    def final_error(self) -> float:
-        return self.errors[-1]
-
-
-def make_gif(
-    settings: Settings,
-    path,
-    on_epoch: Optional[Callable[[int, float], None]] = None,
-    on_snapshot: Optional[Callable[[Snapshot], None]] = None,
-) -> RunResult:
-    """Train with these settings and write the animation of the fit to `path`.
-
-    `on_epoch(epoch, error)` is called after every epoch and `on_snapshot(snapshot)` after every
-    frame, if given (for progress reports).
-    """
-    training = Training(settings)
-    figure = FitFigure(settings, training.x, training.t)
-    last_ms = round(1000 * settings.hold)
-    with GifWriter(path, settings.frame_duration_ms(), last_ms) as writer:
-        for snapshot in training.snapshots(on_epoch):
-            writer.grab_frame(figure.draw(snapshot))
-            if on_snapshot is not None:
-                on_snapshot(snapshot)
-        written = writer.finish()
-    return RunResult(written, len(writer.frames), training.errors, training)

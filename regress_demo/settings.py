@@ -141,12 +141,12 @@ def output_path(out, settings: Settings) -> Path:
     """Where the GIF goes: `out` if it names a .gif file, else a file named after the settings
     inside the folder `out` (default ``outputs/``)."""
     name = settings.file_stem() + ".gif"
-    if out is None:
-        return Path("outputs") / name
-    text = str(out)
+    text = "outputs/" if out is None else str(out)
     path = Path(text)
     if text.endswith(("/", os.sep)) or path.is_dir() or path.suffix == "":
-        return path / name
-    if path.suffix.lower() != ".gif":
+        path = path / name
+    elif path.suffix.lower() != ".gif":
         raise SettingError("out", "a folder or a file name ending in .gif", text)
+    if path.is_dir():
+        raise SettingError("out", "a file, not an existing folder", str(path))
     return path

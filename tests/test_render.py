@@ -7,16 +7,19 @@ import imageio.v3 as iio
 import numpy as np
 import pytest
 
-from regress_demo.render import FitFigure, GifWriter, make_gif
+from regress_demo.render import FitFigure, GifWriter
+from regress_demo.run import make_gif
 from regress_demo.settings import Settings
 from regress_demo.train import Training
+
+from helpers import decode_gif
 
 SMALL = Settings(epoch=25, interval=4)  # frames at epochs 0, 4, ..., 24: 7 frames
 
 
-def test_gif_has_the_planned_frames_one_size_and_loops(tmp_path, decode):
+def test_gif_has_the_planned_frames_one_size_and_loops(tmp_path):
     result = make_gif(SMALL, tmp_path / "run.gif")
-    gif = decode(result.path)
+    gif = decode_gif(result.path)
     assert result.frames == len(SMALL.frame_epochs()) == 7
     assert len(gif.frames) == 7
     assert gif.sizes == {(640, 480)}
@@ -27,11 +30,11 @@ def test_gif_has_the_planned_frames_one_size_and_loops(tmp_path, decode):
     assert iio.imread(result.path, index=None).shape == (7, 480, 640, 3)
 
 
-def test_frame_times_in_milliseconds_and_the_last_frame_is_held(tmp_path, decode):
-    gif = decode(make_gif(SMALL.replace(fps=5, hold=2.5), tmp_path / "run.gif").path)
+def test_frame_times_in_milliseconds_and_the_last_frame_is_held(tmp_path):
+    gif = decode_gif(make_gif(SMALL.replace(fps=5, hold=2.5), tmp_path / "run.gif").path)
     assert gif.durations[:-1] == [200] * 6
     assert gif.durations[-1] == 2500
-    gif = decode(make_gif(SMALL, tmp_path / "default.gif").path)
+    gif = decode_gif(make_gif(SMALL, tmp_path / "default.gif").path)
     assert gif.durations[:-1] == [100] * 6 and gif.durations[-1] == 2000
 
 
@@ -76,7 +79,7 @@ def test_a_failed_run_leaves_the_earlier_gif_untouched_and_no_temporary_file(tmp
     assert os.listdir(tmp_path) == ["run.gif"]
 
 
-def test_a_finished_gif_replaces_the_earlier_one_and_is_readable_by_others(tmp_path, decode):
+def test_a_finished_gif_replaces_the_earlier_one_and_is_readable_by_others(tmp_path):
     path = tmp_path / "run.gif"
     path.write_bytes(b"old")
     old_umask = os.umask(0o022)
@@ -84,18 +87,19 @@ def test_a_finished_gif_replaces_the_earlier_one_and_is_readable_by_others(tmp_p
         make_gif(SMALL, path)
     finally:
         os.umask(old_umask)
-    assert len(decode(path).frames) == 7
+    assert len(decode_gif(path).frames) == 7
     assert stat.S_IMODE(path.stat().st_mode) == 0o644
-    assert os.listdir(tmp_path) == ["run.gif"]
+    assert stat.S_IMODE((tmp_path / "run.json").stat().st_mode) == 0o644
+    assert sorted(os.listdir(tmp_path)) == ["run.gif", "run.json"]
 
 
-def test_the_writer_creates_missing_folders(tmp_path, decode):
+def test_the_writer_creates_missing_folders(tmp_path):
     path = tmp_path / "new" / "deeper" / "run.gif"
     with GifWriter(path, frame_ms=50, last_frame_ms=50) as writer:
         for value in (0, 128, 255):
             writer.grab_frame(np.full((8, 10, 3), value, np.uint8))
         writer.finish()
-    gif = decode(path)
+    gif = decode_gif(path)
     assert gif.sizes == {(10, 8)} and gif.durations == [50, 50, 50]
 
 

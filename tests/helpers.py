@@ -1,9 +1,8 @@
-"""Shared helpers: decoding a GIF the way a viewer would."""
+"""Test helpers: decoding a GIF the way a viewer would."""
 
 from dataclasses import dataclass
 
 import numpy as np
-import pytest
 from PIL import Image, ImageSequence
 
 
@@ -25,8 +24,3 @@ def decode_gif(path) -> DecodedGif:
             sizes.add(frame.size)
             frames.append(np.asarray(frame.convert("RGB")))
     return DecodedGif(frames, durations, loop, sizes)
-
-
-@pytest.fixture
-def decode():
-    return decode_gif

@@ -1,0 +1,88 @@
+"""Writing a run's files safely: each goes to a temporary file that replaces the target only when complete.
+
+So an earlier file of the same name is never left truncated, and a failure (a full disk, Ctrl-C)
+leaves no temporary file behind.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import platform
+import tempfile
+from pathlib import Path
+
+
+class AtomicFile:
+    """A temporary file beside `path`; `commit()` moves it onto `path`, anything else removes it.
+
+    Creating it also creates missing folders, so an unwritable place fails before any work is done.
+    """
+
+    def __init__(self, path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        os.close(fd)
+        self.tmp_path = Path(name)
+        os.chmod(name, 0o666 & ~_umask())  # mkstemp makes it private; outputs are for sharing
+
+    def commit(self) -> Path:
+        """Move the complete temporary file into place."""
+        os.replace(self.tmp_path, self.path)
+        self.tmp_path = None
+        return self.path
+
+    def discard(self):
+        """Remove the temporary file, if it is still there."""
+        if self.tmp_path is not None:
+            self.tmp_path.unlink(missing_ok=True)
+            self.tmp_path = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        self.discard()  # after commit() there is nothing left to remove
+        return False
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_json(path, document) -> Path:
+    """Write `document` as indented JSON; non-finite numbers (a diverged run) become null."""
+    text = json.dumps(_finite_or_none(document), indent=2, allow_nan=False) + "\n"
+    with AtomicFile(path) as file:
+        file.tmp_path.write_text(text, encoding="utf-8")
+        return file.commit()
+
+
+def _finite_or_none(value):
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _finite_or_none(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite_or_none(item) for item in value]
+    return value
+
+
+def versions() -> dict:
+    """The versions of Python and the libraries that shaped the numbers and the pixels."""
+    import imageio
+    import matplotlib
+    import numpy
+    import PIL
+
+    return {
+        "python": platform.python_version(),
+        "numpy": numpy.__version__,
+        "matplotlib": matplotlib.__version__,
+        "imageio": imageio.__version__,
+        "pillow": PIL.__version__,
+    }

@@ -1,0 +1,242 @@
+"""Divergence, interruption and disk trouble end cleanly: valid files or none, never a half-written one."""
+
+import errno
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, event, given, settings as hypothesis_settings, strategies as st
+
+from regress_demo import cli
+from regress_demo.render import FitFigure, GifWriter
+from regress_demo.run import make_gif
+from regress_demo.settings import Settings
+from regress_demo.train import Training
+
+from helpers import decode_gif
+
+
+
+def run_main(args):
+    """cli.main in this process: (exit code, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        try:
+            code = cli.main(args)
+        except SystemExit as exit_info:
+            code = exit_info.code
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_a_large_eta_diverges_and_stops_with_exit_3(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_main(["--eta", "2", "-q", "--out", "big.gif"])
+    assert code == 3
+    assert err == "regress-demo: diverged at epoch 5 (the error blew up) — try a smaller eta than 2\n"
+    assert out.startswith("Saved big.gif (2 frames, ")
+    record = json.loads((tmp_path / "big.json").read_text())
+    assert record["status"] == "diverged" and record["diverged_at"] == 5 and record["epochs_trained"] == 6
+    assert record["errors"][5] > 100 * record["errors"][0]
+    gif = decode_gif(tmp_path / "big.gif")
+    assert len(gif.frames) == 2  # epoch 0, then the epoch where it diverged
+    assert gif.durations[-1] == 2000  # the last frame is held
+
+
+def test_overflow_to_nan_is_caught_and_recorded_as_null(tmp_path):
+    result = make_gif(Settings(eta=50, epoch=100), tmp_path / "nan.gif")
+    assert result.status == "diverged" and result.training.diverged_at <= 1
+    record = json.loads((tmp_path / "nan.json").read_text())  # strict JSON: no NaN or Infinity
+    assert record["status"] == "diverged"
+    assert len(decode_gif(tmp_path / "nan.gif").frames) == result.frames
+
+
+def test_the_diverged_frame_says_so():
+    training = Training(Settings(eta=2, epoch=50, interval=1))
+    figure = FitFigure(training.settings, training.x, training.t)
+    snapshots = list(training.snapshots())
+    figure.draw(snapshots[-2])
+    assert not figure.warning.get_visible()
+    figure.draw(snapshots[-1])
+    assert snapshots[-1].diverged and not snapshots[-2].diverged
+    assert figure.warning.get_visible()
+    assert figure.warning.get_text() == "diverged at epoch 5 — try a smaller eta"
+
+
+def test_reasonable_settings_do_not_count_as_divergence():
+    for settings in (Settings(eta=1.0, epoch=300), Settings(wb_width=100.0, epoch=300)):
+        training = Training(settings)
+        list(training.snapshots())
+        assert training.diverged_at is None, settings
+
+
+def start_run(tmp_path, *args):
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    return subprocess.Popen(
+        [sys.executable, "-m", "regress_demo", "--epoch", "20001", "--interval", "25", "--out", "run.gif", *args],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )
+
+
+@pytest.mark.parametrize("signum, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_mid_run_keeps_a_valid_gif_of_the_frames_so_far(tmp_path, signum, code):
+    (tmp_path / "run.gif").write_bytes(b"an earlier GIF")
+    process = start_run(tmp_path)
+    frames_seen = 0
+    for line in process.stdout:  # wait until some frames are made
+        frames_seen += line.startswith("Epoch: ")
+        if frames_seen == 5:
+            break
+    process.send_signal(signum)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == code, err
+    assert err.startswith("regress-demo: interrupted after ") and "; saved run.gif (" in err
+    assert len(err.splitlines()) == 1
+    record = json.loads((tmp_path / "run.json").read_text())
+    assert record["status"] == "interrupted"
+    assert 100 <= record["epochs_trained"] < 20001
+    gif = decode_gif(tmp_path / "run.gif")
+    assert len(gif.frames) == record["frames"] >= 5
+    assert sorted(os.listdir(tmp_path)) == ["run.gif", "run.json"]  # no temporary file left
+
+
+def test_a_signal_while_the_gif_is_written_leaves_the_earlier_gif(tmp_path, monkeypatch):
+    path = tmp_path / "run.gif"
+    path.write_bytes(b"an earlier GIF")
+
+    def interrupted_write(*args, **kwargs):
+        Path(args[0]).write_bytes(b"GIF89a half")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("regress_demo.render.iio.imwrite", interrupted_write)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_main(["--epoch", "3", "-q", "--out", "run.gif"])
+    assert code == 130
+    assert err == "regress-demo: interrupted while writing; run.gif was not written\n"
+    assert path.read_bytes() == b"an earlier GIF"
+    assert os.listdir(tmp_path) == ["run.gif"]
+
+
+def test_interrupted_before_the_first_frame_writes_nothing(tmp_path, monkeypatch):
+    def interrupted_epoch(self):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Training, "train_epoch", interrupted_epoch)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_main(["--epoch", "3", "-q"])
+    assert code == 130
+    assert err == "regress-demo: interrupted before the first frame; nothing was written\n"
+    assert os.listdir(tmp_path / "outputs") == []
+
+
+def test_a_full_disk_gives_one_line_and_leaves_nothing_partial(tmp_path, monkeypatch):
+    path = tmp_path / "run.gif"
+    path.write_bytes(b"an earlier GIF")
+
+    def full_disk(*args, **kwargs):
+        Path(args[0]).write_bytes(b"GIF89a trunc")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr("regress_demo.render.iio.imwrite", full_disk)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_main(["--epoch", "3", "-q", "--out", "run.gif"])
+    assert code == 1
+    assert err == "regress-demo: error: cannot write run.gif: No space left on device\n"
+    assert path.read_bytes() == b"an earlier GIF"
+    assert os.listdir(tmp_path) == ["run.gif"]
+
+
+@pytest.fixture
+def read_only_folder(tmp_path):
+    """A folder this process cannot create files in (root ignores file modes: then a read-only
+    system folder is used)."""
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    folder.chmod(0o555)
+    for candidate in (folder, Path("/sys/kernel"), Path("/proc/self")):
+        try:
+            (candidate / ".probe").touch()
+        except OSError:
+            yield candidate
+            break
+        (candidate / ".probe").unlink()
+    else:
+        pytest.skip("no read-only folder on this machine")
+    folder.chmod(0o755)
+
+
+def test_a_read_only_folder_fails_at_once_with_one_line(read_only_folder, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    started = time.monotonic()
+    code, out, err = run_main(["--out", str(read_only_folder / "run.gif"), "-q"])  # 2001 epochs
+    assert code == 1
+    assert err.startswith(f"regress-demo: error: cannot write {read_only_folder / 'run.gif'}: ")
+    assert len(err.splitlines()) == 1 and out == ""
+    assert time.monotonic() - started < 30  # it failed before training, not after (the run takes longer)
+
+
+def test_the_writer_leaves_no_temporary_file_when_it_is_never_finished(tmp_path):
+    with GifWriter(tmp_path / "run.gif", 100, 100) as writer:
+        writer.grab_frame(np.zeros((4, 4, 3), np.uint8))
+        assert len(os.listdir(tmp_path)) == 1  # the temporary file, reserved at setup
+    assert os.listdir(tmp_path) == []
+
+
+def test_same_settings_give_byte_identical_gif_and_record(tmp_path):
+    first = make_gif(Settings(epoch=8, interval=3), tmp_path / "a" / "run.gif")
+    second = make_gif(Settings(epoch=8, interval=3), tmp_path / "b" / "run.gif")
+    assert first.path.read_bytes() == second.path.read_bytes()
+    assert first.record_path.read_bytes() == second.record_path.read_bytes()
+
+
+VALID = {
+    "--n-mid": st.integers(1, 12).map(str),
+    "--eta": st.sampled_from(["0.01", "0.1", "0.5", "2", "5", "50"]),
+    "--epoch": st.integers(1, 12).map(str),
+    "--interval": st.integers(1, 6).map(str),
+    "--wb-width": st.sampled_from(["0.01", "1", "100"]),
+    "--seed": st.integers(0, 2**32 - 1).map(str),
+    "--fps": st.floats(0.5, 50).map(repr),
+    "--hold": st.floats(0, 5).map(repr),
+}
+ANY_TEXT = st.one_of(
+    st.integers(-5, 12).map(str),
+    st.floats(allow_nan=True, allow_infinity=True, width=32).map(repr),
+    st.sampled_from(["", "abc", "1e3", "0.0", "-0", "2.5", "nan", "+3", " 4 ", "1_000"]),
+    st.text(max_size=5),
+)
+
+
+@st.composite
+def arguments(draw):
+    """Mostly valid options, often with one option given any text at all."""
+    options = draw(st.fixed_dictionaries({}, optional=VALID))
+    if draw(st.booleans()):
+        options[draw(st.sampled_from(sorted(VALID)))] = draw(ANY_TEXT)
+    options.setdefault("--epoch", "5")
+    return [f"{name}={value}" for name, value in options.items()] + ["-q"]
+
+
+@hypothesis_settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(args=arguments())
+def test_any_arguments_end_cleanly(args, tmp_path_factory, monkeypatch):
+    folder = tmp_path_factory.mktemp("run")
+    monkeypatch.chdir(folder)
+    code, out, err = run_main(args)  # an unexpected exception would fail the test here
+    event(f"exit {code}")
+    assert code in (0, 2, 3), (args, err)
+    assert "Traceback" not in err
+    if code == 2:
+        assert len(err.splitlines()) == 1
+    gifs = list(Path(folder).rglob("*.gif"))
+    assert len(gifs) == (0 if code == 2 else 1)
+    for gif in gifs:
+        assert len(decode_gif(gif).frames) >= 1
+    assert not list(Path(folder).rglob("*.tmp"))

@@ -1,0 +1,107 @@
+"""Every bad value gets one line naming the setting, the rule and the value: exit 2 on the command
+line, ValueError from the Python API, and nothing is written."""
+
+import os
+
+import pytest
+
+from regress_demo import cli
+from regress_demo.settings import Settings, SettingError
+
+CLI_CASES = [
+    (["--n-mid", "0"], "--n-mid must be >= 1, got 0"),
+    (["--n_mid", "-3"], "--n-mid must be >= 1, got -3"),
+    (["--n-mid", "2.5"], "--n-mid must be an integer, got '2.5'"),
+    (["--n-mid", "three"], "--n-mid must be an integer, got 'three'"),
+    (["--n-mid", ""], "--n-mid must be an integer, got ''"),
+    (["--n-mid", "5000"], "--n-mid must be <= 1000 (more neurons are slow and show nothing new), got 5000"),
+    (["--n-mid", "10000000"], "--n-mid must be <= 1000 (more neurons are slow and show nothing new), got 10000000"),
+    (["--eta", "-1"], "--eta must be > 0, got -1"),
+    (["--eta", "0"], "--eta must be > 0, got 0"),
+    (["--eta", "-0.0"], "--eta must be > 0, got -0"),
+    (["--eta", "nan"], "--eta must be a finite number, got nan"),
+    (["--eta", "inf"], "--eta must be a finite number, got inf"),
+    (["--eta", "fast"], "--eta must be a number, got 'fast'"),
+    (["--eta", "0,1"], "--eta must be a number, got '0,1'"),
+    (["--epoch", "abc"], "--epoch must be an integer, got 'abc'"),
+    (["--epoch", "0"], "--epoch must be >= 1, got 0"),
+    (["--epoch", "-5"], "--epoch must be >= 1, got -5"),
+    (["--epochs", "1e3"], "--epoch must be an integer, got '1e3'"),
+    (["--epoch", "2000000"], "--epoch must be <= 1000000 (longer runs take hours), got 2000000"),
+    (["--interval", "0"], "--interval must be >= 1, got 0"),
+    (["--interval", "1.5"], "--interval must be an integer, got '1.5'"),
+    (["--epoch", "100000", "--interval", "1"],
+     "--interval must be >= 41 for 100000 epochs (at most 2500 frames), got 1"),
+    (["--wb-width", "0"], "--wb-width must be > 0, got 0"),
+    (["--wb_width", "-0.01"], "--wb-width must be > 0, got -0.01"),
+    (["--wb-width", "-inf"], "argument --wb-width/--wb_width: expected one argument (see regress-demo --help)"),
+    (["--seed", "-1"], "--seed must be >= 0, got -1"),
+    (["--seed", "x"], "--seed must be an integer, got 'x'"),
+    (["--seed", "4294967296"], "--seed must be <= 4294967295, got 4294967296"),
+    (["--fps", "0"], "--fps must be > 0, got 0"),
+    (["--fps", "100"], "--fps must be <= 50 (GIF viewers cannot show frames shorter than 20 ms), got 100"),
+    (["--fps", "ten"], "--fps must be a number, got 'ten'"),
+    (["--hold", "-1"], "--hold must be >= 0, got -1"),
+    (["--hold", "61"], "--hold must be <= 60, got 61"),
+    (["--out", "picture.png"], "--out must be a folder or a file name ending in .gif, got 'picture.png'"),
+    (["--colour", "red"], "unrecognized arguments: --colour red (see regress-demo --help)"),
+    (["--eta"], "argument --eta: expected one argument (see regress-demo --help)"),
+    (["extra"], "unrecognized arguments: extra (see regress-demo --help)"),
+]
+
+API_CASES = [
+    ({"n_mid": 0}, "n_mid must be >= 1, got 0"),
+    ({"n_mid": 2.5}, "n_mid must be an integer, got 2.5"),
+    ({"n_mid": "3"}, "n_mid must be an integer, got '3'"),
+    ({"n_mid": True}, "n_mid must be an integer, got True"),
+    ({"n_mid": None}, "n_mid must be an integer, got None"),
+    ({"eta": -1}, "eta must be > 0, got -1"),
+    ({"eta": float("nan")}, "eta must be a finite number, got nan"),
+    ({"eta": "0.1"}, "eta must be a number, got '0.1'"),
+    ({"eta": [0.1]}, "eta must be a number, got [0.1]"),
+    ({"epoch": 0}, "epoch must be >= 1, got 0"),
+    ({"epoch": 100.0}, "epoch must be an integer, got 100"),
+    ({"interval": 0}, "interval must be >= 1, got 0"),
+    ({"wb_width": 0}, "wb_width must be > 0, got 0"),
+    ({"seed": -1}, "seed must be >= 0, got -1"),
+    ({"fps": 0}, "fps must be > 0, got 0"),
+    ({"hold": -0.5}, "hold must be >= 0, got -0.5"),
+]
+
+
+@pytest.mark.parametrize("args, message", CLI_CASES, ids=[" ".join(a) for a, _ in CLI_CASES])
+def test_command_line_exits_2_with_one_line(args, message, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    try:
+        code = cli.main(args)
+    except SystemExit as exit_info:  # argparse's own errors
+        code = exit_info.code
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.err == f"regress-demo: error: {message}\n"
+    assert captured.out == ""
+    assert os.listdir(tmp_path) == []  # nothing written
+
+
+@pytest.mark.parametrize("kwargs, message", API_CASES, ids=[str(k) for k, _ in API_CASES])
+def test_python_api_raises_value_error_with_the_same_message(kwargs, message):
+    with pytest.raises(ValueError) as error_info:
+        Settings(**kwargs)
+    assert str(error_info.value) == message
+    assert isinstance(error_info.value, SettingError)
+
+
+def test_an_output_name_taken_by_a_folder_is_refused_before_training(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "outputs" / "sin_nmid3_eta0.1_epoch5_seed0.gif").mkdir(parents=True)
+    assert cli.main(["--epoch", "5"]) == 2
+    assert capsys.readouterr().err == (
+        "regress-demo: error: --out must be a file, not an existing folder, "
+        "got 'outputs/sin_nmid3_eta0.1_epoch5_seed0.gif'\n"
+    )
+
+
+def test_good_values_at_the_limits_are_accepted():
+    settings = Settings(n_mid=1000, eta=1e-9, epoch=1, interval=1, wb_width=1e-9, seed=2**32 - 1, fps=50, hold=0)
+    assert settings.frame_epochs() == [0]
+    assert Settings(epoch=2500, interval=1).frame_epochs()[-1] == 2499
