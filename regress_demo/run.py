@@ -13,7 +13,7 @@ from typing import Callable, Optional
 
 from .outputs import versions, write_json
 from .render import FitFigure, GifWriter
-from .settings import Settings
+from .settings import Settings, output_path
 from .train import Snapshot, Training
 
 
@@ -49,13 +49,16 @@ def make_gif(
 ) -> RunResult:
     """Train with these settings, write the animation of the fit to `path` and the run record beside it.
 
+    `path` is a .gif file, or a folder for a file named after the settings (as --out on the command line);
+    anything else raises SettingError, a ValueError.
+
     If training diverges, the GIF ends at that epoch with a frame that says so (status "diverged").
     If Ctrl-C interrupts training or drawing, the GIF holds the frames so far (status "interrupted");
     a Ctrl-C while the GIF is being written stops that too, and nothing is written.
     `on_epoch(epoch, error)` is called after every epoch and `on_snapshot(snapshot)` after every
     frame, if given (for progress reports).
     """
-    path = Path(path)
+    path = output_path(path, settings)
     training = Training(settings)
     figure = FitFigure(settings, training.x, training.t)
     status = "finished"

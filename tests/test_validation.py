@@ -105,3 +105,13 @@ def test_good_values_at_the_limits_are_accepted():
     settings = Settings(n_mid=1000, eta=1e-9, epoch=1, interval=1, wb_width=1e-9, seed=2**32 - 1, fps=50, hold=0)
     assert settings.frame_epochs() == [0]
     assert Settings(epoch=2500, interval=1).frame_epochs()[-1] == 2499
+
+
+def test_make_gif_checks_its_path_like_the_command_line(tmp_path):
+    from regress_demo import make_gif
+
+    with pytest.raises(ValueError, match=r"^out must be a folder or a file name ending in \.gif, got '.*x\.png'$"):
+        make_gif(Settings(epoch=2), tmp_path / "x.png")
+    assert os.listdir(tmp_path) == []
+    result = make_gif(Settings(epoch=2), tmp_path)  # a folder: the file is named after the settings
+    assert result.path == tmp_path / "sin_nmid3_eta0.1_epoch2_seed0.gif"
