@@ -9,7 +9,7 @@ import time
 from contextlib import contextmanager
 
 from . import __version__
-from .run import make_gif
+from .run import make_gif, replay_settings
 from .settings import Settings, SettingError, output_path, parse_number, show
 
 PROG = "regress-demo"
@@ -24,23 +24,35 @@ at a time) to fit the sine curve, and save an animated GIF of the fit improving 
 
 EPILOG = """\
 examples:
-  regress-demo                      the textbook settings: 3 hidden neurons, eta 0.1, 2001 epochs
-  regress-demo --n-mid 1            one neuron can only make one S-shaped step
-  regress-demo --n-mid 10           more neurons, a different path to the same curve
-  regress-demo --eta 0.5            a larger learning rate: faster, and noisier
-  regress-demo --epoch 301 --interval 1 --out outputs/short.gif"""
+  regress-demo                          the textbook settings: 3 hidden neurons, eta 0.1, 2001 epochs
+  regress-demo --n-mid 1                one neuron can only make one S-shaped step
+  regress-demo --n-mid 10               more neurons, a different path to the same curve
+  regress-demo --eta 0.5                a larger learning rate: faster, and noisier
+  regress-demo --n-mid 1 2 3 10 --eta 0.05 0.5
+                                        a comparison grid: a panel per (n_mid, eta) pair
+  regress-demo --schedule log           more frames early, when the fit changes fastest
+  regress-demo --replay outputs/sin_nmid3_eta0.1_epoch2001_seed1.json
+                                        the same run again, from its record
+
+Each run writes NAME.gif, NAME.png (a contact sheet of 8 frames), NAME.npz (the final
+weights) and NAME.json (the run record) into the output folder, and regenerates the folder's
+gallery, index.html."""
 
 # (option names, setting, type, metavar, help); defaults come from Settings.
 NUMBER_OPTIONS = [
     (("--n-mid", "--n_mid"), "n_mid", int, "N",
-     "number of neurons in the hidden (middle) layer (default: %s)"),
+     "number of neurons in the hidden (middle) layer; several values make a comparison grid, "
+     "one column each (default: %s)"),
     (("--eta",), "eta", float, "ETA",
-     "learning rate: how far each SGD step moves the weights (default: %s)"),
+     "learning rate: how far each SGD step moves the weights; several values make a comparison grid, "
+     "one row each (default: %s)"),
     (("--epoch", "--epochs"), "epoch", int, "N",
      "number of epochs; each epoch trains on all 63 samples once, in a random order (default: %s)"),
     (("--interval",), "interval", int, "K",
      "make a frame every K epochs, plus the first and the last epoch "
      "(default: about 100 frames, every 20 epochs for 2001 epochs)"),
+    (("--frames",), "frames", int, "N",
+     "the number of frames, spread over the run by --schedule (default: about 100)"),
     (("--wb-width", "--wb_width"), "wb_width", float, "W",
      "spread of the random initial weights and biases: W times a standard normal draw (default: %s)"),
     (("--seed",), "seed", int, "S",
@@ -51,6 +63,8 @@ NUMBER_OPTIONS = [
     (("--hold",), "hold", float, "SECONDS",
      "how long the last frame stays on screen before the animation loops (default: %s)"),
 ]
+# Options that take several values.
+LIST_OPTIONS = ("n_mid", "eta")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -70,11 +84,31 @@ def build_parser() -> argparse.ArgumentParser:
     defaults = Settings()
     for flags, name, _kind, metavar, text in NUMBER_OPTIONS:
         default = getattr(defaults, name)
-        parser.add_argument(*flags, dest=name, metavar=metavar, help=text % show(default) if "%s" in text else text)
+        parser.add_argument(
+            *flags, dest=name, metavar=metavar, nargs="+" if name in LIST_OPTIONS else None,
+            help=text % show(default) if "%s" in text else text,
+        )
+    parser.add_argument(
+        "--schedule", metavar="linear|log",
+        help="which epochs become frames: linear (every --interval epochs) or log (evenly spaced in "
+        "log(epoch), so the fast early change gets frames too) (default: linear)",
+    )
+    parser.add_argument(
+        "--simple", action="store_true",
+        help="the plain frame of the textbook: only the fit (without the neuron and error panels)",
+    )
+    parser.add_argument(
+        "--no-outputs", dest="show_outputs", action="store_false", default=None,
+        help="do not draw the '+' marks: the outputs for each sample during the epoch",
+    )
+    parser.add_argument(
+        "--replay", metavar="RUN.json",
+        help="run again with exactly the settings in this run record (with --out, --quiet only)",
+    )
     parser.add_argument(
         "--out", metavar="PATH",
         help="a .gif file, or a folder for a file named after the settings "
-        "(default: outputs/, e.g. outputs/sin_nmid3_eta0.1_epoch2001_seed0.gif)",
+        "(default: outputs/, e.g. outputs/sin_nmid3_eta0.1_epoch2001_seed1.gif)",
     )
     parser.add_argument(
         "-q", "--quiet", action="store_true",
@@ -90,15 +124,30 @@ def parse_settings(args: argparse.Namespace) -> Settings:
     values = {}
     for _flags, name, kind, _metavar, _text in NUMBER_OPTIONS:
         text = getattr(args, name)
-        if text is not None:
+        if text is None:
+            continue
+        if name in LIST_OPTIONS:
+            values[name] = tuple(parse_number(name, item, kind) for item in text)
+        else:
             values[name] = parse_number(name, text, kind)
+    for name in ("schedule", "show_outputs"):
+        if getattr(args, name) is not None:
+            values[name] = getattr(args, name)
+    if args.simple:
+        values["simple"] = True
+    if args.replay is not None:
+        if values:
+            given = ", ".join(f"--{name.replace('_', '-')}" for name in values)
+            raise SettingError("replay", "used without other settings (only --out and --quiet)", given)
+        return replay_settings(args.replay)
     return Settings(**values)
 
 
 class Progress:
     """Prints the textbook's lines at the recorded epochs and keeps one updating progress line."""
 
-    def __init__(self, settings: Settings, quiet: bool, out=sys.stdout, err=sys.stderr):
+    def __init__(self, settings: Settings, quiet: bool, out=None, err=None):
+        out, err = out or sys.stdout, err or sys.stderr
         self.settings, self.quiet, self.out, self.err = settings, quiet, out, err
         self.live = not quiet and err.isatty()  # an updating line only makes sense on a terminal
         self.shown = False
@@ -109,18 +158,28 @@ class Progress:
         if self.live and (now - self.last_update > 0.1 or epoch == self.settings.epoch - 1):
             self.last_update = now
             done = epoch + 1
-            self.err.write(
-                f"\r  training: epoch {done}/{self.settings.epoch} "
-                f"({100 * done // self.settings.epoch}%)  error {error:.3e} "
-            )
-            self.err.flush()
-            self.shown = True
+            best = "best " if self.settings.is_grid else ""
+            self.line(f"training: epoch {done}/{self.settings.epoch} ({100 * done // self.settings.epoch}%)"
+                      f"  {best}error {error:.3e}")
 
-    def snapshot(self, snapshot):
+    def frame(self, done: int, total: int):
+        if self.live and (time.monotonic() - self.last_update > 0.1 or done == total):
+            self.last_update = time.monotonic()
+            self.line(f"drawing: frame {done}/{total}")
+
+    def line(self, text):
+        self.err.write(f"\r\033[K  {text}")
+        self.err.flush()
+        self.shown = True
+
+    def snapshot(self, snapshots):
+        """The textbook's line, `Epoch: i/N Error: e`; for a grid, one error per configuration."""
         if self.quiet:
             return
         self.clear()
-        print(f"Epoch: {snapshot.epoch}/{self.settings.epoch} Error: {snapshot.error:.6g}", file=self.out, flush=True)
+        epoch = max(snapshot.epoch for snapshot in snapshots)
+        errors = " ".join(f"{snapshot.error:.6g}" for snapshot in snapshots)
+        print(f"Epoch: {epoch}/{self.settings.epoch} Error: {errors}", file=self.out, flush=True)
 
     def clear(self):
         if self.shown:
@@ -164,20 +223,23 @@ def main(argv=None) -> int:
     with sigterm_as_interrupt() as signals:
         interrupted_code = lambda: EXIT_SIGTERM if signals else EXIT_SIGINT  # noqa: E731
         try:
-            result = make_gif(settings, path, on_epoch=progress.epoch, on_snapshot=progress.snapshot)
+            result = make_gif(
+                settings, path, on_epoch=progress.epoch, on_snapshot=progress.snapshot, on_frame=progress.frame
+            )
         except KeyboardInterrupt:
             progress.clear()
             print(f"{PROG}: interrupted while writing; {path} was not written", file=sys.stderr)
             return interrupted_code()
         except OSError as error:
             progress.clear()
-            print(f"{PROG}: error: cannot write {path}: {error.strerror or error}", file=sys.stderr)
+            target = path if error.filename is None or str(error.filename).endswith(".tmp") else error.filename
+            print(f"{PROG}: error: cannot write {target}: {error.strerror or error}", file=sys.stderr)
             return EXIT_IO_ERROR
         finally:
             progress.clear()
 
     frames = f"{result.frames} frame{'s' if result.frames != 1 else ''}"
-    saved = f"{result.path} ({frames}, final error {result.final_error:.3e})"
+    saved = f"{result.path} ({frames}, {final_errors(settings, result)})"
     if result.status == "interrupted":
         if result.path is None:
             print(f"{PROG}: interrupted before the first frame; nothing was written", file=sys.stderr)
@@ -186,13 +248,34 @@ def main(argv=None) -> int:
         return interrupted_code()
     print(f"Saved {saved}")
     if result.status == "diverged":
-        print(
-            f"{PROG}: diverged at epoch {result.training.diverged_at} (the error blew up) "
-            f"— try a smaller eta than {settings.eta:g}",
-            file=sys.stderr,
-        )
+        print(f"{PROG}: {divergence(settings, result)}", file=sys.stderr)
         return EXIT_DIVERGED
     return EXIT_OK
+
+
+def final_errors(settings: Settings, result) -> str:
+    """`final error 6.3e-05`, or for a grid the best one and where it is."""
+    if not settings.is_grid:
+        return f"final error {result.final_error:.3e}"
+    finite = [(e, c) for e, c in zip(result.final_errors, settings.configurations()) if e == e and e < float("inf")]
+    if not finite:
+        return "no finite final error"
+    error, best = min(finite, key=lambda pair: pair[0])
+    return f"best final error {error:.3e} at n_mid={best.n_mid}, eta={best.eta:g}"
+
+
+def divergence(settings: Settings, result) -> str:
+    """One line on which configurations diverged, and what to try."""
+    if not settings.is_grid:
+        return (f"diverged at epoch {result.diverged_at[0]} (the error blew up) "
+                f"— try a smaller eta than {settings.eta:g}")
+    which = [
+        f"n_mid={config.n_mid} eta={config.eta:g} at epoch {epoch}"
+        for config, epoch in zip(settings.configurations(), result.diverged_at)
+        if epoch is not None
+    ]
+    return (f"{len(which)} of {len(result.diverged_at)} configurations diverged ({', '.join(which)}) "
+            f"— try smaller etas")
 
 
 if __name__ == "__main__":

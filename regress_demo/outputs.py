@@ -11,7 +11,10 @@ import math
 import os
 import platform
 import tempfile
+import zipfile
 from pathlib import Path
+
+import numpy as np
 
 
 class AtomicFile:
@@ -59,6 +62,25 @@ def write_json(path, document) -> Path:
     text = json.dumps(_finite_or_none(document), indent=2, allow_nan=False) + "\n"
     with AtomicFile(path) as file:
         file.tmp_path.write_text(text, encoding="utf-8")
+        return file.commit()
+
+
+def write_npz(path, arrays: dict) -> Path:
+    """Write arrays as a .npz file that np.load reads; byte-identical for identical arrays
+    (np.savez stamps each member with the current time)."""
+    with AtomicFile(path) as file:
+        with zipfile.ZipFile(file.tmp_path, "w", zipfile.ZIP_STORED) as archive:
+            for name, array in arrays.items():
+                member = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+                with archive.open(member, "w") as stream:
+                    np.lib.format.write_array(stream, np.asarray(array), allow_pickle=False)
+        return file.commit()
+
+
+def write_png(path, image) -> Path:
+    """Write a Pillow image as PNG."""
+    with AtomicFile(path) as file:
+        image.save(file.tmp_path, format="PNG")
         return file.commit()
 
 

@@ -1,80 +1,369 @@
 """Turn the snapshots of a training run into the frames of an animated GIF.
 
-One matplotlib figure (Agg, no screen needed) is built once; each frame only updates its artists
-(the fit line, the in-epoch markers, the title), draws the canvas and copies its pixel buffer.
-The frames are written with imageio, which uses Pillow, to a temporary file beside the target that
-replaces the target only when the GIF is complete: an earlier GIF is never left half-written.
+A figure (matplotlib, Agg: no screen needed) is built once with everything that never changes and
+drawn once; its pixels are kept as the background. For each frame only the artists that change
+(the fit, the markers, the neuron lines, the loss curve, the titles) are updated and drawn over a
+copy of that background ("blitting"), and the canvas buffer is copied out as the frame.
+
+Three layouts: SimpleFigure (the fit only, as in the textbook), RichFigure (the fit, each hidden
+neuron's contribution and the loss, for one configuration) and GridFigure (a panel per configuration
+and a combined loss panel). The frames are written with imageio, which uses Pillow, to a temporary
+file beside the target that replaces the target only when the GIF is complete.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional, Sequence
 
 import imageio.v3 as iio
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
 
 from . import data
 from .outputs import AtomicFile
 from .settings import Settings
 from .train import Snapshot
 
-#: Frame size in pixels is FIGSIZE * DPI.
-FIGSIZE = (6.4, 4.8)
 DPI = 100
-#: The y range shown; fixed for the whole animation so that nothing jumps.
+#: The y range of the fit panels; fixed for the whole animation so that nothing jumps.
 Y_LIMITS = (-1.6, 1.6)
+X_LIMITS = (-1.05, 1.05)
+#: The neuron panel draws at most this many neurons one by one (those with the largest |w2_j|).
+MAX_NEURON_LINES = 8
+#: How many earlier fits stay visible as faint trails.
+TRAILS = 3
 
-
-class FitFigure:
-    """The figure of one frame: target, samples, the current fit and the in-epoch outputs."""
-
-    def __init__(self, settings: Settings, x, t):
-        self.settings = settings
-        self.grid = data.grid()
-        self.figure = Figure(figsize=FIGSIZE, dpi=DPI)
-        self.canvas = FigureCanvasAgg(self.figure)
-        ax = self.ax = self.figure.add_subplot()
-        ax.plot(self.grid, data.sine_target(self.grid), "--", color="0.45", lw=1.5, label="target: sin")
-        ax.plot(x, t, "o", color="0.3", ms=3, label="training samples")
-        (self.fit_line,) = ax.plot([], [], "-", color="tab:red", lw=2.5, label="network's fit")
-        (self.output_marks,) = ax.plot(
-            [], [], "+", color="tab:blue", ms=7, mew=1.2, label="outputs during the epoch"
-        )
-        self.x = x
-        ax.set_xlim(-1.05, 1.05)
-        ax.set_ylim(*Y_LIMITS)
-        ax.set_xlabel("input x (the angle 0 … 2π rescaled to -1 … 1)")
-        ax.set_ylabel("output y")
-        ax.grid(True, color="0.9")
-        ax.legend(loc="upper right", fontsize=8, framealpha=0.9)
-        self.title = ax.set_title("n_mid  eta  epoch  error", fontsize=11)
-        self.warning = ax.text(
-            0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center", fontsize=14,
-            color="darkred", bbox=dict(boxstyle="round", facecolor="white", edgecolor="darkred"),
-        )
-        self.figure.tight_layout()  # with a title in place, so that it gets room
-
-    def draw(self, snapshot: Snapshot) -> np.ndarray:
-        """Update the artists for this snapshot and return the frame as an (H, W, 3) uint8 array."""
-        s = self.settings
-        self.fit_line.set_data(self.grid, _finite_or_nan(snapshot.fit))
-        self.output_marks.set_data(self.x, _finite_or_nan(snapshot.outputs))
-        self.warning.set_text(f"diverged at epoch {snapshot.epoch} — try a smaller eta" if snapshot.diverged else "")
-        self.warning.set_visible(snapshot.diverged)
-        self.title.set_text(
-            f"n_mid={s.n_mid}   eta={s.eta:g}   epoch {snapshot.epoch} / {s.epoch}"
-            f"   error {snapshot.error:.2e}"
-        )
-        self.canvas.draw()
-        return np.asarray(self.canvas.buffer_rgba())[:, :, :3].copy()
+FIT_COLOUR, OUTPUT_COLOUR, TARGET_COLOUR, SAMPLE_COLOUR = "tab:red", "tab:blue", "0.45", "0.3"
+NEURON_COLOURS = ["tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:brown", "tab:pink", "tab:olive", "tab:cyan"]
+CONFIG_COLOURS = NEURON_COLOURS + ["tab:red", "tab:gray"]
 
 
 def _finite_or_nan(values):
     """Values a diverged network produced, with inf and overflow as gaps (NaN) instead of lines."""
+    values = np.asarray(values, dtype=float)
     return np.where(np.isfinite(values) & (np.abs(values) < 1e6), values, np.nan)
+
+
+#: Errors above this are off the loss chart (a diverging run); they do not stretch its axis.
+LOSS_CEILING = 1e3
+
+
+def _loss_limits(histories: Sequence[Sequence[float]]):
+    """Fixed y limits for a log-scale loss axis that hold every error of the run up to LOSS_CEILING."""
+    errors = np.array([e for history in histories for e in history if np.isfinite(e) and 0 < e <= LOSS_CEILING])
+    if errors.size == 0:
+        return 1e-6, 1.0
+    low, high = max(errors.min(), 1e-12) / 2, errors.max() * 2
+    return low, max(high, low * 10)
+
+
+class _Blitter:
+    """Draws the static figure once, then per frame only the animated artists over that background."""
+
+    def __init__(self, figure: Figure):
+        self.figure = figure
+        self.canvas = FigureCanvasAgg(figure)
+        self.artists = []
+        self.background = None
+
+    def animate(self, artist):
+        """Mark an artist as changing from frame to frame; returns it."""
+        artist.set_animated(True)
+        self.artists.append(artist)
+        return artist
+
+    def render(self) -> np.ndarray:
+        """The frame as an (H, W, 3) uint8 array."""
+        if self.background is None:
+            self.canvas.draw()  # draws everything but the animated artists
+            self.background = self.canvas.copy_from_bbox(self.figure.bbox)
+        self.canvas.restore_region(self.background)
+        for artist in self.artists:
+            if artist.get_visible():
+                self.figure.draw_artist(artist)
+        return np.asarray(self.canvas.buffer_rgba())[:, :, :3].copy()
+
+
+def _fit_axes(ax, grid, x, t, small=False):
+    """The parts of a fit panel that never change: the target curve, the samples, fixed limits."""
+    ax.plot(grid, data.sine_target(grid), "--", color=TARGET_COLOUR, lw=1.2 if small else 1.5, label="target: sin")
+    ax.plot(x, t, "o", color=SAMPLE_COLOUR, ms=2 if small else 3, label="training samples")
+    ax.set_xlim(*X_LIMITS)
+    ax.set_ylim(*Y_LIMITS)
+    ax.grid(True, color="0.92")
+
+
+def _warning(ax, fontsize):
+    """A hidden text box in the middle of a panel, for "diverged at epoch N"."""
+    return ax.text(
+        0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center", fontsize=fontsize, color="darkred",
+        bbox=dict(boxstyle="round", facecolor="white", edgecolor="darkred"), visible=False,
+    )
+
+
+def _show_warning(text, snapshot: Snapshot, short=False):
+    if snapshot.diverged:
+        tail = "" if short else " — try a smaller eta"
+        text.set_text(f"diverged at epoch {snapshot.epoch}{tail}")
+    text.set_visible(snapshot.diverged)
+
+
+def settings_line(settings: Settings) -> str:
+    """All settings of a run on one line, for the header of a frame."""
+    n_mids = ", ".join(str(n) for n in settings.n_mids)
+    etas = ", ".join(f"{eta:g}" for eta in settings.etas)
+    return (
+        f"n_mid={n_mids}   eta={etas}   {settings.epoch} epochs   wb_width={settings.wb_width:g}   "
+        f"seed={settings.seed}   SGD, batch size 1"
+    )
+
+
+class SimpleFigure:
+    """The textbook's frame: target, samples, the current fit and the in-epoch outputs."""
+
+    def __init__(self, settings: Settings, x, t, histories=None):
+        self.settings, self.x = settings, x
+        self.grid = data.grid()
+        self.figure = Figure(figsize=(6.4, 4.8), dpi=DPI)
+        self.blitter = _Blitter(self.figure)
+        ax = self.ax = self.figure.add_subplot()
+        _fit_axes(ax, self.grid, x, t)
+        animate = self.blitter.animate
+        self.fit_line = animate(ax.plot([], [], "-", color=FIT_COLOUR, lw=2.5, label="network's fit")[0])
+        self.output_marks = animate(
+            ax.plot([], [], "+", color=OUTPUT_COLOUR, ms=7, mew=1.2, label="outputs during the epoch")[0]
+        )
+        self.output_marks.set_visible(settings.show_outputs)
+        ax.set_xlabel("input x (the angle 0 … 2π rescaled to -1 … 1)")
+        ax.set_ylabel("output y")
+        ax.legend(loc="upper right", fontsize=8, framealpha=0.9)
+        self.title = animate(ax.set_title("n_mid  eta  epoch  error", fontsize=11))
+        self.warning = animate(_warning(ax, 14))
+        self.figure.tight_layout()  # with a title in place, so that it gets room
+
+    def draw(self, snapshots: List[Snapshot]) -> np.ndarray:
+        """The frame for these snapshots (a list of one) as an (H, W, 3) uint8 array."""
+        (snapshot,) = snapshots
+        s = self.settings
+        self.fit_line.set_data(self.grid, _finite_or_nan(snapshot.fit(self.grid)))
+        self.output_marks.set_data(self.x, _finite_or_nan(snapshot.outputs))
+        self.title.set_text(f"n_mid={s.n_mid}   eta={s.eta:g}   epoch {snapshot.epoch} / {s.epoch}   error {snapshot.error:.2e}")
+        _show_warning(self.warning, snapshot)
+        return self.blitter.render()
+
+
+class RichFigure:
+    """One configuration explained: the fit with trails, each hidden neuron's contribution, the loss."""
+
+    def __init__(self, settings: Settings, x, t, histories, final: Optional[Snapshot] = None, snapshots=()):
+        self.settings, self.x = settings, x
+        self.history = np.asarray(histories[0], dtype=float)
+        self.grid = data.grid()
+        self.figure = Figure(figsize=(8.4, 8.0), dpi=DPI)
+        self.blitter = _Blitter(self.figure)
+        animate = self.blitter.animate
+        spec = self.figure.add_gridspec(3, 1, height_ratios=[3, 1.7, 1.5], left=0.09, right=0.75, top=0.92,
+                                        bottom=0.07, hspace=0.32)
+        ax_fit = self.ax = self.figure.add_subplot(spec[0])
+        ax_neurons = self.ax_neurons = self.figure.add_subplot(spec[1], sharex=ax_fit)
+        ax_loss = self.ax_loss = self.figure.add_subplot(spec[2])
+        self.figure.text(0.5, 0.975, settings_line(settings), ha="center", va="center", fontsize=9.5, color="0.25")
+
+        # The fit panel.
+        _fit_axes(ax_fit, self.grid, x, t)
+        self.trails = deque(maxlen=TRAILS)
+        self.trail_lines = [
+            animate(ax_fit.plot([], [], "-", color=FIT_COLOUR, lw=1.2, alpha=0.12 + 0.12 * i)[0]) for i in range(TRAILS)
+        ]
+        self.trail_lines[-1].set_label("earlier fits")
+        self.fit_line = animate(ax_fit.plot([], [], "-", color=FIT_COLOUR, lw=2.5, label="network's fit")[0])
+        self.output_marks = animate(
+            ax_fit.plot([], [], "+", color=OUTPUT_COLOUR, ms=6, mew=1.1, label="outputs during\nthe epoch")[0]
+        )
+        self.output_marks.set_visible(settings.show_outputs)
+        if not settings.show_outputs:
+            self.output_marks.set_label("_hidden")
+        ax_fit.set_ylabel("output y")
+        ax_fit.tick_params(labelbottom=False)
+        ax_fit.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, frameon=False)
+        self.title = animate(ax_fit.set_title("epoch  error", fontsize=11, loc="left"))
+        self.warning = animate(_warning(ax_fit, 14))
+
+        # The neuron panel: which neurons get a line of their own is fixed for the whole animation.
+        n_mid = settings.n_mid
+        w2 = np.abs(np.nan_to_num(final.w2, nan=0.0, posinf=0.0, neginf=0.0)) if final is not None else np.zeros(n_mid)
+        self.shown = np.sort(np.argsort(-w2, kind="stable")[:MAX_NEURON_LINES])
+        self.hidden = np.setdiff1d(np.arange(n_mid), self.shown)
+        self.neuron_lines = [
+            animate(ax_neurons.plot([], [], "-", color=NEURON_COLOURS[i % len(NEURON_COLOURS)], lw=1.3,
+                                    label=f"neuron {j + 1}")[0])
+            for i, j in enumerate(self.shown)
+        ]
+        self.other_line = None
+        if self.hidden.size:
+            self.other_line = animate(ax_neurons.plot([], [], "-", color="0.6", lw=1.3,
+                                                      label=f"{self.hidden.size} more neurons\n(their sum)")[0])
+        self.bias_line = animate(ax_neurons.plot([], [], ":", color="black", lw=1.3, label="output bias b2")[0])
+        ax_neurons.axhline(0, color="0.8", lw=0.8)
+        ax_neurons.set_ylim(*self._neuron_limits(snapshots))
+        ax_neurons.set_xlabel("input x")
+        ax_neurons.set_ylabel("w2_j · σ(w1_j x + b1_j)", fontsize=9)
+        ax_neurons.set_title("each hidden neuron's share of the fit (with the bias, they sum to the red line)",
+                             fontsize=9, loc="left")
+        ax_neurons.grid(True, color="0.92")
+        ax_neurons.legend(loc="upper left", bbox_to_anchor=(1.02, 1.05), fontsize=7.5, frameon=False)
+
+        # The loss panel.
+        ax_loss.set_yscale("log")
+        ax_loss.set_xlim(0, max(settings.epoch - 1, 1))
+        ax_loss.set_ylim(*_loss_limits([self.history]))
+        ax_loss.set_xlabel("epoch")
+        ax_loss.set_ylabel("error")
+        ax_loss.set_title("error per epoch: mean of ½(y − t)²", fontsize=9, loc="left")
+        ax_loss.grid(True, color="0.92", which="major")
+        self.loss_line = animate(ax_loss.plot([], [], "-", color="tab:red", lw=1.2)[0])
+        self.loss_now = animate(ax_loss.plot([], [], "o", color="tab:red", ms=5)[0])
+        self.loss_cursor = animate(ax_loss.axvline(0, color="0.5", lw=0.8))
+
+    def _neuron_limits(self, snapshots):
+        """y limits that hold every drawn neuron line of every frame (within reason)."""
+        values = [np.array([-1.0, 1.0])]
+        for snapshot in snapshots:
+            values.append(self._lines(snapshot).ravel())
+        values = np.concatenate(values)
+        values = values[np.isfinite(values)]
+        low, high = max(values.min(), -10), min(values.max(), 10)
+        margin = 0.08 * (high - low)
+        return low - margin, high + margin
+
+    def _lines(self, snapshot: Snapshot):
+        """The neuron panel's curves: the shown neurons, the sum of the others, the bias."""
+        contributions = snapshot.contributions(self.grid)
+        lines = [contributions[j] for j in self.shown]
+        if self.hidden.size:
+            lines.append(contributions[self.hidden].sum(axis=0))
+        lines.append(np.full_like(self.grid, snapshot.b2))
+        return np.array(lines)
+
+    def draw(self, snapshots: List[Snapshot]) -> np.ndarray:
+        """The frame for these snapshots (a list of one) as an (H, W, 3) uint8 array."""
+        (snapshot,) = snapshots
+        fit = _finite_or_nan(snapshot.fit(self.grid))
+        for line, trail in zip(self.trail_lines[TRAILS - len(self.trails):], self.trails):
+            line.set_data(self.grid, trail)
+        self.trails.append(fit)
+        self.fit_line.set_data(self.grid, fit)
+        self.output_marks.set_data(self.x, _finite_or_nan(snapshot.outputs))
+        self.title.set_text(f"epoch {snapshot.epoch} / {self.settings.epoch}     error {snapshot.error:.2e}")
+        _show_warning(self.warning, snapshot)
+        lines = self._lines(snapshot)
+        for line, values in zip(self.neuron_lines + [self.other_line] * bool(self.hidden.size) + [self.bias_line], lines):
+            line.set_data(self.grid, _finite_or_nan(values))
+        epochs = np.arange(snapshot.epoch + 1)
+        errors = self.history[: snapshot.epoch + 1]
+        self.loss_line.set_data(epochs, np.where(errors > 0, errors, np.nan))
+        self.loss_now.set_data([snapshot.epoch], [snapshot.error])
+        self.loss_cursor.set_xdata([snapshot.epoch, snapshot.epoch])
+        return self.blitter.render()
+
+
+class GridFigure:
+    """A comparison grid: one fit panel per configuration (rows = eta, columns = n_mid), shared axes,
+    and a loss panel with one curve per configuration."""
+
+    def __init__(self, settings: Settings, x, t, histories):
+        self.settings = settings
+        self.configurations = settings.configurations()
+        self.histories = [np.asarray(h, dtype=float) for h in histories]
+        self.grid = data.grid()
+        rows, cols = len(settings.etas), len(settings.n_mids)
+        with_loss = not settings.simple
+        loss_height = 3.2 if with_loss else 0.0
+        width, height = max(7.0, 2.5 * cols + 0.8), 1.95 * rows + loss_height + 0.9
+        self.figure = Figure(figsize=(width, height), dpi=DPI)
+        self.blitter = _Blitter(self.figure)
+        animate = self.blitter.animate
+        top = 1 - 0.75 / height
+        spec = self.figure.add_gridspec(
+            rows + with_loss, cols, height_ratios=[1.95] * rows + ([loss_height - 1.3] if with_loss else []),
+            left=0.7 / width, right=1 - 0.15 / width, top=top, bottom=0.45 / height, hspace=0.45, wspace=0.08,
+        )
+        self.header = animate(self.figure.text(0.5, 1 - 0.2 / height, "", ha="center", va="center", fontsize=11))
+        self.figure.text(0.5, 1 - 0.45 / height, settings_line(settings), ha="center", va="center", fontsize=8.5,
+                         color="0.3")
+        self.panels = []
+        first = None
+        for r in range(rows):
+            for c in range(cols):
+                ax = self.figure.add_subplot(spec[r, c], sharex=first, sharey=first)
+                first = first or ax
+                _fit_axes(ax, self.grid, x, t, small=True)
+                ax.tick_params(labelsize=7, labelleft=(c == 0), labelbottom=(r == rows - 1))
+                colour = CONFIG_COLOURS[len(self.panels) % len(CONFIG_COLOURS)]
+                fit = animate(ax.plot([], [], "-", color=colour, lw=1.8)[0])
+                title = animate(ax.set_title("", fontsize=8))
+                self.panels.append((fit, title, animate(_warning(ax, 8))))
+        if with_loss:
+            ax_loss = self.ax_loss = self.figure.add_subplot(spec[rows, :])
+            ax_loss.set_yscale("log")
+            ax_loss.set_xlim(0, max(settings.epoch - 1, 1))
+            ax_loss.set_ylim(*_loss_limits(self.histories))
+            ax_loss.set_xlabel("epoch", fontsize=8)
+            ax_loss.set_ylabel("error", fontsize=8)
+            ax_loss.tick_params(labelsize=7)
+            ax_loss.grid(True, color="0.92")
+            self.loss_lines = [
+                animate(ax_loss.plot([], [], "-", lw=1.2, color=CONFIG_COLOURS[i % len(CONFIG_COLOURS)],
+                                     label=f"n_mid={config.n_mid}, eta={config.eta:g}")[0])
+                for i, config in enumerate(self.configurations)
+            ]
+            ax_loss.legend(fontsize=7, ncol=max(1, min(len(self.configurations), int(width / 1.7))),
+                           loc="lower left", bbox_to_anchor=(0.0, 1.0), frameon=False)
+            self.loss_cursor = animate(ax_loss.axvline(0, color="0.5", lw=0.8))
+        self.ax = first
+
+    def draw(self, snapshots: List[Snapshot]) -> np.ndarray:
+        """The frame for these snapshots (one per configuration) as an (H, W, 3) uint8 array."""
+        epoch = max(snapshot.epoch for snapshot in snapshots)
+        self.header.set_text(f"epoch {epoch} / {self.settings.epoch}")
+        for (fit, title, warning), config, snapshot in zip(self.panels, self.configurations, snapshots):
+            fit.set_data(self.grid, _finite_or_nan(snapshot.fit(self.grid)))
+            result = "diverged" if snapshot.diverged else f"error {snapshot.error:.1e}"
+            title.set_text(f"n_mid={config.n_mid}  eta={config.eta:g}  {result}")
+            _show_warning(warning, snapshot, short=True)
+        if not self.settings.simple:
+            for line, history in zip(self.loss_lines, self.histories):
+                errors = history[: epoch + 1]
+                line.set_data(np.arange(len(errors)), np.where(errors > 0, errors, np.nan))
+            self.loss_cursor.set_xdata([epoch, epoch])
+        return self.blitter.render()
+
+
+def make_figure(settings: Settings, x, t, histories, frames: Sequence[List[Snapshot]]):
+    """The figure that suits these settings, made to fit every frame of the run."""
+    if settings.is_grid:
+        return GridFigure(settings, x, t, histories)
+    if settings.simple:
+        return SimpleFigure(settings, x, t)
+    snapshots = [frame[0] for frame in frames]
+    return RichFigure(settings, x, t, histories, snapshots[-1] if snapshots else None, snapshots)
+
+
+def contact_sheet(frames: Sequence[np.ndarray], count: int = 8, columns: int = 4, scale: float = 0.5) -> Image.Image:
+    """A still grid of `count` frames spread evenly over the animation (first and last included)."""
+    picks = np.unique(np.rint(np.linspace(0, len(frames) - 1, min(count, len(frames)))).astype(int))
+    height, width = frames[0].shape[:2]
+    tile = (round(width * scale), round(height * scale))
+    rows = -(-len(picks) // columns)
+    sheet = Image.new("RGB", (tile[0] * min(columns, len(picks)), tile[1] * rows), "white")
+    for k, index in enumerate(picks):
+        image = Image.fromarray(frames[index]).resize(tile, Image.Resampling.LANCZOS)
+        sheet.paste(image, ((k % columns) * tile[0], (k // columns) * tile[1]))
+    return sheet
 
 
 class GifWriter:

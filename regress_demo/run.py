@@ -1,4 +1,9 @@
-"""A whole run: train, draw a frame at each recorded epoch, write the GIF and the run record.
+"""A whole run: train, draw a frame at each recorded epoch, write the GIF and what goes beside it.
+
+First the network is trained and a snapshot kept at each recorded epoch (small: the weights and
+the in-epoch outputs); then the frames are drawn, with axes fixed for the whole animation because the
+whole error history is known by then. Beside the GIF go a contact sheet (PNG), the final weights
+(NPZ) and the run record (JSON); then the folder's gallery, index.html, is regenerated.
 
 A run that diverges or is interrupted (Ctrl-C) still ends with a valid GIF of the frames so far,
 and its record says how it ended.
@@ -6,14 +11,17 @@ and its record says how it ended.
 
 from __future__ import annotations
 
-import dataclasses
+import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, List, Optional, Union
 
-from .outputs import versions, write_json
-from .render import FitFigure, GifWriter
-from .settings import Settings, output_path
+from . import gallery
+from .gallery import RECORD_KIND
+from .lockstep import Lockstep
+from .outputs import versions, write_json, write_npz, write_png
+from .render import GifWriter, contact_sheet, make_figure
+from .settings import Settings, SettingError, output_path
 from .train import Snapshot, Training
 
 
@@ -21,76 +29,168 @@ from .train import Snapshot, Training
 class RunResult:
     """What a run produced, and how it ended."""
 
-    status: str  # "finished", "diverged" or "interrupted"
+    status: str  # "finished", "diverged" (any configuration) or "interrupted"
     path: Optional[Path]  # the GIF; None if the run was interrupted before its first frame
     record_path: Optional[Path]  # the run record (JSON) beside the GIF
     frames: int
-    training: Training
+    training: Union[Training, Lockstep]  # Training for one configuration, Lockstep for a grid
 
     @property
-    def errors(self) -> list:
-        """The error of every epoch trained."""
-        return self.training.errors
+    def histories(self) -> List[List[float]]:
+        """The error of every epoch trained, one list per configuration."""
+        training = self.training
+        return training.errors if isinstance(training, Lockstep) else [training.errors]
+
+    @property
+    def errors(self) -> List[float]:
+        """The error of every epoch trained (of the first configuration, for a grid)."""
+        return self.histories[0]
+
+    @property
+    def final_errors(self) -> List[float]:
+        return [history[-1] if history else float("nan") for history in self.histories]
 
     @property
     def final_error(self) -> float:
-        return self.training.errors[-1] if self.training.errors else float("nan")
+        return self.final_errors[0]
+
+    @property
+    def diverged_at(self) -> List[Optional[int]]:
+        """Per configuration, the epoch at which it diverged, or None."""
+        training = self.training
+        return list(training.diverged_at) if isinstance(training, Lockstep) else [training.diverged_at]
 
     @property
     def epochs_trained(self) -> int:
-        return len(self.training.errors)
+        return max(len(history) for history in self.histories)
+
+    @property
+    def sheet_path(self) -> Optional[Path]:
+        return None if self.path is None else self.path.with_suffix(".png")
+
+    @property
+    def weights_path(self) -> Optional[Path]:
+        return None if self.path is None else self.path.with_suffix(".npz")
 
 
 def make_gif(
     settings: Settings,
-    path,
+    path=None,
     on_epoch: Optional[Callable[[int, float], None]] = None,
-    on_snapshot: Optional[Callable[[Snapshot], None]] = None,
+    on_snapshot: Optional[Callable[[List[Snapshot]], None]] = None,
+    on_frame: Optional[Callable[[int, int], None]] = None,
 ) -> RunResult:
-    """Train with these settings, write the animation of the fit to `path` and the run record beside it.
+    """Train with these settings, write the animation to `path`, and the files that go beside it.
 
-    `path` is a .gif file, or a folder for a file named after the settings (as --out on the command line);
-    anything else raises SettingError, a ValueError.
-
-    If training diverges, the GIF ends at that epoch with a frame that says so (status "diverged").
+    `path` is a .gif file, or a folder for a file named after the settings (as --out on the command
+    line; default outputs/); anything else raises SettingError, a ValueError.
+    If training diverges, the GIF ends at that epoch with a frame that says so (status "diverged";
+    in a grid, a configuration that diverges stops and its panel says so).
     If Ctrl-C interrupts training or drawing, the GIF holds the frames so far (status "interrupted");
-    a Ctrl-C while the GIF is being written stops that too, and nothing is written.
-    `on_epoch(epoch, error)` is called after every epoch and `on_snapshot(snapshot)` after every
-    frame, if given (for progress reports).
+    a Ctrl-C while the files are being written stops that too, and the GIF is not written.
+    Progress callbacks, if given: `on_epoch(epoch, error)` after every epoch (the best error, for a
+    grid), `on_snapshot(snapshots)` at each recorded epoch (one snapshot per configuration),
+    `on_frame(done, total)` after each frame drawn.
     """
     path = output_path(path, settings)
-    training = Training(settings)
-    figure = FitFigure(settings, training.x, training.t)
+    training = Lockstep(settings) if settings.is_grid else Training(settings)
+    report_epoch = None
+    if on_epoch is not None:
+        report_epoch = (lambda epoch, errors: on_epoch(epoch, min(errors))) if settings.is_grid else on_epoch
     status = "finished"
+    frames: List[List[Snapshot]] = []
     with GifWriter(path, settings.frame_duration_ms(), round(1000 * settings.hold)) as writer:
         try:
-            for snapshot in training.snapshots(on_epoch):
-                writer.grab_frame(figure.draw(snapshot))
+            for snapshots in training.snapshots(report_epoch):
+                frames.append(snapshots if settings.is_grid else [snapshots])
                 if on_snapshot is not None:
-                    on_snapshot(snapshot)
+                    on_snapshot(frames[-1])
         except KeyboardInterrupt:
             status = "interrupted"
-        if training.diverged_at is not None:
-            status = "diverged"
+        result = RunResult(status, None, None, 0, training)
+        if status == "finished" and any(epoch is not None for epoch in result.diverged_at):
+            result.status = "diverged"
+        try:
+            figure = make_figure(settings, training.x, training.t, result.histories, frames)
+            for snapshots in frames:
+                writer.grab_frame(figure.draw(snapshots))
+                if on_frame is not None:
+                    on_frame(len(writer.frames), len(frames))
+        except KeyboardInterrupt:
+            result.status = "interrupted"
         if not writer.frames:
-            return RunResult(status, None, None, 0, training)
-        written = writer.finish()
-    record_path = write_json(path.with_suffix(".json"), run_record(settings, training, status, len(writer.frames), path))
-    return RunResult(status, written, record_path, len(writer.frames), training)
+            return result
+        drawn = frames[: len(writer.frames)]
+        result.path, result.frames = writer.finish(), len(writer.frames)
+    write_png(result.sheet_path, contact_sheet(writer.frames))
+    write_npz(result.weights_path, final_weights(drawn[-1], settings))
+    result.record_path = write_json(path.with_suffix(".json"), run_record(settings, result, drawn))
+    gallery.write_index(path.parent)
+    return result
 
 
-def run_record(settings: Settings, training: Training, status: str, frames: int, path: Path) -> dict:
+def final_weights(snapshots: List[Snapshot], settings: Settings) -> dict:
+    """The weights of the last frame, in the layers' shapes: w1 (1, n_mid), b1 (n_mid,), w2 (n_mid, 1),
+    b2 (1,); for a grid, one set per configuration with the suffix _0, _1, ... and the n_mid and eta
+    of each configuration."""
+    arrays = {}
+    for c, snapshot in enumerate(snapshots):
+        suffix = f"_{c}" if settings.is_grid else ""
+        arrays[f"w1{suffix}"] = snapshot.w1.reshape(1, -1)
+        arrays[f"b1{suffix}"] = snapshot.b1
+        arrays[f"w2{suffix}"] = snapshot.w2.reshape(-1, 1)
+        arrays[f"b2{suffix}"] = [snapshot.b2]
+    if settings.is_grid:
+        configurations = settings.configurations()
+        arrays["n_mid"] = [config.n_mid for config in configurations]
+        arrays["eta"] = [config.eta for config in configurations]
+    return arrays
+
+
+def run_record(settings: Settings, result: RunResult, frames: List[List[Snapshot]]) -> dict:
     """Everything needed to understand and repeat a run, for the JSON beside its GIF."""
-    errors = training.errors
+    runs = []
+    for config, history, diverged_at in zip(settings.configurations(), result.histories, result.diverged_at):
+        if diverged_at is not None:
+            status = "diverged"
+        else:
+            status = "interrupted" if result.status == "interrupted" else "finished"
+        runs.append({
+            "n_mid": config.n_mid,
+            "eta": config.eta,
+            "status": status,
+            "diverged_at": diverged_at,
+            "epochs_trained": len(history),
+            "final_error": history[-1] if history else None,
+            "errors": history,
+        })
     return {
-        "gif": path.name,
-        "status": status,
-        "settings": dataclasses.asdict(settings),
-        "frame_interval": settings.frame_interval,
-        "epochs_trained": len(errors),
-        "diverged_at": training.diverged_at,
-        "frames": frames,
-        "final_error": errors[-1] if errors else None,
-        "errors": errors,
+        "kind": RECORD_KIND,
+        "version": 1,
+        "gif": result.path.name,
+        "sheet": result.sheet_path.name,
+        "weights": result.weights_path.name,
+        "status": result.status,
+        "settings": settings.as_dict(),
+        "frames": result.frames,
+        "frame_epochs": [max(s.epoch for s in snapshots) for snapshots in frames],
+        "runs": runs,
         "versions": versions(),
     }
+
+
+def replay_settings(record_path) -> Settings:
+    """The settings of an earlier run, from its record (the JSON beside its GIF)."""
+    try:
+        record = json.loads(Path(record_path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SettingError("replay", "an existing run record (.json)", str(record_path)) from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        raise SettingError("replay", "a readable JSON run record", str(record_path)) from None
+    if not isinstance(record, dict) or record.get("kind") != RECORD_KIND or not isinstance(record.get("settings"), dict):
+        raise SettingError("replay", "a run record written by regress-demo", str(record_path))
+    known = Settings.__dataclass_fields__
+    unknown = sorted(set(record["settings"]) - set(known))
+    if unknown:
+        raise SettingError("replay", f"a record with known settings only (not {', '.join(unknown)})", str(record_path))
+    return Settings(**record["settings"])

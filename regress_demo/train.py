@@ -14,18 +14,58 @@ from .settings import Settings
 
 @dataclass
 class Snapshot:
-    """What a frame shows of one recorded epoch."""
+    """What a frame shows of one recorded epoch: its error, the in-epoch outputs, the weights at its end."""
 
     epoch: int  # counted from 0, as in the textbook
     error: float  # the epoch's mean of 1/2 (y - t)^2 over the samples
-    fit: np.ndarray  # the prediction on data.grid(), with the weights at the end of the epoch
-    outputs: np.ndarray  # the output y for each sample (in sample order) while it was trained on
+    outputs: np.ndarray  # (63,) the output y for each sample (in sample order) while it was trained on
+    w1: np.ndarray  # (n_mid,) input -> hidden weights at the end of the epoch
+    b1: np.ndarray  # (n_mid,) hidden biases
+    w2: np.ndarray  # (n_mid,) hidden -> output weights
+    b2: float  # the output bias
     diverged: bool = False  # training stopped here: the error or a weight blew up
 
+    def contributions(self, x):
+        """Each hidden neuron's share of the output, w2_j * sigmoid(w1_j x + b1_j): (n_mid, len(x))."""
+        with np.errstate(over="ignore", invalid="ignore"):  # weights may have blown up
+            u = np.outer(self.w1, x) + self.b1[:, None]  # u_j = w1_j x + b1_j
+            return self.w2[:, None] / (1 + np.exp(-u))  # w2_j * sigmoid(u_j)
 
-#: An epoch error this many times the first epoch's (or any error above EXPLODED) counts as divergence.
+    def fit(self, x):
+        """The network's output for inputs x: the sum of the contributions plus the output bias."""
+        return self.contributions(x).sum(axis=0) + self.b2
+
+
+#: Seeds of the random streams, combined with the run's seed: the sample order, each hidden
+#: neuron's initial weights (one stream per neuron), the output bias.
+ORDER_STREAM, NEURON_STREAM, OUTPUT_STREAM = 0, 1, 2
+#: An epoch error this many times the untrained network's (or any error above EXPLODED) counts as divergence.
 DIVERGENCE_FACTOR = 100.0
 EXPLODED = 1e12
+
+
+def initial_weights(n_mid: int, wb_width: float, seed: int):
+    """Nested initial weights (w1, b1, w2 of shape (n_mid,), and b2): wb_width * N(0, 1) draws, where
+    hidden neuron j's three come from a stream seeded by (seed, j). So neuron j starts the same
+    whatever n_mid is, and runs that differ in n_mid are a fair comparison."""
+    neurons = np.array(
+        [np.random.default_rng([seed, NEURON_STREAM, j]).standard_normal(3) for j in range(n_mid)]
+    ).reshape(n_mid, 3)
+    b2 = np.random.default_rng([seed, OUTPUT_STREAM]).standard_normal()
+    return wb_width * neurons[:, 0], wb_width * neurons[:, 1], wb_width * neurons[:, 2], wb_width * b2
+
+
+def sample_order_rng(seed: int):
+    """The generator of each epoch's sample order: the same for every configuration with this seed."""
+    return np.random.default_rng([seed, ORDER_STREAM])
+
+
+def has_diverged(errors, weights, initial_error: float) -> bool:
+    """True when the last error or any weight is not finite, or the error exploded: grew to
+    DIVERGENCE_FACTOR times the untrained network's error (at least 0.1, the sine's own scale)."""
+    limit = min(EXPLODED, DIVERGENCE_FACTOR * max(initial_error, 0.1))
+    finite = math.isfinite(errors[-1]) and all(np.isfinite(w).all() for w in weights)
+    return not (finite and errors[-1] <= limit)
 
 
 class Training:
@@ -33,13 +73,20 @@ class Training:
 
     def __init__(self, settings: Settings | None = None):
         self.settings = settings = Settings() if settings is None else settings
-        self.rng = np.random.default_rng(settings.seed)
+        if settings.is_grid:
+            raise ValueError("Training takes one configuration; train a grid with lockstep.Lockstep")
+        self.rng = sample_order_rng(settings.seed)
         self.x, self.t = data.sine_data()
         self.grid = data.grid()
-        self.middle_layer = MiddleLayer(1, settings.n_mid, settings.wb_width, self.rng)
-        self.output_layer = OutputLayer(settings.n_mid, 1, settings.wb_width, self.rng)
+        self.middle_layer = MiddleLayer(1, settings.n_mid)
+        self.output_layer = OutputLayer(settings.n_mid, 1)
+        # Start from the nested initial weights, the same as in a comparison grid (see initial_weights).
+        w1, b1, w2, b2 = initial_weights(settings.n_mid, settings.wb_width, settings.seed)
+        self.middle_layer.w[0], self.middle_layer.b[:] = w1, b1
+        self.output_layer.w[:, 0], self.output_layer.b[:] = w2, b2
         self.errors: list[float] = []  # the error of every epoch trained so far
         self.diverged_at: int | None = None  # the epoch at which training blew up, if it did
+        self.initial_error = float(np.mean(0.5 * (self.predict(self.x) - self.t) ** 2))  # before training
 
     def predict(self, x):
         """The network's output for inputs x of shape (n,), as shape (n,)."""
@@ -70,12 +117,13 @@ class Training:
         self.errors.append(total_error / len(self.x))
         return outputs
 
-    def has_diverged(self) -> bool:
-        """True when the last epoch's error or any weight is not finite, or the error exploded."""
-        error = self.errors[-1]
-        limit = min(EXPLODED, DIVERGENCE_FACTOR * max(self.errors[0], 0.1))
-        weights = (self.middle_layer.w, self.middle_layer.b, self.output_layer.w, self.output_layer.b)
-        return not (math.isfinite(error) and error <= limit and all(np.isfinite(w).all() for w in weights))
+    def snapshot(self, epoch, outputs, diverged=False) -> Snapshot:
+        """The state after `epoch`, with the outputs produced during it."""
+        return Snapshot(
+            epoch, self.errors[-1], outputs,
+            self.middle_layer.w[0].copy(), self.middle_layer.b.copy(),
+            self.output_layer.w[:, 0].copy(), float(self.output_layer.b[0]), diverged,
+        )
 
     def snapshots(self, on_epoch=None):
         """Train every epoch; yield a Snapshot at each epoch that becomes a frame.
@@ -84,13 +132,14 @@ class Training:
         and ``diverged_at`` is set. `on_epoch(epoch, error)`, if given, is called after every epoch.
         """
         recorded = set(self.settings.frame_epochs())
+        layers = (self.middle_layer, self.output_layer)
         for epoch in range(len(self.errors), self.settings.epoch):
             outputs = self.train_epoch()
             if on_epoch is not None:
                 on_epoch(epoch, self.errors[-1])
-            if self.has_diverged():
+            if has_diverged(self.errors, [p for layer in layers for p in (layer.w, layer.b)], self.initial_error):
                 self.diverged_at = epoch
-                yield Snapshot(epoch, self.errors[-1], self.predict(self.grid), outputs, diverged=True)
+                yield self.snapshot(epoch, outputs, diverged=True)
                 return
             if epoch in recorded:
-                yield Snapshot(epoch, self.errors[-1], self.predict(self.grid), outputs)
+                yield self.snapshot(epoch, outputs)

@@ -33,16 +33,16 @@ def test_help_explains_every_option_with_its_default(capsys):
     assert main_exit_code(["--help"]) == 0
     text = capsys.readouterr().out
     for expected in [
-        "--n-mid N, --n_mid N", "hidden (middle) layer", "(default: 3)",
+        "--n-mid N [N ...], --n_mid N [N ...]", "hidden (middle) layer", "comparison grid", "(default: 3)",
         "--eta ETA", "learning rate", "(default: 0.1)",
         "--epoch N", "(default: 2001)",
         "--interval K", "every 20 epochs for 2001 epochs",
         "--wb-width W", "(default: 0.01)",
-        "--seed S", "(default: 0)",
+        "--seed S", "(default: 1)",
         "--fps F", "(default: 10)",
         "--hold SECONDS", "(default: 2)",
-        "--out PATH", "outputs/sin_nmid3_eta0.1_epoch2001_seed0.gif",
-        "--quiet",
+        "--out PATH", "outputs/sin_nmid3_eta0.1_epoch2001_seed1.gif",
+        "--quiet", "--frames N", "--schedule linear|log", "--simple", "--no-outputs", "--replay RUN.json",
     ]:
         assert expected in " ".join(text.split()), expected
 
@@ -56,7 +56,7 @@ def test_default_run_writes_the_gif_it_prints_into_outputs(tmp_path):
     assert epoch_lines[-1].startswith("Epoch: 20/21 Error: ")
     assert len(epoch_lines) == 21
     final_error = float(epoch_lines[-1].split("Error: ")[1])
-    expected = Path("outputs") / "sin_nmid3_eta0.1_epoch21_seed0.gif"
+    expected = Path("outputs") / "sin_nmid3_eta0.1_epoch21_seed1.gif"
     assert lines[-1].startswith(f"Saved {expected} (21 frames, final error ")
     assert float(lines[-1].rsplit(" ", 1)[1].rstrip(")")) == pytest.approx(final_error, rel=1e-3)
     assert len(decode_gif(tmp_path / expected).frames) == 21
@@ -70,7 +70,7 @@ def test_options_change_the_run_and_the_file_name(tmp_path):
         cwd=tmp_path,
     )
     assert done.returncode == 0, done.stderr
-    path = tmp_path / "gifs" / "sin_nmid2_eta0.3_epoch12_seed4_interval5_wb0.1.gif"
+    path = tmp_path / "gifs" / "sin_nmid2_eta0.3_epoch12_seed4_interval5_wbwidth0.1_fps20_hold1.gif"
     assert re.fullmatch(
         rf"Saved {re.escape(str(path.relative_to(tmp_path)))} \(4 frames, final error \S+\)\n", done.stdout
     )
@@ -92,12 +92,12 @@ def test_a_bad_value_in_a_real_process_gives_no_traceback(tmp_path):
     assert done.stdout == ""
 
 
-def test_an_unwritable_output_gives_one_line_and_exit_1(tmp_path):
+def test_an_output_inside_a_file_gives_one_line_and_exit_2(tmp_path):
     (tmp_path / "a_file").write_text("not a folder")
     done = run_cli(["--epoch", "2", "-q", "--out", "a_file/run.gif"], cwd=tmp_path)
-    assert done.returncode == 1
-    assert done.stderr.startswith("regress-demo: error: cannot write a_file/run.gif: ")
-    assert len(done.stderr.splitlines()) == 1 and "Traceback" not in done.stderr
+    assert done.returncode == 2
+    assert done.stderr == "regress-demo: error: --out must be in a folder, but 'a_file' is a file, got 'a_file/run.gif'\n"
+    assert (tmp_path / "a_file").read_text() == "not a folder"
 
 
 def test_console_script_and_script_run_the_same_command(tmp_path):

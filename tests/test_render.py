@@ -1,4 +1,5 @@
-"""The GIF: frames, sizes, timing, looping, determinism, and never a half-written file."""
+"""The frames and the GIF: what each layout draws, frame counts, sizes, timing, looping, determinism,
+the contact sheet, and never a half-written file."""
 
 import os
 import stat
@@ -7,7 +8,9 @@ import imageio.v3 as iio
 import numpy as np
 import pytest
 
-from regress_demo.render import FitFigure, GifWriter
+from regress_demo import data
+from regress_demo.lockstep import Lockstep
+from regress_demo.render import GifWriter, GridFigure, RichFigure, SimpleFigure, contact_sheet, make_figure
 from regress_demo.run import make_gif
 from regress_demo.settings import Settings
 from regress_demo.train import Training
@@ -15,6 +18,22 @@ from regress_demo.train import Training
 from helpers import decode_gif
 
 SMALL = Settings(epoch=25, interval=4)  # frames at epochs 0, 4, ..., 24: 7 frames
+RICH_SIZE, SIMPLE_SIZE = (840, 800), (640, 480)
+
+
+def trained(settings):
+    """(training, frames): frames as the renderer takes them, a list of snapshots per frame."""
+    if settings.is_grid:
+        training = Lockstep(settings)
+        return training, list(training.snapshots())
+    training = Training(settings)
+    return training, [[snapshot] for snapshot in training.snapshots()]
+
+
+def figure_for(settings):
+    training, frames = trained(settings)
+    histories = training.errors if settings.is_grid else [training.errors]
+    return make_figure(settings, training.x, training.t, histories, frames), frames, training
 
 
 def test_gif_has_the_planned_frames_one_size_and_loops(tmp_path):
@@ -22,43 +41,136 @@ def test_gif_has_the_planned_frames_one_size_and_loops(tmp_path):
     gif = decode_gif(result.path)
     assert result.frames == len(SMALL.frame_epochs()) == 7
     assert len(gif.frames) == 7
-    assert gif.sizes == {(640, 480)}
+    assert gif.sizes == {RICH_SIZE}
     assert gif.loop == 0  # loop forever
     for before, after in zip(gif.frames, gif.frames[1:]):
         assert np.any(before != after)
     # imageio, the other decoder a user might pick, agrees on the frame count and size
-    assert iio.imread(result.path, index=None).shape == (7, 480, 640, 3)
+    assert iio.imread(result.path, index=None).shape == (7, RICH_SIZE[1], RICH_SIZE[0], 3)
+
+
+def test_the_simple_frame_is_the_textbook_size(tmp_path):
+    gif = decode_gif(make_gif(SMALL.replace(simple=True), tmp_path / "run.gif").path)
+    assert len(gif.frames) == 7 and gif.sizes == {SIMPLE_SIZE}
 
 
 def test_frame_times_in_milliseconds_and_the_last_frame_is_held(tmp_path):
-    gif = decode_gif(make_gif(SMALL.replace(fps=5, hold=2.5), tmp_path / "run.gif").path)
+    gif = decode_gif(make_gif(SMALL.replace(fps=5, hold=2.5, simple=True), tmp_path / "run.gif").path)
     assert gif.durations[:-1] == [200] * 6
     assert gif.durations[-1] == 2500
-    gif = decode_gif(make_gif(SMALL, tmp_path / "default.gif").path)
+    gif = decode_gif(make_gif(SMALL.replace(simple=True), tmp_path / "default.gif").path)
     assert gif.durations[:-1] == [100] * 6 and gif.durations[-1] == 2000
 
 
 def test_same_settings_give_a_byte_identical_gif_another_seed_a_different_one(tmp_path):
     a = make_gif(SMALL, tmp_path / "a.gif").path.read_bytes()
     b = make_gif(SMALL, tmp_path / "b.gif").path.read_bytes()
-    c = make_gif(SMALL.replace(seed=1), tmp_path / "c.gif").path.read_bytes()
+    c = make_gif(SMALL.replace(seed=2), tmp_path / "c.gif").path.read_bytes()
     assert a == b
     assert a != c
 
 
-def test_the_frame_shows_settings_epoch_and_error_with_fixed_axes():
-    settings = Settings(n_mid=4, eta=0.25, epoch=12, interval=11)
-    training = Training(settings)
-    figure = FitFigure(settings, training.x, training.t)
-    first, last = list(training.snapshots())
-    frame = figure.draw(first)
+def test_the_simple_frame_shows_settings_epoch_error_and_outputs_with_fixed_axes():
+    settings = Settings(n_mid=4, eta=0.25, epoch=12, interval=11, simple=True)
+    figure, frames, _ = figure_for(settings)
+    assert isinstance(figure, SimpleFigure)
+    frame = figure.draw(frames[0])
     limits = (figure.ax.get_xlim(), figure.ax.get_ylim())
     assert frame.shape == (480, 640, 3) and frame.dtype == np.uint8
-    figure.draw(last)
+    last = frames[-1][0]
+    figure.draw(frames[-1])
     assert figure.title.get_text() == f"n_mid=4   eta=0.25   epoch 11 / 12   error {last.error:.2e}"
     assert (figure.ax.get_xlim(), figure.ax.get_ylim()) == limits
-    np.testing.assert_array_equal(figure.fit_line.get_ydata(), last.fit)
+    np.testing.assert_array_equal(figure.fit_line.get_ydata(), last.fit(data.grid()))
     np.testing.assert_array_equal(figure.output_marks.get_ydata(), last.outputs)
+    assert figure.output_marks.get_visible()
+
+
+def test_no_outputs_hides_the_marks_and_changes_the_pixels():
+    with_marks, frames, _ = figure_for(Settings(epoch=3, simple=True))
+    without_marks, _, _ = figure_for(Settings(epoch=3, simple=True, show_outputs=False))
+    assert not without_marks.output_marks.get_visible()
+    assert np.any(with_marks.draw(frames[-1]) != without_marks.draw(frames[-1]))
+
+
+def drawn_neuron_lines(figure):
+    lines = figure.neuron_lines + ([figure.other_line] if figure.other_line is not None else [])
+    return np.array([line.get_ydata() for line in lines + [figure.bias_line]])
+
+
+@pytest.mark.parametrize("n_mid", [3, 12])
+def test_the_neuron_lines_and_the_bias_sum_to_the_drawn_fit(n_mid):
+    figure, frames, training = figure_for(Settings(n_mid=n_mid, epoch=40, interval=13, wb_width=0.5))
+    assert isinstance(figure, RichFigure)
+    for frame in frames:
+        figure.draw(frame)
+        np.testing.assert_allclose(drawn_neuron_lines(figure).sum(axis=0), figure.fit_line.get_ydata(), atol=1e-12)
+    # and the drawn fit is the network's own prediction with the final weights
+    np.testing.assert_allclose(figure.fit_line.get_ydata(), training.predict(data.grid()), atol=1e-12)
+
+
+def test_with_many_neurons_the_eight_largest_are_drawn_and_the_rest_summed():
+    figure, frames, training = figure_for(Settings(n_mid=12, epoch=20, wb_width=0.5))
+    figure.draw(frames[-1])
+    w2 = np.abs(training.output_layer.w[:, 0])
+    assert len(figure.neuron_lines) == 8
+    assert set(figure.shown) == set(np.argsort(-w2)[:8])
+    assert figure.other_line.get_label() == "4 more neurons\n(their sum)"
+    expected = frames[-1][0].contributions(data.grid())[figure.hidden].sum(axis=0)
+    np.testing.assert_allclose(figure.other_line.get_ydata(), expected)
+
+
+def test_the_loss_panel_grows_to_the_current_epoch_with_fixed_limits():
+    figure, frames, training = figure_for(Settings(epoch=30, interval=10))
+    limits = []
+    for frame in frames:
+        figure.draw(frame)
+        epoch = frame[0].epoch
+        assert len(figure.loss_line.get_xdata()) == epoch + 1
+        np.testing.assert_array_equal(figure.loss_line.get_ydata(), training.errors[: epoch + 1])
+        assert list(figure.loss_now.get_ydata()) == [frame[0].error]
+        limits.append((figure.ax_loss.get_ylim(), figure.ax_neurons.get_ylim()))
+    assert len(set(limits)) == 1
+    low, high = limits[0][0]
+    assert low <= min(training.errors) and max(training.errors) <= high
+
+
+def test_trails_show_the_previous_fits():
+    figure, frames, _ = figure_for(Settings(epoch=50, interval=10))
+    for frame in frames[:4]:
+        figure.draw(frame)
+    grid = data.grid()
+    earlier = [frame[0].fit(grid) for frame in frames[:3]]
+    for line, fit in zip(figure.trail_lines, earlier):
+        np.testing.assert_allclose(line.get_ydata(), fit)
+    assert [line.get_alpha() for line in figure.trail_lines] == sorted(line.get_alpha() for line in figure.trail_lines)
+
+
+def test_the_grid_has_a_panel_per_configuration_with_shared_axes_and_a_loss_curve_each():
+    settings = Settings(n_mid=[1, 3], eta=[0.05, 0.5, 5], epoch=20, interval=19)
+    figure, frames, training = figure_for(settings)
+    assert isinstance(figure, GridFigure)
+    image = figure.draw(frames[-1])
+    assert len(figure.panels) == 6 and len(figure.loss_lines) == 6
+    axes = [fit.axes for fit, _, _ in figure.panels]
+    assert len({(ax.get_xlim(), ax.get_ylim()) for ax in axes}) == 1
+    titles = [title.get_text() for _, title, _ in figure.panels]
+    assert titles[:2] == [f"n_mid=1  eta=0.05  error {training.errors[0][-1]:.1e}",
+                          f"n_mid=3  eta=0.05  error {training.errors[1][-1]:.1e}"]
+    assert titles[4:] == ["n_mid=1  eta=5  diverged", "n_mid=3  eta=5  diverged"]
+    assert [warning.get_visible() for _, _, warning in figure.panels] == [False] * 4 + [True] * 2
+    assert figure.header.get_text() == "epoch 19 / 20"
+    assert image.shape[1] > image.shape[0] / 2 and image.shape[2] == 3
+
+
+def test_the_contact_sheet_tiles_eight_frames_from_first_to_last():
+    frames = [np.full((40, 60, 3), 10 * k, np.uint8) for k in range(20)]
+    sheet = np.asarray(contact_sheet(frames))
+    assert sheet.shape == (2 * 20, 4 * 30, 3)
+    tiles = [sheet[r * 20 + 10, c * 30 + 15, 0] for r in range(2) for c in range(4)]
+    assert tiles[0] == 0 and tiles[-1] == 190  # the first and the last frame
+    assert tiles == sorted(tiles) and len(set(tiles)) == 8
+    assert np.asarray(contact_sheet(frames[:3])).shape == (20, 3 * 30, 3)  # fewer frames than tiles
 
 
 def test_a_failed_run_leaves_the_earlier_gif_untouched_and_no_temporary_file(tmp_path, monkeypatch):
@@ -66,20 +178,20 @@ def test_a_failed_run_leaves_the_earlier_gif_untouched_and_no_temporary_file(tmp
     path.write_bytes(b"an earlier, good GIF")
     calls = []
 
-    def failing_draw(self, snapshot):
-        calls.append(snapshot.epoch)
+    def failing_draw(self, snapshots):
+        calls.append(snapshots)
         if len(calls) == 3:
             raise RuntimeError("drawing failed")
         return np.zeros((480, 640, 3), np.uint8)
 
-    monkeypatch.setattr(FitFigure, "draw", failing_draw)
+    monkeypatch.setattr(RichFigure, "draw", failing_draw)
     with pytest.raises(RuntimeError, match="drawing failed"):
         make_gif(SMALL, path)
     assert path.read_bytes() == b"an earlier, good GIF"
     assert os.listdir(tmp_path) == ["run.gif"]
 
 
-def test_a_finished_gif_replaces_the_earlier_one_and_is_readable_by_others(tmp_path):
+def test_a_finished_run_replaces_the_earlier_gif_and_is_readable_by_others(tmp_path):
     path = tmp_path / "run.gif"
     path.write_bytes(b"old")
     old_umask = os.umask(0o022)
@@ -88,9 +200,10 @@ def test_a_finished_gif_replaces_the_earlier_one_and_is_readable_by_others(tmp_p
     finally:
         os.umask(old_umask)
     assert len(decode_gif(path).frames) == 7
-    assert stat.S_IMODE(path.stat().st_mode) == 0o644
-    assert stat.S_IMODE((tmp_path / "run.json").stat().st_mode) == 0o644
-    assert sorted(os.listdir(tmp_path)) == ["run.gif", "run.json"]
+    names = sorted(os.listdir(tmp_path))
+    assert names == ["index.html", "run.gif", "run.json", "run.npz", "run.png"]
+    for name in names:
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o644
 
 
 def test_the_writer_creates_missing_folders(tmp_path):
@@ -103,9 +216,12 @@ def test_the_writer_creates_missing_folders(tmp_path):
     assert gif.sizes == {(10, 8)} and gif.durations == [50, 50, 50]
 
 
-def test_make_gif_reports_every_epoch_and_every_frame(tmp_path):
-    epochs, frames = [], []
-    make_gif(SMALL, tmp_path / "run.gif", on_epoch=lambda e, err: epochs.append(e), on_snapshot=frames.append)
+def test_make_gif_reports_every_epoch_snapshot_and_frame(tmp_path):
+    epochs, snapshots, frames = [], [], []
+    make_gif(
+        SMALL, tmp_path / "run.gif", on_epoch=lambda e, err: epochs.append(e), on_snapshot=snapshots.append,
+        on_frame=lambda done, total: frames.append((done, total)),
+    )
     assert epochs == list(range(25))
-    assert [s.epoch for s in frames] == SMALL.frame_epochs()
-
+    assert [s[0].epoch for s in snapshots] == SMALL.frame_epochs()
+    assert frames == [(k, 7) for k in range(1, 8)]

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings as hypothesis_settings, strategies as st
 
 from regress_demo import cli
-from regress_demo.render import FitFigure, GifWriter
+from regress_demo.render import GifWriter, make_figure
 from regress_demo.run import make_gif
 from regress_demo.settings import Settings
 from regress_demo.train import Training
@@ -38,15 +38,19 @@ def run_main(args):
 
 def test_a_large_eta_diverges_and_stops_with_exit_3(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    code, out, err = run_main(["--eta", "2", "-q", "--out", "big.gif"])
+    code, out, err = run_main(["--eta", "1.9", "-q", "--out", "big.gif"])
     assert code == 3
-    assert err == "regress-demo: diverged at epoch 5 (the error blew up) — try a smaller eta than 2\n"
-    assert out.startswith("Saved big.gif (2 frames, ")
     record = json.loads((tmp_path / "big.json").read_text())
-    assert record["status"] == "diverged" and record["diverged_at"] == 5 and record["epochs_trained"] == 6
-    assert record["errors"][5] > 100 * record["errors"][0]
+    (run,) = record["runs"]
+    epoch = run["diverged_at"]
+    assert err == f"regress-demo: diverged at epoch {epoch} (the error blew up) — try a smaller eta than 1.9\n"
+    assert record["status"] == run["status"] == "diverged" and run["epochs_trained"] == epoch + 1
+    assert 0 < epoch and run["errors"][-1] > 100 * 0.1  # it exploded after some epochs
     gif = decode_gif(tmp_path / "big.gif")
-    assert len(gif.frames) == 2  # epoch 0, then the epoch where it diverged
+    recorded = [e for e in Settings().frame_epochs() if e < epoch] + [epoch]
+    assert out.startswith(f"Saved big.gif ({len(recorded)} frame")
+    assert len(gif.frames) == len(recorded) == record["frames"]  # the frames so far, then the diverged epoch
+    assert record["frame_epochs"] == recorded
     assert gif.durations[-1] == 2000  # the last frame is held
 
 
@@ -55,19 +59,22 @@ def test_overflow_to_nan_is_caught_and_recorded_as_null(tmp_path):
     assert result.status == "diverged" and result.training.diverged_at <= 1
     record = json.loads((tmp_path / "nan.json").read_text())  # strict JSON: no NaN or Infinity
     assert record["status"] == "diverged"
+    assert None in record["runs"][0]["errors"] or record["runs"][0]["errors"][-1] > 1e12
     assert len(decode_gif(tmp_path / "nan.gif").frames) == result.frames
 
 
-def test_the_diverged_frame_says_so():
-    training = Training(Settings(eta=2, epoch=50, interval=1))
-    figure = FitFigure(training.settings, training.x, training.t)
-    snapshots = list(training.snapshots())
+@pytest.mark.parametrize("simple", [False, True])
+def test_the_diverged_frame_says_so(simple):
+    settings = Settings(eta=1.9, epoch=300, interval=1, simple=simple)
+    training = Training(settings)
+    snapshots = [[snapshot] for snapshot in training.snapshots()]
+    figure = make_figure(settings, training.x, training.t, [training.errors], snapshots)
     figure.draw(snapshots[-2])
     assert not figure.warning.get_visible()
     figure.draw(snapshots[-1])
-    assert snapshots[-1].diverged and not snapshots[-2].diverged
+    assert snapshots[-1][0].diverged and not snapshots[-2][0].diverged
     assert figure.warning.get_visible()
-    assert figure.warning.get_text() == "diverged at epoch 5 — try a smaller eta"
+    assert figure.warning.get_text() == f"diverged at epoch {training.diverged_at} — try a smaller eta"
 
 
 def test_reasonable_settings_do_not_count_as_divergence():
@@ -100,11 +107,12 @@ def test_a_signal_mid_run_keeps_a_valid_gif_of_the_frames_so_far(tmp_path, signu
     assert err.startswith("regress-demo: interrupted after ") and "; saved run.gif (" in err
     assert len(err.splitlines()) == 1
     record = json.loads((tmp_path / "run.json").read_text())
-    assert record["status"] == "interrupted"
-    assert 100 <= record["epochs_trained"] < 20001
+    assert record["status"] == record["runs"][0]["status"] == "interrupted"
+    assert 100 <= record["runs"][0]["epochs_trained"] < 20001
     gif = decode_gif(tmp_path / "run.gif")
     assert len(gif.frames) == record["frames"] >= 5
-    assert sorted(os.listdir(tmp_path)) == ["run.gif", "run.json"]  # no temporary file left
+    # no temporary file left
+    assert sorted(os.listdir(tmp_path)) == ["index.html", "run.gif", "run.json", "run.npz", "run.png"]
 
 
 def test_a_signal_while_the_gif_is_written_leaves_the_earlier_gif(tmp_path, monkeypatch):
@@ -122,6 +130,25 @@ def test_a_signal_while_the_gif_is_written_leaves_the_earlier_gif(tmp_path, monk
     assert err == "regress-demo: interrupted while writing; run.gif was not written\n"
     assert path.read_bytes() == b"an earlier GIF"
     assert os.listdir(tmp_path) == ["run.gif"]
+
+
+def test_a_signal_while_drawing_keeps_the_frames_drawn_so_far(tmp_path, monkeypatch):
+    from regress_demo.render import RichFigure
+
+    original, calls = RichFigure.draw, []
+
+    def draw_then_interrupt(self, snapshots):
+        calls.append(snapshots)
+        if len(calls) == 4:
+            raise KeyboardInterrupt
+        return original(self, snapshots)
+
+    monkeypatch.setattr(RichFigure, "draw", draw_then_interrupt)
+    result = make_gif(Settings(epoch=40, interval=5), tmp_path / "run.gif")
+    assert result.status == "interrupted" and result.frames == 3
+    assert len(decode_gif(tmp_path / "run.gif").frames) == 3
+    record = json.loads((tmp_path / "run.json").read_text())
+    assert record["frame_epochs"] == [0, 5, 10] and record["runs"][0]["epochs_trained"] == 40
 
 
 def test_interrupted_before_the_first_frame_writes_nothing(tmp_path, monkeypatch):
@@ -224,7 +251,7 @@ def arguments(draw):
     return [f"{name}={value}" for name, value in options.items()] + ["-q"]
 
 
-@hypothesis_settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hypothesis_settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(args=arguments())
 def test_any_arguments_end_cleanly(args, tmp_path_factory, monkeypatch):
     folder = tmp_path_factory.mktemp("run")

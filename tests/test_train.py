@@ -5,7 +5,7 @@ import pytest
 
 from regress_demo import data
 from regress_demo.settings import Settings
-from regress_demo.train import Training
+from regress_demo.train import Training, initial_weights
 
 
 def run(**settings):
@@ -42,6 +42,30 @@ def test_frame_epochs_every_interval_with_the_first_and_the_last(epoch, interval
     assert Settings(epoch=epoch, interval=interval).frame_epochs() == expected
 
 
+@pytest.mark.parametrize("epoch, frames", [(2001, 50), (2001, 2), (10, 10), (5000, 101), (30, 29)])
+@pytest.mark.parametrize("schedule", ["linear", "log"])
+def test_a_frame_count_gives_exactly_that_many_frames_first_and_last_included(schedule, epoch, frames):
+    epochs = Settings(epoch=epoch, schedule=schedule, frames=frames).frame_epochs()
+    assert len(epochs) == frames
+    assert epochs[0] == 0 and epochs[-1] == epoch - 1
+    assert all(a < b for a, b in zip(epochs, epochs[1:]))
+
+
+def test_the_log_schedule_gives_the_early_epochs_more_frames():
+    linear = Settings(schedule="linear", frames=50).frame_epochs()
+    log = Settings(schedule="log", frames=50).frame_epochs()
+    assert sum(e < 200 for e in log) > 3 * sum(e < 200 for e in linear)
+    # frames are evenly spaced in log(epoch + 1) where rounding to whole epochs allows
+    steps = np.diff(np.log(np.array(log[20:]) + 1))
+    assert steps.max() < 1.3 * steps.min()
+    gaps = np.diff(linear)
+    assert gaps.max() - gaps.min() <= 1
+
+
+def test_the_default_log_schedule_has_about_100_frames():
+    assert len(Settings(schedule="log").frame_epochs()) == 101
+
+
 def test_default_interval_gives_about_100_frames():
     assert Settings().frame_interval == 20
     assert len(Settings().frame_epochs()) == 101
@@ -58,17 +82,33 @@ def test_snapshots_come_at_the_frame_epochs_with_the_epoch_error():
         # the textbook's error: mean over the epoch's samples of 1/2 (y - t)^2, y as produced in the epoch
         assert s.error == pytest.approx(np.mean(0.5 * (s.outputs - training.t) ** 2), rel=1e-12)
         assert s.error == training.errors[s.epoch]
-        assert s.fit.shape == training.grid.shape
+        assert s.fit(training.grid).shape == training.grid.shape
 
 
 def test_snapshot_fit_uses_the_weights_at_the_end_of_the_epoch():
     training, snapshots = run(epoch=5, interval=1)
-    np.testing.assert_array_equal(snapshots[-1].fit, training.predict(training.grid))
-    assert not np.array_equal(snapshots[-2].fit, snapshots[-1].fit)
+    last = snapshots[-1]
+    np.testing.assert_allclose(last.fit(training.grid), training.predict(training.grid), rtol=0, atol=1e-14)
+    np.testing.assert_array_equal(last.w1, training.middle_layer.w[0])
+    np.testing.assert_array_equal(last.w2, training.output_layer.w[:, 0])
+    assert last.b2 == training.output_layer.b[0]
+    assert not np.allclose(snapshots[-2].fit(training.grid), last.fit(training.grid))
 
 
-def test_each_epoch_visits_every_sample_once_in_a_new_order():
-    training = Training(Settings(epoch=3))
+def test_initial_weights_are_nested_and_wb_width_times_standard_normal():
+    small, large = initial_weights(3, 0.01, seed=7), initial_weights(10, 0.01, seed=7)
+    for few, many in zip(small[:3], large[:3]):
+        np.testing.assert_array_equal(few, many[:3])  # neuron j starts the same whatever n_mid is
+    assert small[3] == large[3]
+    draws = np.concatenate(initial_weights(1000, 1.0, seed=3)[:3])
+    assert abs(draws.mean()) < 0.06 and abs(draws.std() - 1) < 0.05
+    assert not np.array_equal(initial_weights(3, 0.01, seed=8)[0], small[0])
+    training = Training(Settings(n_mid=3, wb_width=0.01, seed=7))
+    np.testing.assert_array_equal(training.middle_layer.w, small[0].reshape(1, 3))
+    np.testing.assert_array_equal(training.output_layer.w, small[2].reshape(3, 1))
+
+
+def sample_orders(training, epochs):
     seen = []
     original = training.output_layer.backward
 
@@ -77,8 +117,20 @@ def test_each_epoch_visits_every_sample_once_in_a_new_order():
         original(t)
 
     training.output_layer.backward = spy
-    training.train_epoch()
-    training.train_epoch()
+    for _ in range(epochs):
+        training.train_epoch()
+    return seen
+
+
+def test_every_configuration_sees_the_same_samples_in_the_same_order():
+    orders = [sample_orders(Training(Settings(n_mid=n, eta=eta, seed=4)), 2) for n, eta in [(1, 0.1), (7, 0.5)]]
+    assert orders[0] == orders[1]
+    assert orders[0] != sample_orders(Training(Settings(seed=5)), 2)
+
+
+def test_each_epoch_visits_every_sample_once_in_a_new_order():
+    training = Training(Settings(epoch=3))
+    seen = sample_orders(training, 2)
     first, second = seen[:63], seen[63:]
     assert sorted(first) == sorted(training.t.tolist()) == sorted(second)
     assert first != second

@@ -45,7 +45,22 @@ CLI_CASES = [
     (["--hold", "61"], "--hold must be <= 60, got 61"),
     (["--out", "picture.png"], "--out must be a folder or a file name ending in .gif, got 'picture.png'"),
     (["--colour", "red"], "unrecognized arguments: --colour red (see regress-demo --help)"),
-    (["--eta"], "argument --eta: expected one argument (see regress-demo --help)"),
+    (["--eta"], "argument --eta: expected at least one argument (see regress-demo --help)"),
+    (["--n-mid", "3", "3"], "--n-mid must be a list without repeats, got [3, 3]"),
+    (["--n-mid", "1", "2", "3", "4", "5", "6", "7", "8", "9"],
+     "--n-mid must be at most 8 values, got [1, 2, 3, 4, 5, 6, 7, 8, 9]"),
+    (["--n-mid", "1", "2", "3", "4", "5", "--eta", "0.1", "0.2", "0.3", "0.4", "0.5"],
+     "--n-mid must be few enough for at most 24 panels (eta values x n_mid values), got '5 x 5'"),
+    (["--n-mid", "1", "x"], "--n-mid must be an integer, got 'x'"),
+    (["--eta", "0.1", "-2"], "--eta must be > 0, got -2"),
+    (["--schedule", "cubic"], "--schedule must be one of linear, log, got 'cubic'"),
+    (["--frames", "1"], "--frames must be >= 2, got 1"),
+    (["--frames", "3000"], "--frames must be <= 2001 (no more frames than epochs), got 3000"),
+    (["--epoch", "10", "--frames", "11"], "--frames must be <= 10 (no more frames than epochs), got 11"),
+    (["--frames", "50", "--interval", "3"], "--interval must be left out when frames is given, got 3"),
+    (["--schedule", "log", "--interval", "3"], "--interval must be left out with schedule log (use frames), got 3"),
+    (["--replay", "missing.json"], "--replay must be an existing run record (.json), got 'missing.json'"),
+    (["--replay", "run.json", "--eta", "0.2"], "--replay must be used without other settings (only --out and --quiet), got '--eta'"),
     (["extra"], "unrecognized arguments: extra (see regress-demo --help)"),
 ]
 
@@ -58,7 +73,14 @@ API_CASES = [
     ({"eta": -1}, "eta must be > 0, got -1"),
     ({"eta": float("nan")}, "eta must be a finite number, got nan"),
     ({"eta": "0.1"}, "eta must be a number, got '0.1'"),
-    ({"eta": [0.1]}, "eta must be a number, got [0.1]"),
+    ({"eta": []}, "eta must be at least one value, got []"),
+    ({"eta": {"a": 1}}, "eta must be a number, got {'a': 1}"),
+    ({"n_mid": [2, 0]}, "n_mid must be >= 1, got 0"),
+    ({"n_mid": (1, 1)}, "n_mid must be a list without repeats, got [1, 1]"),
+    ({"schedule": "Log"}, "schedule must be one of linear, log, got 'Log'"),
+    ({"frames": 2.0}, "frames must be an integer, got 2"),
+    ({"simple": 1}, "simple must be True or False, got 1"),
+    ({"show_outputs": "no"}, "show_outputs must be True or False, got 'no'"),
     ({"epoch": 0}, "epoch must be >= 1, got 0"),
     ({"epoch": 100.0}, "epoch must be an integer, got 100"),
     ({"interval": 0}, "interval must be >= 1, got 0"),
@@ -93,11 +115,11 @@ def test_python_api_raises_value_error_with_the_same_message(kwargs, message):
 
 def test_an_output_name_taken_by_a_folder_is_refused_before_training(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "outputs" / "sin_nmid3_eta0.1_epoch5_seed0.gif").mkdir(parents=True)
+    (tmp_path / "outputs" / "sin_nmid3_eta0.1_epoch5_seed1.gif").mkdir(parents=True)
     assert cli.main(["--epoch", "5"]) == 2
     assert capsys.readouterr().err == (
         "regress-demo: error: --out must be a file, not an existing folder, "
-        "got 'outputs/sin_nmid3_eta0.1_epoch5_seed0.gif'\n"
+        "got 'outputs/sin_nmid3_eta0.1_epoch5_seed1.gif'\n"
     )
 
 
@@ -114,4 +136,4 @@ def test_make_gif_checks_its_path_like_the_command_line(tmp_path):
         make_gif(Settings(epoch=2), tmp_path / "x.png")
     assert os.listdir(tmp_path) == []
     result = make_gif(Settings(epoch=2), tmp_path)  # a folder: the file is named after the settings
-    assert result.path == tmp_path / "sin_nmid3_eta0.1_epoch2_seed0.gif"
+    assert result.path == tmp_path / "sin_nmid3_eta0.1_epoch2_seed1.gif"

@@ -1,0 +1,262 @@
+"""A gallery of the runs in an output folder: one static page, index.html, with a card for each run.
+
+The page is plain HTML and CSS with relative links only, so it opens from the folder itself with no
+server and no network. The same folder (the same files and modification times) gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+from urllib.parse import quote
+
+from .outputs import AtomicFile
+
+#: The "kind" that marks a JSON file as a run record.
+RECORD_KIND = "regress-demo run"
+INDEX_NAME = "index.html"
+#: Statuses that get their own colour; anything else is shown as it is, in neutral grey.
+STATUSES = ("finished", "diverged", "interrupted")
+
+
+@dataclass
+class Run:
+    """One run record found in the folder, with the GIF it describes."""
+
+    record_name: str
+    mtime_ns: int
+    record: dict
+    gif: str
+    sheet: Optional[str]
+
+
+def write_index(folder) -> Path:
+    """Regenerate `folder`/index.html, a gallery of every run in `folder`, and return its path."""
+    folder = Path(folder)
+    page = render_page(find_runs(folder))
+    with AtomicFile(folder / INDEX_NAME) as file:
+        file.tmp_path.write_text(page, encoding="utf-8")
+        return file.commit()
+
+
+def find_runs(folder: Path) -> list[Run]:
+    """The runs recorded in `folder`, newest record first (ties by name); anything else is skipped."""
+    runs = [run for path in folder.glob("*.json") if (run := read_run(path)) is not None]
+    return sorted(runs, key=lambda run: (-run.mtime_ns, run.record_name))
+
+
+def read_run(path: Path) -> Optional[Run]:
+    """The run recorded in `path`; None if it is no run record or its GIF is gone."""
+    try:
+        mtime_ns = path.stat().st_mtime_ns
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # unreadable, not UTF-8 or not JSON
+        return None
+    if not isinstance(record, dict) or record.get("kind") != RECORD_KIND:
+        return None
+    gif = _file_beside(path, record.get("gif"))
+    if gif is None:
+        return None
+    return Run(path.name, mtime_ns, record, gif, _file_beside(path, record.get("sheet")))
+
+
+def _file_beside(record_path: Path, name) -> Optional[str]:
+    """`name` if it is a plain file name of an existing file beside the record, else None."""
+    if not isinstance(name, str) or not name or Path(name).name != name:
+        return None
+    return name if (record_path.parent / name).is_file() else None
+
+
+def render_page(runs: list[Run]) -> str:
+    """The whole gallery page."""
+    count = f"{len(runs)} run" + ("" if len(runs) == 1 else "s")
+    if runs:
+        body = '<main class="cards">\n' + "".join(render_card(run) for run in runs) + "</main>\n"
+    else:
+        body = (
+            '<main class="empty">\n<p>No runs here yet. Make one with <code>regress-demo</code>:'
+            " each run writes an animated GIF and a run record, and this page shows them.</p>\n</main>\n"
+        )
+    return PAGE.format(style=STYLE, count=_text(count), body=body)
+
+
+def render_card(run: Run) -> str:
+    """One run's card: the GIF, a heading, the status, the final errors, the settings and links."""
+    record = run.record
+    settings = record.get("settings") if isinstance(record.get("settings"), dict) else {}
+    title = heading(settings) or run.gif
+    status = str(record.get("status", "unknown"))
+    frames = record.get("frames")
+    frames_note = f" · {frames} frames" if isinstance(frames, int) and not isinstance(frames, bool) else ""
+    links = [_link(run.record_name, "run record (JSON)"), _link(run.gif, "GIF")]
+    if run.sheet is not None:
+        links.append(_link(run.sheet, "contact sheet (PNG)"))
+    return (
+        f'<article class="card {_status_class(status)}">\n'
+        f'<a class="shot" href="{_url(run.gif)}"><img src="{_url(run.gif)}" '
+        f'alt="{_text("The network learning the sine curve: " + title)}" loading="eager"></a>\n'
+        f'<div class="body">\n'
+        f"<h2>{_text(title)}</h2>\n"
+        f'<p class="status"><span class="badge">{_text(status)}</span>{_text(frames_note)}</p>\n'
+        f"{render_results(record.get('runs'))}"
+        f"{render_settings(settings)}"
+        f'<p class="links">{" · ".join(links)}</p>\n'
+        f"</div>\n</article>\n"
+    )
+
+
+def heading(settings: dict) -> str:
+    """E.g. "n_mid 3 · eta 0.1 · 2001 epochs · seed 0", or "n_mid 1, 3 × eta 0.05, 0.5 · …" for a grid."""
+    n_mid, eta = _as_list(settings.get("n_mid")), _as_list(settings.get("eta"))
+    shape = " × " if len(n_mid) > 1 or len(eta) > 1 else " · "
+    parts = [shape.join(f"{name} {_values(values)}" for name, values in (("n_mid", n_mid), ("eta", eta)) if values)]
+    if "epoch" in settings:
+        parts.append(f"{show(settings['epoch'])} epochs")
+    if "seed" in settings:
+        parts.append(f"seed {show(settings['seed'])}")
+    return " · ".join(part for part in parts if part)
+
+
+def render_results(runs) -> str:
+    """A table with the final error and the ending of each network in the run."""
+    rows = [run for run in runs if isinstance(run, dict)] if isinstance(runs, list) else []
+    if not rows:
+        return ""
+    lines = ['<table class="results">\n<tr><th>n_mid</th><th>eta</th><th>final error</th><th>ending</th></tr>\n']
+    for row in rows:
+        status = str(row.get("status", "unknown"))
+        ending = status
+        if status == "diverged" and row.get("diverged_at") is not None:
+            ending = f"diverged at epoch {show(row['diverged_at'])}"
+        lines.append(
+            f'<tr class="{_status_class(status)}"><td>{_text(show(row.get("n_mid")))}</td>'
+            f'<td>{_text(show(row.get("eta")))}</td><td class="error">{_text(error(row.get("final_error")))}</td>'
+            f"<td>{_text(ending)}</td></tr>\n"
+        )
+    return "".join(lines) + "</table>\n"
+
+
+def render_settings(settings: dict) -> str:
+    """Every setting, whatever its name, as a definition list."""
+    if not settings:
+        return ""
+    items = "".join(f"<dt>{_text(str(key))}</dt><dd>{_text(show(value))}</dd>" for key, value in settings.items())
+    return f'<dl class="settings">{items}</dl>\n'
+
+
+def error(value) -> str:
+    """A final error like 6.29e-05; "—" for none (a network that diverged to NaN)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        return f"{value:.2e}"
+    return "—"
+
+
+def show(value) -> str:
+    """A setting's value as text: floats short but exact, lists comma-separated, null as "—"."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        short = f"{value:g}"
+        return short if math.isfinite(value) and float(short) == value else repr(value)
+    if isinstance(value, list):
+        return _values(value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _values(values: list) -> str:
+    return ", ".join(show(value) for value in values)
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _status_class(status: str) -> str:
+    return f"status-{status}" if status in STATUSES else "status-other"
+
+
+def _text(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _url(name: str) -> str:
+    """A relative link to a file beside the page."""
+    return _text(quote(name))
+
+
+def _link(name: str, label: str) -> str:
+    return f'<a href="{_url(name)}">{_text(label)}</a>'
+
+
+PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>regress-demo · {count}</title>
+<style>
+{style}</style>
+</head>
+<body>
+<header>
+<h1>regress-demo <span class="count">{count}</span></h1>
+<p>Every run in this folder, newest first: a tiny neural network learning the sine curve,
+with its settings and how it ended.</p>
+</header>
+{body}</body>
+</html>
+"""
+
+STYLE = """\
+:root { --ink: #1f2328; --muted: #59636e; --line: #d8dee4; --paper: #f6f8fa; --card: #ffffff;
+  --ok: #1a7f37; --bad: #cf222e; --warn: #9a6700; }
+* { box-sizing: border-box; }
+body { margin: 0; padding: 1.5rem clamp(1rem, 3vw, 2.5rem) 3rem; background: var(--paper); color: var(--ink);
+  font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
+header { max-width: 80rem; margin: 0 auto 1.5rem; }
+h1 { margin: 0 0 0.25rem; font-size: 1.6rem; }
+h1 .count { font-size: 1rem; font-weight: normal; color: var(--muted); margin-left: 0.5rem; }
+header p { margin: 0; color: var(--muted); }
+.cards { max-width: 80rem; margin: 0 auto; display: grid; gap: 1.25rem;
+  grid-template-columns: repeat(auto-fill, minmax(min(100%, 22rem), 1fr)); }
+.card { display: flex; flex-direction: column; background: var(--card); border: 1px solid var(--line);
+  border-radius: 10px; overflow: hidden; box-shadow: 0 1px 3px rgba(31, 35, 40, 0.08); }
+.card.status-diverged { border-color: var(--bad); box-shadow: 0 0 0 1px var(--bad); }
+.card.status-interrupted { border-color: var(--warn); box-shadow: 0 0 0 1px var(--warn); }
+.shot { display: block; background: #fff; border-bottom: 1px solid var(--line); }
+.shot img { display: block; width: 100%; height: auto; }
+.body { padding: 0.9rem 1rem 1rem; }
+h2 { margin: 0 0 0.4rem; font-size: 1.05rem; line-height: 1.3; }
+.status { margin: 0 0 0.7rem; color: var(--muted); font-size: 0.9rem; }
+.badge { display: inline-block; padding: 0.05rem 0.55rem; border-radius: 999px; font-weight: 600;
+  font-size: 0.8rem; color: #fff; background: var(--muted); }
+.status-finished .badge { background: var(--ok); }
+.status-diverged .badge { background: var(--bad); }
+.status-interrupted .badge { background: var(--warn); }
+.results { width: 100%; border-collapse: collapse; font-size: 0.85rem; margin-bottom: 0.7rem; }
+.results th, .results td { text-align: left; padding: 0.2rem 0.4rem; border-bottom: 1px solid var(--line); }
+.results th { color: var(--muted); font-weight: 600; }
+.results td.error { font-variant-numeric: tabular-nums; }
+.results tr.status-diverged td { color: var(--bad); }
+.results tr.status-interrupted td { color: var(--warn); }
+.settings { display: grid; grid-template-columns: max-content 1fr; gap: 0.1rem 0.8rem; margin: 0 0 0.7rem;
+  font-size: 0.8rem; color: var(--muted); }
+.settings dt { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; }
+.settings dd { margin: 0; color: var(--ink); overflow-wrap: anywhere; }
+.links { margin: 0; font-size: 0.9rem; }
+a { color: #0969da; }
+.empty { max-width: 80rem; margin: 0 auto; padding: 2rem; background: var(--card); border: 1px dashed var(--line);
+  border-radius: 10px; text-align: center; color: var(--muted); }
+code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; background: #eff2f5;
+  padding: 0.1rem 0.35rem; border-radius: 4px; color: var(--ink); }
+"""

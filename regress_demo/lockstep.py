@@ -1,0 +1,103 @@
+"""Several configurations trained at once: the same SGD as train.py, vectorised over configurations.
+
+Every array has a leading "configuration" axis of length K. Networks with fewer hidden neurons than
+the largest are padded with neurons whose output weight is 0 and stays 0 (masked), so they add
+nothing to the output and receive no gradient. All configurations see the same samples in the same
+order, and start from the same nested initial weights as train.Training, so each one follows the
+path it would follow alone (the tests check this against the layer classes).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import data
+from .settings import Settings
+from .train import Snapshot, has_diverged, initial_weights, sample_order_rng
+
+
+class Lockstep:
+    """The configurations of a Settings (one, or a grid) trained in one loop."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.configurations = settings.configurations()
+        k, width = len(self.configurations), max(settings.n_mids)
+        self.rng = sample_order_rng(settings.seed)
+        self.x, self.t = data.sine_data()
+        self.grid = data.grid()
+        self.w1, self.b1, self.w2 = np.zeros((k, width)), np.zeros((k, width)), np.zeros((k, width))
+        self.b2 = np.zeros(k)
+        self.mask = np.zeros((k, width))  # 1 for a real neuron, 0 for padding
+        for c, config in enumerate(self.configurations):
+            n = config.n_mid
+            self.w1[c, :n], self.b1[c, :n], self.w2[c, :n], self.b2[c] = initial_weights(
+                n, settings.wb_width, settings.seed
+            )
+            self.mask[c, :n] = 1.0
+        self.eta = np.array([config.eta for config in self.configurations])
+        self.active = np.ones(k, bool)  # False once a configuration has diverged: it is frozen
+        self.errors: list[list[float]] = [[] for _ in range(k)]  # per configuration, every epoch
+        h = 1 / (1 + np.exp(-(self.w1[:, :, None] * self.x + self.b1[:, :, None])))  # (K, width, n_samples)
+        untrained = np.einsum("kjn,kj->kn", h, self.w2) + self.b2[:, None]
+        self.initial_errors = 0.5 * np.mean((untrained - self.t) ** 2, axis=1)  # before training
+        self.diverged_at: list[int | None] = [None] * k
+
+    def train_epoch(self):
+        """One epoch of SGD for every active configuration; returns the outputs, (K, n_samples)."""
+        eta = np.where(self.active, self.eta, 0.0)  # a diverged configuration no longer moves
+        eta_col = eta[:, None]
+        mask_eta = self.mask * eta_col
+        w1, b1, w2, b2 = self.w1, self.b1, self.w2, self.b2
+        outputs = np.empty((len(self.configurations), len(self.x)))
+        with np.errstate(over="ignore", invalid="ignore"):  # a too-large eta may overflow
+            for i in self.rng.permutation(len(self.x)):
+                x, t = self.x[i], self.t[i]
+                h = 1 / (1 + np.exp(-(w1 * x + b1)))  # hidden outputs, (K, width)
+                y = np.einsum("kj,kj->k", h, w2) + b2  # output, (K,)
+                delta = y - t  # dE/dy of the output, (K,)
+                delta_h = delta[:, None] * w2 * h * (1 - h)  # dE/du of the hidden layer, (K, width)
+                w2 -= mask_eta * h * delta[:, None]
+                b2 -= eta * delta
+                w1 -= eta_col * delta_h * x
+                b1 -= eta_col * delta_h
+                outputs[:, i] = y
+        errors = 0.5 * np.mean((outputs - self.t) ** 2, axis=1)
+        for c in np.flatnonzero(self.active):
+            self.errors[c].append(float(errors[c]))
+        return outputs
+
+    def snapshot(self, c: int, epoch: int, outputs, diverged=False) -> Snapshot:
+        """Configuration c after `epoch`, with its real neurons only."""
+        n = self.configurations[c].n_mid
+        return Snapshot(
+            epoch, self.errors[c][-1], outputs[c].copy(), self.w1[c, :n].copy(), self.b1[c, :n].copy(),
+            self.w2[c, :n].copy(), float(self.b2[c]), diverged,
+        )
+
+    def snapshots(self, on_epoch=None):
+        """Train every epoch; yield a list of Snapshots (one per configuration) at each recorded epoch.
+
+        A configuration that diverges is frozen: its snapshot from the epoch it diverged stays in the
+        lists that follow. Training stops when every configuration has diverged.
+        `on_epoch(epoch, errors)`, if given, is called after every epoch with the latest errors.
+        """
+        recorded = set(self.settings.frame_epochs())
+        latest: list[Snapshot | None] = [None] * len(self.configurations)
+        for epoch in range(self.settings.epoch):
+            was_active = self.active.copy()
+            outputs = self.train_epoch()
+            for c in np.flatnonzero(was_active):
+                weights = (self.w1[c], self.b1[c], self.w2[c], self.b2[c : c + 1])
+                if has_diverged(self.errors[c], weights, self.initial_errors[c]):
+                    self.active[c] = False
+                    self.diverged_at[c] = epoch
+                    latest[c] = self.snapshot(c, epoch, outputs, diverged=True)
+            if on_epoch is not None:
+                on_epoch(epoch, [errors[-1] for errors in self.errors])
+            if epoch in recorded or (was_active != self.active).any():
+                for c in np.flatnonzero(self.active):
+                    latest[c] = self.snapshot(c, epoch, outputs)
+                yield list(latest)
+            if not self.active.any():
+                return

@@ -1,0 +1,270 @@
+"""The gallery page: which runs it shows and in what order, escaping, links, atomic and repeatable writes,
+and that a real browser (headless Chromium) shows every GIF from file:// with no server."""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from PIL import Image
+
+from regress_demo import gallery
+from regress_demo.gallery import write_index
+
+T0 = 1_700_000_000  # a fixed modification time, so that the order is under the test's control
+RED, GREEN, BLUE = (220, 30, 30), (30, 170, 60), (40, 70, 220)
+SCRIPT = "<script>alert('x')</script>"
+
+
+def make_gif(path: Path, colour):
+    """A 2-frame 120x80 GIF of one colour, with a white bar that moves."""
+    frames = []
+    for x in (10, 70):
+        frame = Image.new("RGB", (120, 80), colour)
+        frame.paste((255, 255, 255), (x, 30, x + 40, 50))
+        frames.append(frame)
+    frames[0].save(path, save_all=True, append_images=frames[1:], duration=200, loop=0)
+
+
+def record(gif, settings, runs, status="finished", sheet=None):
+    return {"kind": "regress-demo run", "version": 1, "gif": gif, "sheet": sheet, "status": status,
+            "settings": settings, "runs": runs, "frames": 2}
+
+
+def settings(n_mid, eta, **more):
+    base = {"n_mid": n_mid, "eta": eta, "epoch": 2001, "interval": None, "wb_width": 0.01, "seed": 0,
+            "fps": 10.0, "hold": 2.0}
+    return {**base, **more}
+
+
+def write(folder: Path, name: str, content, mtime: int):
+    path = folder / name
+    path.write_text(content if isinstance(content, str) else json.dumps(content), encoding="utf-8")
+    os.utime(path, (mtime, mtime))
+
+
+@pytest.fixture
+def runs(tmp_path) -> Path:
+    """A folder with three runs (newest: single, then grid, then diverged) and files to skip."""
+    make_gif(tmp_path / "single.gif", RED)
+    Image.new("RGB", (60, 40), RED).save(tmp_path / "single.png")
+    write(tmp_path, "single.json", record(
+        "single.gif", settings([3], [0.1]),
+        [{"n_mid": 3, "eta": 0.1, "status": "finished", "diverged_at": None, "epochs_trained": 2001,
+          "final_error": 6.29e-05}],
+        sheet="single.png"), T0 + 30)
+
+    make_gif(tmp_path / "grid.gif", GREEN)
+    grid = [{"n_mid": n, "eta": eta, "status": "finished", "diverged_at": None, "epochs_trained": 2001,
+             "final_error": 0.001 * n + eta} for n in (1, 3) for eta in (0.05, 0.5)]
+    write(tmp_path, "grid.json", record("grid.gif", settings([1, 3], [0.05, 0.5], label=SCRIPT), grid), T0 + 20)
+
+    make_gif(tmp_path / "diverged run #1.gif", BLUE)
+    write(tmp_path, "diverged run #1.json", record(
+        "diverged run #1.gif", settings([3], [5.0]),
+        [{"n_mid": 3, "eta": 5.0, "status": "diverged", "diverged_at": 57, "epochs_trained": 58,
+          "final_error": None}],
+        status="diverged"), T0 + 10)
+
+    make_gif(tmp_path / "stranger.gif", RED)
+    write(tmp_path, "stranger.json", {"kind": "something else", "gif": "stranger.gif"}, T0 + 40)
+    write(tmp_path, "list.json", [1, 2, 3], T0 + 40)
+    write(tmp_path, "broken.json", '{"kind": "regress-demo run", "gif": ', T0 + 40)
+    write(tmp_path, "orphan.json", record("orphan.gif", settings([3], [0.1]), []), T0 + 40)  # GIF deleted
+    return tmp_path
+
+
+class Page(HTMLParser):
+    """The parts of a page the tests look at: images, links, headings and visible text."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.images, self.links, self.headings, self.cards, self.text = [], [], [], [], []
+        self.settings = []  # one {name: value} per card
+        self._tag, self._name = None, None
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "img":
+            self.images.append(attrs)
+        elif tag == "a":
+            self.links.append(attrs["href"])
+        elif tag == "article":
+            self.cards.append(attrs["class"])
+        elif tag == "dl":
+            self.settings.append({})
+        self._tag = tag
+
+    def handle_endtag(self, tag):
+        self._tag = None
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if self._tag == "h2":
+            self.headings.append(data)
+        elif self._tag == "dt":
+            self._name = data
+        elif self._tag == "dd":
+            self.settings[-1][self._name] = data
+
+
+def page_of(folder) -> Page:
+    return Page(write_index(folder).read_text(encoding="utf-8"))
+
+
+def test_one_card_per_run_newest_first_and_other_files_skipped(runs):
+    page = page_of(runs)
+    assert [image["src"] for image in page.images] == ["single.gif", "grid.gif", "diverged%20run%20%231.gif"]
+    assert page.cards == ["card status-finished", "card status-finished", "card status-diverged"]
+    assert "3 runs" in "".join(page.text)
+    for skipped in ("stranger", "list", "broken", "orphan"):
+        assert not any(skipped in link for link in page.links)
+
+    os.utime(runs / "grid.json", (T0 + 50, T0 + 50))  # now the newest
+    os.utime(runs / "single.json", (T0 + 10, T0 + 10))  # the same time as "diverged run #1.json": by name
+    assert [image["src"] for image in page_of(runs).images] == ["grid.gif", "diverged%20run%20%231.gif", "single.gif"]
+
+
+def test_headings_statuses_and_final_errors(runs):
+    page = page_of(runs)
+    assert page.headings == [
+        "n_mid 3 · eta 0.1 · 2001 epochs · seed 0",
+        "n_mid 1, 3 × eta 0.05, 0.5 · 2001 epochs · seed 0",
+        "n_mid 3 · eta 5 · 2001 epochs · seed 0",
+    ]
+    text = "".join(page.text)
+    assert "6.29e-05" in text
+    assert [f"{0.001 * n + eta:.2e}" in text for n in (1, 3) for eta in (0.05, 0.5)] == [True] * 4
+    assert "diverged at epoch 57" in text
+    diverged_card = text[text.index("n_mid 3 · eta 5"):]
+    assert "—" in diverged_card and "nan" not in diverged_card.lower()
+    for image, heading in zip(page.images, page.headings):
+        assert image["loading"] != "lazy" and heading in image["alt"]
+
+
+def test_every_setting_is_shown_and_text_is_escaped(runs):
+    html = write_index(runs).read_text(encoding="utf-8")
+    assert "<script" not in html
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
+    single, grid, diverged = Page(html).settings
+    assert single == {"n_mid": "3", "eta": "0.1", "epoch": "2001", "interval": "—", "wb_width": "0.01",
+                      "seed": "0", "fps": "10", "hold": "2"}
+    assert grid["n_mid"] == "1, 3" and grid["eta"] == "0.05, 0.5"
+    assert grid["label"] == SCRIPT  # a new setting is shown too, to the reader exactly as it was written
+    assert diverged["eta"] == "5"
+
+
+def test_links_are_relative_and_lead_to_the_files(runs):
+    page = page_of(runs)
+    targets = page.links + [image["src"] for image in page.images]
+    for target in targets:
+        parts = urlsplit(target)
+        assert not parts.scheme and not parts.netloc and not target.startswith("/")
+        assert (runs / unquote(target)).is_file(), target
+    assert {"single.json", "grid.json", "diverged%20run%20%231.json", "single.png"} <= set(page.links)
+    assert sum(link.endswith(".png") for link in page.links) == 1  # only the run with a contact sheet
+
+
+def test_an_empty_folder_says_how_to_make_a_run(tmp_path):
+    page = page_of(tmp_path)
+    text = " ".join("".join(page.text).split())
+    assert page.cards == [] and page.images == []
+    assert "0 runs" in text and "No runs here yet" in text and "regress-demo" in text
+
+
+def test_same_folder_gives_the_same_bytes_and_no_temporary_file(runs):
+    path = write_index(runs)
+    first = path.read_bytes()
+    assert path == runs / "index.html"
+    assert write_index(runs).read_bytes() == first
+    assert not [name for name in os.listdir(runs) if name.endswith(".tmp")]
+    (runs / "index.html").unlink()
+    assert write_index(runs).read_bytes() == first  # nothing of the old page went into the new one
+
+
+def test_a_failed_write_keeps_the_previous_page(runs, monkeypatch):
+    good = write_index(runs).read_bytes()
+    make_gif(runs / "late.gif", GREEN)
+    write(runs, "late.json", record("late.gif", settings([2], [0.2]), []), T0 + 60)
+
+    def half_then_fail(self, text, encoding=None):
+        with open(self, "w", encoding=encoding) as file:
+            file.write(text[: len(text) // 2])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", half_then_fail)
+    with pytest.raises(OSError):
+        write_index(runs)
+    monkeypatch.undo()
+    assert (runs / "index.html").read_bytes() == good
+    assert not [name for name in os.listdir(runs) if name.endswith(".tmp")]
+    assert "late.gif" in write_index(runs).read_text(encoding="utf-8")
+
+
+# --- in a real browser ---------------------------------------------------------------------------
+
+CHECK = """<script>
+window.onload = function () {
+  var images = Array.prototype.slice.call(document.images);
+  var shown = images.filter(function (image) { return image.complete && image.naturalWidth > 0; });
+  var cards = document.querySelectorAll("article");
+  var sideBySide = cards.length > 1 && cards[0].getBoundingClientRect().top === cards[1].getBoundingClientRect().top;
+  var fits = images.every(function (image) {
+    return image.getBoundingClientRect().width <= image.closest("article").getBoundingClientRect().width;
+  });
+  var outside = performance.getEntriesByType("resource").filter(function (entry) {
+    return entry.name.indexOf("file:") !== 0;
+  });
+  document.title = "images " + shown.length + "/" + images.length + " columns " + (sideBySide ? "many" : "one")
+    + " fit " + fits + " outside " + outside.length;
+};
+</script>
+"""
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    path = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+    if path is None:
+        pytest.skip("Chromium is not installed (Debian: apt-get install chromium); .ci/run installs it")
+    return path
+
+
+def run_chromium(chromium: str, profile: Path, *args: str) -> subprocess.CompletedProcess:
+    command = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               "--hide-scrollbars", f"--user-data-dir={profile}", "--virtual-time-budget=5000", *args]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result
+
+
+def test_a_browser_shows_every_gif_in_a_grid_from_file_urls(runs, chromium, tmp_path_factory):
+    html = write_index(runs).read_text(encoding="utf-8")
+    check = runs / "check.html"  # beside index.html, so that its relative links are the same
+    check.write_text(html.replace("</body>", CHECK + "</body>"), encoding="utf-8")
+    profile = tmp_path_factory.mktemp("profile")
+    dom = run_chromium(chromium, profile, "--window-size=1280,900", "--dump-dom", check.as_uri()).stdout
+    title = re.search(r"<title>(.*?)</title>", dom).group(1)
+    assert title == "images 3/3 columns many fit true outside 0"
+
+
+def test_a_screenshot_of_the_page_shows_the_gifs(runs, chromium, tmp_path_factory):
+    index = write_index(runs)
+    shot = tmp_path_factory.mktemp("shot") / "gallery.png"
+    run_chromium(chromium, tmp_path_factory.mktemp("profile"), "--window-size=1280,900",
+                 f"--screenshot={shot}", index.as_uri())
+    with Image.open(shot) as image:
+        assert image.size == (1280, 900)
+        pixels = image.convert("RGB")
+        colours = pixels.getcolors(maxcolors=1_000_000)
+    assert len(colours) > 50  # text, borders and pictures, not a blank page
+    counts = {colour: count for count, colour in colours}
+    for gif_colour in (RED, GREEN, BLUE):  # each GIF is drawn, and large (more than 100x60 pixels)
+        assert sum(n for c, n in counts.items() if max(abs(a - b) for a, b in zip(c, gif_colour)) <= 6) > 6000

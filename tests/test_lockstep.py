@@ -1,0 +1,66 @@
+"""The vectorised lockstep training of a grid follows each configuration's path alone with the layers."""
+
+import numpy as np
+import pytest
+
+from regress_demo.lockstep import Lockstep
+from regress_demo.settings import Settings
+from regress_demo.train import Training
+
+
+def test_lockstep_gives_the_same_weights_as_separate_runs_with_the_layer_classes():
+    settings = Settings(n_mid=[1, 3, 8], eta=[0.05, 0.7], epoch=100, seed=3, wb_width=0.3)
+    lockstep = Lockstep(settings)
+    frames = list(lockstep.snapshots())
+    assert len(frames) == len(settings.frame_epochs())
+    for c, config in enumerate(settings.configurations()):
+        alone = Training(config)
+        list(alone.snapshots())
+        n = config.n_mid
+        np.testing.assert_allclose(lockstep.w1[c, :n], alone.middle_layer.w[0], rtol=0, atol=1e-9)
+        np.testing.assert_allclose(lockstep.b1[c, :n], alone.middle_layer.b, rtol=0, atol=1e-9)
+        np.testing.assert_allclose(lockstep.w2[c, :n], alone.output_layer.w[:, 0], rtol=0, atol=1e-9)
+        np.testing.assert_allclose(lockstep.b2[c], alone.output_layer.b[0], rtol=0, atol=1e-9)
+        np.testing.assert_allclose(lockstep.errors[c], alone.errors, rtol=1e-9)
+        # the padding never moved: no weight beyond the configuration's own neurons
+        assert not lockstep.w2[c, n:].any() and not lockstep.w1[c, n:].any()
+        last = frames[-1][c]
+        np.testing.assert_allclose(last.fit(alone.grid), alone.predict(alone.grid), atol=1e-9)
+
+
+def test_snapshots_come_per_configuration_in_grid_order():
+    settings = Settings(n_mid=[2, 4], eta=[0.1, 0.3, 0.5], epoch=12, interval=5)
+    frames = list(Lockstep(settings).snapshots())
+    assert [frame[0].epoch for frame in frames] == [0, 5, 10, 11]
+    assert [len(s.w1) for s in frames[-1]] == [2, 4, 2, 4, 2, 4]  # rows = eta, columns = n_mid
+
+
+def test_a_diverging_configuration_is_frozen_and_the_others_go_on():
+    settings = Settings(n_mid=[3], eta=[0.1, 1.9, 3.0], epoch=40, interval=10)
+    lockstep = Lockstep(settings)
+    frames = list(lockstep.snapshots())
+    assert lockstep.diverged_at[0] is None
+    diverged = {c: epoch for c, epoch in enumerate(lockstep.diverged_at) if epoch is not None}
+    assert set(diverged) == {1, 2} and diverged[2] == 0
+    alone = Training(settings.configurations()[1])
+    list(alone.snapshots())
+    assert diverged[1] == alone.diverged_at
+    assert len(lockstep.errors[0]) == 40  # the healthy one trained every epoch
+    assert len(lockstep.errors[1]) == diverged[1] + 1 and len(lockstep.errors[2]) == 1
+    # a frame is added at the epoch a configuration diverged, and its panel keeps the diverged snapshot
+    epochs = [max(s.epoch for s in frame) for frame in frames]
+    assert diverged[1] in epochs and epochs[-1] == 39
+    assert frames[-1][1].diverged and frames[-1][1].epoch == diverged[1]
+    assert not frames[-1][0].diverged and frames[-1][0].epoch == 39
+
+
+def test_training_stops_when_every_configuration_has_diverged():
+    lockstep = Lockstep(Settings(n_mid=[2, 5], eta=[3.0], epoch=500))
+    frames = list(lockstep.snapshots())
+    assert lockstep.diverged_at == [0, 0]
+    assert len(frames) == 1 and all(s.diverged for s in frames[0])
+
+
+def test_a_grid_needs_the_lockstep_training():
+    with pytest.raises(ValueError, match="one configuration"):
+        Training(Settings(n_mid=[1, 2]))

@@ -1,0 +1,115 @@
+"""A whole run's files: the run record, the final weights, the contact sheet, replay, the gallery."""
+
+import json
+import platform
+
+import matplotlib
+import numpy as np
+import pytest
+
+from regress_demo import cli
+from regress_demo.run import make_gif, replay_settings
+from regress_demo.settings import Settings, SettingError
+
+from helpers import decode_gif
+
+SMALL = Settings(n_mid=4, eta=0.3, epoch=30, interval=7, seed=9)
+
+
+def test_the_run_record_holds_settings_versions_history_and_status(tmp_path):
+    result = make_gif(SMALL, tmp_path / "run.gif")
+    record = json.loads((tmp_path / "run.json").read_text())
+    assert record["kind"] == "regress-demo run" and record["version"] == 1
+    assert (record["gif"], record["sheet"], record["weights"]) == ("run.gif", "run.png", "run.npz")
+    assert record["status"] == "finished"
+    assert record["settings"] == {
+        "n_mid": [4], "eta": [0.3], "epoch": 30, "interval": 7, "wb_width": 0.01, "seed": 9, "fps": 10.0,
+        "hold": 2.0, "schedule": "linear", "frames": None, "simple": False, "show_outputs": True,
+    }
+    assert record["frames"] == 6 and record["frame_epochs"] == [0, 7, 14, 21, 28, 29]
+    (run,) = record["runs"]
+    assert run == {
+        "n_mid": 4, "eta": 0.3, "status": "finished", "diverged_at": None, "epochs_trained": 30,
+        "final_error": result.errors[-1], "errors": result.errors,
+    }
+    assert record["versions"]["python"] == platform.python_version()
+    assert record["versions"]["numpy"] == np.__version__
+    assert record["versions"]["matplotlib"] == matplotlib.__version__
+    assert set(record["versions"]) == {"python", "numpy", "matplotlib", "imageio", "pillow"}
+
+
+def test_the_weights_file_holds_the_final_weights_in_the_layers_shapes(tmp_path):
+    result = make_gif(SMALL, tmp_path / "run.gif")
+    with np.load(tmp_path / "run.npz") as weights:
+        assert sorted(weights.files) == ["b1", "b2", "w1", "w2"]
+        np.testing.assert_array_equal(weights["w1"], result.training.middle_layer.w)
+        np.testing.assert_array_equal(weights["b1"], result.training.middle_layer.b)
+        np.testing.assert_array_equal(weights["w2"], result.training.output_layer.w)
+        np.testing.assert_array_equal(weights["b2"], result.training.output_layer.b)
+
+
+def test_a_grid_records_every_configuration(tmp_path):
+    settings = Settings(n_mid=[1, 3], eta=[0.2, 3.0], epoch=10, interval=3)
+    result = make_gif(settings, tmp_path / "grid.gif")
+    assert result.status == "diverged"
+    record = json.loads((tmp_path / "grid.json").read_text())
+    assert record["settings"]["n_mid"] == [1, 3] and record["settings"]["eta"] == [0.2, 3.0]
+    assert [(r["n_mid"], r["eta"], r["status"]) for r in record["runs"]] == [
+        (1, 0.2, "finished"), (3, 0.2, "finished"), (1, 3.0, "diverged"), (3, 3.0, "diverged"),
+    ]
+    assert [r["epochs_trained"] for r in record["runs"]] == [10, 10, 1, 1]
+    with np.load(tmp_path / "grid.npz") as weights:
+        assert list(weights["n_mid"]) == [1, 3, 1, 3] and list(weights["eta"]) == [0.2, 0.2, 3.0, 3.0]
+        np.testing.assert_array_equal(weights["w2_1"], result.training.w2[1, :3].reshape(3, 1))
+        assert weights["w1_0"].shape == (1, 1)
+
+
+def test_the_contact_sheet_is_written_beside_the_gif(tmp_path):
+    from PIL import Image
+
+    make_gif(SMALL, tmp_path / "run.gif")
+    gif = decode_gif(tmp_path / "run.gif")
+    with Image.open(tmp_path / "run.png") as sheet:
+        height, width = gif.frames[0].shape[:2]
+        assert sheet.size == (4 * width // 2, 2 * height // 2)  # 6 frames: 4 + 2 tiles, half size
+
+
+def test_replay_gives_a_byte_identical_gif(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    args = ["--n-mid", "2", "5", "--eta", "0.4", "--epoch", "16", "--schedule", "log", "--frames", "6",
+            "--seed", "3", "--no-outputs", "-q", "--out", "first.gif"]
+    assert cli.main(args) == 0
+    assert cli.main(["--replay", "first.json", "--out", "again.gif", "-q"]) == 0
+    assert (tmp_path / "again.gif").read_bytes() == (tmp_path / "first.gif").read_bytes()
+    first = json.loads((tmp_path / "first.json").read_text())
+    again = json.loads((tmp_path / "again.json").read_text())
+    assert {**first, "gif": "", "sheet": "", "weights": ""} == {**again, "gif": "", "sheet": "", "weights": ""}
+    assert replay_settings(tmp_path / "first.json") == Settings(
+        n_mid=(2, 5), eta=0.4, epoch=16, schedule="log", frames=6, seed=3, show_outputs=False
+    )
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("not json", "replay must be a readable JSON run record, got '{path}'"),
+        ('{"kind": "something else"}', "replay must be a run record written by regress-demo, got '{path}'"),
+        ('{"kind": "regress-demo run", "settings": {"n_mid": [3], "colour": "red"}}',
+         "replay must be a record with known settings only (not colour), got '{path}'"),
+        ('{"kind": "regress-demo run", "settings": {"n_mid": [0]}}', "n_mid must be >= 1, got 0"),
+    ],
+)
+def test_replay_refuses_what_is_not_a_good_record(tmp_path, content, message):
+    path = tmp_path / "record.json"
+    path.write_text(content)
+    with pytest.raises(SettingError) as error_info:
+        replay_settings(path)
+    assert str(error_info.value) == message.format(path=path)
+
+
+def test_every_run_regenerates_the_gallery(tmp_path):
+    make_gif(SMALL, tmp_path / "one.gif")
+    make_gif(SMALL.replace(seed=10), tmp_path / "two.gif")
+    page = (tmp_path / "index.html").read_text()
+    assert page.index('src="two.gif"') < page.index('src="one.gif"')  # newest first
+    assert 'href="one.json"' in page and 'href="two.png"' in page
