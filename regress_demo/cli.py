@@ -94,6 +94,11 @@ def build_parser() -> argparse.ArgumentParser:
         "log(epoch), so the fast early change gets frames too) (default: linear)",
     )
     parser.add_argument(
+        "--engine", metavar="fast|layers",
+        help="what trains the network: fast (the same arithmetic in a loop tuned for speed) or layers "
+        "(the classes in regress_demo/layers.py: use it to see your own changes to them) (default: fast)",
+    )
+    parser.add_argument(
         "--simple", action="store_true",
         help="the plain frame of the textbook: only the fit (without the neuron and error panels)",
     )
@@ -130,7 +135,7 @@ def parse_settings(args: argparse.Namespace) -> Settings:
             values[name] = tuple(parse_number(name, item, kind) for item in text)
         else:
             values[name] = parse_number(name, text, kind)
-    for name in ("schedule", "show_outputs"):
+    for name in ("schedule", "show_outputs", "engine"):
         if getattr(args, name) is not None:
             values[name] = getattr(args, name)
     if args.simple:

@@ -9,11 +9,23 @@ path it would follow alone (the tests check this against the layer classes).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from . import data
 from .settings import Settings
 from .train import Snapshot, has_diverged, initial_weights, sample_order_rng
+
+#: A single network with at most this many hidden neurons is trained with plain Python floats.
+SCALAR_MAX_NEURONS = 16
+
+
+def _sigmoid(u: float) -> float:
+    """1 / (1 + e^-u) for a Python float, without overflow for very negative u."""
+    if u < -700.0:
+        return 0.0
+    return 1.0 / (1.0 + math.exp(-u))
 
 
 class Lockstep:
@@ -45,6 +57,16 @@ class Lockstep:
 
     def train_epoch(self):
         """One epoch of SGD for every active configuration; returns the outputs, (K, n_samples)."""
+        if len(self.configurations) == 1 and self.w1.shape[1] <= SCALAR_MAX_NEURONS:
+            outputs = self._train_epoch_scalar()
+        else:
+            outputs = self._train_epoch_vectorised()
+        errors = 0.5 * np.mean((outputs - self.t) ** 2, axis=1)
+        for c in np.flatnonzero(self.active):
+            self.errors[c].append(float(errors[c]))
+        return outputs
+
+    def _train_epoch_vectorised(self):
         eta = np.where(self.active, self.eta, 0.0)  # a diverged configuration no longer moves
         eta_col = eta[:, None]
         mask_eta = self.mask * eta_col
@@ -62,10 +84,33 @@ class Lockstep:
                 w1 -= eta_col * delta_h * x
                 b1 -= eta_col * delta_h
                 outputs[:, i] = y
-        errors = 0.5 * np.mean((outputs - self.t) ** 2, axis=1)
-        for c in np.flatnonzero(self.active):
-            self.errors[c].append(float(errors[c]))
         return outputs
+
+    def _train_epoch_scalar(self):
+        """The same epoch for one small network in plain Python floats: for a few neurons, a NumPy
+        call costs more than the arithmetic it does, so this is several times faster."""
+        eta = float(self.eta[0]) if self.active[0] else 0.0
+        w1, b1, w2 = self.w1[0].tolist(), self.b1[0].tolist(), self.w2[0].tolist()
+        b2 = float(self.b2[0])
+        neurons = range(len(w1))
+        xs, ts = self.x.tolist(), self.t.tolist()
+        outputs = [0.0] * len(xs)
+        for i in self.rng.permutation(len(xs)).tolist():
+            x, t = xs[i], ts[i]
+            h = [_sigmoid(w1[j] * x + b1[j]) for j in neurons]  # hidden outputs
+            y = b2
+            for j in neurons:
+                y += h[j] * w2[j]  # output
+            delta = y - t  # dE/dy of the output
+            for j in neurons:
+                delta_h = delta * w2[j] * h[j] * (1 - h[j])  # dE/du of hidden neuron j
+                w2[j] -= eta * h[j] * delta
+                w1[j] -= eta * delta_h * x
+                b1[j] -= eta * delta_h
+            b2 -= eta * delta
+            outputs[i] = y
+        self.w1[0], self.b1[0], self.w2[0], self.b2[0] = w1, b1, w2, b2
+        return np.array([outputs])
 
     def snapshot(self, c: int, epoch: int, outputs, diverged=False) -> Snapshot:
         """Configuration c after `epoch`, with its real neurons only."""

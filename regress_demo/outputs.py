@@ -96,7 +96,6 @@ def _finite_or_none(value):
 
 def versions() -> dict:
     """The versions of Python and the libraries that shaped the numbers and the pixels."""
-    import imageio
     import matplotlib
     import numpy
     import PIL
@@ -105,6 +104,5 @@ def versions() -> dict:
         "python": platform.python_version(),
         "numpy": numpy.__version__,
         "matplotlib": matplotlib.__version__,
-        "imageio": imageio.__version__,
         "pillow": PIL.__version__,
     }

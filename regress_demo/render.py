@@ -7,7 +7,7 @@ copy of that background ("blitting"), and the canvas buffer is copied out as the
 
 Three layouts: SimpleFigure (the fit only, as in the textbook), RichFigure (the fit, each hidden
 neuron's contribution and the loss, for one configuration) and GridFigure (a panel per configuration
-and a combined loss panel). The frames are written with imageio, which uses Pillow, to a temporary
+and a combined loss panel). GifWriter streams the frames into the GIF with Pillow, in a temporary
 file beside the target that replaces the target only when the GIF is complete.
 """
 
@@ -17,11 +17,10 @@ from collections import deque
 from pathlib import Path
 from typing import List, Optional, Sequence
 
-import imageio.v3 as iio
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from PIL import Image
+from PIL import GifImagePlugin, Image
 
 from . import data
 from .outputs import AtomicFile
@@ -36,6 +35,8 @@ X_LIMITS = (-1.05, 1.05)
 MAX_NEURON_LINES = 8
 #: How many earlier fits stay visible as faint trails.
 TRAILS = 3
+#: The GIF palette has 255 colours; index 255 marks the pixels of a frame that did not change.
+TRANSPARENT = 255
 
 FIT_COLOUR, OUTPUT_COLOUR, TARGET_COLOUR, SAMPLE_COLOUR = "tab:red", "tab:blue", "0.45", "0.3"
 NEURON_COLOURS = ["tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:brown", "tab:pink", "tab:olive", "tab:cyan"]
@@ -145,6 +146,9 @@ class SimpleFigure:
         self.warning = animate(_warning(ax, 14))
         self.figure.tight_layout()  # with a title in place, so that it gets room
 
+    def reset(self):
+        """Nothing to forget: each frame depends on its own snapshot only."""
+
     def draw(self, snapshots: List[Snapshot]) -> np.ndarray:
         """The frame for these snapshots (a list of one) as an (H, W, 3) uint8 array."""
         (snapshot,) = snapshots
@@ -249,6 +253,12 @@ class RichFigure:
         lines.append(np.full_like(self.grid, snapshot.b2))
         return np.array(lines)
 
+    def reset(self):
+        """Forget the trails, to start the animation again."""
+        self.trails.clear()
+        for line in self.trail_lines:
+            line.set_data([], [])
+
     def draw(self, snapshots: List[Snapshot]) -> np.ndarray:
         """The frame for these snapshots (a list of one) as an (H, W, 3) uint8 array."""
         (snapshot,) = snapshots
@@ -326,6 +336,9 @@ class GridFigure:
             self.loss_cursor = animate(ax_loss.axvline(0, color="0.5", lw=0.8))
         self.ax = first
 
+    def reset(self):
+        """Nothing to forget: each frame depends on its own snapshots only."""
+
     def draw(self, snapshots: List[Snapshot]) -> np.ndarray:
         """The frame for these snapshots (one per configuration) as an (H, W, 3) uint8 array."""
         epoch = max(snapshot.epoch for snapshot in snapshots)
@@ -353,48 +366,95 @@ def make_figure(settings: Settings, x, t, histories, frames: Sequence[List[Snaps
     return RichFigure(settings, x, t, histories, snapshots[-1] if snapshots else None, snapshots)
 
 
-def contact_sheet(frames: Sequence[np.ndarray], count: int = 8, columns: int = 4, scale: float = 0.5) -> Image.Image:
-    """A still grid of `count` frames spread evenly over the animation (first and last included)."""
-    picks = np.unique(np.rint(np.linspace(0, len(frames) - 1, min(count, len(frames)))).astype(int))
+def sheet_picks(frame_count: int, count: int = 8) -> List[int]:
+    """The indices of `count` frames spread evenly over the animation, first and last included."""
+    return sorted({int(i) for i in np.rint(np.linspace(0, frame_count - 1, min(count, frame_count)))})
+
+
+def contact_sheet(frames: Sequence[np.ndarray], columns: int = 4, scale: float = 0.5) -> Image.Image:
+    """A still grid of these frames at `scale`, `columns` to a row, for slides and print."""
     height, width = frames[0].shape[:2]
     tile = (round(width * scale), round(height * scale))
-    rows = -(-len(picks) // columns)
-    sheet = Image.new("RGB", (tile[0] * min(columns, len(picks)), tile[1] * rows), "white")
-    for k, index in enumerate(picks):
-        image = Image.fromarray(frames[index]).resize(tile, Image.Resampling.LANCZOS)
+    rows = -(-len(frames) // columns)
+    sheet = Image.new("RGB", (tile[0] * min(columns, len(frames)), tile[1] * rows), "white")
+    for k, frame in enumerate(frames):
+        image = Image.fromarray(frame).resize(tile, Image.Resampling.LANCZOS)
         sheet.paste(image, ((k % columns) * tile[0], (k // columns) * tile[1]))
     return sheet
 
 
 class GifWriter:
-    """Collects frames and writes them as a looping GIF that replaces `path` only when complete.
+    """Streams frames into a looping GIF that replaces `path` only when complete.
 
-    setup (reserve a temporary file beside `path`) -> grab_frame for each frame -> finish.
-    Leaving the `with` block without finish() removes the temporary file: any earlier file at `path`
-    stays as it was.
+    setup (reserve a temporary file beside `path`) -> set_palette -> grab_frame for each frame -> finish,
+    like matplotlib's animation writers. A plot has few colours, so every frame is mapped to one
+    palette made from sample frames (Pillow's quantize, no dithering), and only the rectangle that
+    changed since the frame before is written (Pillow's GifImagePlugin.getheader/getdata). The frames
+    are not kept: memory stays at two frames, however many there are. Leaving the `with` block without
+    finish() removes the temporary file, and any earlier file at `path` stays as it was.
     """
 
     def __init__(self, path, frame_ms: int, last_frame_ms: int):
         self.path = Path(path)
         self.frame_ms, self.last_frame_ms = frame_ms, last_frame_ms
-        self.frames: list[np.ndarray] = []
+        self.count = 0  # frames grabbed so far
         self.file: Optional[AtomicFile] = None
+        self.palette: Optional[Image.Image] = None
+        self._stream = None
+        self._pending: Optional[np.ndarray] = None  # the newest frame: its duration is known at the next
+        self._previous: Optional[np.ndarray] = None  # the palette indices of the last frame written
 
     def setup(self):
         """Create missing folders and the temporary file, so that an unwritable place fails now."""
         self.file = AtomicFile(self.path)
+        self._stream = open(self.file.tmp_path, "wb")
+
+    def set_palette(self, sample_frames: Sequence[np.ndarray]):
+        """Make the palette of every frame from these (H, W, 3) frames, e.g. the first and the last."""
+        sample = Image.fromarray(np.concatenate(list(sample_frames), axis=0))
+        # Maximum coverage keeps the exact colours that fill most pixels (the white, the lines).
+        self.palette = sample.quantize(TRANSPARENT, method=Image.Quantize.MAXCOVERAGE, dither=Image.Dither.NONE)
 
     def grab_frame(self, frame: np.ndarray):
         """Add one (H, W, 3) uint8 frame."""
-        self.frames.append(frame)
+        if self.palette is None:
+            self.set_palette([frame])
+        indices = np.asarray(Image.fromarray(frame).quantize(palette=self.palette, dither=Image.Dither.NONE))
+        if self._pending is not None:
+            self._write(self._pending, self.frame_ms)
+        self._pending = indices
+        self.count += 1
+
+    def _write(self, indices: np.ndarray, duration_ms: int):
+        """Write one frame: the first whole, later ones as the rectangle that changed, in which the
+        pixels that did not change are transparent (they compress to almost nothing)."""
+        header, params = b"", {"duration": duration_ms, "interlace": 0}
+        if self._previous is None:
+            part, offset = indices, (0, 0)
+            header = b"".join(GifImagePlugin.getheader(self._image(indices), info={"loop": 0, "duration": duration_ms})[0])
+        else:
+            changed = indices != self._previous
+            rows, columns = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
+            if rows.size == 0:  # the same picture: one unchanged pixel keeps the frame (and its duration)
+                rows, columns = np.array([0]), np.array([0])
+            window = (slice(rows[0], rows[-1] + 1), slice(columns[0], columns[-1] + 1))
+            part = np.where(changed[window], indices[window], TRANSPARENT).astype(np.uint8)
+            offset = (int(columns[0]), int(rows[0]))
+            params.update(transparency=TRANSPARENT, disposal=1)  # 1: keep the frame before under this one
+        data = GifImagePlugin.getdata(self._image(part), offset=offset, **params)
+        self._stream.write(header + b"".join(data))  # one write: a Ctrl-C comes before or after it
+        self._previous = indices
+
+    def _image(self, indices: np.ndarray) -> Image.Image:
+        image = Image.fromarray(indices, mode="P")
+        image.putpalette(self.palette.getpalette())
+        return image
 
     def finish(self) -> Path:
-        """Encode the frames into the temporary file, then move the complete GIF into place."""
-        durations = [self.frame_ms] * len(self.frames)
-        durations[-1] = max(self.frame_ms, self.last_frame_ms)
-        if len(durations) == 1:
-            durations = durations[0]  # Pillow takes a list only for several frames
-        iio.imwrite(self.file.tmp_path, self.frames, extension=".gif", duration=durations, loop=0)
+        """Write the last frame, held for last_frame_ms, close the GIF and move it into place."""
+        self._write(self._pending, max(self.frame_ms, self.last_frame_ms))
+        self._stream.write(b";")  # the GIF trailer
+        self._stream.close()
         return self.file.commit()
 
     def __enter__(self):
@@ -402,5 +462,7 @@ class GifWriter:
         return self
 
     def __exit__(self, exc_type, exc, tb):
+        if self._stream is not None:
+            self._stream.close()
         self.file.discard()  # after finish() there is nothing left to remove
         return False

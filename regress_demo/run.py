@@ -20,7 +20,7 @@ from . import gallery
 from .gallery import RECORD_KIND
 from .lockstep import Lockstep
 from .outputs import versions, write_json, write_npz, write_png
-from .render import GifWriter, contact_sheet, make_figure
+from .render import GifWriter, contact_sheet, make_figure, sheet_picks
 from .settings import Settings, SettingError, output_path
 from .train import Snapshot, Training
 
@@ -33,7 +33,7 @@ class RunResult:
     path: Optional[Path]  # the GIF; None if the run was interrupted before its first frame
     record_path: Optional[Path]  # the run record (JSON) beside the GIF
     frames: int
-    training: Union[Training, Lockstep]  # Training for one configuration, Lockstep for a grid
+    training: Union[Lockstep, Training]  # Lockstep (engine "fast"), or Training (engine "layers")
 
     @property
     def histories(self) -> List[List[float]]:
@@ -93,16 +93,16 @@ def make_gif(
     `on_frame(done, total)` after each frame drawn.
     """
     path = output_path(path, settings)
-    training = Lockstep(settings) if settings.is_grid else Training(settings)
+    training = Training(settings) if settings.engine == "layers" else Lockstep(settings)
     report_epoch = None
     if on_epoch is not None:
-        report_epoch = (lambda epoch, errors: on_epoch(epoch, min(errors))) if settings.is_grid else on_epoch
+        report_epoch = on_epoch if settings.engine == "layers" else lambda epoch, errors: on_epoch(epoch, min(errors))
     status = "finished"
     frames: List[List[Snapshot]] = []
     with GifWriter(path, settings.frame_duration_ms(), round(1000 * settings.hold)) as writer:
         try:
             for snapshots in training.snapshots(report_epoch):
-                frames.append(snapshots if settings.is_grid else [snapshots])
+                frames.append(snapshots if isinstance(training, Lockstep) else [snapshots])
                 if on_snapshot is not None:
                     on_snapshot(frames[-1])
         except KeyboardInterrupt:
@@ -110,19 +110,30 @@ def make_gif(
         result = RunResult(status, None, None, 0, training)
         if status == "finished" and any(epoch is not None for epoch in result.diverged_at):
             result.status = "diverged"
+        sheet, last = [], None  # the frames of the contact sheet, the last frame in the GIF
+        picks = set(sheet_picks(len(frames))) if frames else set()
         try:
             figure = make_figure(settings, training.x, training.t, result.histories, frames)
-            for snapshots in frames:
-                writer.grab_frame(figure.draw(snapshots))
+            if frames:  # one palette for the whole GIF, from the first and the last frame
+                writer.set_palette([figure.draw(frames[0]), figure.draw(frames[-1])])
+                figure.reset()
+            for k, snapshots in enumerate(frames):
+                image = figure.draw(snapshots)
+                writer.grab_frame(image)
+                last = image
+                if k in picks:
+                    sheet.append(image)
                 if on_frame is not None:
-                    on_frame(len(writer.frames), len(frames))
+                    on_frame(writer.count, len(frames))
         except KeyboardInterrupt:
             result.status = "interrupted"
-        if not writer.frames:
+            if last is not None and (writer.count - 1) not in picks:
+                sheet.append(last)  # the last frame in the GIF closes the sheet
+        if not writer.count:
             return result
-        drawn = frames[: len(writer.frames)]
-        result.path, result.frames = writer.finish(), len(writer.frames)
-    write_png(result.sheet_path, contact_sheet(writer.frames))
+        drawn = frames[: writer.count]
+        result.path, result.frames = writer.finish(), writer.count
+    write_png(result.sheet_path, contact_sheet(sheet))
     write_npz(result.weights_path, final_weights(drawn[-1], settings))
     result.record_path = write_json(path.with_suffix(".json"), run_record(settings, result, drawn))
     gallery.write_index(path.parent)

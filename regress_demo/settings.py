@@ -26,6 +26,9 @@ MAX_VALUES = 8
 MAX_PANELS = 24
 #: How the recorded epochs are spread over the run.
 SCHEDULES = ("linear", "log")
+#: What trains the network: "fast" (lockstep.py, tuned for speed, checked against the layers by the
+#: tests) or "layers" (train.py with the classes of layers.py, the textbook's code).
+ENGINES = ("fast", "layers")
 
 
 class SettingError(ValueError):
@@ -74,6 +77,7 @@ class Settings:
     frames: Optional[int] = None
     simple: bool = False
     show_outputs: bool = True
+    engine: str = "fast"
 
     def __post_init__(self):
         for name in ("n_mid", "eta"):
@@ -99,6 +103,10 @@ class Settings:
         _real("hold", self.hold, 0, 60, "", allow_low=True)
         if self.schedule not in SCHEDULES:
             raise SettingError("schedule", f"one of {', '.join(SCHEDULES)}", self.schedule)
+        if self.engine not in ENGINES:
+            raise SettingError("engine", f"one of {', '.join(ENGINES)}", self.engine)
+        if self.engine != "fast" and len(n_mids) * len(etas) > 1:
+            raise SettingError("engine", "fast for a comparison grid", self.engine)
         if self.frames is not None:
             _integer("frames", self.frames, 2, min(self.epoch, MAX_FRAMES), "no more frames than epochs")
             if self.interval is not None:

@@ -10,7 +10,9 @@ import pytest
 
 from regress_demo import data
 from regress_demo.lockstep import Lockstep
-from regress_demo.render import GifWriter, GridFigure, RichFigure, SimpleFigure, contact_sheet, make_figure
+from regress_demo.render import (
+    GifWriter, GridFigure, RichFigure, SimpleFigure, contact_sheet, make_figure, sheet_picks,
+)
 from regress_demo.run import make_gif
 from regress_demo.settings import Settings
 from regress_demo.train import Training
@@ -164,13 +166,41 @@ def test_the_grid_has_a_panel_per_configuration_with_shared_axes_and_a_loss_curv
 
 
 def test_the_contact_sheet_tiles_eight_frames_from_first_to_last():
-    frames = [np.full((40, 60, 3), 10 * k, np.uint8) for k in range(20)]
+    assert sheet_picks(20) == [0, 3, 5, 8, 11, 14, 16, 19]
+    assert sheet_picks(3) == [0, 1, 2] and sheet_picks(1) == [0]
+    frames = [np.full((40, 60, 3), 10 * k, np.uint8) for k in sheet_picks(20)]
     sheet = np.asarray(contact_sheet(frames))
     assert sheet.shape == (2 * 20, 4 * 30, 3)
     tiles = [sheet[r * 20 + 10, c * 30 + 15, 0] for r in range(2) for c in range(4)]
-    assert tiles[0] == 0 and tiles[-1] == 190  # the first and the last frame
-    assert tiles == sorted(tiles) and len(set(tiles)) == 8
+    assert tiles == [10 * k for k in sheet_picks(20)]  # in order, row by row
     assert np.asarray(contact_sheet(frames[:3])).shape == (20, 3 * 30, 3)  # fewer frames than tiles
+
+
+def test_the_streamed_gif_shows_each_frame_within_the_palette_s_precision(tmp_path):
+    figure, frames, _ = figure_for(Settings(epoch=30, interval=6))
+    images = [figure.draw(frame) for frame in frames]
+    with GifWriter(tmp_path / "run.gif", 100, 500) as writer:
+        writer.set_palette([images[0], images[-1]])
+        for image in images:
+            writer.grab_frame(image)
+        writer.finish()
+    gif = decode_gif(tmp_path / "run.gif")
+    assert len(gif.frames) == len(images) == 6
+    for decoded, image in zip(gif.frames, images):
+        difference = np.abs(decoded.astype(int) - image.astype(int))
+        assert difference.mean() < 1.0 and np.mean(difference.max(axis=2) > 40) < 0.002
+
+
+def test_identical_frames_stay_separate_frames(tmp_path):
+    frames = [np.full((6, 8, 3), value, np.uint8) for value in (0, 0, 200, 200)]
+    with GifWriter(tmp_path / "run.gif", 100, 300) as writer:
+        writer.set_palette([frames[0], frames[-1]])
+        for frame in frames:
+            writer.grab_frame(frame)
+        writer.finish()
+    gif = decode_gif(tmp_path / "run.gif")
+    assert gif.durations == [100, 100, 100, 300]
+    assert [int(frame[0, 0, 0]) for frame in gif.frames] == [0, 0, 200, 200]
 
 
 def test_a_failed_run_leaves_the_earlier_gif_untouched_and_no_temporary_file(tmp_path, monkeypatch):

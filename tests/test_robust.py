@@ -19,6 +19,7 @@ from regress_demo import cli
 from regress_demo.render import GifWriter, make_figure
 from regress_demo.run import make_gif
 from regress_demo.settings import Settings
+from regress_demo.lockstep import Lockstep
 from regress_demo.train import Training
 
 from helpers import decode_gif
@@ -56,7 +57,7 @@ def test_a_large_eta_diverges_and_stops_with_exit_3(tmp_path, monkeypatch):
 
 def test_overflow_to_nan_is_caught_and_recorded_as_null(tmp_path):
     result = make_gif(Settings(eta=50, epoch=100), tmp_path / "nan.gif")
-    assert result.status == "diverged" and result.training.diverged_at <= 1
+    assert result.status == "diverged" and result.diverged_at[0] <= 1
     record = json.loads((tmp_path / "nan.json").read_text())  # strict JSON: no NaN or Infinity
     assert record["status"] == "diverged"
     assert None in record["runs"][0]["errors"] or record["runs"][0]["errors"][-1] > 1e12
@@ -119,11 +120,11 @@ def test_a_signal_while_the_gif_is_written_leaves_the_earlier_gif(tmp_path, monk
     path = tmp_path / "run.gif"
     path.write_bytes(b"an earlier GIF")
 
-    def interrupted_write(*args, **kwargs):
-        Path(args[0]).write_bytes(b"GIF89a half")
+    def interrupted_finish(self):
+        self._stream.write(b"GIF89a half")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("regress_demo.render.iio.imwrite", interrupted_write)
+    monkeypatch.setattr(GifWriter, "finish", interrupted_finish)
     monkeypatch.chdir(tmp_path)
     code, out, err = run_main(["--epoch", "3", "-q", "--out", "run.gif"])
     assert code == 130
@@ -139,7 +140,7 @@ def test_a_signal_while_drawing_keeps_the_frames_drawn_so_far(tmp_path, monkeypa
 
     def draw_then_interrupt(self, snapshots):
         calls.append(snapshots)
-        if len(calls) == 4:
+        if len(calls) == 2 + 4:  # the first and the last frame for the palette, then three frames
             raise KeyboardInterrupt
         return original(self, snapshots)
 
@@ -155,7 +156,7 @@ def test_interrupted_before_the_first_frame_writes_nothing(tmp_path, monkeypatch
     def interrupted_epoch(self):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(Training, "train_epoch", interrupted_epoch)
+    monkeypatch.setattr(Lockstep, "train_epoch", interrupted_epoch)
     monkeypatch.chdir(tmp_path)
     code, out, err = run_main(["--epoch", "3", "-q"])
     assert code == 130
@@ -167,11 +168,15 @@ def test_a_full_disk_gives_one_line_and_leaves_nothing_partial(tmp_path, monkeyp
     path = tmp_path / "run.gif"
     path.write_bytes(b"an earlier GIF")
 
-    def full_disk(*args, **kwargs):
-        Path(args[0]).write_bytes(b"GIF89a trunc")
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    written = []
 
-    monkeypatch.setattr("regress_demo.render.iio.imwrite", full_disk)
+    def full_disk(self, indices, duration_ms):
+        if written:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        self._stream.write(b"GIF89a and the first frame")
+        written.append(duration_ms)
+
+    monkeypatch.setattr(GifWriter, "_write", full_disk)
     monkeypatch.chdir(tmp_path)
     code, out, err = run_main(["--epoch", "3", "-q", "--out", "run.gif"])
     assert code == 1
