@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import signal
 import sys
 import time
@@ -226,7 +227,6 @@ def main(argv=None) -> int:
 
     progress = Progress(settings, args.quiet)
     with sigterm_as_interrupt() as signals:
-        interrupted_code = lambda: EXIT_SIGTERM if signals else EXIT_SIGINT  # noqa: E731
         try:
             result = make_gif(
                 settings, path, on_epoch=progress.epoch, on_snapshot=progress.snapshot, on_frame=progress.frame
@@ -234,24 +234,30 @@ def main(argv=None) -> int:
         except KeyboardInterrupt:
             progress.clear()
             print(f"{PROG}: interrupted while writing; {path} was not written", file=sys.stderr)
-            return interrupted_code()
+            return EXIT_SIGTERM if signals else EXIT_SIGINT
         except OSError as error:
             progress.clear()
             target = path if error.filename is None or str(error.filename).endswith(".tmp") else error.filename
             print(f"{PROG}: error: cannot write {target}: {error.strerror or error}", file=sys.stderr)
             return EXIT_IO_ERROR
-        finally:
-            progress.clear()
+        progress.clear()
 
     frames = f"{result.frames} frame{'s' if result.frames != 1 else ''}"
-    saved = f"{result.path} ({frames}, {final_errors(settings, result)})"
     if result.status == "interrupted":
         if result.path is None:
             print(f"{PROG}: interrupted before the first frame; nothing was written", file=sys.stderr)
         else:
-            print(f"{PROG}: interrupted after {result.epochs_trained} epochs; saved {saved}", file=sys.stderr)
-        return interrupted_code()
-    print(f"Saved {saved}")
+            shown = result.last_frame
+            epoch = max(snapshot.epoch for snapshot in shown)
+            error = min(snapshot.error for snapshot in shown)
+            best = "best " if settings.is_grid else ""
+            print(
+                f"{PROG}: interrupted after {result.epochs_trained} of {settings.epoch} epochs; saved {result.path} "
+                f"({frames}, up to epoch {epoch}, {best}error {error:.3e})",
+                file=sys.stderr,
+            )
+        return EXIT_SIGTERM if signals else EXIT_SIGINT
+    print(f"Saved {result.path} ({frames}, {final_errors(settings, result)})")
     if result.status == "diverged":
         print(f"{PROG}: {divergence(settings, result)}", file=sys.stderr)
         return EXIT_DIVERGED
@@ -262,20 +268,20 @@ def final_errors(settings: Settings, result) -> str:
     """`final error 6.3e-05`, or for a grid the best one and where it is."""
     if not settings.is_grid:
         return f"final error {result.final_error:.3e}"
-    finite = [(e, c) for e, c in zip(result.final_errors, settings.configurations()) if e == e and e < float("inf")]
+    finite = [(e, c) for e, c in zip(result.final_errors, settings.configurations()) if math.isfinite(e)]
     if not finite:
         return "no finite final error"
     error, best = min(finite, key=lambda pair: pair[0])
-    return f"best final error {error:.3e} at n_mid={best.n_mid}, eta={best.eta:g}"
+    return f"best final error {error:.3e} at n_mid={best.n_mid}, eta={show(best.eta)}"
 
 
 def divergence(settings: Settings, result) -> str:
     """One line on which configurations diverged, and what to try."""
     if not settings.is_grid:
         return (f"diverged at epoch {result.diverged_at[0]} (the error blew up) "
-                f"— try a smaller eta than {settings.eta:g}")
+                f"— try a smaller eta than {show(settings.eta)}")
     which = [
-        f"n_mid={config.n_mid} eta={config.eta:g} at epoch {epoch}"
+        f"n_mid={config.n_mid} eta={show(config.eta)} at epoch {epoch}"
         for config, epoch in zip(settings.configurations(), result.diverged_at)
         if epoch is not None
     ]

@@ -15,6 +15,7 @@ from typing import Optional
 from urllib.parse import quote
 
 from .outputs import AtomicFile
+from .settings import show
 
 #: The "kind" that marks a JSON file as a run record.
 RECORD_KIND = "regress-demo run"
@@ -115,9 +116,9 @@ def heading(settings: dict) -> str:
     shape = " × " if len(n_mid) > 1 or len(eta) > 1 else " · "
     parts = [shape.join(f"{name} {_values(values)}" for name, values in (("n_mid", n_mid), ("eta", eta)) if values)]
     if "epoch" in settings:
-        parts.append(f"{show(settings['epoch'])} epochs")
+        parts.append(f"{as_text(settings['epoch'])} epochs")
     if "seed" in settings:
-        parts.append(f"seed {show(settings['seed'])}")
+        parts.append(f"seed {as_text(settings['seed'])}")
     return " · ".join(part for part in parts if part)
 
 
@@ -131,10 +132,10 @@ def render_results(runs) -> str:
         status = str(row.get("status", "unknown"))
         ending = status
         if status == "diverged" and row.get("diverged_at") is not None:
-            ending = f"diverged at epoch {show(row['diverged_at'])}"
+            ending = f"diverged at epoch {as_text(row['diverged_at'])}"
         lines.append(
-            f'<tr class="{_status_class(status)}"><td>{_text(show(row.get("n_mid")))}</td>'
-            f'<td>{_text(show(row.get("eta")))}</td><td class="error">{_text(error(row.get("final_error")))}</td>'
+            f'<tr class="{_status_class(status)}"><td>{_text(as_text(row.get("n_mid")))}</td>'
+            f'<td>{_text(as_text(row.get("eta")))}</td><td class="error">{_text(error(row.get("final_error")))}</td>'
             f"<td>{_text(ending)}</td></tr>\n"
         )
     return "".join(lines) + "</table>\n"
@@ -144,7 +145,7 @@ def render_settings(settings: dict) -> str:
     """Every setting, whatever its name, as a definition list."""
     if not settings:
         return ""
-    items = "".join(f"<dt>{_text(str(key))}</dt><dd>{_text(show(value))}</dd>" for key, value in settings.items())
+    items = "".join(f"<dt>{_text(str(key))}</dt><dd>{_text(as_text(value))}</dd>" for key, value in settings.items())
     return f'<dl class="settings">{items}</dl>\n'
 
 
@@ -155,15 +156,14 @@ def error(value) -> str:
     return "—"
 
 
-def show(value) -> str:
+def as_text(value) -> str:
     """A setting's value as text: floats short but exact, lists comma-separated, null as "—"."""
     if value is None:
         return "—"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        short = f"{value:g}"
-        return short if math.isfinite(value) and float(short) == value else repr(value)
+        return show(value)
     if isinstance(value, list):
         return _values(value)
     if isinstance(value, dict):
@@ -172,7 +172,7 @@ def show(value) -> str:
 
 
 def _values(values: list) -> str:
-    return ", ".join(show(value) for value in values)
+    return ", ".join(as_text(value) for value in values)
 
 
 def _as_list(value) -> list:

@@ -50,9 +50,10 @@ class Lockstep:
         self.eta = np.array([config.eta for config in self.configurations])
         self.active = np.ones(k, bool)  # False once a configuration has diverged: it is frozen
         self.errors: list[list[float]] = [[] for _ in range(k)]  # per configuration, every epoch
-        h = 1 / (1 + np.exp(-(self.w1[:, :, None] * self.x + self.b1[:, :, None])))  # (K, width, n_samples)
-        untrained = np.einsum("kjn,kj->kn", h, self.w2) + self.b2[:, None]
-        self.initial_errors = 0.5 * np.mean((untrained - self.t) ** 2, axis=1)  # before training
+        with np.errstate(over="ignore", invalid="ignore"):
+            h = 1 / (1 + np.exp(-(self.w1[:, :, None] * self.x + self.b1[:, :, None])))  # (K, width, n_samples)
+            untrained = np.einsum("kjn,kj->kn", h, self.w2) + self.b2[:, None]
+            self.initial_errors = 0.5 * np.mean((untrained - self.t) ** 2, axis=1)  # before training
         self.diverged_at: list[int | None] = [None] * k
 
     def train_epoch(self):

@@ -20,11 +20,12 @@ from typing import List, Optional, Sequence
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import NullFormatter
 from PIL import GifImagePlugin, Image
 
 from . import data
 from .outputs import AtomicFile
-from .settings import Settings
+from .settings import Settings, show
 from .train import Snapshot
 
 DPI = 100
@@ -40,7 +41,7 @@ TRANSPARENT = 255
 
 FIT_COLOUR, OUTPUT_COLOUR, TARGET_COLOUR, SAMPLE_COLOUR = "tab:red", "tab:blue", "0.45", "0.3"
 NEURON_COLOURS = ["tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:brown", "tab:pink", "tab:olive", "tab:cyan"]
-CONFIG_COLOURS = NEURON_COLOURS + ["tab:red", "tab:gray"]
+ETA_STYLES = ["-", "--", ":", "-.", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1)), (0, (1, 3)), (0, (8, 2, 2, 2))]
 
 
 def _finite_or_nan(values):
@@ -53,8 +54,22 @@ def _finite_or_nan(values):
 LOSS_CEILING = 1e3
 
 
+def _loss_axis(ax, histories: Sequence[Sequence[float]], fontsize=None):
+    """A log-scale error axis with fixed limits: x over the epochs trained, y over the errors of the
+    networks that did not diverge (all of them if every one did), up to LOSS_CEILING."""
+    ax.set_yscale("log")
+    ax.yaxis.set_minor_formatter(NullFormatter())  # labels at the powers of ten only
+    ax.set_xlim(0, max(max(len(history) for history in histories) - 1, 1))
+    ax.set_ylim(*_loss_limits(histories))
+    ax.set_xlabel("epoch", fontsize=fontsize)
+    ax.set_ylabel("error", fontsize=fontsize)
+    ax.grid(True, color="0.92")
+
+
 def _loss_limits(histories: Sequence[Sequence[float]]):
-    """Fixed y limits for a log-scale loss axis that hold every error of the run up to LOSS_CEILING."""
+    """y limits that hold every error up to LOSS_CEILING; diverged histories count only if all diverged."""
+    healthy = [h for h in histories if len(h) and all(np.isfinite(e) and e <= LOSS_CEILING for e in h)]
+    histories = healthy or histories
     errors = np.array([e for history in histories for e in history if np.isfinite(e) and 0 < e <= LOSS_CEILING])
     if errors.size == 0:
         return 1e-6, 1.0
@@ -116,9 +131,9 @@ def _show_warning(text, snapshot: Snapshot, short=False):
 def settings_line(settings: Settings) -> str:
     """All settings of a run on one line, for the header of a frame."""
     n_mids = ", ".join(str(n) for n in settings.n_mids)
-    etas = ", ".join(f"{eta:g}" for eta in settings.etas)
+    etas = ", ".join(show(eta) for eta in settings.etas)
     return (
-        f"n_mid={n_mids}   eta={etas}   {settings.epoch} epochs   wb_width={settings.wb_width:g}   "
+        f"n_mid={n_mids}   eta={etas}   {settings.epoch} epochs   wb_width={show(settings.wb_width)}   "
         f"seed={settings.seed}   SGD, batch size 1"
     )
 
@@ -155,7 +170,7 @@ class SimpleFigure:
         s = self.settings
         self.fit_line.set_data(self.grid, _finite_or_nan(snapshot.fit(self.grid)))
         self.output_marks.set_data(self.x, _finite_or_nan(snapshot.outputs))
-        self.title.set_text(f"n_mid={s.n_mid}   eta={s.eta:g}   epoch {snapshot.epoch} / {s.epoch}   error {snapshot.error:.2e}")
+        self.title.set_text(f"n_mid={s.n_mid}   eta={show(s.eta)}   epoch {snapshot.epoch} / {s.epoch}   error {snapshot.error:.2e}")
         _show_warning(self.warning, snapshot)
         return self.blitter.render()
 
@@ -222,15 +237,10 @@ class RichFigure:
         ax_neurons.legend(loc="upper left", bbox_to_anchor=(1.02, 1.05), fontsize=7.5, frameon=False)
 
         # The loss panel.
-        ax_loss.set_yscale("log")
-        ax_loss.set_xlim(0, max(settings.epoch - 1, 1))
-        ax_loss.set_ylim(*_loss_limits([self.history]))
-        ax_loss.set_xlabel("epoch")
-        ax_loss.set_ylabel("error")
+        _loss_axis(ax_loss, [self.history])
         ax_loss.set_title("error per epoch: mean of ½(y − t)²", fontsize=9, loc="left")
-        ax_loss.grid(True, color="0.92", which="major")
         self.loss_line = animate(ax_loss.plot([], [], "-", color="tab:red", lw=1.2)[0])
-        self.loss_now = animate(ax_loss.plot([], [], "o", color="tab:red", ms=5)[0])
+        self.loss_now = animate(ax_loss.plot([], [], "o", color="tab:red", ms=5, clip_on=False)[0])
         self.loss_cursor = animate(ax_loss.axvline(0, color="0.5", lw=0.8))
 
     def _neuron_limits(self, snapshots):
@@ -313,28 +323,31 @@ class GridFigure:
                 first = first or ax
                 _fit_axes(ax, self.grid, x, t, small=True)
                 ax.tick_params(labelsize=7, labelleft=(c == 0), labelbottom=(r == rows - 1))
-                colour = CONFIG_COLOURS[len(self.panels) % len(CONFIG_COLOURS)]
-                fit = animate(ax.plot([], [], "-", color=colour, lw=1.8)[0])
+                config = self.configurations[len(self.panels)]
+                fit = animate(ax.plot([], [], "-", color=self._colour(config), lw=1.8)[0])
                 title = animate(ax.set_title("", fontsize=8))
                 self.panels.append((fit, title, animate(_warning(ax, 8))))
         if with_loss:
             ax_loss = self.ax_loss = self.figure.add_subplot(spec[rows, :])
-            ax_loss.set_yscale("log")
-            ax_loss.set_xlim(0, max(settings.epoch - 1, 1))
-            ax_loss.set_ylim(*_loss_limits(self.histories))
-            ax_loss.set_xlabel("epoch", fontsize=8)
-            ax_loss.set_ylabel("error", fontsize=8)
+            _loss_axis(ax_loss, self.histories, fontsize=8)
             ax_loss.tick_params(labelsize=7)
-            ax_loss.grid(True, color="0.92")
             self.loss_lines = [
-                animate(ax_loss.plot([], [], "-", lw=1.2, color=CONFIG_COLOURS[i % len(CONFIG_COLOURS)],
-                                     label=f"n_mid={config.n_mid}, eta={config.eta:g}")[0])
-                for i, config in enumerate(self.configurations)
+                animate(ax_loss.plot([], [], lw=1.2, color=self._colour(config), linestyle=self._style(config),
+                                     label=f"n_mid={config.n_mid}, eta={show(config.eta)}")[0])
+                for config in self.configurations
             ]
             ax_loss.legend(fontsize=7, ncol=max(1, min(len(self.configurations), int(width / 1.7))),
                            loc="lower left", bbox_to_anchor=(0.0, 1.0), frameon=False)
             self.loss_cursor = animate(ax_loss.axvline(0, color="0.5", lw=0.8))
         self.ax = first
+
+    def _colour(self, config: Settings) -> str:
+        """Each n_mid (column) has its colour, in the panels and in the loss panel."""
+        return NEURON_COLOURS[self.settings.n_mids.index(config.n_mid) % len(NEURON_COLOURS)]
+
+    def _style(self, config: Settings):
+        """Each eta (row) has its line style in the loss panel."""
+        return ETA_STYLES[self.settings.etas.index(config.eta) % len(ETA_STYLES)]
 
     def reset(self):
         """Nothing to forget: each frame depends on its own snapshots only."""
@@ -346,7 +359,7 @@ class GridFigure:
         for (fit, title, warning), config, snapshot in zip(self.panels, self.configurations, snapshots):
             fit.set_data(self.grid, _finite_or_nan(snapshot.fit(self.grid)))
             result = "diverged" if snapshot.diverged else f"error {snapshot.error:.1e}"
-            title.set_text(f"n_mid={config.n_mid}  eta={config.eta:g}  {result}")
+            title.set_text(f"n_mid={config.n_mid}  eta={show(config.eta)}  {result}")
             _show_warning(warning, snapshot, short=True)
         if not self.settings.simple:
             for line, history in zip(self.loss_lines, self.histories):

@@ -34,6 +34,7 @@ class RunResult:
     record_path: Optional[Path]  # the run record (JSON) beside the GIF
     frames: int
     training: Union[Lockstep, Training]  # Lockstep (engine "fast"), or Training (engine "layers")
+    last_frame: Optional[List[Snapshot]] = None  # what the GIF's last frame shows, one per configuration
 
     @property
     def histories(self) -> List[List[float]]:
@@ -132,7 +133,7 @@ def make_gif(
         if not writer.count:
             return result
         drawn = frames[: writer.count]
-        result.path, result.frames = writer.finish(), writer.count
+        result.path, result.frames, result.last_frame = writer.finish(), writer.count, drawn[-1]
     write_png(result.sheet_path, contact_sheet(sheet))
     write_npz(result.weights_path, final_weights(drawn[-1], settings))
     result.record_path = write_json(path.with_suffix(".json"), run_record(settings, result, drawn))
@@ -204,4 +205,7 @@ def replay_settings(record_path) -> Settings:
     unknown = sorted(set(record["settings"]) - set(known))
     if unknown:
         raise SettingError("replay", f"a record with known settings only (not {', '.join(unknown)})", str(record_path))
-    return Settings(**record["settings"])
+    try:
+        return Settings(**record["settings"])
+    except (SettingError, TypeError) as error:
+        raise SettingError("replay", f"a record with valid settings ({error})", str(record_path)) from None

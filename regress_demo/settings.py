@@ -44,9 +44,13 @@ class SettingError(ValueError):
 
 
 def show(value) -> str:
-    """A value as the user would have typed it: ``-1`` rather than ``-1.0``, strings quoted."""
+    """A value as the user would have typed it: ``-1`` rather than ``-1.0``, ``0.1``, ``1e-05``,
+    ``0.10000001`` (never rounded), strings quoted."""
     if isinstance(value, float):
-        return f"{value:g}" if math.isfinite(value) else str(value)
+        if not math.isfinite(value):
+            return str(value)
+        short = f"{value:g}"
+        return short if float(short) == value else repr(value)
     if isinstance(value, str):
         return repr(value)
     return str(value)
@@ -97,9 +101,9 @@ class Settings:
                 f"{len(etas)} x {len(n_mids)}",
             )
         _integer("epoch", self.epoch, 1, 1_000_000, "longer runs take hours")
-        _real("wb_width", self.wb_width, 0, None, "")
+        _real("wb_width", self.wb_width, 0, 100, "larger initial weights leave every neuron saturated")
         _integer("seed", self.seed, 0, 2**32 - 1, "")
-        _real("fps", self.fps, 0, 50, "GIF viewers cannot show frames shorter than 20 ms")
+        _real("fps", self.fps, 0.1, 50, "GIF viewers cannot show frames shorter than 20 ms", allow_low=True)
         _real("hold", self.hold, 0, 60, "", allow_low=True)
         if self.schedule not in SCHEDULES:
             raise SettingError("schedule", f"one of {', '.join(SCHEDULES)}", self.schedule)
@@ -108,6 +112,8 @@ class Settings:
         if self.engine != "fast" and len(n_mids) * len(etas) > 1:
             raise SettingError("engine", "fast for a comparison grid", self.engine)
         if self.frames is not None:
+            if self.epoch < 2:
+                raise SettingError("frames", "left out when epoch is 1 (one epoch, one frame)", self.frames)
             _integer("frames", self.frames, 2, min(self.epoch, MAX_FRAMES), "no more frames than epochs")
             if self.interval is not None:
                 raise SettingError("interval", "left out when frames is given", self.interval)
@@ -184,14 +190,14 @@ class Settings:
         """A file name built from the settings, e.g. ``sin_nmid3_eta0.1_epoch2001_seed1``;
         settings that differ from their defaults are added, e.g. ``_schedulelog``."""
         n_mids = "-".join(str(n) for n in self.n_mids)
-        etas = "-".join(f"{eta:g}" for eta in self.etas)
+        etas = "-".join(show(eta) for eta in self.etas)
         stem = f"sin_nmid{n_mids}_eta{etas}_epoch{self.epoch}_seed{self.seed}"
         for field in dataclasses.fields(self):
             if field.name in ("n_mid", "eta", "epoch", "seed"):
                 continue
             value = getattr(self, field.name)
             if value != field.default:
-                text = f"{value:g}" if isinstance(value, float) else str(value).lower()
+                text = show(value) if isinstance(value, float) else str(value).lower()
                 stem += f"_{field.name.replace('_', '')}{text}"
         return stem
 

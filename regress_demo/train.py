@@ -86,7 +86,8 @@ class Training:
         self.output_layer.w[:, 0], self.output_layer.b[:] = w2, b2
         self.errors: list[float] = []  # the error of every epoch trained so far
         self.diverged_at: int | None = None  # the epoch at which training blew up, if it did
-        self.initial_error = float(np.mean(0.5 * (self.predict(self.x) - self.t) ** 2))  # before training
+        with np.errstate(over="ignore", invalid="ignore"):
+            self.initial_error = float(np.mean(0.5 * (self.predict(self.x) - self.t) ** 2))  # before training
 
     def predict(self, x):
         """The network's output for inputs x of shape (n,), as shape (n,)."""

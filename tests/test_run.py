@@ -100,7 +100,10 @@ def test_replay_gives_a_byte_identical_gif(tmp_path, monkeypatch, capsys):
         ('{"kind": "something else"}', "replay must be a run record written by regress-demo, got '{path}'"),
         ('{"kind": "regress-demo run", "settings": {"n_mid": [3], "colour": "red"}}',
          "replay must be a record with known settings only (not colour), got '{path}'"),
-        ('{"kind": "regress-demo run", "settings": {"n_mid": [0]}}', "n_mid must be >= 1, got 0"),
+        ('{"kind": "regress-demo run", "settings": {"n_mid": [0]}}',
+         "replay must be a record with valid settings (n_mid must be >= 1, got 0), got '{path}'"),
+        ('{"kind": "regress-demo run", "settings": {"n_mid": [[1], [2]]}}',
+         "replay must be a record with valid settings (unhashable type: 'list'), got '{path}'"),
     ],
 )
 def test_replay_refuses_what_is_not_a_good_record(tmp_path, content, message):

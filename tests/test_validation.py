@@ -38,7 +38,10 @@ CLI_CASES = [
     (["--seed", "-1"], "--seed must be >= 0, got -1"),
     (["--seed", "x"], "--seed must be an integer, got 'x'"),
     (["--seed", "4294967296"], "--seed must be <= 4294967295, got 4294967296"),
-    (["--fps", "0"], "--fps must be > 0, got 0"),
+    (["--fps", "0"], "--fps must be >= 0.1, got 0"),
+    (["--fps", "0.0015"], "--fps must be >= 0.1, got 0.0015"),
+    (["--wb-width", "1e200"], "--wb-width must be <= 100 (larger initial weights leave every neuron saturated), got 1e+200"),
+    (["--epoch", "1", "--frames", "2"], "--frames must be left out when epoch is 1 (one epoch, one frame), got 2"),
     (["--fps", "100"], "--fps must be <= 50 (GIF viewers cannot show frames shorter than 20 ms), got 100"),
     (["--fps", "ten"], "--fps must be a number, got 'ten'"),
     (["--hold", "-1"], "--hold must be >= 0, got -1"),
@@ -88,7 +91,7 @@ API_CASES = [
     ({"interval": 0}, "interval must be >= 1, got 0"),
     ({"wb_width": 0}, "wb_width must be > 0, got 0"),
     ({"seed": -1}, "seed must be >= 0, got -1"),
-    ({"fps": 0}, "fps must be > 0, got 0"),
+    ({"fps": 0}, "fps must be >= 0.1, got 0"),
     ({"hold": -0.5}, "hold must be >= 0, got -0.5"),
 ]
 
@@ -139,3 +142,9 @@ def test_make_gif_checks_its_path_like_the_command_line(tmp_path):
     assert os.listdir(tmp_path) == []
     result = make_gif(Settings(epoch=2), tmp_path)  # a folder: the file is named after the settings
     assert result.path == tmp_path / "sin_nmid3_eta0.1_epoch2_seed1.gif"
+
+
+def test_close_values_keep_distinct_names():
+    settings = Settings(eta=(0.1, 0.10000001), wb_width=0.0123456789)
+    assert settings.file_stem() == "sin_nmid3_eta0.1-0.10000001_epoch2001_seed1_wbwidth0.0123456789"
+    assert Settings(eta=0.1).file_stem() != Settings(eta=0.1000001).file_stem()
