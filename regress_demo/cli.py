@@ -121,6 +121,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="do not print the 'Epoch: i/N Error: e' lines and the progress line; "
         "only the path of the GIF and the final error",
     )
+    parser.add_argument(
+        "--profile", action="store_true",
+        help="at the end, print where the time went: training, drawing, encoding the GIF, writing the other files",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
@@ -242,6 +246,14 @@ def main(argv=None) -> int:
             return EXIT_IO_ERROR
         progress.clear()
 
+    code = report(settings, result, EXIT_SIGTERM if signals else EXIT_SIGINT)
+    if args.profile:
+        print(profile_line(result.seconds), file=sys.stderr)
+    return code
+
+
+def report(settings: Settings, result, interrupted_code: int) -> int:
+    """Print how the run ended; returns the exit code."""
     frames = f"{result.frames} frame{'s' if result.frames != 1 else ''}"
     if result.status == "interrupted":
         if result.path is None:
@@ -256,12 +268,19 @@ def main(argv=None) -> int:
                 f"({frames}, up to epoch {epoch}, {best}error {error:.3e})",
                 file=sys.stderr,
             )
-        return EXIT_SIGTERM if signals else EXIT_SIGINT
+        return interrupted_code
     print(f"Saved {result.path} ({frames}, {final_errors(settings, result)})")
     if result.status == "diverged":
         print(f"{PROG}: {divergence(settings, result)}", file=sys.stderr)
         return EXIT_DIVERGED
     return EXIT_OK
+
+
+def profile_line(seconds: dict) -> str:
+    """`time: train 0.61 s (20%), draw 1.80 s (58%), ...` for --profile."""
+    total = sum(seconds.values()) or 1.0
+    parts = [f"{name} {value:.2f} s ({100 * value / total:.0f}%)" for name, value in seconds.items()]
+    return f"time: {', '.join(parts)}; total {sum(seconds.values()):.2f} s"
 
 
 def final_errors(settings: Settings, result) -> str:

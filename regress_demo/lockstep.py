@@ -68,24 +68,44 @@ class Lockstep:
         return outputs
 
     def _train_epoch_vectorised(self):
+        """The epoch for all configurations at once. Every operation writes into a buffer allocated
+        once (out=, in place): at this size a NumPy call costs more than its arithmetic."""
+        k, width = self.w1.shape
         eta = np.where(self.active, self.eta, 0.0)  # a diverged configuration no longer moves
         eta_col = eta[:, None]
-        mask_eta = self.mask * eta_col
+        mask_eta = self.mask * eta_col  # padding neurons: no update of w2
         w1, b1, w2, b2 = self.w1, self.b1, self.w2, self.b2
-        outputs = np.empty((len(self.configurations), len(self.x)))
+        h, g, grad_w2 = np.empty((k, width)), np.empty((k, width)), np.empty((k, width))
+        y, delta = np.empty(k), np.empty(k)
+        delta_col = delta[:, None]
+        outputs = np.empty((len(self.x), k))
         with np.errstate(over="ignore", invalid="ignore"):  # a too-large eta may overflow
             for i in self.rng.permutation(len(self.x)):
                 x, t = self.x[i], self.t[i]
-                h = 1 / (1 + np.exp(-(w1 * x + b1)))  # hidden outputs, (K, width)
-                y = np.einsum("kj,kj->k", h, w2) + b2  # output, (K,)
-                delta = y - t  # dE/dy of the output, (K,)
-                delta_h = delta[:, None] * w2 * h * (1 - h)  # dE/du of the hidden layer, (K, width)
-                w2 -= mask_eta * h * delta[:, None]
-                b2 -= eta * delta
-                w1 -= eta_col * delta_h * x
-                b1 -= eta_col * delta_h
-                outputs[:, i] = y
-        return outputs
+                np.multiply(w1, -x, out=h)  # -u = -(w1 x + b1) ...
+                h -= b1
+                np.exp(h, out=h)
+                h += 1.0
+                np.divide(1.0, h, out=h)  # ... h = sigmoid(u) = 1 / (1 + e^-u), (K, width)
+                np.multiply(h, w2, out=grad_w2)
+                grad_w2.sum(axis=1, out=y)
+                y += b2  # y = sum_j h_j w2_j + b2, (K,)
+                np.subtract(y, t, out=delta)  # dE/dy of the output, (K,)
+                outputs[i] = y
+                np.subtract(1.0, h, out=g)  # g = eta * dE/du of the hidden layer
+                g *= h  #     = eta * delta * w2 * h (1 - h)   (w2 before its update)
+                g *= w2
+                g *= delta_col
+                g *= eta_col
+                np.multiply(h, delta_col, out=grad_w2)  # dE/dw2 = h delta
+                grad_w2 *= mask_eta
+                w2 -= grad_w2
+                delta *= eta
+                b2 -= delta
+                b1 -= g  # dE/db1 = delta_h
+                g *= x
+                w1 -= g  # dE/dw1 = x delta_h
+        return outputs.T
 
     def _train_epoch_scalar(self):
         """The same epoch for one small network in plain Python floats: for a few neurons, a NumPy

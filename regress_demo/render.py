@@ -17,6 +17,7 @@ from collections import deque
 from pathlib import Path
 from typing import List, Optional, Sequence
 
+import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -34,9 +35,14 @@ Y_LIMITS = (-1.6, 1.6)
 X_LIMITS = (-1.05, 1.05)
 #: The neuron panel draws at most this many neurons one by one (those with the largest |w2_j|).
 MAX_NEURON_LINES = 8
+#: Text without hinting: it looks the same at this size and draws twice as fast (text is most of a frame).
+TEXT_STYLE = {"text.hinting": "no_hinting"}
 #: How many earlier fits stay visible as faint trails.
 TRAILS = 3
-#: The GIF palette has 255 colours; index 255 marks the pixels of a frame that did not change.
+#: Colours in the GIF's one palette. Fewer compress better (64 saves a fifth of the bytes), but then
+#: thin light lines (the grid) lose their colour to the antialiased edges of the thick ones.
+GIF_COLOURS = 255
+#: The palette index that marks the pixels of a frame that did not change (transparent).
 TRANSPARENT = 255
 
 FIT_COLOUR, OUTPUT_COLOUR, TARGET_COLOUR, SAMPLE_COLOUR = "tab:red", "tab:blue", "0.45", "0.3"
@@ -78,13 +84,18 @@ def _loss_limits(histories: Sequence[Sequence[float]]):
 
 
 class _Blitter:
-    """Draws the static figure once, then per frame only the animated artists over that background."""
+    """Draws the static figure once, then per frame only the animated artists over that background.
+
+    Growing artists (the loss curves) are drawn into the background itself, a new piece each frame,
+    so a frame never redraws the thousands of points before it. `reset` goes back to the background
+    without them.
+    """
 
     def __init__(self, figure: Figure):
         self.figure = figure
         self.canvas = FigureCanvasAgg(figure)
-        self.artists = []
-        self.background = None
+        self.artists, self.growing = [], []
+        self.pristine = self.background = None
 
     def animate(self, artist):
         """Mark an artist as changing from frame to frame; returns it."""
@@ -92,16 +103,60 @@ class _Blitter:
         self.artists.append(artist)
         return artist
 
+    def grow(self, artist):
+        """Mark an artist whose data, set before each render, is the piece to add to what is drawn."""
+        artist.set_animated(True)
+        self.growing.append(artist)
+        return artist
+
+    def reset(self):
+        """Forget the pieces drawn so far by the growing artists."""
+        self.background = self.pristine
+
     def render(self) -> np.ndarray:
         """The frame as an (H, W, 3) uint8 array."""
-        if self.background is None:
+        saved = {key: matplotlib.rcParams[key] for key in TEXT_STYLE}  # (rc_context copies every setting)
+        matplotlib.rcParams.update(TEXT_STYLE)
+        try:
+            return self._render()
+        finally:
+            matplotlib.rcParams.update(saved)
+
+    def _render(self) -> np.ndarray:
+        if self.pristine is None:
             self.canvas.draw()  # draws everything but the animated artists
-            self.background = self.canvas.copy_from_bbox(self.figure.bbox)
+            self.pristine = self.background = self.canvas.copy_from_bbox(self.figure.bbox)
         self.canvas.restore_region(self.background)
+        if self.growing:
+            for artist in self.growing:
+                self.figure.draw_artist(artist)
+            self.background = self.canvas.copy_from_bbox(self.figure.bbox)
         for artist in self.artists:
             if artist.get_visible():
                 self.figure.draw_artist(artist)
-        return np.asarray(self.canvas.buffer_rgba())[:, :, :3].copy()
+        width, height = self.canvas.get_width_height(physical=True)
+        # RGBA -> RGB by Pillow's raw decoder: many times faster than copying a NumPy slice [..., :3]
+        return np.asarray(Image.frombytes("RGB", (width, height), self.canvas.buffer_rgba(), "raw", "RGBX"))
+
+
+class _LossPieces:
+    """Which epochs of the error histories the next frame adds to the loss curves drawn so far."""
+
+    def __init__(self, blitter: _Blitter):
+        self.blitter = blitter
+        self.drawn_until = None  # the last epoch already drawn
+
+    def reset(self):
+        self.blitter.reset()
+        self.drawn_until = None
+
+    def piece(self, epoch: int) -> slice:
+        """The epochs to draw now for a frame at `epoch` (one overlap, so that the pieces join)."""
+        if self.drawn_until is not None and epoch < self.drawn_until:  # going back: start again
+            self.reset()
+        start = 0 if self.drawn_until is None else self.drawn_until
+        self.drawn_until = epoch
+        return slice(start, epoch + 1)
 
 
 def _fit_axes(ax, grid, x, t, small=False):
@@ -157,9 +212,10 @@ class SimpleFigure:
         ax.set_xlabel("input x (the angle 0 … 2π rescaled to -1 … 1)")
         ax.set_ylabel("output y")
         ax.legend(loc="upper right", fontsize=8, framealpha=0.9)
-        self.title = animate(ax.set_title("n_mid  eta  epoch  error", fontsize=11))
+        ax.set_title(f"n_mid={settings.n_mid}   eta={show(settings.eta)}", fontsize=11, loc="left")
+        self.title = animate(ax.set_title("", fontsize=11, loc="right"))  # the epoch and the error
         self.warning = animate(_warning(ax, 14))
-        self.figure.tight_layout()  # with a title in place, so that it gets room
+        self.figure.subplots_adjust(left=0.1, right=0.97, top=0.93, bottom=0.1)
 
     def reset(self):
         """Nothing to forget: each frame depends on its own snapshot only."""
@@ -170,7 +226,7 @@ class SimpleFigure:
         s = self.settings
         self.fit_line.set_data(self.grid, _finite_or_nan(snapshot.fit(self.grid)))
         self.output_marks.set_data(self.x, _finite_or_nan(snapshot.outputs))
-        self.title.set_text(f"n_mid={s.n_mid}   eta={show(s.eta)}   epoch {snapshot.epoch} / {s.epoch}   error {snapshot.error:.2e}")
+        self.title.set_text(f"epoch {snapshot.epoch} / {s.epoch}   error {snapshot.error:.2e}")
         _show_warning(self.warning, snapshot)
         return self.blitter.render()
 
@@ -239,7 +295,8 @@ class RichFigure:
         # The loss panel.
         _loss_axis(ax_loss, [self.history])
         ax_loss.set_title("error per epoch: mean of ½(y − t)²", fontsize=9, loc="left")
-        self.loss_line = animate(ax_loss.plot([], [], "-", color="tab:red", lw=1.2)[0])
+        self.loss_line = self.blitter.grow(ax_loss.plot([], [], "-", color="tab:red", lw=1.2)[0])
+        self.loss_pieces = _LossPieces(self.blitter)
         self.loss_now = animate(ax_loss.plot([], [], "o", color="tab:red", ms=5, clip_on=False)[0])
         self.loss_cursor = animate(ax_loss.axvline(0, color="0.5", lw=0.8))
 
@@ -264,10 +321,11 @@ class RichFigure:
         return np.array(lines)
 
     def reset(self):
-        """Forget the trails, to start the animation again."""
+        """Forget the trails and the loss curve drawn so far, to start the animation again."""
         self.trails.clear()
         for line in self.trail_lines:
             line.set_data([], [])
+        self.loss_pieces.reset()
 
     def draw(self, snapshots: List[Snapshot]) -> np.ndarray:
         """The frame for these snapshots (a list of one) as an (H, W, 3) uint8 array."""
@@ -283,9 +341,9 @@ class RichFigure:
         lines = self._lines(snapshot)
         for line, values in zip(self.neuron_lines + [self.other_line] * bool(self.hidden.size) + [self.bias_line], lines):
             line.set_data(self.grid, _finite_or_nan(values))
-        epochs = np.arange(snapshot.epoch + 1)
-        errors = self.history[: snapshot.epoch + 1]
-        self.loss_line.set_data(epochs, np.where(errors > 0, errors, np.nan))
+        piece = self.loss_pieces.piece(snapshot.epoch)
+        errors = self.history[piece]
+        self.loss_line.set_data(np.arange(len(self.history))[piece], np.where(errors > 0, errors, np.nan))
         self.loss_now.set_data([snapshot.epoch], [snapshot.error])
         self.loss_cursor.set_xdata([snapshot.epoch, snapshot.epoch])
         return self.blitter.render()
@@ -325,17 +383,19 @@ class GridFigure:
                 ax.tick_params(labelsize=7, labelleft=(c == 0), labelbottom=(r == rows - 1))
                 config = self.configurations[len(self.panels)]
                 fit = animate(ax.plot([], [], "-", color=self._colour(config), lw=1.8)[0])
-                title = animate(ax.set_title("", fontsize=8))
+                ax.set_title(f"n_mid={config.n_mid}  eta={show(config.eta)}", fontsize=8, loc="left")
+                title = animate(ax.set_title("", fontsize=8, loc="right"))  # the error, or "diverged"
                 self.panels.append((fit, title, animate(_warning(ax, 8))))
         if with_loss:
             ax_loss = self.ax_loss = self.figure.add_subplot(spec[rows, :])
             _loss_axis(ax_loss, self.histories, fontsize=8)
             ax_loss.tick_params(labelsize=7)
             self.loss_lines = [
-                animate(ax_loss.plot([], [], lw=1.2, color=self._colour(config), linestyle=self._style(config),
-                                     label=f"n_mid={config.n_mid}, eta={show(config.eta)}")[0])
+                self.blitter.grow(ax_loss.plot([], [], lw=1.2, color=self._colour(config), linestyle=self._style(config),
+                                               label=f"n_mid={config.n_mid}, eta={show(config.eta)}")[0])
                 for config in self.configurations
             ]
+            self.loss_pieces = _LossPieces(self.blitter)
             ax_loss.legend(fontsize=7, ncol=max(1, min(len(self.configurations), int(width / 1.7))),
                            loc="lower left", bbox_to_anchor=(0.0, 1.0), frameon=False)
             self.loss_cursor = animate(ax_loss.axvline(0, color="0.5", lw=0.8))
@@ -350,7 +410,9 @@ class GridFigure:
         return ETA_STYLES[self.settings.etas.index(config.eta) % len(ETA_STYLES)]
 
     def reset(self):
-        """Nothing to forget: each frame depends on its own snapshots only."""
+        """Forget the loss curves drawn so far, to start the animation again."""
+        if not self.settings.simple:
+            self.loss_pieces.reset()
 
     def draw(self, snapshots: List[Snapshot]) -> np.ndarray:
         """The frame for these snapshots (one per configuration) as an (H, W, 3) uint8 array."""
@@ -358,13 +420,13 @@ class GridFigure:
         self.header.set_text(f"epoch {epoch} / {self.settings.epoch}")
         for (fit, title, warning), config, snapshot in zip(self.panels, self.configurations, snapshots):
             fit.set_data(self.grid, _finite_or_nan(snapshot.fit(self.grid)))
-            result = "diverged" if snapshot.diverged else f"error {snapshot.error:.1e}"
-            title.set_text(f"n_mid={config.n_mid}  eta={show(config.eta)}  {result}")
+            title.set_text("diverged" if snapshot.diverged else f"error {snapshot.error:.1e}")
             _show_warning(warning, snapshot, short=True)
         if not self.settings.simple:
+            piece = self.loss_pieces.piece(epoch)
             for line, history in zip(self.loss_lines, self.histories):
-                errors = history[: epoch + 1]
-                line.set_data(np.arange(len(errors)), np.where(errors > 0, errors, np.nan))
+                errors = history[piece]
+                line.set_data(np.arange(len(history))[piece], np.where(errors > 0, errors, np.nan))
             self.loss_cursor.set_xdata([epoch, epoch])
         return self.blitter.render()
 
@@ -426,7 +488,7 @@ class GifWriter:
         """Make the palette of every frame from these (H, W, 3) frames, e.g. the first and the last."""
         sample = Image.fromarray(np.concatenate(list(sample_frames), axis=0))
         # Maximum coverage keeps the exact colours that fill most pixels (the white, the lines).
-        self.palette = sample.quantize(TRANSPARENT, method=Image.Quantize.MAXCOVERAGE, dither=Image.Dither.NONE)
+        self.palette = sample.quantize(GIF_COLOURS, method=Image.Quantize.MAXCOVERAGE, dither=Image.Dither.NONE)
 
     def grab_frame(self, frame: np.ndarray):
         """Add one (H, W, 3) uint8 frame."""

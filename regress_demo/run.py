@@ -12,9 +12,11 @@ and its record says how it ended.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, List, Optional, Union
+from typing import Callable, Dict, List, Optional, Union
 
 from . import gallery
 from .gallery import RECORD_KIND
@@ -35,6 +37,7 @@ class RunResult:
     frames: int
     training: Union[Lockstep, Training]  # Lockstep (engine "fast"), or Training (engine "layers")
     last_frame: Optional[List[Snapshot]] = None  # what the GIF's last frame shows, one per configuration
+    seconds: Dict[str, float] = field(default_factory=dict)  # time per phase: train, draw, encode, write
 
     @property
     def histories(self) -> List[List[float]]:
@@ -74,6 +77,21 @@ class RunResult:
         return None if self.path is None else self.path.with_suffix(".npz")
 
 
+class Stopwatch:
+    """Seconds spent in each phase of a run, added up over its pieces."""
+
+    def __init__(self):
+        self.seconds: Dict[str, float] = {"train": 0.0, "draw": 0.0, "encode": 0.0, "write": 0.0}
+
+    @contextmanager
+    def phase(self, name: str):
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] += time.perf_counter() - start
+
+
 def make_gif(
     settings: Settings,
     path=None,
@@ -100,27 +118,34 @@ def make_gif(
         report_epoch = on_epoch if settings.engine == "layers" else lambda epoch, errors: on_epoch(epoch, min(errors))
     status = "finished"
     frames: List[List[Snapshot]] = []
+    clock = Stopwatch()
     with GifWriter(path, settings.frame_duration_ms(), round(1000 * settings.hold)) as writer:
         try:
-            for snapshots in training.snapshots(report_epoch):
-                frames.append(snapshots if isinstance(training, Lockstep) else [snapshots])
-                if on_snapshot is not None:
-                    on_snapshot(frames[-1])
+            with clock.phase("train"):
+                for snapshots in training.snapshots(report_epoch):
+                    frames.append(snapshots if isinstance(training, Lockstep) else [snapshots])
+                    if on_snapshot is not None:
+                        on_snapshot(frames[-1])
         except KeyboardInterrupt:
             status = "interrupted"
-        result = RunResult(status, None, None, 0, training)
+        result = RunResult(status, None, None, 0, training, seconds=clock.seconds)
         if status == "finished" and any(epoch is not None for epoch in result.diverged_at):
             result.status = "diverged"
         sheet, last = [], None  # the frames of the contact sheet, the last frame in the GIF
         picks = set(sheet_picks(len(frames))) if frames else set()
         try:
-            figure = make_figure(settings, training.x, training.t, result.histories, frames)
-            if frames:  # one palette for the whole GIF, from the first and the last frame
-                writer.set_palette([figure.draw(frames[0]), figure.draw(frames[-1])])
+            with clock.phase("draw"):
+                figure = make_figure(settings, training.x, training.t, result.histories, frames)
+                samples = [figure.draw(frames[0]), figure.draw(frames[-1])] if frames else []
                 figure.reset()
+            with clock.phase("encode"):
+                if samples:  # one palette for the whole GIF, from the first and the last frame
+                    writer.set_palette(samples)
             for k, snapshots in enumerate(frames):
-                image = figure.draw(snapshots)
-                writer.grab_frame(image)
+                with clock.phase("draw"):
+                    image = figure.draw(snapshots)
+                with clock.phase("encode"):
+                    writer.grab_frame(image)
                 last = image
                 if k in picks:
                     sheet.append(image)
@@ -133,11 +158,13 @@ def make_gif(
         if not writer.count:
             return result
         drawn = frames[: writer.count]
-        result.path, result.frames, result.last_frame = writer.finish(), writer.count, drawn[-1]
-    write_png(result.sheet_path, contact_sheet(sheet))
-    write_npz(result.weights_path, final_weights(drawn[-1], settings))
-    result.record_path = write_json(path.with_suffix(".json"), run_record(settings, result, drawn))
-    gallery.write_index(path.parent)
+        with clock.phase("encode"):
+            result.path, result.frames, result.last_frame = writer.finish(), writer.count, drawn[-1]
+    with clock.phase("write"):
+        write_png(result.sheet_path, contact_sheet(sheet))
+        write_npz(result.weights_path, final_weights(drawn[-1], settings))
+        result.record_path = write_json(path.with_suffix(".json"), run_record(settings, result, drawn))
+        gallery.write_index(path.parent)
     return result
 
 

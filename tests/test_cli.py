@@ -107,3 +107,16 @@ def test_console_script_and_script_run_the_same_command(tmp_path):
         assert (done.returncode, done.stderr) == (2, "regress-demo: error: --n-mid must be >= 1, got 0\n")
         done = subprocess.run([*command, "--version"], cwd=tmp_path, capture_output=True, text=True)
         assert done.returncode == 0 and done.stdout.startswith("regress-demo 0.")
+
+
+def test_profile_says_where_the_time_went(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["--epoch", "4", "-q", "--profile"]) == 0
+    err = capsys.readouterr().err.strip()
+    match = re.fullmatch(
+        r"time: train (\S+) s \(\d+%\), draw (\S+) s \(\d+%\), encode (\S+) s \(\d+%\), write (\S+) s \(\d+%\); "
+        r"total (\S+) s", err,
+    )
+    assert match, err
+    parts = [float(value) for value in match.groups()]
+    assert all(value > 0 for value in parts[1:4]) and abs(sum(parts[:4]) - parts[4]) < 0.02

@@ -81,7 +81,8 @@ def test_the_simple_frame_shows_settings_epoch_error_and_outputs_with_fixed_axes
     assert frame.shape == (480, 640, 3) and frame.dtype == np.uint8
     last = frames[-1][0]
     figure.draw(frames[-1])
-    assert figure.title.get_text() == f"n_mid=4   eta=0.25   epoch 11 / 12   error {last.error:.2e}"
+    assert figure.ax.get_title(loc="left") == "n_mid=4   eta=0.25"
+    assert figure.title.get_text() == f"epoch 11 / 12   error {last.error:.2e}"
     assert (figure.ax.get_xlim(), figure.ax.get_ylim()) == limits
     np.testing.assert_array_equal(figure.fit_line.get_ydata(), last.fit(data.grid()))
     np.testing.assert_array_equal(figure.output_marks.get_ydata(), last.outputs)
@@ -124,17 +125,30 @@ def test_with_many_neurons_the_eight_largest_are_drawn_and_the_rest_summed():
 
 def test_the_loss_panel_grows_to_the_current_epoch_with_fixed_limits():
     figure, frames, training = figure_for(Settings(epoch=30, interval=10))
-    limits = []
+    errors = training.errors
+    limits, previous = [], 0
     for frame in frames:
-        figure.draw(frame)
+        image = figure.draw(frame)
         epoch = frame[0].epoch
-        assert len(figure.loss_line.get_xdata()) == epoch + 1
-        np.testing.assert_array_equal(figure.loss_line.get_ydata(), training.errors[: epoch + 1])
+        # each frame draws the new piece of the curve, from the epoch of the frame before
+        assert list(figure.loss_line.get_xdata()) == list(range(previous, epoch + 1))
+        np.testing.assert_array_equal(figure.loss_line.get_ydata(), errors[previous : epoch + 1])
         assert list(figure.loss_now.get_ydata()) == [frame[0].error]
         limits.append((figure.ax_loss.get_ylim(), figure.ax_neurons.get_ylim()))
+        previous = epoch
     assert len(set(limits)) == 1
     low, high = limits[0][0]
-    assert low <= min(training.errors) and max(training.errors) <= high
+    assert low <= min(errors) and max(errors) <= high
+    # the pieces add up to the whole curve: a fresh figure drawing only the last frame shows the same
+    fresh, _, _ = figure_for(Settings(epoch=30, interval=10))
+    box = figure.ax_loss.get_window_extent()
+    rows = slice(image.shape[0] - int(box.y1), image.shape[0] - int(box.y0))
+    columns = slice(int(box.x0), int(box.x1))
+    loss_now, loss_fresh = image[rows, columns], fresh.draw(frames[-1])[rows, columns]
+    assert np.mean(np.any(loss_now != loss_fresh, axis=2)) < 0.01
+    # and going back to an earlier frame starts the curve again
+    figure.draw(frames[1])
+    assert list(figure.loss_line.get_xdata()) == list(range(0, frames[1][0].epoch + 1))
 
 
 def test_trails_show_the_previous_fits():
@@ -156,10 +170,10 @@ def test_the_grid_has_a_panel_per_configuration_with_shared_axes_and_a_loss_curv
     assert len(figure.panels) == 6 and len(figure.loss_lines) == 6
     axes = [fit.axes for fit, _, _ in figure.panels]
     assert len({(ax.get_xlim(), ax.get_ylim()) for ax in axes}) == 1
-    titles = [title.get_text() for _, title, _ in figure.panels]
-    assert titles[:2] == [f"n_mid=1  eta=0.05  error {training.errors[0][-1]:.1e}",
-                          f"n_mid=3  eta=0.05  error {training.errors[1][-1]:.1e}"]
-    assert titles[4:] == ["n_mid=1  eta=5  diverged", "n_mid=3  eta=5  diverged"]
+    titles = [(title.axes.get_title(loc="left"), title.get_text()) for _, title, _ in figure.panels]
+    assert titles[:2] == [("n_mid=1  eta=0.05", f"error {training.errors[0][-1]:.1e}"),
+                          ("n_mid=3  eta=0.05", f"error {training.errors[1][-1]:.1e}")]
+    assert titles[4:] == [("n_mid=1  eta=5", "diverged"), ("n_mid=3  eta=5", "diverged")]
     assert [warning.get_visible() for _, _, warning in figure.panels] == [False] * 4 + [True] * 2
     assert figure.header.get_text() == "epoch 19 / 20"
     assert image.shape[1] > image.shape[0] / 2 and image.shape[2] == 3

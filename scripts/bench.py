@@ -1,0 +1,283 @@
+#!/usr/bin/env python3
+"""Benchmarks: regress-demo against the textbook path (scripts/textbook_baseline.py), in one process.
+
+Each line runs its two sides alternately (A B A B ...) after one warm-up of each, and prints the
+median time of each side and the ratio ours / baseline; lower is better. The machine may be shared
+and noisy: the medians and the interleaving are what make two numbers from one run comparable.
+
+    python scripts/bench.py              # the full table (a few minutes)
+    python scripts/bench.py --quick      # tiny sizes, seconds: checks that every line runs
+    python scripts/bench.py --markdown   # the table as Markdown, for BENCHMARKS.md
+
+PyTorch and scikit-learn are measured too when they are installed (they are no dependency).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # textbook_baseline
+sys.path.insert(0, str(HERE.parent))  # the package, when run from a checkout
+
+import numpy as np  # noqa: E402
+
+import textbook_baseline as textbook  # noqa: E402
+from regress_demo import data  # noqa: E402
+from regress_demo.lockstep import Lockstep  # noqa: E402
+from regress_demo.render import GifWriter, SimpleFigure  # noqa: E402
+from regress_demo.run import make_gif  # noqa: E402
+from regress_demo.settings import Settings  # noqa: E402
+
+
+def interleaved(a, b, repeat: int):
+    """Median seconds of a() and of b(), run alternately after one warm-up each."""
+    a(), b()
+    times_a, times_b = [], []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        a()
+        times_a.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        b()
+        times_b.append(time.perf_counter() - start)
+    return statistics.median(times_a), statistics.median(times_b)
+
+
+def sgd_step(size):
+    """Seconds per SGD step (one sample), n_mid=3, training only."""
+    epochs = size["epochs"]
+    steps = epochs * 63
+
+    def ours():
+        training = Lockstep(Settings(epoch=epochs, interval=epochs))
+        for _ in training.snapshots():
+            pass
+
+    def baseline():
+        textbook.train(epochs, record_every=10**9)
+
+    return ours, baseline, steps
+
+
+def render_encode(size, folder):
+    """Seconds per frame to draw and encode the same frames at 640 x 480 (the --simple frame)."""
+    frames = size["frames"]
+    settings = Settings(epoch=frames, interval=1, simple=True)
+    training = Lockstep(settings)
+    snapshots = list(training.snapshots())
+    x, t = data.sine_data()
+    plot_data = [(x, s[0].outputs) for s in snapshots]
+
+    def ours():
+        figure = SimpleFigure(settings, x, t)
+        with GifWriter(folder / "ours.gif", 100, 2000) as writer:
+            images = [figure.draw(s) for s in (snapshots[0], snapshots[-1])]
+            writer.set_palette(images)
+            for s in snapshots:
+                writer.grab_frame(figure.draw(s))
+            writer.finish()
+
+    def baseline():
+        images = [textbook.frame_png(x, t, px, py) for px, py in plot_data]
+        textbook.imageio.mimsave(folder / "textbook.gif", images, duration=100, loop=0)
+
+    return ours, baseline, frames
+
+
+def end_to_end(size, folder):
+    """Seconds for a whole default run: training, frames (ours: the richer frame) and the GIF."""
+    epochs, interval = size["run_epochs"], size["run_interval"]
+
+    def ours():
+        make_gif(Settings(epoch=epochs, interval=interval), folder / "run.gif")
+
+    def baseline():
+        textbook.make_gif(folder / "textbook_run.gif", epochs, interval)
+
+    return ours, baseline, 1
+
+
+def sweep(size, folder):
+    """A sweep of 8 configurations against one configuration, both ours, end to end."""
+    epochs, interval = size["run_epochs"], size["run_interval"]
+
+    def grid():
+        make_gif(Settings(n_mid=[1, 2, 3, 5], eta=[0.05, 0.5], epoch=epochs, interval=interval), folder / "grid.gif")
+
+    def one():
+        make_gif(Settings(epoch=epochs, interval=interval), folder / "one.gif")
+
+    return grid, one, 1
+
+
+def gif_bytes(size, folder):
+    """GIF size in bytes, --simple frame against the textbook's, the same frames and frame size."""
+    epochs, interval = size["run_epochs"], size["run_interval"]
+    ours = make_gif(Settings(epoch=epochs, interval=interval, simple=True), folder / "simple.gif")
+    textbook.make_gif(folder / "textbook_bytes.gif", epochs, interval)
+    return ours.path.stat().st_size, (folder / "textbook_bytes.gif").stat().st_size, ours.frames
+
+
+def peak_rss_mb(args, folder) -> float:
+    """Peak resident memory (MB) of a `regress-demo` run in a fresh process."""
+    script = (
+        "import resource, sys; from regress_demo.cli import main; code = main(sys.argv[1:]); "
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args, "-q", "--out", str(folder / "rss.gif")],
+        capture_output=True, text=True, check=True, cwd=folder,
+        env=dict(os.environ, PYTHONPATH=str(HERE.parent)),
+    )
+    return int(done.stdout.split()[-1]) / 1024  # ru_maxrss is in KiB on Linux
+
+
+def rss(size, folder):
+    many, few = size["rss_frames"]
+    big = peak_rss_mb(["--epoch", str(many), "--interval", "1"], folder)
+    small = peak_rss_mb(["--epoch", str(many), "--frames", str(few)], folder)
+    return big, small
+
+
+def peers(size):
+    """Per-step cost of PyTorch and scikit-learn on the same task, if they are installed."""
+    rows = []
+    x, t = data.sine_data()
+    try:
+        import torch
+    except ImportError:
+        rows.append(("PyTorch SGD step (not installed)", None))
+    else:
+        torch.set_num_threads(1)
+        model = torch.nn.Sequential(torch.nn.Linear(1, 3), torch.nn.Sigmoid(), torch.nn.Linear(3, 1)).double()
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+        xs, ts = torch.tensor(x).reshape(-1, 1, 1), torch.tensor(t).reshape(-1, 1, 1)
+
+        def step_torch():
+            for i in np.random.default_rng(0).permutation(len(x)):
+                optimizer.zero_grad()
+                loss = 0.5 * ((model(xs[i]) - ts[i]) ** 2).sum()
+                loss.backward()
+                optimizer.step()
+
+        rows.append(("PyTorch SGD step", (step_torch, 63)))
+    try:
+        from sklearn.neural_network import MLPRegressor
+    except ImportError:
+        rows.append(("scikit-learn SGD step (not installed)", None))
+    else:
+        import warnings
+
+        def step_sklearn():
+            model = MLPRegressor(hidden_layer_sizes=(3,), solver="sgd", batch_size=1, momentum=0, alpha=0,
+                                 activation="logistic", learning_rate_init=0.1, max_iter=size["epochs"], tol=-1,
+                                 shuffle=True, random_state=0)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                model.fit(x.reshape(-1, 1), t)
+
+        rows.append(("scikit-learn SGD step", (step_sklearn, 63 * size["epochs"])))
+    return rows
+
+
+SIZES = {
+    "full": {"epochs": 200, "frames": 30, "run_epochs": 2001, "run_interval": 20, "rss_frames": (1000, 100),
+             "repeat": 5},
+    "quick": {"epochs": 3, "frames": 3, "run_epochs": 5, "run_interval": 2, "rss_frames": (20, 5), "repeat": 1},
+}
+
+TARGETS = {
+    "SGD step, single configuration, n_mid=3": 0.6,
+    "render + encode per frame, 640 x 480": 0.1,
+    "default run end to end": 0.2,
+    "sweep of 8 configurations vs one of ours": 2.0,
+    "GIF bytes, --simple frame": 0.6,
+}
+
+
+def run(quick: bool, markdown: bool, out=sys.stdout):
+    size = SIZES["quick" if quick else "full"]
+    repeat = size["repeat"]
+    rows = []  # (measure, ours, baseline, unit, ratio, target)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for name, (ours, baseline, per) in [
+            ("SGD step, single configuration, n_mid=3", sgd_step(size)),
+            ("render + encode per frame, 640 x 480", render_encode(size, folder)),
+            ("default run end to end", end_to_end(size, folder)),
+            ("sweep of 8 configurations vs one of ours", sweep(size, folder)),
+        ]:
+            a, b = interleaved(ours, baseline, repeat)
+            rows.append((name, a / per, b / per, "s", a / b, TARGETS[name]))
+        ours_bytes, textbook_bytes, frames = gif_bytes(size, folder)
+        rows.append(("GIF bytes, --simple frame", ours_bytes / 1e3, textbook_bytes / 1e3, "kB",
+                     ours_bytes / textbook_bytes, TARGETS["GIF bytes, --simple frame"]))
+        big, small = rss(size, folder)
+        many, few = size["rss_frames"]
+        rows.append((f"peak RSS, {many}-frame run minus {few}-frame run", big - small, None, "MB", None, "≤ 100 MB"))
+        for name, measured in peers(size):
+            if measured is None:
+                rows.append((name, None, None, "", None, None))
+                continue
+            step, per = measured
+            a, b = interleaved(step, lambda: textbook.train(1, record_every=10**9), repeat)  # b: one epoch
+            rows.append((name, a / per, b / 63, "s", (a / per) / (b / 63), None))
+    report(rows, markdown, out)
+    return rows
+
+
+def amount(value, unit: str) -> str:
+    """3 significant digits; seconds in s, ms or µs, whichever reads best."""
+    if value is None:
+        return "—"
+    if unit == "s":
+        for scale, name in ((1, "s"), (1e3, "ms"), (1e6, "µs")):
+            if value * scale >= 1:
+                return f"{value * scale:.3g} {name}"
+        return f"{value * 1e9:.3g} ns"
+    return f"{value:.3g} {unit}"
+
+
+def report(rows, markdown: bool, out):
+    header = ("measure", "ours", "baseline", "ratio", "target")
+    lines = []
+    for name, ours, baseline, unit, ratio, target in rows:
+        lines.append((
+            name,
+            amount(ours, unit),
+            amount(baseline, unit),
+            "—" if ratio is None else f"{ratio:.3f}",
+            "" if target is None else (f"≤ {target}" if isinstance(target, float) else target),
+        ))
+    if markdown:
+        print("| " + " | ".join(header) + " |", file=out)
+        print("|" + "---|" * len(header), file=out)
+        for line in lines:
+            print("| " + " | ".join(line) + " |", file=out)
+    else:
+        widths = [max(len(row[i]) for row in [header, *lines]) for i in range(len(header))]
+        for row in [header, *lines]:
+            print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip(), file=out)
+    print(f"\nmachine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"NumPy {np.__version__}", file=out)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes: checks that every line runs")
+    parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    args = parser.parse_args()
+    run(args.quick, args.markdown)
+
+
+if __name__ == "__main__":
+    main()

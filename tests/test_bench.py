@@ -1,0 +1,26 @@
+"""The benchmark script runs every line at tiny sizes and reports numbers and ratios."""
+
+import io
+import sys
+from pathlib import Path
+
+SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
+
+
+def test_bench_quick_reports_every_measure():
+    sys.path.insert(0, str(SCRIPTS))
+    try:
+        import bench
+    finally:
+        sys.path.remove(str(SCRIPTS))
+    out = io.StringIO()
+    rows = bench.run(quick=True, markdown=True, out=out)
+    names = [row[0] for row in rows]
+    for name in bench.TARGETS:
+        assert name in names
+    for name, ours, baseline, unit, ratio, target in rows[:5]:
+        assert ours > 0 and baseline > 0 and abs(ratio - ours / baseline) < 1e-9
+    assert rows[5][0].startswith("peak RSS") and rows[5][1] is not None
+    text = out.getvalue()
+    assert text.startswith("| measure | ours | baseline | ratio | target |\n|---|---|---|---|---|\n")
+    assert "SGD step, single configuration, n_mid=3" in text and "machine:" in text
