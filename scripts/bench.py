@@ -179,8 +179,8 @@ def peers(size):
 
         def step_sklearn():
             model = MLPRegressor(hidden_layer_sizes=(3,), solver="sgd", batch_size=1, momentum=0, alpha=0,
-                                 activation="logistic", learning_rate_init=0.1, max_iter=size["epochs"], tol=-1,
-                                 shuffle=True, random_state=0)
+                                 activation="logistic", learning_rate_init=0.1, max_iter=size["epochs"], tol=0,
+                                 n_iter_no_change=size["epochs"] + 1, shuffle=True, random_state=0)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 model.fit(x.reshape(-1, 1), t)
@@ -244,7 +244,7 @@ def amount(value, unit: str) -> str:
             if value * scale >= 1:
                 return f"{value * scale:.3g} {name}"
         return f"{value * 1e9:.3g} ns"
-    return f"{value:.3g} {unit}"
+    return f"{value:.1f} {unit}" if unit == "MB" else f"{value:.3g} {unit}"
 
 
 def report(rows, markdown: bool, out):

@@ -1,5 +1,6 @@
 """The command line: help, a real run, and one clear line for every bad value."""
 
+import io
 import os
 import re
 import subprocess
@@ -120,3 +121,31 @@ def test_profile_says_where_the_time_went(tmp_path, monkeypatch, capsys):
     assert match, err
     parts = [float(value) for value in match.groups()]
     assert all(value > 0 for value in parts[1:4]) and abs(sum(parts[:4]) - parts[4]) < 0.02
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_on_a_terminal_progress_is_one_updating_line():
+    from regress_demo.settings import Settings
+
+    out, err = io.StringIO(), FakeTerminal()
+    progress = cli.Progress(Settings(epoch=50), quiet=False, out=out, err=err)
+    progress.epoch(0, 0.25)
+    assert err.getvalue() == "\r\033[K  training: epoch 1/50 (2%)  error 2.500e-01"
+    progress.epoch(49, 0.125)  # the last epoch is always shown
+    assert err.getvalue().endswith("\r\033[K  training: epoch 50/50 (100%)  error 1.250e-01")
+    assert "\n" not in err.getvalue()
+
+    class Snap:
+        epoch, error = 40, 0.0123456789
+
+    progress.snapshot([Snap()])
+    assert err.getvalue().endswith("\r\033[K")  # the progress line is cleared before the textbook's line
+    assert out.getvalue() == "Epoch: 40/50 Error: 0.0123457\n"
+    quiet = cli.Progress(Settings(epoch=50), quiet=True, out=out, err=FakeTerminal())
+    quiet.epoch(0, 0.25)
+    quiet.snapshot([Snap()])
+    assert quiet.err.getvalue() == "" and out.getvalue() == "Epoch: 40/50 Error: 0.0123457\n"

@@ -269,3 +269,12 @@ def test_make_gif_reports_every_epoch_snapshot_and_frame(tmp_path):
     assert epochs == list(range(25))
     assert [s[0].epoch for s in snapshots] == SMALL.frame_epochs()
     assert frames == [(k, 7) for k in range(1, 8)]
+
+
+def test_a_simple_grid_leaves_out_the_loss_panel():
+    settings = Settings(n_mid=[1, 2], eta=[0.1, 0.3], epoch=6, simple=True)
+    figure, frames, _ = figure_for(settings)
+    image = figure.draw(frames[-1])
+    full, _, _ = figure_for(settings.replace(simple=False))
+    assert len(figure.figure.axes) == 4 and len(full.figure.axes) == 5
+    assert image.shape[0] < full.draw(frames[-1]).shape[0]
