@@ -9,7 +9,8 @@ and noisy: the medians and the interleaving are what make two numbers from one r
     python scripts/bench.py --quick      # tiny sizes, seconds: checks that every line runs
     python scripts/bench.py --markdown   # the table as Markdown, for BENCHMARKS.md
 
-PyTorch and scikit-learn are measured too when they are installed (they are no dependency).
+PyTorch and scikit-learn are measured too when they are installed (they are no dependency), except
+with --quick.
 """
 
 from __future__ import annotations
@@ -38,9 +39,10 @@ from regress_demo.run import make_gif  # noqa: E402
 from regress_demo.settings import Settings  # noqa: E402
 
 
-def interleaved(a, b, repeat: int):
+def interleaved(a, b, repeat: int, warm_up: bool = True):
     """Median seconds of a() and of b(), run alternately after one warm-up each."""
-    a(), b()
+    if warm_up:
+        a(), b()
     times_a, times_b = [], []
     for _ in range(repeat):
         start = time.perf_counter()
@@ -216,7 +218,7 @@ def run(quick: bool, markdown: bool, out=sys.stdout):
             ("default run end to end", end_to_end(size, folder)),
             ("sweep of 8 configurations vs one of ours", sweep(size, folder)),
         ]:
-            a, b = interleaved(ours, baseline, repeat)
+            a, b = interleaved(ours, baseline, repeat, warm_up=not quick)
             rows.append((name, a / per, b / per, "s", a / b, TARGETS[name]))
         ours_bytes, textbook_bytes, frames = gif_bytes(size, folder)
         rows.append(("GIF bytes, --simple frame", ours_bytes / 1e3, textbook_bytes / 1e3, "kB",
@@ -224,7 +226,7 @@ def run(quick: bool, markdown: bool, out=sys.stdout):
         big, small = rss(size, folder)
         many, few = size["rss_frames"]
         rows.append((f"peak RSS, {many}-frame run minus {few}-frame run", big - small, None, "MB", None, "≤ 100 MB"))
-        for name, measured in peers(size):
+        for name, measured in ([] if quick else peers(size)):
             if measured is None:
                 rows.append((name, None, None, "", None, None))
                 continue
