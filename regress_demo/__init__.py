@@ -5,19 +5,25 @@
     print(result.final_error)
 """
 
+import importlib
+
 __version__ = "0.1.0"
 
-from .layers import MiddleLayer, OutputLayer  # noqa: E402
-from .run import make_gif  # noqa: E402
-from .settings import Settings, SettingError  # noqa: E402
-from .train import Snapshot, Training  # noqa: E402
+# What `from regress_demo import X` gives, and the module it comes from. The modules are imported on
+# first use, so the command line starts (and answers --help or Ctrl-C) before matplotlib is loaded.
+_EXPORTS = {
+    "MiddleLayer": "layers",
+    "OutputLayer": "layers",
+    "Settings": "settings",
+    "SettingError": "settings",
+    "Snapshot": "train",
+    "Training": "train",
+    "make_gif": "run",
+}
+__all__ = list(_EXPORTS)
 
-__all__ = [
-    "MiddleLayer",
-    "OutputLayer",
-    "Settings",
-    "SettingError",
-    "Snapshot",
-    "Training",
-    "make_gif",
-]
+
+def __getattr__(name):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)

@@ -10,7 +10,6 @@ import time
 from contextlib import contextmanager
 
 from . import __version__
-from .run import make_gif, replay_settings
 from .settings import Settings, SettingError, output_path, parse_number, show
 
 PROG = "regress-demo"
@@ -146,6 +145,8 @@ def parse_settings(args: argparse.Namespace) -> Settings:
     if args.simple:
         values["simple"] = True
     if args.replay is not None:
+        from .run import replay_settings
+
         if values:
             given = ", ".join(f"--{name.replace('_', '-')}" for name in values)
             raise SettingError("replay", "used without other settings (only --out and --quiet)", given)
@@ -222,6 +223,11 @@ def main(argv=None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    try:
+        from .run import make_gif  # training and drawing: NumPy, matplotlib and Pillow load here
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted while starting; nothing was written", file=sys.stderr)
+        return EXIT_SIGINT
     try:
         settings = parse_settings(args)
         path = output_path(args.out, settings)

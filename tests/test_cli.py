@@ -149,3 +149,26 @@ def test_on_a_terminal_progress_is_one_updating_line():
     quiet.epoch(0, 0.25)
     quiet.snapshot([Snap()])
     assert quiet.err.getvalue() == "" and out.getvalue() == "Epoch: 40/50 Error: 0.0123457\n"
+
+
+def test_the_command_line_starts_without_loading_matplotlib():
+    # so --help answers at once, and a Ctrl-C while matplotlib loads is caught by main()
+    code = "import sys, regress_demo.cli; print('matplotlib' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.strip() == "False", done.stderr
+
+
+def test_a_ctrl_c_while_starting_ends_cleanly(monkeypatch, capsys):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def interrupted_import(name, *args, **kwargs):
+        if name == "run" or name.endswith(".run"):
+            raise KeyboardInterrupt
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", interrupted_import)
+    monkeypatch.delitem(sys.modules, "regress_demo.run", raising=False)
+    assert cli.main(["--epoch", "2"]) == 130
+    assert capsys.readouterr().err == "regress-demo: interrupted while starting; nothing was written\n"
