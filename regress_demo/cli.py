@@ -61,7 +61,8 @@ NUMBER_OPTIONS = [
     (("--fps",), "fps", float, "F",
      "frames per second of the animation (default: %s)"),
     (("--hold",), "hold", float, "SECONDS",
-     "how long the last frame stays on screen before the animation loops (default: %s)"),
+     "how long the last frame stays on screen before the animation loops, at least one frame's time "
+     "(default: %s)"),
 ]
 # Options that take several values.
 LIST_OPTIONS = ("n_mid", "eta")
@@ -96,7 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--engine", metavar="fast|layers",
         help="what trains the network: fast (the same arithmetic in a loop tuned for speed) or layers "
-        "(the classes in regress_demo/layers.py: use it to see your own changes to them) (default: fast)",
+        "(the classes in regress_demo/layers.py: use it to see your own changes to them; one configuration "
+        "only) (default: fast)",
     )
     parser.add_argument(
         "--simple", action="store_true",
@@ -262,15 +264,19 @@ def report(settings: Settings, result, interrupted_code: int) -> int:
     """Print how the run ended; returns the exit code."""
     frames = f"{result.frames} frame{'s' if result.frames != 1 else ''}"
     if result.status == "interrupted":
+        while_drawing = result.interrupted_while == "drawing"
         if result.path is None:
-            print(f"{PROG}: interrupted before the first frame; nothing was written", file=sys.stderr)
+            moment = "while drawing the first frame" if while_drawing else "before the first frame"
+            print(f"{PROG}: interrupted {moment}; nothing was written", file=sys.stderr)
         else:
             shown = result.last_frame
             epoch = max(snapshot.epoch for snapshot in shown)
             error = min(snapshot.error for snapshot in shown)
             best = "best " if settings.is_grid else ""
+            moment = (f"while drawing ({result.epochs_trained} epochs trained)" if while_drawing
+                      else f"after {result.epochs_trained} of {settings.epoch} epochs")
             print(
-                f"{PROG}: interrupted after {result.epochs_trained} of {settings.epoch} epochs; saved {result.path} "
+                f"{PROG}: interrupted {moment}; saved {result.path} "
                 f"({frames}, up to epoch {epoch}, {best}error {error:.3e})",
                 file=sys.stderr,
             )

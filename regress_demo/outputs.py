@@ -10,8 +10,11 @@ import json
 import math
 import os
 import platform
+import signal
 import tempfile
+import threading
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -49,6 +52,27 @@ class AtomicFile:
     def __exit__(self, exc_type, exc, tb):
         self.discard()  # after commit() there is nothing left to remove
         return False
+
+
+@contextmanager
+def signals_held(deliver: bool = True):
+    """Hold Ctrl-C (SIGINT) and SIGTERM while a file is being written, so that it is never cut in the
+    middle; a signal that came meanwhile is delivered on leaving (or dropped, if `deliver` is False:
+    for the last moments of a run, when finishing its files is what stopping would leave undone)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread can handle signals
+        return
+    received = []
+    held = (signal.SIGINT, signal.SIGTERM)
+    previous = {signum: signal.signal(signum, lambda signum, frame: received.append(signum)) for signum in held}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if deliver:
+            for signum in received:
+                signal.raise_signal(signum)
 
 
 def _umask() -> int:

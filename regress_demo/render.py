@@ -25,7 +25,7 @@ from matplotlib.ticker import NullFormatter
 from PIL import GifImagePlugin, Image
 
 from . import data
-from .outputs import AtomicFile
+from .outputs import AtomicFile, signals_held
 from .settings import Settings, show
 from .train import Snapshot
 
@@ -463,7 +463,8 @@ class GifWriter:
 
     setup (reserve a temporary file beside `path`) -> set_palette -> grab_frame for each frame -> finish,
     like matplotlib's animation writers. A plot has few colours, so every frame is mapped to one
-    palette made from sample frames (Pillow's quantize, no dithering), and only the rectangle that
+    palette made from sample frames (Pillow's quantize, no dithering; a colour seen in no sample frame
+    is shown as the nearest one in the palette), and only the rectangle that
     changed since the frame before is written (Pillow's GifImagePlugin.getheader/getdata). The frames
     are not kept: memory stays at two frames, however many there are. Leaving the `with` block without
     finish() removes the temporary file, and any earlier file at `path` stays as it was.
@@ -495,10 +496,13 @@ class GifWriter:
         if self.palette is None:
             self.set_palette([frame])
         indices = np.asarray(Image.fromarray(frame).quantize(palette=self.palette, dither=Image.Dither.NONE))
-        if self._pending is not None:
-            self._write(self._pending, self.frame_ms)
-        self._pending = indices
-        self.count += 1
+        if indices.max() >= TRANSPARENT:
+            raise ValueError(f"the palette has more than {TRANSPARENT} colours")
+        with signals_held():  # a frame is written whole, and counted, or not at all
+            if self._pending is not None:
+                self._write(self._pending, self.frame_ms)
+            self._pending = indices
+            self.count += 1
 
     def _write(self, indices: np.ndarray, duration_ms: int):
         """Write one frame: the first whole, later ones as the rectangle that changed, in which the

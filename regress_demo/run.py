@@ -21,7 +21,7 @@ from typing import Callable, Dict, List, Optional, Union
 from . import gallery
 from .gallery import RECORD_KIND
 from .lockstep import Lockstep
-from .outputs import versions, write_json, write_npz, write_png
+from .outputs import signals_held, versions, write_json, write_npz, write_png
 from .render import GifWriter, contact_sheet, make_figure, sheet_picks
 from .settings import Settings, SettingError, output_path
 from .train import Snapshot, Training
@@ -37,6 +37,7 @@ class RunResult:
     frames: int
     training: Union[Lockstep, Training]  # Lockstep (engine "fast"), or Training (engine "layers")
     last_frame: Optional[List[Snapshot]] = None  # what the GIF's last frame shows, one per configuration
+    interrupted_while: Optional[str] = None  # "training" or "drawing", if the run was interrupted
     seconds: Dict[str, float] = field(default_factory=dict)  # time per phase: train, draw, encode, write
 
     @property
@@ -129,6 +130,8 @@ def make_gif(
         except KeyboardInterrupt:
             status = "interrupted"
         result = RunResult(status, None, None, 0, training, seconds=clock.seconds)
+        if status == "interrupted":
+            result.interrupted_while = "training"
         if status == "finished" and any(epoch is not None for epoch in result.diverged_at):
             result.status = "diverged"
         sheet, last = [], None  # the frames of the contact sheet, the last frame in the GIF
@@ -153,18 +156,21 @@ def make_gif(
                     on_frame(writer.count, len(frames))
         except KeyboardInterrupt:
             result.status = "interrupted"
+            result.interrupted_while = result.interrupted_while or "drawing"
             if last is not None and (writer.count - 1) not in picks:
                 sheet.append(last)  # the last frame in the GIF closes the sheet
         if not writer.count:
             return result
         drawn = frames[: writer.count]
-        with clock.phase("encode"):
-            result.path, result.frames, result.last_frame = writer.finish(), writer.count, drawn[-1]
-    with clock.phase("write"):
-        write_png(result.sheet_path, contact_sheet(sheet))
-        write_npz(result.weights_path, final_weights(drawn[-1], settings))
-        result.record_path = write_json(path.with_suffix(".json"), run_record(settings, result, drawn))
-        gallery.write_index(path.parent)
+        # The last fraction of a second: finish every file even if Ctrl-C comes now.
+        with signals_held(deliver=False):
+            with clock.phase("encode"):
+                result.path, result.frames, result.last_frame = writer.finish(), writer.count, drawn[-1]
+            with clock.phase("write"):
+                write_png(result.sheet_path, contact_sheet(sheet))
+                write_npz(result.weights_path, final_weights(drawn[-1], settings))
+                result.record_path = write_json(path.with_suffix(".json"), run_record(settings, result, drawn))
+                gallery.write_index(path.parent)
     return result
 
 

@@ -150,10 +150,62 @@ def test_a_signal_while_drawing_keeps_the_frames_drawn_so_far(tmp_path, monkeypa
 
     monkeypatch.setattr(RichFigure, "draw", draw_then_interrupt)
     result = make_gif(Settings(epoch=40, interval=5), tmp_path / "run.gif")
-    assert result.status == "interrupted" and result.frames == 3
+    assert result.status == "interrupted" and result.frames == 3 and result.interrupted_while == "drawing"
     assert len(decode_gif(tmp_path / "run.gif").frames) == 3
     record = json.loads((tmp_path / "run.json").read_text())
     assert record["frame_epochs"] == [0, 5, 10] and record["runs"][0]["epochs_trained"] == 40
+
+
+def test_a_signal_while_the_files_are_written_lets_them_finish(tmp_path, monkeypatch):
+    import regress_demo.run as run_module
+
+    original = run_module.write_png
+
+    def write_png_then_signal(*args):
+        os.kill(os.getpid(), signal.SIGINT)  # a real Ctrl-C, in the middle of the last step
+        return original(*args)
+
+    monkeypatch.setattr(run_module, "write_png", write_png_then_signal)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_main(["--epoch", "3", "-q", "--out", "run.gif"])
+    assert code == 0 and err == ""
+    assert sorted(os.listdir(tmp_path)) == ["index.html", "run.gif", "run.json", "run.npz", "run.png"]
+    assert json.loads((tmp_path / "run.json").read_text())["status"] == "finished"
+    assert len(decode_gif(tmp_path / "run.gif").frames) == 3
+
+
+def test_a_signal_while_a_frame_is_written_comes_after_it(tmp_path):
+    frames = [np.full((6, 8, 3), value, np.uint8) for value in (0, 100, 200)]
+    writer = GifWriter(tmp_path / "run.gif", 100, 100)
+    original = writer._write
+
+    def write_then_signal(indices, duration_ms):
+        os.kill(os.getpid(), signal.SIGINT)
+        original(indices, duration_ms)
+
+    with writer:
+        writer.set_palette(frames)
+        writer.grab_frame(frames[0])
+        writer._write = write_then_signal
+        with pytest.raises(KeyboardInterrupt):
+            writer.grab_frame(frames[1])  # the first frame is written whole, then the signal counts
+        assert writer.count == 2
+        writer._write = original
+        writer.finish()
+    assert [int(frame[0, 0, 0]) for frame in decode_gif(tmp_path / "run.gif").frames] == [0, 100]
+
+
+def test_interrupted_while_drawing_says_so(tmp_path, monkeypatch):
+    from regress_demo.render import RichFigure
+
+    def interrupted_draw(self, snapshots):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(RichFigure, "draw", interrupted_draw)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_main(["--epoch", "3", "-q"])
+    assert code == 130
+    assert err == "regress-demo: interrupted while drawing the first frame; nothing was written\n"
 
 
 def test_interrupted_before_the_first_frame_writes_nothing(tmp_path, monkeypatch):
