@@ -121,6 +121,23 @@ def sweep(size, folder):
     return grid, one, 1
 
 
+def sweep_training(size):
+    """Training only: a sweep of 8 configurations in lockstep against the same 8 trained one by one."""
+    epochs = size["epochs"]
+    settings = Settings(n_mid=[1, 2, 3, 5], eta=[0.05, 0.5], epoch=epochs, interval=epochs)
+
+    def lockstep():
+        for _ in Lockstep(settings).snapshots():
+            pass
+
+    def one_by_one():
+        for config in settings.configurations():
+            for _ in Lockstep(config).snapshots():
+                pass
+
+    return lockstep, one_by_one, 1
+
+
 def gif_bytes(size, folder):
     """GIF size in bytes, --simple frame against the textbook's, the same frames and frame size."""
     epochs, interval = size["run_epochs"], size["run_interval"]
@@ -217,9 +234,10 @@ def run(quick: bool, markdown: bool, out=sys.stdout):
             ("render + encode per frame, 640 x 480", render_encode(size, folder)),
             ("default run end to end", end_to_end(size, folder)),
             ("sweep of 8 configurations vs one of ours", sweep(size, folder)),
+            ("training a sweep of 8: lockstep vs one by one (ours)", sweep_training(size)),
         ]:
             a, b = interleaved(ours, baseline, repeat, warm_up=not quick)
-            rows.append((name, a / per, b / per, "s", a / b, TARGETS[name]))
+            rows.append((name, a / per, b / per, "s", a / b, TARGETS.get(name)))
         ours_bytes, textbook_bytes, frames = gif_bytes(size, folder)
         rows.append(("GIF bytes, --simple frame", ours_bytes / 1e3, textbook_bytes / 1e3, "kB",
                      ours_bytes / textbook_bytes, TARGETS["GIF bytes, --simple frame"]))
