@@ -489,7 +489,13 @@ class GifWriter:
         """Make the palette of every frame from these (H, W, 3) frames, e.g. the first and the last."""
         sample = Image.fromarray(np.concatenate(list(sample_frames), axis=0))
         # Maximum coverage keeps the exact colours that fill most pixels (the white, the lines).
-        self.palette = sample.quantize(GIF_COLOURS, method=Image.Quantize.MAXCOVERAGE, dither=Image.Dither.NONE)
+        palette = sample.quantize(GIF_COLOURS, method=Image.Quantize.MAXCOVERAGE, dither=Image.Dither.NONE)
+        # Pillow maps a pixel to a near, not always the nearest, palette colour: near-whites become
+        # white, so that the background stays exactly white.
+        colours = np.array(palette.getpalette(), dtype=np.uint8).reshape(-1, 3)
+        colours[(colours >= 245).all(axis=1)] = 255
+        palette.putpalette(colours.ravel().tolist())
+        self.palette = palette
 
     def grab_frame(self, frame: np.ndarray):
         """Add one (H, W, 3) uint8 frame."""

@@ -278,3 +278,10 @@ def test_a_simple_grid_leaves_out_the_loss_panel():
     full, _, _ = figure_for(settings.replace(simple=False))
     assert len(figure.figure.axes) == 4 and len(full.figure.axes) == 5
     assert image.shape[0] < full.draw(frames[-1]).shape[0]
+
+
+@pytest.mark.parametrize("settings", [Settings(epoch=40, simple=True), Settings(epoch=40), Settings(n_mid=[1, 3], epoch=40)])
+def test_the_background_stays_exactly_white(tmp_path, settings):
+    result = make_gif(settings, tmp_path / "run.gif")
+    for frame in decode_gif(result.path).frames[::10]:
+        assert tuple(frame[2, 2]) == (255, 255, 255) and tuple(frame[-3, -3]) == (255, 255, 255)
