@@ -418,7 +418,7 @@ class GridFigure:
         """The frame for these snapshots (one per configuration) as an (H, W, 3) uint8 array."""
         epoch = max(snapshot.epoch for snapshot in snapshots)
         self.header.set_text(f"epoch {epoch} / {self.settings.epoch}")
-        for (fit, title, warning), config, snapshot in zip(self.panels, self.configurations, snapshots):
+        for (fit, title, warning), snapshot in zip(self.panels, snapshots):
             fit.set_data(self.grid, _finite_or_nan(snapshot.fit(self.grid)))
             title.set_text("diverged" if snapshot.diverged else f"error {snapshot.error:.1e}")
             _show_warning(warning, snapshot, short=True)

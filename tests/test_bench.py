@@ -18,7 +18,7 @@ def test_bench_quick_reports_every_measure():
     names = [row[0] for row in rows]
     for name in bench.TARGETS:
         assert name in names
-    for name, ours, baseline, unit, ratio, target in rows[:6]:
+    for _name, ours, baseline, _unit, ratio, _target in rows[:6]:
         assert ours > 0 and baseline > 0 and abs(ratio - ours / baseline) < 1e-9
     assert rows[6][0].startswith("peak RSS") and rows[6][1] is not None
     text = out.getvalue()

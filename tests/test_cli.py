@@ -1,7 +1,6 @@
 """The command line: help, a real run, and one clear line for every bad value."""
 
 import io
-import os
 import re
 import subprocess
 import sys

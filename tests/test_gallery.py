@@ -13,7 +13,6 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from PIL import Image
 
-from regress_demo import gallery
 from regress_demo.gallery import write_index
 
 T0 = 1_700_000_000  # a fixed modification time, so that the order is under the test's control
