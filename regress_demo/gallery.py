@@ -35,9 +35,24 @@ class Run:
     sheet: Optional[str]
 
 
-def write_index(folder) -> Path:
-    """Regenerate `folder`/index.html, a gallery of every run in `folder`, and return its path."""
+#: Marks an index.html as this gallery, so that one written by someone else is never replaced.
+GENERATOR = '<meta name="generator" content="regress-demo">'
+
+
+def write_index(folder) -> Optional[Path]:
+    """Regenerate `folder`/index.html, a gallery of every run in `folder`, and return its path.
+
+    An index.html that this gallery did not write is left as it is (and None is returned).
+    """
     folder = Path(folder)
+    existing = folder / INDEX_NAME
+    if existing.exists():
+        try:
+            ours = GENERATOR in existing.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            ours = False
+        if not ours:
+            return None
     page = render_page(find_runs(folder))
     with AtomicFile(folder / INDEX_NAME) as file:
         file.tmp_path.write_text(page, encoding="utf-8")
@@ -82,7 +97,7 @@ def render_page(runs: list[Run]) -> str:
             '<main class="empty">\n<p>No runs here yet. Make one with <code>regress-demo</code>:'
             " each run writes an animated GIF and a run record, and this page shows them.</p>\n</main>\n"
         )
-    return PAGE.format(style=STYLE, count=_text(count), body=body)
+    return PAGE.format(generator=GENERATOR, style=STYLE, count=_text(count), body=body)
 
 
 def render_card(run: Run) -> str:
@@ -203,6 +218,7 @@ PAGE = """<!DOCTYPE html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+{generator}
 <title>regress-demo · {count}</title>
 <style>
 {style}</style>

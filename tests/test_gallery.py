@@ -267,3 +267,13 @@ def test_a_screenshot_of_the_page_shows_the_gifs(runs, chromium, tmp_path_factor
     counts = {colour: count for count, colour in colours}
     for gif_colour in (RED, GREEN, BLUE):  # each GIF is drawn, and large (more than 100x60 pixels)
         assert sum(n for c, n in counts.items() if max(abs(a - b) for a, b in zip(c, gif_colour)) <= 6) > 6000
+
+
+def test_an_index_html_written_by_someone_else_is_left_alone(tmp_path):
+    page = tmp_path / "index.html"
+    page.write_text("<html><body>my own page</body></html>")
+    assert write_index(tmp_path) is None
+    assert page.read_text() == "<html><body>my own page</body></html>"
+    page.unlink()
+    assert write_index(tmp_path) == page  # ours from now on, and regenerated each time
+    assert write_index(tmp_path) == page
