@@ -10,7 +10,8 @@ import time
 from contextlib import contextmanager
 
 from . import __version__
-from .settings import Settings, SettingError, output_path, parse_number, show
+from . import targets
+from .settings import Settings, SettingError, output_path, parse_number, parse_range, show
 
 PROG = "regress-demo"
 
@@ -20,7 +21,9 @@ EXIT_SIGINT, EXIT_SIGTERM = 128 + signal.SIGINT, 128 + signal.SIGTERM
 
 DESCRIPTION = """\
 Train a tiny neural network (one hidden layer of sigmoid neurons, plain SGD, one sample
-at a time) to fit the sine curve, and save an animated GIF of the fit improving epoch by epoch."""
+at a time) to fit the sine curve, and save an animated GIF of the fit improving epoch by epoch.
+Other curves, noisy or held-out samples, activations, depths, L2, mini-batches and momentum
+are options."""
 
 EPILOG = """\
 examples:
@@ -31,6 +34,12 @@ examples:
   regress-demo --n-mid 1 2 3 10 --eta 0.05 0.5
                                         a comparison grid: a panel per (n_mid, eta) pair
   regress-demo --schedule log           more frames early, when the fit changes fastest
+  regress-demo --target "sin(3*x) + 0.3*x" --n-mid 10
+                                        any formula in x (x runs from -1 to 1)
+  regress-demo --noise 0.2 --holdout 0.2,0.6
+                                        noisy samples, and a range the network never sees
+  regress-demo --activation sigmoid tanh relu --n-mid 3 10
+                                        a grid of activations (rows) by n_mid (columns)
   regress-demo --replay outputs/sin_nmid3_eta0.1_epoch2001_seed1.json
                                         the same run again, from its record
 
@@ -63,9 +72,24 @@ NUMBER_OPTIONS = [
     (("--hold",), "hold", float, "SECONDS",
      "how long the last frame stays on screen before the animation loops, at least one frame's time "
      "(default: %s)"),
+    (("--n-points", "--n_points"), "n_points", int, "N",
+     "number of samples, evenly spread over x in [-1, 1) (default: %s, the textbook's)"),
+    (("--noise",), "noise", float, "STD",
+     "standard deviation of the Gaussian noise added to the targets, drawn from --seed (default: %s)"),
+    (("--depth",), "depth", int, "D",
+     "number of hidden layers, each of --n-mid neurons; several values make a comparison grid (default: %s)"),
+    (("--l2",), "l2", float, "LAMBDA",
+     "L2 regularisation: LAMBDA * w is added to each weight's gradient (not the biases'); "
+     "several values make a comparison grid (default: %s)"),
+    (("--batch-size", "--batch_size"), "batch_size", int, "B",
+     "samples per SGD step, their gradients averaged; the number of samples gives full-batch gradient "
+     "descent; several values make a comparison grid (default: %s)"),
+    (("--momentum",), "momentum", float, "MU",
+     "classical momentum: each step keeps MU times the step before (0 <= MU < 1); several values make "
+     "a comparison grid (default: %s)"),
 ]
-# Options that take several values.
-LIST_OPTIONS = ("n_mid", "eta")
+# Options that take several values (the axes of a comparison grid).
+LIST_OPTIONS = ("n_mid", "eta", "depth", "l2", "batch_size", "momentum", "activation")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -89,6 +113,21 @@ def build_parser() -> argparse.ArgumentParser:
             *flags, dest=name, metavar=metavar, nargs="+" if name in LIST_OPTIONS else None,
             help=text % show(default) if "%s" in text else text,
         )
+    parser.add_argument(
+        "--target", metavar="CURVE",
+        help=f"the curve to learn: {', '.join(targets.CURVES)}, or a formula in x (x from -1 to 1) with "
+        f"numbers, pi, e, + - * / ** %% and {', '.join(targets.FUNCTIONS)}, e.g. \"sin(3*x) + 0.3*x\" "
+        "(default: sin, the textbook's)",
+    )
+    parser.add_argument(
+        "--holdout", metavar="A,B",
+        help="keep the samples with x in [A, B] out of training: the frame shades that range and the "
+        "error panel adds their error (e.g. 0.2,0.6 or --holdout=-0.5,0)",
+    )
+    parser.add_argument(
+        "--activation", metavar="sigmoid|tanh|relu", nargs="+",
+        help="activation of the hidden neurons; several values make a comparison grid (default: sigmoid)",
+    )
     parser.add_argument(
         "--schedule", metavar="linear|log",
         help="which epochs become frames: linear (every --interval epochs) or log (evenly spaced in "
@@ -130,6 +169,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def negative_ranges_attached(argv):
+    """`--holdout -0.5,0` as `--holdout=-0.5,0`: argparse would take `-0.5,0` for an option."""
+    argv = list(argv)
+    for i in range(len(argv) - 2, -1, -1):
+        if argv[i] == "--holdout" and argv[i + 1][:1] == "-" and argv[i + 1][1:2] in "0123456789.":
+            argv[i : i + 2] = [f"--holdout={argv[i + 1]}"]
+    return argv
+
+
 def parse_settings(args: argparse.Namespace) -> Settings:
     """Build Settings from the parsed options; raises SettingError for a bad value."""
     values = {}
@@ -141,9 +189,13 @@ def parse_settings(args: argparse.Namespace) -> Settings:
             values[name] = tuple(parse_number(name, item, kind) for item in text)
         else:
             values[name] = parse_number(name, text, kind)
-    for name in ("schedule", "show_outputs", "engine"):
+    for name in ("schedule", "show_outputs", "engine", "target"):
         if getattr(args, name) is not None:
             values[name] = getattr(args, name)
+    if args.activation is not None:
+        values["activation"] = tuple(args.activation)
+    if args.holdout is not None:
+        values["holdout"] = parse_range("holdout", args.holdout)
     if args.simple:
         values["simple"] = True
     if args.replay is not None:
@@ -224,7 +276,7 @@ def sigterm_as_interrupt():
 def main(argv=None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(negative_ranges_attached(sys.argv[1:] if argv is None else list(argv)))
     try:
         from .run import make_gif  # training and drawing: NumPy, matplotlib and Pillow load here
     except KeyboardInterrupt:
@@ -298,12 +350,13 @@ def profile_line(seconds: dict) -> str:
 def final_errors(settings: Settings, result) -> str:
     """`final error 6.3e-05`, or for a grid the best one and where it is."""
     if not settings.is_grid:
-        return f"final error {result.final_error:.3e}"
+        heldout = result.heldout_histories[0]
+        return f"final error {result.final_error:.3e}" + (f", held-out error {heldout[-1]:.3e}" if heldout else "")
     finite = [(e, c) for e, c in zip(result.final_errors, settings.configurations()) if math.isfinite(e)]
     if not finite:
         return "no finite final error"
     error, best = min(finite, key=lambda pair: pair[0])
-    return f"best final error {error:.3e} at n_mid={best.n_mid}, eta={show(best.eta)}"
+    return f"best final error {error:.3e} at {settings.label(best)}"
 
 
 def divergence(settings: Settings, result) -> str:
@@ -312,7 +365,7 @@ def divergence(settings: Settings, result) -> str:
         return (f"diverged at epoch {result.diverged_at[0]} (the error blew up) "
                 f"— try a smaller eta than {show(settings.eta)}")
     which = [
-        f"n_mid={config.n_mid} eta={show(config.eta)} at epoch {epoch}"
+        f"{settings.label(config, ' ')} at epoch {epoch}"
         for config, epoch in zip(settings.configurations(), result.diverged_at)
         if epoch is not None
     ]

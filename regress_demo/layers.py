@@ -1,10 +1,10 @@
-"""The two layers of the textbook network, each with forward, backward and update.
+"""The layers of the textbook network, each with forward, backward and update.
 
 A layer receives a batch of inputs ``x`` of shape ``(batch, n_upper)``: one row per sample,
 one column per neuron of the layer before it (the textbook's "upper" layer, nearer the input).
 It has ``n`` neurons, a weight matrix ``w`` of shape ``(n_upper, n)`` and a bias ``b`` of shape ``(n,)``.
 
-Backpropagation, for the squared error ``E = 1/2 * sum((y - t)**2)``:
+Backpropagation, for the squared error averaged over the batch, ``E = 1/(2B) * sum((y - t)**2)``:
 
     forward:   u = x @ w + b        y = f(u)
     backward:  delta = dE/du = grad_y * f'(u)
@@ -13,25 +13,35 @@ Backpropagation, for the squared error ``E = 1/2 * sum((y - t)**2)``:
                grad_x = dE/dx = delta @ w.T      (the grad_y of the layer before)
     update:    w -= eta * grad_w     b -= eta * grad_b
 
-Both layers keep their input ``x`` and output ``y`` from ``forward``, because ``backward`` needs them.
+With batch size 1 (the textbook's SGD) the mean is the single sample's ``1/2 (y - t)**2``.
+The update may also add L2 regularisation (``lambda * w`` joins the weights' gradient, not the biases')
+and classical momentum (each step keeps ``mu`` times the step before).
+
+All layers keep their input ``x``, pre-activation ``u`` and output ``y`` from ``forward``: ``backward`` needs them.
 """
 
 import numpy as np
 
 
 class Layer:
-    """What both layers share: weights, biases, and the gradient-descent update."""
+    """What all layers share: weights, biases, and the gradient-descent update."""
 
     def __init__(self, n_upper, n, wb_width=0.01, rng=None):
         """n_upper inputs, n neurons; w and b start as wb_width * N(0, 1) draws from rng (a NumPy Generator)."""
         rng = np.random.default_rng() if rng is None else rng
         self.w = wb_width * rng.standard_normal((n_upper, n))  # weights, (n_upper, n)
         self.b = wb_width * rng.standard_normal(n)  # biases, (n,)
+        self.step_w = np.zeros_like(self.w)  # the last step of w and b, for momentum
+        self.step_b = np.zeros_like(self.b)
 
-    def update(self, eta):
-        """One gradient-descent step with learning rate eta; w: (n_upper, n), b: (n,)."""
-        self.w -= eta * self.grad_w  # W <- W - eta dE/dW
-        self.b -= eta * self.grad_b  # b <- b - eta dE/db
+    def update(self, eta, l2=0.0, momentum=0.0):
+        """One gradient-descent step with learning rate eta; w: (n_upper, n), b: (n,).
+        l2 > 0 also pulls the weights (not the biases) towards 0; momentum mu > 0 keeps mu of the last step."""
+        grad_w = self.grad_w + l2 * self.w  # dJ/dW = dE/dW + lambda W, for J = E + lambda/2 |W|^2
+        self.step_w = momentum * self.step_w - eta * grad_w  # v <- mu v - eta dJ/dW
+        self.step_b = momentum * self.step_b - eta * self.grad_b  # (with mu = 0: v = -eta dJ/dW)
+        self.w += self.step_w  # W <- W + v   (plain SGD: W <- W - eta dE/dW)
+        self.b += self.step_b  # b <- b + v   (plain SGD: b <- b - eta dE/db)
 
 
 class MiddleLayer(Layer):
@@ -40,16 +50,55 @@ class MiddleLayer(Layer):
     def forward(self, x):
         """x: (batch, n_upper) -> y: (batch, n)."""
         self.x = x
-        u = x @ self.w + self.b  # u = xW + b
-        self.y = 1 / (1 + np.exp(-u))  # y = sigmoid(u)
+        self.u = x @ self.w + self.b  # u = xW + b
+        self.y = self.activate(self.u)  # y = f(u)
         return self.y
 
     def backward(self, grad_y):
         """grad_y = dE/dy: (batch, n) -> grad_w (n_upper, n), grad_b (n,), grad_x (batch, n_upper)."""
-        delta = grad_y * (1 - self.y) * self.y  # delta = dE/du = grad_y * y(1-y)
+        delta = grad_y * self.derivative()  # delta = dE/du = grad_y * f'(u)
         self.grad_w = self.x.T @ delta  # dE/dW = x^T delta
         self.grad_b = delta.sum(axis=0)  # dE/db = sum of delta over the batch
         self.grad_x = delta @ self.w.T  # dE/dx = delta W^T, passed back to the layer before
+
+    @staticmethod
+    def activate(u):
+        """The activation f(u), elementwise: here the sigmoid."""
+        return 1 / (1 + np.exp(-u))  # sigmoid(u) = 1 / (1 + e^-u)
+
+    def derivative(self):
+        """f'(u) for the last forward pass, (batch, n)."""
+        return (1 - self.y) * self.y  # sigmoid'(u) = y(1-y)
+
+
+class TanhLayer(MiddleLayer):
+    """A hidden layer of tanh neurons: y = tanh(x @ w + b)."""
+
+    @staticmethod
+    def activate(u):
+        """tanh(u), elementwise."""
+        return np.tanh(u)
+
+    def derivative(self):
+        """f'(u) for the last forward pass, (batch, n)."""
+        return 1 - self.y**2  # tanh'(u) = 1 - tanh(u)^2 = 1 - y^2
+
+
+class ReluLayer(MiddleLayer):
+    """A hidden layer of ReLU neurons: y = max(0, x @ w + b)."""
+
+    @staticmethod
+    def activate(u):
+        """max(0, u), elementwise."""
+        return np.maximum(u, 0.0)
+
+    def derivative(self):
+        """f'(u) for the last forward pass, (batch, n)."""
+        return (self.u > 0).astype(float)  # relu'(u) = 1 where u > 0, else 0
+
+
+#: The hidden layer for each activation name.
+MIDDLE_LAYERS = {"sigmoid": MiddleLayer, "tanh": TanhLayer, "relu": ReluLayer}
 
 
 class OutputLayer(Layer):
@@ -63,7 +112,7 @@ class OutputLayer(Layer):
 
     def backward(self, t):
         """t: targets (batch, n) -> grad_w (n_upper, n), grad_b (n,), grad_x (batch, n_upper)."""
-        delta = self.y - t  # delta = dE/du = y - t, for E = 1/2 (y - t)^2
+        delta = (self.y - t) / len(t)  # delta = dE/du = (y - t) / B, for E = 1/(2B) sum (y - t)^2
         self.grad_w = self.x.T @ delta  # dE/dW = x^T delta
         self.grad_b = delta.sum(axis=0)  # dE/db = sum of delta over the batch
         self.grad_x = delta @ self.w.T  # dE/dx = delta W^T, passed back to the layer before

@@ -24,14 +24,13 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import NullFormatter
 from PIL import GifImagePlugin, Image
 
-from . import data
+from . import data, targets
+from .data import Dataset
 from .outputs import AtomicFile, signals_held
 from .settings import Settings, show
 from .train import Snapshot
 
 DPI = 100
-#: The y range of the fit panels; fixed for the whole animation so that nothing jumps.
-Y_LIMITS = (-1.6, 1.6)
 X_LIMITS = (-1.05, 1.05)
 #: The neuron panel draws at most this many neurons one by one (those with the largest |w2_j|).
 MAX_NEURON_LINES = 8
@@ -46,6 +45,7 @@ GIF_COLOURS = 255
 TRANSPARENT = 255
 
 FIT_COLOUR, OUTPUT_COLOUR, TARGET_COLOUR, SAMPLE_COLOUR = "tab:red", "tab:blue", "0.45", "0.3"
+HELDOUT_COLOUR, HELDOUT_SHADE = "tab:purple", "#f1ecf7"  # the held-out samples and their range
 NEURON_COLOURS = ["tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:brown", "tab:pink", "tab:olive", "tab:cyan"]
 ETA_STYLES = ["-", "--", ":", "-.", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1)), (0, (1, 3)), (0, (8, 2, 2, 2))]
 
@@ -159,12 +159,34 @@ class _LossPieces:
         return slice(start, epoch + 1)
 
 
-def _fit_axes(ax, grid, x, t, small=False):
-    """The parts of a fit panel that never change: the target curve, the samples, fixed limits."""
-    ax.plot(grid, data.sine_target(grid), "--", color=TARGET_COLOUR, lw=1.2 if small else 1.5, label="target: sin")
-    ax.plot(x, t, "o", color=SAMPLE_COLOUR, ms=2 if small else 3, label="training samples")
+def y_limits(dataset: Dataset, grid):
+    """The y range of the fit panels, fixed for the whole animation so that nothing jumps: the
+    target and the samples, rounded out to tenths, with room above and below (-1.6 to 1.6 for the sine)."""
+    values = np.concatenate([dataset.target(grid), dataset.t])
+    low, high = np.floor(values.min() * 10) / 10, np.ceil(values.max() * 10) / 10
+    room = 0.3 * max(high - low, 0.5)
+    return low - room, high + room
+
+
+def _set_piece(line, history, piece: slice):
+    """Give a growing loss line the piece of its history to draw next (zeros and overflow as gaps)."""
+    errors = history[piece]
+    line.set_data(np.arange(len(history))[piece], np.where(errors > 0, errors, np.nan))
+
+
+def _fit_axes(ax, grid, dataset: Dataset, settings: Settings, small=False):
+    """The parts of a fit panel that never change: the target curve, the samples, the held-out
+    range, fixed limits."""
+    ax.plot(grid, dataset.target(grid), "--", color=TARGET_COLOUR, lw=1.2 if small else 1.5,
+            label=f"target: {targets.describe(settings.target)}")
+    label = "training samples" + (f" (noise σ={show(settings.noise)})" if settings.noise else "")
+    ax.plot(dataset.x_train, dataset.t_train, "o", color=SAMPLE_COLOUR, ms=2 if small else 3, label=label)
+    if dataset.holdout is not None:
+        ax.axvspan(*dataset.holdout, color=HELDOUT_SHADE, zorder=0, label="held out: never trained on")
+        ax.plot(dataset.x_heldout, dataset.t_heldout, "o", color=HELDOUT_COLOUR, mfc="none", ms=2.5 if small else 4,
+                mew=0.8, label="held-out samples")
     ax.set_xlim(*X_LIMITS)
-    ax.set_ylim(*Y_LIMITS)
+    ax.set_ylim(*y_limits(dataset, grid))
     ax.grid(True, color="0.92")
 
 
@@ -183,26 +205,64 @@ def _show_warning(text, snapshot: Snapshot, short=False):
     text.set_visible(snapshot.diverged)
 
 
+def _listed(settings: Settings, name: str) -> str:
+    return ", ".join(show(value) if isinstance(value, float) else str(value) for value in settings.values(name))
+
+
+def settings_lines(settings: Settings) -> List[str]:
+    """All settings of a run for the header of a frame: the network and its training on one line,
+    and a second line for the data when it is not the textbook's."""
+    network = [f"n_mid={_listed(settings, 'n_mid')}"]
+    if settings.activation != "sigmoid":
+        network.append(f"activation={_listed(settings, 'activation')}")
+    if settings.depth != 1:
+        network.append(f"depth={_listed(settings, 'depth')}")
+    network.append(f"eta={_listed(settings, 'eta')}")
+    if settings.momentum != 0:
+        network.append(f"momentum={_listed(settings, 'momentum')}")
+    if settings.l2 != 0:
+        network.append(f"L2={_listed(settings, 'l2')}")
+    network += [f"{settings.epoch} epochs", f"wb_width={show(settings.wb_width)}", f"seed={settings.seed}"]
+    batch = _listed(settings, "batch_size")
+    network.append("SGD, batch size 1" if batch == "1" else f"mini-batch SGD, batch size {batch}")
+    lines = ["   ".join(network)]
+    samples = []
+    if settings.target != "sin":
+        samples.append(f"target {targets.describe(settings.target)}")
+    if settings.n_points != data.TEXTBOOK_POINTS:
+        samples.append(f"{settings.n_points} samples")
+    if settings.noise:
+        samples.append(f"noise σ={show(settings.noise)}")
+    if settings.holdout is not None:
+        samples.append(f"held out: x in [{show(settings.holdout[0])}, {show(settings.holdout[1])}]")
+    if samples:
+        lines.append("   ".join(samples))
+    return lines
+
+
+def beyond_textbook(settings: Settings) -> bool:
+    """True if the network, its training or its data differ from the textbook's in more than n_mid
+    and eta (the settings the textbook's frame names)."""
+    textbook = Settings(n_mid=settings.n_mid, eta=settings.eta, epoch=settings.epoch, wb_width=settings.wb_width,
+                        seed=settings.seed)
+    return settings_lines(settings) != settings_lines(textbook)
+
+
 def settings_line(settings: Settings) -> str:
-    """All settings of a run on one line, for the header of a frame."""
-    n_mids = ", ".join(str(n) for n in settings.n_mids)
-    etas = ", ".join(show(eta) for eta in settings.etas)
-    return (
-        f"n_mid={n_mids}   eta={etas}   {settings.epoch} epochs   wb_width={show(settings.wb_width)}   "
-        f"seed={settings.seed}   SGD, batch size 1"
-    )
+    """All settings of a run as the header's text (two lines if the data is not the textbook's)."""
+    return "\n".join(settings_lines(settings))
 
 
 class SimpleFigure:
     """The textbook's frame: target, samples, the current fit and the in-epoch outputs."""
 
-    def __init__(self, settings: Settings, x, t, histories=None):
-        self.settings, self.x = settings, x
+    def __init__(self, settings: Settings, dataset: Dataset):
+        self.settings, self.x = settings, dataset.x_train
         self.grid = data.grid()
         self.figure = Figure(figsize=(6.4, 4.8), dpi=DPI)
         self.blitter = _Blitter(self.figure)
         ax = self.ax = self.figure.add_subplot()
-        _fit_axes(ax, self.grid, x, t)
+        _fit_axes(ax, self.grid, dataset, settings)
         animate = self.blitter.animate
         self.fit_line = animate(ax.plot([], [], "-", color=FIT_COLOUR, lw=2.5, label="network's fit")[0])
         self.output_marks = animate(
@@ -215,7 +275,12 @@ class SimpleFigure:
         ax.set_title(f"n_mid={settings.n_mid}   eta={show(settings.eta)}", fontsize=11, loc="left")
         self.title = animate(ax.set_title("", fontsize=11, loc="right"))  # the epoch and the error
         self.warning = animate(_warning(ax, 14))
-        self.figure.subplots_adjust(left=0.1, right=0.97, top=0.93, bottom=0.1)
+        top = 0.93
+        if beyond_textbook(settings):  # the textbook's title says it all; other settings get a header
+            lines = settings_lines(settings)
+            self.figure.text(0.5, 0.99, "\n".join(lines), ha="center", va="top", fontsize=7.5, color="0.25")
+            top -= 0.035 * len(lines)
+        self.figure.subplots_adjust(left=0.1, right=0.97, top=top, bottom=0.1)
 
     def reset(self):
         """Nothing to forget: each frame depends on its own snapshot only."""
@@ -234,22 +299,27 @@ class SimpleFigure:
 class RichFigure:
     """One configuration explained: the fit with trails, each hidden neuron's contribution, the loss."""
 
-    def __init__(self, settings: Settings, x, t, histories, final: Optional[Snapshot] = None, snapshots=()):
-        self.settings, self.x = settings, x
+    def __init__(self, settings: Settings, dataset: Dataset, histories, heldout_histories=None,
+                 final: Optional[Snapshot] = None, snapshots=()):
+        self.settings, self.x = settings, dataset.x_train
         self.history = np.asarray(histories[0], dtype=float)
+        heldout = heldout_histories[0] if heldout_histories else []
+        self.heldout_history = np.asarray(heldout, dtype=float) if len(heldout) else None
         self.grid = data.grid()
         self.figure = Figure(figsize=(8.4, 8.0), dpi=DPI)
         self.blitter = _Blitter(self.figure)
         animate = self.blitter.animate
-        spec = self.figure.add_gridspec(3, 1, height_ratios=[3, 1.7, 1.5], left=0.09, right=0.75, top=0.92,
-                                        bottom=0.07, hspace=0.32)
+        lines = settings_lines(settings)
+        spec = self.figure.add_gridspec(3, 1, height_ratios=[3, 1.7, 1.5], left=0.09, right=0.75,
+                                        top=0.92 - 0.012 * (len(lines) - 1), bottom=0.07, hspace=0.32)
         ax_fit = self.ax = self.figure.add_subplot(spec[0])
         ax_neurons = self.ax_neurons = self.figure.add_subplot(spec[1], sharex=ax_fit)
         ax_loss = self.ax_loss = self.figure.add_subplot(spec[2])
-        self.figure.text(0.5, 0.975, settings_line(settings), ha="center", va="center", fontsize=9.5, color="0.25")
+        self.figure.text(0.5, 0.975 - 0.008 * (len(lines) - 1), "\n".join(lines), ha="center", va="center",
+                         fontsize=9.5 if len(lines) == 1 else 8.5, color="0.25")
 
         # The fit panel.
-        _fit_axes(ax_fit, self.grid, x, t)
+        _fit_axes(ax_fit, self.grid, dataset, settings)
         self.trails = deque(maxlen=TRAILS)
         self.trail_lines = [
             animate(ax_fit.plot([], [], "-", color=FIT_COLOUR, lw=1.2, alpha=0.12 + 0.12 * i)[0]) for i in range(TRAILS)
@@ -286,16 +356,27 @@ class RichFigure:
         ax_neurons.axhline(0, color="0.8", lw=0.8)
         ax_neurons.set_ylim(*self._neuron_limits(snapshots))
         ax_neurons.set_xlabel("input x")
-        ax_neurons.set_ylabel("w2_j · σ(w1_j x + b1_j)", fontsize=9)
-        ax_neurons.set_title("each hidden neuron's share of the fit (with the bias, they sum to the red line)",
-                             fontsize=9, loc="left")
+        f = {"sigmoid": "σ", "tanh": "tanh", "relu": "relu"}[settings.activation]
+        if settings.depth == 1:
+            ax_neurons.set_ylabel(f"w2_j · {f}(w1_j x + b1_j)", fontsize=9)
+            which = "each hidden neuron's share of the fit"
+        else:
+            ax_neurons.set_ylabel(f"w_j · h_j(x), h = {f}(…)", fontsize=9)
+            which = f"each neuron of the last hidden layer ({settings.depth} of {settings.depth}): its share"
+        ax_neurons.set_title(f"{which} (with the bias, they sum to the red line)", fontsize=9, loc="left")
         ax_neurons.grid(True, color="0.92")
         ax_neurons.legend(loc="upper left", bbox_to_anchor=(1.02, 1.05), fontsize=7.5, frameon=False)
 
         # The loss panel.
-        _loss_axis(ax_loss, [self.history])
+        _loss_axis(ax_loss, [self.history] + ([self.heldout_history] if self.heldout_history is not None else []))
         ax_loss.set_title("error per epoch: mean of ½(y − t)²", fontsize=9, loc="left")
-        self.loss_line = self.blitter.grow(ax_loss.plot([], [], "-", color="tab:red", lw=1.2)[0])
+        self.loss_line = self.blitter.grow(ax_loss.plot([], [], "-", color="tab:red", lw=1.2, label="training")[0])
+        self.heldout_line = None
+        if self.heldout_history is not None:
+            self.heldout_line = self.blitter.grow(
+                ax_loss.plot([], [], "--", color=HELDOUT_COLOUR, lw=1.2, label="held out\n(end of epoch)")[0]
+            )
+            ax_loss.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, frameon=False)
         self.loss_pieces = _LossPieces(self.blitter)
         self.loss_now = animate(ax_loss.plot([], [], "o", color="tab:red", ms=5, clip_on=False)[0])
         self.loss_cursor = animate(ax_loss.axvline(0, color="0.5", lw=0.8))
@@ -342,72 +423,89 @@ class RichFigure:
         for line, values in zip(self.neuron_lines + [self.other_line] * bool(self.hidden.size) + [self.bias_line], lines):
             line.set_data(self.grid, _finite_or_nan(values))
         piece = self.loss_pieces.piece(snapshot.epoch)
-        errors = self.history[piece]
-        self.loss_line.set_data(np.arange(len(self.history))[piece], np.where(errors > 0, errors, np.nan))
+        _set_piece(self.loss_line, self.history, piece)
+        if self.heldout_line is not None:
+            _set_piece(self.heldout_line, self.heldout_history, piece)
         self.loss_now.set_data([snapshot.epoch], [snapshot.error])
         self.loss_cursor.set_xdata([snapshot.epoch, snapshot.epoch])
         return self.blitter.render()
 
 
 class GridFigure:
-    """A comparison grid: one fit panel per configuration (rows = eta, columns = n_mid), shared axes,
-    and a loss panel with one curve per configuration."""
+    """A comparison grid: one fit panel per configuration (e.g. rows = eta, columns = n_mid), shared
+    axes, and a loss panel with one curve per configuration."""
 
-    def __init__(self, settings: Settings, x, t, histories):
+    def __init__(self, settings: Settings, dataset: Dataset, histories, heldout_histories=None):
         self.settings = settings
         self.configurations = settings.configurations()
+        self.columns, self.rows = settings.grid_axes()
         self.histories = [np.asarray(h, dtype=float) for h in histories]
+        self.heldout = [np.asarray(h, dtype=float) for h in heldout_histories or [] if len(h)]
         self.grid = data.grid()
-        rows, cols = len(settings.etas), len(settings.n_mids)
+        rows, cols = settings.grid_shape()
         with_loss = not settings.simple
+        lines = settings_lines(settings)
+        header = 0.45 + 0.17 * len(lines)
         loss_height = 3.2 if with_loss else 0.0
-        width, height = max(7.0, 2.5 * cols + 0.8), 1.95 * rows + loss_height + 0.9
+        width, height = max(7.0, 2.5 * cols + 0.8), 1.95 * rows + loss_height + header + 0.3
         self.figure = Figure(figsize=(width, height), dpi=DPI)
         self.blitter = _Blitter(self.figure)
         animate = self.blitter.animate
-        top = 1 - 0.75 / height
         spec = self.figure.add_gridspec(
             rows + with_loss, cols, height_ratios=[1.95] * rows + ([loss_height - 1.3] if with_loss else []),
-            left=0.7 / width, right=1 - 0.15 / width, top=top, bottom=0.45 / height, hspace=0.45, wspace=0.08,
+            left=0.7 / width, right=1 - 0.15 / width, top=1 - header / height, bottom=0.45 / height,
+            hspace=0.45, wspace=0.08,
         )
         self.header = animate(self.figure.text(0.5, 1 - 0.2 / height, "", ha="center", va="center", fontsize=11))
-        self.figure.text(0.5, 1 - 0.45 / height, settings_line(settings), ha="center", va="center", fontsize=8.5,
-                         color="0.3")
+        self.figure.text(0.5, 1 - 0.37 / height, "\n".join(lines), ha="center", va="top", fontsize=8.5, color="0.3")
         self.panels = []
         first = None
         for r in range(rows):
             for c in range(cols):
                 ax = self.figure.add_subplot(spec[r, c], sharex=first, sharey=first)
                 first = first or ax
-                _fit_axes(ax, self.grid, x, t, small=True)
+                _fit_axes(ax, self.grid, dataset, settings, small=True)
                 ax.tick_params(labelsize=7, labelleft=(c == 0), labelbottom=(r == rows - 1))
                 config = self.configurations[len(self.panels)]
                 fit = animate(ax.plot([], [], "-", color=self._colour(config), lw=1.8)[0])
-                ax.set_title(f"n_mid={config.n_mid}  eta={show(config.eta)}", fontsize=8, loc="left")
+                ax.set_title(settings.label(config, "  "), fontsize=8, loc="left")
                 title = animate(ax.set_title("", fontsize=8, loc="right"))  # the error, or "diverged"
                 self.panels.append((fit, title, animate(_warning(ax, 8))))
         if with_loss:
             ax_loss = self.ax_loss = self.figure.add_subplot(spec[rows, :])
-            _loss_axis(ax_loss, self.histories, fontsize=8)
+            _loss_axis(ax_loss, self.histories + self.heldout, fontsize=8)
             ax_loss.tick_params(labelsize=7)
+            if self.heldout:
+                ax_loss.set_title("held out: thin lines", fontsize=7.5, loc="right", color=HELDOUT_COLOUR)
             self.loss_lines = [
                 self.blitter.grow(ax_loss.plot([], [], lw=1.2, color=self._colour(config), linestyle=self._style(config),
-                                               label=f"n_mid={config.n_mid}, eta={show(config.eta)}")[0])
+                                               label=settings.label(config))[0])
                 for config in self.configurations
             ]
+            self.heldout_lines = [
+                self.blitter.grow(ax_loss.plot([], [], lw=0.7, alpha=0.7, color=self._colour(config),
+                                               linestyle=self._style(config))[0])
+                for config in self.configurations
+            ] if self.heldout else []
             self.loss_pieces = _LossPieces(self.blitter)
-            ax_loss.legend(fontsize=7, ncol=max(1, min(len(self.configurations), int(width / 1.7))),
+            ax_loss.legend(handles=self.loss_lines, fontsize=7,
+                           ncol=max(1, min(len(self.configurations), int(width / 1.7))),
                            loc="lower left", bbox_to_anchor=(0.0, 1.0), frameon=False)
             self.loss_cursor = animate(ax_loss.axvline(0, color="0.5", lw=0.8))
         self.ax = first
 
     def _colour(self, config: Settings) -> str:
-        """Each n_mid (column) has its colour, in the panels and in the loss panel."""
-        return NEURON_COLOURS[self.settings.n_mids.index(config.n_mid) % len(NEURON_COLOURS)]
+        """Each column has its colour, in the panels and in the loss panel."""
+        if self.columns is None:
+            return NEURON_COLOURS[0]
+        index = self.settings.values(self.columns).index(getattr(config, self.columns))
+        return NEURON_COLOURS[index % len(NEURON_COLOURS)]
 
     def _style(self, config: Settings):
-        """Each eta (row) has its line style in the loss panel."""
-        return ETA_STYLES[self.settings.etas.index(config.eta) % len(ETA_STYLES)]
+        """Each row has its line style in the loss panel."""
+        if self.rows is None:
+            return ETA_STYLES[0]
+        return ETA_STYLES[self.settings.values(self.rows).index(getattr(config, self.rows)) % len(ETA_STYLES)]
 
     def reset(self):
         """Forget the loss curves drawn so far, to start the animation again."""
@@ -425,20 +523,22 @@ class GridFigure:
         if not self.settings.simple:
             piece = self.loss_pieces.piece(epoch)
             for line, history in zip(self.loss_lines, self.histories):
-                errors = history[piece]
-                line.set_data(np.arange(len(history))[piece], np.where(errors > 0, errors, np.nan))
+                _set_piece(line, history, piece)
+            for line, history in zip(self.heldout_lines, self.heldout):
+                _set_piece(line, history, piece)
             self.loss_cursor.set_xdata([epoch, epoch])
         return self.blitter.render()
 
 
-def make_figure(settings: Settings, x, t, histories, frames: Sequence[List[Snapshot]]):
+def make_figure(settings: Settings, dataset: Dataset, histories, frames: Sequence[List[Snapshot]],
+                heldout_histories=None):
     """The figure that suits these settings, made to fit every frame of the run."""
     if settings.is_grid:
-        return GridFigure(settings, x, t, histories)
+        return GridFigure(settings, dataset, histories, heldout_histories)
     if settings.simple:
-        return SimpleFigure(settings, x, t)
+        return SimpleFigure(settings, dataset)
     snapshots = [frame[0] for frame in frames]
-    return RichFigure(settings, x, t, histories, snapshots[-1] if snapshots else None, snapshots)
+    return RichFigure(settings, dataset, histories, heldout_histories, snapshots[-1] if snapshots else None, snapshots)
 
 
 def sheet_picks(frame_count: int, count: int = 8) -> List[int]:

@@ -23,8 +23,8 @@ from .gallery import RECORD_KIND
 from .lockstep import Lockstep
 from .outputs import signals_held, versions, write_json, write_npz, write_png
 from .render import GifWriter, contact_sheet, make_figure, sheet_picks
-from .settings import Settings, SettingError, output_path
-from .train import Snapshot, Training
+from .settings import GRID_AXES, Settings, SettingError, output_path
+from .train import Snapshot, TrainingGroup
 
 
 @dataclass
@@ -35,7 +35,7 @@ class RunResult:
     path: Optional[Path]  # the GIF; None if the run was interrupted before its first frame
     record_path: Optional[Path]  # the run record (JSON) beside the GIF
     frames: int
-    training: Union[Lockstep, Training]  # Lockstep (engine "fast"), or Training (engine "layers")
+    training: Union[Lockstep, TrainingGroup]  # Lockstep (engine "fast"), or the layer classes (see trainer)
     last_frame: Optional[List[Snapshot]] = None  # what the GIF's last frame shows, one per configuration
     interrupted_while: Optional[str] = None  # "training" or "drawing", if the run was interrupted
     seconds: Dict[str, float] = field(default_factory=dict)  # time per phase: train, draw, encode, write
@@ -43,8 +43,13 @@ class RunResult:
     @property
     def histories(self) -> List[List[float]]:
         """The error of every epoch trained, one list per configuration."""
-        training = self.training
-        return training.errors if isinstance(training, Lockstep) else [training.errors]
+        return self.training.errors
+
+    @property
+    def heldout_histories(self) -> List[List[float]]:
+        """The held-out error at the end of every epoch trained, one list per configuration (empty
+        lists when nothing is held out)."""
+        return self.training.heldout_errors
 
     @property
     def errors(self) -> List[float]:
@@ -62,8 +67,7 @@ class RunResult:
     @property
     def diverged_at(self) -> List[Optional[int]]:
         """Per configuration, the epoch at which it diverged, or None."""
-        training = self.training
-        return list(training.diverged_at) if isinstance(training, Lockstep) else [training.diverged_at]
+        return list(self.training.diverged_at)
 
     @property
     def epochs_trained(self) -> int:
@@ -93,6 +97,14 @@ class Stopwatch:
             self.seconds[name] += time.perf_counter() - start
 
 
+def trainer(settings: Settings) -> Union[Lockstep, TrainingGroup]:
+    """What trains these settings: the fast lockstep loop where it can (the textbook's network and
+    SGD, on any data), else the layer classes themselves; always those with engine "layers"."""
+    if settings.engine == "fast" and Lockstep.supports(settings):
+        return Lockstep(settings)
+    return TrainingGroup(settings)
+
+
 def make_gif(
     settings: Settings,
     path=None,
@@ -113,10 +125,10 @@ def make_gif(
     `on_frame(done, total)` after each frame drawn.
     """
     path = output_path(path, settings)
-    training = Training(settings) if settings.engine == "layers" else Lockstep(settings)
+    training = trainer(settings)
     report_epoch = None
     if on_epoch is not None:
-        report_epoch = on_epoch if settings.engine == "layers" else lambda epoch, errors: on_epoch(epoch, min(errors))
+        report_epoch = lambda epoch, errors: on_epoch(epoch, min(errors))  # noqa: E731
     status = "finished"
     frames: List[List[Snapshot]] = []
     clock = Stopwatch()
@@ -124,7 +136,7 @@ def make_gif(
         try:
             with clock.phase("train"):
                 for snapshots in training.snapshots(report_epoch):
-                    frames.append(snapshots if isinstance(training, Lockstep) else [snapshots])
+                    frames.append(snapshots)
                     if on_snapshot is not None:
                         on_snapshot(frames[-1])
         except KeyboardInterrupt:
@@ -138,7 +150,7 @@ def make_gif(
         picks = set(sheet_picks(len(frames))) if frames else set()
         try:
             with clock.phase("draw"):
-                figure = make_figure(settings, training.x, training.t, result.histories, frames)
+                figure = make_figure(settings, training.dataset, result.histories, frames, result.heldout_histories)
                 samples = [figure.draw(frames[0]), figure.draw(frames[-1])] if frames else []
                 figure.reset()
             with clock.phase("encode"):
@@ -175,40 +187,44 @@ def make_gif(
 
 
 def final_weights(snapshots: List[Snapshot], settings: Settings) -> dict:
-    """The weights of the last frame, in the layers' shapes: w1 (1, n_mid), b1 (n_mid,), w2 (n_mid, 1),
-    b2 (1,); for a grid, one set per configuration with the suffix _0, _1, ... and the n_mid and eta
-    of each configuration."""
+    """The weights of the last frame, in the layers' shapes, numbered from the input: w1 (1, n_mid),
+    b1 (n_mid,), ..., and the output layer's (n_mid, 1), (1,) last (w2, b2 with one hidden layer);
+    for a grid, one set per configuration with the suffix _0, _1, ... and the grid's settings of each."""
     arrays = {}
     for c, snapshot in enumerate(snapshots):
         suffix = f"_{c}" if settings.is_grid else ""
-        arrays[f"w1{suffix}"] = snapshot.w1.reshape(1, -1)
-        arrays[f"b1{suffix}"] = snapshot.b1
-        arrays[f"w2{suffix}"] = snapshot.w2.reshape(-1, 1)
-        arrays[f"b2{suffix}"] = [snapshot.b2]
+        for number, (w, b) in enumerate(snapshot.layers, start=1):
+            arrays[f"w{number}{suffix}"], arrays[f"b{number}{suffix}"] = w, b
     if settings.is_grid:
         configurations = settings.configurations()
-        arrays["n_mid"] = [config.n_mid for config in configurations]
-        arrays["eta"] = [config.eta for config in configurations]
+        for name in GRID_AXES:
+            if name in ("n_mid", "eta") or len(settings.values(name)) > 1:
+                arrays[name] = [getattr(config, name) for config in configurations]
     return arrays
 
 
 def run_record(settings: Settings, result: RunResult, frames: List[List[Snapshot]]) -> dict:
     """Everything needed to understand and repeat a run, for the JSON beside its GIF."""
     runs = []
-    for config, history, diverged_at in zip(settings.configurations(), result.histories, result.diverged_at):
+    for config, history, heldout, diverged_at in zip(
+        settings.configurations(), result.histories, result.heldout_histories, result.diverged_at
+    ):
         if diverged_at is not None:
             status = "diverged"
         else:
             status = "interrupted" if result.status == "interrupted" else "finished"
-        runs.append({
-            "n_mid": config.n_mid,
-            "eta": config.eta,
+        run = {name: getattr(config, name) for name in GRID_AXES}
+        run.update({
             "status": status,
             "diverged_at": diverged_at,
             "epochs_trained": len(history),
             "final_error": history[-1] if history else None,
             "errors": history,
         })
+        if settings.holdout is not None:
+            run["final_heldout_error"] = heldout[-1] if heldout else None
+            run["heldout_errors"] = heldout
+        runs.append(run)
     return {
         "kind": RECORD_KIND,
         "version": 1,

@@ -8,6 +8,7 @@ e.g. ``eta must be > 0, got -1``.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import math
 import numbers
 import os
@@ -17,13 +18,24 @@ from typing import List, Optional, Tuple, Union
 
 import numpy as np
 
+from . import data, targets
+from .layers import MIDDLE_LAYERS
+
 #: The number of frames the default frame interval aims for.
 TARGET_FRAMES = 100
 #: A GIF with more frames than this is too large to view comfortably.
 MAX_FRAMES = 2500
-#: A comparison grid: at most this many values of n_mid or of eta, and this many panels.
+#: A comparison grid: at most this many values of a setting, and this many panels.
 MAX_VALUES = 8
 MAX_PANELS = 24
+#: The settings that may take several values, making a comparison grid of at most two of them.
+#: Those about the network's shape go across (columns), those about its training go down (rows);
+#: two of the same kind: the first in this order goes across.
+ACROSS = ("n_mid", "activation", "depth")
+DOWN = ("eta", "l2", "momentum", "batch_size")
+GRID_AXES = ACROSS + DOWN
+#: The activations of the hidden layers.
+ACTIVATIONS = tuple(MIDDLE_LAYERS)
 #: How the recorded epochs are spread over the run.
 SCHEDULES = ("linear", "log")
 #: What trains the network: "fast" (lockstep.py, tuned for speed, checked against the layers by the
@@ -65,8 +77,9 @@ def default_interval(epoch: int) -> int:
 class Settings:
     """The settings of one run, checked when created.
 
-    `n_mid` and `eta` may each be a list of values: the run is then a comparison grid with one
-    configuration per (eta, n_mid) pair, rows = eta, columns = n_mid.
+    Up to two of the GRID_AXES (n_mid, activation, depth, eta, l2, momentum, batch_size) may each be a
+    list of values: the run is then a comparison grid with one configuration per pair of values,
+    e.g. rows = eta, columns = n_mid.
     """
 
     n_mid: Union[int, Tuple[int, ...]] = 3
@@ -82,24 +95,53 @@ class Settings:
     simple: bool = False
     show_outputs: bool = True
     engine: str = "fast"
+    target: str = "sin"
+    n_points: int = data.TEXTBOOK_POINTS
+    noise: float = 0.0
+    holdout: Optional[Tuple[float, float]] = None
+    activation: Union[str, Tuple[str, ...]] = "sigmoid"
+    depth: Union[int, Tuple[int, ...]] = 1
+    l2: Union[float, Tuple[float, ...]] = 0.0
+    batch_size: Union[int, Tuple[int, ...]] = 1
+    momentum: Union[float, Tuple[float, ...]] = 0.0
 
     def __post_init__(self):
-        for name in ("n_mid", "eta"):
+        for name in GRID_AXES:
             value = getattr(self, name)
             if isinstance(value, (list, tuple)):
                 value = tuple(value)
                 object.__setattr__(self, name, value[0] if len(value) == 1 else value)
-        n_mids = _values("n_mid", self.n_mid, MAX_VALUES)
-        etas = _values("eta", self.eta, MAX_VALUES)
-        for n_mid in n_mids:
+        n_train = self._check_data()
+        for n_mid in _values("n_mid", self.n_mid, MAX_VALUES):
             _integer("n_mid", n_mid, 1, 1000, "more neurons are slow and show nothing new")
-        for eta in etas:
+        for eta in _values("eta", self.eta, MAX_VALUES):
             _real("eta", eta, 0, None, "")
-        if len(n_mids) * len(etas) > MAX_PANELS:
+        for activation in _values("activation", self.activation, MAX_VALUES):
+            if activation not in ACTIVATIONS:
+                raise SettingError("activation", f"one of {', '.join(ACTIVATIONS)}", activation)
+        for depth in _values("depth", self.depth, MAX_VALUES):
+            _integer("depth", depth, 1, 8, "deeper networks of this size only train slower here")
+        for l2 in _values("l2", self.l2, MAX_VALUES):
+            _real("l2", l2, 0, 1, "a larger penalty pulls every weight to 0", allow_low=True)
+        for batch_size in _values("batch_size", self.batch_size, MAX_VALUES):
+            _integer("batch_size", batch_size, 1, n_train, "the number of training samples")
+        for momentum in _values("momentum", self.momentum, MAX_VALUES):
+            _real("momentum", momentum, 0, None, "", allow_low=True)
+            if momentum >= 1:
+                raise SettingError("momentum", "< 1 (at 1 and above the steps never fade)", momentum)
+        varying = [name for name in GRID_AXES if len(self.values(name)) > 1]
+        if len(varying) > 2:
             raise SettingError(
-                "n_mid", f"few enough for at most {MAX_PANELS} panels (eta values x n_mid values)",
-                f"{len(etas)} x {len(n_mids)}",
+                varying[2], f"a single value: a grid varies at most two settings (here {varying[0]} and {varying[1]})",
+                list(self.values(varying[2])),
             )
+        if len(varying) == 2:
+            columns, rows = self.grid_axes()
+            if len(self.values(columns)) * len(self.values(rows)) > MAX_PANELS:
+                raise SettingError(
+                    columns, f"few enough for at most {MAX_PANELS} panels ({rows} values x {columns} values)",
+                    f"{len(self.values(rows))} x {len(self.values(columns))}",
+                )
         _integer("epoch", self.epoch, 1, 1_000_000, "longer runs take hours")
         _real("wb_width", self.wb_width, 0, 100, "larger initial weights leave every neuron saturated")
         _integer("seed", self.seed, 0, 2**32 - 1, "")
@@ -109,8 +151,6 @@ class Settings:
             raise SettingError("schedule", f"one of {', '.join(SCHEDULES)}", self.schedule)
         if self.engine not in ENGINES:
             raise SettingError("engine", f"one of {', '.join(ENGINES)}", self.engine)
-        if self.engine != "fast" and len(n_mids) * len(etas) > 1:
-            raise SettingError("engine", "fast for a comparison grid", self.engine)
         if self.frames is not None:
             if self.epoch < 2:
                 raise SettingError("frames", "left out when epoch is 1 (one epoch, one frame)", self.frames)
@@ -131,23 +171,102 @@ class Settings:
                 "interval", f">= {low} for {self.epoch} epochs (at most {MAX_FRAMES} frames)", self.interval
             )
 
+    def _check_data(self) -> int:
+        """Check the settings of the samples; returns how many are left for training."""
+        if not isinstance(self.target, str):
+            raise SettingError("target", "a curve name or a formula in x", self.target)
+        object.__setattr__(self, "target", self.target.strip())
+        shown = self.target if len(self.target) <= 60 else self.target[:57] + "..."  # for messages
+        try:
+            curve = targets.target_function(self.target)
+        except targets.FormulaError as error:
+            names = ", ".join(targets.CURVES)
+            raise SettingError("target", f"a curve name ({names}) or a formula in x; {error}", shown) from None
+        _integer("n_points", self.n_points, 2, 2000, "more samples make every epoch slow")
+        _real("noise", self.noise, 0, 10, "", allow_low=True)
+        x = data.sample_inputs(self.n_points)
+        for where in (x, data.grid()):
+            values = curve(where)
+            if not np.isfinite(values).all():
+                bad = float(where[np.flatnonzero(~np.isfinite(values))[0]])
+                raise SettingError("target", f"finite for every x in [-1, 1] (not at x={bad:.4g})", shown)
+        if self.holdout is None:
+            return self.n_points
+        holdout = self.holdout
+        if isinstance(holdout, str) or not isinstance(holdout, (list, tuple)) or len(holdout) != 2:
+            raise SettingError("holdout", "two numbers a,b: the range of x to keep out of training", holdout)
+        for end in holdout:
+            _real("holdout", end, -math.inf, None, "", allow_low=True)
+        low, high = float(holdout[0]), float(holdout[1])
+        object.__setattr__(self, "holdout", (low, high))
+        if not -1 <= low < high <= 1:
+            raise SettingError("holdout", "a range a,b with -1 <= a < b <= 1", f"{show(low)},{show(high)}")
+        inside = int(data.held_out(x, self.holdout).sum())
+        step = 2 / self.n_points
+        if inside == 0:
+            raise SettingError("holdout", f"wide enough to hold a sample (they are {step:.3g} apart)",
+                               f"{show(low)},{show(high)}")
+        if self.n_points - inside < 2:
+            raise SettingError("holdout", "narrow enough to leave 2 samples for training", f"{show(low)},{show(high)}")
+        return self.n_points - inside
+
+    def values(self, name: str) -> tuple:
+        """The values of a setting as a tuple: one, or the columns or rows of a grid."""
+        value = getattr(self, name)
+        return value if isinstance(value, tuple) else (value,)
+
     @property
     def n_mids(self) -> Tuple[int, ...]:
-        """The n_mid values: one, or the columns of a grid."""
-        return self.n_mid if isinstance(self.n_mid, tuple) else (self.n_mid,)
+        """The n_mid values: one, or those of a grid."""
+        return self.values("n_mid")
 
     @property
     def etas(self) -> Tuple[float, ...]:
-        """The eta values: one, or the rows of a grid."""
-        return self.eta if isinstance(self.eta, tuple) else (self.eta,)
+        """The eta values: one, or those of a grid."""
+        return self.values("eta")
 
     @property
     def is_grid(self) -> bool:
-        return len(self.n_mids) * len(self.etas) > 1
+        return any(len(self.values(name)) > 1 for name in GRID_AXES)
+
+    def grid_axes(self) -> Tuple[Optional[str], Optional[str]]:
+        """(the setting whose values are the columns, the one whose values are the rows), None for
+        no axis. A single varying setting of the network's shape (ACROSS) makes one row, one of
+        training (DOWN) one column."""
+        varying = [name for name in GRID_AXES if len(self.values(name)) > 1]
+        if len(varying) == 2:
+            return tuple(varying)
+        if len(varying) == 1:
+            return (varying[0], None) if varying[0] in ACROSS else (None, varying[0])
+        return None, None
+
+    def grid_shape(self) -> Tuple[int, int]:
+        """(rows, columns) of the grid: (1, 1) for a single configuration."""
+        columns, rows = self.grid_axes()
+        return (len(self.values(rows)) if rows else 1, len(self.values(columns)) if columns else 1)
 
     def configurations(self) -> List["Settings"]:
-        """One Settings per (eta, n_mid) pair, row by row: the panels of a grid, or just this run."""
-        return [self.replace(n_mid=n_mid, eta=eta) for eta in self.etas for n_mid in self.n_mids]
+        """One Settings per panel of the grid, row by row (or just this run)."""
+        if not self.is_grid:
+            return [self]
+        columns, rows = self.grid_axes()
+        column_values = self.values(columns) if columns else (None,)
+        row_values = self.values(rows) if rows else (None,)
+        return [
+            self.replace(**{name: value for name, value in ((rows, row), (columns, column)) if name})
+            for row in row_values for column in column_values
+        ]
+
+    def label(self, config: "Settings", separator: str = ", ") -> str:
+        """What tells a configuration of this grid apart, e.g. ``n_mid=3, eta=0.1``: its n_mid and
+        eta, and its value of any other setting the grid varies."""
+        names = ["n_mid", "eta"] + [name for name in self.grid_axes() if name and name not in ("n_mid", "eta")]
+        return separator.join(f"{name}={show(getattr(config, name))}".replace("'", "") for name in names)
+
+    def dataset(self) -> data.Dataset:
+        """The samples of this run: its target curve, sample count, noise and held-out range."""
+        curve = targets.target_function(self.target)
+        return data.make_dataset(curve, self.n_points, self.noise, self.holdout, self.seed)
 
     @property
     def frame_interval(self) -> int:
@@ -181,25 +300,42 @@ class Settings:
         return dataclasses.replace(self, **changes)
 
     def as_dict(self) -> dict:
-        """The settings as plain JSON-ready values (n_mid and eta always as lists)."""
+        """The settings as plain JSON-ready values (the GRID_AXES always as lists)."""
         values = dataclasses.asdict(self)
-        values["n_mid"], values["eta"] = list(self.n_mids), list(self.etas)
+        for name in GRID_AXES:
+            values[name] = list(self.values(name))
+        if self.holdout is not None:
+            values["holdout"] = list(self.holdout)
         return values
 
     def file_stem(self) -> str:
         """A file name built from the settings, e.g. ``sin_nmid3_eta0.1_epoch2001_seed1``;
-        settings that differ from their defaults are added, e.g. ``_schedulelog``."""
-        n_mids = "-".join(str(n) for n in self.n_mids)
-        etas = "-".join(show(eta) for eta in self.etas)
-        stem = f"sin_nmid{n_mids}_eta{etas}_epoch{self.epoch}_seed{self.seed}"
+        settings that differ from their defaults are added, e.g. ``_schedulelog``. A typed target
+        formula is named by a short digest of its text, e.g. ``formula3f2a9c``."""
+        if targets.is_named(self.target):
+            stem = self.target
+        else:
+            stem = "formula" + hashlib.sha1(self.target.encode()).hexdigest()[:6]
+        stem += f"_nmid{_joined(self.n_mids)}_eta{_joined(self.etas)}_epoch{self.epoch}_seed{self.seed}"
         for field in dataclasses.fields(self):
-            if field.name in ("n_mid", "eta", "epoch", "seed"):
+            if field.name in ("n_mid", "eta", "epoch", "seed", "target"):
                 continue
             value = getattr(self, field.name)
-            if value != field.default:
+            if value == field.default:
+                continue
+            if field.name == "holdout":
+                text = f"{show(value[0])}to{show(value[1])}"
+            elif field.name in GRID_AXES:
+                text = _joined(self.values(field.name))
+            else:
                 text = show(value) if isinstance(value, float) else str(value).lower()
-                stem += f"_{field.name.replace('_', '')}{text}"
+            stem += f"_{field.name.replace('_', '')}{text}"
         return stem
+
+
+def _joined(values) -> str:
+    """Several values for a file name: ``0.05-0.5``."""
+    return "-".join(show(value) if isinstance(value, float) else str(value) for value in values)
 
 
 def _distinct_epochs(epochs, last: int) -> List[int]:
@@ -253,6 +389,17 @@ def parse_number(name: str, text: str, kind: type):
         return kind(text)
     except ValueError:
         raise SettingError(name, "an integer" if kind is int else "a number", text) from None
+
+
+def parse_range(name: str, text: str) -> Tuple[float, float]:
+    """Turn the text "a,b" of a command-line option into two floats, or raise SettingError."""
+    parts = text.split(",")
+    if len(parts) != 2:
+        raise SettingError(name, "two numbers a,b", text)
+    try:
+        return float(parts[0]), float(parts[1])
+    except ValueError:
+        raise SettingError(name, "two numbers a,b", text) from None
 
 
 def output_path(out, settings: Settings) -> Path:

@@ -1,15 +1,24 @@
-"""Plain SGD with batch size 1, as in the textbook, with a snapshot at each recorded epoch."""
+"""SGD with the layer classes, as in the textbook, with a snapshot at each recorded epoch.
+
+The textbook trains one hidden layer of sigmoid neurons with batch size 1. The settings may change
+that: other activations, several hidden layers (depth), mini-batches, L2 regularisation and
+momentum; the loop stays the textbook's: forward, backward, update, layer by layer.
+"""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import List, Optional, Tuple
 
 import numpy as np
 
 from . import data
-from .layers import MiddleLayer, OutputLayer
+from .layers import MIDDLE_LAYERS, OutputLayer
 from .settings import Settings
+
+#: The weights of a network in the layers' shapes: [(w, b) of each hidden layer ..., (w, b) of the output].
+Weights = List[Tuple[np.ndarray, np.ndarray]]
 
 
 @dataclass
@@ -17,42 +26,87 @@ class Snapshot:
     """What a frame shows of one recorded epoch: its error, the in-epoch outputs, the weights at its end."""
 
     epoch: int  # counted from 0, as in the textbook
-    error: float  # the epoch's mean of 1/2 (y - t)^2 over the samples
-    outputs: np.ndarray  # (63,) the output y for each sample (in sample order) while it was trained on
-    w1: np.ndarray  # (n_mid,) input -> hidden weights at the end of the epoch
-    b1: np.ndarray  # (n_mid,) hidden biases
-    w2: np.ndarray  # (n_mid,) hidden -> output weights
-    b2: float  # the output bias
+    error: float  # the epoch's mean of 1/2 (y - t)^2 over the training samples
+    outputs: np.ndarray  # (n_train,) the output y for each training sample while it was trained on
+    layers: Weights  # the weights at the end of the epoch, hidden layers first, the output layer last
+    activation: str = "sigmoid"  # of the hidden layers
     diverged: bool = False  # training stopped here: the error or a weight blew up
+    heldout_error: Optional[float] = None  # mean of 1/2 (y - t)^2 over the held-out samples, if any
 
-    def contributions(self, x):
-        """Each hidden neuron's share of the output, w2_j * sigmoid(w1_j x + b1_j): (n_mid, len(x))."""
+    @property
+    def w1(self) -> np.ndarray:
+        """(n_mid,) the input -> first hidden layer weights."""
+        return self.layers[0][0][0]
+
+    @property
+    def b1(self) -> np.ndarray:
+        """(n_mid,) the first hidden layer's biases."""
+        return self.layers[0][1]
+
+    @property
+    def w2(self) -> np.ndarray:
+        """(n_mid,) the last hidden layer -> output weights."""
+        return self.layers[-1][0][:, 0]
+
+    @property
+    def b2(self) -> float:
+        """The output bias."""
+        return float(self.layers[-1][1][0])
+
+    def hidden(self, x) -> np.ndarray:
+        """The last hidden layer's outputs for inputs x of shape (n,): (n, n_mid)."""
+        activate = MIDDLE_LAYERS[self.activation].activate
+        h = np.reshape(x, (-1, 1))
         with np.errstate(over="ignore", invalid="ignore"):  # weights may have blown up
-            u = np.outer(self.w1, x) + self.b1[:, None]  # u_j = w1_j x + b1_j
-            return self.w2[:, None] / (1 + np.exp(-u))  # w2_j * sigmoid(u_j)
+            for w, b in self.layers[:-1]:
+                h = activate(h @ w + b)  # h = f(h W + b), layer by layer
+        return h
 
-    def fit(self, x):
+    def contributions(self, x) -> np.ndarray:
+        """Each neuron of the last hidden layer's share of the output, w_j * h_j(x): (n_mid, len(x))."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            return (self.hidden(x) * self.w2).T
+
+    def fit(self, x) -> np.ndarray:
         """The network's output for inputs x: the sum of the contributions plus the output bias."""
         return self.contributions(x).sum(axis=0) + self.b2
 
 
 #: Seeds of the random streams, combined with the run's seed: the sample order, each hidden
-#: neuron's initial weights (one stream per neuron), the output bias.
+#: neuron's initial weights (one stream per neuron), the output bias. (data.py's noise uses 3.)
 ORDER_STREAM, NEURON_STREAM, OUTPUT_STREAM = 0, 1, 2
 #: An epoch error this many times the untrained network's (or any error above EXPLODED) counts as divergence.
 DIVERGENCE_FACTOR = 100.0
 EXPLODED = 1e12
 
 
+def initial_layers(n_mid: int, wb_width: float, seed: int, depth: int = 1) -> Weights:
+    """Nested initial weights, wb_width * N(0, 1) draws, in the layers' shapes.
+
+    Hidden neuron j of layer l has a stream of its own, seeded by (seed, j) for the first layer and
+    (seed, j, l) for the others. It draws its weight from the first input of its layer, its bias, its
+    weight to the output (used if its layer is the last hidden one), then its weights from the
+    other inputs. So neuron j starts the same whatever n_mid is, and runs that differ in n_mid are a
+    fair comparison."""
+    layers, n_upper = [], 1
+    for layer in range(depth):
+        w, b, w_out = np.empty((n_upper, n_mid)), np.empty(n_mid), np.empty((n_mid, 1))
+        for j in range(n_mid):
+            key = [seed, NEURON_STREAM, j] + ([layer] if layer else [])
+            draws = np.random.default_rng(key).standard_normal(n_upper + 2)
+            w[0, j], b[j], w_out[j, 0] = draws[:3]
+            w[1:, j] = draws[3:]
+        layers.append((wb_width * w, wb_width * b))
+        n_upper = n_mid
+    b_out = np.random.default_rng([seed, OUTPUT_STREAM]).standard_normal(1)
+    layers.append((wb_width * w_out, wb_width * b_out))
+    return layers
+
+
 def initial_weights(n_mid: int, wb_width: float, seed: int):
-    """Nested initial weights (w1, b1, w2 of shape (n_mid,), and b2): wb_width * N(0, 1) draws, where
-    hidden neuron j's three come from a stream seeded by (seed, j). So neuron j starts the same
-    whatever n_mid is, and runs that differ in n_mid are a fair comparison."""
-    neurons = np.array(
-        [np.random.default_rng([seed, NEURON_STREAM, j]).standard_normal(3) for j in range(n_mid)]
-    ).reshape(n_mid, 3)
-    b2 = np.random.default_rng([seed, OUTPUT_STREAM]).standard_normal()
-    return wb_width * neurons[:, 0], wb_width * neurons[:, 1], wb_width * neurons[:, 2], wb_width * b2
+    """The initial weights of a one-hidden-layer network as vectors: w1, b1, w2 of shape (n_mid,), and b2."""
+    (w1, b1), (w2, b2) = initial_layers(n_mid, wb_width, seed)
+    return w1[0], b1, w2[:, 0], float(b2[0])
 
 
 def sample_order_rng(seed: int):
@@ -68,62 +122,88 @@ def has_diverged(errors, weights, initial_error: float) -> bool:
     return not (finite and errors[-1] <= limit)
 
 
+def half_mean_square(y, t) -> float:
+    """The error of the textbook: the mean of 1/2 (y - t)^2."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return float(np.mean(0.5 * (np.asarray(y) - t) ** 2))
+
+
 class Training:
-    """A network of one sigmoid hidden layer and one identity output, trained on the sine data."""
+    """A network of hidden layers (the textbook: one of sigmoid neurons) and an identity output,
+    trained by SGD on the samples of the settings."""
 
     def __init__(self, settings: Settings | None = None):
-        self.settings = settings = Settings() if settings is None else settings
-        if settings.is_grid:
-            raise ValueError("Training takes one configuration; train a grid with lockstep.Lockstep")
-        self.rng = sample_order_rng(settings.seed)
-        self.x, self.t = data.sine_data()
+        self.settings = s = Settings() if settings is None else settings
+        if s.is_grid:
+            raise ValueError("Training takes one configuration; train a grid with TrainingGroup or lockstep.Lockstep")
+        self.rng = sample_order_rng(s.seed)
+        self.dataset = s.dataset()
+        self.x, self.t = self.dataset.x_train, self.dataset.t_train  # the training samples
         self.grid = data.grid()
-        self.middle_layer = MiddleLayer(1, settings.n_mid)
-        self.output_layer = OutputLayer(settings.n_mid, 1)
-        # Start from the nested initial weights, the same as in a comparison grid (see initial_weights).
-        w1, b1, w2, b2 = initial_weights(settings.n_mid, settings.wb_width, settings.seed)
-        self.middle_layer.w[0], self.middle_layer.b[:] = w1, b1
-        self.output_layer.w[:, 0], self.output_layer.b[:] = w2, b2
+        Middle = MIDDLE_LAYERS[s.activation]  # noqa: N806 - a class
+        self.middle_layers = [Middle(1 if d == 0 else s.n_mid, s.n_mid) for d in range(s.depth)]
+        self.output_layer = OutputLayer(s.n_mid, 1)
+        # Start from the nested initial weights, the same as in a comparison grid (see initial_layers).
+        for layer, (w, b) in zip(self.layers, initial_layers(s.n_mid, s.wb_width, s.seed, s.depth)):
+            layer.w[:], layer.b[:] = w, b
         self.errors: list[float] = []  # the error of every epoch trained so far
+        self.heldout_errors: list[float] = []  # the held-out error at the end of every epoch, if any
         self.diverged_at: int | None = None  # the epoch at which training blew up, if it did
-        with np.errstate(over="ignore", invalid="ignore"):
-            self.initial_error = float(np.mean(0.5 * (self.predict(self.x) - self.t) ** 2))  # before training
+        self.initial_error = half_mean_square(self.predict(self.x), self.t)  # before training
+
+    @property
+    def layers(self):
+        """The hidden layers and the output layer, input side first."""
+        return self.middle_layers + [self.output_layer]
+
+    @property
+    def middle_layer(self):
+        """The first hidden layer (the textbook's middle_layer: its only one)."""
+        return self.middle_layers[0]
 
     def predict(self, x):
         """The network's output for inputs x of shape (n,), as shape (n,)."""
+        y = np.reshape(x, (-1, 1))
         with np.errstate(over="ignore", invalid="ignore"):  # weights may have blown up
-            hidden = self.middle_layer.forward(np.reshape(x, (-1, 1)))
-            return self.output_layer.forward(hidden).reshape(-1)
+            for layer in self.layers:
+                y = layer.forward(y)
+        return y.reshape(-1)
 
     def train_epoch(self):
-        """One epoch of SGD: every sample once, in a fresh random order. Returns each sample's output."""
-        eta = self.settings.eta
+        """One epoch of SGD: every training sample once, in a fresh random order, batch_size at a
+        time (the last batch may be smaller). Returns each sample's output during the epoch."""
+        s = self.settings
         outputs = np.empty_like(self.t)
-        total_error = 0.0
+        order = self.rng.permutation(len(self.x))
         with np.errstate(over="ignore", invalid="ignore"):  # a too-large eta may overflow: see has_diverged
-            for i in self.rng.permutation(len(self.x)):
-                x = self.x[i : i + 1].reshape(1, 1)  # one sample: batch of 1, one input
-                t = self.t[i : i + 1].reshape(1, 1)
+            for start in range(0, len(order), s.batch_size):
+                batch = order[start : start + s.batch_size]
+                x = self.x[batch].reshape(-1, 1)  # (batch, 1 input)
+                t = self.t[batch].reshape(-1, 1)  # (batch, 1 output)
                 # forward propagation
-                self.middle_layer.forward(x)
-                y = self.output_layer.forward(self.middle_layer.y)
+                y = x
+                for layer in self.layers:
+                    y = layer.forward(y)
                 # backpropagation
                 self.output_layer.backward(t)
-                self.middle_layer.backward(self.output_layer.grad_x)
+                grad_y = self.output_layer.grad_x
+                for layer in reversed(self.middle_layers):
+                    layer.backward(grad_y)
+                    grad_y = layer.grad_x
                 # update of weights and biases
-                self.middle_layer.update(eta)
-                self.output_layer.update(eta)
-                outputs[i] = y[0, 0]
-                total_error += 0.5 * (y[0, 0] - t[0, 0]) ** 2
-        self.errors.append(total_error / len(self.x))
+                for layer in self.layers:
+                    layer.update(s.eta, s.l2, s.momentum)
+                outputs[batch] = y[:, 0]
+        self.errors.append(half_mean_square(outputs, self.t))
+        if len(self.dataset.x_heldout):
+            self.heldout_errors.append(half_mean_square(self.predict(self.dataset.x_heldout), self.dataset.t_heldout))
         return outputs
 
     def snapshot(self, epoch, outputs, diverged=False) -> Snapshot:
         """The state after `epoch`, with the outputs produced during it."""
         return Snapshot(
-            epoch, self.errors[-1], outputs,
-            self.middle_layer.w[0].copy(), self.middle_layer.b.copy(),
-            self.output_layer.w[:, 0].copy(), float(self.output_layer.b[0]), diverged,
+            epoch, self.errors[-1], outputs, [(layer.w.copy(), layer.b.copy()) for layer in self.layers],
+            self.settings.activation, diverged, self.heldout_errors[-1] if self.heldout_errors else None,
         )
 
     def snapshots(self, on_epoch=None):
@@ -133,14 +213,66 @@ class Training:
         and ``diverged_at`` is set. `on_epoch(epoch, error)`, if given, is called after every epoch.
         """
         recorded = set(self.settings.frame_epochs())
-        layers = (self.middle_layer, self.output_layer)
         for epoch in range(len(self.errors), self.settings.epoch):
             outputs = self.train_epoch()
             if on_epoch is not None:
                 on_epoch(epoch, self.errors[-1])
-            if has_diverged(self.errors, [p for layer in layers for p in (layer.w, layer.b)], self.initial_error):
+            if has_diverged(self.errors, [p for layer in self.layers for p in (layer.w, layer.b)], self.initial_error):
                 self.diverged_at = epoch
                 yield self.snapshot(epoch, outputs, diverged=True)
                 return
             if epoch in recorded:
                 yield self.snapshot(epoch, outputs)
+
+
+class TrainingGroup:
+    """The configurations of a Settings (one, or a grid), each trained by its own Training, epoch by
+    epoch side by side; the same interface as lockstep.Lockstep."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.configurations = settings.configurations()
+        self.trainings = [Training(config) for config in self.configurations]
+        self.dataset = self.trainings[0].dataset
+        self.x, self.t, self.grid = self.trainings[0].x, self.trainings[0].t, self.trainings[0].grid
+
+    @property
+    def errors(self) -> List[List[float]]:
+        return [training.errors for training in self.trainings]
+
+    @property
+    def heldout_errors(self) -> List[List[float]]:
+        return [training.heldout_errors for training in self.trainings]
+
+    @property
+    def diverged_at(self) -> List[Optional[int]]:
+        return [training.diverged_at for training in self.trainings]
+
+    def snapshots(self, on_epoch=None):
+        """Train every epoch; yield a list of Snapshots (one per configuration) at each recorded epoch.
+
+        A configuration that diverges is frozen: its snapshot from the epoch it diverged stays in the
+        lists that follow. Training stops when every configuration has diverged.
+        `on_epoch(epoch, errors)`, if given, is called after every epoch with the latest errors.
+        """
+        recorded = set(self.settings.frame_epochs())
+        latest: List[Optional[Snapshot]] = [None] * len(self.trainings)
+        for epoch in range(self.settings.epoch):
+            outputs, changed = {}, False
+            for c, training in enumerate(self.trainings):
+                if training.diverged_at is not None:
+                    continue
+                outputs[c] = training.train_epoch()
+                weights = [p for layer in training.layers for p in (layer.w, layer.b)]
+                if has_diverged(training.errors, weights, training.initial_error):
+                    training.diverged_at = epoch
+                    latest[c] = training.snapshot(epoch, outputs.pop(c), diverged=True)
+                    changed = True
+            if on_epoch is not None:
+                on_epoch(epoch, [training.errors[-1] for training in self.trainings])
+            if epoch in recorded or changed:
+                for c, configuration_outputs in outputs.items():
+                    latest[c] = self.trainings[c].snapshot(epoch, configuration_outputs)
+                yield list(latest)
+            if all(training.diverged_at is not None for training in self.trainings):
+                return

@@ -80,7 +80,7 @@ def render_encode(size, folder):
     plot_data = [(x, s[0].outputs) for s in snapshots]
 
     def ours():
-        figure = SimpleFigure(settings, x, t)
+        figure = SimpleFigure(settings, settings.dataset())
         with GifWriter(folder / "ours.gif", 100, 2000) as writer:
             images = [figure.draw(s) for s in (snapshots[0], snapshots[-1])]
             writer.set_palette(images)

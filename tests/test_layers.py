@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from regress_demo.layers import MiddleLayer, OutputLayer
+from regress_demo.layers import MIDDLE_LAYERS, MiddleLayer, OutputLayer
 
 EPS = 1e-6
 
@@ -27,10 +27,11 @@ def assert_close(analytic, numeric):
     assert relative.max() < 1e-6, f"largest relative error {relative.max():.2e}"
 
 
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
 @pytest.mark.parametrize("seed", [0, 1, 2])
-def test_middle_layer_gradients_match_finite_differences(seed):
+def test_middle_layer_gradients_match_finite_differences(activation, seed):
     rng = np.random.default_rng(seed)
-    layer = MiddleLayer(3, 5, wb_width=1.0, rng=rng)
+    layer = MIDDLE_LAYERS[activation](3, 5, wb_width=1.0, rng=rng)
     x = rng.standard_normal((4, 3))
     grad_y = rng.standard_normal((4, 5))  # dE/dy for the loss E = sum(grad_y * y)
 
@@ -38,11 +39,21 @@ def test_middle_layer_gradients_match_finite_differences(seed):
         return np.sum(grad_y * layer.forward(x))
 
     layer.forward(x)
+    assert np.abs(layer.u).min() > 1e-4  # no ReLU kink within reach of the finite differences
     layer.backward(grad_y)
     assert layer.grad_w.shape == (3, 5) and layer.grad_b.shape == (5,) and layer.grad_x.shape == (4, 3)
     assert_close(layer.grad_w, numerical_gradient(loss, layer.w))
     assert_close(layer.grad_b, numerical_gradient(loss, layer.b))
     assert_close(layer.grad_x, numerical_gradient(loss, x))
+
+
+@pytest.mark.parametrize("activation, f", [
+    ("sigmoid", lambda u: 1 / (1 + np.exp(-u))), ("tanh", np.tanh), ("relu", lambda u: np.where(u > 0, u, 0.0)),
+])
+def test_each_activation_computes_its_function(activation, f):
+    layer = MIDDLE_LAYERS[activation](1, 3, wb_width=1.0, rng=np.random.default_rng(0))
+    x = np.linspace(-3, 3, 7).reshape(-1, 1)
+    np.testing.assert_allclose(layer.forward(x), f(x @ layer.w + layer.b), rtol=1e-15, atol=0)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -53,7 +64,7 @@ def test_output_layer_gradients_match_finite_differences(seed):
     t = rng.standard_normal((4, 2))
 
     def loss():
-        return 0.5 * np.sum((layer.forward(x) - t) ** 2)  # E = 1/2 sum (y - t)^2
+        return 0.5 * np.sum((layer.forward(x) - t) ** 2) / len(x)  # E = 1/(2B) sum (y - t)^2, the batch mean
 
     layer.forward(x)
     layer.backward(t)
@@ -63,20 +74,91 @@ def test_output_layer_gradients_match_finite_differences(seed):
     assert_close(layer.grad_x, numerical_gradient(loss, x))
 
 
-def test_two_layers_chain_to_the_gradient_of_the_whole_network():
-    rng = np.random.default_rng(7)
-    middle, output = MiddleLayer(1, 4, 1.0, rng), OutputLayer(4, 1, 1.0, rng)
+def network(activation, depth, n_mid=4, seed=7):
+    rng = np.random.default_rng(seed)
+    middles = [MIDDLE_LAYERS[activation](1 if d == 0 else n_mid, n_mid, 1.0, rng) for d in range(depth)]
+    return middles, OutputLayer(n_mid, 1, 1.0, rng)
+
+
+def forward_backward(middles, output, x, t):
+    y = x
+    for layer in middles:
+        y = layer.forward(y)
+    output.forward(y)
+    output.backward(t)
+    grad = output.grad_x
+    for layer in reversed(middles):
+        layer.backward(grad)
+        grad = layer.grad_x
+
+
+@pytest.mark.parametrize("depth", [1, 2])
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
+@pytest.mark.parametrize("l2", [0.0, 0.3])
+def test_the_update_follows_the_gradient_of_the_whole_network_with_l2(activation, depth, l2):
+    """The step each layer takes, -(w_after - w_before) / eta, is the gradient of
+    J = 1/(2B) sum (y - t)^2 + l2/2 * sum of every squared weight (not the biases)."""
+    middles, output = network(activation, depth)
+    layers = middles + [output]
+    rng = np.random.default_rng(1)
     x, t = rng.standard_normal((6, 1)), rng.standard_normal((6, 1))
 
     def loss():
-        return 0.5 * np.sum((output.forward(middle.forward(x)) - t) ** 2)
+        y = x
+        for layer in layers:
+            y = layer.forward(y)
+        penalty = sum(np.sum(layer.w**2) for layer in layers)
+        return 0.5 * np.mean((y - t) ** 2) + 0.5 * l2 * penalty
 
-    loss()
-    output.backward(t)
-    middle.backward(output.grad_x)
-    assert_close(middle.grad_w, numerical_gradient(loss, middle.w))
-    assert_close(middle.grad_b, numerical_gradient(loss, middle.b))
-    assert_close(output.grad_w, numerical_gradient(loss, output.w))
+    expected = [(numerical_gradient(loss, layer.w), numerical_gradient(loss, layer.b)) for layer in layers]
+    forward_backward(middles, output, x, t)
+    eta = 0.01
+    for layer, (grad_w, grad_b) in zip(layers, expected):
+        w, b = layer.w.copy(), layer.b.copy()
+        layer.update(eta, l2=l2)
+        assert_close((w - layer.w) / eta, grad_w)
+        assert_close((b - layer.b) / eta, grad_b)
+
+
+def test_a_batch_gradient_is_the_mean_of_the_samples_gradients():
+    middles, output = network("tanh", 2)
+    rng = np.random.default_rng(3)
+    x, t = rng.standard_normal((5, 1)), rng.standard_normal((5, 1))
+    forward_backward(middles, output, x, t)
+    batch = [layer.grad_w.copy() for layer in middles + [output]]
+    singles = []
+    for i in range(5):
+        forward_backward(middles, output, x[i : i + 1], t[i : i + 1])
+        singles.append([layer.grad_w.copy() for layer in middles + [output]])
+    for k, grad in enumerate(batch):
+        np.testing.assert_allclose(grad, np.mean([single[k] for single in singles], axis=0), rtol=1e-12, atol=1e-15)
+
+
+def test_momentum_keeps_mu_times_the_last_step():
+    layer = OutputLayer(2, 1)
+    layer.w[:], layer.b[:] = [[1.0], [2.0]], [0.5]
+    eta, mu = 0.1, 0.9
+    layer.grad_w, layer.grad_b = np.array([[1.0], [-2.0]]), np.array([4.0])
+    layer.update(eta, momentum=mu)  # v = -eta g = (-0.1, 0.2), -0.4
+    np.testing.assert_allclose(layer.w, [[0.9], [2.2]], rtol=1e-15)
+    np.testing.assert_allclose(layer.b, [0.1], rtol=1e-15)
+    layer.grad_w, layer.grad_b = np.array([[0.5], [0.0]]), np.array([-1.0])
+    layer.update(eta, momentum=mu)  # v = mu v - eta g = (-0.09 - 0.05, 0.18), -0.36 + 0.1
+    np.testing.assert_allclose(layer.w, [[0.76], [2.38]], rtol=1e-14)
+    np.testing.assert_allclose(layer.b, [-0.16], rtol=1e-13)
+
+
+def test_no_l2_and_no_momentum_is_exactly_the_textbook_update():
+    rng = np.random.default_rng(5)
+    a, b = OutputLayer(3, 2, 1.0, np.random.default_rng(9)), OutputLayer(3, 2, 1.0, np.random.default_rng(9))
+    for _ in range(3):
+        a.grad_w = b.grad_w = rng.standard_normal((3, 2))
+        a.grad_b = b.grad_b = rng.standard_normal(2)
+        a.update(0.1)
+        b.w -= 0.1 * b.grad_w  # the textbook: w -= eta * grad_w
+        b.b -= 0.1 * b.grad_b
+        np.testing.assert_array_equal(a.w, b.w)
+        np.testing.assert_array_equal(a.b, b.b)
 
 
 def test_initial_weights_are_wb_width_times_standard_normal_draws():

@@ -35,7 +35,8 @@ def trained(settings):
 def figure_for(settings):
     training, frames = trained(settings)
     histories = training.errors if settings.is_grid else [training.errors]
-    return make_figure(settings, training.x, training.t, histories, frames), frames, training
+    heldout = training.heldout_errors if settings.is_grid else [training.heldout_errors]
+    return make_figure(settings, training.dataset, histories, frames, heldout), frames, training
 
 
 def test_gif_has_the_planned_frames_one_size_and_loops(tmp_path):

@@ -69,7 +69,7 @@ def test_the_diverged_frame_says_so(simple):
     settings = Settings(eta=1.9, epoch=300, interval=1, simple=simple)
     training = Training(settings)
     snapshots = [[snapshot] for snapshot in training.snapshots()]
-    figure = make_figure(settings, training.x, training.t, [training.errors], snapshots)
+    figure = make_figure(settings, training.dataset, [training.errors], snapshots)
     figure.draw(snapshots[-2])
     assert not figure.warning.get_visible()
     figure.draw(snapshots[-1])

@@ -25,11 +25,14 @@ def test_the_run_record_holds_settings_versions_history_and_status(tmp_path):
     assert record["settings"] == {
         "n_mid": [4], "eta": [0.3], "epoch": 30, "interval": 7, "wb_width": 0.01, "seed": 9, "fps": 10.0,
         "hold": 2.0, "schedule": "linear", "frames": None, "simple": False, "show_outputs": True, "engine": "fast",
+        "target": "sin", "n_points": 63, "noise": 0.0, "holdout": None, "activation": ["sigmoid"], "depth": [1],
+        "l2": [0.0], "batch_size": [1], "momentum": [0.0],
     }
     assert record["frames"] == 6 and record["frame_epochs"] == [0, 7, 14, 21, 28, 29]
     (run,) = record["runs"]
     assert run == {
-        "n_mid": 4, "eta": 0.3, "status": "finished", "diverged_at": None, "epochs_trained": 30,
+        "n_mid": 4, "eta": 0.3, "activation": "sigmoid", "depth": 1, "l2": 0.0, "batch_size": 1, "momentum": 0.0,
+        "status": "finished", "diverged_at": None, "epochs_trained": 30,
         "final_error": result.errors[-1], "errors": result.errors,
     }
     assert record["versions"]["python"] == platform.python_version()
@@ -42,14 +45,17 @@ def test_the_weights_file_holds_the_final_weights_in_the_layers_shapes(tmp_path)
     result = make_gif(SMALL.replace(engine="layers"), tmp_path / "run.gif")
     with np.load(tmp_path / "run.npz") as weights:
         assert sorted(weights.files) == ["b1", "b2", "w1", "w2"]
-        np.testing.assert_array_equal(weights["w1"], result.training.middle_layer.w)
-        np.testing.assert_array_equal(weights["b1"], result.training.middle_layer.b)
-        np.testing.assert_array_equal(weights["w2"], result.training.output_layer.w)
-        np.testing.assert_array_equal(weights["b2"], result.training.output_layer.b)
+    (training,) = result.training.trainings
+    with np.load(tmp_path / "run.npz") as weights:
+        assert sorted(weights.files) == ["b1", "b2", "w1", "w2"]
+        np.testing.assert_array_equal(weights["w1"], training.middle_layer.w)
+        np.testing.assert_array_equal(weights["b1"], training.middle_layer.b)
+        np.testing.assert_array_equal(weights["w2"], training.output_layer.w)
+        np.testing.assert_array_equal(weights["b2"], training.output_layer.b)
     make_gif(SMALL, tmp_path / "fast.gif")  # the fast engine ends with the same weights, to rounding
     with np.load(tmp_path / "fast.npz") as weights:
-        np.testing.assert_allclose(weights["w1"], result.training.middle_layer.w, atol=1e-12)
-        np.testing.assert_allclose(weights["w2"], result.training.output_layer.w, atol=1e-12)
+        np.testing.assert_allclose(weights["w1"], training.middle_layer.w, atol=1e-12)
+        np.testing.assert_allclose(weights["w2"], training.output_layer.w, atol=1e-12)
 
 
 def test_a_grid_records_every_configuration(tmp_path):
