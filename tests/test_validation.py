@@ -66,6 +66,43 @@ CLI_CASES = [
     (["--replay", "missing.json"], "--replay must be an existing run record (.json), got 'missing.json'"),
     (["--replay", "run.json", "--eta", "0.2"], "--replay must be used without other settings (only --out and --quiet), got '--eta'"),
     (["extra"], "unrecognized arguments: extra (see regress-demo --help)"),
+    (["--target", "y+1"], "--target must be a curve name (sin, cos, abs, step, square, gauss, sinc, xsin, sawtooth) "
+     "or a formula in x; name 'y' is not allowed (use x, pi or e), got 'y+1'"),
+    (["--target", "__import__('os').system('ls')"], "--target must be a curve name (sin, cos, abs, step, square, "
+     "gauss, sinc, xsin, sawtooth) or a formula in x; attributes (a.b) are not allowed: call a function by its bare "
+     "name, e.g. sin(x), got \"__import__('os').system('ls')\""),
+    (["--target", "x^2"], "--target must be a curve name (sin, cos, abs, step, square, gauss, sinc, xsin, sawtooth) "
+     "or a formula in x; '^' is not a power in Python: use **, got 'x^2'"),
+    (["--target", "x" * 300], "--target must be a curve name (sin, cos, abs, step, square, gauss, sinc, xsin, "
+     "sawtooth) or a formula in x; it is longer than 200 characters, got '" + "x" * 57 + "...'"),
+    (["--target", "log(x)"], "--target must be finite for every x in [-1, 1] (not at x=-1), got 'log(x)'"),
+    (["--target", "1/x", "--n-points", "64"], "--target must be finite for every x in [-1, 1] (not at x=0), got '1/x'"),
+    (["--n-points", "1"], "--n-points must be >= 2, got 1"),
+    (["--n-points", "5000"], "--n-points must be <= 2000 (more samples make every epoch slow), got 5000"),
+    (["--noise", "-0.1"], "--noise must be >= 0, got -0.1"),
+    (["--noise", "nan"], "--noise must be a finite number, got nan"),
+    (["--holdout", "0.5"], "--holdout must be two numbers a,b, got '0.5'"),
+    (["--holdout", "a,b"], "--holdout must be two numbers a,b, got 'a,b'"),
+    (["--holdout", "0.5,0.2"], "--holdout must be a range a,b with -1 <= a < b <= 1, got '0.5,0.2'"),
+    (["--holdout", "-2,0"], "--holdout must be a range a,b with -1 <= a < b <= 1, got '-2,0'"),
+    (["--holdout", "0.1,0.11"], "--holdout must be wide enough to hold a sample (they are 0.0317 apart), got '0.1,0.11'"),
+    (["--holdout", "-1,1"], "--holdout must be narrow enough to leave 2 samples for training, got '-1,1'"),
+    (["--activation", "softmax"], "--activation must be one of sigmoid, tanh, relu, got 'softmax'"),
+    (["--activation", "tanh", "tanh"], "--activation must be a list without repeats, got ['tanh', 'tanh']"),
+    (["--depth", "0"], "--depth must be >= 1, got 0"),
+    (["--depth", "9"], "--depth must be <= 8 (deeper networks of this size only train slower here), got 9"),
+    (["--l2", "-1"], "--l2 must be >= 0, got -1"),
+    (["--l2", "2"], "--l2 must be <= 1 (a larger penalty pulls every weight to 0), got 2"),
+    (["--batch-size", "0"], "--batch-size must be >= 1, got 0"),
+    (["--batch-size", "64"], "--batch-size must be <= 63 (the number of training samples), got 64"),
+    (["--batch-size", "40", "--holdout", "0,1"], "--batch-size must be <= 32 (the number of training samples), got 40"),
+    (["--momentum", "1"], "--momentum must be < 1 (at 1 and above the steps never fade), got 1"),
+    (["--momentum", "-0.1"], "--momentum must be >= 0, got -0.1"),
+    (["--momentum", "x"], "--momentum must be a number, got 'x'"),
+    (["--n-mid", "1", "2", "--eta", "0.1", "0.2", "--activation", "sigmoid", "tanh"],
+     "--eta must be a single value: a grid varies at most two settings (here n_mid and activation), got [0.1, 0.2]"),
+    (["--depth", "1", "2", "3", "4", "5", "--momentum", "0", "0.1", "0.2", "0.3", "0.4"],
+     "--depth must be few enough for at most 24 panels (momentum values x depth values), got '5 x 5'"),
 ]
 
 API_CASES = [
@@ -92,6 +129,17 @@ API_CASES = [
     ({"seed": -1}, "seed must be >= 0, got -1"),
     ({"fps": 0}, "fps must be >= 0.1, got 0"),
     ({"hold": -0.5}, "hold must be >= 0, got -0.5"),
+    ({"target": 3}, "target must be a curve name or a formula in x, got 3"),
+    ({"target": "lambda: 1"}, "target must be a curve name (sin, cos, abs, step, square, gauss, sinc, xsin, sawtooth) "
+     "or a formula in x; lambda is not allowed, got 'lambda: 1'"),
+    ({"holdout": 0.5}, "holdout must be two numbers a,b: the range of x to keep out of training, got 0.5"),
+    ({"holdout": (0.1, "x")}, "holdout must be a number, got 'x'"),
+    ({"holdout": [0.1, float("inf")]}, "holdout must be a finite number, got inf"),
+    ({"activation": ["relu", "Tanh"]}, "activation must be one of sigmoid, tanh, relu, got 'Tanh'"),
+    ({"depth": 1.5}, "depth must be an integer, got 1.5"),
+    ({"batch_size": True}, "batch_size must be an integer, got True"),
+    ({"l2": "0.1"}, "l2 must be a number, got '0.1'"),
+    ({"noise": 11}, "noise must be <= 10, got 11"),
 ]
 
 
