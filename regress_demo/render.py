@@ -179,7 +179,7 @@ def _fit_axes(ax, grid, dataset: Dataset, settings: Settings, small=False):
     range, fixed limits."""
     ax.plot(grid, dataset.target(grid), "--", color=TARGET_COLOUR, lw=1.2 if small else 1.5,
             label=f"target: {targets.describe(settings.target)}")
-    label = "training samples" + (f" (noise σ={show(settings.noise)})" if settings.noise else "")
+    label = "training samples" + (f"\n(noise σ={show(settings.noise)})" if settings.noise else "")
     ax.plot(dataset.x_train, dataset.t_train, "o", color=SAMPLE_COLOUR, ms=2 if small else 3, label=label)
     if dataset.holdout is not None:
         ax.axvspan(*dataset.holdout, color=HELDOUT_SHADE, zorder=0, label="held out: never trained on")
@@ -209,9 +209,10 @@ def _listed(settings: Settings, name: str) -> str:
     return ", ".join(show(value) if isinstance(value, float) else str(value) for value in settings.values(name))
 
 
-def settings_lines(settings: Settings) -> List[str]:
+def settings_lines(settings: Settings, max_chars: int = 200) -> List[str]:
     """All settings of a run for the header of a frame: the network and its training on one line,
-    and a second line for the data when it is not the textbook's."""
+    and a second line for the data when it is not the textbook's; lines longer than max_chars are
+    broken between settings."""
     network = [f"n_mid={_listed(settings, 'n_mid')}"]
     if settings.activation != "sigmoid":
         network.append(f"activation={_listed(settings, 'activation')}")
@@ -225,7 +226,6 @@ def settings_lines(settings: Settings) -> List[str]:
     network += [f"{settings.epoch} epochs", f"wb_width={show(settings.wb_width)}", f"seed={settings.seed}"]
     batch = _listed(settings, "batch_size")
     network.append("SGD, batch size 1" if batch == "1" else f"mini-batch SGD, batch size {batch}")
-    lines = ["   ".join(network)]
     samples = []
     if settings.target != "sin":
         samples.append(f"target {targets.describe(settings.target)}")
@@ -235,8 +235,13 @@ def settings_lines(settings: Settings) -> List[str]:
         samples.append(f"noise σ={show(settings.noise)}")
     if settings.holdout is not None:
         samples.append(f"held out: x in [{show(settings.holdout[0])}, {show(settings.holdout[1])}]")
-    if samples:
-        lines.append("   ".join(samples))
+    lines = []
+    for parts in (network, samples):
+        for i, part in enumerate(parts):
+            if i and len(lines[-1]) + 3 + len(part) <= max_chars:
+                lines[-1] += "   " + part
+            else:
+                lines.append(part)
     return lines
 
 
@@ -444,8 +449,8 @@ class GridFigure:
         self.grid = data.grid()
         rows, cols = settings.grid_shape()
         with_loss = not settings.simple
-        lines = settings_lines(settings)
-        header = 0.45 + 0.17 * len(lines)
+        lines = settings_lines(settings, int(max(7.0, 2.5 * cols + 0.8) / 0.07))
+        header = 0.62 + 0.16 * len(lines)  # inches: the epoch, the settings, the panels' titles
         loss_height = 3.2 if with_loss else 0.0
         width, height = max(7.0, 2.5 * cols + 0.8), 1.95 * rows + loss_height + header + 0.3
         self.figure = Figure(figsize=(width, height), dpi=DPI)
@@ -488,8 +493,9 @@ class GridFigure:
                 for config in self.configurations
             ] if self.heldout else []
             self.loss_pieces = _LossPieces(self.blitter)
-            ax_loss.legend(handles=self.loss_lines, fontsize=7,
-                           ncol=max(1, min(len(self.configurations), int(width / 1.7))),
+            longest = max(len(line.get_label()) for line in self.loss_lines)
+            columns = int((width - 0.8) / (0.06 * longest + 0.6))  # 7 pt characters are about 0.06 in wide
+            ax_loss.legend(handles=self.loss_lines, fontsize=7, ncol=max(1, min(len(self.configurations), columns)),
                            loc="lower left", bbox_to_anchor=(0.0, 1.0), frameon=False)
             self.loss_cursor = animate(ax_loss.axvline(0, color="0.5", lw=0.8))
         self.ax = first

@@ -258,9 +258,9 @@ class Settings:
         ]
 
     def label(self, config: "Settings", separator: str = ", ") -> str:
-        """What tells a configuration of this grid apart, e.g. ``n_mid=3, eta=0.1``: its n_mid and
-        eta, and its value of any other setting the grid varies."""
-        names = ["n_mid", "eta"] + [name for name in self.grid_axes() if name and name not in ("n_mid", "eta")]
+        """What tells a configuration of this grid apart, e.g. ``n_mid=3, eta=0.1``: its values of
+        the settings the grid varies, columns first (n_mid and eta for a single run)."""
+        names = [name for name in self.grid_axes() if name] or ["n_mid", "eta"]
         return separator.join(f"{name}={show(getattr(config, name))}".replace("'", "") for name in names)
 
     def dataset(self) -> data.Dataset:
