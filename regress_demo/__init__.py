@@ -13,11 +13,14 @@ __version__ = "0.1.0"
 # first use, so the command line starts (and answers --help or Ctrl-C) before matplotlib is loaded.
 _EXPORTS = {
     "MiddleLayer": "layers",
+    "TanhLayer": "layers",
+    "ReluLayer": "layers",
     "OutputLayer": "layers",
     "Settings": "settings",
     "SettingError": "settings",
     "Snapshot": "train",
     "Training": "train",
+    "TrainingGroup": "train",
     "make_gif": "run",
 }
 __all__ = list(_EXPORTS)
