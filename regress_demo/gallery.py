@@ -125,11 +125,19 @@ def render_card(run: Run) -> str:
     )
 
 
+#: Settings besides n_mid and eta that may vary in a grid, and become columns of its results.
+OTHER_AXES = ("activation", "depth", "l2", "batch_size", "momentum")
+
+
 def heading(settings: dict) -> str:
-    """E.g. "n_mid 3 · eta 0.1 · 2001 epochs · seed 0", or "n_mid 1, 3 × eta 0.05, 0.5 · …" for a grid."""
-    n_mid, eta = _as_list(settings.get("n_mid")), _as_list(settings.get("eta"))
-    shape = " × " if len(n_mid) > 1 or len(eta) > 1 else " · "
-    parts = [shape.join(f"{name} {_values(values)}" for name, values in (("n_mid", n_mid), ("eta", eta)) if values)]
+    """E.g. "n_mid 3 · eta 0.1 · 2001 epochs · seed 0", or "n_mid 1, 3 × eta 0.05, 0.5 · …" for a grid;
+    a target other than the sine comes first, e.g. "gauss · n_mid 3 · …"."""
+    axes = [("n_mid", _as_list(settings.get("n_mid"))), ("eta", _as_list(settings.get("eta")))]
+    axes += [(name, _as_list(settings[name])) for name in OTHER_AXES if len(_as_list(settings.get(name))) > 1]
+    shape = " × " if any(len(values) > 1 for _, values in axes) else " · "
+    parts = [shape.join(f"{name} {_values(values)}" for name, values in axes if values)]
+    if settings.get("target") not in (None, "sin"):
+        parts.insert(0, as_text(settings["target"]))
     if "epoch" in settings:
         parts.append(f"{as_text(settings['epoch'])} epochs")
     if "seed" in settings:
@@ -142,17 +150,21 @@ def render_results(runs) -> str:
     rows = [run for run in runs if isinstance(run, dict)] if isinstance(runs, list) else []
     if not rows:
         return ""
-    lines = ['<table class="results">\n<tr><th>n_mid</th><th>eta</th><th>final error</th><th>ending</th></tr>\n']
+    varied = [name for name in OTHER_AXES if len({as_text(row.get(name)) for row in rows}) > 1]
+    heldout = any("final_heldout_error" in row for row in rows)
+    header = "".join(f"<th>{name}</th>" for name in ["n_mid", "eta"] + varied)
+    header += "<th>final error</th>" + ("<th>held-out error</th>" if heldout else "") + "<th>ending</th>"
+    lines = [f'<table class="results">\n<tr>{header}</tr>\n']
     for row in rows:
         status = str(row.get("status", "unknown"))
         ending = status
         if status == "diverged" and row.get("diverged_at") is not None:
             ending = f"diverged at epoch {as_text(row['diverged_at'])}"
-        lines.append(
-            f'<tr class="{_status_class(status)}"><td>{_text(as_text(row.get("n_mid")))}</td>'
-            f'<td>{_text(as_text(row.get("eta")))}</td><td class="error">{_text(error(row.get("final_error")))}</td>'
-            f"<td>{_text(ending)}</td></tr>\n"
-        )
+        cells = "".join(f"<td>{_text(as_text(row.get(name)))}</td>" for name in ["n_mid", "eta"] + varied)
+        cells += f'<td class="error">{_text(error(row.get("final_error")))}</td>'
+        if heldout:
+            cells += f'<td class="error">{_text(error(row.get("final_heldout_error")))}</td>'
+        lines.append(f'<tr class="{_status_class(status)}">{cells}<td>{_text(ending)}</td></tr>\n')
     return "".join(lines) + "</table>\n"
 
 

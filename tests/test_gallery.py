@@ -277,3 +277,21 @@ def test_an_index_html_written_by_someone_else_is_left_alone(tmp_path):
     page.unlink()
     assert write_index(tmp_path) == page  # ours from now on, and regenerated each time
     assert write_index(tmp_path) == page
+
+
+def test_a_grid_beyond_n_mid_and_eta_lists_its_axes_and_held_out_errors():
+    from regress_demo.gallery import heading, render_results
+
+    settings = {"target": "gauss", "n_mid": [3], "eta": [0.1], "activation": ["sigmoid", "tanh"], "epoch": 10,
+                "seed": 1}
+    assert heading(settings) == "gauss · n_mid 3 × eta 0.1 × activation sigmoid, tanh · 10 epochs · seed 1"
+    runs = [
+        {"n_mid": 3, "eta": 0.1, "activation": "sigmoid", "depth": 1, "status": "finished", "final_error": 0.01,
+         "final_heldout_error": 0.2},
+        {"n_mid": 3, "eta": 0.1, "activation": "tanh", "depth": 1, "status": "finished", "final_error": 0.001,
+         "final_heldout_error": 0.02},
+    ]
+    table = render_results(runs)
+    assert "<th>activation</th>" in table and "<th>depth</th>" not in table
+    assert "<th>held-out error</th>" in table
+    assert "<td>tanh</td>" in table and "<td class=\"error\">2.00e-02</td>" in table
