@@ -7,6 +7,8 @@ import stat
 import imageio.v3 as iio
 import numpy as np
 import pytest
+from matplotlib.colors import to_rgb
+from PIL import Image
 
 from regress_demo import data
 from regress_demo.lockstep import Lockstep
@@ -191,19 +193,79 @@ def test_the_contact_sheet_tiles_eight_frames_from_first_to_last():
     assert np.asarray(contact_sheet(frames[:3])).shape == (20, 3 * 30, 3)  # fewer frames than tiles
 
 
-def test_the_streamed_gif_shows_each_frame_within_the_palette_s_precision(tmp_path):
-    figure, frames, _ = figure_for(Settings(epoch=30, interval=6))
-    images = [figure.draw(frame) for frame in frames]
-    with GifWriter(tmp_path / "run.gif", 100, 500) as writer:
+def streamed_gif(path, images):
+    """Write these frames as make_gif does (the palette from the first and the last) and decode them."""
+    with GifWriter(path, 100, 500) as writer:
         writer.set_palette([images[0], images[-1]])
         for image in images:
             writer.grab_frame(image)
         writer.finish()
-    gif = decode_gif(tmp_path / "run.gif")
+    return decode_gif(path), writer.palette
+
+
+def test_the_streamed_gif_shows_each_frame_within_the_palette_s_precision(tmp_path):
+    figure, frames, _ = figure_for(Settings(epoch=30, interval=6))
+    images = [figure.draw(frame) for frame in frames]
+    gif, _ = streamed_gif(tmp_path / "run.gif", images)
     assert len(gif.frames) == len(images) == 6
     for decoded, image in zip(gif.frames, images):
         difference = np.abs(decoded.astype(int) - image.astype(int))
         assert difference.mean() < 1.0 and np.mean(difference.max(axis=2) > 40) < 0.002
+
+
+def drawn_as(colour):
+    """A matplotlib colour as the RGB bytes Agg draws it with."""
+    return tuple(int(channel * 255 + 0.5) for channel in to_rgb(colour))
+
+
+FIGURE_COLOURS = {"paper": "white", "grid": "0.92", "text and axes": "black", "fit": "tab:red",
+                  "outputs": "tab:blue", "target": "0.45", "samples": "0.3"}
+
+
+@pytest.mark.parametrize("simple", [True, False])
+def test_the_figure_s_own_colours_come_through_exactly(tmp_path, simple):
+    figure, frames, _ = figure_for(Settings(epoch=30, interval=6, simple=simple))
+    images = [figure.draw(frame) for frame in frames]
+    gif, _ = streamed_gif(tmp_path / "run.gif", images)
+    for name, colour in FIGURE_COLOURS.items():
+        rgb = drawn_as(colour)
+        drawn = [np.all(image == rgb, axis=2) for image in images]
+        assert sum(mask.sum() for mask in drawn) > 0, f"the figure draws no {name} pixel"
+        for decoded, mask in zip(gif.frames, drawn):
+            assert np.all(decoded[mask] == rgb), f"the {name} colour changed"
+
+
+def test_the_palette_is_small_and_unchanged_pixels_have_an_index_inside_it(tmp_path):
+    figure, frames, _ = figure_for(Settings(epoch=30, interval=6, simple=True))
+    _, palette = streamed_gif(tmp_path / "run.gif", [figure.draw(frame) for frame in frames])
+    data = (tmp_path / "run.gif").read_bytes()
+    flags = data[10]  # the screen descriptor: bit 7 a global colour table, bits 0-2 its size
+    table_size = 2 ** ((flags & 7) + 1)
+    assert flags & 0x80 and table_size <= 64
+    with Image.open(tmp_path / "run.gif") as gif:
+        # the transparent index (a pixel that did not change) is the first after the palette's colours
+        assert gif.info["transparency"] == len(palette) < table_size
+
+
+def test_a_colour_outside_the_palette_shows_as_the_nearest_palette_colour(tmp_path):
+    paper = np.full((16, 16, 3), 255, np.uint8)
+    paper[4:12, 4:12] = drawn_as("tab:red")
+    colours = np.random.default_rng(0).integers(0, 256, (16, 16, 3), dtype=np.uint8)
+    with GifWriter(tmp_path / "run.gif", 100, 100) as writer:
+        writer.set_palette([paper])  # white, the red, and blends of the red toward white
+        writer.grab_frame(paper)
+        writer.grab_frame(colours)
+        writer.finish()
+    assert len(writer.palette) == 5
+    shown = decode_gif(tmp_path / "run.gif").frames[1].reshape(-1, 1, 3).astype(float)
+    wanted = colours.reshape(-1, 1, 3).astype(float)
+    palette = writer.palette.reshape(1, -1, 3).astype(float)
+    assert np.all(np.any(np.all(shown == palette, axis=2), axis=1))  # every pixel shows a palette colour
+    error = np.linalg.norm(shown[:, 0] - wanted[:, 0], axis=1)
+    nearest = np.linalg.norm(palette - wanted, axis=2).min(axis=1)
+    # the nearest one, up to the lookup table's resolution: cells of 8 x 8 x 8 RGB values
+    assert np.all(error <= nearest + 8 * np.sqrt(3))
+    assert np.mean(error <= nearest + 1e-9) > 0.9
 
 
 def test_identical_frames_stay_separate_frames(tmp_path):
