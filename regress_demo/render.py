@@ -564,7 +564,7 @@ def contact_sheet(frames: Sequence[np.ndarray], columns: int = 4, scale: float =
 
 #: The colours the figures draw lines, markers and text with. The GIF's palette holds those of them
 #: that the sample frames show, exactly.
-GIF_INKS = ["black", FIT_COLOUR, OUTPUT_COLOUR, TARGET_COLOUR, SAMPLE_COLOUR, *NEURON_COLOURS, "darkred"]
+GIF_INKS = ["black", FIT_COLOUR, OUTPUT_COLOUR, TARGET_COLOUR, SAMPLE_COLOUR, HELDOUT_COLOUR, *NEURON_COLOURS, "darkred"]
 #: A colour that fills at least this share of the sample frames joins the palette exactly too (the
 #: grid, the legend's frame, any other area).
 GIF_AREA_SHARE = 0.001
