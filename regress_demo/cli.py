@@ -56,7 +56,7 @@ NUMBER_OPTIONS = [
      "learning rate: how far each SGD step moves the weights; several values make a comparison grid, "
      "one row each (default: %s)"),
     (("--epoch", "--epochs"), "epoch", int, "N",
-     "number of epochs; each epoch trains on all 63 samples once, in a random order (default: %s)"),
+     "number of epochs; each epoch trains on every training sample once, in a random order (default: %s)"),
     (("--interval",), "interval", int, "K",
      "make a frame every K epochs, plus the first and the last epoch "
      "(default: about 100 frames, every 20 epochs for 2001 epochs)"),
@@ -136,8 +136,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--engine", metavar="fast|layers",
         help="what trains the network: fast (the same arithmetic in a loop tuned for speed) or layers "
-        "(the classes in regress_demo/layers.py: use it to see your own changes to them; one configuration "
-        "only) (default: fast)",
+        "(the classes in regress_demo/layers.py: use it to see your own changes to them); deeper networks and "
+        "mini-batches always train with the layers (default: fast)",
     )
     parser.add_argument(
         "--simple", action="store_true",
@@ -170,11 +170,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def negative_ranges_attached(argv):
-    """`--holdout -0.5,0` as `--holdout=-0.5,0`: argparse would take `-0.5,0` for an option."""
+    """`--holdout -0.5,0` as `--holdout=-0.5,0`, `--target -x**2` as `--target=-x**2`: argparse would
+    take the value for an option."""
     argv = list(argv)
     for i in range(len(argv) - 2, -1, -1):
-        if argv[i] == "--holdout" and argv[i + 1][:1] == "-" and argv[i + 1][1:2] in "0123456789.":
-            argv[i : i + 2] = [f"--holdout={argv[i + 1]}"]
+        value = argv[i + 1]
+        negative_range = argv[i] == "--holdout" and value[:1] == "-" and value[1:2] in "0123456789."
+        negative_formula = argv[i] == "--target" and value[:1] == "-" and value[1:2] != "-"  # e.g. -x**2
+        if negative_range or negative_formula:
+            argv[i : i + 2] = [f"{argv[i]}={value}"]
     return argv
 
 
@@ -363,7 +367,7 @@ def divergence(settings: Settings, result) -> str:
     """One line on which configurations diverged, and what to try."""
     if not settings.is_grid:
         return (f"diverged at epoch {result.diverged_at[0]} (the error blew up) "
-                f"— try a smaller eta than {show(settings.eta)}")
+                f"— try a smaller eta than {show(settings.eta)}" + (" or less momentum" if settings.momentum else ""))
     which = [
         f"{settings.label(config, ' ')} at epoch {epoch}"
         for config, epoch in zip(settings.configurations(), result.diverged_at)

@@ -114,7 +114,7 @@ def render_card(run: Run) -> str:
     return (
         f'<article class="card {_status_class(status)}">\n'
         f'<a class="shot" href="{_url(run.gif)}"><img src="{_url(run.gif)}" '
-        f'alt="{_text("The network learning the sine curve: " + title)}" loading="eager"></a>\n'
+        f'alt="{_text("A network learning its curve: " + title)}" loading="eager"></a>\n'
         f'<div class="body">\n'
         f"<h2>{_text(title)}</h2>\n"
         f'<p class="status"><span class="badge">{_text(status)}</span>{_text(frames_note)}</p>\n'
@@ -238,8 +238,8 @@ PAGE = """<!DOCTYPE html>
 <body>
 <header>
 <h1>regress-demo <span class="count">{count}</span></h1>
-<p>Every run in this folder, newest first: a tiny neural network learning the sine curve,
-with its settings and how it ended.</p>
+<p>Every run in this folder, newest first: a tiny neural network learning a curve (the
+sine, unless its heading names another), with its settings and how it ended.</p>
 </header>
 {body}</body>
 </html>

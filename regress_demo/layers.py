@@ -37,20 +37,24 @@ class Layer:
     def update(self, eta, l2=0.0, momentum=0.0):
         """One gradient-descent step with learning rate eta; w: (n_upper, n), b: (n,).
         l2 > 0 also pulls the weights (not the biases) towards 0; momentum mu > 0 keeps mu of the last step."""
+        if l2 == 0 and momentum == 0:  # the textbook's SGD
+            self.w -= eta * self.grad_w  # W <- W - eta dE/dW
+            self.b -= eta * self.grad_b  # b <- b - eta dE/db
+            return
         grad_w = self.grad_w + l2 * self.w  # dJ/dW = dE/dW + lambda W, for J = E + lambda/2 |W|^2
         self.step_w = momentum * self.step_w - eta * grad_w  # v <- mu v - eta dJ/dW
-        self.step_b = momentum * self.step_b - eta * self.grad_b  # (with mu = 0: v = -eta dJ/dW)
-        self.w += self.step_w  # W <- W + v   (plain SGD: W <- W - eta dE/dW)
-        self.b += self.step_b  # b <- b + v   (plain SGD: b <- b - eta dE/db)
+        self.step_b = momentum * self.step_b - eta * self.grad_b  # v_b <- mu v_b - eta dE/db
+        self.w += self.step_w  # W <- W + v
+        self.b += self.step_b  # b <- b + v_b
 
 
 class MiddleLayer(Layer):
-    """A hidden layer of sigmoid neurons: y = sigmoid(x @ w + b)."""
+    """A hidden layer of sigmoid neurons: y = sigmoid(x @ w + b); the layers below change only f."""
 
     def forward(self, x):
         """x: (batch, n_upper) -> y: (batch, n)."""
         self.x = x
-        self.u = x @ self.w + self.b  # u = xW + b
+        self.u = x @ self.w + self.b  # u = xW + b (kept: ReLU's derivative needs it)
         self.y = self.activate(self.u)  # y = f(u)
         return self.y
 

@@ -54,7 +54,8 @@ def _finite_or_nan(values):
     return np.where(np.isfinite(values) & (np.abs(values) < 1e6), values, np.nan)
 
 
-#: Errors above this are off the loss chart (a diverging run); they do not stretch its axis.
+#: Errors above this many times the smallest first-epoch error (and above this, at least) are off the
+#: loss chart (a diverging run); they do not stretch its axis.
 LOSS_CEILING = 1e3
 
 
@@ -71,10 +72,12 @@ def _loss_axis(ax, histories: Sequence[Sequence[float]], fontsize=None):
 
 
 def _loss_limits(histories: Sequence[Sequence[float]]):
-    """y limits that hold every error up to LOSS_CEILING; diverged histories count only if all diverged."""
-    healthy = [h for h in histories if len(h) and all(np.isfinite(e) and e <= LOSS_CEILING for e in h)]
+    """y limits that hold every error up to the ceiling; diverged histories count only if all diverged."""
+    firsts = [h[0] for h in histories if len(h) and np.isfinite(h[0])]
+    ceiling = LOSS_CEILING * max(1.0, min(firsts, default=1.0))  # a target of a larger scale has larger errors
+    healthy = [h for h in histories if len(h) and all(np.isfinite(e) and e <= ceiling for e in h)]
     histories = healthy or histories
-    errors = np.array([e for history in histories for e in history if np.isfinite(e) and 0 < e <= LOSS_CEILING])
+    errors = np.array([e for history in histories for e in history if np.isfinite(e) and 0 < e <= ceiling])
     if errors.size == 0:
         return 1e-6, 1.0
     low, high = max(errors.min(), 1e-12) / 2, errors.max() * 2
@@ -181,8 +184,8 @@ def _fit_axes(ax, grid, dataset: Dataset, settings: Settings, small=False):
     ax.plot(dataset.x_train, dataset.t_train, "o", color=SAMPLE_COLOUR, ms=2 if small else 3, label=label)
     if dataset.holdout is not None:
         ax.axvspan(*dataset.holdout, color=HELDOUT_SHADE, zorder=0, label="held out: never trained on")
-        ax.plot(dataset.x_heldout, dataset.t_heldout, "o", color=HELDOUT_COLOUR, mfc="none", ms=2.5 if small else 4,
-                mew=0.8, label="held-out samples")
+        ax.plot(dataset.x_heldout, dataset.t_heldout, "o", color=HELDOUT_COLOUR, mfc="none", ms=3 if small else 4.5,
+                mew=1.2, label="held-out samples")
     ax.set_xlim(*X_LIMITS)
     ax.set_ylim(*y_limits(dataset, grid))
     ax.grid(True, color="0.92")
@@ -272,18 +275,19 @@ class SimpleFigure:
             ax.plot([], [], "+", color=OUTPUT_COLOUR, ms=7, mew=1.2, label="outputs during the epoch")[0]
         )
         self.output_marks.set_visible(settings.show_outputs)
-        ax.set_xlabel("input x (the angle 0 … 2π rescaled to -1 … 1)")
+        ax.set_xlabel("input x (the angle 0 … 2π rescaled to -1 … 1)" if settings.target == "sin" else "input x")
         ax.set_ylabel("output y")
-        ax.legend(loc="upper right", fontsize=8, framealpha=0.9)
+        ax.legend(loc="upper right" if settings.target == "sin" else "best", fontsize=8, framealpha=0.9)
         ax.set_title(f"n_mid={settings.n_mid}   eta={show(settings.eta)}", fontsize=11, loc="left")
         self.title = animate(ax.set_title("", fontsize=11, loc="right"))  # the epoch and the error
         self.warning = animate(_warning(ax, 14))
         top = 0.93
         if beyond_textbook(settings):  # the textbook's title says it all; other settings get a header
-            lines = settings_lines(settings)
+            lines = settings_lines(settings, max_chars=95)
             self.figure.text(0.5, 0.99, "\n".join(lines), ha="center", va="top", fontsize=7.5, color="0.25")
             top -= 0.035 * len(lines)
-        self.figure.subplots_adjust(left=0.1, right=0.97, top=top, bottom=0.1)
+        left = 0.1 if settings.target == "sin" else 0.12  # room for longer tick labels, e.g. -1.25
+        self.figure.subplots_adjust(left=left, right=0.97, top=top, bottom=0.1)
 
     def reset(self):
         """Nothing to forget: each frame depends on its own snapshot only."""
@@ -312,14 +316,14 @@ class RichFigure:
         self.figure = Figure(figsize=(8.4, 8.0), dpi=DPI)
         self.blitter = _Blitter(self.figure)
         animate = self.blitter.animate
-        lines = settings_lines(settings)
+        lines = settings_lines(settings, max_chars=110)
         spec = self.figure.add_gridspec(3, 1, height_ratios=[3, 1.7, 1.5], left=0.09, right=0.75,
-                                        top=0.92 - 0.012 * (len(lines) - 1), bottom=0.07, hspace=0.32)
+                                        top=0.92 - 0.016 * (len(lines) - 1), bottom=0.07, hspace=0.32)
         ax_fit = self.ax = self.figure.add_subplot(spec[0])
         ax_neurons = self.ax_neurons = self.figure.add_subplot(spec[1], sharex=ax_fit)
         ax_loss = self.ax_loss = self.figure.add_subplot(spec[2])
         self.figure.text(0.5, 0.975 - 0.008 * (len(lines) - 1), "\n".join(lines), ha="center", va="center",
-                         fontsize=9.5 if len(lines) == 1 else 8.5, color="0.25")
+                         fontsize=9.5 if len(lines) == 1 else 8.5, color="0.25", linespacing=1.3)
 
         # The fit panel.
         _fit_axes(ax_fit, self.grid, dataset, settings)
@@ -355,7 +359,7 @@ class RichFigure:
         if self.hidden.size:
             self.other_line = animate(ax_neurons.plot([], [], "-", color="0.6", lw=1.3,
                                                       label=f"{self.hidden.size} more neurons\n(their sum)")[0])
-        self.bias_line = animate(ax_neurons.plot([], [], ":", color="black", lw=1.3, label="output bias b2")[0])
+        self.bias_line = animate(ax_neurons.plot([], [], ":", color="black", lw=1.3, label="output bias b2" if settings.depth == 1 else "output bias")[0])
         ax_neurons.axhline(0, color="0.8", lw=0.8)
         ax_neurons.set_ylim(*self._neuron_limits(snapshots))
         ax_neurons.set_xlabel("input x")
@@ -377,7 +381,8 @@ class RichFigure:
         self.heldout_line = None
         if self.heldout_history is not None:
             self.heldout_line = self.blitter.grow(
-                ax_loss.plot([], [], "--", color=HELDOUT_COLOUR, lw=1.2, label="held out\n(end of epoch)")[0]
+                ax_loss.plot([], [], "-", color=HELDOUT_COLOUR, lw=1.2,
+                             label="held out (with the\nweights at the\nepoch's end)")[0]
             )
             ax_loss.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, frameon=False)
         self.loss_pieces = _LossPieces(self.blitter)
@@ -479,7 +484,8 @@ class GridFigure:
             _loss_axis(ax_loss, self.histories + self.heldout, fontsize=8)
             ax_loss.tick_params(labelsize=7)
             if self.heldout:
-                ax_loss.set_title("held out: thin lines", fontsize=7.5, loc="right", color=HELDOUT_COLOUR)
+                ax_loss.set_title("thin lines: held-out error, with the weights at the epoch's end", fontsize=7.5,
+                                  loc="right", color=HELDOUT_COLOUR)
             self.loss_lines = [
                 self.blitter.grow(ax_loss.plot([], [], lw=1.2, color=self._colour(config), linestyle=self._style(config),
                                                label=settings.label(config))[0])
@@ -565,6 +571,9 @@ def contact_sheet(frames: Sequence[np.ndarray], columns: int = 4, scale: float =
 #: The colours the figures draw lines, markers and text with. The GIF's palette holds those of them
 #: that the sample frames show, exactly.
 GIF_INKS = ["black", FIT_COLOUR, OUTPUT_COLOUR, TARGET_COLOUR, SAMPLE_COLOUR, HELDOUT_COLOUR, *NEURON_COLOURS, "darkred"]
+#: An ink counts as shown if the samples have it, or a blend of it with at most this share of white
+#: (a thin line in a legend may have no pixel of the pure ink).
+GIF_INK_REACH = 0.3
 #: A colour that fills at least this share of the sample frames joins the palette exactly too (the
 #: grid, the legend's frame, any other area).
 GIF_AREA_SHARE = 0.001
@@ -599,12 +608,22 @@ def _unpack(number) -> tuple:
     return number >> 16, (number >> 8) & 255, number & 255
 
 
+def _shows_ink(colours: np.ndarray, ink) -> bool:
+    """True if any of these (n, 3) colours is the ink, or the ink blended with a little white:
+    ink + s (255 - ink) with the same s (up to GIF_INK_REACH) in every channel, give or take 3 levels."""
+    ink = np.array(ink, dtype=float)
+    room = 255 - ink  # how far each channel can go toward white
+    s = ((colours - ink) * room).sum(axis=1) / max((room**2).sum(), 1.0)  # the best share of white
+    s = np.clip(s, 0, GIF_INK_REACH)
+    return bool((np.abs(colours - (ink + s[:, None] * room)).max(axis=1) <= 3).any())
+
+
 def gif_palette(sample_frames: Sequence[np.ndarray]) -> np.ndarray:
     """The palette for frames like these, as (n, 3) uint8 with n <= GIF_COLOURS, white first.
 
     A plot is a few colours (the inks) on white paper, and antialiasing blends each ink with the
     paper along its edges. So the palette holds, in this order while there is room:
-    white; each ink in GIF_INKS that the samples show; each colour that fills at least GIF_AREA_SHARE
+    white; each ink in GIF_INKS that the samples show (see _shows_ink); each colour that fills at least GIF_AREA_SHARE
     of the samples; GIF_BLENDS blends toward white of each of those; and, for where one ink crosses
     another (a blue marker over the red line), the halfway blend of each two inks. A colour that is
     less than GIF_STEP away from one already in the palette, in every channel, is left out: near-whites
@@ -613,8 +632,8 @@ def gif_palette(sample_frames: Sequence[np.ndarray]) -> np.ndarray:
     """
     pixels = np.concatenate([np.asarray(frame).reshape(-1, 3) for frame in sample_frames]).astype(np.uint32)
     packed, counts = np.unique(_pack(pixels[:, 0], pixels[:, 1], pixels[:, 2]), return_counts=True)
-    shown = set(packed.tolist())  # every colour of the samples
-    inks = [rgb for rgb in map(_agg_rgb, GIF_INKS) if _pack(*rgb) in shown]
+    colours = np.stack([packed >> 16, (packed >> 8) & 255, packed & 255], axis=1).astype(int)  # (n, 3)
+    inks = [rgb for rgb in dict.fromkeys(map(_agg_rgb, GIF_INKS)) if _shows_ink(colours, rgb)]
     by_area = np.argsort(-counts, kind="stable")  # the colours that fill the most pixels first
     by_area = by_area[counts[by_area] >= GIF_AREA_SHARE * len(pixels)]
     areas = [_unpack(packed[k]) for k in by_area]

@@ -75,9 +75,8 @@ class Snapshot:
 #: Seeds of the random streams, combined with the run's seed: the sample order, each hidden
 #: neuron's initial weights (one stream per neuron), the output bias. (data.py's noise uses 3.)
 ORDER_STREAM, NEURON_STREAM, OUTPUT_STREAM = 0, 1, 2
-#: An epoch error this many times the untrained network's (or any error above EXPLODED) counts as divergence.
+#: An epoch error this many times the untrained network's counts as divergence.
 DIVERGENCE_FACTOR = 100.0
-EXPLODED = 1e12
 
 
 def initial_layers(n_mid: int, wb_width: float, seed: int, depth: int = 1) -> Weights:
@@ -117,7 +116,7 @@ def sample_order_rng(seed: int):
 def has_diverged(errors, weights, initial_error: float) -> bool:
     """True when the last error or any weight is not finite, or the error exploded: grew to
     DIVERGENCE_FACTOR times the untrained network's error (at least 0.1, the sine's own scale)."""
-    limit = min(EXPLODED, DIVERGENCE_FACTOR * max(initial_error, 0.1))
+    limit = DIVERGENCE_FACTOR * max(initial_error, 0.1)
     finite = math.isfinite(errors[-1]) and all(np.isfinite(w).all() for w in weights)
     return not (finite and errors[-1] <= limit)
 

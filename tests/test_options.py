@@ -297,3 +297,33 @@ def test_the_command_line_takes_every_new_option(tmp_path, monkeypatch, capsys):
         "abs", 30, 0.1, [-0.5, -0.2])
     assert (settings["activation"], settings["depth"], settings["l2"], settings["batch_size"], settings["momentum"]) == (
         ["tanh"], [2], [0.001], [4], [0.5])
+
+
+def test_a_formula_may_start_with_a_minus_on_the_command_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["--target", "-x**2", "--epoch", "2", "-q"]) == 0
+    (record,) = (tmp_path / "outputs").glob("*.json")
+    assert json.loads(record.read_text())["settings"]["target"] == "-x**2"
+
+
+def test_a_target_of_a_large_scale_trains_and_keeps_its_error_on_the_chart():
+    settings = Settings(target="1e7*x", eta=1e-12, epoch=20, interval=5)
+    lockstep = Lockstep(settings)
+    frames = list(lockstep.snapshots())
+    assert lockstep.diverged_at == [None] and len(frames) == 5  # a large error is not divergence by itself
+    figure = make_figure(settings, lockstep.dataset, lockstep.errors, frames, lockstep.heldout_errors)
+    low, high = figure.ax_loss.get_ylim()
+    assert low <= min(lockstep.errors[0]) and max(lockstep.errors[0]) <= high
+
+
+def test_long_headers_wrap_to_the_frame_s_width():
+    settings = Settings(activation="tanh", depth=2, l2=0.001, batch_size=4, momentum=0.5, target="sin(3*x) + 0.3*x",
+                        noise=0.1, holdout=(0.2, 0.6), n_points=50)
+    for simple, width in ((False, 110), (True, 95)):
+        lines = settings_lines(settings, max_chars=width)
+        assert len(lines) >= 3 and max(len(line) for line in lines) <= width
+        figure = make_figure(settings.replace(simple=simple), settings.dataset(), [[0.1, 0.05]], [], [[0.2, 0.1]])
+        renderer = figure.figure.canvas.get_renderer()
+        for text in figure.figure.texts:
+            box = text.get_window_extent(renderer)
+            assert box.x0 >= 0 and box.x1 <= figure.figure.bbox.width, text.get_text()
