@@ -87,19 +87,85 @@ def _loss_limits(histories: Sequence[Sequence[float]]):
     return low, max(high, low * 10)
 
 
+class _Label:
+    """A one-line text that changes every frame (an epoch, an error), drawn from cached images of its
+    characters.
+
+    matplotlib lays out and rasterises a text anew at every draw: the nine labels of a grid frame
+    cost twice as much as all its lines. Here each character is rasterised once, by matplotlib with
+    the label's own font, and the label is its characters side by side, blended into the frame. The
+    text artist keeps the label's text, font, colour and place; matplotlib no longer draws it.
+    """
+
+    def __init__(self, text):
+        self.text = text
+        self.glyphs = {}  # character -> (coverage (h, w) in 0..1, x offset, rows above the baseline, advance)
+
+    def _glyph(self, char: str):
+        """The character rasterised once, on white, by matplotlib; how far it advances the pen."""
+        if char not in self.glyphs:
+            dpi = self.text.figure.dpi
+            size = self.text.get_fontsize() * dpi / 72  # pixels
+            side = int(size * 3) + 4
+            figure = Figure(figsize=(side / dpi, side / dpi), dpi=dpi)
+            canvas = FigureCanvasAgg(figure)
+            baseline = side - int(size) - 2  # rows from the top: room for descenders below
+            figure.text(2 / side, 1 - baseline / side, char, fontproperties=self.text.get_fontproperties(),
+                        color="black", ha="left", va="baseline")
+            canvas.draw()
+            ink = 1 - np.asarray(canvas.buffer_rgba())[:, :, 0] / 255.0  # black on white: coverage
+            rows, columns = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+            renderer = canvas.get_renderer()
+            advance = renderer.get_text_width_height_descent(char, self.text.get_fontproperties(), False)[0]
+            if rows.size == 0:  # a space
+                self.glyphs[char] = (np.zeros((0, 0)), 0, 0, advance)
+            else:
+                box = ink[rows[0] : rows[-1] + 1, columns[0] : columns[-1] + 1]
+                self.glyphs[char] = (box, columns[0] - 2, baseline - rows[0], advance)
+        return self.glyphs[char]
+
+    def draw(self, pixels: np.ndarray):
+        """Blend the label into the (H, W, 4) RGBA pixels of the canvas (origin at the top left)."""
+        text = self.text.get_text()
+        if not text or not self.text.get_visible():
+            return
+        glyphs = [self._glyph(char) for char in text]
+        width = sum(glyph[3] for glyph in glyphs)
+        x, y = self.text.get_transform().transform(self.text.get_unitless_position())
+        x -= {"left": 0, "center": width / 2, "right": width}[self.text.get_horizontalalignment()]
+        baseline = pixels.shape[0] - y  # the text is placed by its baseline (va="baseline")
+        colour = np.array(matplotlib.colors.to_rgb(self.text.get_color())) * 255
+        pen = x
+        for coverage, offset, above, advance in glyphs:
+            top, left = int(round(baseline - above)), int(round(pen + offset))
+            h, w = coverage.shape
+            if h and 0 <= top and top + h <= pixels.shape[0] and 0 <= left and left + w <= pixels.shape[1]:
+                region = pixels[top : top + h, left : left + w, :3]
+                alpha = coverage[:, :, None]
+                region[...] = np.rint(region * (1 - alpha) + colour * alpha)
+            pen += advance
+
+
 class _Blitter:
     """Draws the static figure once, then per frame only the animated artists over that background.
 
     Growing artists (the loss curves) are drawn into the background itself, a new piece each frame,
     so a frame never redraws the thousands of points before it. `reset` goes back to the background
-    without them.
+    without them. Labels (see _Label) are blended in last.
     """
 
     def __init__(self, figure: Figure):
         self.figure = figure
         self.canvas = FigureCanvasAgg(figure)
-        self.artists, self.growing = [], []
+        self.artists, self.growing, self.labels = [], [], []
         self.pristine = self.background = None
+
+    def label(self, text):
+        """Mark a one-line text (va="baseline") that changes every frame; returns it. It is drawn
+        by a _Label, above every other artist."""
+        text.set_animated(True)
+        self.labels.append(_Label(text))
+        return text
 
     def animate(self, artist):
         """Mark an artist as changing from frame to frame; returns it."""
@@ -138,6 +204,10 @@ class _Blitter:
         for artist in self.artists:
             if artist.get_visible():
                 self.figure.draw_artist(artist)
+        if self.labels:
+            pixels = np.asarray(self.canvas.buffer_rgba())
+            for label in self.labels:
+                label.draw(pixels)
         width, height = self.canvas.get_width_height(physical=True)
         # RGBA -> RGB by Pillow's raw decoder: many times faster than copying a NumPy slice [..., :3]
         return np.asarray(Image.frombytes("RGB", (width, height), self.canvas.buffer_rgba(), "raw", "RGBX"))
@@ -282,7 +352,7 @@ class SimpleFigure:
         ax.set_ylabel("output y")
         ax.legend(loc="upper right" if settings.target == "sin" else "best", fontsize=8, framealpha=0.9)
         ax.set_title(f"n_mid={settings.n_mid}   eta={show(settings.eta)}", fontsize=11, loc="left", y=TITLE_Y)
-        self.title = animate(ax.set_title("", fontsize=11, loc="right", y=TITLE_Y))  # the epoch and the error
+        self.title = self.blitter.label(ax.set_title("", fontsize=11, loc="right", y=TITLE_Y))  # epoch, error
         self.warning = animate(_warning(ax, 14))
         top = 0.93
         if beyond_textbook(settings):  # the textbook's title says it all; other settings get a header
@@ -345,7 +415,7 @@ class RichFigure:
         ax_fit.set_ylabel("output y")
         ax_fit.tick_params(labelbottom=False)
         ax_fit.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, frameon=False)
-        self.title = animate(ax_fit.set_title("epoch  error", fontsize=11, loc="left", y=TITLE_Y))
+        self.title = self.blitter.label(ax_fit.set_title("epoch  error", fontsize=11, loc="left", y=TITLE_Y))
         self.warning = animate(_warning(ax_fit, 14))
 
         # The neuron panel: which neurons get a line of their own is fixed for the whole animation.
@@ -467,7 +537,8 @@ class GridFigure:
             left=0.7 / width, right=1 - 0.15 / width, top=1 - header / height, bottom=0.45 / height,
             hspace=0.45, wspace=0.08,
         )
-        self.header = animate(self.figure.text(0.5, 1 - 0.2 / height, "", ha="center", va="center", fontsize=11))
+        self.header = self.blitter.label(self.figure.text(0.5, 1 - 0.25 / height, "", ha="center", va="baseline",
+                                                          fontsize=11))
         self.figure.text(0.5, 1 - 0.37 / height, "\n".join(lines), ha="center", va="top", fontsize=8.5, color="0.3")
         self.panels = []
         first = None
@@ -480,7 +551,7 @@ class GridFigure:
                 config = self.configurations[len(self.panels)]
                 fit = animate(ax.plot([], [], "-", color=self._colour(config), lw=1.8)[0])
                 ax.set_title(settings.label(config, "  "), fontsize=8, loc="left", y=TITLE_Y)
-                title = animate(ax.set_title("", fontsize=8, loc="right", y=TITLE_Y))  # the error, or "diverged"
+                title = self.blitter.label(ax.set_title("", fontsize=8, loc="right", y=TITLE_Y))  # error, "diverged"
                 self.panels.append((fit, title, animate(_warning(ax, 8))))
         if with_loss:
             ax_loss = self.ax_loss = self.figure.add_subplot(spec[rows, :])

@@ -348,3 +348,40 @@ def test_the_background_stays_exactly_white(tmp_path, settings):
     result = make_gif(settings, tmp_path / "run.gif")
     for frame in decode_gif(result.path).frames[::10]:
         assert tuple(frame[2, 2]) == (255, 255, 255) and tuple(frame[-3, -3]) == (255, 255, 255)
+
+
+@pytest.mark.parametrize("settings", [
+    Settings(epoch=25, interval=4, simple=True),
+    Settings(epoch=25, interval=4),
+    Settings(n_mid=[1, 3], eta=[0.05, 0.5], epoch=25, interval=4),
+], ids=["simple", "rich", "grid"])
+def test_the_changing_labels_look_like_matplotlib_s_own_text(settings):
+    """The epoch and error labels are drawn from cached character images (render._Label): they must
+    land where matplotlib would draw the same text, and look like it."""
+    figure, frames, _ = figure_for(settings)
+    fast = figure.draw(frames[-1]).astype(int)
+    blitter = figure.blitter
+    labels = [label.text for label in blitter.labels]
+    assert labels and all(text.get_text() for text in labels)
+    blitter.labels, blitter.artists = [], blitter.artists + labels  # now matplotlib draws them itself
+    figure.reset()
+    slow = figure.draw(frames[-1]).astype(int)
+    renderer = figure.figure.canvas.get_renderer()
+    height = fast.shape[0]
+    for text in labels:
+        box = text.get_window_extent(renderer).expanded(1.0, 1.3)
+        rows = slice(max(int(height - box.y1), 0), int(height - box.y0) + 1)
+        columns = slice(max(int(box.x0) - 3, 0), int(box.x1) + 4)
+        ink_fast, ink_slow = fast[rows, columns].min(axis=2) < 128, slow[rows, columns].min(axis=2) < 128
+        assert ink_slow.sum() > 20, text.get_text()
+        # the same ink, within a pixel of where matplotlib puts it
+        assert abs(int(ink_fast.sum()) - int(ink_slow.sum())) <= 0.15 * ink_slow.sum(), text.get_text()
+        for axis in (0, 1):
+            span_fast = np.flatnonzero(ink_fast.any(axis=axis))
+            span_slow = np.flatnonzero(ink_slow.any(axis=axis))
+            assert abs(span_fast[0] - span_slow[0]) <= 2 and abs(span_fast[-1] - span_slow[-1]) <= 2, text.get_text()
+    outside = np.ones(fast.shape[:2], bool)
+    for text in labels:
+        box = text.get_window_extent(renderer).expanded(1.0, 1.3)
+        outside[max(int(height - box.y1), 0) : int(height - box.y0) + 1, max(int(box.x0) - 3, 0) : int(box.x1) + 4] = False
+    np.testing.assert_array_equal(fast[outside], slow[outside])  # and nothing else changed
