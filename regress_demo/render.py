@@ -97,13 +97,17 @@ class _Label:
     text artist keeps the label's text, font, colour and place; matplotlib no longer draws it.
     """
 
+    #: (character, font, dpi) -> (coverage (h, w) in 0..1, x offset, rows above the baseline, advance),
+    #: shared by every label: the eight error labels of a grid have one font.
+    glyphs: dict = {}
+
     def __init__(self, text):
         self.text = text
-        self.glyphs = {}  # character -> (coverage (h, w) in 0..1, x offset, rows above the baseline, advance)
 
     def _glyph(self, char: str):
         """The character rasterised once, on white, by matplotlib; how far it advances the pen."""
-        if char not in self.glyphs:
+        key = (char, self.text.get_fontproperties(), self.text.figure.dpi)
+        if key not in self.glyphs:
             dpi = self.text.figure.dpi
             size = self.text.get_fontsize() * dpi / 72  # pixels
             side = int(size * 3) + 4
@@ -118,11 +122,11 @@ class _Label:
             renderer = canvas.get_renderer()
             advance = renderer.get_text_width_height_descent(char, self.text.get_fontproperties(), False)[0]
             if rows.size == 0:  # a space
-                self.glyphs[char] = (np.zeros((0, 0)), 0, 0, advance)
+                self.glyphs[key] = (np.zeros((0, 0)), 0, 0, advance)
             else:
                 box = ink[rows[0] : rows[-1] + 1, columns[0] : columns[-1] + 1]
-                self.glyphs[char] = (box, columns[0] - 2, baseline - rows[0], advance)
-        return self.glyphs[char]
+                self.glyphs[key] = (box, columns[0] - 2, baseline - rows[0], advance)
+        return self.glyphs[key]
 
     def draw(self, pixels: np.ndarray):
         """Blend the label into the (H, W, 4) RGBA pixels of the canvas (origin at the top left)."""
