@@ -17,7 +17,8 @@ With batch size 1 (the textbook's SGD) the mean is the single sample's ``1/2 (y 
 The update may also add L2 regularisation (``lambda * w`` joins the weights' gradient, not the biases')
 and classical momentum (each step keeps ``mu`` times the step before).
 
-All layers keep their input ``x``, pre-activation ``u`` and output ``y`` from ``forward``: ``backward`` needs them.
+Each layer keeps its input ``x`` and output ``y`` from ``forward`` (a hidden layer also its ``u``):
+``backward`` needs them.
 """
 
 import numpy as np
