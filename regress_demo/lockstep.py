@@ -138,38 +138,37 @@ class Lockstep:
 
     def _train_epoch_vectorised(self):
         """The epoch for all configurations at once. Every operation writes into a buffer allocated
-        once (out=, in place): at this size a NumPy call costs more than its arithmetic."""
+        once (out=, in place): at this size a NumPy call costs more than its arithmetic, so the loop
+        makes as few as it can."""
         k, width = self.w1.shape
         eta = np.where(self.active, self.eta, 0.0)  # a diverged configuration no longer moves
-        eta_col = eta[:, None]
-        mask_eta = self.mask * eta_col  # padding neurons: no update of w2
+        mask = self.mask  # 1 for a real neuron, 0 for padding
         w1, b1, w2, b2 = self.w1, self.b1, self.w2, self.b2
-        h, g, grad_w2 = np.empty((k, width)), np.empty((k, width)), np.empty((k, width))
+        h, g, hw = np.empty((k, width)), np.empty((k, width)), np.empty((k, width))
         y, delta = np.empty(k), np.empty(k)
         delta_col = delta[:, None]
         outputs = np.empty((len(self.x), k))
+        xs, ts = self.x.tolist(), self.t.tolist()
         with np.errstate(over="ignore", invalid="ignore"):  # a too-large eta may overflow
-            for i in self.rng.permutation(len(self.x)):
-                x, t = self.x[i], self.t[i]
+            for i in self.rng.permutation(len(xs)).tolist():
+                x = xs[i]
                 np.multiply(w1, -x, out=h)  # -u = -(w1 x + b1) ...
                 h -= b1
                 np.exp(h, out=h)
                 h += 1.0
-                np.divide(1.0, h, out=h)  # ... h = sigmoid(u) = 1 / (1 + e^-u), (K, width)
-                np.multiply(h, w2, out=grad_w2)
-                grad_w2.sum(axis=1, out=y)
+                np.divide(mask, h, out=h)  # ... h = sigmoid(u) = 1 / (1 + e^-u), and 0 for padding
+                np.multiply(h, w2, out=hw)
+                hw.sum(axis=1, out=y)
                 y += b2  # y = sum_j h_j w2_j + b2, (K,)
-                np.subtract(y, t, out=delta)  # dE/dy of the output, (K,)
                 outputs[i] = y
+                np.subtract(y, ts[i], out=delta)  # dE/dy of the output, (K,) ...
+                delta *= eta  # ... times eta: the step of b2
                 np.subtract(1.0, h, out=g)  # g = eta * dE/du of the hidden layer
                 g *= h  #     = eta * delta * w2 * h (1 - h)   (w2 before its update)
                 g *= w2
                 g *= delta_col
-                g *= eta_col
-                np.multiply(h, delta_col, out=grad_w2)  # dE/dw2 = h delta
-                grad_w2 *= mask_eta
-                w2 -= grad_w2
-                delta *= eta
+                np.multiply(h, delta_col, out=hw)  # eta * dE/dw2 = eta * h delta (0 for padding: h = 0)
+                w2 -= hw
                 b2 -= delta
                 b1 -= g  # dE/db1 = delta_h
                 g *= x
