@@ -293,6 +293,15 @@ VALID = {
     "--seed": st.integers(0, 2**32 - 1).map(str),
     "--fps": st.floats(0.1, 50).map(repr),
     "--hold": st.floats(0, 5).map(repr),
+    "--target": st.sampled_from(["sin", "gauss", "step", "sin(3*x) + 0.3*x", "-x**2", "1", "x**9", "tan(pi*x/2)"]),
+    "--n-points": st.integers(2, 80).map(str),
+    "--noise": st.sampled_from(["0", "0.1", "3"]),
+    "--holdout": st.sampled_from(["0.2,0.5", "-1,0", "-0.5,-0.45", "0,1", "0.9,1"]),
+    "--activation": st.sampled_from(["sigmoid", "tanh", "relu"]),
+    "--depth": st.integers(1, 3).map(str),
+    "--l2": st.sampled_from(["0", "0.01", "1"]),
+    "--batch-size": st.integers(1, 70).map(str),
+    "--momentum": st.sampled_from(["0", "0.5", "0.99"]),
 }
 ANY_TEXT = st.one_of(
     st.integers(-5, 12).map(str),
@@ -313,7 +322,7 @@ def arguments(draw):
 
 
 @hypothesis_settings(
-    max_examples=20, deadline=None, derandomize=True,  # the same examples on every run: CI stays repeatable
+    max_examples=30, deadline=None, derandomize=True,  # the same examples on every run: CI stays repeatable
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(args=arguments())
