@@ -50,7 +50,7 @@ gallery, index.html."""
 # (option names, setting, type, metavar, help); defaults come from Settings.
 NUMBER_OPTIONS = [
     (("--n-mid", "--n_mid"), "n_mid", int, "N",
-     "number of neurons in the hidden (middle) layer; several values make a comparison grid, "
+     "number of neurons in the hidden (middle) layer, in each one with --depth; several values make a comparison grid, "
      "one column each (default: %s)"),
     (("--eta",), "eta", float, "ETA",
      "learning rate: how far each SGD step moves the weights; several values make a comparison grid, "
