@@ -21,6 +21,7 @@ from typing import List, Optional, Sequence
 
 import matplotlib
 import numpy as np
+from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
@@ -106,7 +107,8 @@ class _Label:
 
     def _glyph(self, char: str):
         """The character rasterised once, on white, by matplotlib; how far it advances the pen."""
-        key = (char, self.text.get_fontproperties(), self.text.figure.dpi)
+        font = self.text.get_fontproperties()
+        key = (char, font, font_manager.findfont(font), self.text.figure.dpi)  # the font file, too
         if key not in self.glyphs:
             dpi = self.text.figure.dpi
             size = self.text.get_fontsize() * dpi / 72  # pixels
@@ -143,9 +145,12 @@ class _Label:
         for coverage, offset, above, advance in glyphs:
             top, left = int(round(baseline - above)), int(round(pen + offset))
             h, w = coverage.shape
-            if h and 0 <= top and top + h <= pixels.shape[0] and 0 <= left and left + w <= pixels.shape[1]:
-                region = pixels[top : top + h, left : left + w, :3]
-                alpha = coverage[:, :, None]
+            # the part of the character inside the canvas
+            y0, y1 = max(top, 0), min(top + h, pixels.shape[0])
+            x0, x1 = max(left, 0), min(left + w, pixels.shape[1])
+            if y0 < y1 and x0 < x1:
+                region = pixels[y0:y1, x0:x1, :3]
+                alpha = coverage[y0 - top : y1 - top, x0 - left : x1 - left, None]
                 region[...] = np.rint(region * (1 - alpha) + colour * alpha)
             pen += advance
 
@@ -166,7 +171,9 @@ class _Blitter:
 
     def label(self, text):
         """Mark a one-line text (va="baseline") that changes every frame; returns it. It is drawn
-        by a _Label, above every other artist."""
+        by a _Label, above every other artist: plain, opaque, unrotated text without a box."""
+        assert text.get_va() == "baseline" and not text.get_rotation() and text.get_alpha() is None
+        assert text.get_bbox_patch() is None
         text.set_animated(True)
         self.labels.append(_Label(text))
         return text

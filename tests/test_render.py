@@ -385,3 +385,17 @@ def test_the_changing_labels_look_like_matplotlib_s_own_text(settings):
         box = text.get_window_extent(renderer).expanded(1.0, 1.3)
         outside[max(int(height - box.y1), 0) : int(height - box.y0) + 1, max(int(box.x0) - 3, 0) : int(box.x1) + 4] = False
     np.testing.assert_array_equal(fast[outside], slow[outside])  # and nothing else changed
+
+
+def test_a_label_at_the_edge_of_the_canvas_keeps_the_part_inside():
+    from matplotlib.figure import Figure
+
+    from regress_demo.render import _Label
+
+    figure = Figure(figsize=(2, 1), dpi=100)
+    text = figure.text(0.1, 0.0, "pq", fontsize=20, va="baseline")  # descenders below the canvas
+    pixels = np.full((100, 200, 4), 255, np.uint8)
+    _Label(text).draw(pixels)
+    ink = pixels[:, :, 0] < 128
+    assert ink.sum() > 30  # the bowls of p and q, above the baseline
+    assert ink[-1].any()  # down to the bottom row, where the stems leave the canvas
