@@ -36,11 +36,6 @@ def sine_data():
     return sample_inputs(), np.sin(angle)  # its correct_data: exactly, not to rounding, sin(pi x + pi)
 
 
-def sine_target(x):
-    """The textbook's curve as a function of the rescaled input x: sin(pi x + pi), the sine of the angle."""
-    return CURVES["sin"][0](x)
-
-
 def grid(n=GRID_POINTS):
     """Evenly spaced inputs covering the data, for drawing smooth curves."""
     return np.linspace(-1.0, 1.0, n)

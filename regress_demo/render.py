@@ -338,11 +338,6 @@ def beyond_textbook(settings: Settings) -> bool:
     return settings_lines(settings) != settings_lines(textbook)
 
 
-def settings_line(settings: Settings) -> str:
-    """All settings of a run as the header's text (two lines if the data is not the textbook's)."""
-    return "\n".join(settings_lines(settings))
-
-
 class SimpleFigure:
     """The textbook's frame: target, samples, the current fit and the in-epoch outputs."""
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from regress_demo import data
+from regress_demo import data, targets
 from regress_demo.lockstep import Lockstep
 from regress_demo.settings import Settings
 from regress_demo.train import Training, initial_weights
@@ -26,7 +26,7 @@ def test_data_is_the_textbook_sine():
     assert x.min() == -1.0 and x.max() < 1.0
     np.testing.assert_allclose(x[1] - x[0], 0.1 / np.pi)
     np.testing.assert_allclose(t, np.sin(np.arange(0, 2 * np.pi, 0.1)))
-    np.testing.assert_allclose(data.sine_target(x), t, atol=1e-12)
+    np.testing.assert_allclose(targets.CURVES["sin"][0](x), t, atol=1e-12)
 
 
 @pytest.mark.parametrize(
