@@ -1,15 +1,16 @@
 """Several configurations trained at once: the same SGD as train.py, vectorised over configurations.
 
-It trains networks of one hidden layer with batch size 1, of any activation, L2 and momentum (the
-textbook's sigmoid with neither has a loop of its own, tuned hardest); train.TrainingGroup trains
-deeper networks and mini-batches with the layer classes.
+It trains networks of one hidden layer with batch size 1, of any activation, L2 and momentum;
+train.TrainingGroup trains deeper networks and mini-batches with the layer classes. All
+configurations see the same samples in the same order, and start from the same nested initial
+weights as train.Training, so each one follows the path it would follow alone, to rounding (the
+tests check this against the layer classes).
 
-Every array has a leading "configuration" axis of length K. Networks with fewer hidden neurons than
-the largest are padded with neurons whose output weight is 0 and stays 0 (masked), so they add
-nothing to the output and receive no gradient. All configurations see the same samples in the same
-order, and start from the same nested initial weights as train.Training, so each one follows the
-path it would follow alone, to rounding (the tests check this against the layer classes). A single
-small network is trained in plain Python floats instead, which is several times faster.
+Three loops, the fastest that fits: a single small network in plain Python floats; the textbook's
+sigmoid without L2 or momentum with every configuration's neurons side by side in one vector
+(_SideBySide); and the general loop, whose arrays have a leading "configuration" axis of length K,
+where networks with fewer hidden neurons than the largest are padded with neurons whose output
+weight is 0 and stays 0 (masked), so they add nothing to the output and receive no gradient.
 """
 
 from __future__ import annotations
@@ -95,6 +96,8 @@ class Lockstep:
             untrained = self.predict(self.x)
             self.initial_errors = 0.5 * np.mean((untrained - self.t) ** 2, axis=1)  # before training
         self.diverged_at: list[int | None] = [None] * k
+        self.last_errors = np.full(k, np.nan)  # of the latest epoch
+        self._side_by_side: _SideBySide | None = None  # the buffers of the vectorised loop, made once
 
     def _activate(self, u):
         """Each configuration's activation of u, (K, ...) with one row per configuration."""
@@ -115,14 +118,17 @@ class Lockstep:
 
     def train_epoch(self):
         """One epoch of SGD for every active configuration; returns the outputs, (K, n_samples)."""
+        order = self.rng.permutation(len(self.x)).tolist()  # the samples' order, the same for all
+        outputs = None
         if len(self.configurations) == 1 and self.w1.shape[1] <= SCALAR_MAX_NEURONS:
-            outputs = self._train_epoch_scalar()
+            outputs = self._train_epoch_scalar(order)
         elif self.textbook:
-            outputs = self._train_epoch_vectorised()
-        else:
-            outputs = self._train_epoch_general()
+            outputs = self._train_epoch_side_by_side(order)  # None if a value overflowed: then ...
+        if outputs is None:
+            outputs = self._train_epoch_general(order)  # ... this loop, which keeps each network apart
         with np.errstate(over="ignore", invalid="ignore"):
             errors = 0.5 * np.mean((outputs - self.t) ** 2, axis=1)
+        self.last_errors = errors  # (K,): those of configurations that were frozen already mean nothing
         heldout = self._heldout_errors() if len(self.dataset.x_heldout) else None
         for c in np.flatnonzero(self.active):
             self.errors[c].append(float(errors[c]))
@@ -136,46 +142,14 @@ class Lockstep:
         y = self.predict(x)
         return [half_mean_square(y[c], t) for c in range(len(y))]
 
-    def _train_epoch_vectorised(self):
-        """The epoch for all configurations at once. Every operation writes into a buffer allocated
-        once (out=, in place): at this size a NumPy call costs more than its arithmetic, so the loop
-        makes as few as it can."""
-        k, width = self.w1.shape
-        eta = np.where(self.active, self.eta, 0.0)  # a diverged configuration no longer moves
-        mask = self.mask  # 1 for a real neuron, 0 for padding
-        w1, b1, w2, b2 = self.w1, self.b1, self.w2, self.b2
-        h, g, hw = np.empty((k, width)), np.empty((k, width)), np.empty((k, width))
-        y, delta = np.empty(k), np.empty(k)
-        delta_col = delta[:, None]
-        outputs = np.empty((len(self.x), k))
-        xs, ts = self.x.tolist(), self.t.tolist()
-        with np.errstate(over="ignore", invalid="ignore"):  # a too-large eta may overflow
-            for i in self.rng.permutation(len(xs)).tolist():
-                x = xs[i]
-                np.multiply(w1, -x, out=h)  # -u = -(w1 x + b1) ...
-                h -= b1
-                np.exp(h, out=h)
-                h += 1.0
-                np.divide(mask, h, out=h)  # ... h = sigmoid(u) = 1 / (1 + e^-u), and 0 for padding
-                np.multiply(h, w2, out=hw)
-                hw.sum(axis=1, out=y)
-                y += b2  # y = sum_j h_j w2_j + b2, (K,)
-                outputs[i] = y
-                np.subtract(y, ts[i], out=delta)  # dE/dy of the output, (K,) ...
-                delta *= eta  # ... times eta: the step of b2
-                np.subtract(1.0, h, out=g)  # g = eta * dE/du of the hidden layer
-                g *= h  #     = eta * delta * w2 * h (1 - h)   (w2 before its update)
-                g *= w2
-                g *= delta_col
-                np.multiply(h, delta_col, out=hw)  # eta * dE/dw2 = eta * h delta (0 for padding: h = 0)
-                w2 -= hw
-                b2 -= delta
-                b1 -= g  # dE/db1 = delta_h
-                g *= x
-                w1 -= g  # dE/dw1 = x delta_h
-        return outputs.T
+    def _train_epoch_side_by_side(self, order):
+        """The epoch for all configurations at once (see _SideBySide); None, with the weights as they
+        were, if any value overflowed."""
+        if self._side_by_side is None:
+            self._side_by_side = _SideBySide([config.n_mid for config in self.configurations], self.x, self.t)
+        return self._side_by_side.epoch(order, self.eta, self.active, self.w1, self.b1, self.w2, self.b2)
 
-    def _train_epoch_general(self):
+    def _train_epoch_general(self, order):
         """The epoch for all configurations at once, with any activation, L2 and momentum: plain
         NumPy expressions, one row per configuration, (K, width) each."""
         active = self.active[:, None]
@@ -184,7 +158,7 @@ class Lockstep:
         rows = {kind: [c for c, a in enumerate(self.activations) if a == kind] for kind in set(self.activations)}
         outputs = np.empty((len(self.x), len(self.activations)))
         with np.errstate(over="ignore", invalid="ignore"):  # a too-large eta may overflow
-            for i in self.rng.permutation(len(self.x)):
+            for i in order:
                 x, t = self.x[i], self.t[i]
                 u = self.w1 * x + self.b1  # u = w1 x + b1
                 h = self._activate(u)  # h = f(u)
@@ -207,7 +181,7 @@ class Lockstep:
                 outputs[i] = y
         return outputs.T
 
-    def _train_epoch_scalar(self):
+    def _train_epoch_scalar(self, order):
         """The same epoch for one small network in plain Python floats: for a few neurons, a NumPy
         call costs more than the arithmetic it does, so this is several times faster."""
         eta = float(self.eta[0]) if self.active[0] else 0.0
@@ -220,7 +194,7 @@ class Lockstep:
         neurons = range(len(w1))
         xs, ts = self.x.tolist(), self.t.tolist()
         outputs = [0.0] * len(xs)
-        for i in self.rng.permutation(len(xs)).tolist():
+        for i in order:
             x, t = xs[i], ts[i]
             u = [w1[j] * x + b1[j] for j in neurons]
             h = [f(u_j) for u_j in u]  # hidden outputs
@@ -265,12 +239,12 @@ class Lockstep:
         for epoch in range(self.settings.epoch):
             was_active = self.active.copy()
             outputs = self.train_epoch()
-            for c in np.flatnonzero(was_active):
-                weights = (self.w1[c], self.b1[c], self.w2[c], self.b2[c : c + 1])
-                if has_diverged(self.errors[c], weights, self.initial_errors[c]):
-                    self.active[c] = False
-                    self.diverged_at[c] = epoch
-                    latest[c] = self.snapshot(c, epoch, outputs, diverged=True)
+            weights = np.hstack((self.w1, self.b1, self.w2, self.b2[:, None]))  # (K, 3 width + 1)
+            diverged = has_diverged(self.last_errors, [weights], self.initial_errors) & was_active
+            for c in np.flatnonzero(diverged):
+                self.active[c] = False
+                self.diverged_at[c] = epoch
+                latest[c] = self.snapshot(c, epoch, outputs, diverged=True)
             if on_epoch is not None:
                 on_epoch(epoch, [errors[-1] for errors in self.errors])
             if epoch in recorded or (was_active != self.active).any():
@@ -279,3 +253,80 @@ class Lockstep:
                 yield list(latest)
             if not self.active.any():
                 return
+
+
+class _SideBySide:
+    """Lockstep's loop for the textbook's network and SGD in several configurations at once: the
+    hidden neurons of every configuration side by side in one vector, without padding.
+
+    At this size a NumPy call costs more than its arithmetic, so a step makes as few calls as it
+    can (thirteen), each writing into a buffer allocated here, once. Two small matrices sum each
+    configuration's entries into its output and hand each output's error back to its entries. They
+    also mix configurations where a value is not finite (0 * inf is nan): so an epoch in which any
+    value overflowed is given back undone, for Lockstep to train it with a loop that keeps each
+    configuration apart. A configuration that has diverged takes part with zero weights and eta 0.
+    """
+
+    def __init__(self, n_mids, x, t):
+        k = len(n_mids)
+        owner = np.repeat(np.arange(k), n_mids)  # the configuration of each neuron in the vector
+        self.owner, self.columns = owner, np.concatenate([np.arange(n) for n in n_mids])  # its place in (K, width)
+        self.n = n = len(owner)
+        # Every parameter in one vector, so that one subtraction updates them all, and a last entry
+        # that is no parameter (its step is always 0) but brings the target into the output's sum:
+        # [w1, b1 of neuron 0, w1, b1 of neuron 1, ..., w2 of each neuron, b2 of each configuration, -1].
+        self.params = np.empty(3 * n + k + 1)
+        self.w1b1 = self.params[: 2 * n].reshape(n, 2)  # a row (w1_j, b1_j) per neuron
+        self.w2b2 = self.params[2 * n:]  # (w2_j of each neuron, b2 of each configuration, -1)
+        self.steps = np.empty_like(self.params)  # eta dE/d(params), laid out as params
+        self.h1t = np.ones(len(self.w2b2))  # (h_j of each neuron, 1 for each b2, the sample's target t)
+        # sums: row c adds up configuration c's (w2_j h_j, b2, -t) into y_c - t
+        self.sums = np.zeros((k, len(self.w2b2)))
+        self.sums[owner, np.arange(n)] = 1.0
+        self.sums[np.arange(k), n + np.arange(k)] = 1.0
+        self.sums[:, -1] = 1.0
+        self.t = t
+        inputs = np.stack([x, np.ones_like(x)], axis=1)  # (x, 1): the gradient of (w1, b1) is delta_h (x, 1)
+        self.inputs, self.negated, self.targets = list(inputs), list(-inputs), t.tolist()
+        self.errors = np.empty((len(t), k))  # y - t of each sample, as it was trained
+
+    def epoch(self, order, eta, active, w1, b1, w2, b2):
+        """One epoch in this sample order for the active configurations, with Lockstep's (K, width)
+        weights, which it updates; returns the outputs (K, n_samples), or None (and the weights as
+        they were) if any value overflowed."""
+        n, owner, columns = self.n, self.owner, self.columns
+        params, w1b1, w2b2, steps, h1t = self.params, self.w1b1, self.w2b2, self.steps, self.h1t
+        mine = active[owner]  # the neurons of active configurations
+        w1b1[:, 0], w1b1[:, 1] = np.where(mine, w1[owner, columns], 0.0), np.where(mine, b1[owner, columns], 0.0)
+        w2b2[:n], w2b2[n:-1], w2b2[-1] = np.where(mine, w2[owner, columns], 0.0), np.where(active, b2, 0.0), -1.0
+        # eta_back: eta_c dE/dy_c to each of configuration c's entries (and none to -1)
+        eta_back = self.sums.T * np.where(active, eta, 0.0)
+        eta_back[-1] = 0.0
+        sums, inputs, negated, targets, errors = self.sums, self.inputs, self.negated, self.targets, self.errors
+        step_w1b1, step_w2b2 = steps[: 2 * n].reshape(n, 2), steps[2 * n:]
+        h, wh, eta_delta = h1t[:n], np.empty(len(w2b2)), np.empty(len(w2b2))
+        wh_n, eta_delta_n = wh[:n], eta_delta[:n]
+        ones, e, one_minus_h, delta_h = np.ones(n), np.empty(n), np.empty(n), np.empty(n)
+        delta_col = delta_h[:, None]
+        with np.errstate(over="ignore", invalid="ignore"):  # a too-large eta may overflow
+            for i in order:
+                delta = errors[i]
+                h1t[-1] = targets[i]
+                w1b1.dot(negated[i], out=e)  # -u = -(w1 x + b1) ...
+                np.exp(e, out=e)
+                np.add(e, ones, out=e)
+                np.reciprocal(e, out=h)  # ... h = sigmoid(u) = 1 / (1 + e^-u)
+                np.multiply(w2b2, h1t, out=wh)  # (w2_j h_j, b2, -t)
+                sums.dot(wh, out=delta)  # dE/dy = y - t, with y = sum_j w2_j h_j + b2, (K,)
+                eta_back.dot(delta, out=eta_delta)  # eta dE/dy, for each neuron and each b2
+                np.subtract(ones, h, out=one_minus_h)
+                np.multiply(eta_delta_n, wh_n, out=delta_h)  # eta delta_h = eta dE/dy w2 h (1 - h) ...
+                delta_h *= one_minus_h  # ... = eta dE/du of the hidden layer (w2 before its update)
+                np.multiply(delta_col, inputs[i], out=step_w1b1)  # eta dE/d(w1, b1) = eta delta_h (x, 1)
+                np.multiply(eta_delta, h1t, out=step_w2b2)  # eta dE/d(w2, b2) = eta dE/dy (h, 1); 0 for -1
+                params -= steps
+        if not np.isfinite(params).all():  # inf and nan stay in the parameters once there
+            return None
+        w1[owner[mine], columns[mine]], b1[owner[mine], columns[mine]] = w1b1[mine, 0], w1b1[mine, 1]
+        w2[owner[mine], columns[mine]], b2[active] = w2b2[:n][mine], w2b2[n:-1][active]
+        return (errors + self.t[:, None]).T

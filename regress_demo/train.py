@@ -7,7 +7,6 @@ momentum; the loop stays the textbook's: forward, backward, update, layer by lay
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import List, Optional, Tuple
 
@@ -113,12 +112,17 @@ def sample_order_rng(seed: int):
     return np.random.default_rng([seed, ORDER_STREAM])
 
 
-def has_diverged(errors, weights, initial_error: float) -> bool:
-    """True when the last error or any weight is not finite, or the error exploded: grew to
-    DIVERGENCE_FACTOR times the untrained network's error (at least 0.1, the sine's own scale)."""
-    limit = DIVERGENCE_FACTOR * max(initial_error, 0.1)
-    finite = math.isfinite(errors[-1]) and all(np.isfinite(w).all() for w in weights)
-    return not (finite and errors[-1] <= limit)
+def has_diverged(error, weights, initial_error):
+    """True when the error or any weight is not finite, or the error exploded: grew to
+    DIVERGENCE_FACTOR times the untrained network's error (at least 0.1, the sine's own scale).
+
+    For one network: its last error, its weight arrays, its untrained error. For K networks at once:
+    errors of shape (K,), weight arrays of shape (K, ...) and initial errors (K,); a (K,) array of bools.
+    """
+    healthy = np.less_equal(error, DIVERGENCE_FACTOR * np.maximum(initial_error, 0.1))  # False for nan and inf
+    for w in weights:
+        healthy = healthy & np.isfinite(w).reshape(np.shape(error) + (-1,)).all(axis=-1)
+    return ~healthy
 
 
 def half_mean_square(y, t) -> float:
@@ -216,7 +220,7 @@ class Training:
             outputs = self.train_epoch()
             if on_epoch is not None:
                 on_epoch(epoch, self.errors[-1])
-            if has_diverged(self.errors, [p for layer in self.layers for p in (layer.w, layer.b)], self.initial_error):
+            if has_diverged(self.errors[-1], [p for layer in self.layers for p in (layer.w, layer.b)], self.initial_error):
                 self.diverged_at = epoch
                 yield self.snapshot(epoch, outputs, diverged=True)
                 return
@@ -263,7 +267,7 @@ class TrainingGroup:
                     continue
                 outputs[c] = training.train_epoch()
                 weights = [p for layer in training.layers for p in (layer.w, layer.b)]
-                if has_diverged(training.errors, weights, training.initial_error):
+                if has_diverged(training.errors[-1], weights, training.initial_error):
                     training.diverged_at = epoch
                     latest[c] = training.snapshot(epoch, outputs.pop(c), diverged=True)
                     changed = True

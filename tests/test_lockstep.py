@@ -75,6 +75,25 @@ def test_a_diverging_configuration_is_frozen_and_the_others_go_on():
     assert not frames[-1][0].diverged and frames[-1][0].epoch == 39
 
 
+@pytest.mark.parametrize("etas", [[0.3, 50.0], [0.3, 1e6]])
+def test_a_configuration_that_overflows_leaves_the_others_as_they_would_be_alone(etas):
+    # The side-by-side loop mixes configurations where a value is inf or nan: an epoch in which
+    # anything overflowed is trained again with each configuration apart.
+    settings = Settings(n_mid=[2, 3], eta=etas, epoch=30, interval=10, wb_width=0.3)
+    lockstep = Lockstep(settings)
+    list(lockstep.snapshots())
+    with np.errstate(over="ignore", invalid="ignore"):
+        lockstep_predictions = lockstep.predict(lockstep.x)
+    for c, config in enumerate(settings.configurations()):
+        alone = Training(config)
+        list(alone.snapshots())
+        assert lockstep.diverged_at[c] == alone.diverged_at
+        np.testing.assert_allclose(lockstep.errors[c], alone.errors, rtol=1e-9, equal_nan=True)
+        if alone.diverged_at is None:
+            np.testing.assert_allclose(lockstep_predictions[c], alone.predict(alone.x), atol=1e-9)
+    assert lockstep.diverged_at[:2] == [None, None] and None not in lockstep.diverged_at[2:]
+
+
 def test_training_stops_when_every_configuration_has_diverged():
     lockstep = Lockstep(Settings(n_mid=[2, 5], eta=[3.0], epoch=500))
     frames = list(lockstep.snapshots())
