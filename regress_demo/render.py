@@ -104,11 +104,32 @@ class _Label:
 
     def __init__(self, text):
         self.text = text
+        self.font = None  # (font, font file, dpi) of the glyphs in self.mine
+        self.mine: dict = {}  # character -> glyph, for this font: no font to hash per character
+        self.placed = self.place = None  # (position, colour, dpi) -> (x, y, colour) on the canvas
+
+    def _glyphs(self, text: str) -> list:
+        """The glyph of each character of text, in the label's font."""
+        properties = self.text.get_fontproperties()
+        font = (properties, font_manager.findfont(properties), self.text.figure.dpi)  # the font file, too
+        if font != self.font:
+            self.font, self.mine = font, {}
+        mine = self.mine
+        return [mine[char] if char in mine else mine.setdefault(char, self._glyph(char)) for char in text]
+
+    def _place(self):
+        """Where the label's anchor is on the canvas (x, y in pixels from the bottom left), and its
+        colour (RGB, 0-255); worked out again only when its position or colour change."""
+        key = (self.text.get_unitless_position(), self.text.get_color(), self.text.figure.dpi)
+        if key != self.placed:
+            x, y = self.text.get_transform().transform(key[0])
+            colour = np.array(matplotlib.colors.to_rgb(key[1])) * 255
+            self.placed, self.place = key, (float(x), float(y), colour)
+        return self.place
 
     def _glyph(self, char: str):
         """The character rasterised once, on white, by matplotlib; how far it advances the pen."""
-        font = self.text.get_fontproperties()
-        key = (char, font, font_manager.findfont(font), self.text.figure.dpi)  # the font file, too
+        key = (char, *self.font)
         if key not in self.glyphs:
             dpi = self.text.figure.dpi
             size = self.text.get_fontsize() * dpi / 72  # pixels
@@ -127,7 +148,7 @@ class _Label:
                 self.glyphs[key] = (np.zeros((0, 0)), 0, 0, advance)
             else:
                 box = ink[rows[0] : rows[-1] + 1, columns[0] : columns[-1] + 1]
-                self.glyphs[key] = (box, columns[0] - 2, baseline - rows[0], advance)
+                self.glyphs[key] = (box, int(columns[0]) - 2, baseline - int(rows[0]), advance)
         return self.glyphs[key]
 
     def draw(self, pixels: np.ndarray):
@@ -135,24 +156,35 @@ class _Label:
         text = self.text.get_text()
         if not text or not self.text.get_visible():
             return
-        glyphs = [self._glyph(char) for char in text]
+        glyphs = self._glyphs(text)
         width = sum(glyph[3] for glyph in glyphs)
-        x, y = self.text.get_transform().transform(self.text.get_unitless_position())
+        x, y, colour = self._place()
         x -= {"left": 0, "center": width / 2, "right": width}[self.text.get_horizontalalignment()]
         baseline = pixels.shape[0] - y  # the text is placed by its baseline (va="baseline")
-        colour = np.array(matplotlib.colors.to_rgb(self.text.get_color())) * 255
-        pen = x
+        # where each character's coverage goes (top, left), as the pen advances
+        places, pen = [], x
         for coverage, offset, above, advance in glyphs:
-            top, left = int(round(baseline - above)), int(round(pen + offset))
-            h, w = coverage.shape
-            # the part of the character inside the canvas
-            y0, y1 = max(top, 0), min(top + h, pixels.shape[0])
-            x0, x1 = max(left, 0), min(left + w, pixels.shape[1])
-            if y0 < y1 and x0 < x1:
-                region = pixels[y0:y1, x0:x1, :3]
-                alpha = coverage[y0 - top : y1 - top, x0 - left : x1 - left, None]
-                region[...] = np.rint(region * (1 - alpha) + colour * alpha)
+            places.append((int(round(baseline - above)), int(round(pen + offset))))
             pen += advance
+        drawn = [(coverage, top, left) for (coverage, *_), (top, left) in zip(glyphs, places) if coverage.size]
+        if not drawn:
+            return
+        # the characters' coverage in one box, then one blend of the box into the canvas
+        top = min(t for _, t, _ in drawn)
+        left = min(lft for _, _, lft in drawn)
+        bottom = max(t + c.shape[0] for c, t, _ in drawn)
+        right = max(lft + c.shape[1] for c, _, lft in drawn)
+        box = np.zeros((bottom - top, right - left))
+        for coverage, t, lft in drawn:
+            part = box[t - top : t - top + coverage.shape[0], lft - left : lft - left + coverage.shape[1]]
+            np.maximum(part, coverage, out=part)  # where two characters touch, the darker ink
+        # the part of the box inside the canvas
+        y0, y1 = max(top, 0), min(bottom, pixels.shape[0])
+        x0, x1 = max(left, 0), min(right, pixels.shape[1])
+        if y0 < y1 and x0 < x1:
+            region = pixels[y0:y1, x0:x1, :3]
+            alpha = box[y0 - top : y1 - top, x0 - left : x1 - left, None]
+            region[...] = np.rint(region * (1 - alpha) + colour * alpha)
 
 
 class _Blitter:
