@@ -25,7 +25,7 @@ from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
-from matplotlib.ticker import NullFormatter
+from matplotlib.ticker import MaxNLocator, NullLocator
 from PIL import Image
 
 from . import data, targets
@@ -67,7 +67,7 @@ def _loss_axis(ax, histories: Sequence[Sequence[float]], fontsize=None):
     """A log-scale error axis with fixed limits: x over the epochs trained, y over the errors of the
     networks that did not diverge (all of them if every one did), up to LOSS_CEILING."""
     ax.set_yscale("log")
-    ax.yaxis.set_minor_formatter(NullFormatter())  # labels at the powers of ten only
+    ax.yaxis.set_minor_locator(NullLocator())  # ticks and labels at the powers of ten only
     ax.set_xlim(0, max(max(len(history) for history in histories) - 1, 1))
     ax.set_ylim(*_loss_limits(histories))
     ax.set_xlabel("epoch", fontsize=fontsize)
@@ -304,6 +304,9 @@ def _fit_axes(ax, grid, dataset: Dataset, settings: Settings, small=False):
                 mew=1.2, label="held-out samples")
     ax.set_xlim(*X_LIMITS)
     ax.set_ylim(*y_limits(dataset, grid))
+    if small:  # a few round ticks are enough for a small panel (and each tick costs time to make)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 5, 10]))
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 5, 10]))
     ax.grid(True, color="0.92")
 
 
