@@ -671,15 +671,15 @@ def sheet_picks(frame_count: int, count: int = 8) -> List[int]:
     return sorted({int(i) for i in np.rint(np.linspace(0, frame_count - 1, min(count, frame_count)))})
 
 
-def contact_sheet(frames: Sequence[np.ndarray], columns: int = 4, scale: float = 0.5) -> Image.Image:
-    """A still grid of these frames at `scale`, `columns` to a row, for slides and print."""
-    height, width = frames[0].shape[:2]
-    tile = (round(width * scale), round(height * scale))
-    rows = -(-len(frames) // columns)
-    sheet = Image.new("RGB", (tile[0] * min(columns, len(frames)), tile[1] * rows), "white")
-    for k, frame in enumerate(frames):
-        image = Image.fromarray(frame).resize(tile, Image.Resampling.LANCZOS)
-        sheet.paste(image, ((k % columns) * tile[0], (k // columns) * tile[1]))
+def contact_sheet(frames: Sequence[np.ndarray], columns: int = 4, shrink: int = 2) -> Image.Image:
+    """A still grid of these frames, each `shrink` times smaller (each pixel the mean of a
+    shrink x shrink square), `columns` to a row, for slides and print."""
+    tiles = [Image.fromarray(frame).reduce(shrink) for frame in frames]
+    width, height = tiles[0].size
+    rows = -(-len(tiles) // columns)
+    sheet = Image.new("RGB", (width * min(columns, len(tiles)), height * rows), "white")
+    for k, tile in enumerate(tiles):
+        sheet.paste(tile, ((k % columns) * width, (k // columns) * height))
     return sheet
 
 
