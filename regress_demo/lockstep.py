@@ -71,6 +71,7 @@ class Lockstep:
         self.rng = sample_order_rng(settings.seed)
         self.dataset = settings.dataset()
         self.x, self.t = self.dataset.x_train, self.dataset.t_train  # the training samples
+        self.has_heldout = len(self.dataset.x_heldout) > 0
         self.grid = data.grid()
         self.w1, self.b1, self.w2 = np.zeros((k, width)), np.zeros((k, width)), np.zeros((k, width))
         self.b2 = np.zeros(k)
@@ -129,9 +130,10 @@ class Lockstep:
         with np.errstate(over="ignore", invalid="ignore"):
             errors = 0.5 * np.mean((outputs - self.t) ** 2, axis=1)
         self.last_errors = errors  # (K,): those of configurations that were frozen already mean nothing
-        heldout = self._heldout_errors() if len(self.dataset.x_heldout) else None
-        for c in np.flatnonzero(self.active):
-            self.errors[c].append(float(errors[c]))
+        heldout = self._heldout_errors() if self.has_heldout else None
+        errors = errors.tolist()
+        for c in np.flatnonzero(self.active).tolist():
+            self.errors[c].append(errors[c])
             if heldout is not None:
                 self.heldout_errors[c].append(heldout[c])
         return outputs
@@ -278,6 +280,7 @@ class _SideBySide:
         self.params = np.empty(3 * n + k + 1)
         self.w1b1 = self.params[: 2 * n].reshape(n, 2)  # a row (w1_j, b1_j) per neuron
         self.w2b2 = self.params[2 * n:]  # (w2_j of each neuron, b2 of each configuration, -1)
+        self.w2b2[-1] = -1.0
         self.steps = np.empty_like(self.params)  # eta dE/d(params), laid out as params
         self.h1t = np.ones(len(self.w2b2))  # (h_j of each neuron, 1 for each b2, the sample's target t)
         # sums: row c adds up configuration c's (w2_j h_j, b2, -t) into y_c - t
@@ -289,19 +292,28 @@ class _SideBySide:
         inputs = np.stack([x, np.ones_like(x)], axis=1)  # (x, 1): the gradient of (w1, b1) is delta_h (x, 1)
         self.inputs, self.negated, self.targets = list(inputs), list(-inputs), t.tolist()
         self.errors = np.empty((len(t), k))  # y - t of each sample, as it was trained
+        self.active_key = self.mine = self.eta_back = None  # see _frozen
+
+    def _frozen(self, eta, active):
+        """For this set of active configurations: which neurons are active, and eta_back, the
+        matrix that hands eta_c dE/dy_c to each of configuration c's entries (none to the -1)."""
+        key = active.tobytes()
+        if key != self.active_key:
+            eta_back = self.sums.T * np.where(active, eta, 0.0)
+            eta_back[-1] = 0.0
+            self.active_key, self.mine, self.eta_back = key, active[self.owner], eta_back
+        return self.mine, self.eta_back
 
     def epoch(self, order, eta, active, w1, b1, w2, b2):
         """One epoch in this sample order for the active configurations, with Lockstep's (K, width)
         weights, which it updates; returns the outputs (K, n_samples), or None (and the weights as
         they were) if any value overflowed."""
-        n, owner, columns = self.n, self.owner, self.columns
+        n, places = self.n, self.owner * w1.shape[1] + self.columns  # each neuron's place in w1.flat
         params, w1b1, w2b2, steps, h1t = self.params, self.w1b1, self.w2b2, self.steps, self.h1t
-        mine = active[owner]  # the neurons of active configurations
-        w1b1[:, 0], w1b1[:, 1] = np.where(mine, w1[owner, columns], 0.0), np.where(mine, b1[owner, columns], 0.0)
-        w2b2[:n], w2b2[n:-1], w2b2[-1] = np.where(mine, w2[owner, columns], 0.0), np.where(active, b2, 0.0), -1.0
-        # eta_back: eta_c dE/dy_c to each of configuration c's entries (and none to -1)
-        eta_back = self.sums.T * np.where(active, eta, 0.0)
-        eta_back[-1] = 0.0
+        mine, eta_back = self._frozen(eta, active)
+        w1b1[:, 0], w1b1[:, 1], w2b2[:n], w2b2[n:-1] = w1.take(places), b1.take(places), w2.take(places), b2
+        if not active.all():  # the frozen take part with zero weights
+            w1b1[~mine], w2b2[:n][~mine], w2b2[n:-1][~active] = 0.0, 0.0, 0.0
         sums, inputs, negated, targets, errors = self.sums, self.inputs, self.negated, self.targets, self.errors
         step_w1b1, step_w2b2 = steps[: 2 * n].reshape(n, 2), steps[2 * n:]
         h, wh, eta_delta = h1t[:n], np.empty(len(w2b2)), np.empty(len(w2b2))
@@ -327,6 +339,9 @@ class _SideBySide:
                 params -= steps
         if not np.isfinite(params).all():  # inf and nan stay in the parameters once there
             return None
-        w1[owner[mine], columns[mine]], b1[owner[mine], columns[mine]] = w1b1[mine, 0], w1b1[mine, 1]
-        w2[owner[mine], columns[mine]], b2[active] = w2b2[:n][mine], w2b2[n:-1][active]
+        places = places[mine]
+        w1.put(places, w1b1[mine, 0])
+        b1.put(places, w1b1[mine, 1])
+        w2.put(places, w2b2[:n][mine])
+        b2[active] = w2b2[n:-1][active]
         return (errors + self.t[:, None]).T
