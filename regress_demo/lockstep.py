@@ -262,7 +262,7 @@ class _SideBySide:
     hidden neurons of every configuration side by side in one vector, without padding.
 
     At this size a NumPy call costs more than its arithmetic, so a step makes as few calls as it
-    can (thirteen), each writing into a buffer allocated here, once. Two small matrices sum each
+    can (thirteen), each writing into a buffer made before the loop. Two small matrices sum each
     configuration's entries into its output and hand each output's error back to its entries. They
     also mix configurations where a value is not finite (0 * inf is nan): so an epoch in which any
     value overflowed is given back undone, for Lockstep to train it with a loop that keeps each
