@@ -6,8 +6,12 @@
 """
 
 import importlib
+import sys
 
 __version__ = "0.1.0"
+
+#: What the command line says when Ctrl-C stops it before training starts.
+INTERRUPTED_WHILE_STARTING = "regress-demo: interrupted while starting; nothing was written"
 
 # What `from regress_demo import X` gives, and the module it comes from. The modules are imported on
 # first use, so the command line starts (and answers --help or Ctrl-C) before matplotlib is loaded.
@@ -30,3 +34,14 @@ def __getattr__(name):
     if name not in _EXPORTS:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+
+
+def main(argv=None) -> int:
+    """The command line (`regress-demo`, `python -m regress_demo`; see cli.main). It loads NumPy and
+    the rest only here, so that a Ctrl-C while they load ends with one line, as it does later."""
+    try:
+        from .cli import main as command_line
+    except KeyboardInterrupt:
+        print(INTERRUPTED_WHILE_STARTING, file=sys.stderr)
+        return 130  # 128 + SIGINT, as for any other Ctrl-C
+    return command_line(argv)

@@ -9,7 +9,7 @@ import sys
 import time
 from contextlib import contextmanager
 
-from . import __version__
+from . import INTERRUPTED_WHILE_STARTING, __version__
 from . import targets
 from .settings import Settings, SettingError, output_path, parse_number, parse_range, show
 
@@ -284,7 +284,7 @@ def main(argv=None) -> int:
     try:
         from .run import make_gif  # training and drawing: NumPy, matplotlib and Pillow load here
     except KeyboardInterrupt:
-        print(f"{PROG}: interrupted while starting; nothing was written", file=sys.stderr)
+        print(INTERRUPTED_WHILE_STARTING, file=sys.stderr)
         return EXIT_SIGINT
     try:
         settings = parse_settings(args)

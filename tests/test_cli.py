@@ -171,3 +171,32 @@ def test_a_ctrl_c_while_starting_ends_cleanly(monkeypatch, capsys):
     monkeypatch.delitem(sys.modules, "regress_demo.run", raising=False)
     assert cli.main(["--epoch", "2"]) == 130
     assert capsys.readouterr().err == "regress-demo: interrupted while starting; nothing was written\n"
+
+
+def test_a_ctrl_c_while_numpy_loads_ends_cleanly_too(monkeypatch, capsys):
+    # The command's entry point imports the command line (and with it NumPy) inside its own guard.
+    import builtins
+
+    import regress_demo
+
+    real_import = builtins.__import__
+
+    def interrupted_import(name, *args, **kwargs):
+        if name == "cli" or name.endswith(".cli"):
+            raise KeyboardInterrupt
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", interrupted_import)
+    monkeypatch.delitem(sys.modules, "regress_demo.cli", raising=False)
+    assert regress_demo.main(["--epoch", "2"]) == 130
+    assert capsys.readouterr().err == "regress-demo: interrupted while starting; nothing was written\n"
+
+
+def test_the_command_python_m_and_the_script_share_one_entry_point():
+    import tomllib
+
+    root = Path(__file__).resolve().parent.parent
+    scripts = tomllib.loads((root / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts == {"regress-demo": "regress_demo:main"}
+    assert "from . import main" in (root / "regress_demo" / "__main__.py").read_text()
+    assert "from regress_demo import main" in (root / "scripts" / "run_demo.py").read_text()
