@@ -280,7 +280,6 @@ class _SideBySide:
         self.params = np.empty(3 * n + k + 1)
         self.w1b1 = self.params[: 2 * n].reshape(n, 2)  # a row (w1_j, b1_j) per neuron
         self.w2b2 = self.params[2 * n:]  # (w2_j of each neuron, b2 of each configuration, -1)
-        self.w2b2[-1] = -1.0
         self.steps = np.empty_like(self.params)  # eta dE/d(params), laid out as params
         self.h1t = np.ones(len(self.w2b2))  # (h_j of each neuron, 1 for each b2, the sample's target t)
         # sums: row c adds up configuration c's (w2_j h_j, b2, -t) into y_c - t
@@ -312,6 +311,7 @@ class _SideBySide:
         params, w1b1, w2b2, steps, h1t = self.params, self.w1b1, self.w2b2, self.steps, self.h1t
         mine, eta_back = self._frozen(eta, active)
         w1b1[:, 0], w1b1[:, 1], w2b2[:n], w2b2[n:-1] = w1.take(places), b1.take(places), w2.take(places), b2
+        w2b2[-1] = -1.0  # (an epoch that overflowed may have left nan here)
         if not active.all():  # the frozen take part with zero weights
             w1b1[~mine], w2b2[:n][~mine], w2b2[n:-1][~active] = 0.0, 0.0, 0.0
         sums, inputs, negated, targets, errors = self.sums, self.inputs, self.negated, self.targets, self.errors

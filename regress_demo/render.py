@@ -119,7 +119,8 @@ class _Label:
 
     def _place(self):
         """Where the label's anchor is on the canvas (x, y in pixels from the bottom left), and its
-        colour (RGB, 0-255); worked out again only when its position or colour change."""
+        colour (RGB, 0-255); worked out again only when its position or colour change (the axes
+        stay where they are for the whole animation, as the blitted background assumes)."""
         key = (self.text.get_unitless_position(), self.text.get_color(), self.text.figure.dpi)
         if key != self.placed:
             x, y = self.text.get_transform().transform(key[0])

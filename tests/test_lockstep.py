@@ -75,13 +75,18 @@ def test_a_diverging_configuration_is_frozen_and_the_others_go_on():
     assert not frames[-1][0].diverged and frames[-1][0].epoch == 39
 
 
-@pytest.mark.parametrize("etas", [[0.3, 50.0], [0.3, 1e6]])
-def test_a_configuration_that_overflows_leaves_the_others_as_they_would_be_alone(etas):
+@pytest.mark.parametrize("etas, retrained", [([0.3, 50.0], 0), ([0.3, 1e6], 1)])
+def test_a_configuration_that_overflows_leaves_the_others_as_they_would_be_alone(etas, retrained, monkeypatch):
     # The side-by-side loop mixes configurations where a value is inf or nan: an epoch in which
-    # anything overflowed is trained again with each configuration apart.
+    # anything overflowed is trained again with each configuration apart (only that epoch: the
+    # overflowing configuration is frozen after it).
     settings = Settings(n_mid=[2, 3], eta=etas, epoch=30, interval=10, wb_width=0.3)
     lockstep = Lockstep(settings)
+    general = lockstep._train_epoch_general
+    calls = []
+    monkeypatch.setattr(lockstep, "_train_epoch_general", lambda order: calls.append(1) or general(order))
     list(lockstep.snapshots())
+    assert len(calls) == retrained
     with np.errstate(over="ignore", invalid="ignore"):
         lockstep_predictions = lockstep.predict(lockstep.x)
     for c, config in enumerate(settings.configurations()):
