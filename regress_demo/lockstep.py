@@ -344,4 +344,4 @@ class _SideBySide:
         b1.put(places, w1b1[mine, 1])
         w2.put(places, w2b2[:n][mine])
         b2[active] = w2b2[n:-1][active]
-        return (errors + self.t[:, None]).T
+        return (errors + self.t[:, None]).T  # y = (y - t) + t, to the last bit or so
