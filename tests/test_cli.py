@@ -157,37 +157,32 @@ def test_the_command_line_starts_without_loading_matplotlib():
     assert done.stdout.strip() == "False", done.stderr
 
 
-def test_a_ctrl_c_while_starting_ends_cleanly(monkeypatch, capsys):
+def interrupt_the_import_of(module: str, monkeypatch):
+    """Make importing regress_demo.<module> raise KeyboardInterrupt, as a Ctrl-C while it loads."""
     import builtins
 
     real_import = builtins.__import__
 
     def interrupted_import(name, *args, **kwargs):
-        if name == "run" or name.endswith(".run"):
+        if name == module or name.endswith("." + module):
             raise KeyboardInterrupt
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", interrupted_import)
-    monkeypatch.delitem(sys.modules, "regress_demo.run", raising=False)
+    monkeypatch.delitem(sys.modules, f"regress_demo.{module}", raising=False)
+
+
+def test_a_ctrl_c_while_starting_ends_cleanly(monkeypatch, capsys):
+    interrupt_the_import_of("run", monkeypatch)  # matplotlib and the rest
     assert cli.main(["--epoch", "2"]) == 130
     assert capsys.readouterr().err == "regress-demo: interrupted while starting; nothing was written\n"
 
 
 def test_a_ctrl_c_while_numpy_loads_ends_cleanly_too(monkeypatch, capsys):
     # The command's entry point imports the command line (and with it NumPy) inside its own guard.
-    import builtins
-
     import regress_demo
 
-    real_import = builtins.__import__
-
-    def interrupted_import(name, *args, **kwargs):
-        if name == "cli" or name.endswith(".cli"):
-            raise KeyboardInterrupt
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", interrupted_import)
-    monkeypatch.delitem(sys.modules, "regress_demo.cli", raising=False)
+    interrupt_the_import_of("cli", monkeypatch)
     assert regress_demo.main(["--epoch", "2"]) == 130
     assert capsys.readouterr().err == "regress-demo: interrupted while starting; nothing was written\n"
 
