@@ -22,7 +22,8 @@ from . import gallery
 from .gallery import RECORD_KIND
 from .lockstep import Lockstep
 from .outputs import signals_held, versions, write_json, write_npz, write_png
-from .render import GifWriter, contact_sheet, make_figure, sheet_picks
+from .frames import INKS, contact_sheet, make_figure, sheet_picks
+from .gif import GifWriter
 from .settings import GRID_AXES, Settings, SettingError, output_path
 from .train import Snapshot, TrainingGroup
 
@@ -155,7 +156,7 @@ def make_gif(
                 figure.reset()
             with clock.phase("encode"):
                 if samples:  # one palette for the whole GIF, from the first and the last frame
-                    writer.set_palette(samples)
+                    writer.set_palette(samples, INKS)
             for k, snapshots in enumerate(frames):
                 with clock.phase("draw"):
                     image = figure.draw(snapshots)

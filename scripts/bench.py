@@ -34,7 +34,8 @@ import numpy as np  # noqa: E402
 import textbook_baseline as textbook  # noqa: E402
 from regress_demo import data  # noqa: E402
 from regress_demo.lockstep import Lockstep  # noqa: E402
-from regress_demo.render import GifWriter, SimpleFigure  # noqa: E402
+from regress_demo.frames import INKS, SimpleFigure  # noqa: E402
+from regress_demo.gif import GifWriter  # noqa: E402
 from regress_demo.run import make_gif  # noqa: E402
 from regress_demo.settings import Settings  # noqa: E402
 
@@ -83,7 +84,7 @@ def render_encode(size, folder):
         figure = SimpleFigure(settings, settings.dataset())
         with GifWriter(folder / "ours.gif", 100, 2000) as writer:
             images = [figure.draw(s) for s in (snapshots[0], snapshots[-1])]
-            writer.set_palette(images)
+            writer.set_palette(images, INKS)
             for s in snapshots:
                 writer.grab_frame(figure.draw(s))
             writer.finish()

@@ -11,7 +11,8 @@ from matplotlib.colors import to_rgb
 from regress_demo import cli, data, make_gif
 from regress_demo.layers import MIDDLE_LAYERS, OutputLayer
 from regress_demo.lockstep import Lockstep
-from regress_demo.render import HELDOUT_SHADE, make_figure, settings_lines, y_limits
+from regress_demo.captions import settings_lines
+from regress_demo.frames import HELDOUT_SHADE, make_figure, y_limits
 from regress_demo.run import replay_settings, trainer
 from regress_demo.settings import Settings
 from regress_demo.train import Training, TrainingGroup, initial_layers, initial_weights

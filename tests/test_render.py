@@ -12,9 +12,8 @@ from PIL import Image
 
 from regress_demo import data
 from regress_demo.lockstep import Lockstep
-from regress_demo.render import (
-    GifWriter, GridFigure, RichFigure, SimpleFigure, contact_sheet, make_figure, sheet_picks,
-)
+from regress_demo.frames import INKS, GridFigure, RichFigure, SimpleFigure, contact_sheet, make_figure, sheet_picks
+from regress_demo.gif import GifWriter
 from regress_demo.run import make_gif
 from regress_demo.settings import Settings
 from regress_demo.train import Training
@@ -196,7 +195,7 @@ def test_the_contact_sheet_tiles_eight_frames_from_first_to_last():
 def streamed_gif(path, images):
     """Write these frames as make_gif does (the palette from the first and the last) and decode them."""
     with GifWriter(path, 100, 500) as writer:
-        writer.set_palette([images[0], images[-1]])
+        writer.set_palette([images[0], images[-1]], INKS)
         for image in images:
             writer.grab_frame(image)
         writer.finish()
@@ -252,7 +251,7 @@ def test_a_colour_outside_the_palette_shows_as_the_nearest_palette_colour(tmp_pa
     paper[4:12, 4:12] = drawn_as("tab:red")
     colours = np.random.default_rng(0).integers(0, 256, (16, 16, 3), dtype=np.uint8)
     with GifWriter(tmp_path / "run.gif", 100, 100) as writer:
-        writer.set_palette([paper])  # white, the red, and blends of the red toward white
+        writer.set_palette([paper], INKS)  # white, the red, and blends of the red toward white
         writer.grab_frame(paper)
         writer.grab_frame(colours)
         writer.finish()
@@ -271,7 +270,7 @@ def test_a_colour_outside_the_palette_shows_as_the_nearest_palette_colour(tmp_pa
 def test_identical_frames_stay_separate_frames(tmp_path):
     frames = [np.full((6, 8, 3), value, np.uint8) for value in (0, 0, 200, 200)]
     with GifWriter(tmp_path / "run.gif", 100, 300) as writer:
-        writer.set_palette([frames[0], frames[-1]])
+        writer.set_palette([frames[0], frames[-1]], INKS)
         for frame in frames:
             writer.grab_frame(frame)
         writer.finish()
@@ -356,7 +355,7 @@ def test_the_background_stays_exactly_white(tmp_path, settings):
     Settings(n_mid=[1, 3], eta=[0.05, 0.5], epoch=25, interval=4),
 ], ids=["simple", "rich", "grid"])
 def test_the_changing_labels_look_like_matplotlib_s_own_text(settings):
-    """The epoch and error labels are drawn from cached character images (render._Label): they must
+    """The epoch and error labels are drawn from cached character images (blit.Label): they must
     land where matplotlib would draw the same text, and look like it."""
     figure, frames, _ = figure_for(settings)
     fast = figure.draw(frames[-1]).astype(int)
@@ -390,12 +389,12 @@ def test_the_changing_labels_look_like_matplotlib_s_own_text(settings):
 def test_a_label_at_the_edge_of_the_canvas_keeps_the_part_inside():
     from matplotlib.figure import Figure
 
-    from regress_demo.render import _Label
+    from regress_demo.blit import Label
 
     figure = Figure(figsize=(2, 1), dpi=100)
     text = figure.text(0.1, 0.0, "pq", fontsize=20, va="baseline")  # descenders below the canvas
     pixels = np.full((100, 200, 4), 255, np.uint8)
-    _Label(text).draw(pixels)
+    Label(text).draw(pixels)
     ink = pixels[:, :, 0] < 128
     assert ink.sum() > 30  # the bowls of p and q, above the baseline
     assert ink[-1].any()  # down to the bottom row, where the stems leave the canvas

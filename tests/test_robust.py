@@ -16,7 +16,8 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings as hypothesis_settings, strategies as st
 
 from regress_demo import cli
-from regress_demo.render import GifWriter, make_figure
+from regress_demo.frames import make_figure
+from regress_demo.gif import GifWriter
 from regress_demo.run import make_gif
 from regress_demo.settings import Settings
 from regress_demo.lockstep import Lockstep
@@ -138,7 +139,7 @@ def test_a_signal_while_the_gif_is_written_leaves_the_earlier_gif(tmp_path, monk
 
 
 def test_a_signal_while_drawing_keeps_the_frames_drawn_so_far(tmp_path, monkeypatch):
-    from regress_demo.render import RichFigure
+    from regress_demo.frames import RichFigure
 
     original, calls = RichFigure.draw, []
 
@@ -196,7 +197,7 @@ def test_a_signal_while_a_frame_is_written_comes_after_it(tmp_path):
 
 
 def test_interrupted_while_drawing_says_so(tmp_path, monkeypatch):
-    from regress_demo.render import RichFigure
+    from regress_demo.frames import RichFigure
 
     def interrupted_draw(self, snapshots):
         raise KeyboardInterrupt

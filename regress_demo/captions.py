@@ -1,0 +1,60 @@
+"""What the frames say about a run's settings: the header lines above the plots.
+
+The header carries the network and its training on one line, and the data on a second when they
+are not the textbook's; the textbook's own frame (n_mid and eta in its title) needs no header.
+"""
+
+from __future__ import annotations
+
+from typing import List
+
+from . import data, targets
+from .settings import Settings, show
+
+
+def _listed(settings: Settings, name: str) -> str:
+    return ", ".join(show(value) if isinstance(value, float) else str(value) for value in settings.values(name))
+
+
+def settings_lines(settings: Settings, max_chars: int = 200) -> List[str]:
+    """All settings of a run for the header of a frame: the network and its training on one line,
+    and a second line for the data when it is not the textbook's; lines longer than max_chars are
+    broken between settings."""
+    network = [f"n_mid={_listed(settings, 'n_mid')}"]
+    if settings.activation != "sigmoid":
+        network.append(f"activation={_listed(settings, 'activation')}")
+    if settings.depth != 1:
+        network.append(f"depth={_listed(settings, 'depth')}")
+    network.append(f"eta={_listed(settings, 'eta')}")
+    if settings.momentum != 0:
+        network.append(f"momentum={_listed(settings, 'momentum')}")
+    if settings.l2 != 0:
+        network.append(f"L2={_listed(settings, 'l2')}")
+    network += [f"{settings.epoch} epochs", f"wb_width={show(settings.wb_width)}", f"seed={settings.seed}"]
+    batch = _listed(settings, "batch_size")
+    network.append("SGD, batch size 1" if batch == "1" else f"mini-batch SGD, batch size {batch}")
+    samples = []
+    if settings.target != "sin":
+        samples.append(f"target {targets.describe(settings.target)}")
+    if settings.n_points != data.TEXTBOOK_POINTS:
+        samples.append(f"{settings.n_points} samples")
+    if settings.noise:
+        samples.append(f"noise σ={show(settings.noise)}")
+    if settings.holdout is not None:
+        samples.append(f"held out: x in [{show(settings.holdout[0])}, {show(settings.holdout[1])}]")
+    lines = []
+    for parts in (network, samples):
+        for i, part in enumerate(parts):
+            if i and len(lines[-1]) + 3 + len(part) <= max_chars:
+                lines[-1] += "   " + part
+            else:
+                lines.append(part)
+    return lines
+
+
+def beyond_textbook(settings: Settings) -> bool:
+    """True if the network, its training or its data differ from the textbook's in more than n_mid
+    and eta (the settings the textbook's frame names)."""
+    textbook = Settings(n_mid=settings.n_mid, eta=settings.eta, epoch=settings.epoch, wb_width=settings.wb_width,
+                        seed=settings.seed)
+    return settings_lines(settings) != settings_lines(textbook)

@@ -1,0 +1,440 @@
+"""What a frame shows: the figures that turn a run's snapshots into the frames of the film.
+
+Three layouts: SimpleFigure (the fit only, as in the textbook), RichFigure (the fit, each hidden
+neuron's contribution and the loss, for one configuration) and GridFigure (a panel per configuration
+and a combined loss panel). Each is built once with everything that never changes; `draw` updates
+only what changes and returns the frame as pixels (blit.py). The contact sheet puts a few frames
+side by side for a still. INKS are the colours the figures draw with, for the GIF's palette (gif.py).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import List, Optional, Sequence
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator, NullLocator
+from PIL import Image
+
+from . import data, targets
+from .blit import Blitter, LossPieces
+from .captions import beyond_textbook, settings_lines
+from .data import Dataset
+from .settings import Settings, show
+from .train import Snapshot
+
+DPI = 100
+X_LIMITS = (-1.05, 1.05)
+#: The neuron panel draws at most this many neurons one by one (those with the largest |w2_j|).
+MAX_NEURON_LINES = 8
+#: Titles sit just above their axes. Given explicitly, matplotlib does not measure the tick labels
+#: to place them, which takes a third of the time to draw a figure's background.
+TITLE_Y = 1.0
+#: How many earlier fits stay visible as faint trails.
+TRAILS = 3
+
+FIT_COLOUR, OUTPUT_COLOUR, TARGET_COLOUR, SAMPLE_COLOUR = "tab:red", "tab:blue", "0.45", "0.3"
+HELDOUT_COLOUR, HELDOUT_SHADE = "tab:purple", "#f1ecf7"  # the held-out samples and their range
+NEURON_COLOURS = ["tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:brown", "tab:pink", "tab:olive", "tab:cyan"]
+ETA_STYLES = ["-", "--", ":", "-.", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1)), (0, (1, 3)), (0, (8, 2, 2, 2))]
+
+
+def _finite_or_nan(values):
+    """Values a diverged network produced, with inf and overflow as gaps (NaN) instead of lines."""
+    values = np.asarray(values, dtype=float)
+    return np.where(np.isfinite(values) & (np.abs(values) < 1e6), values, np.nan)
+
+
+#: Errors above this many times the smallest first-epoch error (and above this, at least) are off the
+#: loss chart (a diverging run); they do not stretch its axis.
+LOSS_CEILING = 1e3
+
+
+def _loss_axis(ax, histories: Sequence[Sequence[float]], fontsize=None):
+    """A log-scale error axis with fixed limits: x over the epochs trained, y over the errors of the
+    networks that did not diverge (all of them if every one did), up to LOSS_CEILING."""
+    ax.set_yscale("log")
+    ax.yaxis.set_minor_locator(NullLocator())  # ticks and labels at the powers of ten only
+    ax.set_xlim(0, max(max(len(history) for history in histories) - 1, 1))
+    ax.set_ylim(*_loss_limits(histories))
+    ax.set_xlabel("epoch", fontsize=fontsize)
+    ax.set_ylabel("error", fontsize=fontsize)
+    ax.grid(True, color="0.92")
+
+
+def _loss_limits(histories: Sequence[Sequence[float]]):
+    """y limits that hold every error up to the ceiling; diverged histories count only if all diverged."""
+    firsts = [h[0] for h in histories if len(h) and np.isfinite(h[0])]
+    ceiling = LOSS_CEILING * max(1.0, min(firsts, default=1.0))  # a target of a larger scale has larger errors
+    healthy = [h for h in histories if len(h) and all(np.isfinite(e) and e <= ceiling for e in h)]
+    histories = healthy or histories
+    errors = np.array([e for history in histories for e in history if np.isfinite(e) and 0 < e <= ceiling])
+    if errors.size == 0:
+        return 1e-6, 1.0
+    low, high = max(errors.min(), 1e-12) / 2, errors.max() * 2
+    return low, max(high, low * 10)
+
+
+def y_limits(dataset: Dataset, grid):
+    """The y range of the fit panels, fixed for the whole animation so that nothing jumps: the
+    target and the samples, rounded out to tenths, with room above and below (-1.6 to 1.6 for the sine)."""
+    values = np.concatenate([dataset.target(grid), dataset.t])
+    low, high = np.floor(values.min() * 10) / 10, np.ceil(values.max() * 10) / 10
+    room = 0.3 * max(high - low, 0.5)
+    return low - room, high + room
+
+
+def _set_piece(line, history, piece: slice):
+    """Give a growing loss line the piece of its history to draw next (zeros and overflow as gaps)."""
+    errors = history[piece]
+    line.set_data(np.arange(len(history))[piece], np.where(errors > 0, errors, np.nan))
+
+
+def _fit_axes(ax, grid, dataset: Dataset, settings: Settings, small=False):
+    """The parts of a fit panel that never change: the target curve, the samples, the held-out
+    range, fixed limits."""
+    ax.plot(grid, dataset.target(grid), "--", color=TARGET_COLOUR, lw=1.2 if small else 1.5,
+            label=f"target: {targets.describe(settings.target)}")
+    label = "training samples" + (f"\n(noise σ={show(settings.noise)})" if settings.noise else "")
+    ax.plot(dataset.x_train, dataset.t_train, "o", color=SAMPLE_COLOUR, ms=2 if small else 3, label=label)
+    if dataset.holdout is not None:
+        ax.axvspan(*dataset.holdout, color=HELDOUT_SHADE, zorder=0, label="held out: never trained on")
+        ax.plot(dataset.x_heldout, dataset.t_heldout, "o", color=HELDOUT_COLOUR, mfc="none", ms=3 if small else 4.5,
+                mew=1.2, label="held-out samples")
+    ax.set_xlim(*X_LIMITS)
+    ax.set_ylim(*y_limits(dataset, grid))
+    if small:  # a few round ticks are enough for a small panel (and each tick costs time to make)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 5, 10]))
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 5, 10]))
+    ax.grid(True, color="0.92")
+
+
+def _warning(ax, fontsize):
+    """A hidden text box in the middle of a panel, for "diverged at epoch N"."""
+    return ax.text(
+        0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center", fontsize=fontsize, color="darkred",
+        bbox=dict(boxstyle="round", facecolor="white", edgecolor="darkred"), visible=False,
+    )
+
+
+def _show_warning(text, snapshot: Snapshot, short=False):
+    if snapshot.diverged:
+        tail = "" if short else " — try a smaller eta"
+        text.set_text(f"diverged at epoch {snapshot.epoch}{tail}")
+    text.set_visible(snapshot.diverged)
+
+
+class SimpleFigure:
+    """The textbook's frame: target, samples, the current fit and the in-epoch outputs."""
+
+    def __init__(self, settings: Settings, dataset: Dataset):
+        self.settings, self.x = settings, dataset.x_train
+        self.grid = data.grid()
+        self.figure = Figure(figsize=(6.4, 4.8), dpi=DPI)
+        self.blitter = Blitter(self.figure)
+        ax = self.ax = self.figure.add_subplot()
+        _fit_axes(ax, self.grid, dataset, settings)
+        animate = self.blitter.animate
+        self.fit_line = animate(ax.plot([], [], "-", color=FIT_COLOUR, lw=2.5, label="network's fit")[0])
+        self.output_marks = animate(
+            ax.plot([], [], "+", color=OUTPUT_COLOUR, ms=7, mew=1.2, label="outputs during the epoch")[0]
+        )
+        self.output_marks.set_visible(settings.show_outputs)
+        ax.set_xlabel("input x (the angle 0 … 2π rescaled to -1 … 1)" if settings.target == "sin" else "input x")
+        ax.set_ylabel("output y")
+        ax.legend(loc="upper right" if settings.target == "sin" else "best", fontsize=8, framealpha=0.9)
+        ax.set_title(f"n_mid={settings.n_mid}   eta={show(settings.eta)}", fontsize=11, loc="left", y=TITLE_Y)
+        self.title = self.blitter.label(ax.set_title("", fontsize=11, loc="right", y=TITLE_Y))  # epoch, error
+        self.warning = animate(_warning(ax, 14))
+        top = 0.93
+        if beyond_textbook(settings):  # the textbook's title says it all; other settings get a header
+            lines = settings_lines(settings, max_chars=95)
+            self.figure.text(0.5, 0.99, "\n".join(lines), ha="center", va="top", fontsize=7.5, color="0.25")
+            top -= 0.035 * len(lines)
+        left = 0.1 if settings.target == "sin" else 0.12  # room for longer tick labels, e.g. -1.25
+        self.figure.subplots_adjust(left=left, right=0.97, top=top, bottom=0.1)
+
+    def reset(self):
+        """Nothing to forget: each frame depends on its own snapshot only."""
+
+    def draw(self, snapshots: List[Snapshot]) -> np.ndarray:
+        """The frame for these snapshots (a list of one) as an (H, W, 3) uint8 array."""
+        (snapshot,) = snapshots
+        s = self.settings
+        self.fit_line.set_data(self.grid, _finite_or_nan(snapshot.fit(self.grid)))
+        self.output_marks.set_data(self.x, _finite_or_nan(snapshot.outputs))
+        self.title.set_text(f"epoch {snapshot.epoch} / {s.epoch}   error {snapshot.error:.2e}")
+        _show_warning(self.warning, snapshot)
+        return self.blitter.render()
+
+
+class RichFigure:
+    """One configuration explained: the fit with trails, each hidden neuron's contribution, the loss."""
+
+    def __init__(self, settings: Settings, dataset: Dataset, histories, heldout_histories=None,
+                 final: Optional[Snapshot] = None, snapshots=()):
+        self.settings, self.x = settings, dataset.x_train
+        self.history = np.asarray(histories[0], dtype=float)
+        heldout = heldout_histories[0] if heldout_histories else []
+        self.heldout_history = np.asarray(heldout, dtype=float) if len(heldout) else None
+        self.grid = data.grid()
+        self.figure = Figure(figsize=(8.4, 8.0), dpi=DPI)
+        self.blitter = Blitter(self.figure)
+        animate = self.blitter.animate
+        lines = settings_lines(settings, max_chars=110)
+        spec = self.figure.add_gridspec(3, 1, height_ratios=[3, 1.7, 1.5], left=0.09, right=0.75,
+                                        top=0.92 - 0.016 * (len(lines) - 1), bottom=0.07, hspace=0.32)
+        ax_fit = self.ax = self.figure.add_subplot(spec[0])
+        ax_neurons = self.ax_neurons = self.figure.add_subplot(spec[1], sharex=ax_fit)
+        ax_loss = self.ax_loss = self.figure.add_subplot(spec[2])
+        self.figure.text(0.5, 0.975 - 0.008 * (len(lines) - 1), "\n".join(lines), ha="center", va="center",
+                         fontsize=9.5 if len(lines) == 1 else 8.5, color="0.25", linespacing=1.3)
+
+        # The fit panel.
+        _fit_axes(ax_fit, self.grid, dataset, settings)
+        self.trails = deque(maxlen=TRAILS)
+        self.trail_lines = [
+            animate(ax_fit.plot([], [], "-", color=FIT_COLOUR, lw=1.2, alpha=0.12 + 0.12 * i)[0]) for i in range(TRAILS)
+        ]
+        self.trail_lines[-1].set_label("earlier fits")
+        self.fit_line = animate(ax_fit.plot([], [], "-", color=FIT_COLOUR, lw=2.5, label="network's fit")[0])
+        self.output_marks = animate(
+            ax_fit.plot([], [], "+", color=OUTPUT_COLOUR, ms=6, mew=1.1, label="outputs during\nthe epoch")[0]
+        )
+        self.output_marks.set_visible(settings.show_outputs)
+        if not settings.show_outputs:
+            self.output_marks.set_label("_hidden")
+        ax_fit.set_ylabel("output y")
+        ax_fit.tick_params(labelbottom=False)
+        ax_fit.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, frameon=False)
+        self.title = self.blitter.label(ax_fit.set_title("epoch  error", fontsize=11, loc="left", y=TITLE_Y))
+        self.warning = animate(_warning(ax_fit, 14))
+
+        # The neuron panel: which neurons get a line of their own is fixed for the whole animation.
+        n_mid = settings.n_mid
+        w2 = np.abs(np.nan_to_num(final.w2, nan=0.0, posinf=0.0, neginf=0.0)) if final is not None else np.zeros(n_mid)
+        self.shown = np.sort(np.argsort(-w2, kind="stable")[:MAX_NEURON_LINES])
+        self.hidden = np.setdiff1d(np.arange(n_mid), self.shown)
+        self.neuron_lines = [
+            animate(ax_neurons.plot([], [], "-", color=NEURON_COLOURS[i % len(NEURON_COLOURS)], lw=1.3,
+                                    label=f"neuron {j + 1}")[0])
+            for i, j in enumerate(self.shown)
+        ]
+        self.other_line = None
+        if self.hidden.size:
+            self.other_line = animate(ax_neurons.plot([], [], "-", color="0.6", lw=1.3,
+                                                      label=f"{self.hidden.size} more neurons\n(their sum)")[0])
+        self.bias_line = animate(ax_neurons.plot([], [], ":", color="black", lw=1.3, label="output bias b2" if settings.depth == 1 else "output bias")[0])
+        ax_neurons.axhline(0, color="0.8", lw=0.8)
+        ax_neurons.set_ylim(*self._neuron_limits(snapshots))
+        ax_neurons.set_xlabel("input x")
+        f = {"sigmoid": "σ", "tanh": "tanh", "relu": "relu"}[settings.activation]
+        if settings.depth == 1:
+            ax_neurons.set_ylabel(f"w2_j · {f}(w1_j x + b1_j)", fontsize=9)
+            which = "each hidden neuron's share of the fit"
+        else:
+            ax_neurons.set_ylabel(f"w_j · h_j(x), h = {f}(…)", fontsize=9)
+            which = f"each neuron of the last hidden layer ({settings.depth} of {settings.depth}): its share"
+        ax_neurons.set_title(f"{which} (with the bias, they sum to the red line)", fontsize=9, loc="left", y=TITLE_Y)
+        ax_neurons.grid(True, color="0.92")
+        ax_neurons.legend(loc="upper left", bbox_to_anchor=(1.02, 1.05), fontsize=7.5, frameon=False)
+
+        # The loss panel.
+        _loss_axis(ax_loss, [self.history] + ([self.heldout_history] if self.heldout_history is not None else []))
+        ax_loss.set_title("error per epoch: mean of ½(y − t)²", fontsize=9, loc="left", y=TITLE_Y)
+        self.loss_line = self.blitter.grow(ax_loss.plot([], [], "-", color="tab:red", lw=1.2, label="training")[0])
+        self.heldout_line = None
+        if self.heldout_history is not None:
+            self.heldout_line = self.blitter.grow(
+                ax_loss.plot([], [], "-", color=HELDOUT_COLOUR, lw=1.2,
+                             label="held out (with the\nweights at the\nepoch's end)")[0]
+            )
+            ax_loss.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, frameon=False)
+        self.loss_pieces = LossPieces(self.blitter)
+        self.loss_now = animate(ax_loss.plot([], [], "o", color="tab:red", ms=5, clip_on=False)[0])
+        self.loss_cursor = animate(ax_loss.axvline(0, color="0.5", lw=0.8))
+
+    def _neuron_limits(self, snapshots):
+        """y limits that hold every drawn neuron line of every frame (within reason)."""
+        values = [np.array([-1.0, 1.0])]
+        for snapshot in snapshots:
+            values.append(self._lines(snapshot).ravel())
+        values = np.concatenate(values)
+        values = values[np.isfinite(values)]
+        low, high = max(values.min(), -10), min(values.max(), 10)
+        margin = 0.08 * (high - low)
+        return low - margin, high + margin
+
+    def _lines(self, snapshot: Snapshot):
+        """The neuron panel's curves: the shown neurons, the sum of the others, the bias."""
+        contributions = snapshot.contributions(self.grid)
+        lines = [contributions[j] for j in self.shown]
+        if self.hidden.size:
+            lines.append(contributions[self.hidden].sum(axis=0))
+        lines.append(np.full_like(self.grid, snapshot.b2))
+        return np.array(lines)
+
+    def reset(self):
+        """Forget the trails and the loss curve drawn so far, to start the animation again."""
+        self.trails.clear()
+        for line in self.trail_lines:
+            line.set_data([], [])
+        self.loss_pieces.reset()
+
+    def draw(self, snapshots: List[Snapshot]) -> np.ndarray:
+        """The frame for these snapshots (a list of one) as an (H, W, 3) uint8 array."""
+        (snapshot,) = snapshots
+        fit = _finite_or_nan(snapshot.fit(self.grid))
+        for line, trail in zip(self.trail_lines[TRAILS - len(self.trails):], self.trails):
+            line.set_data(self.grid, trail)
+        self.trails.append(fit)
+        self.fit_line.set_data(self.grid, fit)
+        self.output_marks.set_data(self.x, _finite_or_nan(snapshot.outputs))
+        self.title.set_text(f"epoch {snapshot.epoch} / {self.settings.epoch}     error {snapshot.error:.2e}")
+        _show_warning(self.warning, snapshot)
+        lines = self._lines(snapshot)
+        for line, values in zip(self.neuron_lines + [self.other_line] * bool(self.hidden.size) + [self.bias_line], lines):
+            line.set_data(self.grid, _finite_or_nan(values))
+        piece = self.loss_pieces.piece(snapshot.epoch)
+        _set_piece(self.loss_line, self.history, piece)
+        if self.heldout_line is not None:
+            _set_piece(self.heldout_line, self.heldout_history, piece)
+        self.loss_now.set_data([snapshot.epoch], [snapshot.error])
+        self.loss_cursor.set_xdata([snapshot.epoch, snapshot.epoch])
+        return self.blitter.render()
+
+
+class GridFigure:
+    """A comparison grid: one fit panel per configuration (e.g. rows = eta, columns = n_mid), shared
+    axes, and a loss panel with one curve per configuration."""
+
+    def __init__(self, settings: Settings, dataset: Dataset, histories, heldout_histories=None):
+        self.settings = settings
+        self.configurations = settings.configurations()
+        self.columns, self.rows = settings.grid_axes()
+        self.histories = [np.asarray(h, dtype=float) for h in histories]
+        self.heldout = [np.asarray(h, dtype=float) for h in heldout_histories or [] if len(h)]
+        self.grid = data.grid()
+        rows, cols = settings.grid_shape()
+        with_loss = not settings.simple
+        lines = settings_lines(settings, int(max(7.0, 2.5 * cols + 0.8) / 0.07))
+        header = 0.62 + 0.16 * len(lines)  # inches: the epoch, the settings, the panels' titles
+        loss_height = 3.2 if with_loss else 0.0
+        width, height = max(7.0, 2.5 * cols + 0.8), 1.95 * rows + loss_height + header + 0.3
+        self.figure = Figure(figsize=(width, height), dpi=DPI)
+        self.blitter = Blitter(self.figure)
+        animate = self.blitter.animate
+        spec = self.figure.add_gridspec(
+            rows + with_loss, cols, height_ratios=[1.95] * rows + ([loss_height - 1.3] if with_loss else []),
+            left=0.7 / width, right=1 - 0.15 / width, top=1 - header / height, bottom=0.45 / height,
+            hspace=0.45, wspace=0.08,
+        )
+        self.header = self.blitter.label(self.figure.text(0.5, 1 - 0.25 / height, "", ha="center", va="baseline",
+                                                          fontsize=11))
+        self.figure.text(0.5, 1 - 0.37 / height, "\n".join(lines), ha="center", va="top", fontsize=8.5, color="0.3")
+        self.panels = []
+        first = None
+        for r in range(rows):
+            for c in range(cols):
+                ax = self.figure.add_subplot(spec[r, c], sharex=first, sharey=first)
+                first = first or ax
+                _fit_axes(ax, self.grid, dataset, settings, small=True)
+                ax.tick_params(labelsize=7, labelleft=(c == 0), labelbottom=(r == rows - 1))
+                config = self.configurations[len(self.panels)]
+                fit = animate(ax.plot([], [], "-", color=self._colour(config), lw=1.8)[0])
+                ax.set_title(settings.label(config, "  "), fontsize=8, loc="left", y=TITLE_Y)
+                title = self.blitter.label(ax.set_title("", fontsize=8, loc="right", y=TITLE_Y))  # error, "diverged"
+                self.panels.append((fit, title, animate(_warning(ax, 8))))
+        if with_loss:
+            ax_loss = self.ax_loss = self.figure.add_subplot(spec[rows, :])
+            _loss_axis(ax_loss, self.histories + self.heldout, fontsize=8)
+            ax_loss.tick_params(labelsize=7)
+            if self.heldout:
+                ax_loss.set_title("thin lines: held-out error, with the weights at the epoch's end", fontsize=7.5,
+                                  loc="right", color=HELDOUT_COLOUR, y=TITLE_Y)
+            self.loss_lines = [
+                self.blitter.grow(ax_loss.plot([], [], lw=1.2, color=self._colour(config), linestyle=self._style(config),
+                                               label=settings.label(config))[0])
+                for config in self.configurations
+            ]
+            self.heldout_lines = [
+                self.blitter.grow(ax_loss.plot([], [], lw=0.7, alpha=0.7, color=self._colour(config),
+                                               linestyle=self._style(config))[0])
+                for config in self.configurations
+            ] if self.heldout else []
+            self.loss_pieces = LossPieces(self.blitter)
+            longest = max(len(line.get_label()) for line in self.loss_lines)
+            columns = int((width - 0.8) / (0.06 * longest + 0.6))  # 7 pt characters are about 0.06 in wide
+            ax_loss.legend(handles=self.loss_lines, fontsize=7, ncol=max(1, min(len(self.configurations), columns)),
+                           loc="lower left", bbox_to_anchor=(0.0, 1.0), frameon=False)
+            self.loss_cursor = animate(ax_loss.axvline(0, color="0.5", lw=0.8))
+        self.ax = first
+
+    def _colour(self, config: Settings) -> str:
+        """Each column has its colour, in the panels and in the loss panel."""
+        if self.columns is None:
+            return NEURON_COLOURS[0]
+        index = self.settings.values(self.columns).index(getattr(config, self.columns))
+        return NEURON_COLOURS[index % len(NEURON_COLOURS)]
+
+    def _style(self, config: Settings):
+        """Each row has its line style in the loss panel."""
+        if self.rows is None:
+            return ETA_STYLES[0]
+        return ETA_STYLES[self.settings.values(self.rows).index(getattr(config, self.rows)) % len(ETA_STYLES)]
+
+    def reset(self):
+        """Forget the loss curves drawn so far, to start the animation again."""
+        if not self.settings.simple:
+            self.loss_pieces.reset()
+
+    def draw(self, snapshots: List[Snapshot]) -> np.ndarray:
+        """The frame for these snapshots (one per configuration) as an (H, W, 3) uint8 array."""
+        epoch = max(snapshot.epoch for snapshot in snapshots)
+        self.header.set_text(f"epoch {epoch} / {self.settings.epoch}")
+        for (fit, title, warning), snapshot in zip(self.panels, snapshots):
+            fit.set_data(self.grid, _finite_or_nan(snapshot.fit(self.grid)))
+            title.set_text("diverged" if snapshot.diverged else f"error {snapshot.error:.1e}")
+            _show_warning(warning, snapshot, short=True)
+        if not self.settings.simple:
+            piece = self.loss_pieces.piece(epoch)
+            for line, history in zip(self.loss_lines, self.histories):
+                _set_piece(line, history, piece)
+            for line, history in zip(self.heldout_lines, self.heldout):
+                _set_piece(line, history, piece)
+            self.loss_cursor.set_xdata([epoch, epoch])
+        return self.blitter.render()
+
+
+def make_figure(settings: Settings, dataset: Dataset, histories, frames: Sequence[List[Snapshot]],
+                heldout_histories=None):
+    """The figure that suits these settings, made to fit every frame of the run."""
+    if settings.is_grid:
+        return GridFigure(settings, dataset, histories, heldout_histories)
+    if settings.simple:
+        return SimpleFigure(settings, dataset)
+    snapshots = [frame[0] for frame in frames]
+    return RichFigure(settings, dataset, histories, heldout_histories, snapshots[-1] if snapshots else None, snapshots)
+
+
+def sheet_picks(frame_count: int, count: int = 8) -> List[int]:
+    """The indices of `count` frames spread evenly over the animation, first and last included."""
+    return sorted({int(i) for i in np.rint(np.linspace(0, frame_count - 1, min(count, frame_count)))})
+
+
+def contact_sheet(frames: Sequence[np.ndarray], columns: int = 4, shrink: int = 2) -> Image.Image:
+    """A still grid of these frames, each `shrink` times smaller (each pixel the mean of a
+    shrink x shrink square), `columns` to a row, for slides and print."""
+    tiles = [Image.fromarray(frame).reduce(shrink) for frame in frames]
+    width, height = tiles[0].size
+    rows = -(-len(tiles) // columns)
+    sheet = Image.new("RGB", (width * min(columns, len(tiles)), height * rows), "white")
+    for k, tile in enumerate(tiles):
+        sheet.paste(tile, ((k % columns) * width, (k // columns) * height))
+    return sheet
+
+
+#: The colours the figures draw lines, markers and text with. The GIF's palette holds those of them
+#: that the sample frames show, exactly.
+INKS = ["black", FIT_COLOUR, OUTPUT_COLOUR, TARGET_COLOUR, SAMPLE_COLOUR, HELDOUT_COLOUR, *NEURON_COLOURS, "darkred"]
