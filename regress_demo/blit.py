@@ -137,7 +137,7 @@ class Blitter:
 
     def label(self, text):
         """Mark a one-line text (va="baseline") that changes every frame; returns it. It is drawn
-        by a _Label, above every other artist: plain, opaque, unrotated text without a box."""
+        by a Label, above every other artist: plain, opaque, unrotated text without a box."""
         assert text.get_va() == "baseline" and not text.get_rotation() and text.get_alpha() is None
         assert text.get_bbox_patch() is None
         text.set_animated(True)

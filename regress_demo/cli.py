@@ -134,10 +134,11 @@ def build_parser() -> argparse.ArgumentParser:
         "log(epoch), so the fast early change gets frames too) (default: linear)",
     )
     parser.add_argument(
-        "--engine", metavar="fast|layers",
-        help="what trains the network: fast (the same arithmetic in a loop tuned for speed) or layers "
-        "(the classes in regress_demo/layers.py: use it to see your own changes to them); deeper networks and "
-        "mini-batches always train with the layers (default: fast)",
+        "--engine", metavar="auto|fast|layers",
+        help="what trains the network: auto (the classes in regress_demo/layers.py for a single run; a grid "
+        "with a loop vectorised over its networks, checked against those classes before it trains), fast (a "
+        "single run too with a loop tuned for speed, checked the same way: for long runs) or layers (the "
+        "classes everywhere); deeper networks and mini-batches always train with the classes (default: auto)",
     )
     parser.add_argument(
         "--simple", action="store_true",
@@ -222,6 +223,13 @@ class Progress:
         self.shown = False
         self.last_update = 0.0
 
+    def start(self, engine: str, note):
+        """What trains the run (unless quiet), and why, if the check sent it back to the layer classes."""
+        if note:
+            print(f"{PROG}: {note}", file=self.err, flush=True)
+        if not self.quiet:
+            print(f"Training with the {engine}", file=self.out, flush=True)
+
     def epoch(self, epoch: int, error: float):
         now = time.monotonic()
         if self.live and (now - self.last_update > 0.1 or epoch == self.settings.epoch - 1):
@@ -297,7 +305,8 @@ def main(argv=None) -> int:
     with sigterm_as_interrupt() as signals:
         try:
             result = make_gif(
-                settings, path, on_epoch=progress.epoch, on_snapshot=progress.snapshot, on_frame=progress.frame
+                settings, path, on_epoch=progress.epoch, on_snapshot=progress.snapshot, on_frame=progress.frame,
+                on_start=progress.start,
             )
         except KeyboardInterrupt:
             progress.clear()

@@ -22,7 +22,9 @@ import numpy as np
 from . import data
 from .layers import MIDDLE_LAYERS
 from .settings import Settings
-from .train import Snapshot, half_mean_square, has_diverged, initial_weights, sample_order_rng
+from .train import (
+    Snapshot, TrainingGroup, forward, half_mean_square, has_diverged, initial_weights, network, sample_order_rng,
+)
 
 #: A single network with at most this many hidden neurons is trained with plain Python floats.
 SCALAR_MAX_NEURONS = 16
@@ -93,9 +95,10 @@ class Lockstep:
         self.active = np.ones(k, bool)  # False once a configuration has diverged: it is frozen
         self.errors: list[list[float]] = [[] for _ in range(k)]  # per configuration, every epoch
         self.heldout_errors: list[list[float]] = [[] for _ in range(k)]  # at each epoch's end, if any held out
-        with np.errstate(over="ignore", invalid="ignore"):
-            untrained = self.predict(self.x)
-            self.initial_errors = 0.5 * np.mean((untrained - self.t) ** 2, axis=1)  # before training
+        self.networks = [  # the layer classes, holding views of each configuration's weights
+            network(self._weights(c), config.activation) for c, config in enumerate(self.configurations)
+        ]
+        self.initial_errors = np.array(self._errors_on(self.x, self.t))  # before training
         self.diverged_at: list[int | None] = [None] * k
         self.last_errors = np.full(k, np.nan)  # of the latest epoch
         self._side_by_side: _SideBySide | None = None  # the buffers of the vectorised loop, made once
@@ -111,11 +114,25 @@ class Lockstep:
             h[rows] = MIDDLE_LAYERS[kind].activate(u[rows])
         return h
 
+    @property
+    def loop(self) -> str:
+        """Which of the loops trains these configurations, as the progress output and the record name it."""
+        if len(self.configurations) == 1 and self.w1.shape[1] <= SCALAR_MAX_NEURONS:
+            return "plain-float loop"
+        return "vectorised loop"
+
+    def _weights(self, c: int):
+        """Configuration c's weights in the layers' shapes: views of its real neurons, not copies."""
+        n = self.configurations[c].n_mid
+        return [(self.w1[c, :n].reshape(1, n), self.b1[c, :n]), (self.w2[c, :n].reshape(n, 1), self.b2[c : c + 1])]
+
     def predict(self, x):
-        """Every configuration's output for inputs x of shape (n,): (K, n)."""
-        with np.errstate(over="ignore", invalid="ignore"):
-            h = self._activate(self.w1[:, :, None] * x + self.b1[:, :, None])  # (K, width, n)
-            return np.einsum("kjn,kj->kn", h, self.w2) + self.b2[:, None]
+        """Every configuration's output for inputs x of shape (n,), by the layer classes' forward: (K, n)."""
+        return np.array([forward(layers, x) for layers in self.networks])
+
+    def _errors_on(self, x, t):
+        """Each configuration's error on these samples, with its weights as they are now."""
+        return [half_mean_square(forward(layers, x), t) for layers in self.networks]
 
     def train_epoch(self):
         """One epoch of SGD for every active configuration; returns the outputs, (K, n_samples)."""
@@ -140,9 +157,7 @@ class Lockstep:
 
     def _heldout_errors(self):
         """Each configuration's error on the held-out samples, with the weights at the epoch's end."""
-        x, t = self.dataset.x_heldout, self.dataset.t_heldout
-        y = self.predict(x)
-        return [half_mean_square(y[c], t) for c in range(len(y))]
+        return self._errors_on(self.dataset.x_heldout, self.dataset.t_heldout)
 
     def _train_epoch_side_by_side(self, order):
         """The epoch for all configurations at once (see _SideBySide); None, with the weights as they
@@ -255,6 +270,36 @@ class Lockstep:
                 yield list(latest)
             if not self.active.any():
                 return
+
+
+#: Lockstep trains a run only if, after one epoch, every weight agrees with the layer classes' to
+#: this (relative to the weight, or to 1e-3 for smaller weights): the same arithmetic in another order
+#: differs by rounding (about 1e-16); an edit of layers.py, by far more.
+AGREEMENT = 1e-9
+
+
+def disagreement(settings: Settings):
+    """How far Lockstep is from the layer classes on these settings: each configuration's first epoch
+    trained both ways, from the same initial weights and in the same sample order.
+
+    Returns (the largest difference of a weight, the largest relative difference). A configuration
+    whose weights overflowed both ways is not compared (it diverges at once either way); one that
+    overflowed one way only differs by inf."""
+    fast, classes = Lockstep(settings), TrainingGroup(settings)
+    fast.train_epoch()
+    largest = relative = 0.0
+    for c, training in enumerate(classes.trainings):
+        training.train_epoch()
+        mine = np.concatenate([array.ravel() for pair in fast._weights(c) for array in pair])
+        theirs = np.concatenate([array.ravel() for layer in training.layers for array in (layer.w, layer.b)])
+        finite = np.isfinite(mine) & np.isfinite(theirs)
+        if (np.isfinite(mine) != np.isfinite(theirs)).any():
+            return math.inf, math.inf
+        difference = np.abs(mine[finite] - theirs[finite])
+        if difference.size:
+            largest = max(largest, float(difference.max()))
+            relative = max(relative, float((difference / np.maximum(np.abs(theirs[finite]), 1e-3)).max()))
+    return largest, relative
 
 
 class _SideBySide:

@@ -16,16 +16,20 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Union
+from typing import Callable, Dict, List, NamedTuple, Optional, Union
 
 from . import gallery
 from .gallery import RECORD_KIND
-from .lockstep import Lockstep
+from .lockstep import AGREEMENT, Lockstep, disagreement
 from .outputs import signals_held, versions, write_json, write_npz, write_png
 from .frames import INKS, contact_sheet, make_figure, sheet_picks
 from .gif import GifWriter
 from .settings import GRID_AXES, Settings, SettingError, output_path
 from .train import Snapshot, TrainingGroup
+
+
+#: The name of the engine that trains with the classes of layers.py.
+LAYER_CLASSES = "layer classes of layers.py"
 
 
 @dataclass
@@ -36,7 +40,8 @@ class RunResult:
     path: Optional[Path]  # the GIF; None if the run was interrupted before its first frame
     record_path: Optional[Path]  # the run record (JSON) beside the GIF
     frames: int
-    training: Union[Lockstep, TrainingGroup]  # Lockstep (engine "fast"), or the layer classes (see trainer)
+    training: Union[Lockstep, TrainingGroup]  # the layer classes, or Lockstep where it was checked (see trainer)
+    engine: str = LAYER_CLASSES  # what trained it, as the progress output, the record and the gallery say
     last_frame: Optional[List[Snapshot]] = None  # what the GIF's last frame shows, one per configuration
     interrupted_while: Optional[str] = None  # "training" or "drawing", if the run was interrupted
     seconds: Dict[str, float] = field(default_factory=dict)  # time per phase: train, draw, encode, write
@@ -98,12 +103,31 @@ class Stopwatch:
             self.seconds[name] += time.perf_counter() - start
 
 
-def trainer(settings: Settings) -> Union[Lockstep, TrainingGroup]:
-    """What trains these settings: the fast lockstep loop where it can (the textbook's network and
-    SGD, on any data), else the layer classes themselves; always those with engine "layers"."""
-    if settings.engine == "fast" and Lockstep.supports(settings):
-        return Lockstep(settings)
-    return TrainingGroup(settings)
+class Trainer(NamedTuple):
+    """What trains a run, its name, and a one-line note if it is not the one the settings asked for."""
+
+    training: Union[Lockstep, TrainingGroup]
+    engine: str
+    note: Optional[str] = None
+
+
+def trainer(settings: Settings) -> Trainer:
+    """What trains these settings. The layer classes (train.py) train a single run, and every run
+    with engine "layers" or of a shape the loops of lockstep.py do not train (deeper networks,
+    mini-batches). A grid, and a single run with engine "fast", train with lockstep.py, but only once
+    its first epoch agreed with the layer classes' (lockstep.disagreement): if it did not, layers.py
+    has been changed, and the layer classes train the run, with a note that says why."""
+    if settings.engine == "layers" or not Lockstep.supports(settings):
+        return Trainer(TrainingGroup(settings), LAYER_CLASSES)
+    if settings.engine == "auto" and not settings.is_grid:
+        return Trainer(TrainingGroup(settings), LAYER_CLASSES)
+    fast = Lockstep(settings)
+    largest, relative = disagreement(settings)
+    if relative > AGREEMENT:
+        note = (f"layers.py differs from the {fast.loop} (max |dw| {largest:.1e} after one epoch); "
+                f"training with the {LAYER_CLASSES}")
+        return Trainer(TrainingGroup(settings), f"{LAYER_CLASSES} (they differ from the {fast.loop})", note)
+    return Trainer(fast, f"{fast.loop}, checked against layers.py")
 
 
 def make_gif(
@@ -112,6 +136,7 @@ def make_gif(
     on_epoch: Optional[Callable[[int, float], None]] = None,
     on_snapshot: Optional[Callable[[List[Snapshot]], None]] = None,
     on_frame: Optional[Callable[[int, int], None]] = None,
+    on_start: Optional[Callable[[str, Optional[str]], None]] = None,
 ) -> RunResult:
     """Train with these settings, write the animation to `path`, and the files that go beside it.
 
@@ -123,10 +148,13 @@ def make_gif(
     a Ctrl-C while the files are being written stops that too, and the GIF is not written.
     Progress callbacks, if given: `on_epoch(epoch, error)` after every epoch (the best error, for a
     grid), `on_snapshot(snapshots)` at each recorded epoch (one snapshot per configuration),
-    `on_frame(done, total)` after each frame drawn.
+    `on_frame(done, total)` after each frame drawn, and `on_start(engine, note)` before training: what
+    trains the run (see trainer) and the note that says why, if it is not the one asked for.
     """
     path = output_path(path, settings)
-    training = trainer(settings)
+    training, engine, note = trainer(settings)
+    if on_start is not None:
+        on_start(engine, note)
     report_epoch = None
     if on_epoch is not None:
         report_epoch = lambda epoch, errors: on_epoch(epoch, min(errors))  # noqa: E731
@@ -142,7 +170,7 @@ def make_gif(
                         on_snapshot(frames[-1])
         except KeyboardInterrupt:
             status = "interrupted"
-        result = RunResult(status, None, None, 0, training, seconds=clock.seconds)
+        result = RunResult(status, None, None, 0, training, engine, seconds=clock.seconds)
         if status == "interrupted":
             result.interrupted_while = "training"
         if status == "finished" and any(epoch is not None for epoch in result.diverged_at):
@@ -233,6 +261,7 @@ def run_record(settings: Settings, result: RunResult, frames: List[List[Snapshot
         "sheet": result.sheet_path.name,
         "weights": result.weights_path.name,
         "status": result.status,
+        "engine": result.engine,
         "settings": settings.as_dict(),
         "frames": result.frames,
         "frame_epochs": [max(s.epoch for s in snapshots) for snapshots in frames],

@@ -38,9 +38,10 @@ GRID_AXES = ACROSS + DOWN
 ACTIVATIONS = tuple(MIDDLE_LAYERS)
 #: How the recorded epochs are spread over the run.
 SCHEDULES = ("linear", "log")
-#: What trains the network: "fast" (lockstep.py, tuned for speed, checked against the layers by the
-#: tests) or "layers" (train.py with the classes of layers.py, the textbook's code).
-ENGINES = ("fast", "layers")
+#: What trains the network. "auto": the classes of layers.py for a single run (train.py); for a grid,
+#: the vectorised loop of lockstep.py, checked against the classes before it trains. "fast": the
+#: loops of lockstep.py for a single run too, checked the same way. "layers": the classes everywhere.
+ENGINES = ("auto", "fast", "layers")
 
 
 class SettingError(ValueError):
@@ -94,7 +95,7 @@ class Settings:
     frames: Optional[int] = None
     simple: bool = False
     show_outputs: bool = True
-    engine: str = "fast"
+    engine: str = "auto"
     target: str = "sin"
     n_points: int = data.TEXTBOOK_POINTS
     noise: float = 0.0

@@ -7,7 +7,7 @@ momentum; the loop stays the textbook's: forward, backward, update, layer by lay
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import List, Optional, Tuple
 
 import numpy as np
@@ -31,6 +31,7 @@ class Snapshot:
     activation: str = "sigmoid"  # of the hidden layers
     diverged: bool = False  # training stopped here: the error or a weight blew up
     heldout_error: Optional[float] = None  # mean of 1/2 (y - t)^2 over the held-out samples, if any
+    _network: Optional[list] = field(default=None, repr=False, compare=False)  # see network()
 
     @property
     def w1(self) -> np.ndarray:
@@ -52,23 +53,55 @@ class Snapshot:
         """The output bias."""
         return float(self.layers[-1][1][0])
 
+    def network(self) -> list:
+        """The layer objects of layers.py holding this snapshot's weights: every curve a frame draws
+        goes through their forward."""
+        if self._network is None:
+            self._network = network(self.layers, self.activation)
+        return self._network
+
     def hidden(self, x) -> np.ndarray:
         """The last hidden layer's outputs for inputs x of shape (n,): (n, n_mid)."""
-        activate = MIDDLE_LAYERS[self.activation].activate
         h = np.reshape(x, (-1, 1))
         with np.errstate(over="ignore", invalid="ignore"):  # weights may have blown up
-            for w, b in self.layers[:-1]:
-                h = activate(h @ w + b)  # h = f(h W + b), layer by layer
+            for layer in self.network()[:-1]:
+                h = layer.forward(h)  # h = f(h W + b), layer by layer
         return h
 
     def contributions(self, x) -> np.ndarray:
-        """Each neuron of the last hidden layer's share of the output, w_j * h_j(x): (n_mid, len(x))."""
+        """Each neuron of the last hidden layer's share of the output, w2_j * h_j(x): (n_mid, len(x)).
+        The output layer's forward is their sum plus b2."""
         with np.errstate(over="ignore", invalid="ignore"):
             return (self.hidden(x) * self.w2).T
 
     def fit(self, x) -> np.ndarray:
-        """The network's output for inputs x: the sum of the contributions plus the output bias."""
-        return self.contributions(x).sum(axis=0) + self.b2
+        """The network's output for inputs x of shape (n,): the output layer's forward of the hidden outputs."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self.network()[-1].forward(self.hidden(x))[:, 0]
+
+
+#: Passed to the layers' constructor where the weights are set right after: its draws are not used.
+_UNUSED_DRAWS = np.random.default_rng(0)
+
+
+def network(weights: Weights, activation: str = "sigmoid") -> list:
+    """Layer objects of layers.py holding these weights (the arrays themselves, not copies): the
+    hidden layers of this activation, then the output layer."""
+    Middle = MIDDLE_LAYERS[activation]  # noqa: N806 - a class
+    layers = [Middle(*w.shape, rng=_UNUSED_DRAWS) for w, _ in weights[:-1]]
+    layers.append(OutputLayer(*weights[-1][0].shape, rng=_UNUSED_DRAWS))
+    for layer, (w, b) in zip(layers, weights):
+        layer.w, layer.b = w, b
+    return layers
+
+
+def forward(layers, x) -> np.ndarray:
+    """The output of these layers for inputs x of shape (n,), as shape (n,): forward, layer by layer."""
+    y = np.reshape(x, (-1, 1))
+    with np.errstate(over="ignore", invalid="ignore"):  # weights may have blown up
+        for layer in layers:
+            y = layer.forward(y)
+    return y.reshape(-1)
 
 
 #: Seeds of the random streams, combined with the run's seed: the sample order, each hidden
@@ -166,11 +199,7 @@ class Training:
 
     def predict(self, x):
         """The network's output for inputs x of shape (n,), as shape (n,)."""
-        y = np.reshape(x, (-1, 1))
-        with np.errstate(over="ignore", invalid="ignore"):  # weights may have blown up
-            for layer in self.layers:
-                y = layer.forward(y)
-        return y.reshape(-1)
+        return forward(self.layers, x)
 
     def train_epoch(self):
         """One epoch of SGD: every training sample once, in a fresh random order, batch_size at a

@@ -20,7 +20,6 @@ from regress_demo.frames import make_figure
 from regress_demo.gif import GifWriter
 from regress_demo.run import make_gif
 from regress_demo.settings import Settings
-from regress_demo.lockstep import Lockstep
 from regress_demo.train import Training
 
 from helpers import decode_gif
@@ -213,7 +212,7 @@ def test_interrupted_before_the_first_frame_writes_nothing(tmp_path, monkeypatch
     def interrupted_epoch(self):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(Lockstep, "train_epoch", interrupted_epoch)
+    monkeypatch.setattr(Training, "train_epoch", interrupted_epoch)
     monkeypatch.chdir(tmp_path)
     code, out, err = run_main(["--epoch", "3", "-q"])
     assert code == 130

@@ -24,7 +24,7 @@ def test_the_run_record_holds_settings_versions_history_and_status(tmp_path):
     assert record["status"] == "finished"
     assert record["settings"] == {
         "n_mid": [4], "eta": [0.3], "epoch": 30, "interval": 7, "wb_width": 0.01, "seed": 9, "fps": 10.0,
-        "hold": 2.0, "schedule": "linear", "frames": None, "simple": False, "show_outputs": True, "engine": "fast",
+        "hold": 2.0, "schedule": "linear", "frames": None, "simple": False, "show_outputs": True, "engine": "auto",
         "target": "sin", "n_points": 63, "noise": 0.0, "holdout": None, "activation": ["sigmoid"], "depth": [1],
         "l2": [0.0], "batch_size": [1], "momentum": [0.0],
     }

@@ -57,7 +57,7 @@ CLI_CASES = [
     (["--n-mid", "1", "x"], "--n-mid must be an integer, got 'x'"),
     (["--eta", "0.1", "-2"], "--eta must be > 0, got -2"),
     (["--schedule", "cubic"], "--schedule must be one of linear, log, got 'cubic'"),
-    (["--engine", "turbo"], "--engine must be one of fast, layers, got 'turbo'"),
+    (["--engine", "turbo"], "--engine must be one of auto, fast, layers, got 'turbo'"),
     (["--frames", "1"], "--frames must be >= 2, got 1"),
     (["--frames", "3000"], "--frames must be <= 2001 (no more frames than epochs), got 3000"),
     (["--epoch", "10", "--frames", "11"], "--frames must be <= 10 (no more frames than epochs), got 11"),
