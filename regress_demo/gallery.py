@@ -108,6 +108,8 @@ def render_card(run: Run) -> str:
     status = str(record.get("status", "unknown"))
     frames = record.get("frames")
     frames_note = f" · {frames} frames" if isinstance(frames, int) and not isinstance(frames, bool) else ""
+    engine = record.get("engine")
+    engine_note = f'<p class="engine">trained with the {_text(engine)}</p>\n' if isinstance(engine, str) else ""
     links = [_link(run.record_name, "run record (JSON)"), _link(run.gif, "GIF")]
     if run.sheet is not None:
         links.append(_link(run.sheet, "contact sheet (PNG)"))
@@ -118,6 +120,7 @@ def render_card(run: Run) -> str:
         f'<div class="body">\n'
         f"<h2>{_text(title)}</h2>\n"
         f'<p class="status"><span class="badge">{_text(status)}</span>{_text(frames_note)}</p>\n'
+        f"{engine_note}"
         f"{render_results(record.get('runs'))}"
         f"{render_settings(settings)}"
         f'<p class="links">{" · ".join(links)}</p>\n'
@@ -266,6 +269,7 @@ header p { margin: 0; color: var(--muted); }
 .body { padding: 0.9rem 1rem 1rem; }
 h2 { margin: 0 0 0.4rem; font-size: 1.05rem; line-height: 1.3; }
 .status { margin: 0 0 0.7rem; color: var(--muted); font-size: 0.9rem; }
+.engine { margin: -0.4rem 0 0.7rem; color: var(--muted); font-size: 0.85rem; }
 .badge { display: inline-block; padding: 0.05rem 0.55rem; border-radius: 999px; font-weight: 600;
   font-size: 0.8rem; color: #fff; background: var(--muted); }
 .status-finished .badge { background: var(--ok); }

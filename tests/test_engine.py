@@ -1,0 +1,131 @@
+"""What runs is what layers.py says: an edit of the layer classes shows in the default run, in what
+its frames draw, and sends a grid (or --engine fast) back to the classes with a line that says why."""
+
+import json
+import re
+
+import numpy as np
+import pytest
+
+from regress_demo import cli, data
+from regress_demo.frames import make_figure
+from regress_demo.layers import MiddleLayer
+from regress_demo.lockstep import AGREEMENT, Lockstep, disagreement
+from regress_demo.run import LAYER_CLASSES, make_gif
+from regress_demo.settings import Settings
+from regress_demo.train import TrainingGroup, half_mean_square
+
+
+def steeper(u):
+    return 1 / (1 + np.exp(-2 * u))
+
+
+@pytest.fixture
+def steeper_sigmoid(monkeypatch):
+    """The edit a learner might make in layers.py: a sigmoid twice as steep, and its derivative."""
+    monkeypatch.setattr(MiddleLayer, "activate", staticmethod(steeper))
+    monkeypatch.setattr(MiddleLayer, "derivative", lambda self: 2 * (1 - self.y) * self.y)
+
+
+SINGLE = Settings(epoch=150, interval=149)  # frames at epochs 0 and 149
+
+
+def weights_of(result):
+    return [array for w, b in result.last_frame[0].layers for array in (w, b)]
+
+
+def test_the_default_run_trains_with_the_edited_layer_classes(tmp_path, monkeypatch):
+    plain = make_gif(SINGLE, tmp_path / "plain.gif")
+    with monkeypatch.context() as patch:
+        patch.setattr(MiddleLayer, "activate", staticmethod(steeper))
+        patch.setattr(MiddleLayer, "derivative", lambda self: 2 * (1 - self.y) * self.y)
+        edited = make_gif(SINGLE, tmp_path / "edited.gif")
+        forced = make_gif(SINGLE.replace(engine="layers"), tmp_path / "forced.gif")
+        # what the last frame draws: the classes' forward of the snapshot's weights, by hand here
+        last = edited.last_frame[0]
+        figure = make_figure(SINGLE, edited.training.dataset, edited.histories, [edited.last_frame])
+        figure.draw(edited.last_frame)
+        # and the fit drawn is as good as the error says: on the samples, near the epoch's error
+        dataset = edited.training.dataset
+        on_samples = half_mean_square(last.fit(dataset.x_train), dataset.t_train)
+    assert on_samples < 3 * edited.final_error + 1e-4
+    assert edited.engine == LAYER_CLASSES
+    assert edited.final_error == forced.final_error
+    for a, b in zip(weights_of(edited), weights_of(forced)):
+        np.testing.assert_array_equal(a, b)
+    assert edited.final_error != plain.final_error
+    assert not np.allclose(weights_of(edited)[0], weights_of(plain)[0])
+    grid = data.grid()
+    (w1, b1), (w2, b2) = last.layers
+    by_hand = steeper(grid[:, None] @ w1 + b1) @ w2 + b2
+    np.testing.assert_allclose(figure.fit_line.get_ydata(), by_hand[:, 0], rtol=0, atol=1e-12)
+
+
+GRID = Settings(n_mid=(2, 3), eta=(0.1, 0.3), epoch=20, interval=19)
+
+
+def test_an_edited_layer_class_sends_a_grid_back_to_the_classes(tmp_path, steeper_sigmoid, capsys):
+    code = cli.main(["--n-mid", "2", "3", "--eta", "0.1", "0.3", "--epoch", "20", "--interval", "19",
+                     "--out", str(tmp_path / "grid.gif")])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert re.fullmatch(
+        r"regress-demo: layers.py differs from the vectorised loop \(max \|dw\| \d\.\de[-+]\d\d after one epoch\); "
+        r"training with the layer classes of layers.py\n", err,
+    )
+    assert out.startswith("Training with the layer classes of layers.py (they differ from the vectorised loop)\n")
+    record = json.loads((tmp_path / "grid.json").read_text())
+    assert record["engine"] == "layer classes of layers.py (they differ from the vectorised loop)"
+    weights = np.load(tmp_path / "grid.npz")
+    for c, config in enumerate(GRID.configurations()):
+        alone = make_gif(config.replace(engine="layers"), tmp_path / f"alone{c}.gif")
+        for number, (w, b) in enumerate(alone.last_frame[0].layers, start=1):
+            np.testing.assert_array_equal(weights[f"w{number}_{c}"], w)
+            np.testing.assert_array_equal(weights[f"b{number}_{c}"], b)
+
+
+def test_an_edited_layer_class_sends_the_fast_engine_back_too(tmp_path, steeper_sigmoid):
+    notes = []
+    result = make_gif(SINGLE.replace(engine="fast", epoch=5, interval=4), tmp_path / "fast.gif",
+                      on_start=lambda engine, note: notes.append(note))
+    assert isinstance(result.training, TrainingGroup)
+    assert result.engine == "layer classes of layers.py (they differ from the plain-float loop)"
+    assert notes[0].startswith("layers.py differs from the plain-float loop (max |dw| ")
+
+
+def test_unedited_a_grid_keeps_its_vectorised_loop_and_says_so(tmp_path):
+    result = make_gif(GRID, tmp_path / "grid.gif")
+    assert isinstance(result.training, Lockstep)
+    record = json.loads((tmp_path / "grid.json").read_text())
+    assert record["engine"] == result.engine == "vectorised loop, checked against layers.py"
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert '<p class="engine">trained with the vectorised loop, checked against layers.py</p>' in page
+
+
+@pytest.mark.parametrize("options", [
+    dict(n_mid=(1, 3, 8), eta=(0.05, 0.5)),  # the side-by-side loop
+    dict(n_mid=(2, 20), activation="tanh", momentum=0.9, l2=0.01),  # the general loop
+    dict(n_mid=(3, 5), activation="relu", wb_width=1.0),
+    dict(n_mid=3, eta=(0.1, 1e6)),  # one configuration overflows at once: not compared
+    dict(n_mid=3, engine="fast"),  # the plain-float loop
+    dict(n_mid=3, engine="fast", target="gauss", noise=0.1, holdout=(0.2, 0.5)),
+])
+def test_unedited_the_loops_agree_with_the_classes_after_one_epoch(options):
+    largest, relative = disagreement(Settings(**options))
+    assert relative <= AGREEMENT
+    assert largest < 1e-12
+
+
+def test_the_check_measures_a_real_difference(steeper_sigmoid):
+    largest, relative = disagreement(GRID)
+    assert relative > 1e3 * AGREEMENT
+    assert 1e-4 < largest < 1
+
+
+def test_the_progress_output_names_the_engine_unless_quiet(tmp_path, capsys):
+    assert cli.main(["--epoch", "3", "--out", str(tmp_path / "a.gif")]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "Training with the layer classes of layers.py"
+    assert cli.main(["--epoch", "3", "--engine", "fast", "--out", str(tmp_path / "b.gif")]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "Training with the plain-float loop, checked against layers.py"
+    assert cli.main(["--epoch", "3", "-q", "--out", str(tmp_path / "c.gif")]) == 0
+    assert "Training" not in capsys.readouterr().out
