@@ -10,6 +10,8 @@ canvas buffer is then copied out as the frame.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import matplotlib
 import numpy as np
 from matplotlib import font_manager
@@ -162,14 +164,17 @@ class Blitter:
 
     def render(self) -> np.ndarray:
         """The frame as an (H, W, 3) uint8 array."""
-        saved = {key: matplotlib.rcParams[key] for key in TEXT_STYLE}  # (rc_context copies every setting)
-        matplotlib.rcParams.update(TEXT_STYLE)
-        try:
+        with _text_style():
+            self._grow()
             return self._render()
-        finally:
-            matplotlib.rcParams.update(saved)
 
-    def _render(self) -> np.ndarray:
+    def grow_only(self):
+        """Add the growing artists' pieces to the background, as render does, without drawing a frame."""
+        with _text_style():
+            self._grow()
+
+    def _grow(self):
+        """Restore the background, with the growing artists' new pieces drawn into it."""
         if self.pristine is None:
             self.canvas.draw()  # draws everything but the animated artists
             self.pristine = self.background = self.canvas.copy_from_bbox(self.figure.bbox)
@@ -178,6 +183,8 @@ class Blitter:
             for artist in self.growing:
                 self.figure.draw_artist(artist)
             self.background = self.canvas.copy_from_bbox(self.figure.bbox)
+
+    def _render(self) -> np.ndarray:
         for artist in self.artists:
             if artist.get_visible():
                 self.figure.draw_artist(artist)
@@ -188,6 +195,17 @@ class Blitter:
         width, height = self.canvas.get_width_height(physical=True)
         # RGBA -> RGB by Pillow's raw decoder: many times faster than copying a NumPy slice [..., :3]
         return np.asarray(Image.frombytes("RGB", (width, height), self.canvas.buffer_rgba(), "raw", "RGBX"))
+
+
+@contextmanager
+def _text_style():
+    """matplotlib's settings in TEXT_STYLE while inside (rc_context would copy every setting)."""
+    saved = {key: matplotlib.rcParams[key] for key in TEXT_STYLE}
+    matplotlib.rcParams.update(TEXT_STYLE)
+    try:
+        yield
+    finally:
+        matplotlib.rcParams.update(saved)
 
 
 class LossPieces:

@@ -158,6 +158,9 @@ class SimpleFigure:
     def reset(self):
         """Nothing to forget: each frame depends on its own snapshot only."""
 
+    def skip(self, snapshots: List[Snapshot]):
+        """Nothing to remember of a frame that is not drawn."""
+
     def draw(self, snapshots: List[Snapshot]) -> np.ndarray:
         """The frame for these snapshots (a list of one) as an (H, W, 3) uint8 array."""
         (snapshot,) = snapshots
@@ -296,13 +299,24 @@ class RichFigure:
         lines = self._lines(snapshot)
         for line, values in zip(self.neuron_lines + [self.other_line] * bool(self.hidden.size) + [self.bias_line], lines):
             line.set_data(self.grid, _finite_or_nan(values))
-        piece = self.loss_pieces.piece(snapshot.epoch)
-        _set_piece(self.loss_line, self.history, piece)
-        if self.heldout_line is not None:
-            _set_piece(self.heldout_line, self.heldout_history, piece)
+        self._next_loss_piece(snapshot.epoch)
         self.loss_now.set_data([snapshot.epoch], [snapshot.error])
         self.loss_cursor.set_xdata([snapshot.epoch, snapshot.epoch])
         return self.blitter.render()
+
+    def _next_loss_piece(self, epoch: int):
+        piece = self.loss_pieces.piece(epoch)
+        _set_piece(self.loss_line, self.history, piece)
+        if self.heldout_line is not None:
+            _set_piece(self.heldout_line, self.heldout_history, piece)
+
+    def skip(self, snapshots: List[Snapshot]):
+        """What drawing this frame leaves for the next ones (its fit as a trail, its piece of the loss
+        curve), without drawing it: the same state as after draw."""
+        (snapshot,) = snapshots
+        self.trails.append(_finite_or_nan(snapshot.fit(self.grid)))
+        self._next_loss_piece(snapshot.epoch)
+        self.blitter.grow_only()
 
 
 class GridFigure:
@@ -398,13 +412,23 @@ class GridFigure:
             title.set_text("diverged" if snapshot.diverged else f"error {snapshot.error:.1e}")
             _show_warning(warning, snapshot, short=True)
         if not self.settings.simple:
-            piece = self.loss_pieces.piece(epoch)
-            for line, history in zip(self.loss_lines, self.histories):
-                _set_piece(line, history, piece)
-            for line, history in zip(self.heldout_lines, self.heldout):
-                _set_piece(line, history, piece)
+            self._next_loss_pieces(epoch)
             self.loss_cursor.set_xdata([epoch, epoch])
         return self.blitter.render()
+
+    def _next_loss_pieces(self, epoch: int):
+        piece = self.loss_pieces.piece(epoch)
+        for line, history in zip(self.loss_lines, self.histories):
+            _set_piece(line, history, piece)
+        for line, history in zip(self.heldout_lines, self.heldout):
+            _set_piece(line, history, piece)
+
+    def skip(self, snapshots: List[Snapshot]):
+        """What drawing this frame leaves for the next ones (its piece of the loss curves), without
+        drawing it: the same state as after draw."""
+        if not self.settings.simple:
+            self._next_loss_pieces(max(snapshot.epoch for snapshot in snapshots))
+            self.blitter.grow_only()
 
 
 def make_figure(settings: Settings, dataset: Dataset, histories, frames: Sequence[List[Snapshot]],

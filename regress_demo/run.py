@@ -21,6 +21,7 @@ from typing import Callable, Dict, List, NamedTuple, Optional, Union
 from . import gallery
 from .gallery import RECORD_KIND
 from .lockstep import AGREEMENT, Lockstep, disagreement
+from .parallel import Film, draw_frames
 from .outputs import signals_held, versions, write_json, write_npz, write_png
 from .frames import INKS, contact_sheet, make_figure, sheet_picks
 from .gif import GifWriter
@@ -175,7 +176,7 @@ def make_gif(
             result.interrupted_while = "training"
         if status == "finished" and any(epoch is not None for epoch in result.diverged_at):
             result.status = "diverged"
-        sheet, last = [], None  # the frames of the contact sheet, the last frame in the GIF
+        film = Film()  # the frames of the contact sheet, the last frame in the GIF
         picks = set(sheet_picks(len(frames))) if frames else set()
         try:
             with clock.phase("draw"):
@@ -185,21 +186,12 @@ def make_gif(
             with clock.phase("encode"):
                 if samples:  # one palette for the whole GIF, from the first and the last frame
                     writer.set_palette(samples, INKS)
-            for k, snapshots in enumerate(frames):
-                with clock.phase("draw"):
-                    image = figure.draw(snapshots)
-                with clock.phase("encode"):
-                    writer.grab_frame(image)
-                last = image
-                if k in picks:
-                    sheet.append(image)
-                if on_frame is not None:
-                    on_frame(writer.count, len(frames))
+            draw_frames(figure, writer, frames, picks, film, clock, on_frame)
         except KeyboardInterrupt:
             result.status = "interrupted"
             result.interrupted_while = result.interrupted_while or "drawing"
-            if last is not None and (writer.count - 1) not in picks:
-                sheet.append(last)  # the last frame in the GIF closes the sheet
+            if film.last is not None and (writer.count - 1) not in picks:
+                film.sheet.append(film.last)  # the last frame in the GIF closes the sheet
         if not writer.count:
             return result
         drawn = frames[: writer.count]
@@ -208,7 +200,7 @@ def make_gif(
             with clock.phase("encode"):
                 result.path, result.frames, result.last_frame = writer.finish(), writer.count, drawn[-1]
             with clock.phase("write"):
-                write_png(result.sheet_path, contact_sheet(sheet))
+                write_png(result.sheet_path, contact_sheet(film.sheet))
                 write_npz(result.weights_path, final_weights(drawn[-1], settings))
                 result.record_path = write_json(path.with_suffix(".json"), run_record(settings, result, drawn))
                 gallery.write_index(path.parent)
