@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Benchmarks: regress-demo against the textbook path (scripts/textbook_baseline.py), in one process.
+"""Benchmarks: regress-demo against the textbook path (scripts/textbook_baseline.py).
 
 Each line runs its two sides alternately (A B A B ...) after one warm-up of each, and prints the
-median time of each side and the ratio ours / baseline; lower is better. The machine may be shared
+median time of each side and the ratio ours / baseline; lower is better. The end-to-end lines run
+whole processes, as a user starts them from the shell (start-up and imports included). The machine may be shared
 and noisy: the medians and the interleaving are what make two numbers from one run comparable.
 
     python scripts/bench.py              # the full table (a few minutes)
@@ -33,11 +34,12 @@ import numpy as np  # noqa: E402
 
 import textbook_baseline as textbook  # noqa: E402
 from regress_demo import data  # noqa: E402
-from regress_demo.lockstep import Lockstep  # noqa: E402
+from regress_demo.lockstep import Lockstep, disagreement  # noqa: E402
 from regress_demo.frames import INKS, SimpleFigure  # noqa: E402
 from regress_demo.gif import GifWriter  # noqa: E402
 from regress_demo.run import make_gif  # noqa: E402
 from regress_demo.settings import Settings  # noqa: E402
+from regress_demo.train import TrainingGroup  # noqa: E402
 
 
 def interleaved(a, b, repeat: int, warm_up: bool = True):
@@ -55,14 +57,15 @@ def interleaved(a, b, repeat: int, warm_up: bool = True):
     return statistics.median(times_a), statistics.median(times_b)
 
 
-def sgd_step(size):
-    """Seconds per SGD step (one sample), n_mid=3, training only."""
+def sgd_step(size, engine):
+    """Seconds per SGD step (one sample), n_mid=3, training only: the layer classes (what a single
+    run trains with) or the plain-float loop of --engine fast."""
     epochs = size["epochs"]
     steps = epochs * 63
 
     def ours():
-        training = Lockstep(Settings(epoch=epochs, interval=epochs))
-        for _ in training.snapshots():
+        settings = Settings(epoch=epochs, interval=epochs)
+        for _ in (Lockstep(settings) if engine == "fast" else TrainingGroup(settings)).snapshots():
             pass
 
     def baseline():
@@ -96,30 +99,51 @@ def render_encode(size, folder):
     return ours, baseline, frames
 
 
-def end_to_end(size, folder):
-    """Seconds for a whole default run: training, frames (ours: the richer frame) and the GIF."""
+def process(args, folder):
+    """A function that runs this command as a whole process, as a user waits for it."""
+    env = dict(os.environ, PYTHONPATH=str(HERE.parent), MPLBACKEND="Agg")
+
+    def run():
+        subprocess.run([sys.executable, *args], cwd=folder, env=env, check=True, stdout=subprocess.DEVNULL)
+
+    return run
+
+
+def ours_command(size, folder, name, *options):
     epochs, interval = size["run_epochs"], size["run_interval"]
+    return process(["-m", "regress_demo", "-q", "--epoch", str(epochs), "--interval", str(interval),
+                    "--out", str(folder / f"{name}.gif"), *options], folder)
 
-    def ours():
-        make_gif(Settings(epoch=epochs, interval=interval), folder / "run.gif")
 
-    def baseline():
-        textbook.make_gif(folder / "textbook_run.gif", epochs, interval)
+def textbook_command(size, folder):
+    epochs, interval = size["run_epochs"], size["run_interval"]
+    return process([str(HERE / "textbook_baseline.py"), "--out", str(folder / "textbook_run.gif"),
+                    "--epoch", str(epochs), "--interval", str(interval)], folder)
 
-    return ours, baseline, 1
+
+def end_to_end(size, folder, *options):
+    """Seconds for a whole single run, started from the shell (start-up and imports included):
+    training, frames (ours: the richer frame) and the GIF, against the textbook's."""
+    return ours_command(size, folder, "run", *options), textbook_command(size, folder), 1
 
 
 def sweep(size, folder):
-    """A sweep of 8 configurations against one configuration, both ours, end to end."""
-    epochs, interval = size["run_epochs"], size["run_interval"]
+    """A sweep of 8 configurations against one configuration, both ours with their default engines,
+    each a whole process."""
+    grid = ours_command(size, folder, "grid", "--n-mid", "1", "2", "3", "5", "--eta", "0.05", "0.5")
+    return grid, ours_command(size, folder, "one"), 1
 
-    def grid():
-        make_gif(Settings(n_mid=[1, 2, 3, 5], eta=[0.05, 0.5], epoch=epochs, interval=interval), folder / "grid.gif")
 
-    def one():
-        make_gif(Settings(epoch=epochs, interval=interval), folder / "one.gif")
-
-    return grid, one, 1
+def guard_share(size, grid_seconds: float):
+    """The check of the vectorised loop against the layer classes (each network's first epoch trained
+    both ways), in seconds, as a share of the whole sweep of 8."""
+    settings = Settings(n_mid=[1, 2, 3, 5], eta=[0.05, 0.5], epoch=size["run_epochs"])
+    times = []
+    for _ in range(size["repeat"] + 1):
+        start = time.perf_counter()
+        disagreement(settings)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times[1:] if len(times) > 1 else times), grid_seconds
 
 
 def sweep_training(size):
@@ -149,9 +173,9 @@ def gif_bytes(size, folder):
 
 def peak_rss_mb(args, folder) -> float:
     """Peak resident memory (MB) of a `regress-demo` run in a fresh process."""
-    script = (
+    script = (  # the larger of this process and the one that draws half the frames
         "import resource, sys; from regress_demo.cli import main; code = main(sys.argv[1:]); "
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+        "print(max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)))"
     )
     done = subprocess.run(
         [sys.executable, "-c", script, *args, "-q", "--out", str(folder / "rss.gif")],
@@ -216,10 +240,12 @@ SIZES = {
 }
 
 TARGETS = {
-    "SGD step, single configuration, n_mid=3": 0.6,
+    "SGD step, --engine fast (plain floats), n_mid=3": 0.6,
     "render + encode per frame, 640 x 480": 0.1,
-    "default run end to end": 0.2,
-    "sweep of 8 configurations vs one of ours": 2.0,
+    "default run end to end (layer classes), whole process": 0.35,
+    "--engine fast run end to end, whole process": 0.15,
+    "sweep of 8 configurations vs one default run (both ours, whole processes)": 1.2,
+    "check of the vectorised loop against the layer classes, share of the sweep of 8": 0.03,
     "GIF bytes, --simple frame": 0.6,
 }
 
@@ -230,15 +256,21 @@ def run(quick: bool, markdown: bool, out=sys.stdout):
     rows = []  # (measure, ours, baseline, unit, ratio, target)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
+        sweep_name = "sweep of 8 configurations vs one default run (both ours, whole processes)"
         for name, (ours, baseline, per) in [
-            ("SGD step, single configuration, n_mid=3", sgd_step(size)),
+            ("SGD step, --engine fast (plain floats), n_mid=3", sgd_step(size, "fast")),
+            ("SGD step, the layer classes (a single run's default), n_mid=3", sgd_step(size, "layers")),
             ("render + encode per frame, 640 x 480", render_encode(size, folder)),
-            ("default run end to end", end_to_end(size, folder)),
-            ("sweep of 8 configurations vs one of ours", sweep(size, folder)),
+            ("default run end to end (layer classes), whole process", end_to_end(size, folder)),
+            ("--engine fast run end to end, whole process", end_to_end(size, folder, "--engine", "fast")),
+            (sweep_name, sweep(size, folder)),
             ("training a sweep of 8: lockstep vs one by one (ours)", sweep_training(size)),
         ]:
             a, b = interleaved(ours, baseline, repeat, warm_up=not quick)
             rows.append((name, a / per, b / per, "s", a / b, TARGETS.get(name)))
+        name = "check of the vectorised loop against the layer classes, share of the sweep of 8"
+        check, grid = guard_share(size, next(row[1] for row in rows if row[0] == sweep_name))
+        rows.append((name, check, grid, "s", check / grid, TARGETS[name]))
         ours_bytes, textbook_bytes, frames = gif_bytes(size, folder)
         rows.append(("GIF bytes, --simple frame", ours_bytes / 1e3, textbook_bytes / 1e3, "kB",
                      ours_bytes / textbook_bytes, TARGETS["GIF bytes, --simple frame"]))
