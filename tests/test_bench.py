@@ -25,4 +25,4 @@ def test_bench_quick_reports_every_measure():
     assert rows[-1][0].startswith("peak RSS") and rows[-1][1] is not None
     text = out.getvalue()
     assert text.startswith("| measure | ours | baseline | ratio | target |\n|---|---|---|---|---|\n")
-    assert "SGD step, single configuration, n_mid=3" in text and "machine:" in text
+    assert "SGD step, the layer classes" in text and "machine:" in text
