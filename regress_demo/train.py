@@ -207,6 +207,7 @@ class Training:
         s = self.settings
         outputs = np.empty_like(self.t)
         order = self.rng.permutation(len(self.x))
+        eta = np.asarray(s.eta)  # (a 0-d array: NumPy multiplies an array by it faster than by a float)
         with np.errstate(over="ignore", invalid="ignore"):  # a too-large eta may overflow: see has_diverged
             for start in range(0, len(order), s.batch_size):
                 batch = order[start : start + s.batch_size]
@@ -224,7 +225,7 @@ class Training:
                     grad_y = layer.grad_x
                 # update of weights and biases
                 for layer in self.layers:
-                    layer.update(s.eta, s.l2, s.momentum)
+                    layer.update(eta, s.l2, s.momentum)
                 outputs[batch] = y[:, 0]
         self.errors.append(half_mean_square(outputs, self.t))
         if len(self.dataset.x_heldout):
