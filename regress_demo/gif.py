@@ -264,7 +264,9 @@ class GifWriter:
         return self
 
     def __exit__(self, exc_type, exc, tb):
-        if self._stream is not None:
-            self._stream.close()
-        self.file.discard()  # after finish() there is nothing left to remove
+        try:
+            if self._stream is not None:
+                self._stream.close()  # (on a full disk this flush fails again: the file goes all the same)
+        finally:
+            self.file.discard()  # after finish() there is nothing left to remove
         return False

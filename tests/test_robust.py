@@ -340,3 +340,29 @@ def test_any_arguments_end_cleanly(args, tmp_path_factory, monkeypatch):
     for gif in gifs:
         assert len(decode_gif(gif).frames) >= 1
     assert not list(Path(folder).rglob("*.tmp"))
+
+
+def test_a_disk_that_fills_while_the_gif_is_closed_leaves_no_temporary_file(tmp_path, monkeypatch):
+    """As on a really full disk: the last buffered bytes fail again when the file is closed."""
+
+    class FullDisk(io.BufferedWriter):
+        def write(self, data):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        def close(self):
+            super().close()
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    setup = GifWriter.setup
+
+    def setup_on_a_full_disk(self):
+        setup(self)
+        self._stream.close()
+        self._stream = FullDisk(io.FileIO(self.file.tmp_path, "wb"))
+
+    monkeypatch.setattr(GifWriter, "setup", setup_on_a_full_disk)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_main(["--epoch", "3", "-q", "--out", "run.gif"])
+    assert code == 1
+    assert err == "regress-demo: error: cannot write run.gif: No space left on device\n"
+    assert os.listdir(tmp_path) == []
