@@ -4,7 +4,7 @@ Three layouts: SimpleFigure (the fit only, as in the textbook), RichFigure (the 
 neuron's contribution and the loss, for one configuration) and GridFigure (a panel per configuration
 and a combined loss panel). Each is built once with everything that never changes; `draw` updates
 only what changes and returns the frame as pixels (blit.py). The contact sheet puts a few frames
-side by side for a still. INKS are the colours the figures draw with, for the GIF's palette (gif.py).
+side by side for a still (stills.py). INKS are the colours the figures draw with, for the GIF's palette (gif.py).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from typing import List, Optional, Sequence
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, NullLocator
-from PIL import Image
 
 from . import data, targets
 from .blit import Blitter, LossPieces
@@ -440,23 +439,6 @@ def make_figure(settings: Settings, dataset: Dataset, histories, frames: Sequenc
         return SimpleFigure(settings, dataset)
     snapshots = [frame[0] for frame in frames]
     return RichFigure(settings, dataset, histories, heldout_histories, snapshots[-1] if snapshots else None, snapshots)
-
-
-def sheet_picks(frame_count: int, count: int = 8) -> List[int]:
-    """The indices of `count` frames spread evenly over the animation, first and last included."""
-    return sorted({int(i) for i in np.rint(np.linspace(0, frame_count - 1, min(count, frame_count)))})
-
-
-def contact_sheet(frames: Sequence[np.ndarray], columns: int = 4, shrink: int = 2) -> Image.Image:
-    """A still grid of these frames, each `shrink` times smaller (each pixel the mean of a
-    shrink x shrink square), `columns` to a row, for slides and print."""
-    tiles = [Image.fromarray(frame).reduce(shrink) for frame in frames]
-    width, height = tiles[0].size
-    rows = -(-len(tiles) // columns)
-    sheet = Image.new("RGB", (width * min(columns, len(tiles)), height * rows), "white")
-    for k, tile in enumerate(tiles):
-        sheet.paste(tile, ((k % columns) * width, (k // columns) * height))
-    return sheet
 
 
 #: The colours the figures draw lines, markers and text with. The GIF's palette holds those of them

@@ -23,7 +23,8 @@ from .gallery import RECORD_KIND
 from .lockstep import AGREEMENT, Lockstep, disagreement
 from .parallel import Film, draw_frames
 from .outputs import signals_held, versions, write_json, write_npz, write_png
-from .frames import INKS, contact_sheet, make_figure, sheet_picks
+from .frames import INKS, make_figure
+from .stills import contact_sheet, sheet_picks
 from .gif import GifWriter
 from .settings import GRID_AXES, Settings, SettingError, output_path
 from .train import Snapshot, TrainingGroup

@@ -12,7 +12,8 @@ from PIL import Image
 
 from regress_demo import data
 from regress_demo.lockstep import Lockstep
-from regress_demo.frames import INKS, GridFigure, RichFigure, SimpleFigure, contact_sheet, make_figure, sheet_picks
+from regress_demo.frames import INKS, GridFigure, RichFigure, SimpleFigure, make_figure
+from regress_demo.stills import contact_sheet, sheet_picks
 from regress_demo.gif import GifWriter
 from regress_demo.run import make_gif
 from regress_demo.settings import Settings
