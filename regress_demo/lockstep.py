@@ -1,10 +1,15 @@
-"""Several configurations trained at once: the same SGD as train.py, vectorised over configurations.
+"""An optimisation of train.py, checked against it: the same SGD written out for speed, vectorised
+over the configurations of a grid.
 
-It trains networks of one hidden layer with batch size 1, of any activation, L2 and momentum;
-train.TrainingGroup trains deeper networks and mini-batches with the layer classes. All
+The layer classes of layers.py are the one source of truth for the network's arithmetic; this loop
+is trusted only where it agrees with them. `disagreement` trains each configuration's first epoch
+both ways before a run, and run.trainer sends the run to the classes if they differ (an edit of
+layers.py). It trains networks of one hidden layer with batch size 1, of any activation, L2 and
+momentum; train.TrainingGroup trains deeper networks and mini-batches with the layer classes. All
 configurations see the same samples in the same order, and start from the same nested initial
 weights as train.Training, so each one follows the path it would follow alone, to rounding (the
-tests check this against the layer classes).
+tests check this after 100 epochs too). What the frames draw and the held-out errors go through the
+classes' forward (train.network).
 
 Three loops, the fastest that fits: a single small network in plain Python floats; the textbook's
 sigmoid without L2 or momentum with every configuration's neurons side by side in one vector

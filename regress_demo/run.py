@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import time
+import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -157,6 +158,8 @@ def make_gif(
     training, engine, note = trainer(settings)
     if on_start is not None:
         on_start(engine, note)
+    elif note:
+        warnings.warn(note, stacklevel=2)  # (from Python: the record and the result name the engine too)
     report_epoch = None
     if on_epoch is not None:
         report_epoch = lambda epoch, errors: on_epoch(epoch, min(errors))  # noqa: E731

@@ -129,3 +129,9 @@ def test_the_progress_output_names_the_engine_unless_quiet(tmp_path, capsys):
     assert capsys.readouterr().out.splitlines()[0] == "Training with the plain-float loop, checked against layers.py"
     assert cli.main(["--epoch", "3", "-q", "--out", str(tmp_path / "c.gif")]) == 0
     assert "Training" not in capsys.readouterr().out
+
+
+def test_from_python_the_fallback_is_a_warning(tmp_path, steeper_sigmoid):
+    with pytest.warns(UserWarning, match=r"layers.py differs from the vectorised loop \(max \|dw\| "):
+        result = make_gif(GRID.replace(epoch=3, interval=2), tmp_path / "grid.gif")
+    assert isinstance(result.training, TrainingGroup)
