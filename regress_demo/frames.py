@@ -13,6 +13,7 @@ from collections import deque
 from typing import List, Optional, Sequence
 
 import numpy as np
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, NullLocator
 
@@ -441,6 +442,12 @@ def make_figure(settings: Settings, dataset: Dataset, histories, frames: Sequenc
     return RichFigure(settings, dataset, histories, heldout_histories, snapshots[-1] if snapshots else None, snapshots)
 
 
-#: The colours the figures draw lines, markers and text with. The GIF's palette holds those of them
-#: that the sample frames show, exactly.
-INKS = ["black", FIT_COLOUR, OUTPUT_COLOUR, TARGET_COLOUR, SAMPLE_COLOUR, HELDOUT_COLOUR, *NEURON_COLOURS, "darkred"]
+def _agg_rgb(colour) -> tuple:
+    """A matplotlib colour as the 8-bit RGB that Agg draws it with (0.3 -> 76.5 -> 77)."""
+    return tuple(int(channel * 255 + 0.5) for channel in to_rgb(colour))
+
+
+#: The colours the figures draw lines, markers and text with, as Agg draws them. The GIF's palette
+#: holds those of them that the sample frames show, exactly.
+INKS = [_agg_rgb(colour) for colour in
+        ["black", FIT_COLOUR, OUTPUT_COLOUR, TARGET_COLOUR, SAMPLE_COLOUR, HELDOUT_COLOUR, *NEURON_COLOURS, "darkred"]]

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 import numpy as np
-from matplotlib.colors import to_rgb
 from PIL import Image
 
 from .outputs import AtomicFile, signals_held
@@ -41,11 +40,6 @@ GIF_STEP = 256 >> GIF_TABLE_BITS
 WHITE = (255, 255, 255)
 
 
-def _agg_rgb(colour) -> tuple:
-    """A matplotlib colour as the 8-bit RGB that Agg draws it with (0.3 -> 76.5 -> 77)."""
-    return tuple(int(channel * 255 + 0.5) for channel in to_rgb(colour))
-
-
 def _pack(r, g, b):
     """A colour as one number, 0xRRGGBB (NumPy arrays of uint32 too)."""
     return (r << 16) | (g << 8) | b
@@ -67,12 +61,12 @@ def _shows_ink(colours: np.ndarray, ink) -> bool:
     return bool((np.abs(colours - (ink + s[:, None] * room)).max(axis=1) <= 3).any())
 
 
-def gif_palette(sample_frames: Sequence[np.ndarray], inks: Sequence = ("black",)) -> np.ndarray:
+def gif_palette(sample_frames: Sequence[np.ndarray], inks: Sequence[tuple] = ((0, 0, 0),)) -> np.ndarray:
     """The palette for frames like these, as (n, 3) uint8 with n <= GIF_COLOURS, white first.
 
     A plot is a few colours (the inks) on white paper, and antialiasing blends each ink with the
     paper along its edges. So the palette holds, in this order while there is room:
-    white; each of the inks (the colours the figure draws with) that the samples show (see _shows_ink); each colour that fills at least GIF_AREA_SHARE
+    white; each of the inks (the colours the figure draws with, as 8-bit RGB) that the samples show (see _shows_ink); each colour that fills at least GIF_AREA_SHARE
     of the samples; GIF_BLENDS blends toward white of each of those; and, for where one ink crosses
     another (a blue marker over the red line), the halfway blend of each two inks. A colour that is
     less than GIF_STEP away from one already in the palette, in every channel, is left out: near-whites
@@ -82,7 +76,7 @@ def gif_palette(sample_frames: Sequence[np.ndarray], inks: Sequence = ("black",)
     pixels = np.concatenate([np.asarray(frame).reshape(-1, 3) for frame in sample_frames]).astype(np.uint32)
     packed, counts = np.unique(_pack(pixels[:, 0], pixels[:, 1], pixels[:, 2]), return_counts=True)
     colours = np.stack([packed >> 16, (packed >> 8) & 255, packed & 255], axis=1).astype(int)  # (n, 3)
-    inks = [rgb for rgb in dict.fromkeys(map(_agg_rgb, inks)) if _shows_ink(colours, rgb)]
+    inks = [rgb for rgb in dict.fromkeys(map(tuple, inks)) if _shows_ink(colours, rgb)]
     by_area = np.argsort(-counts, kind="stable")  # the colours that fill the most pixels first
     by_area = by_area[counts[by_area] >= GIF_AREA_SHARE * len(pixels)]
     areas = [_unpack(packed[k]) for k in by_area]
@@ -158,9 +152,9 @@ class GifWriter:
         self.file = AtomicFile(self.path)
         self._stream = open(self.file.tmp_path, "wb")
 
-    def set_palette(self, sample_frames: Sequence[np.ndarray], inks: Sequence = ("black",)):
+    def set_palette(self, sample_frames: Sequence[np.ndarray], inks: Sequence[tuple] = ((0, 0, 0),)):
         """Make the palette of every frame from these (H, W, 3) frames, e.g. the first and the last,
-        keeping exactly those of the inks (matplotlib colours) that they show."""
+        keeping exactly those of the inks (8-bit RGB) that they show."""
         self.palette = gif_palette(sample_frames, inks)
         self.transparent = len(self.palette)
         self._table = nearest_table(self.palette)

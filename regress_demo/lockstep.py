@@ -100,9 +100,7 @@ class Lockstep:
         self.active = np.ones(k, bool)  # False once a configuration has diverged: it is frozen
         self.errors: list[list[float]] = [[] for _ in range(k)]  # per configuration, every epoch
         self.heldout_errors: list[list[float]] = [[] for _ in range(k)]  # at each epoch's end, if any held out
-        self.networks = [  # the layer classes, holding views of each configuration's weights
-            network(self._weights(c), config.activation) for c, config in enumerate(self.configurations)
-        ]
+        self.networks = self._networks()  # the layer classes, holding views of each configuration's weights
         self.initial_errors = np.array(self._errors_on(self.x, self.t))  # before training
         self.diverged_at: list[int | None] = [None] * k
         self.last_errors = np.full(k, np.nan)  # of the latest epoch
@@ -125,6 +123,17 @@ class Lockstep:
         if len(self.configurations) == 1 and self.w1.shape[1] <= SCALAR_MAX_NEURONS:
             return "plain-float loop"
         return "vectorised loop"
+
+    def _networks(self):
+        return [network(self._weights(c), config.activation) for c, config in enumerate(self.configurations)]
+
+    def __getstate__(self):
+        """For pickling: the networks are views of the weights, made again when loaded."""
+        return {name: value for name, value in self.__dict__.items() if name != "networks"}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.networks = self._networks()
 
     def _weights(self, c: int):
         """Configuration c's weights in the layers' shapes: views of its real neurons, not copies."""

@@ -21,10 +21,11 @@ from typing import Callable, Dict, List, NamedTuple, Optional, Union
 
 from . import gallery
 from .gallery import RECORD_KIND
+from . import background
+from .background import BackgroundTraining
 from .lockstep import AGREEMENT, Lockstep, disagreement
 from .parallel import Film, draw_frames
 from .outputs import signals_held, versions, write_json, write_npz, write_png
-from .frames import INKS, make_figure
 from .stills import contact_sheet, sheet_picks
 from .gif import GifWriter
 from .settings import GRID_AXES, Settings, SettingError, output_path
@@ -163,23 +164,39 @@ def make_gif(
     report_epoch = None
     if on_epoch is not None:
         report_epoch = lambda epoch, errors: on_epoch(epoch, min(errors))  # noqa: E731
+    if background.available():
+        training = BackgroundTraining(training)  # it trains from now on, while the drawing code loads
+    try:
+        return _train_and_draw(settings, path, training, engine, report_epoch, on_snapshot, on_frame)
+    finally:
+        if isinstance(training, BackgroundTraining):
+            training.close()
+
+
+def _train_and_draw(settings, path, training, engine, report_epoch, on_snapshot, on_frame) -> RunResult:
+    """make_gif's work once it knows what trains the run."""
     status = "finished"
     frames: List[List[Snapshot]] = []
     clock = Stopwatch()
     with GifWriter(path, settings.frame_duration_ms(), round(1000 * settings.hold)) as writer:
         try:
             with clock.phase("train"):
+                from .frames import INKS, make_figure  # matplotlib: loads while the other process trains
                 for snapshots in training.snapshots(report_epoch):
                     frames.append(snapshots)
                     if on_snapshot is not None:
                         on_snapshot(frames[-1])
         except KeyboardInterrupt:
             status = "interrupted"
+        if isinstance(training, BackgroundTraining) and training.trained is not None:
+            training = training.trained  # the trainer itself, trained in the other process
         result = RunResult(status, None, None, 0, training, engine, seconds=clock.seconds)
         if status == "interrupted":
             result.interrupted_while = "training"
         if status == "finished" and any(epoch is not None for epoch in result.diverged_at):
             result.status = "diverged"
+        if not frames:  # (also when Ctrl-C came while the drawing code loaded)
+            return result
         film = Film()  # the frames of the contact sheet, the last frame in the GIF
         picks = set(sheet_picks(len(frames))) if frames else set()
         try:

@@ -261,18 +261,27 @@ def parse_formula(text: str) -> Curve:
         tree = ast.parse(text, mode="eval")  # only builds the syntax tree; nothing is run
     except (SyntaxError, ValueError):
         raise FormulaError("it is not a valid expression") from None
-    body = tree.body
-    _check(body)
+    _check(tree.body)
+    return Formula(text, tree.body)
 
-    def formula(x: np.ndarray) -> np.ndarray:
+
+class Formula:
+    """A checked formula as a function of x. It pickles as its text (checked again when loaded), so
+    that a run can be trained in another process."""
+
+    def __init__(self, text: str, body: ast.AST):
+        self.text, self.body = text, body
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
         """The formula's value at each x: float64, the shape of x; inf or nan where it overflows."""
         x = np.asarray(x, dtype=np.float64)
         with np.errstate(all="ignore"):
-            y = _evaluate(body, x)
+            y = _evaluate(self.body, x)
         # A formula without x (e.g. "pi/4") gives one number: repeat it for every x.
         return np.broadcast_to(np.asarray(y, dtype=np.float64), x.shape).copy()
 
-    return formula
+    def __reduce__(self):
+        return parse_formula, (self.text,)
 
 
 def is_named(text: str) -> bool:

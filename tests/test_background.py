@@ -1,0 +1,54 @@
+"""Training in a second process is a speed-up only: the same run, the same files, the same errors."""
+
+import numpy as np
+import pytest
+
+from regress_demo import background
+from regress_demo.background import RemoteTraceback
+from regress_demo.layers import MiddleLayer
+from regress_demo.run import make_gif
+from regress_demo.settings import Settings
+from regress_demo.train import TrainingGroup
+
+pytestmark = pytest.mark.skipif(not background.available(), reason="needs fork")
+
+
+@pytest.mark.parametrize("settings", [
+    Settings(epoch=30, interval=3, holdout=(0.2, 0.5)),  # the layer classes, with held-out errors
+    Settings(n_mid=(2, 3), eta=(0.1, 30.0), epoch=30, interval=3),  # the vectorised loop; one diverges
+    Settings(epoch=30, interval=3, target="sin(3*x) + 0.3*x", engine="fast"),  # a formula travels too
+], ids=["classes", "grid", "formula"])
+def test_a_run_trained_in_another_process_is_the_same_run(settings, tmp_path, monkeypatch):
+    with monkeypatch.context() as patch:
+        patch.setattr(background, "available", lambda: False)
+        here = make_gif(settings, tmp_path / "here.gif")
+    there = make_gif(settings, tmp_path / "there.gif")
+    assert type(there.training) is type(here.training)  # the trainer itself came back
+    assert there.histories == here.histories
+    assert there.heldout_histories == here.heldout_histories
+    assert there.diverged_at == here.diverged_at
+    assert there.path.read_bytes() == here.path.read_bytes()
+    for name in ("weights_path", "sheet_path"):
+        assert getattr(there, name).read_bytes() == getattr(here, name).read_bytes()
+
+
+def test_the_result_holds_the_trained_network(tmp_path):
+    result = make_gif(Settings(epoch=12, interval=11), tmp_path / "run.gif")
+    assert isinstance(result.training, TrainingGroup)
+    (w1, b1), (w2, b2) = result.last_frame[0].layers
+    trained = result.training.trainings[0]
+    np.testing.assert_array_equal(trained.middle_layer.w, w1)
+    np.testing.assert_array_equal(trained.output_layer.b, b2)
+    assert len(trained.errors) == 12
+
+
+def test_an_error_in_the_training_process_is_raised_here_with_its_traceback(tmp_path, monkeypatch):
+    def broken_backward(self, grad_y):  # (backward runs in training only: in the other process)
+        raise ValueError("a typo in backward")
+
+    monkeypatch.setattr(MiddleLayer, "backward", broken_backward)
+    with pytest.raises(ValueError, match="a typo in backward") as raised:
+        make_gif(Settings(epoch=3, engine="layers"), tmp_path / "run.gif")
+    assert isinstance(raised.value.__cause__, RemoteTraceback)
+    assert "broken_backward" in str(raised.value.__cause__)
+    assert not (tmp_path / "run.gif").exists()
