@@ -49,9 +49,9 @@ def read_text(path, limit: int = MAX_READ_BYTES, head: bool = False) -> str:
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise FileTooLarge(errno.EINVAL, "not a regular file", str(path))
+            raise FileTooLarge(errno.EINVAL, "it is not a regular file", str(path))
         if info.st_size > limit and not head:
-            raise FileTooLarge(errno.EFBIG, f"larger than {limit // 2**20} MB", str(path))
+            raise FileTooLarge(errno.EFBIG, f"it is larger than {limit // 2**20} MB", str(path))
         chunks, left = [], limit
         while left > 0:
             chunk = os.read(fd, min(left, 1 << 20))
@@ -60,7 +60,7 @@ def read_text(path, limit: int = MAX_READ_BYTES, head: bool = False) -> str:
             chunks.append(chunk)
             left -= len(chunk)
         if left <= 0 and not head and os.read(fd, 1):  # it grew while being read
-            raise FileTooLarge(errno.EFBIG, f"larger than {limit // 2**20} MB", str(path))
+            raise FileTooLarge(errno.EFBIG, f"it is larger than {limit // 2**20} MB", str(path))
     finally:
         os.close(fd)
     data = b"".join(chunks)

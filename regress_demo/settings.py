@@ -572,6 +572,7 @@ def output_path(out, settings: Settings) -> Path:
     if "\0" in text:
         raise SettingError("out", "a path without NUL characters", text)
     path = Path(text)
+    _check_path_length(path, whole=False)  # before anything looks at the path: the OS would refuse it
     if text.endswith(("/", os.sep)) or path.is_dir() or path.suffix == "":
         path = path / name
     elif path.suffix.lower() != ".gif":
@@ -590,14 +591,15 @@ def output_path(out, settings: Settings) -> Path:
     return path
 
 
-def _check_path_length(path: Path):
-    """Refuse a path the file system cannot hold, with the temporary files beside it."""
+def _check_path_length(path: Path, whole: bool = True):
+    """Refuse a path the file system cannot hold, with the temporary files beside it (only its
+    folders' names, if not `whole`)."""
     try:
         encoded = os.fsencode(str(path))
         parts = [os.fsencode(part) for part in path.parts]
     except UnicodeError:
         raise SettingError("out", "a path this system can encode", str(path)) from None
-    existing = next((folder for folder in [path.parent, *path.parent.parents] if folder.is_dir()), Path("."))
+    existing = next((folder for folder in [path.parent, *path.parent.parents] if os.path.isdir(folder)), Path("."))
     try:
         name_max = os.pathconf(existing, "PC_NAME_MAX")
     except (OSError, ValueError, AttributeError):
@@ -607,13 +609,13 @@ def _check_path_length(path: Path):
     except (OSError, ValueError, AttributeError):
         path_max = 4096
     longest = len(parts[-1]) - len(".gif") + len(".json") + TEMPORARY_EXTRA
-    if longest > name_max:
+    if whole and longest > name_max:
         room = name_max - TEMPORARY_EXTRA - len(".json") + len(".gif")
         raise SettingError("out", f"a file name of at most {room} bytes (the files beside it need the room)",
                            str(path))
-    for part in parts[:-1]:
+    for part in parts[:-1] if whole else parts:
         if len(part) > name_max:
-            raise SettingError("out", f"a path whose folder names have at most {name_max} bytes", str(path))
+            raise SettingError("out", f"a path whose names have at most {name_max} bytes each", str(path))
     try:
         absolute = len(os.fsencode(os.path.abspath(path)))
     except OSError:  # the working folder is gone
@@ -687,7 +689,7 @@ def settings_from_record(record_path) -> Settings:
     except FileNotFoundError:
         raise SettingError("replay", "an existing run record (.json)", shown) from None
     except FileTooLarge as error:
-        raise SettingError("replay", f"a run record file ({error.strerror})", shown) from None
+        raise SettingError("replay", f"a run record: a regular file of a sane size ({error.strerror})", shown) from None
     except (OSError, UnicodeDecodeError):
         raise SettingError("replay", "a readable JSON run record", shown) from None
     try:
