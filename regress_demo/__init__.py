@@ -6,7 +6,11 @@
 """
 
 import importlib
+import logging
+import os
 import sys
+import warnings
+from contextlib import contextmanager
 
 __version__ = "0.1.0"
 
@@ -33,7 +37,33 @@ __all__ = list(_EXPORTS)
 def __getattr__(name):
     if name not in _EXPORTS:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    with drawing_imports():
+        return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+
+
+@contextmanager
+def drawing_imports():
+    """While inside, a first import of matplotlib ignores MPLBACKEND (the frames are drawn with Agg
+    whatever it says, and an unknown name would stop the import) and keeps matplotlib's warnings about
+    its configuration (an unwritable home folder, a font cache being built) off the screen: they are
+    not the user's business, and would break the one-line messages."""
+    if "matplotlib" in sys.modules:
+        yield
+        return
+    backend = os.environ.pop("MPLBACKEND", None)
+    logger = logging.getLogger("matplotlib")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import matplotlib  # noqa: F401  (the import that reads MPLBACKEND and the configuration)
+
+            yield
+    finally:
+        logger.setLevel(level)
+        if backend is not None:
+            os.environ["MPLBACKEND"] = backend
 
 
 def main(argv=None) -> int:

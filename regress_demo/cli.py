@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import math
+import os
 import signal
 import sys
 import time
 from contextlib import contextmanager
 
-from . import INTERRUPTED_WHILE_STARTING, __version__
+from . import INTERRUPTED_WHILE_STARTING, __version__, drawing_imports
 from . import targets
-from .settings import Settings, SettingError, output_path, parse_number, parse_range, show
+from .settings import (Settings, SettingError, output_path, parse_number, parse_range, settings_from_record,
+                       show)
 
 PROG = "regress-demo"
 
@@ -88,6 +91,8 @@ NUMBER_OPTIONS = [
      "classical momentum: each step keeps MU times the step before (0 <= MU < 1); several values make "
      "a comparison grid (default: %s)"),
 ]
+# Settings whose option is not simply --NAME.
+OPTION_NAMES = {"show_outputs": "--no-outputs"}
 # Options that take several values (the axes of a comparison grid).
 LIST_OPTIONS = ("n_mid", "eta", "depth", "l2", "batch_size", "momentum", "activation")
 
@@ -204,12 +209,10 @@ def parse_settings(args: argparse.Namespace) -> Settings:
     if args.simple:
         values["simple"] = True
     if args.replay is not None:
-        from .run import replay_settings
-
         if values:
-            given = ", ".join(f"--{name.replace('_', '-')}" for name in values)
+            given = ", ".join(OPTION_NAMES.get(name, f"--{name.replace('_', '-')}") for name in values)
             raise SettingError("replay", "used without other settings (only --out and --quiet)", given)
-        return replay_settings(args.replay)
+        return settings_from_record(args.replay)
     return Settings(**values)
 
 
@@ -285,21 +288,98 @@ def sigterm_as_interrupt():
         signal.signal(signal.SIGTERM, previous)
 
 
+class GuardedStream:
+    """Standard output or error for a run: a write that fails (a closed pipe, a full device) never
+    stops the run. The first failure is kept in `error`, and later writes are dropped."""
+
+    def __init__(self, stream):
+        self.stream, self.error = stream, None
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:  # a path or formula the locale cannot encode is shown escaped, not refused
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):
+                pass
+
+    def write(self, text: str) -> int:
+        if self.error is None and self.stream is not None:
+            try:
+                self.stream.write(text)
+            except (OSError, ValueError) as error:
+                self._failed(error)
+        return len(text)
+
+    def flush(self):
+        if self.error is None and self.stream is not None:
+            try:
+                self.stream.flush()
+            except (OSError, ValueError) as error:
+                self._failed(error)
+
+    def isatty(self) -> bool:
+        try:
+            return self.error is None and self.stream is not None and self.stream.isatty()
+        except (OSError, ValueError):
+            return False
+
+    def _failed(self, error):
+        self.error = error
+        try:  # what is still buffered goes nowhere, so that leaving Python does not fail on it again
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self.stream.fileno())
+            os.close(devnull)
+        except (OSError, ValueError, AttributeError):  # (io.UnsupportedOperation: no file descriptor)
+            pass
+
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
+
+
 def main(argv=None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line; returns the exit code.
+
+    Standard output and error are guarded (GuardedStream): if standard output cannot be written, the
+    run still writes its files; a closed pipe (`| head -1`) is then no error, any other failure ends
+    with one line on standard error and exit code 1 (if the run itself went well)."""
+    out, err = GuardedStream(sys.stdout), GuardedStream(sys.stderr)
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = out, err
+    try:
+        code = _main(argv)
+    except SystemExit as exit_info:  # argparse: --help, --version, a bad option
+        code = exit_info.code if isinstance(exit_info.code, int) else EXIT_USAGE
+    finally:
+        out.flush()
+        sys.stdout, sys.stderr = saved
+    if out.error is not None and getattr(out.error, "errno", None) != errno.EPIPE:
+        reason = getattr(out.error, "strerror", None) or out.error
+        err.write(f"{PROG}: error: cannot write to standard output: {reason}\n")
+        err.flush()
+        code = EXIT_IO_ERROR if code == EXIT_OK else code
+    return code
+
+
+def _main(argv) -> int:
     parser = build_parser()
     args = parser.parse_args(negative_ranges_attached(sys.argv[1:] if argv is None else list(argv)))
-    try:
-        from .run import make_gif  # training and drawing: NumPy, matplotlib and Pillow load here
-    except KeyboardInterrupt:
-        print(INTERRUPTED_WHILE_STARTING, file=sys.stderr)
-        return EXIT_SIGINT
-    try:
+    try:  # every check before matplotlib loads: a bad value is refused at once, with one line
         settings = parse_settings(args)
         path = output_path(args.out, settings)
     except SettingError as error:
         print(f"{PROG}: error: {error.for_option()}", file=sys.stderr)
         return EXIT_USAGE
+    except OSError as error:  # a read-only file the run would replace
+        print(f"{PROG}: error: cannot write {error.filename}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_IO_ERROR
+    except KeyboardInterrupt:
+        print(INTERRUPTED_WHILE_STARTING, file=sys.stderr)
+        return EXIT_SIGINT
+    try:
+        with drawing_imports():
+            from .run import WritingInterrupted, make_gif  # training and drawing: matplotlib and Pillow load here
+    except KeyboardInterrupt:
+        print(INTERRUPTED_WHILE_STARTING, file=sys.stderr)
+        return EXIT_SIGINT
 
     progress = Progress(settings, args.quiet)
     with sigterm_as_interrupt() as signals:
@@ -308,9 +388,13 @@ def main(argv=None) -> int:
                 settings, path, on_epoch=progress.epoch, on_snapshot=progress.snapshot, on_frame=progress.frame,
                 on_start=progress.start,
             )
-        except KeyboardInterrupt:
+        except WritingInterrupted:
             progress.clear()
             print(f"{PROG}: interrupted while writing; {path} was not written", file=sys.stderr)
+            return EXIT_SIGTERM if signals else EXIT_SIGINT
+        except KeyboardInterrupt:  # before training started: building the network
+            progress.clear()
+            print(INTERRUPTED_WHILE_STARTING, file=sys.stderr)
             return EXIT_SIGTERM if signals else EXIT_SIGINT
         except OSError as error:
             progress.clear()
@@ -374,15 +458,17 @@ def final_errors(settings: Settings, result) -> str:
 
 def divergence(settings: Settings, result) -> str:
     """One line on which configurations diverged, and what to try."""
+    diverged_at = [epoch if epoch is not None or math.isfinite(snapshot.error) else snapshot.epoch
+                   for epoch, snapshot in zip(result.diverged_at, result.last_frame or [])]
     if not settings.is_grid:
-        return (f"diverged at epoch {result.diverged_at[0]} (the error blew up) "
+        return (f"diverged at epoch {diverged_at[0]} (the error blew up) "
                 f"— try a smaller eta than {show(settings.eta)}" + (" or less momentum" if settings.momentum else ""))
     which = [
         f"{settings.label(config, ' ')} at epoch {epoch}"
-        for config, epoch in zip(settings.configurations(), result.diverged_at)
+        for config, epoch in zip(settings.configurations(), diverged_at)
         if epoch is not None
     ]
-    return (f"{len(which)} of {len(result.diverged_at)} configurations diverged ({', '.join(which)}) "
+    return (f"{len(which)} of {len(diverged_at)} configurations diverged ({', '.join(which)}) "
             f"— try smaller etas")
 
 

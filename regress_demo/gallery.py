@@ -7,19 +7,18 @@ server and no network. The same folder (the same files and modification times) g
 from __future__ import annotations
 
 import html
-import json
 import math
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 from urllib.parse import quote
 
-from .outputs import AtomicFile
-from .settings import show
+from .outputs import AtomicFile, read_text
+from .settings import GENERATOR, INDEX_NAME, RECORD_KIND, json_loads, show
 
-#: The "kind" that marks a JSON file as a run record.
-RECORD_KIND = "regress-demo run"
-INDEX_NAME = "index.html"
+#: Longer texts in a record (a crafted one) are cut on the page.
+MAX_TEXT = 500
 #: Statuses that get their own colour; anything else is shown as it is, in neutral grey.
 STATUSES = ("finished", "diverged", "interrupted")
 
@@ -35,10 +34,6 @@ class Run:
     sheet: Optional[str]
 
 
-#: Marks an index.html as this gallery, so that one written by someone else is never replaced.
-GENERATOR = '<meta name="generator" content="regress-demo">'
-
-
 def write_index(folder) -> Optional[Path]:
     """Regenerate `folder`/index.html, a gallery of every run in `folder`, and return its path.
 
@@ -46,14 +41,15 @@ def write_index(folder) -> Optional[Path]:
     """
     folder = Path(folder)
     existing = folder / INDEX_NAME
-    if existing.exists():
-        try:
-            ours = GENERATOR in existing.read_text(encoding="utf-8", errors="replace")
+    if os.path.lexists(existing):
+        try:  # only the head of a regular file is read: a FIFO or /dev/zero is not ours
+            ours = GENERATOR in read_text(existing, limit=64 * 1024, head=True)
         except OSError:
             ours = False
         if not ours:
             return None
-    page = render_page(find_runs(folder))
+    # (a file name that is not UTF-8 shows with a replacement character; its links keep its bytes)
+    page = render_page(find_runs(folder)).encode("utf-8", errors="replace").decode("utf-8")
     with AtomicFile(folder / INDEX_NAME) as file:
         file.tmp_path.write_text(page, encoding="utf-8")
         return file.commit()
@@ -67,10 +63,10 @@ def find_runs(folder: Path) -> list[Run]:
 
 def read_run(path: Path) -> Optional[Run]:
     """The run recorded in `path`; None if it is no run record or its GIF is gone."""
-    try:
+    try:  # a regular file of a sane size only: not a FIFO, /dev/zero or a huge file
         mtime_ns = path.stat().st_mtime_ns
-        record = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):  # unreadable, not UTF-8 or not JSON
+        record = json_loads(read_text(path))
+    except (OSError, ValueError):  # unreadable, not UTF-8, not JSON, or nested too deeply
         return None
     if not isinstance(record, dict) or record.get("kind") != RECORD_KIND:
         return None
@@ -186,23 +182,28 @@ def error(value) -> str:
     return "—"
 
 
-def as_text(value) -> str:
-    """A setting's value as text: floats short but exact, lists comma-separated, null as "—"."""
+def as_text(value, depth: int = 0) -> str:
+    """A setting's value as text: floats short but exact, lists comma-separated, null as "—"; long
+    texts and deeply nested lists (of a crafted record) are cut short."""
     if value is None:
         return "—"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
         return show(value)
+    if depth >= 3 and isinstance(value, (list, dict)):
+        return "…"
     if isinstance(value, list):
-        return _values(value)
+        return _values(value[:50], depth + 1) + (", …" if len(value) > 50 else "")
     if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
+        items = [f"{as_text(key, depth + 1)}: {as_text(item, depth + 1)}" for key, item in list(value.items())[:20]]
+        return "{" + ", ".join(items) + (", …" if len(value) > 20 else "") + "}"
+    text = str(value)
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
 
 
-def _values(values: list) -> str:
-    return ", ".join(as_text(value) for value in values)
+def _values(values: list, depth: int = 0) -> str:
+    return ", ".join(as_text(value, depth) for value in values)
 
 
 def _as_list(value) -> list:
@@ -220,8 +221,9 @@ def _text(text: str) -> str:
 
 
 def _url(name: str) -> str:
-    """A relative link to a file beside the page."""
-    return _text(quote(name))
+    """A relative link to a file beside the page: its name's bytes, percent-encoded (also a name that
+    is not UTF-8)."""
+    return _text(quote(os.fsencode(name)))
 
 
 def _link(name: str, label: str) -> str:

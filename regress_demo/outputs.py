@@ -6,18 +6,126 @@ leaves no temporary file behind.
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
 import platform
+import re
 import signal
+import stat
 import tempfile
 import threading
+import time
 import zipfile
 from contextlib import contextmanager
 from pathlib import Path
+from typing import List
 
 import numpy as np
+
+#: The largest file the tool reads (a run record, the head of an index.html): a run record of a
+#: million epochs of a 24-panel grid stays well under it, and a huge or endless file is refused.
+MAX_READ_BYTES = 256 * 1024 * 1024
+
+#: The temporary files the tool writes beside its outputs: ``.NAME.EXT.PID-RANDOM.tmp``.
+TEMPORARY = re.compile(r"^\.(?P<target>.+\.(?:gif|png|npz|json|html))\.(?:(?P<pid>\d+)-)?[A-Za-z0-9_]{8}\.tmp$")
+#: A temporary file whose writer cannot be identified is stale after this many seconds.
+STALE_SECONDS = 24 * 3600
+
+
+class FileTooLarge(OSError):
+    """A file that is not a regular file, or is larger than the tool reads."""
+
+
+def read_text(path, limit: int = MAX_READ_BYTES, head: bool = False) -> str:
+    """The text of a regular file of at most `limit` bytes (UTF-8).
+
+    A FIFO, a device (/dev/zero), a folder or anything else that is not a regular file raises
+    FileTooLarge at once, without blocking; so does a larger file, unless `head` is True: then only
+    its first `limit` bytes are read. Other failures raise OSError, bad UTF-8 UnicodeDecodeError.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise FileTooLarge(errno.EINVAL, "it is not a regular file", str(path))
+        if info.st_size > limit and not head:
+            raise FileTooLarge(errno.EFBIG, f"it is larger than {limit // 2**20} MB", str(path))
+        chunks, left = [], limit
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        if left <= 0 and not head and os.read(fd, 1):  # it grew while being read
+            raise FileTooLarge(errno.EFBIG, f"it is larger than {limit // 2**20} MB", str(path))
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    return data.decode("utf-8", errors="replace") if head else data.decode("utf-8")
+
+
+def is_read_only(path) -> bool:
+    """True if `path` is an existing file whose permissions allow nobody to write it (also for root,
+    who could write it anyway: the mode says the owner wants it kept)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and not info.st_mode & 0o222
+
+
+def stale_temporaries(folder) -> List[Path]:
+    """The temporary files of this tool in `folder` left by a writer that is gone: one killed (SIGKILL,
+    a power cut) before it could remove its file. A file names its writer's process id; it is stale
+    when that process no longer exists on this machine, or, for a name without one, when it is older
+    than STALE_SECONDS. Only regular files whose names match TEMPORARY are considered."""
+    stale = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return stale
+    now = time.time()
+    for entry in entries:
+        match = TEMPORARY.match(entry.name)
+        if match is None:
+            continue
+        try:
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            age = now - entry.stat(follow_symlinks=False).st_mtime
+        except OSError:
+            continue
+        pid = match.group("pid")
+        if pid is not None and int(pid) != os.getpid() and not _process_exists(int(pid)):
+            stale.append(Path(entry.path))
+        elif pid is None and age > STALE_SECONDS:
+            stale.append(Path(entry.path))
+    return sorted(stale)
+
+
+def remove_stale_temporaries(folder) -> List[Path]:
+    """Remove stale_temporaries(folder); returns what was removed."""
+    removed = []
+    for path in stale_temporaries(folder):
+        try:
+            path.unlink()
+        except OSError:
+            continue
+        removed.append(path)
+    return removed
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True  # someone else's process, or no such number: leave the file alone
+    return True
 
 
 class AtomicFile:
@@ -29,7 +137,7 @@ class AtomicFile:
     def __init__(self, path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        fd, name = tempfile.mkstemp(prefix=f".{self.path.name}.{os.getpid()}-", suffix=".tmp", dir=self.path.parent)
         os.close(fd)
         self.tmp_path = Path(name)
         os.chmod(name, 0o666 & ~_umask())  # mkstemp makes it private; outputs are for sharing
@@ -83,29 +191,76 @@ def _umask() -> int:
 
 def write_json(path, document) -> Path:
     """Write `document` as indented JSON; non-finite numbers (a diverged run) become null."""
-    text = json.dumps(_finite_or_none(document), indent=2, allow_nan=False) + "\n"
-    with AtomicFile(path) as file:
-        file.tmp_path.write_text(text, encoding="utf-8")
-        return file.commit()
+    return _committed(staged_json(path, document))
 
 
 def write_npz(path, arrays: dict) -> Path:
     """Write arrays as a .npz file that np.load reads; byte-identical for identical arrays
     (np.savez stamps each member with the current time)."""
-    with AtomicFile(path) as file:
+    return _committed(staged_npz(path, arrays))
+
+
+def write_png(path, image) -> Path:
+    """Write a Pillow image as PNG."""
+    return _committed(staged_png(path, image))
+
+
+def _committed(file: "AtomicFile") -> Path:
+    with file:
+        return file.commit()
+
+
+@contextmanager
+def naming(path):
+    """An OSError raised inside names `path` (the file being written), not a temporary file."""
+    try:
+        yield
+    except OSError as error:
+        if error.filename is not None and not str(error.filename).endswith(".tmp"):
+            raise
+        raise OSError(error.errno, error.strerror or str(error), str(path)) from None
+
+
+@contextmanager
+def _staging(path):
+    """A complete temporary file for `path`, not yet moved into place (see staged_json); an OSError
+    names `path`, not the temporary file, and leaves nothing behind."""
+    with naming(path):
+        file = AtomicFile(path)
+    try:
+        yield file
+    except OSError as error:
+        file.discard()
+        raise OSError(error.errno, error.strerror or str(error), str(path)) from None
+    except BaseException:
+        file.discard()
+        raise
+
+
+def staged_json(path, document) -> "AtomicFile":
+    """An AtomicFile holding `document` as indented JSON, ready to commit() (or discard())."""
+    text = json.dumps(_finite_or_none(document), indent=2, allow_nan=False) + "\n"
+    with _staging(path) as file:
+        file.tmp_path.write_text(text, encoding="utf-8")
+    return file
+
+
+def staged_npz(path, arrays: dict) -> "AtomicFile":
+    """An AtomicFile holding the arrays as .npz, ready to commit() (or discard())."""
+    with _staging(path) as file:
         with zipfile.ZipFile(file.tmp_path, "w", zipfile.ZIP_STORED) as archive:
             for name, array in arrays.items():
                 member = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
                 with archive.open(member, "w") as stream:
                     np.lib.format.write_array(stream, np.asarray(array), allow_pickle=False)
-        return file.commit()
+    return file
 
 
-def write_png(path, image) -> Path:
-    """Write a Pillow image as PNG."""
-    with AtomicFile(path) as file:
+def staged_png(path, image) -> "AtomicFile":
+    """An AtomicFile holding a Pillow image as PNG, ready to commit() (or discard())."""
+    with _staging(path) as file:
         image.save(file.tmp_path, format="PNG")
-        return file.commit()
+    return file
 
 
 def _finite_or_none(value):

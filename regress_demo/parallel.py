@@ -154,5 +154,5 @@ def _draw_rest(figure, writer, frames, start: int, picks, sender):
                 sheet.append(last)
             sender.send(("frame",))
         sender.send(("done", part.blocks(), part.count, sheet, last))
-    except Exception as error:  # noqa: BLE001 - reported, and the first process draws the rest
+    except BaseException as error:  # noqa: BLE001 - reported, and the first process draws the rest
         sender.send(("failed", f"{type(error).__name__}: {error}"))

@@ -11,7 +11,7 @@ and its record says how it ended.
 
 from __future__ import annotations
 
-import json
+import math
 import time
 import warnings
 from contextlib import contextmanager
@@ -20,15 +20,15 @@ from pathlib import Path
 from typing import Callable, Dict, List, NamedTuple, Optional, Union
 
 from . import gallery
-from .gallery import RECORD_KIND
 from . import background
 from .background import BackgroundTraining
-from .lockstep import AGREEMENT, Lockstep, disagreement
-from .parallel import Film, draw_frames
-from .outputs import signals_held, versions, write_json, write_npz, write_png
-from .stills import contact_sheet, sheet_picks
 from .gif import GifWriter
-from .settings import GRID_AXES, Settings, SettingError, output_path
+from .lockstep import AGREEMENT, Lockstep, disagreement
+from .outputs import (naming, remove_stale_temporaries, signals_held, staged_json, staged_npz, staged_png,
+                      versions)
+from .parallel import Film, draw_frames
+from .settings import GRID_AXES, RECORD_KIND, Settings, output_path, settings_from_record
+from .stills import contact_sheet, sheet_picks
 from .train import Snapshot, TrainingGroup
 
 
@@ -213,19 +213,67 @@ def _train_and_draw(settings, path, training, engine, report_epoch, on_snapshot,
             result.interrupted_while = result.interrupted_while or "drawing"
             if film.last is not None and (writer.count - 1) not in picks:
                 film.sheet.append(film.last)  # the last frame in the GIF closes the sheet
+        drawn = frames[: writer.count]
+        if not writer.count:
+            # Ctrl-C before the first frame was in the GIF: keep the training, in a GIF of one
+            # frame, its last recorded epoch (a fraction of a second, finished even if Ctrl-C comes again).
+            try:
+                with signals_held(deliver=False), clock.phase("draw"):
+                    figure = make_figure(settings, training.dataset, result.histories, frames, result.heldout_histories)
+                    image = figure.draw(frames[-1])
+                    writer.set_palette([image], INKS)
+                    writer.grab_frame(image)
+                drawn, film.sheet = [frames[-1]], [image]
+            except KeyboardInterrupt:  # (only a drawing that stops itself: signals are held)
+                pass
         if not writer.count:
             return result
-        drawn = frames[: writer.count]
         # The last fraction of a second: finish every file even if Ctrl-C comes now.
         with signals_held(deliver=False):
-            with clock.phase("encode"):
-                result.path, result.frames, result.last_frame = writer.finish(), writer.count, drawn[-1]
-            with clock.phase("write"):
-                write_png(result.sheet_path, contact_sheet(film.sheet))
-                write_npz(result.weights_path, final_weights(drawn[-1], settings))
-                result.record_path = write_json(path.with_suffix(".json"), run_record(settings, result, drawn))
-                gallery.write_index(path.parent)
+            try:
+                write_files(settings, result, path, writer, drawn, film.sheet, clock)
+            except KeyboardInterrupt:
+                raise WritingInterrupted from None
     return result
+
+
+class WritingInterrupted(KeyboardInterrupt):
+    """Ctrl-C while a run's files were being written: none of them was written."""
+
+
+def write_files(settings: Settings, result: RunResult, path: Path, writer: GifWriter, drawn, sheet, clock):
+    """Write the run's files: its GIF, contact sheet, weights and record, all or none, then the gallery.
+
+    The sheet, the weights and the record are written to temporary files first; then the GIF is
+    finished and moved into place, and the other three after it. If any of them cannot be written,
+    none is moved into place (any earlier files of the same names stay as they were) and the OSError
+    names the file that failed. Stale temporary files of killed runs in the folder are removed first.
+    """
+    remove_stale_temporaries(path.parent)
+    result.frames, result.last_frame = writer.count, drawn[-1]
+    if result.status == "finished" and not all(math.isfinite(s.error) for s in drawn[-1]):
+        result.status = "diverged"  # an error that overflowed is divergence, whatever the threshold said
+    result.path = path
+    staged = []
+    try:
+        with clock.phase("write"):
+            staged.append(staged_png(result.sheet_path, contact_sheet(sheet)))
+            staged.append(staged_npz(result.weights_path, final_weights(drawn[-1], settings)))
+            staged.append(staged_json(path.with_suffix(".json"), run_record(settings, result, drawn)))
+        with clock.phase("encode"), naming(path):
+            writer.finish()
+        with clock.phase("write"):
+            for file in staged:
+                with naming(file.path):
+                    file.commit()
+    except BaseException:
+        result.path = None
+        for file in staged:
+            file.discard()
+        raise
+    result.record_path = path.with_suffix(".json")
+    with clock.phase("write"), naming(path.parent / gallery.INDEX_NAME):
+        gallery.write_index(path.parent)
 
 
 def final_weights(snapshots: List[Snapshot], settings: Settings) -> dict:
@@ -246,26 +294,36 @@ def final_weights(snapshots: List[Snapshot], settings: Settings) -> dict:
 
 
 def run_record(settings: Settings, result: RunResult, frames: List[List[Snapshot]]) -> dict:
-    """Everything needed to understand and repeat a run, for the JSON beside its GIF."""
+    """Everything needed to understand and repeat a run, for the JSON beside its GIF.
+
+    Like the GIF, the weights and the printed line, it describes the last frame: each network's
+    final error is the one of its last frame's epoch, and its errors run up to that epoch;
+    epochs_trained says how far training got (further, if Ctrl-C came while drawing)."""
     runs = []
-    for config, history, heldout, diverged_at in zip(
+    for c, (config, history, heldout, diverged_at) in enumerate(zip(
         settings.configurations(), result.histories, result.heldout_histories, result.diverged_at
-    ):
-        if diverged_at is not None:
+    )):
+        last = frames[-1][c]
+        shown = min(len(history), last.epoch + 1)
+        if (diverged_at is not None and diverged_at <= last.epoch) or not math.isfinite(last.error):
             status = "diverged"
+            if diverged_at is None or diverged_at > last.epoch:
+                diverged_at = last.epoch
         else:
             status = "interrupted" if result.status == "interrupted" else "finished"
+            diverged_at = None
         run = {name: getattr(config, name) for name in GRID_AXES}
         run.update({
             "status": status,
             "diverged_at": diverged_at,
             "epochs_trained": len(history),
-            "final_error": history[-1] if history else None,
-            "errors": history,
+            "last_frame_epoch": last.epoch,
+            "final_error": history[shown - 1] if shown else None,
+            "errors": list(history[:shown]),
         })
         if settings.holdout is not None:
-            run["final_heldout_error"] = heldout[-1] if heldout else None
-            run["heldout_errors"] = heldout
+            run["final_heldout_error"] = heldout[shown - 1] if heldout and len(heldout) >= shown else None
+            run["heldout_errors"] = list(heldout[:shown])
         runs.append(run)
     return {
         "kind": RECORD_KIND,
@@ -284,20 +342,6 @@ def run_record(settings: Settings, result: RunResult, frames: List[List[Snapshot
 
 
 def replay_settings(record_path) -> Settings:
-    """The settings of an earlier run, from its record (the JSON beside its GIF)."""
-    try:
-        record = json.loads(Path(record_path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SettingError("replay", "an existing run record (.json)", str(record_path)) from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        raise SettingError("replay", "a readable JSON run record", str(record_path)) from None
-    if not isinstance(record, dict) or record.get("kind") != RECORD_KIND or not isinstance(record.get("settings"), dict):
-        raise SettingError("replay", "a run record written by regress-demo", str(record_path))
-    known = Settings.__dataclass_fields__
-    unknown = sorted(set(record["settings"]) - set(known))
-    if unknown:
-        raise SettingError("replay", f"a record with known settings only (not {', '.join(unknown)})", str(record_path))
-    try:
-        return Settings(**record["settings"])
-    except (SettingError, TypeError) as error:
-        raise SettingError("replay", f"a record with valid settings ({error})", str(record_path)) from None
+    """The settings of an earlier run, from its record (the JSON beside its GIF); SettingError if it
+    is none (see settings.settings_from_record)."""
+    return settings_from_record(record_path)

@@ -310,7 +310,7 @@ def test_a_formula_may_start_with_a_minus_on_the_command_line(tmp_path, monkeypa
 
 
 def test_a_target_of_a_large_scale_trains_and_keeps_its_error_on_the_chart():
-    settings = Settings(target="1e7*x", eta=1e-12, epoch=20, interval=5)
+    settings = Settings(target="1e6*x", eta=1e-12, epoch=20, interval=5)  # the largest scale accepted
     lockstep = Lockstep(settings)
     frames = list(lockstep.snapshots())
     assert lockstep.diverged_at == [None] and len(frames) == 5  # a large error is not divergence by itself

@@ -159,13 +159,13 @@ def test_a_signal_while_drawing_keeps_the_frames_drawn_so_far(tmp_path, monkeypa
 def test_a_signal_while_the_files_are_written_lets_them_finish(tmp_path, monkeypatch):
     import regress_demo.run as run_module
 
-    original = run_module.write_png
+    original = run_module.staged_png
 
     def write_png_then_signal(*args):
         os.kill(os.getpid(), signal.SIGINT)  # a real Ctrl-C, in the middle of the last step
         return original(*args)
 
-    monkeypatch.setattr(run_module, "write_png", write_png_then_signal)
+    monkeypatch.setattr(run_module, "staged_png", write_png_then_signal)
     monkeypatch.chdir(tmp_path)
     code, out, err = run_main(["--epoch", "3", "-q", "--out", "run.gif"])
     assert code == 0 and err == ""
@@ -293,7 +293,11 @@ VALID = {
     "--seed": st.integers(0, 2**32 - 1).map(str),
     "--fps": st.floats(0.1, 50).map(repr),
     "--hold": st.floats(0, 5).map(repr),
-    "--target": st.sampled_from(["sin", "gauss", "step", "sin(3*x) + 0.3*x", "-x**2", "1", "x**9", "tan(pi*x/2)"]),
+    "--target": st.sampled_from(["sin", "gauss", "step", "sin(3*x) + 0.3*x", "-x**2", "1", "x**9", "tan(pi*x/2)",
+                                 "1e308*x", "2**1023*x", "1/x", "log(abs(x))", "1e6*x"]),
+    "--frames": st.integers(2, 12).map(str),
+    "--schedule": st.sampled_from(["linear", "log"]),
+    "--engine": st.sampled_from(["fast", "layers"]),
     "--n-points": st.integers(2, 80).map(str),
     "--noise": st.sampled_from(["0", "0.1", "3"]),
     "--holdout": st.sampled_from(["0.2,0.5", "-1,0", "-0.5,-0.45", "0,1", "0.9,1"]),
@@ -311,9 +315,19 @@ ANY_TEXT = st.one_of(
 )
 
 
+#: Combinations that would need far too much memory or time: refused before starting.
+BOMBS = [
+    {"--depth": "8", "--n-mid": "1000", "--n-points": "2", "--epoch": "2500", "--frames": "2500"},
+    {"--depth": "8", "--n-mid": "1000", "--n-points": "2000", "--epoch": "1000000"},
+    {"--epoch": "1000000", "--n-points": "2000"},
+]
+
+
 @st.composite
 def arguments(draw):
-    """Mostly valid options, often with one option given any text at all."""
+    """Mostly valid options, often with one option given any text at all, now and then a resource bomb."""
+    if draw(st.integers(0, 9)) == 0:
+        return [f"{name}={value}" for name, value in draw(st.sampled_from(BOMBS)).items()] + ["-q"]
     options = draw(st.fixed_dictionaries({}, optional=VALID))
     if draw(st.booleans()):
         options[draw(st.sampled_from(sorted(VALID)))] = draw(ANY_TEXT)
@@ -334,12 +348,17 @@ def test_any_arguments_end_cleanly(args, tmp_path_factory, monkeypatch):
     assert code in (0, 2, 3), (args, err)
     assert "Traceback" not in err
     if code == 2:
-        assert len(err.splitlines()) == 1
+        assert len(err.splitlines()) == 1 and err.startswith("regress-demo: error: ")
     gifs = list(Path(folder).rglob("*.gif"))
     assert len(gifs) == (0 if code == 2 else 1)
     for gif in gifs:
         assert len(decode_gif(gif).frames) >= 1
     assert not list(Path(folder).rglob("*.tmp"))
+    if code != 2:  # the record describes the GIF's last frame
+        (record,) = [json.loads(path.read_text()) for path in Path(folder).rglob("*.json")]
+        assert record["frames"] == len(decode_gif(gifs[0]).frames) == len(record["frame_epochs"])
+        for run in record["runs"]:
+            assert run["last_frame_epoch"] <= record["frame_epochs"][-1] and len(run["errors"]) == run["last_frame_epoch"] + 1
 
 
 def test_a_disk_that_fills_while_the_gif_is_closed_leaves_no_temporary_file(tmp_path, monkeypatch):

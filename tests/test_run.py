@@ -32,7 +32,7 @@ def test_the_run_record_holds_settings_versions_history_and_status(tmp_path):
     (run,) = record["runs"]
     assert run == {
         "n_mid": 4, "eta": 0.3, "activation": "sigmoid", "depth": 1, "l2": 0.0, "batch_size": 1, "momentum": 0.0,
-        "status": "finished", "diverged_at": None, "epochs_trained": 30,
+        "status": "finished", "diverged_at": None, "epochs_trained": 30, "last_frame_epoch": 29,
         "final_error": result.errors[-1], "errors": result.errors,
     }
     assert record["versions"]["python"] == platform.python_version()
@@ -109,7 +109,8 @@ def test_replay_gives_a_byte_identical_gif(tmp_path, monkeypatch, capsys):
         ('{"kind": "regress-demo run", "settings": {"n_mid": [0]}}',
          "replay must be a record with valid settings (n_mid must be >= 1, got 0), got '{path}'"),
         ('{"kind": "regress-demo run", "settings": {"n_mid": [[1], [2]]}}',
-         "replay must be a record with valid settings (unhashable type: 'list'), got '{path}'"),
+         "replay must be a record with valid settings (n_mid must be a value or a flat list of values, got [[1], [2]]), "
+             "got '{path}'"),
     ],
 )
 def test_replay_refuses_what_is_not_a_good_record(tmp_path, content, message):
