@@ -152,7 +152,8 @@ def has_diverged(error, weights, initial_error):
     For one network: its last error, its weight arrays, its untrained error. For K networks at once:
     errors of shape (K,), weight arrays of shape (K, ...) and initial errors (K,); a (K,) array of bools.
     """
-    healthy = np.less_equal(error, DIVERGENCE_FACTOR * np.maximum(initial_error, 0.1))  # False for nan and inf
+    healthy = np.less_equal(error, DIVERGENCE_FACTOR * np.maximum(initial_error, 0.1))  # False for nan, and for inf
+    healthy = healthy & np.isfinite(error)  # ... even when the untrained error was inf too
     for w in weights:
         healthy = healthy & np.isfinite(w).reshape(np.shape(error) + (-1,)).all(axis=-1)
     return ~healthy

@@ -171,3 +171,12 @@ def test_training_does_not_touch_the_global_random_state():
     np.random.seed(123)
     run(epoch=3)
     assert np.random.random() == expected
+
+
+def test_an_infinite_error_is_divergence_even_from_an_infinite_start():
+    from regress_demo.train import has_diverged
+
+    weights = [np.zeros((1, 3))]
+    assert has_diverged(float("inf"), weights, float("inf"))
+    assert has_diverged(np.array([0.1, np.inf]), [np.zeros((2, 3))], np.array([np.inf, np.inf])).tolist() == [False, True]
+    assert not has_diverged(0.5, weights, 0.3)
