@@ -11,6 +11,7 @@ keeps what it sent. Where fork is missing (Windows), training runs here, as with
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import traceback
 from typing import List, Optional
@@ -65,8 +66,11 @@ class BackgroundTraining:
         """The next message, with its errors kept; None once the other process is done (or gone)."""
         try:
             message = self._receiver.recv()
-        except (EOFError, OSError):
-            return None
+        except (EOFError, OSError):  # it ended without a word: killed
+            self._process.join(1.0)
+            if self._process.exitcode is not None and self._process.exitcode < 0:  # by a signal
+                raise KeyboardInterrupt from None
+            raise RuntimeError(f"the training process ended unexpectedly (exit code {self._process.exitcode})") from None
         if message[0] == "epoch":
             _, _epoch, _errors, new_errors, new_heldout, diverged_at = message
             for history, new in zip(self.errors + self.heldout_errors, new_errors + new_heldout):
@@ -87,7 +91,7 @@ class BackgroundTraining:
             self._stop.send("stop")
             while self._receiver.poll(STOP_SECONDS) and self._next() is not None:
                 pass
-        except (OSError, KeyboardInterrupt):  # a second Ctrl-C: do not wait
+        except (OSError, RuntimeError, KeyboardInterrupt):  # gone, or a second Ctrl-C: do not wait
             pass
 
     def close(self):
@@ -113,8 +117,11 @@ def _train(training, sender, stop):
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     histories = training.errors + training.heldout_errors
     sent = [len(history) for history in histories]
+    parent = os.getppid()
 
     def epoch_done(epoch, errors):
+        if os.getppid() != parent:  # the first process is gone (killed): so is the reason to train
+            os._exit(1)
         new = [history[done:] for history, done in zip(histories, sent)]  # what this epoch added
         sent[:] = [len(history) for history in histories]
         count = len(training.errors)

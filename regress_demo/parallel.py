@@ -146,8 +146,10 @@ def _draw_rest(figure, writer, frames, start: int, picks, sender):
         for snapshots in frames[: start - 1]:
             figure.skip(snapshots)
         part = writer.following(figure.draw(frames[start - 1]))
-        sheet, last = [], None
+        sheet, last, parent = [], None, os.getppid()
         for k in range(start, len(frames)):
+            if os.getppid() != parent:  # the first process is gone (killed)
+                os._exit(1)
             last = figure.draw(frames[k])
             part.grab_frame(last)
             if k in picks:

@@ -52,3 +52,20 @@ def test_an_error_in_the_training_process_is_raised_here_with_its_traceback(tmp_
     assert isinstance(raised.value.__cause__, RemoteTraceback)
     assert "broken_backward" in str(raised.value.__cause__)
     assert not (tmp_path / "run.gif").exists()
+
+
+def test_a_training_process_killed_by_a_signal_ends_the_run_as_interrupted(tmp_path):
+    import multiprocessing
+    import os
+    import signal
+
+    def kill_at_epoch_20(epoch, error):
+        if epoch == 20:
+            for child in multiprocessing.active_children():
+                os.kill(child.pid, signal.SIGKILL)
+
+    result = make_gif(Settings(epoch=2000, interval=5), tmp_path / "run.gif", on_epoch=kill_at_epoch_20)
+    assert result.status == "interrupted" and result.interrupted_while == "training"
+    assert 15 <= result.last_frame[0].epoch < 2000  # (the frame of epoch 20 may not have come yet)
+    assert result.path.exists()
+    assert not multiprocessing.active_children()
