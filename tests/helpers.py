@@ -1,5 +1,7 @@
-"""Test helpers: decoding a GIF the way a viewer would."""
+"""Test helpers: decoding a GIF the way a viewer would; the command line run in this process."""
 
+import io
+from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,3 +26,16 @@ def decode_gif(path) -> DecodedGif:
             sizes.add(frame.size)
             frames.append(np.asarray(frame.convert("RGB")))
     return DecodedGif(frames, durations, loop, sizes)
+
+
+def run_main(args):
+    """cli.main in this process: (exit code, stdout, stderr)."""
+    from regress_demo import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        try:
+            code = cli.main(args)
+        except SystemExit as exit_info:
+            code = exit_info.code
+    return code, out.getvalue(), err.getvalue()

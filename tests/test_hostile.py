@@ -2,14 +2,12 @@
 and the files of a run always describe the same last frame."""
 
 import errno
-import io
 import json
 import os
 import re
 import subprocess
 import sys
 import time
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import numpy as np
@@ -18,21 +16,10 @@ import pytest
 from regress_demo import cli
 from regress_demo.settings import Settings
 
-from helpers import decode_gif
+from helpers import decode_gif, run_main
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = ["index.html", "run.gif", "run.json", "run.npz", "run.png"]
-
-
-def run_main(args):
-    """cli.main in this process: (exit code, stdout, stderr)."""
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        try:
-            code = cli.main(args)
-        except SystemExit as exit_info:
-            code = exit_info.code
-    return code, out.getvalue(), err.getvalue()
 
 
 def one_error_line(err: str, start: str = "regress-demo: error: ") -> str:

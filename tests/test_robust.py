@@ -8,33 +8,20 @@ import signal
 import subprocess
 import sys
 import time
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, event, given, settings as hypothesis_settings, strategies as st
 
-from regress_demo import cli
 from regress_demo.frames import make_figure
 from regress_demo.gif import GifWriter
 from regress_demo.run import make_gif
 from regress_demo.settings import Settings
 from regress_demo.train import Training
 
-from helpers import decode_gif
+from helpers import decode_gif, run_main
 
-
-
-def run_main(args):
-    """cli.main in this process: (exit code, stdout, stderr)."""
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        try:
-            code = cli.main(args)
-        except SystemExit as exit_info:
-            code = exit_info.code
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_a_large_eta_diverges_and_stops_with_exit_3(tmp_path, monkeypatch):
