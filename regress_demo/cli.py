@@ -13,8 +13,8 @@ from contextlib import contextmanager
 
 from . import INTERRUPTED_WHILE_STARTING, __version__, drawing_imports
 from . import targets
-from .settings import (Settings, SettingError, output_path, parse_number, parse_range, settings_from_record,
-                       show)
+from .places import output_path, settings_from_record
+from .settings import Settings, SettingError, parse_number, parse_range, show
 
 PROG = "regress-demo"
 

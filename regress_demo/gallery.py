@@ -15,7 +15,8 @@ from typing import Optional
 from urllib.parse import quote
 
 from .outputs import AtomicFile, read_text
-from .settings import GENERATOR, INDEX_NAME, RECORD_KIND, json_loads, show
+from .places import GENERATOR, INDEX_NAME, RECORD_KIND, json_loads
+from .settings import show
 
 #: Longer texts in a record (a crafted one) are cut on the page.
 MAX_TEXT = 500

@@ -27,7 +27,8 @@ from .lockstep import AGREEMENT, Lockstep, disagreement
 from .outputs import (naming, remove_stale_temporaries, signals_held, staged_json, staged_npz, staged_png,
                       versions)
 from .parallel import Film, draw_frames
-from .settings import GRID_AXES, RECORD_KIND, Settings, output_path, settings_from_record
+from .places import RECORD_KIND, output_path, settings_from_record
+from .settings import GRID_AXES, Settings
 from .stills import contact_sheet, sheet_picks
 from .train import Snapshot, TrainingGroup
 
@@ -343,5 +344,5 @@ def run_record(settings: Settings, result: RunResult, frames: List[List[Snapshot
 
 def replay_settings(record_path) -> Settings:
     """The settings of an earlier run, from its record (the JSON beside its GIF); SettingError if it
-    is none (see settings.settings_from_record)."""
+    is none (see places.settings_from_record)."""
     return settings_from_record(record_path)

@@ -8,21 +8,17 @@ e.g. ``eta must be > 0, got -1``.
 from __future__ import annotations
 
 import dataclasses
-import errno
 import hashlib
-import json
 import math
 import numbers
-import os
-import reprlib
 from dataclasses import dataclass
-from pathlib import Path
 from typing import List, Optional, Tuple, Union
 
 import numpy as np
 
 from . import data, targets
-from .outputs import FileTooLarge, is_read_only, read_text
+from .budget import BudgetError, duration, estimated_bytes, estimated_seconds, size
+from .errors import SettingError, show  # noqa: F401 - part of this module's interface
 from .layers import MIDDLE_LAYERS
 
 #: The number of frames the default frame interval aims for.
@@ -56,107 +52,6 @@ MAX_SECONDS = 3600.0
 #: the vectorised loop of lockstep.py, checked against the classes before it trains. "fast": the
 #: loops of lockstep.py for a single run too, checked the same way. "layers": the classes everywhere.
 ENGINES = ("auto", "fast", "layers")
-
-
-class SettingError(ValueError):
-    """A setting that breaks its rule: names the setting, the rule and the value."""
-
-    def __init__(self, name: str, rule: str, value):
-        self.name, self.rule, self.value = name, rule, value
-        super().__init__(f"{name} must be {rule}, got {show(value)}")
-
-    def for_option(self) -> str:
-        """The same message naming the command-line option, e.g. ``--n-mid must be >= 1, got 0``."""
-        return f"--{self.name.replace('_', '-')} must be {self.rule}, got {show(self.value)}"
-
-
-def show(value) -> str:
-    """A value as the user would have typed it: ``-1`` rather than ``-1.0``, ``0.1``, ``1e-05``,
-    ``0.10000001`` (never rounded), strings quoted; long or deeply nested values are shortened."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return str(value)
-        short = f"{value:g}"
-        return short if float(short) == value else repr(value)
-    if isinstance(value, str):
-        return repr(value if len(value) <= 1000 else value[:997] + "...")
-    if isinstance(value, bool) or value is None:
-        return str(value)
-    if isinstance(value, int):
-        return str(value) if value.bit_length() <= 64 else f"{'-' if value < 0 else ''}(about 2**{value.bit_length()})"
-    return _SHORT.repr(value)
-
-
-def _short_repr():
-    short = reprlib.Repr()
-    short.maxlevel, short.maxlist, short.maxtuple, short.maxdict = 3, 30, 30, 4
-    short.maxstring, short.maxother, short.maxlong = 40, 40, 40
-    return short
-
-
-_SHORT = _short_repr()
-
-
-class BudgetError(SettingError):
-    """Settings that together would need too much memory or time: says which settings to lower."""
-
-    def __init__(self, problem: str, lower):
-        self.problem, self.lower = problem, list(lower)
-        ValueError.__init__(self, self._message(lambda name: name))
-        self.name, self.rule, self.value = self.lower[0], problem, None
-
-    def _message(self, spell) -> str:
-        names = [spell(name) if not name.startswith("the ") else name for name in self.lower]
-        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
-        return f"this run {self.problem}: lower {listed}"
-
-    def for_option(self) -> str:
-        return self._message(lambda name: f"--{name.replace('_', '-')}")
-
-
-def estimated_bytes(settings: "Settings", n_train: int, frames: int) -> int:
-    """About how much memory a run keeps: a snapshot per frame and configuration (its weights and the
-    in-epoch outputs), and the error histories."""
-    total = 0
-    for config in settings.configurations() if settings.is_grid else [settings]:
-        n_mid, depth = config.n_mid, config.depth
-        weights = 3 * n_mid + 1 + (depth - 1) * (n_mid * n_mid + n_mid)
-        snapshot = 8 * (weights + n_train) + 400 + 250 * depth
-        total += frames * snapshot + settings.epoch * 32 * (2 if settings.holdout else 1)
-    return total
-
-
-def estimated_seconds(settings: "Settings", n_train: int) -> float:
-    """About how long training takes on a laptop (from timings of both engines; within a few times)."""
-    configs = settings.configurations() if settings.is_grid else [settings]
-    loop = settings.engine == "fast" or (settings.engine == "auto" and settings.is_grid)  # as run.trainer
-    if loop and all(c.depth == 1 and c.batch_size == 1 for c in configs):  # lockstep.py: all at once
-        per_sample = (3e-6 if len(configs) == 1 else 10e-6) + 20e-9 * sum(c.n_mid for c in configs)
-        return settings.epoch * n_train * per_sample
-    seconds = 0.0
-    for c in configs:  # the layer classes: one step per batch, through every layer
-        weights = 3 * c.n_mid + (c.depth - 1) * c.n_mid * c.n_mid
-        step = (c.depth + 1) * 20e-6 + weights * 2e-9 + c.batch_size * (weights * 0.1e-9 + c.n_mid * c.depth * 10e-9)
-        seconds += math.ceil(n_train / c.batch_size) * step
-    return settings.epoch * seconds
-
-
-def _size(count: float) -> str:
-    for unit, size in (("TB", 1024**4), ("GB", 1024**3), ("MB", 1024**2)):
-        if count >= size:
-            return f"{count / size:.3g} {unit}"
-    return f"{count / 1024:.3g} kB"
-
-
-def _duration(seconds: float) -> str:
-    for unit, size in (("years", 365 * 86400), ("months", 30 * 86400), ("days", 86400), ("hours", 3600),
-                       ("minutes", 60)):
-        if seconds >= size:
-            count = seconds / size
-            return f"{count:.2g} {unit}" if count >= 1.5 else f"1 {unit[:-1]}"
-    return f"{seconds:.0f} seconds"
 
 
 def _plain(name: str, value, listable: bool):
@@ -298,14 +193,14 @@ class Settings:
             lower = ["frames"] + [name for name in ("n_mid", "depth") if max(self.values(name)) > 1]
             lower += ["the number of grid values"] if self.is_grid else []
             raise BudgetError(
-                f"would keep about {_size(memory)} in memory (at most {_size(MAX_BYTES)})", lower
+                f"would keep about {size(memory)} in memory (at most {size(MAX_BYTES)})", lower
             )
         seconds = estimated_seconds(self, n_train)
         if seconds > MAX_SECONDS:
             lower = ["epoch"] + [name for name in ("n_points", "n_mid", "depth") if max(self.values(name)) > 1]
             lower += ["the number of grid values"] if self.is_grid else []
             raise BudgetError(
-                f"would train for about {_duration(seconds)} (at most about {_duration(MAX_SECONDS)})", lower
+                f"would train for about {duration(seconds)} (at most about {duration(MAX_SECONDS)})", lower
             )
 
     def _check_data(self) -> int:
@@ -543,171 +438,3 @@ def parse_range(name: str, text: str) -> Tuple[float, float]:
         return float(parts[0]), float(parts[1])
     except ValueError:
         raise SettingError(name, "two numbers a,b", text) from None
-
-
-#: The files a run writes beside its GIF: the GIF's name with these suffixes, and the record's key
-#: that names each (a file there is replaced only if the run record beside it names it).
-SIDE_FILES = ((".png", "sheet"), (".npz", "weights"), (".json", None))
-#: The gallery page written into the output folder.
-INDEX_NAME = "index.html"
-#: The kind of a run record, the JSON that the tool writes beside each GIF.
-RECORD_KIND = "regress-demo run"
-#: What a temporary file's name adds to its target's: "." before it, ".PID-RANDOM.tmp" after.
-TEMPORARY_EXTRA = 1 + 1 + 7 + 1 + 8 + 4
-#: A name made from the settings longer than this is shortened, with a digest of the whole.
-MAX_STEM = 150
-
-
-def output_path(out, settings: Settings) -> Path:
-    """Where the GIF goes: `out` if it names a .gif file, else a file named after the settings
-    inside the folder `out` (default ``outputs/``).
-
-    Raises SettingError for a place that cannot hold the run's files (a name too long for the file
-    system, a broken symbolic link, a folder in the way, a file there that regress-demo did not
-    write), and PermissionError (an OSError) for a read-only file that the run would replace."""
-    stem = settings.file_stem()
-    if len(stem) > MAX_STEM:
-        stem = stem[: MAX_STEM - 9] + "_" + hashlib.sha1(stem.encode()).hexdigest()[:8]
-    name = stem + ".gif"
-    text = "outputs/" if out is None else str(out)
-    if "\0" in text:
-        raise SettingError("out", "a path without NUL characters", text)
-    path = Path(text)
-    _check_path_length(path, whole=False)  # before anything looks at the path: the OS would refuse it
-    if text.endswith(("/", os.sep)) or path.is_dir() or path.suffix == "":
-        path = path / name
-    elif path.suffix.lower() != ".gif":
-        raise SettingError("out", "a folder or a file name ending in .gif", text)
-    _check_path_length(path)
-    for place in [path, *path.parents]:
-        if os.path.islink(place) and not os.path.exists(place):
-            raise SettingError("out", f"in a folder that exists or can be made ({str(place)!r} is a broken symbolic link)",
-                               str(path))
-    if path.is_dir():
-        raise SettingError("out", "a file, not an existing folder", str(path))
-    for folder in path.parents:
-        if folder.exists() and not folder.is_dir():
-            raise SettingError("out", f"in a folder, but {str(folder)!r} is a file", str(path))
-    check_outputs(path)
-    return path
-
-
-def _check_path_length(path: Path, whole: bool = True):
-    """Refuse a path the file system cannot hold, with the temporary files beside it (only its
-    folders' names, if not `whole`)."""
-    try:
-        encoded = os.fsencode(str(path))
-        parts = [os.fsencode(part) for part in path.parts]
-    except UnicodeError:
-        raise SettingError("out", "a path this system can encode", str(path)) from None
-    existing = next((folder for folder in [path.parent, *path.parent.parents] if os.path.isdir(folder)), Path("."))
-    try:
-        name_max = os.pathconf(existing, "PC_NAME_MAX")
-    except (OSError, ValueError, AttributeError):
-        name_max = 255
-    try:
-        path_max = os.pathconf(existing, "PC_PATH_MAX")
-    except (OSError, ValueError, AttributeError):
-        path_max = 4096
-    longest = len(parts[-1]) - len(".gif") + len(".json") + TEMPORARY_EXTRA
-    if whole and longest > name_max:
-        room = name_max - TEMPORARY_EXTRA - len(".json") + len(".gif")
-        raise SettingError("out", f"a file name of at most {room} bytes (the files beside it need the room)",
-                           str(path))
-    for part in parts[:-1] if whole else parts:
-        if len(part) > name_max:
-            raise SettingError("out", f"a path whose names have at most {name_max} bytes each", str(path))
-    try:
-        absolute = len(os.fsencode(os.path.abspath(path)))
-    except OSError:  # the working folder is gone
-        absolute = len(encoded)
-    if absolute + TEMPORARY_EXTRA + 1 > path_max:
-        raise SettingError("out", f"a path of at most {path_max - TEMPORARY_EXTRA - 1} bytes", str(path))
-
-
-def check_outputs(path: Path):
-    """Refuse to start a run whose files would replace what is not the tool's to replace: a folder
-    where a file goes; a NAME.png, NAME.npz or NAME.json that no run record of regress-demo beside it
-    names (someone else's files); or a read-only file (PermissionError). The GIF itself is the one
-    named by --out (or by the settings): an earlier one is replaced. A foreign index.html is left
-    alone by the gallery, not refused."""
-    record = None
-    json_path = path.with_suffix(".json")
-    if os.path.lexists(json_path):
-        try:
-            record = json_loads(read_text(json_path))
-        except (OSError, ValueError):
-            record = None
-        if not isinstance(record, dict) or record.get("kind") != RECORD_KIND:
-            record = None
-    index = path.parent / INDEX_NAME
-    for target in (path, *(path.with_suffix(suffix) for suffix, _ in SIDE_FILES), index):
-        if os.path.isdir(target):
-            raise SettingError("out", f"a name whose files are free ({str(target)!r} is a folder)", str(path))
-    for suffix, key in SIDE_FILES:
-        side = path.with_suffix(suffix)
-        if not os.path.lexists(side):
-            continue
-        ours = record is not None and (key is None or record.get(key) == side.name)
-        if not ours:
-            raise SettingError(
-                "out", f"a name whose files are free or regress-demo's own ({str(side)!r} was not written "
-                "by regress-demo: move it, or choose another --out)", str(path),
-            )
-    for target in (path, *(path.with_suffix(suffix) for suffix, _ in SIDE_FILES), index):
-        if is_read_only(target):
-            if target == index and not _our_index(index):
-                continue  # the gallery leaves a foreign index.html alone anyway
-            raise PermissionError(errno.EACCES, "the file is read-only", str(target))
-
-
-def _our_index(index: Path) -> bool:
-    try:
-        return GENERATOR in read_text(index, limit=64 * 1024, head=True)
-    except (OSError, ValueError):
-        return False
-
-
-#: Marks an index.html as the tool's gallery, so that one written by someone else is never replaced.
-GENERATOR = '<meta name="generator" content="regress-demo">'
-
-
-def json_loads(text: str):
-    """json.loads that raises ValueError, not RecursionError, for JSON nested too deep."""
-    try:
-        return json.loads(text)
-    except RecursionError:
-        raise ValueError("JSON nested too deeply") from None
-
-
-def settings_from_record(record_path) -> Settings:
-    """The settings of an earlier run, from its record (the JSON beside its GIF); SettingError if the
-    file is no readable run record with valid settings. Only a regular file is read, of at most
-    outputs.MAX_READ_BYTES."""
-    shown = str(record_path)
-    try:
-        text = read_text(record_path)
-    except FileNotFoundError:
-        raise SettingError("replay", "an existing run record (.json)", shown) from None
-    except FileTooLarge as error:
-        raise SettingError("replay", f"a run record: a regular file of a sane size ({error.strerror})", shown) from None
-    except (OSError, UnicodeDecodeError):
-        raise SettingError("replay", "a readable JSON run record", shown) from None
-    try:
-        record = json_loads(text)
-    except ValueError:
-        raise SettingError("replay", "a readable JSON run record", shown) from None
-    if not isinstance(record, dict) or record.get("kind") != RECORD_KIND or not isinstance(record.get("settings"), dict):
-        raise SettingError("replay", "a run record written by regress-demo", shown)
-    known = Settings.__dataclass_fields__
-    unknown = ", ".join(sorted(str(name) for name in set(record["settings"]) - set(known)))
-    if unknown:
-        unknown = unknown if len(unknown) <= 200 else unknown[:197] + "..."
-        raise SettingError("replay", f"a record with known settings only (not {unknown})", shown)
-    try:
-        return Settings(**record["settings"])
-    except (SettingError, TypeError) as error:
-        reason = str(error) if len(str(error)) <= 300 else str(error)[:297] + "..."
-        raise SettingError("replay", f"a record with valid settings ({reason})", shown) from None
-    except RecursionError:
-        raise SettingError("replay", "a record with valid settings (nested too deeply)", shown) from None

@@ -148,7 +148,7 @@ def test_names_too_long_for_the_file_system_get_one_line(tmp_path, monkeypatch, 
 
 
 def test_a_long_name_made_from_the_settings_is_shortened(tmp_path):
-    from regress_demo.settings import output_path
+    from regress_demo.places import output_path
 
     settings = Settings(eta=[0.1 + k * 1e-16 * 2**40 for k in range(8)], n_mid=[1, 2, 3, 4, 5, 6, 7, 8][:3],
                         epoch=3, target="sin(x)")

@@ -1,0 +1,76 @@
+"""What a run would cost: memory and time estimated from its settings together, before it starts.
+
+Limits per setting are not enough (eight hidden layers of 1000 neurons, or a million epochs of 2000
+samples, each pass them): a run whose estimate is over the budget is refused, saying which settings
+to lower. The estimates are for a laptop, from timings of the engines, within a few times.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from .errors import SettingError
+
+if TYPE_CHECKING:
+    from .settings import Settings
+
+
+class BudgetError(SettingError):
+    """Settings that together would need too much memory or time: says which settings to lower."""
+
+    def __init__(self, problem: str, lower):
+        self.problem, self.lower = problem, list(lower)
+        ValueError.__init__(self, self._message(lambda name: name))
+        self.name, self.rule, self.value = self.lower[0], problem, None
+
+    def _message(self, spell) -> str:
+        names = [spell(name) if not name.startswith("the ") else name for name in self.lower]
+        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+        return f"this run {self.problem}: lower {listed}"
+
+    def for_option(self) -> str:
+        return self._message(lambda name: f"--{name.replace('_', '-')}")
+
+
+def estimated_bytes(settings: "Settings", n_train: int, frames: int) -> int:
+    """About how much memory a run keeps: a snapshot per frame and configuration (its weights and the
+    in-epoch outputs), and the error histories."""
+    total = 0
+    for config in settings.configurations() if settings.is_grid else [settings]:
+        n_mid, depth = config.n_mid, config.depth
+        weights = 3 * n_mid + 1 + (depth - 1) * (n_mid * n_mid + n_mid)
+        snapshot = 8 * (weights + n_train) + 400 + 250 * depth
+        total += frames * snapshot + settings.epoch * 32 * (2 if settings.holdout else 1)
+    return total
+
+
+def estimated_seconds(settings: "Settings", n_train: int) -> float:
+    """About how long training takes on a laptop (from timings of both engines; within a few times)."""
+    configs = settings.configurations() if settings.is_grid else [settings]
+    loop = settings.engine == "fast" or (settings.engine == "auto" and settings.is_grid)  # as run.trainer
+    if loop and all(c.depth == 1 and c.batch_size == 1 for c in configs):  # lockstep.py: all at once
+        per_sample = (3e-6 if len(configs) == 1 else 10e-6) + 20e-9 * sum(c.n_mid for c in configs)
+        return settings.epoch * n_train * per_sample
+    seconds = 0.0
+    for c in configs:  # the layer classes: one step per batch, through every layer
+        weights = 3 * c.n_mid + (c.depth - 1) * c.n_mid * c.n_mid
+        step = (c.depth + 1) * 20e-6 + weights * 2e-9 + c.batch_size * (weights * 0.1e-9 + c.n_mid * c.depth * 10e-9)
+        seconds += math.ceil(n_train / c.batch_size) * step
+    return settings.epoch * seconds
+
+
+def size(count: float) -> str:
+    for unit, size in (("TB", 1024**4), ("GB", 1024**3), ("MB", 1024**2)):
+        if count >= size:
+            return f"{count / size:.3g} {unit}"
+    return f"{count / 1024:.3g} kB"
+
+
+def duration(seconds: float) -> str:
+    for unit, size in (("years", 365 * 86400), ("months", 30 * 86400), ("days", 86400), ("hours", 3600),
+                       ("minutes", 60)):
+        if seconds >= size:
+            count = seconds / size
+            return f"{count:.2g} {unit}" if count >= 1.5 else f"1 {unit[:-1]}"
+    return f"{seconds:.0f} seconds"

@@ -1,0 +1,52 @@
+"""The error for a setting that breaks its rule, and how values are shown in its messages.
+
+Messages name the setting, the rule and the value, as scikit-learn's do: ``eta must be > 0, got -1``.
+"""
+
+from __future__ import annotations
+
+import math
+import reprlib
+
+import numpy as np
+
+
+class SettingError(ValueError):
+    """A setting that breaks its rule: names the setting, the rule and the value."""
+
+    def __init__(self, name: str, rule: str, value):
+        self.name, self.rule, self.value = name, rule, value
+        super().__init__(f"{name} must be {rule}, got {show(value)}")
+
+    def for_option(self) -> str:
+        """The same message naming the command-line option, e.g. ``--n-mid must be >= 1, got 0``."""
+        return f"--{self.name.replace('_', '-')} must be {self.rule}, got {show(self.value)}"
+
+
+def show(value) -> str:
+    """A value as the user would have typed it: ``-1`` rather than ``-1.0``, ``0.1``, ``1e-05``,
+    ``0.10000001`` (never rounded), strings quoted; long or deeply nested values are shortened."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return str(value)
+        short = f"{value:g}"
+        return short if float(short) == value else repr(value)
+    if isinstance(value, str):
+        return repr(value if len(value) <= 1000 else value[:997] + "...")
+    if isinstance(value, bool) or value is None:
+        return str(value)
+    if isinstance(value, int):
+        return str(value) if value.bit_length() <= 64 else f"{'-' if value < 0 else ''}(about 2**{value.bit_length()})"
+    return _SHORT.repr(value)
+
+
+def _short_repr():
+    short = reprlib.Repr()
+    short.maxlevel, short.maxlist, short.maxtuple, short.maxdict = 3, 30, 30, 4
+    short.maxstring, short.maxother, short.maxlong = 40, 40, 40
+    return short
+
+
+_SHORT = _short_repr()

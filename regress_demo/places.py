@@ -1,0 +1,186 @@
+"""Where a run's files go, what may be replaced there, and reading a run record back.
+
+A run writes NAME.gif and, beside it, NAME.png, NAME.npz and NAME.json, and the folder's gallery
+(index.html). A file there is replaced only if it is the tool's own (a run record beside it names
+it; the gallery page carries the tool's mark); a read-only file is never replaced.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from .errors import SettingError
+from .outputs import FileTooLarge, is_read_only, read_text
+from .settings import Settings
+
+
+#: The files a run writes beside its GIF: the GIF's name with these suffixes, and the record's key
+#: that names each (a file there is replaced only if the run record beside it names it).
+SIDE_FILES = ((".png", "sheet"), (".npz", "weights"), (".json", None))
+#: The gallery page written into the output folder.
+INDEX_NAME = "index.html"
+#: The kind of a run record, the JSON that the tool writes beside each GIF.
+RECORD_KIND = "regress-demo run"
+#: What a temporary file's name adds to its target's: "." before it, ".PID-RANDOM.tmp" after.
+TEMPORARY_EXTRA = 1 + 1 + 7 + 1 + 8 + 4
+#: A name made from the settings longer than this is shortened, with a digest of the whole.
+MAX_STEM = 150
+
+
+def output_path(out, settings: Settings) -> Path:
+    """Where the GIF goes: `out` if it names a .gif file, else a file named after the settings
+    inside the folder `out` (default ``outputs/``).
+
+    Raises SettingError for a place that cannot hold the run's files (a name too long for the file
+    system, a broken symbolic link, a folder in the way, a file there that regress-demo did not
+    write), and PermissionError (an OSError) for a read-only file that the run would replace."""
+    stem = settings.file_stem()
+    if len(stem) > MAX_STEM:
+        stem = stem[: MAX_STEM - 9] + "_" + hashlib.sha1(stem.encode()).hexdigest()[:8]
+    name = stem + ".gif"
+    text = "outputs/" if out is None else str(out)
+    if "\0" in text:
+        raise SettingError("out", "a path without NUL characters", text)
+    path = Path(text)
+    _check_path_length(path, whole=False)  # before anything looks at the path: the OS would refuse it
+    if text.endswith(("/", os.sep)) or path.is_dir() or path.suffix == "":
+        path = path / name
+    elif path.suffix.lower() != ".gif":
+        raise SettingError("out", "a folder or a file name ending in .gif", text)
+    _check_path_length(path)
+    for place in [path, *path.parents]:
+        if os.path.islink(place) and not os.path.exists(place):
+            raise SettingError("out", f"in a folder that exists or can be made ({str(place)!r} is a broken symbolic link)",
+                               str(path))
+    if path.is_dir():
+        raise SettingError("out", "a file, not an existing folder", str(path))
+    for folder in path.parents:
+        if folder.exists() and not folder.is_dir():
+            raise SettingError("out", f"in a folder, but {str(folder)!r} is a file", str(path))
+    check_outputs(path)
+    return path
+
+
+def _check_path_length(path: Path, whole: bool = True):
+    """Refuse a path the file system cannot hold, with the temporary files beside it (only its
+    folders' names, if not `whole`)."""
+    try:
+        encoded = os.fsencode(str(path))
+        parts = [os.fsencode(part) for part in path.parts]
+    except UnicodeError:
+        raise SettingError("out", "a path this system can encode", str(path)) from None
+    existing = next((folder for folder in [path.parent, *path.parent.parents] if os.path.isdir(folder)), Path("."))
+    try:
+        name_max = os.pathconf(existing, "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):
+        name_max = 255
+    try:
+        path_max = os.pathconf(existing, "PC_PATH_MAX")
+    except (OSError, ValueError, AttributeError):
+        path_max = 4096
+    longest = len(parts[-1]) - len(".gif") + len(".json") + TEMPORARY_EXTRA
+    if whole and longest > name_max:
+        room = name_max - TEMPORARY_EXTRA - len(".json") + len(".gif")
+        raise SettingError("out", f"a file name of at most {room} bytes (the files beside it need the room)",
+                           str(path))
+    for part in parts[:-1] if whole else parts:
+        if len(part) > name_max:
+            raise SettingError("out", f"a path whose names have at most {name_max} bytes each", str(path))
+    try:
+        absolute = len(os.fsencode(os.path.abspath(path)))
+    except OSError:  # the working folder is gone
+        absolute = len(encoded)
+    if absolute + TEMPORARY_EXTRA + 1 > path_max:
+        raise SettingError("out", f"a path of at most {path_max - TEMPORARY_EXTRA - 1} bytes", str(path))
+
+
+def check_outputs(path: Path):
+    """Refuse to start a run whose files would replace what is not the tool's to replace: a folder
+    where a file goes; a NAME.png, NAME.npz or NAME.json that no run record of regress-demo beside it
+    names (someone else's files); or a read-only file (PermissionError). The GIF itself is the one
+    named by --out (or by the settings): an earlier one is replaced. A foreign index.html is left
+    alone by the gallery, not refused."""
+    record = None
+    json_path = path.with_suffix(".json")
+    if os.path.lexists(json_path):
+        try:
+            record = json_loads(read_text(json_path))
+        except (OSError, ValueError):
+            record = None
+        if not isinstance(record, dict) or record.get("kind") != RECORD_KIND:
+            record = None
+    index = path.parent / INDEX_NAME
+    for target in (path, *(path.with_suffix(suffix) for suffix, _ in SIDE_FILES), index):
+        if os.path.isdir(target):
+            raise SettingError("out", f"a name whose files are free ({str(target)!r} is a folder)", str(path))
+    for suffix, key in SIDE_FILES:
+        side = path.with_suffix(suffix)
+        if not os.path.lexists(side):
+            continue
+        ours = record is not None and (key is None or record.get(key) == side.name)
+        if not ours:
+            raise SettingError(
+                "out", f"a name whose files are free or regress-demo's own ({str(side)!r} was not written "
+                "by regress-demo: move it, or choose another --out)", str(path),
+            )
+    for target in (path, *(path.with_suffix(suffix) for suffix, _ in SIDE_FILES), index):
+        if is_read_only(target):
+            if target == index and not _our_index(index):
+                continue  # the gallery leaves a foreign index.html alone anyway
+            raise PermissionError(errno.EACCES, "the file is read-only", str(target))
+
+
+def _our_index(index: Path) -> bool:
+    try:
+        return GENERATOR in read_text(index, limit=64 * 1024, head=True)
+    except (OSError, ValueError):
+        return False
+
+
+#: Marks an index.html as the tool's gallery, so that one written by someone else is never replaced.
+GENERATOR = '<meta name="generator" content="regress-demo">'
+
+
+def json_loads(text: str):
+    """json.loads that raises ValueError, not RecursionError, for JSON nested too deep."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+
+
+def settings_from_record(record_path) -> Settings:
+    """The settings of an earlier run, from its record (the JSON beside its GIF); SettingError if the
+    file is no readable run record with valid settings. Only a regular file is read, of at most
+    outputs.MAX_READ_BYTES."""
+    shown = str(record_path)
+    try:
+        text = read_text(record_path)
+    except FileNotFoundError:
+        raise SettingError("replay", "an existing run record (.json)", shown) from None
+    except FileTooLarge as error:
+        raise SettingError("replay", f"a run record: a regular file of a sane size ({error.strerror})", shown) from None
+    except (OSError, UnicodeDecodeError):
+        raise SettingError("replay", "a readable JSON run record", shown) from None
+    try:
+        record = json_loads(text)
+    except ValueError:
+        raise SettingError("replay", "a readable JSON run record", shown) from None
+    if not isinstance(record, dict) or record.get("kind") != RECORD_KIND or not isinstance(record.get("settings"), dict):
+        raise SettingError("replay", "a run record written by regress-demo", shown)
+    known = Settings.__dataclass_fields__
+    unknown = ", ".join(sorted(str(name) for name in set(record["settings"]) - set(known)))
+    if unknown:
+        unknown = unknown if len(unknown) <= 200 else unknown[:197] + "..."
+        raise SettingError("replay", f"a record with known settings only (not {unknown})", shown)
+    try:
+        return Settings(**record["settings"])
+    except (SettingError, TypeError) as error:
+        reason = str(error) if len(str(error)) <= 300 else str(error)[:297] + "..."
+        raise SettingError("replay", f"a record with valid settings ({reason})", shown) from None
+    except RecursionError:
+        raise SettingError("replay", "a record with valid settings (nested too deeply)", shown) from None

@@ -1,0 +1,98 @@
+"""Writing the film as a video too: MP4 (H.264) or WebM (VP9), through imageio and PyAV.
+
+A video can be paused, stepped and put on a slide, in full colour. The frames are the GIF's, written
+one by one as they are drawn (imageio's v3 API with its PyAV plugin): memory does not grow with the
+frame count. Like the GIF, a video goes to a temporary file beside its place and is moved there
+only when complete (see outputs.AtomicFile).
+
+PyAV (the `video` extra: ``pip install -e '.[video]'``) brings its own FFmpeg; `missing()` says how
+to install it when it is not there.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+
+from .outputs import AtomicFile, naming
+
+#: The formats --video takes: (container, codec, options). yuv420p plays in browsers, PowerPoint,
+#: Keynote and QuickTime; a plot's flat colours need little bitrate at a constant quality.
+FORMATS = {
+    "mp4": ("mp4", "libx264", {"crf": "20", "preset": "veryfast", "movflags": "+faststart"}),
+    "webm": ("webm", "libvpx-vp9", {"crf": "32", "b": "0", "deadline": "realtime", "cpu-used": "8"}),
+}
+INSTALL_HINT = "--video needs PyAV: pip install -e '.[video]' (or pip install av)"
+
+
+def missing() -> Optional[str]:
+    """A one-line hint if PyAV is not installed, else None."""
+    return None if importlib.util.find_spec("av") is not None else INSTALL_HINT
+
+
+def frame_count(hold_seconds: float, fps: float) -> int:
+    """How many times the last frame is written, so that it stays `hold_seconds` (at least once)."""
+    return max(1, round(hold_seconds * fps))
+
+
+class VideoWriter:
+    """Streams frames into a video that replaces `path` only when complete.
+
+    setup -> grab_frame for each frame -> close (the last frame held for `hold` seconds) -> commit,
+    or discard; like matplotlib's animation writers and GifWriter. Frames of odd width or height are
+    padded with white to even ones (yuv420p halves the colour resolution)."""
+
+    def __init__(self, path, kind: str, fps: float, hold: float):
+        self.path, self.kind, self.fps, self.hold = Path(path), kind, float(fps), hold
+        self.file: Optional[AtomicFile] = None
+        self.count = 0  # frames grabbed
+        self._stream = None
+        self._last: Optional[np.ndarray] = None
+
+    def setup(self):
+        """Create the temporary file and open the encoder, so that an unwritable place fails now."""
+        import imageio.v3 as iio  # (PyAV and its FFmpeg load only when a video is asked for)
+
+        container, codec, options = FORMATS[self.kind]
+        with naming(self.path):
+            self.file = AtomicFile(self.path)
+            self._stream = iio.imopen(self.file.tmp_path, "w", plugin="pyav", container=container)
+            self._stream.init_video_stream(codec, fps=self.fps)
+            self._options = options
+
+    def grab_frame(self, frame: np.ndarray):
+        """Add one (H, W, 3) uint8 frame."""
+        height, width = frame.shape[:2]
+        if height % 2 or width % 2:
+            frame = np.pad(frame, ((0, height % 2), (0, width % 2), (0, 0)), constant_values=255)
+        if self.count == 0:
+            self._stream._video_stream.options = dict(self._options)  # (imageio takes no codec options)
+        with naming(self.path):
+            self._stream.write_frame(frame)
+        self._last = frame
+        self.count += 1
+
+    def close(self):
+        """Hold the last frame for `hold` seconds and finish the file (not yet in place: commit)."""
+        with naming(self.path):
+            for _ in range(frame_count(self.hold, self.fps) - 1):
+                self._stream.write_frame(self._last)
+            stream, self._stream = self._stream, None
+            stream.close()
+
+    def commit(self) -> Path:
+        return self.file.commit()
+
+    def discard(self):
+        """Close the encoder if it is open and remove the temporary file."""
+        if self._stream is not None:
+            try:
+                self._stream.close()
+            except Exception:  # noqa: BLE001 - what is left is removed anyway
+                pass
+            self._stream = None
+        if self.file is not None:
+            self.file.discard()
