@@ -20,7 +20,7 @@ from typing import Callable, Dict, List, NamedTuple, Optional, Union
 
 from . import gallery
 from .gallery import RECORD_KIND
-from .lockstep import AGREEMENT, Lockstep, disagreement
+from .lockstep import AGREEMENT, Lockstep, OneByOne, disagreement, faster_one_by_one
 from .parallel import Film, draw_frames
 from .outputs import signals_held, versions, write_json, write_npz, write_png
 from .frames import INKS, contact_sheet, make_figure, sheet_picks
@@ -41,7 +41,7 @@ class RunResult:
     path: Optional[Path]  # the GIF; None if the run was interrupted before its first frame
     record_path: Optional[Path]  # the run record (JSON) beside the GIF
     frames: int
-    training: Union[Lockstep, TrainingGroup]  # the layer classes, or Lockstep where it was checked (see trainer)
+    training: Union[Lockstep, OneByOne, TrainingGroup]  # the layer classes, or lockstep.py's where it was checked (see trainer)
     engine: str = LAYER_CLASSES  # what trained it, as the progress output, the record and the gallery say
     last_frame: Optional[List[Snapshot]] = None  # what the GIF's last frame shows, one per configuration
     interrupted_while: Optional[str] = None  # "training" or "drawing", if the run was interrupted
@@ -107,7 +107,7 @@ class Stopwatch:
 class Trainer(NamedTuple):
     """What trains a run, its name, and a one-line note if it is not the one the settings asked for."""
 
-    training: Union[Lockstep, TrainingGroup]
+    training: Union[Lockstep, OneByOne, TrainingGroup]
     engine: str
     note: Optional[str] = None
 
@@ -117,13 +117,16 @@ def trainer(settings: Settings) -> Trainer:
     with engine "layers" or of a shape the loops of lockstep.py do not train (deeper networks,
     mini-batches). A grid, and a single run with engine "fast", train with lockstep.py, but only once
     its first epoch agreed with the layer classes' (lockstep.disagreement): if it did not, layers.py
-    has been changed, and the layer classes train the run, with a note that says why."""
+    has been changed, and the layer classes train the run, with a note that says why. A grid trains
+    in Lockstep's one loop, or network by network in the plain-float loop (OneByOne) where that is
+    faster (lockstep.faster_one_by_one); each network is then checked on its own."""
     if settings.engine == "layers" or not Lockstep.supports(settings):
         return Trainer(TrainingGroup(settings), LAYER_CLASSES)
     if settings.engine == "auto" and not settings.is_grid:
         return Trainer(TrainingGroup(settings), LAYER_CLASSES)
-    fast = Lockstep(settings)
-    largest, relative = disagreement(settings)
+    one_by_one = faster_one_by_one(settings)
+    fast = OneByOne(settings) if one_by_one else Lockstep(settings)
+    largest, relative = disagreement(settings, one_by_one)
     if relative > AGREEMENT:
         note = (f"layers.py differs from the {fast.loop} (max |dw| {largest:.1e} after one epoch); "
                 f"training with the {LAYER_CLASSES}")

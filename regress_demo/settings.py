@@ -39,7 +39,8 @@ ACTIVATIONS = tuple(MIDDLE_LAYERS)
 #: How the recorded epochs are spread over the run.
 SCHEDULES = ("linear", "log")
 #: What trains the network. "auto": the classes of layers.py for a single run (train.py); for a grid,
-#: the vectorised loop of lockstep.py, checked against the classes before it trains. "fast": the
+#: the vectorised loop of lockstep.py, or its plain-float loop network by network where that is faster
+#: (lockstep.faster_one_by_one), checked against the classes before it trains. "fast": the
 #: loops of lockstep.py for a single run too, checked the same way. "layers": the classes everywhere.
 ENGINES = ("auto", "fast", "layers")
 
