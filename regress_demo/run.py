@@ -172,6 +172,7 @@ def make_gif(
                     frames.append(snapshots)
                     if on_snapshot is not None:
                         on_snapshot(frames[-1])
+                frames = every_epoch_if_diverged_early(settings, training, frames)
         except KeyboardInterrupt:
             status = "interrupted"
         result = RunResult(status, None, None, 0, training, engine, seconds=clock.seconds)
@@ -208,6 +209,29 @@ def make_gif(
                 result.record_path = write_json(path.with_suffix(".json"), run_record(settings, result, drawn))
                 gallery.write_index(path.parent)
     return result
+
+
+#: A run that stops (every configuration diverged) within this many epochs gets a frame for every epoch.
+EARLY_DIVERGENCE = 100
+
+
+def every_epoch_if_diverged_early(settings: Settings, training, frames: List[List[Snapshot]]) -> List[List[Snapshot]]:
+    """The frames of a run, or, if every configuration diverged within EARLY_DIVERGENCE epochs, one
+    frame for every epoch up to the last divergence, so that the film shows how it blew up (a run
+    that diverges at epoch 9 would otherwise have two frames, 0 and 9). Those epochs are trained
+    again, by the same kind of training from the same seed: the same path, epoch by epoch, with a
+    snapshot at each. Runs that do not diverge, or diverge later, keep their frames."""
+    stopped = training.diverged_at
+    if not frames or any(epoch is None for epoch in stopped):
+        return frames
+    last = max(stopped)
+    if last >= EARLY_DIVERGENCE or len(frames) > last:  # late, or every epoch is a frame already
+        return frames
+    again = type(training)(settings.replace(epoch=last + 1, interval=1, frames=None, schedule="linear"))
+    every_epoch = list(again.snapshots())
+    if len(every_epoch) != last + 1 or list(again.diverged_at) != list(stopped):
+        return frames  # (never seen: the same seed trains the same path)
+    return every_epoch
 
 
 def final_weights(snapshots: List[Snapshot], settings: Settings) -> dict:
