@@ -345,13 +345,15 @@ def one_by_one_fits(settings: Settings) -> bool:
 
 
 #: What an epoch of the 63 textbook samples costs each loop, in milliseconds, as measured on the
-#: benchmark machine on 2026-11-29 (training only, the fastest of several runs of 100 to 2001 epochs): only their
-#: ratios matter, to choose between training a grid in one loop and network by network.
+#: benchmark machine on 2026-11-29 (training only, the fastest of several runs of 100 to 2001
+#: epochs): only their ratios matter, to choose between a grid's one loop and network by network.
 #: The plain-float loop, one network of n neurons: PLAIN_NETWORK + PLAIN_NEURON * n.
 PLAIN_NETWORK, PLAIN_NEURON = 0.17, 0.055
-#: The side-by-side loop (sigmoid, no L2, no momentum), K networks of N neurons in all.
+#: The side-by-side loop (sigmoid, no L2, no momentum), K networks of N neurons in all:
+#: SIDE_BY_SIDE + SIDE_BY_SIDE_NETWORK * K + SIDE_BY_SIDE_NEURON * N.
 SIDE_BY_SIDE, SIDE_BY_SIDE_NETWORK, SIDE_BY_SIDE_NEURON = 0.65, 0.03, 0.003
-#: The general loop, K networks padded to `width` neurons, with `kinds` different activations.
+#: The general loop, K networks padded to `width` neurons, with `kinds` different activations:
+#: GENERAL + GENERAL_KIND * (kinds - 1) + GENERAL_ENTRY * K * width.
 GENERAL, GENERAL_KIND, GENERAL_ENTRY = 2.7, 1.6, 0.006
 
 

@@ -41,7 +41,7 @@ class RunResult:
     path: Optional[Path]  # the GIF; None if the run was interrupted before its first frame
     record_path: Optional[Path]  # the run record (JSON) beside the GIF
     frames: int
-    training: Union[Lockstep, OneByOne, TrainingGroup]  # the layer classes, or lockstep.py's where it was checked (see trainer)
+    training: Union[Lockstep, OneByOne, TrainingGroup]  # the layer classes, or a checked loop (see trainer)
     engine: str = LAYER_CLASSES  # what trained it, as the progress output, the record and the gallery say
     last_frame: Optional[List[Snapshot]] = None  # what the GIF's last frame shows, one per configuration
     interrupted_while: Optional[str] = None  # "training" or "drawing", if the run was interrupted

@@ -113,7 +113,8 @@ CLAIMS = [
     Claim("regress-demo --holdout 0.6,1 --n-mid 10 --noise 0.05",
           lambda r: f"and climbs again: {_heldout(r)[-1]:.2g} at the end"),
     Claim("regress-demo --holdout 0.6,1 --n-mid 10 --noise 0.05",
-          lambda r: f"the training error is {short(r.errors[0][1000])} at epoch 1000 and {short(r.final_error)} at the end"),
+          lambda r: f"the training error is {short(r.errors[0][1000])} at epoch 1000 "
+                    f"and {short(r.final_error)} at the end"),
     Claim("regress-demo --eta 1.9",
           lambda r: f"at epoch {r.diverged_at[0]} the error explodes and the run stops, "
                     f"with a frame for each of its {r.frames} epochs", draw=True),
