@@ -73,8 +73,8 @@ NUMBER_OPTIONS = [
     (("--fps",), "fps", float, "F",
      "frames per second of the animation (default: %s)"),
     (("--hold",), "hold", float, "SECONDS",
-     "how long the last frame stays on screen before the animation loops, at least one frame's time "
-     "(default: %s)"),
+     "how long the last frame stays on screen before the animation loops; a value shorter than one "
+     "frame's time is raised to it (default: %s)"),
     (("--n-points", "--n_points"), "n_points", int, "N",
      "number of samples, evenly spread over x in [-1, 1) (default: %s, the textbook's)"),
     (("--noise",), "noise", float, "STD",
@@ -141,7 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--engine", metavar="auto|fast|layers",
         help="what trains the network: auto (the classes in regress_demo/layers.py for a single run; a grid "
-        "with a loop vectorised over its networks, checked against those classes before it trains), fast (a "
+        "with a loop vectorised over its networks, or network by network with the plain-float loop where "
+        "that is faster, checked against those classes before it trains), fast (a "
         "single run too with a loop tuned for speed, checked the same way: for long runs) or layers (the "
         "classes everywhere); deeper networks and mini-batches always train with the classes (default: auto)",
     )

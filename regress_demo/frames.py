@@ -110,6 +110,11 @@ def _fit_axes(ax, grid, dataset: Dataset, settings: Settings, small=False):
     ax.grid(True, color="0.92")
 
 
+def x_label(settings: Settings) -> str:
+    """What x is: for the textbook's sine, its angle rescaled."""
+    return "input x (the angle 0 … 2π rescaled to -1 … 1)" if settings.target == "sin" else "input x"
+
+
 def _warning(ax, fontsize):
     """A hidden text box in the middle of a panel, for "diverged at epoch N"."""
     return ax.text(
@@ -141,7 +146,9 @@ class SimpleFigure:
             ax.plot([], [], "+", color=OUTPUT_COLOUR, ms=7, mew=1.2, label="outputs during the epoch")[0]
         )
         self.output_marks.set_visible(settings.show_outputs)
-        ax.set_xlabel("input x (the angle 0 … 2π rescaled to -1 … 1)" if settings.target == "sin" else "input x")
+        if not settings.show_outputs:
+            self.output_marks.set_label("_hidden")  # not in the legend either
+        ax.set_xlabel(x_label(settings))
         ax.set_ylabel("output y")
         ax.legend(loc="upper right" if settings.target == "sin" else "best", fontsize=8, framealpha=0.9)
         ax.set_title(f"n_mid={settings.n_mid}   eta={show(settings.eta)}", fontsize=11, loc="left", y=TITLE_Y)
@@ -187,7 +194,7 @@ class RichFigure:
         animate = self.blitter.animate
         lines = settings_lines(settings, max_chars=110)
         spec = self.figure.add_gridspec(3, 1, height_ratios=[3, 1.7, 1.5], left=0.09, right=0.75,
-                                        top=0.92 - 0.016 * (len(lines) - 1), bottom=0.07, hspace=0.32)
+                                        top=0.92 - 0.016 * (len(lines) - 1), bottom=0.07, hspace=0.36)
         ax_fit = self.ax = self.figure.add_subplot(spec[0])
         ax_neurons = self.ax_neurons = self.figure.add_subplot(spec[1], sharex=ax_fit)
         ax_loss = self.ax_loss = self.figure.add_subplot(spec[2])
@@ -231,7 +238,7 @@ class RichFigure:
         self.bias_line = animate(ax_neurons.plot([], [], ":", color="black", lw=1.3, label="output bias b2" if settings.depth == 1 else "output bias")[0])
         ax_neurons.axhline(0, color="0.8", lw=0.8)
         ax_neurons.set_ylim(*self._neuron_limits(snapshots))
-        ax_neurons.set_xlabel("input x")
+        ax_neurons.set_xlabel(x_label(settings))
         f = {"sigmoid": "σ", "tanh": "tanh", "relu": "relu"}[settings.activation]
         if settings.depth == 1:
             ax_neurons.set_ylabel(f"w2_j · {f}(w1_j x + b1_j)", fontsize=9)

@@ -23,7 +23,7 @@ from . import gallery
 from . import background
 from .background import BackgroundTraining
 from .gif import GifWriter
-from .lockstep import AGREEMENT, Lockstep, disagreement
+from .lockstep import AGREEMENT, Lockstep, OneByOne, disagreement, faster_one_by_one
 from .outputs import (naming, remove_stale_temporaries, signals_held, staged_json, staged_npz, staged_png,
                       versions)
 from .parallel import Film, draw_frames
@@ -45,7 +45,7 @@ class RunResult:
     path: Optional[Path]  # the GIF; None if the run was interrupted before its first frame
     record_path: Optional[Path]  # the run record (JSON) beside the GIF
     frames: int
-    training: Union[Lockstep, TrainingGroup]  # the layer classes, or Lockstep where it was checked (see trainer)
+    training: Union[Lockstep, OneByOne, TrainingGroup]  # the layer classes, or a checked loop (see trainer)
     engine: str = LAYER_CLASSES  # what trained it, as the progress output, the record and the gallery say
     last_frame: Optional[List[Snapshot]] = None  # what the GIF's last frame shows, one per configuration
     interrupted_while: Optional[str] = None  # "training" or "drawing", if the run was interrupted
@@ -111,7 +111,7 @@ class Stopwatch:
 class Trainer(NamedTuple):
     """What trains a run, its name, and a one-line note if it is not the one the settings asked for."""
 
-    training: Union[Lockstep, TrainingGroup]
+    training: Union[Lockstep, OneByOne, TrainingGroup]
     engine: str
     note: Optional[str] = None
 
@@ -121,13 +121,16 @@ def trainer(settings: Settings) -> Trainer:
     with engine "layers" or of a shape the loops of lockstep.py do not train (deeper networks,
     mini-batches). A grid, and a single run with engine "fast", train with lockstep.py, but only once
     its first epoch agreed with the layer classes' (lockstep.disagreement): if it did not, layers.py
-    has been changed, and the layer classes train the run, with a note that says why."""
+    has been changed, and the layer classes train the run, with a note that says why. A grid trains
+    in Lockstep's one loop, or network by network in the plain-float loop (OneByOne) where that is
+    faster (lockstep.faster_one_by_one); each network is then checked on its own."""
     if settings.engine == "layers" or not Lockstep.supports(settings):
         return Trainer(TrainingGroup(settings), LAYER_CLASSES)
     if settings.engine == "auto" and not settings.is_grid:
         return Trainer(TrainingGroup(settings), LAYER_CLASSES)
-    fast = Lockstep(settings)
-    largest, relative = disagreement(settings)
+    one_by_one = faster_one_by_one(settings)
+    fast = OneByOne(settings) if one_by_one else Lockstep(settings)
+    largest, relative = disagreement(settings, one_by_one)
     if relative > AGREEMENT:
         note = (f"layers.py differs from the {fast.loop} (max |dw| {largest:.1e} after one epoch); "
                 f"training with the {LAYER_CLASSES}")
@@ -191,6 +194,11 @@ def _train_and_draw(settings, path, training, engine, report_epoch, on_snapshot,
             status = "interrupted"
         if isinstance(training, BackgroundTraining) and training.trained is not None:
             training = training.trained  # the trainer itself, trained in the other process
+        if status == "finished":
+            try:
+                frames = every_epoch_if_diverged_early(settings, training, frames)
+            except KeyboardInterrupt:
+                status = "interrupted"
         result = RunResult(status, None, None, 0, training, engine, seconds=clock.seconds)
         if status == "interrupted":
             result.interrupted_while = "training"
@@ -275,6 +283,29 @@ def write_files(settings: Settings, result: RunResult, path: Path, writer: GifWr
     result.record_path = path.with_suffix(".json")
     with clock.phase("write"), naming(path.parent / gallery.INDEX_NAME):
         gallery.write_index(path.parent)
+
+
+#: A run that stops (every configuration diverged) within this many epochs gets a frame for every epoch.
+EARLY_DIVERGENCE = 100
+
+
+def every_epoch_if_diverged_early(settings: Settings, training, frames: List[List[Snapshot]]) -> List[List[Snapshot]]:
+    """The frames of a run, or, if every configuration diverged within EARLY_DIVERGENCE epochs, one
+    frame for every epoch up to the last divergence, so that the film shows how it blew up (a run
+    that diverges at epoch 9 would otherwise have two frames, 0 and 9). Those epochs are trained
+    again, by the same kind of training from the same seed: the same path, epoch by epoch, with a
+    snapshot at each. Runs that do not diverge, or diverge later, keep their frames."""
+    stopped = training.diverged_at
+    if not frames or any(epoch is None for epoch in stopped):
+        return frames
+    last = max(stopped)
+    if last >= EARLY_DIVERGENCE or len(frames) > last:  # late, or every epoch is a frame already
+        return frames
+    again = type(training)(settings.replace(epoch=last + 1, interval=1, frames=None, schedule="linear"))
+    every_epoch = list(again.snapshots())
+    if len(every_epoch) != last + 1 or list(again.diverged_at) != list(stopped):
+        return frames  # (never seen: the same seed trains the same path)
+    return every_epoch
 
 
 def final_weights(snapshots: List[Snapshot], settings: Settings) -> dict:

@@ -10,7 +10,7 @@ import pytest
 from regress_demo import cli, data
 from regress_demo.frames import make_figure
 from regress_demo.layers import MiddleLayer
-from regress_demo.lockstep import AGREEMENT, Lockstep, disagreement
+from regress_demo.lockstep import AGREEMENT, Lockstep, OneByOne, disagreement
 from regress_demo.run import LAYER_CLASSES, make_gif
 from regress_demo.settings import Settings
 from regress_demo.train import TrainingGroup, half_mean_square
@@ -135,3 +135,21 @@ def test_from_python_the_fallback_is_a_warning(tmp_path, steeper_sigmoid):
     with pytest.warns(UserWarning, match=r"layers.py differs from the vectorised loop \(max \|dw\| "):
         result = make_gif(GRID.replace(epoch=3, interval=2), tmp_path / "grid.gif")
     assert isinstance(result.training, TrainingGroup)
+
+
+L2_GRID = Settings(l2=(0.0, 1e-3), eta=(0.1, 0.3), epoch=20, interval=19)  # trained network by network
+
+
+def test_a_grid_trained_network_by_network_is_checked_and_says_so(tmp_path):
+    result = make_gif(L2_GRID, tmp_path / "grid.gif")
+    assert isinstance(result.training, OneByOne)
+    record = json.loads((tmp_path / "grid.json").read_text())
+    assert record["engine"] == result.engine == "plain-float loop per network, checked against layers.py"
+
+
+def test_an_edited_layer_class_sends_a_grid_trained_network_by_network_back(tmp_path, steeper_sigmoid):
+    notes = []
+    result = make_gif(L2_GRID, tmp_path / "grid.gif", on_start=lambda engine, note: notes.append(note))
+    assert isinstance(result.training, TrainingGroup)
+    assert result.engine == "layer classes of layers.py (they differ from the plain-float loop per network)"
+    assert notes[0].startswith("layers.py differs from the plain-float loop per network (max |dw| ")

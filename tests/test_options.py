@@ -10,7 +10,7 @@ from matplotlib.colors import to_rgb
 
 from regress_demo import cli, data, make_gif
 from regress_demo.layers import MIDDLE_LAYERS, OutputLayer
-from regress_demo.lockstep import Lockstep
+from regress_demo.lockstep import Lockstep, OneByOne
 from regress_demo.captions import settings_lines
 from regress_demo.frames import HELDOUT_SHADE, make_figure, y_limits
 from regress_demo.run import replay_settings, trainer
@@ -177,7 +177,9 @@ def test_the_fast_engine_follows_the_layer_classes(options):
 def test_the_layer_classes_train_a_single_run_and_a_checked_loop_a_grid():
     assert isinstance(trainer(Settings(activation="relu", momentum=0.5, l2=0.1)).training, TrainingGroup)
     assert isinstance(trainer(Settings(activation="relu", momentum=0.5, l2=0.1, engine="fast")).training, Lockstep)
-    assert isinstance(trainer(Settings(n_mid=[2, 3], momentum=0.5)).training, Lockstep)
+    assert isinstance(trainer(Settings(n_mid=[2, 3], momentum=0.5)).training, OneByOne)  # two small networks
+    assert isinstance(trainer(Settings(n_mid=[2, 3], eta=[0.1, 0.5])).training, Lockstep)  # side by side
+    assert isinstance(trainer(Settings(n_mid=[2, 16], momentum=[0.0, 0.5, 0.9])).training, Lockstep)
     assert isinstance(trainer(Settings(batch_size=2, engine="fast")).training, TrainingGroup)
     assert isinstance(trainer(Settings(depth=[1, 2])).training, TrainingGroup)
     assert isinstance(trainer(Settings(n_mid=[2, 3], engine="layers")).training, TrainingGroup)

@@ -99,6 +99,42 @@ def test_no_outputs_hides_the_marks_and_changes_the_pixels():
     assert np.any(with_marks.draw(frames[-1]) != without_marks.draw(frames[-1]))
 
 
+def legend_texts(ax):
+    return [text.get_text() for text in ax.get_legend().get_texts()]
+
+
+@pytest.mark.parametrize("simple", [True, False])
+def test_no_outputs_leaves_them_out_of_the_legend_too(simple):
+    with_marks, _, _ = figure_for(Settings(epoch=3, simple=simple))
+    without_marks, _, _ = figure_for(Settings(epoch=3, simple=simple, show_outputs=False))
+    assert any(text.startswith("outputs during") for text in legend_texts(with_marks.ax))
+    assert not any("outputs" in text for text in legend_texts(without_marks.ax))
+    assert "network's fit" in legend_texts(without_marks.ax)
+
+
+@pytest.mark.parametrize("activation, depth, label", [
+    ("sigmoid", 1, "w2_j · σ(w1_j x + b1_j)"),
+    ("tanh", 1, "w2_j · tanh(w1_j x + b1_j)"),
+    ("relu", 1, "w2_j · relu(w1_j x + b1_j)"),
+    ("tanh", 2, "w_j · h_j(x), h = tanh(…)"),
+])
+def test_the_neuron_panel_names_the_activation_that_trained(activation, depth, label):
+    figure, _, _ = figure_for(Settings(epoch=3, activation=activation, depth=depth))
+    assert figure.ax_neurons.get_ylabel() == label
+
+
+@pytest.mark.parametrize("options, label", [
+    (dict(), "input x (the angle 0 … 2π rescaled to -1 … 1)"),
+    (dict(simple=True), "input x (the angle 0 … 2π rescaled to -1 … 1)"),
+    (dict(target="gauss"), "input x"),
+    (dict(target="gauss", simple=True), "input x"),
+])
+def test_the_x_axis_says_what_x_is(options, label):
+    figure, _, _ = figure_for(Settings(epoch=3, **options))
+    bottom = figure.ax_neurons if isinstance(figure, RichFigure) else figure.ax
+    assert bottom.get_xlabel() == label
+
+
 def drawn_neuron_lines(figure):
     lines = figure.neuron_lines + ([figure.other_line] if figure.other_line is not None else [])
     return np.array([line.get_ydata() for line in lines + [figure.bias_line]])

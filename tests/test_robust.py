@@ -35,11 +35,48 @@ def test_a_large_eta_diverges_and_stops_with_exit_3(tmp_path, monkeypatch):
     assert record["status"] == run["status"] == "diverged" and run["epochs_trained"] == epoch + 1
     assert 0 < epoch and run["errors"][-1] > 100 * 0.1  # it exploded after some epochs
     gif = decode_gif(tmp_path / "big.gif")
-    recorded = [e for e in Settings().frame_epochs() if e < epoch] + [epoch]
-    assert out.startswith(f"Saved big.gif ({len(recorded)} frame")
-    assert len(gif.frames) == len(recorded) == record["frames"]  # the frames so far, then the diverged epoch
+    recorded = list(range(epoch + 1))  # it diverged early: a frame for every epoch up to it
+    assert out.startswith(f"Saved big.gif ({len(recorded)} frames")
+    assert len(gif.frames) == len(recorded) == record["frames"]
     assert record["frame_epochs"] == recorded
     assert gif.durations[-1] == 2000  # the last frame is held
+
+
+@pytest.mark.parametrize("options", [
+    dict(eta=1.9),
+    dict(eta=1.9, engine="fast"),
+    dict(eta=[1.9, 3.0]),  # a grid in which every network diverges: up to the last of them
+    dict(eta=1.9, schedule="log", frames=30),
+])
+def test_a_run_that_diverges_early_has_a_frame_for_every_epoch_the_same_as_with_interval_1(tmp_path, options):
+    result = make_gif(Settings(**options), tmp_path / "early.gif")
+    every = make_gif(Settings(**options).replace(interval=1, epoch=result.epochs_trained, frames=None,
+                                                 schedule="linear"), tmp_path / "every.gif")
+    assert result.status == "diverged" and 1 < result.epochs_trained < 100
+    gif = decode_gif(tmp_path / "early.gif")
+    assert len(gif.frames) == result.frames == result.epochs_trained
+    for mine, theirs in zip(result.last_frame, every.last_frame):
+        assert mine.epoch == theirs.epoch and mine.diverged == theirs.diverged
+        for (w, b), (w_every, b_every) in zip(mine.layers, theirs.layers):
+            np.testing.assert_array_equal(w, w_every)
+            np.testing.assert_array_equal(b, b_every)
+    # the frames differ only in the "epoch N / total" of their titles
+
+
+def test_a_run_that_does_not_diverge_or_diverges_late_keeps_its_frames(tmp_path):
+    from regress_demo.run import EARLY_DIVERGENCE, every_epoch_if_diverged_early
+
+    settings = Settings(epoch=30, interval=10)
+    result = make_gif(settings, tmp_path / "calm.gif")
+    assert result.frames == 4 and len(decode_gif(tmp_path / "calm.gif").frames) == 4
+
+    class Late:
+        diverged_at = [EARLY_DIVERGENCE]
+
+    frames = [["a"], ["b"]]
+    assert every_epoch_if_diverged_early(settings, Late(), frames) is frames
+    Late.diverged_at = [None]
+    assert every_epoch_if_diverged_early(settings, Late(), frames) is frames
 
 
 def test_overflow_to_nan_is_caught_and_recorded_as_null(tmp_path):
