@@ -48,7 +48,7 @@ def estimated_bytes(settings: "Settings", n_train: int, frames: int) -> int:
 def estimated_seconds(settings: "Settings", n_train: int) -> float:
     """About how long training takes on a laptop (from timings of both engines; within a few times)."""
     configs = settings.configurations() if settings.is_grid else [settings]
-    loop = settings.engine == "fast" or (settings.engine == "auto" and settings.is_grid)  # as run.trainer
+    loop = settings.engine == "fast" or (settings.engine == "auto" and settings.is_grid)  # as engines.trainer
     if loop and all(c.depth == 1 and c.batch_size == 1 for c in configs):  # lockstep.py: all at once
         per_sample = (3e-6 if len(configs) == 1 else 10e-6) + 20e-9 * sum(c.n_mid for c in configs)
         return settings.epoch * n_train * per_sample

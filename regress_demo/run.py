@@ -17,13 +17,14 @@ import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, List, NamedTuple, Optional, Union
+from typing import Callable, Dict, List, Optional, Union
 
 from . import gallery
 from . import background
 from .background import BackgroundTraining
 from .gif import GifWriter
-from .lockstep import AGREEMENT, Lockstep, OneByOne, disagreement, faster_one_by_one
+from .engines import LAYER_CLASSES, OneByOne, trainer
+from .lockstep import Lockstep
 from .outputs import (naming, remove_stale_temporaries, signals_held, staged_json, staged_npz, staged_png,
                       versions)
 from .parallel import Film, draw_frames
@@ -31,10 +32,6 @@ from .places import RECORD_KIND, output_path, settings_from_record
 from .settings import GRID_AXES, Settings
 from .stills import contact_sheet, sheet_picks
 from .train import Snapshot, TrainingGroup
-
-
-#: The name of the engine that trains with the classes of layers.py.
-LAYER_CLASSES = "layer classes of layers.py"
 
 
 @dataclass
@@ -106,36 +103,6 @@ class Stopwatch:
             yield
         finally:
             self.seconds[name] += time.perf_counter() - start
-
-
-class Trainer(NamedTuple):
-    """What trains a run, its name, and a one-line note if it is not the one the settings asked for."""
-
-    training: Union[Lockstep, OneByOne, TrainingGroup]
-    engine: str
-    note: Optional[str] = None
-
-
-def trainer(settings: Settings) -> Trainer:
-    """What trains these settings. The layer classes (train.py) train a single run, and every run
-    with engine "layers" or of a shape the loops of lockstep.py do not train (deeper networks,
-    mini-batches). A grid, and a single run with engine "fast", train with lockstep.py, but only once
-    its first epoch agreed with the layer classes' (lockstep.disagreement): if it did not, layers.py
-    has been changed, and the layer classes train the run, with a note that says why. A grid trains
-    in Lockstep's one loop, or network by network in the plain-float loop (OneByOne) where that is
-    faster (lockstep.faster_one_by_one); each network is then checked on its own."""
-    if settings.engine == "layers" or not Lockstep.supports(settings):
-        return Trainer(TrainingGroup(settings), LAYER_CLASSES)
-    if settings.engine == "auto" and not settings.is_grid:
-        return Trainer(TrainingGroup(settings), LAYER_CLASSES)
-    one_by_one = faster_one_by_one(settings)
-    fast = OneByOne(settings) if one_by_one else Lockstep(settings)
-    largest, relative = disagreement(settings, one_by_one)
-    if relative > AGREEMENT:
-        note = (f"layers.py differs from the {fast.loop} (max |dw| {largest:.1e} after one epoch); "
-                f"training with the {LAYER_CLASSES}")
-        return Trainer(TrainingGroup(settings), f"{LAYER_CLASSES} (they differ from the {fast.loop})", note)
-    return Trainer(fast, f"{fast.loop}, checked against layers.py")
 
 
 def make_gif(

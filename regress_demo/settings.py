@@ -50,7 +50,7 @@ MAX_BYTES = 2 * 1024**3
 MAX_SECONDS = 3600.0
 #: What trains the network. "auto": the classes of layers.py for a single run (train.py); for a grid,
 #: the vectorised loop of lockstep.py, or its plain-float loop network by network where that is faster
-#: (lockstep.faster_one_by_one), checked against the classes before it trains. "fast": the
+#: (engines.faster_one_by_one), checked against the classes before it trains. "fast": the
 #: loops of lockstep.py for a single run too, checked the same way. "layers": the classes everywhere.
 ENGINES = ("auto", "fast", "layers")
 

@@ -34,7 +34,8 @@ import numpy as np  # noqa: E402
 
 import textbook_baseline as textbook  # noqa: E402
 from regress_demo import data  # noqa: E402
-from regress_demo.lockstep import Lockstep, disagreement  # noqa: E402
+from regress_demo.engines import disagreement  # noqa: E402
+from regress_demo.lockstep import Lockstep  # noqa: E402
 from regress_demo.frames import INKS, SimpleFigure  # noqa: E402
 from regress_demo.gif import GifWriter  # noqa: E402
 from regress_demo.run import make_gif  # noqa: E402

@@ -37,7 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from regress_demo import cli  # noqa: E402
-from regress_demo.run import make_gif, trainer  # noqa: E402
+from regress_demo.engines import trainer  # noqa: E402
+from regress_demo.run import make_gif  # noqa: E402
 from regress_demo.settings import Settings  # noqa: E402
 
 README = ROOT / "README.md"

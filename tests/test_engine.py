@@ -10,8 +10,9 @@ import pytest
 from regress_demo import cli, data
 from regress_demo.frames import make_figure
 from regress_demo.layers import MiddleLayer
-from regress_demo.lockstep import AGREEMENT, Lockstep, OneByOne, disagreement
-from regress_demo.run import LAYER_CLASSES, make_gif
+from regress_demo.engines import AGREEMENT, LAYER_CLASSES, OneByOne, disagreement
+from regress_demo.lockstep import Lockstep
+from regress_demo.run import make_gif
 from regress_demo.settings import Settings
 from regress_demo.train import TrainingGroup, half_mean_square
 

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from regress_demo.lockstep import AGREEMENT, Lockstep, OneByOne, disagreement, faster_one_by_one
+from regress_demo.engines import AGREEMENT, OneByOne, disagreement, faster_one_by_one
+from regress_demo.lockstep import Lockstep
 from regress_demo.settings import Settings
 from regress_demo.train import Training
 

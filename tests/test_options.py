@@ -10,10 +10,11 @@ from matplotlib.colors import to_rgb
 
 from regress_demo import cli, data, make_gif
 from regress_demo.layers import MIDDLE_LAYERS, OutputLayer
-from regress_demo.lockstep import Lockstep, OneByOne
+from regress_demo.engines import OneByOne, trainer
+from regress_demo.lockstep import Lockstep
 from regress_demo.captions import settings_lines
 from regress_demo.frames import HELDOUT_SHADE, make_figure, y_limits
-from regress_demo.run import replay_settings, trainer
+from regress_demo.run import replay_settings
 from regress_demo.settings import Settings
 from regress_demo.train import Training, TrainingGroup, initial_layers, initial_weights
 
