@@ -10,10 +10,11 @@ import signal
 import sys
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 from . import INTERRUPTED_WHILE_STARTING, __version__, drawing_imports
 from . import targets
-from .places import output_path, settings_from_record
+from .places import output_path, primary_video, settings_from_record
 from .settings import Settings, SettingError, parse_number, parse_range, show
 
 PROG = "regress-demo"
@@ -147,6 +148,15 @@ def build_parser() -> argparse.ArgumentParser:
         "classes everywhere); deeper networks and mini-batches always train with the classes (default: auto)",
     )
     parser.add_argument(
+        "--video", metavar="mp4|webm", nargs="+",
+        help="write the film as a video too, beside the GIF: mp4 (H.264, for slides and players) and/or webm "
+        "(VP9); needs PyAV: pip install -e '.[video]'. --out NAME.mp4 makes the video the main output",
+    )
+    parser.add_argument(
+        "--open", action="store_true",
+        help="open the folder's gallery (index.html) in the web browser after the run",
+    )
+    parser.add_argument(
         "--simple", action="store_true",
         help="the plain frame of the textbook: only the fit (without the neuron and error panels)",
     )
@@ -160,7 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--out", metavar="PATH",
-        help="a .gif file, or a folder for a file named after the settings "
+        help="a .gif file (or .mp4, .webm: see --video), or a folder for a file named after the settings "
         "(default: outputs/, e.g. outputs/sin_nmid3_eta0.1_epoch2001_seed1.gif)",
     )
     parser.add_argument(
@@ -205,6 +215,8 @@ def parse_settings(args: argparse.Namespace) -> Settings:
             values[name] = getattr(args, name)
     if args.activation is not None:
         values["activation"] = tuple(args.activation)
+    if args.video is not None:
+        values["video"] = tuple(args.video)
     if args.holdout is not None:
         values["holdout"] = parse_range("holdout", args.holdout)
     if args.simple:
@@ -365,7 +377,8 @@ def _main(argv) -> int:
     args = parser.parse_args(negative_ranges_attached(sys.argv[1:] if argv is None else list(argv)))
     try:  # every check before matplotlib loads: a bad value is refused at once, with one line
         settings = parse_settings(args)
-        path = output_path(args.out, settings)
+        out, settings = primary_video(args.out, settings)
+        path = output_path(out, settings)
     except SettingError as error:
         print(f"{PROG}: error: {error.for_option()}", file=sys.stderr)
         return EXIT_USAGE
@@ -407,7 +420,21 @@ def _main(argv) -> int:
     code = report(settings, result, EXIT_SIGTERM if signals else EXIT_SIGINT)
     if args.profile:
         print(profile_line(result.seconds), file=sys.stderr)
+    if args.open and result.path is not None:
+        open_gallery(result.path.parent / "index.html")
     return code
+
+
+def open_gallery(index):
+    """Open the gallery page in the web browser; one line if there is none (the run still succeeded)."""
+    import webbrowser
+
+    try:
+        opened = webbrowser.open(Path(index).resolve().as_uri())
+    except webbrowser.Error:
+        opened = False
+    if not opened:
+        print(f"{PROG}: no web browser to open {index}; open it by hand", file=sys.stderr)
 
 
 def report(settings: Settings, result, interrupted_code: int) -> int:
@@ -431,7 +458,8 @@ def report(settings: Settings, result, interrupted_code: int) -> int:
                 file=sys.stderr,
             )
         return interrupted_code
-    print(f"Saved {result.path} ({frames}, {final_errors(settings, result)})")
+    saved = ", ".join(str(path) for path in [result.path, *result.video_paths])
+    print(f"Saved {saved} ({frames}, {final_errors(settings, result)})")
     if result.status == "diverged":
         print(f"{PROG}: {divergence(settings, result)}", file=sys.stderr)
         return EXIT_DIVERGED

@@ -50,3 +50,15 @@ def _short_repr():
 
 
 _SHORT = _short_repr()
+
+
+class MissingPackage(SettingError):
+    """A setting that needs a package that is not installed: says how to install it."""
+
+    def __init__(self, name: str, install: str, package: str):
+        self.install, self.package = install, package
+        ValueError.__init__(self, f"{name} needs {package}: {install}")
+        self.name, self.rule, self.value = name, f"possible without {package}", None
+
+    def for_option(self) -> str:
+        return f"--{self.name.replace('_', '-')} needs {self.package}: {self.install}"

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Optional
 from urllib.parse import quote
 
+from . import player
 from .outputs import AtomicFile, read_text
 from .places import GENERATOR, INDEX_NAME, RECORD_KIND, json_loads
 from .settings import show
@@ -33,6 +34,7 @@ class Run:
     record: dict
     gif: str
     sheet: Optional[str]
+    videos: list  # the videos beside the GIF that the record names and that are there
 
 
 def write_index(folder) -> Optional[Path]:
@@ -74,7 +76,10 @@ def read_run(path: Path) -> Optional[Run]:
     gif = _file_beside(path, record.get("gif"))
     if gif is None:
         return None
-    return Run(path.name, mtime_ns, record, gif, _file_beside(path, record.get("sheet")))
+    names = record.get("videos") if isinstance(record.get("videos"), list) else []
+    videos = [name for name in names if isinstance(name, str) and name.rsplit(".", 1)[-1] in player.TYPES
+              and _file_beside(path, name) is not None]
+    return Run(path.name, mtime_ns, record, gif, _file_beside(path, record.get("sheet")), videos)
 
 
 def _file_beside(record_path: Path, name) -> Optional[str]:
@@ -94,7 +99,8 @@ def render_page(runs: list[Run]) -> str:
             '<main class="empty">\n<p>No runs here yet. Make one with <code>regress-demo</code>:'
             " each run writes an animated GIF and a run record, and this page shows them.</p>\n</main>\n"
         )
-    return PAGE.format(generator=GENERATOR, style=STYLE, count=_text(count), body=body)
+    script = player.SCRIPT if any(run.videos for run in runs) else ""
+    return PAGE.format(generator=GENERATOR, style=STYLE + player.STYLE, count=_text(count), body=body, script=script)
 
 
 def render_card(run: Run) -> str:
@@ -108,12 +114,17 @@ def render_card(run: Run) -> str:
     engine = record.get("engine")
     engine_note = f'<p class="engine">trained with the {_text(engine)}</p>\n' if isinstance(engine, str) else ""
     links = [_link(run.record_name, "run record (JSON)"), _link(run.gif, "GIF")]
+    links += [_link(name, f"video ({name.rsplit('.', 1)[-1].upper()})") for name in run.videos]
     if run.sheet is not None:
         links.append(_link(run.sheet, "contact sheet (PNG)"))
+    alt = "A network learning its curve: " + title
+    fps = settings.get("fps") if isinstance(settings.get("fps"), (int, float)) else None
+    film = player.render_player(run.videos, record, fps, alt) if fps and math.isfinite(fps) and fps > 0 else ""
+    if not film:
+        film = f'<a class="shot" href="{_url(run.gif)}"><img src="{_url(run.gif)}" alt="{_text(alt)}" loading="eager"></a>\n'
     return (
         f'<article class="card {_status_class(status)}">\n'
-        f'<a class="shot" href="{_url(run.gif)}"><img src="{_url(run.gif)}" '
-        f'alt="{_text("A network learning its curve: " + title)}" loading="eager"></a>\n'
+        f"{film}"
         f'<div class="body">\n'
         f"<h2>{_text(title)}</h2>\n"
         f'<p class="status"><span class="badge">{_text(status)}</span>{_text(frames_note)}</p>\n'
@@ -247,7 +258,7 @@ PAGE = """<!DOCTYPE html>
 <p>Every run in this folder, newest first: a tiny neural network learning a curve (the
 sine, unless its heading names another), with its settings and how it ended.</p>
 </header>
-{body}</body>
+{body}{script}</body>
 </html>
 """
 

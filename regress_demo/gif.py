@@ -247,10 +247,20 @@ class GifWriter:
 
     def finish(self) -> Path:
         """Write the last frame, held for last_frame_ms, close the GIF and move it into place."""
+        self.close()
+        return self.commit()
+
+    def close(self):
+        """Write the last frame, held for last_frame_ms, and close the GIF (not yet in place: commit)."""
         if self._pending is not None:  # (else the last frame came with add_blocks)
             self._write(self._pending, max(self.frame_ms, self.last_frame_ms))
+            self._pending = None
         self._stream.write(b";")  # the GIF trailer
-        self._stream.close()
+        stream, self._stream = self._stream, None
+        stream.close()
+
+    def commit(self) -> Path:
+        """Move the closed GIF into place."""
         return self.file.commit()
 
     def __enter__(self):

@@ -19,6 +19,8 @@ from typing import Callable, List, Optional
 
 import numpy as np
 
+from .outputs import signals_held
+
 #: Fewer frames than this are drawn by one process: a second one would not pay for its start.
 MIN_FRAMES = 16
 
@@ -45,11 +47,13 @@ def split_at(frame_count: int) -> int:
     return frame_count // 2
 
 
-def draw_frames(figure, writer, frames, picks, film: Film, clock, on_frame: Optional[Callable] = None):
+def draw_frames(figure, writer, frames, picks, film: Film, clock, on_frame: Optional[Callable] = None, videos=()):
     """Draw every frame and grab it into the writer, the second half on a second core where it can be.
 
     `figure` has drawn the palette's sample frames and been reset; `picks` are the indices of the
-    frames for the contact sheet; `clock` times the phases "draw" and "encode"."""
+    frames for the contact sheet; `clock` times the phases "draw" and "encode". With `videos`
+    (video.VideoWriter), each frame goes to them too, and one process draws them all (a video's
+    halves would not join as a GIF's do)."""
     total = len(frames)
 
     def report(done):
@@ -59,13 +63,15 @@ def draw_frames(figure, writer, frames, picks, film: Film, clock, on_frame: Opti
     def draw_one(k):
         with clock.phase("draw"):
             image = figure.draw(frames[k])
-        with clock.phase("encode"):
+        with clock.phase("encode"), signals_held():  # in every file, or in none
             writer.grab_frame(image)
+            for video in videos:
+                video.grab_frame(image)
         film.last = image
         if k in picks:
             film.sheet.append(image)
 
-    start = split_at(total)
+    start = split_at(total) if not videos else total
     helper = _SecondProcess(figure, writer, frames, start, picks) if start < total else None
     try:
         for k in range(start):

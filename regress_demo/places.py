@@ -31,6 +31,21 @@ TEMPORARY_EXTRA = 1 + 1 + 7 + 1 + 8 + 4
 MAX_STEM = 150
 
 
+#: The suffixes of --out that make a video the primary output (the GIF goes beside it).
+VIDEO_SUFFIXES = (".mp4", ".webm")
+
+
+def primary_video(out, settings: Settings):
+    """`--out NAME.mp4` (or .webm): the video is what the user asked for, so the settings gain it, and
+    the GIF, which every run writes, goes beside it as NAME.gif. Returns (out, settings)."""
+    suffix = Path(str(out)).suffix.lower() if out is not None else ""
+    if suffix not in VIDEO_SUFFIXES:
+        return out, settings
+    kind = suffix[1:]
+    video = settings.video if kind in settings.video else (kind, *settings.video)
+    return str(Path(str(out)).with_suffix(".gif")), settings.replace(video=video)
+
+
 def output_path(out, settings: Settings) -> Path:
     """Where the GIF goes: `out` if it names a .gif file, else a file named after the settings
     inside the folder `out` (default ``outputs/``).
@@ -50,7 +65,7 @@ def output_path(out, settings: Settings) -> Path:
     if text.endswith(("/", os.sep)) or path.is_dir() or path.suffix == "":
         path = path / name
     elif path.suffix.lower() != ".gif":
-        raise SettingError("out", "a folder or a file name ending in .gif", text)
+        raise SettingError("out", "a folder or a file name ending in .gif, .mp4 or .webm", text)
     _check_path_length(path)
     for place in [path, *path.parents]:
         if os.path.islink(place) and not os.path.exists(place):
@@ -61,7 +76,7 @@ def output_path(out, settings: Settings) -> Path:
     for folder in path.parents:
         if folder.exists() and not folder.is_dir():
             raise SettingError("out", f"in a folder, but {str(folder)!r} is a file", str(path))
-    check_outputs(path)
+    check_outputs(path, settings.video)
     return path
 
 
@@ -98,10 +113,11 @@ def _check_path_length(path: Path, whole: bool = True):
         raise SettingError("out", f"a path of at most {path_max - TEMPORARY_EXTRA - 1} bytes", str(path))
 
 
-def check_outputs(path: Path):
+def check_outputs(path: Path, videos=()):
     """Refuse to start a run whose files would replace what is not the tool's to replace: a folder
-    where a file goes; a NAME.png, NAME.npz or NAME.json that no run record of regress-demo beside it
-    names (someone else's files); or a read-only file (PermissionError). The GIF itself is the one
+    where a file goes; a NAME.png, NAME.npz, NAME.json or a video (NAME.mp4, NAME.webm, of `videos`)
+    that no run record of regress-demo beside it names (someone else's files); or a read-only file
+    (PermissionError). The GIF itself is the one
     named by --out (or by the settings): an earlier one is replaced. A foreign index.html is left
     alone by the gallery, not refused."""
     record = None
@@ -114,20 +130,22 @@ def check_outputs(path: Path):
         if not isinstance(record, dict) or record.get("kind") != RECORD_KIND:
             record = None
     index = path.parent / INDEX_NAME
-    for target in (path, *(path.with_suffix(suffix) for suffix, _ in SIDE_FILES), index):
+    sides = [*SIDE_FILES, *((f".{kind}", "videos") for kind in videos)]
+    for target in (path, *(path.with_suffix(suffix) for suffix, _ in sides), index):
         if os.path.isdir(target):
             raise SettingError("out", f"a name whose files are free ({str(target)!r} is a folder)", str(path))
-    for suffix, key in SIDE_FILES:
+    for suffix, key in sides:
         side = path.with_suffix(suffix)
         if not os.path.lexists(side):
             continue
-        ours = record is not None and (key is None or record.get(key) == side.name)
+        named = record.get(key) if record is not None else None
+        ours = record is not None and (key is None or named == side.name or (isinstance(named, list) and side.name in named))
         if not ours:
             raise SettingError(
                 "out", f"a name whose files are free or regress-demo's own ({str(side)!r} was not written "
                 "by regress-demo: move it, or choose another --out)", str(path),
             )
-    for target in (path, *(path.with_suffix(suffix) for suffix, _ in SIDE_FILES), index):
+    for target in (path, *(path.with_suffix(suffix) for suffix, _ in sides), index):
         if is_read_only(target):
             if target == index and not _our_index(index):
                 continue  # the gallery leaves a foreign index.html alone anyway

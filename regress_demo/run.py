@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import time
 import warnings
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Union
@@ -28,9 +28,10 @@ from .lockstep import Lockstep
 from .outputs import (naming, remove_stale_temporaries, signals_held, staged_json, staged_npz, staged_png,
                       versions)
 from .parallel import Film, draw_frames
-from .places import RECORD_KIND, output_path, settings_from_record
+from .places import RECORD_KIND, output_path, primary_video, settings_from_record
 from .settings import GRID_AXES, Settings
 from .stills import contact_sheet, sheet_picks
+from .video import VideoWriter
 from .train import Snapshot, TrainingGroup
 
 
@@ -47,6 +48,7 @@ class RunResult:
     last_frame: Optional[List[Snapshot]] = None  # what the GIF's last frame shows, one per configuration
     interrupted_while: Optional[str] = None  # "training" or "drawing", if the run was interrupted
     seconds: Dict[str, float] = field(default_factory=dict)  # time per phase: train, draw, encode, write
+    video_paths: List[Path] = field(default_factory=list)  # the videos beside the GIF, if any were asked for
 
     @property
     def histories(self) -> List[List[float]]:
@@ -126,6 +128,7 @@ def make_gif(
     `on_frame(done, total)` after each frame drawn, and `on_start(engine, note)` before training: what
     trains the run (see trainer) and the note that says why, if it is not the one asked for.
     """
+    path, settings = primary_video(path, settings)  # a path NAME.mp4 asks for that video, beside NAME.gif
     path = output_path(path, settings)
     training, engine, note = trainer(settings)
     if on_start is not None:
@@ -149,7 +152,9 @@ def _train_and_draw(settings, path, training, engine, report_epoch, on_snapshot,
     status = "finished"
     frames: List[List[Snapshot]] = []
     clock = Stopwatch()
-    with GifWriter(path, settings.frame_duration_ms(), round(1000 * settings.hold)) as writer:
+    with GifWriter(path, settings.frame_duration_ms(), round(1000 * settings.hold)) as writer, ExitStack() as stack:
+        videos = [stack.enter_context(VideoWriter(path.with_suffix(f".{kind}"), kind, settings.fps, settings.hold))
+                  for kind in settings.video]  # (opened now: an unwritable place fails before training)
         try:
             with clock.phase("train"):
                 from .frames import INKS, make_figure  # matplotlib: loads while the other process trains
@@ -183,7 +188,7 @@ def _train_and_draw(settings, path, training, engine, report_epoch, on_snapshot,
             with clock.phase("encode"):
                 if samples:  # one palette for the whole GIF, from the first and the last frame
                     writer.set_palette(samples, INKS)
-            draw_frames(figure, writer, frames, picks, film, clock, on_frame)
+            draw_frames(figure, writer, frames, picks, film, clock, on_frame, videos)
         except KeyboardInterrupt:
             result.status = "interrupted"
             result.interrupted_while = result.interrupted_while or "drawing"
@@ -199,6 +204,8 @@ def _train_and_draw(settings, path, training, engine, report_epoch, on_snapshot,
                     image = figure.draw(frames[-1])
                     writer.set_palette([image], INKS)
                     writer.grab_frame(image)
+                    for video in videos:
+                        video.grab_frame(image)
                 drawn, film.sheet = [frames[-1]], [image]
             except KeyboardInterrupt:  # (only a drawing that stops itself: signals are held)
                 pass
@@ -207,7 +214,7 @@ def _train_and_draw(settings, path, training, engine, report_epoch, on_snapshot,
         # The last fraction of a second: finish every file even if Ctrl-C comes now.
         with signals_held(deliver=False):
             try:
-                write_files(settings, result, path, writer, drawn, film.sheet, clock)
+                write_files(settings, result, path, writer, drawn, film.sheet, clock, videos)
             except KeyboardInterrupt:
                 raise WritingInterrupted from None
     return result
@@ -217,11 +224,12 @@ class WritingInterrupted(KeyboardInterrupt):
     """Ctrl-C while a run's files were being written: none of them was written."""
 
 
-def write_files(settings: Settings, result: RunResult, path: Path, writer: GifWriter, drawn, sheet, clock):
-    """Write the run's files: its GIF, contact sheet, weights and record, all or none, then the gallery.
+def write_files(settings: Settings, result: RunResult, path: Path, writer: GifWriter, drawn, sheet, clock, videos=()):
+    """Write the run's files: its GIF, videos, contact sheet, weights and record, all or none, then
+    the gallery.
 
-    The sheet, the weights and the record are written to temporary files first; then the GIF is
-    finished and moved into place, and the other three after it. If any of them cannot be written,
+    Every file is finished in a temporary file first (the record last: it lists the others with
+    their sizes); then they are moved into place, the GIF first. If any of them cannot be written,
     none is moved into place (any earlier files of the same names stay as they were) and the OSError
     names the file that failed. Stale temporary files of killed runs in the folder are removed first.
     """
@@ -230,21 +238,27 @@ def write_files(settings: Settings, result: RunResult, path: Path, writer: GifWr
     if result.status == "finished" and not all(math.isfinite(s.error) for s in drawn[-1]):
         result.status = "diverged"  # an error that overflowed is divergence, whatever the threshold said
     result.path = path
-    staged = []
+    staged = [writer]
     try:
+        with clock.phase("encode"), naming(path):
+            writer.close()
+        with clock.phase("encode"):
+            for video in videos:
+                video.close()
+                staged.append(video)
         with clock.phase("write"):
             staged.append(staged_png(result.sheet_path, contact_sheet(sheet)))
             staged.append(staged_npz(result.weights_path, final_weights(drawn[-1], settings)))
-            staged.append(staged_json(path.with_suffix(".json"), run_record(settings, result, drawn)))
-        with clock.phase("encode"), naming(path):
-            writer.finish()
-        with clock.phase("write"):
+            result.video_paths = [video.path for video in videos]
+            # (the GIF's and the videos' temporary files are their .file's; the others are one)
+            sizes = {file.path.name: getattr(file, "file", file).tmp_path.stat().st_size for file in staged}
+            staged.append(staged_json(path.with_suffix(".json"), run_record(settings, result, drawn, sizes)))
             for file in staged:
                 with naming(file.path):
                     file.commit()
     except BaseException:
-        result.path = None
-        for file in staged:
+        result.path, result.video_paths = None, []
+        for file in staged[1:]:
             file.discard()
         raise
     result.record_path = path.with_suffix(".json")
@@ -292,7 +306,7 @@ def final_weights(snapshots: List[Snapshot], settings: Settings) -> dict:
     return arrays
 
 
-def run_record(settings: Settings, result: RunResult, frames: List[List[Snapshot]]) -> dict:
+def run_record(settings: Settings, result: RunResult, frames: List[List[Snapshot]], sizes=None) -> dict:
     """Everything needed to understand and repeat a run, for the JSON beside its GIF.
 
     Like the GIF, the weights and the printed line, it describes the last frame: each network's
@@ -330,6 +344,8 @@ def run_record(settings: Settings, result: RunResult, frames: List[List[Snapshot
         "gif": result.path.name,
         "sheet": result.sheet_path.name,
         "weights": result.weights_path.name,
+        "videos": [video.name for video in result.video_paths],
+        "files": [{"name": name, "bytes": size} for name, size in (sizes or {}).items()],
         "status": result.status,
         "engine": result.engine,
         "settings": settings.as_dict(),

@@ -8,6 +8,7 @@ e.g. ``eta must be > 0, got -1``.
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import hashlib
 import math
 import numbers
@@ -18,7 +19,7 @@ import numpy as np
 
 from . import data, targets
 from .budget import BudgetError, duration, estimated_bytes, estimated_seconds, size
-from .errors import SettingError, show  # noqa: F401 - part of this module's interface
+from .errors import MissingPackage, SettingError, show  # noqa: F401 - part of this module's interface
 from .layers import MIDDLE_LAYERS
 
 #: The number of frames the default frame interval aims for.
@@ -48,6 +49,8 @@ CHECK_GRID = np.linspace(-1.0, 1.0, 4001)
 #: may start (estimated for a laptop from the settings; see estimated_bytes and estimated_seconds).
 MAX_BYTES = 2 * 1024**3
 MAX_SECONDS = 3600.0
+#: The formats of the video that may go beside the GIF (video.py).
+VIDEOS = ("mp4", "webm")
 #: What trains the network. "auto": the classes of layers.py for a single run (train.py); for a grid,
 #: the vectorised loop of lockstep.py, or its plain-float loop network by network where that is faster
 #: (engines.faster_one_by_one), checked against the classes before it trains. "fast": the
@@ -116,10 +119,13 @@ class Settings:
     l2: Union[float, Tuple[float, ...]] = 0.0
     batch_size: Union[int, Tuple[int, ...]] = 1
     momentum: Union[float, Tuple[float, ...]] = 0.0
+    video: Tuple[str, ...] = ()  # the film as a video too: "mp4", "webm" (not part of the file name)
 
     def __post_init__(self):
+        if isinstance(self.video, str):
+            object.__setattr__(self, "video", (self.video,))
         for item in dataclasses.fields(self):
-            value = _plain(item.name, getattr(self, item.name), item.name in GRID_AXES + ("holdout",))
+            value = _plain(item.name, getattr(self, item.name), item.name in GRID_AXES + ("holdout", "video"))
             object.__setattr__(self, item.name, value)
         for name in GRID_AXES:
             value = getattr(self, name)
@@ -179,6 +185,7 @@ class Settings:
         for name in ("simple", "show_outputs"):
             if not isinstance(getattr(self, name), bool):
                 raise SettingError(name, "True or False", getattr(self, name))
+        self._check_video()
         frames = len(self.frame_epochs())
         if frames > MAX_FRAMES:
             low = math.ceil((self.epoch - 1) / (MAX_FRAMES - 1))
@@ -186,6 +193,18 @@ class Settings:
                 "interval", f">= {low} for {self.epoch} epochs (at most {MAX_FRAMES} frames)", self.interval
             )
         self._check_budget(n_train, frames)
+
+    def _check_video(self):
+        """The video formats: known ones, each once, and PyAV there to write them."""
+        video = self.video if isinstance(self.video, tuple) else (self.video,)
+        for kind in video:
+            if kind not in VIDEOS:
+                raise SettingError("video", f"one of {', '.join(VIDEOS)}", kind)
+        if len(set(video)) != len(video):
+            raise SettingError("video", "a list without repeats", list(video))
+        if video and importlib.util.find_spec("av") is None:
+            raise MissingPackage("video", "pip install -e '.[video]' (or pip install av)", "PyAV")
+        object.__setattr__(self, "video", video)
 
     def _check_budget(self, n_train: int, frames: int):
         """Refuse a combination of settings that would need more memory or time than a laptop has."""
@@ -357,7 +376,7 @@ class Settings:
             stem = "formula" + hashlib.sha1(self.target.encode()).hexdigest()[:6]
         stem += f"_nmid{_joined(self.n_mids)}_eta{_joined(self.etas)}_epoch{self.epoch}_seed{self.seed}"
         for field in dataclasses.fields(self):
-            if field.name in ("n_mid", "eta", "epoch", "seed", "target"):
+            if field.name in ("n_mid", "eta", "epoch", "seed", "target", "video"):
                 continue
             value = getattr(self, field.name)
             if value == field.default:

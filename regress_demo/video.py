@@ -5,13 +5,12 @@ one by one as they are drawn (imageio's v3 API with its PyAV plugin): memory doe
 frame count. Like the GIF, a video goes to a temporary file beside its place and is moved there
 only when complete (see outputs.AtomicFile).
 
-PyAV (the `video` extra: ``pip install -e '.[video]'``) brings its own FFmpeg; `missing()` says how
-to install it when it is not there.
+PyAV (the `video` extra: ``pip install -e '.[video]'``) brings its own FFmpeg; Settings refuses a
+video with one line saying how to install it when it is not there.
 """
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from typing import Optional
 
@@ -25,12 +24,6 @@ FORMATS = {
     "mp4": ("mp4", "libx264", {"crf": "20", "preset": "veryfast", "movflags": "+faststart"}),
     "webm": ("webm", "libvpx-vp9", {"crf": "32", "b": "0", "deadline": "realtime", "cpu-used": "8"}),
 }
-INSTALL_HINT = "--video needs PyAV: pip install -e '.[video]' (or pip install av)"
-
-
-def missing() -> Optional[str]:
-    """A one-line hint if PyAV is not installed, else None."""
-    return None if importlib.util.find_spec("av") is not None else INSTALL_HINT
 
 
 def frame_count(hold_seconds: float, fps: float) -> int:
@@ -95,4 +88,12 @@ class VideoWriter:
                 pass
             self._stream = None
         if self.file is not None:
-            self.file.discard()
+            self.file.discard()  # (after commit(): nothing)
+
+    def __enter__(self):
+        self.setup()
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        self.discard()  # after commit() there is nothing left to remove
+        return False

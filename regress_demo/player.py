@@ -1,0 +1,121 @@
+"""The gallery's player for a run that has a video: pause, step and present a film in the browser.
+
+Plain HTML, CSS and a little inline JavaScript: no server, nothing fetched, and it works from
+file:// (a <video> element plays a local file; fetch() of one would not). The epoch and the error of
+the frame on screen come from the run record, written into the card. Keys, when the card has the
+focus: space plays or pauses, the arrows step one frame, Home and End go to the first and last.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from urllib.parse import quote
+
+#: The playback speeds offered, as the <select> shows them.
+SPEEDS = ("0.25", "0.5", "1", "1.5", "2")
+#: The video types, in the order a browser is offered them (the smaller WebM first).
+TYPES = {"webm": "video/webm", "mp4": "video/mp4"}
+
+
+def frame_labels(record: dict) -> list:
+    """For each frame of the film: "epoch E · error X" (the best error, for a grid), from the record."""
+    epochs = record.get("frame_epochs") if isinstance(record.get("frame_epochs"), list) else []
+    runs = [run for run in record.get("runs", []) if isinstance(run, dict)] if isinstance(record.get("runs"), list) else []
+    labels = []
+    for epoch in epochs:
+        if not isinstance(epoch, int) or isinstance(epoch, bool):
+            return []
+        errors = []
+        for run in runs:
+            history = run.get("errors")
+            if isinstance(history, list) and 0 <= epoch < len(history):
+                value = history[epoch]
+                if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+                    errors.append(value)
+        best = "best " if len(runs) > 1 else ""
+        labels.append(f"epoch {epoch} · {best}error {min(errors):.2e}" if errors else f"epoch {epoch}")
+    return labels
+
+
+def render_player(videos: list, record: dict, fps: float, alt: str) -> str:
+    """The card's player: its <video> (one <source> per file, WebM first) and its controls; "" if the
+    record does not say what each frame is."""
+    labels = frame_labels(record)
+    if not labels or not videos:
+        return ""
+    sources = "".join(
+        f'<source src="{quote(name)}" type="{TYPES[name.rsplit(".", 1)[-1]]}">'
+        for name in sorted(videos, key=lambda name: list(TYPES).index(name.rsplit(".", 1)[-1]))
+    )
+    speeds = "".join(f'<option value="{s}"{" selected" if s == "1" else ""}>{s}×</option>' for s in SPEEDS)
+    data = html.escape(json.dumps(labels, ensure_ascii=False), quote=True)
+    return (
+        f'<figure class="player" tabindex="0" data-fps="{fps:g}" data-labels="{data}" data-frame="0" '
+        f'aria-label="{html.escape(alt, quote=True)}; space plays or pauses, the arrows step one frame">\n'
+        f'<video muted autoplay loop playsinline preload="auto">{sources}</video>\n'
+        f'<div class="controls">'
+        f'<button type="button" class="play" aria-label="play or pause">Pause</button>'
+        f'<button type="button" class="back" aria-label="one frame back">◀</button>'
+        f'<button type="button" class="forward" aria-label="one frame forward">▶</button>'
+        f'<input class="seek" type="range" min="0" max="{len(labels) - 1}" step="1" value="0" aria-label="frame">'
+        f'<select class="speed" aria-label="speed">{speeds}</select>'
+        f'</div>\n<output class="where">{html.escape(labels[0])}</output>\n</figure>\n'
+    )
+
+
+STYLE = """\
+.player { margin: 0; border-bottom: 1px solid var(--line); background: #fff; outline: none; }
+.player:focus-visible, .player:focus { box-shadow: inset 0 0 0 2px #0969da; }
+.player video { display: block; width: 100%; height: auto; }
+.player .controls { display: flex; gap: 0.35rem; align-items: center; padding: 0.4rem 0.6rem 0; }
+.player button { font: inherit; padding: 0.1rem 0.55rem; border: 1px solid var(--line); border-radius: 6px;
+  background: var(--paper); cursor: pointer; }
+.player .seek { flex: 1; min-width: 4rem; }
+.player select { font: inherit; font-size: 0.85rem; }
+.player .where { display: block; padding: 0.2rem 0.6rem 0.5rem; font-size: 0.85rem; color: var(--muted);
+  font-variant-numeric: tabular-nums; }
+"""
+
+SCRIPT = """\
+<script>
+document.querySelectorAll(".player").forEach(function (player) {
+  var video = player.querySelector("video"), seek = player.querySelector(".seek");
+  var where = player.querySelector(".where"), play = player.querySelector(".play");
+  var fps = Number(player.dataset.fps), labels = JSON.parse(player.dataset.labels), last = labels.length - 1;
+  function show(k) {
+    k = Math.max(0, Math.min(last, k));
+    player.dataset.frame = k; seek.value = k; where.textContent = labels[k];
+    return k;
+  }
+  function playing() { return Math.floor(video.currentTime * fps + 1e-6); }
+  function go(k) {
+    video.pause();
+    video.currentTime = (show(k) + 0.5) / fps;  // the middle of frame k
+  }
+  function toggle() { if (video.paused) { video.play(); } else { video.pause(); show(playing()); } }
+  video.addEventListener("timeupdate", function () { if (!video.paused) { show(playing()); } });
+  video.addEventListener("play", function () { play.textContent = "Pause"; });
+  video.addEventListener("pause", function () { play.textContent = "Play"; });
+  play.addEventListener("click", toggle);
+  player.querySelector(".back").addEventListener("click", function () { go(Number(player.dataset.frame) - 1); });
+  player.querySelector(".forward").addEventListener("click", function () { go(Number(player.dataset.frame) + 1); });
+  seek.addEventListener("input", function () { go(Number(seek.value)); });
+  player.querySelector(".speed").addEventListener("change", function (event) {
+    video.playbackRate = Number(event.target.value);
+  });
+  player.addEventListener("keydown", function (event) {
+    if (event.target.tagName === "SELECT" || event.target.tagName === "INPUT") { return; }
+    var k = video.paused ? Number(player.dataset.frame) : playing();
+    if (event.key === " ") { toggle(); }
+    else if (event.key === "ArrowLeft") { go(k - 1); }
+    else if (event.key === "ArrowRight") { go(k + 1); }
+    else if (event.key === "Home") { go(0); }
+    else if (event.key === "End") { go(last); }
+    else { return; }
+    event.preventDefault();
+  });
+});
+</script>
+"""
