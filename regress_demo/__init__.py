@@ -3,6 +3,11 @@
     from regress_demo import Settings, make_gif
     result = make_gif(Settings(n_mid=3, eta=0.1, epoch=2001), "outputs/sin.gif")
     print(result.final_error)
+
+In a Jupyter notebook, one call shows the film under the cell:
+
+    import regress_demo
+    regress_demo.animate(n_mid=10, eta=0.5, epoch=500)
 """
 
 import importlib
@@ -30,6 +35,8 @@ _EXPORTS = {
     "Training": "train",
     "TrainingGroup": "train",
     "make_gif": "run",
+    "RunResult": "run",
+    "animate": "notebook",
 }
 __all__ = list(_EXPORTS)
 
