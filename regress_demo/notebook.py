@@ -19,11 +19,11 @@ import base64
 import dataclasses
 import html
 import math
-import sys
 import time
 from pathlib import Path
 from typing import Callable, Optional
 
+from . import _in_kernel
 from .settings import Settings, show
 
 #: A film larger than this is linked to, not embedded (a notebook carrying it would be unwieldy).
@@ -36,23 +36,11 @@ STATUS_COLOURS = {"finished": "#2e8b57", "diverged": "#d0312d", "interrupted": "
 PROGRESS_INTERVAL = 0.1
 
 
-def notebook_shell():
-    """The IPython shell of the kernel this Python runs in (Jupyter, VS Code, Colab), or None: in a
-    terminal, in IPython's terminal shell, or where IPython was never imported."""
-    ipython = sys.modules.get("IPython")
-    get_ipython = getattr(ipython, "get_ipython", None)
-    if get_ipython is None:
-        return None
-    try:
-        shell = get_ipython()
-    except Exception:  # (an IPython half torn down, or something else under that name)
-        return None
-    return shell if getattr(shell, "kernel", None) is not None else None
-
-
 def in_notebook() -> bool:
-    """Whether output goes to a notebook's cell, which can show HTML and update a line in place."""
-    return notebook_shell() is not None
+    """Whether output goes to a notebook's cell (Jupyter, VS Code, Colab: an IPython shell with a
+    kernel), which can show HTML and update a line in place; not in a terminal, in IPython's terminal
+    shell, or where IPython was never imported."""
+    return _in_kernel()
 
 
 def animate(out=None, *, quiet: bool = False, video=None, **settings):
@@ -280,7 +268,7 @@ def result_html(result) -> str:
     lines = [f'<span style="color:{colour}; font-weight:bold">{html.escape(status)}</span>: {html.escape(errors)}']
     lines += [html.escape(line) for line in rest]
     return (
-        f'<div class="regress-demo-result" data-status="{html.escape(result.status)}">'
+        f'<div class="regress-demo-result" data-status="{html.escape(result.status)}" style="margin-bottom:1em">'
         f"{film}"
         f'<div style="font-family:sans-serif; font-size:0.9em; line-height:1.5; margin-top:0.3em">'
         + "<br>".join(lines)

@@ -55,6 +55,7 @@ def kernel_name(tmp_path, monkeypatch):
         "display_name": "regress-demo tests", "language": "python",
     }))
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    monkeypatch.delenv("MPLBACKEND", raising=False)  # (as Jupyter starts a kernel: it chooses inline plots)
     for variable, folder in (("JUPYTER_DATA_DIR", "data"), ("JUPYTER_CONFIG_DIR", "config"),
                              ("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython")):
         monkeypatch.setenv(variable, str(tmp_path / folder))
@@ -103,7 +104,7 @@ def test_the_walkthrough_runs_top_to_bottom_in_a_kernel(tmp_path, kernel_name):
     for name, value in expected.items():
         np.testing.assert_allclose(by_hand[name], value.ravel(), rtol=1e-7, atol=1e-12, err_msg=name)
 
-    # the plots (the data, the fit and the error curve), inline
+    # the plots (the data, the fit and the error curve), inline, though regress_demo loaded matplotlib first
     assert sum("image/png" in output.get("data", {}) for output in outputs) >= 2
 
     # the films, embedded, each decoding to its frames; each with its caption
