@@ -111,7 +111,10 @@ class NotebookProgress:
         self.show(force=done == total)
 
     def finish(self, result):
-        """The final state: how the run ended (`result` None: it stopped with an exception)."""
+        """The final state: how the run ended (`result` None: it stopped with an exception, which
+        says the rest; nothing is shown if it came before the line was)."""
+        if result is None and self.handle is None:
+            return
         self.phase = "stopped" if result is None else result.status
         if result is not None and result.histories and result.histories[0]:
             self.epochs_done = result.epochs_trained

@@ -262,6 +262,15 @@ def test_in_a_terminal_or_quiet_nothing_extra(tmp_path, monkeypatch, capsys):
     assert capsys.readouterr() == ("", "")
 
 
+def test_a_run_refused_before_it_starts_shows_no_progress_line(tmp_path, monkeypatch):
+    display = StandInDisplay()
+    monkeypatch.setattr(notebook, "in_notebook", lambda: True)
+    monkeypatch.setattr("IPython.display.display", display)
+    with pytest.raises(ValueError, match="out must be a folder or a file name ending in .gif"):
+        regress_demo.animate(epoch=5, out=tmp_path / "run.png")
+    assert display.handles == []
+
+
 def test_a_notebook_is_recognised_by_its_kernel_without_importing_ipython(monkeypatch):
     fake = types.ModuleType("IPython")
     monkeypatch.setitem(sys.modules, "IPython", fake)
