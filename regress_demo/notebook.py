@@ -116,9 +116,9 @@ class NotebookProgress:
         if result is None and self.handle is None:
             return
         self.phase = "stopped" if result is None else result.status
-        if result is not None and result.histories and result.histories[0]:
-            self.epochs_done = result.epochs_trained
-            self.error = min(result.final_errors) if self.settings.is_grid else result.final_error
+        if result is not None and any(result.histories):
+            errors = [error for error, _ in shown_errors(result)]  # the film's last frame's
+            self.error = min(errors) if self.settings.is_grid else errors[0]
             self.frames_done = result.frames
         self.show(force=True)
 
@@ -165,8 +165,18 @@ def _path(path: Path) -> str:
         return str(path)
 
 
+def shown_errors(result):
+    """Per configuration, (error, held-out error or None) of the film's last frame: what the film and
+    the run record show (training in the other process may have gone further before a Ctrl-C reached
+    it); the last epoch trained when there is no film."""
+    if result.last_frame:
+        return [(snapshot.error, snapshot.heldout_error) for snapshot in result.last_frame]
+    heldout = [history[-1] if history else None for history in result.heldout_histories]
+    return list(zip(result.final_errors, heldout + [None] * (len(result.final_errors) - len(heldout))))
+
+
 def how_it_ended(result) -> str:
-    """``finished``, ``diverged at epoch 9`` or ``interrupted while training, after 120 of 500 epochs``."""
+    """``finished``, ``diverged at epoch 9`` or ``interrupted while training, at epoch 120 of 500``."""
     settings = _settings(result)
     if result.status == "diverged":
         epochs = [epoch for epoch in result.diverged_at if epoch is not None]
@@ -176,27 +186,29 @@ def how_it_ended(result) -> str:
     if result.status == "interrupted":
         text = "interrupted" + (f" while {result.interrupted_while}" if result.interrupted_while else "")
         if settings is not None:
-            text += f", after {result.epochs_trained} of {settings.epoch} epochs"
+            last = max(s.epoch for s in result.last_frame) if result.last_frame else result.epochs_trained - 1
+            text += f", at epoch {last} of {settings.epoch}"
         return text
     return result.status
 
 
 def _final_errors(result, labelled: bool = True) -> str:
-    """``final error 8.42e-06`` (and the held-out one), or one per network of a grid."""
+    """``final error 8.42e-06`` (and the held-out one), or one per network of a grid: the errors of
+    the film's last frame (see shown_errors)."""
     settings = _settings(result)
     if not any(result.histories):
         return "no epoch trained"
-    heldout = [history[-1] if history else None for history in result.heldout_histories]
+    errors = shown_errors(result)
     if settings is None or not settings.is_grid:
-        text = f"final error {format_error(result.final_error)}"
-        if heldout and heldout[0] is not None:
-            text += f", held out {format_error(heldout[0])}"
-        return text
+        error, heldout = errors[0]
+        text = f"final error {format_error(error)}"
+        return text + (f", held out {format_error(heldout)}" if heldout is not None else "")
     if not labelled:
-        return "final errors " + " ".join(format_error(error) for error in result.final_errors)
+        return "final errors " + " ".join(format_error(error) for error, _ in errors)
     parts = []
-    for config, error, held in zip(settings.configurations(), result.final_errors, heldout + [None] * len(result.final_errors)):
-        parts.append(f"{settings.label(config)}: {format_error(error)}" + (f" (held out {format_error(held)})" if held is not None else ""))
+    for config, (error, heldout) in zip(settings.configurations(), errors):
+        held = f" (held out {format_error(heldout)})" if heldout is not None else ""
+        parts.append(f"{settings.label(config)}: {format_error(error)}{held}")
     return "final errors " + "; ".join(parts)
 
 

@@ -157,8 +157,10 @@ def test_an_interrupted_run_says_so_under_its_film(tmp_path):
     assert result.status == "interrupted"
     page = result._repr_html_()
     assert film_frames(page) == result.frames == 3  # epochs 0, 5 and 10
-    assert f">interrupted while training, after {result.epochs_trained} of 40 epochs</span>: final error " in page
-    assert notebook.format_error(result.final_error) in page
+    record = json.loads((tmp_path / "run.json").read_text())["runs"][0]  # the error of the last frame
+    assert record["last_frame_epoch"] == 10
+    final = notebook.format_error(record["final_error"])
+    assert f">interrupted while training, at epoch 10 of 40</span>: final error {final}<" in page
     assert "epoch=40, interval=5" in page
 
 
