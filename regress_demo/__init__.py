@@ -3,6 +3,11 @@
     from regress_demo import Settings, make_gif
     result = make_gif(Settings(n_mid=3, eta=0.1, epoch=2001), "outputs/sin.gif")
     print(result.final_error)
+
+In a Jupyter notebook, one call shows the film under the cell:
+
+    import regress_demo
+    regress_demo.animate(n_mid=10, eta=0.5, epoch=500)
 """
 
 import importlib
@@ -30,6 +35,8 @@ _EXPORTS = {
     "Training": "train",
     "TrainingGroup": "train",
     "make_gif": "run",
+    "RunResult": "run",
+    "animate": "notebook",
 }
 __all__ = list(_EXPORTS)
 
@@ -44,13 +51,15 @@ def __getattr__(name):
 @contextmanager
 def drawing_imports():
     """While inside, a first import of matplotlib ignores MPLBACKEND (the frames are drawn with Agg
-    whatever it says, and an unknown name would stop the import) and keeps matplotlib's warnings about
+    whatever it says, and an unknown name would stop the import; in a notebook's kernel it is kept, so
+    that the notebook's own plots still show inline) and keeps matplotlib's warnings about
     its configuration (an unwritable home folder, a font cache being built) off the screen: they are
     not the user's business, and would break the one-line messages."""
     if "matplotlib" in sys.modules:
         yield
         return
-    backend = os.environ.pop("MPLBACKEND", None)
+    # In a notebook's kernel, MPLBACKEND is the kernel's own (inline plots): it stays.
+    backend = None if _in_kernel() else os.environ.pop("MPLBACKEND", None)
     logger = logging.getLogger("matplotlib")
     level = logger.level
     logger.setLevel(logging.ERROR)
@@ -64,6 +73,15 @@ def drawing_imports():
         logger.setLevel(level)
         if backend is not None:
             os.environ["MPLBACKEND"] = backend
+
+
+def _in_kernel() -> bool:
+    """Whether this runs in a Jupyter kernel (an IPython shell with a kernel), without importing IPython."""
+    get_ipython = getattr(sys.modules.get("IPython"), "get_ipython", None)
+    try:
+        return get_ipython is not None and getattr(get_ipython(), "kernel", None) is not None
+    except Exception:
+        return False
 
 
 def main(argv=None) -> int:

@@ -49,6 +49,21 @@ class RunResult:
     interrupted_while: Optional[str] = None  # "training" or "drawing", if the run was interrupted
     seconds: Dict[str, float] = field(default_factory=dict)  # time per phase: train, draw, encode, write
     video_paths: List[Path] = field(default_factory=list)  # the videos beside the GIF, if any were asked for
+    settings: Optional[Settings] = None  # the settings of the run
+
+    def __repr__(self) -> str:
+        """Short, for a terminal: ``RunResult(finished, outputs/x.gif, 101 frames, final error 8.42e-06,
+        layer classes of layers.py)``."""
+        from .notebook import short_repr
+
+        return short_repr(self)
+
+    def _repr_html_(self) -> str:
+        """In Jupyter (or anything that honours IPython's display protocol): the film itself, embedded,
+        with a caption (see notebook.result_html)."""
+        from .notebook import result_html
+
+        return result_html(self)
 
     @property
     def histories(self) -> List[List[float]]:
@@ -171,7 +186,7 @@ def _train_and_draw(settings, path, training, engine, report_epoch, on_snapshot,
                 frames = every_epoch_if_diverged_early(settings, training, frames)
             except KeyboardInterrupt:
                 status = "interrupted"
-        result = RunResult(status, None, None, 0, training, engine, seconds=clock.seconds)
+        result = RunResult(status, None, None, 0, training, engine, seconds=clock.seconds, settings=settings)
         if status == "interrupted":
             result.interrupted_while = "training"
         if status == "finished" and any(epoch is not None for epoch in result.diverged_at):

@@ -268,6 +268,16 @@ class Settings:
             raise SettingError("holdout", "narrow enough to leave 2 samples for training", f"{show(low)},{show(high)}")
         return self.n_points - inside
 
+    def __repr__(self) -> str:
+        """Only the settings that differ from the defaults (the textbook's), e.g.
+        ``Settings(n_mid=10, eta=0.5)``; ``Settings()`` for the textbook's run."""
+        return f"Settings({', '.join(f'{name}={value!r}' for name, value in self.changed().items())})"
+
+    def changed(self) -> dict:
+        """The settings that differ from their defaults, in the order of the fields."""
+        return {item.name: getattr(self, item.name) for item in dataclasses.fields(self)
+                if getattr(self, item.name) != item.default}
+
     def values(self, name: str) -> tuple:
         """The values of a setting as a tuple: one, or the columns or rows of a grid."""
         value = getattr(self, name)

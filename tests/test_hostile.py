@@ -295,7 +295,7 @@ def test_a_file_that_cannot_be_written_is_named_and_no_file_of_the_run_is_replac
         def full(self):
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-        monkeypatch.setattr(GifWriter, "finish", full)
+        monkeypatch.setattr(GifWriter, "close", full)  # (where the last bytes of the GIF go to disk)
     else:
         original = outputs.AtomicFile.__init__
 

@@ -148,11 +148,11 @@ def test_a_signal_while_the_gif_is_written_leaves_the_earlier_gif(tmp_path, monk
     path = tmp_path / "run.gif"
     path.write_bytes(b"an earlier GIF")
 
-    def interrupted_finish(self):
+    def interrupted_close(self):
         self._stream.write(b"GIF89a half")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(GifWriter, "finish", interrupted_finish)
+    monkeypatch.setattr(GifWriter, "close", interrupted_close)  # (where the GIF is finished on disk)
     monkeypatch.chdir(tmp_path)
     code, out, err = run_main(["--epoch", "3", "-q", "--out", "run.gif"])
     assert code == 130

@@ -46,7 +46,7 @@ CLI_CASES = [
     (["--fps", "ten"], "--fps must be a number, got 'ten'"),
     (["--hold", "-1"], "--hold must be >= 0, got -1"),
     (["--hold", "61"], "--hold must be <= 60, got 61"),
-    (["--out", "picture.png"], "--out must be a folder or a file name ending in .gif, got 'picture.png'"),
+    (["--out", "picture.png"], "--out must be a folder or a file name ending in .gif, .mp4 or .webm, got 'picture.png'"),
     (["--colour", "red"], "unrecognized arguments: --colour red (see regress-demo --help)"),
     (["--eta"], "argument --eta: expected at least one argument (see regress-demo --help)"),
     (["--n-mid", "3", "3"], "--n-mid must be a list without repeats, got [3, 3]"),
@@ -184,7 +184,7 @@ def test_good_values_at_the_limits_are_accepted():
 def test_make_gif_checks_its_path_like_the_command_line(tmp_path):
     from regress_demo import make_gif
 
-    with pytest.raises(ValueError, match=r"^out must be a folder or a file name ending in \.gif, got '.*x\.png'$"):
+    with pytest.raises(ValueError, match=r"^out must be a folder or a file name ending in \.gif, \.mp4 or \.webm, got '.*x\.png'$"):
         make_gif(Settings(epoch=2), tmp_path / "x.png")
     assert os.listdir(tmp_path) == []
     result = make_gif(Settings(epoch=2), tmp_path)  # a folder: the file is named after the settings
