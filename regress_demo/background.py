@@ -39,9 +39,12 @@ class BackgroundTraining:
         context = multiprocessing.get_context("fork")
         self._receiver, sender = context.Pipe(duplex=False)
         self._stop_receiver, self._stop = context.Pipe(duplex=False)
-        self._process = context.Process(target=_train, args=(training, sender, self._stop_receiver), daemon=True)
+        self._process = context.Process(
+            target=_train, args=(training, sender, self._stop_receiver, (self._receiver, self._stop)), daemon=True
+        )
         self._process.start()
         sender.close()
+        self._stop_receiver.close()
 
     def snapshots(self, on_epoch=None):
         """The snapshots of each recorded epoch, as the other process trains; on_epoch(epoch, errors)
@@ -111,10 +114,13 @@ class RemoteTraceback(Exception):
         return self.args[0]
 
 
-def _train(training, sender, stop):
-    """In the other process: train, and send everything back."""
+def _train(training, sender, stop, theirs):
+    """In the other process: train, and send everything back. `theirs`: the first process's ends of
+    the pipes, closed here, so that a send fails (instead of waiting for ever) once that process is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches both processes; the first one stops this one
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    for connection in theirs:
+        connection.close()
     histories = training.errors + training.heldout_errors
     sent = [len(history) for history in histories]
     parent = os.getppid()
@@ -139,8 +145,12 @@ def _train(training, sender, stop):
             sender.send(("done" if stopped else "interrupted", training))
         else:
             sender.send(("done", training))
+    except (BrokenPipeError, EOFError):  # the first process is gone
+        os._exit(1)
     except Exception as error:  # noqa: BLE001 - raised again in the first process
         try:
             sender.send(("failed", error, traceback.format_exc()))
+        except (BrokenPipeError, EOFError):
+            os._exit(1)
         except Exception:  # noqa: BLE001 - an error that does not pickle
             sender.send(("failed", RuntimeError(f"{type(error).__name__}: {error}"), traceback.format_exc()))

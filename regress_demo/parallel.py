@@ -102,7 +102,7 @@ class _SecondProcess:
         context = multiprocessing.get_context("fork")
         self.receiver, sender = context.Pipe(duplex=False)
         self.process = context.Process(
-            target=_draw_rest, args=(figure, writer, frames, start, picks, sender), daemon=True
+            target=_draw_rest, args=(figure, writer, frames, start, picks, sender, self.receiver), daemon=True
         )
         self.process.start()
         sender.close()
@@ -144,10 +144,12 @@ class _SecondProcess:
         self.receiver.close()
 
 
-def _draw_rest(figure, writer, frames, start: int, picks, sender):
-    """In the second process: draw and encode frames[start:], send back the result."""
+def _draw_rest(figure, writer, frames, start: int, picks, sender, theirs):
+    """In the second process: draw and encode frames[start:], send back the result. `theirs`: the
+    first process's end of the pipe, closed here, so that a send fails once that process is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the first process stops this one
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    theirs.close()
     try:
         for snapshots in frames[: start - 1]:
             figure.skip(snapshots)
@@ -162,5 +164,10 @@ def _draw_rest(figure, writer, frames, start: int, picks, sender):
                 sheet.append(last)
             sender.send(("frame",))
         sender.send(("done", part.blocks(), part.count, sheet, last))
+    except (BrokenPipeError, EOFError):  # the first process is gone
+        os._exit(1)
     except BaseException as error:  # noqa: BLE001 - reported, and the first process draws the rest
-        sender.send(("failed", f"{type(error).__name__}: {error}"))
+        try:
+            sender.send(("failed", f"{type(error).__name__}: {error}"))
+        except OSError:
+            os._exit(1)

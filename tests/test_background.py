@@ -69,3 +69,48 @@ def test_a_training_process_killed_by_a_signal_ends_the_run_as_interrupted(tmp_p
     assert 15 <= result.last_frame[0].epoch < 2000  # (the frame of epoch 20 may not have come yet)
     assert result.path.exists()
     assert not multiprocessing.active_children()
+
+
+def children_of(pid: int) -> list:
+    import os
+
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    if int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        found.append(int(entry))
+            except (OSError, ValueError, IndexError):
+                pass
+    return found
+
+
+@pytest.mark.skipif(not __import__("os").path.isdir("/proc"), reason="needs /proc")
+def test_a_killed_run_leaves_no_process_training_on(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    process = subprocess.Popen([sys.executable, "-m", "regress_demo", "--epoch", "200000", "-q", "--out", "run.gif"],
+                               cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not children_of(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    (trainer,) = children_of(process.pid)
+    time.sleep(0.5)  # (the pipe fills while nobody reads it)
+    process.kill()
+    process.wait()
+    deadline = time.monotonic() + 10
+    while os.path.exists(f"/proc/{trainer}") and time.monotonic() < deadline:
+        try:
+            os.waitpid(trainer, os.WNOHANG)  # (not ours to reap: init's; this only helps if it were)
+        except ChildProcessError:
+            pass
+        time.sleep(0.05)
+    alive = os.path.exists(f"/proc/{trainer}") and open(f"/proc/{trainer}/stat").read().rsplit(")", 1)[1].split()[0] != "Z"
+    if alive:
+        os.kill(trainer, signal.SIGKILL)
+    assert not alive
