@@ -13,11 +13,15 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import time
 import traceback
 from typing import List, Optional
 
 #: How long to wait for the training process to stop after Ctrl-C before it is killed.
 STOP_SECONDS = 2.0
+#: The training process sends the errors of the epochs it trained at most this often (and with
+#: each frame): one message per epoch would cost more than a fast loop's epoch.
+FLUSH_SECONDS = 0.05
 
 
 def available() -> bool:
@@ -55,8 +59,9 @@ class BackgroundTraining:
                 message = self._next()
                 if message is None:
                     return
-                if message[0] == "epoch" and on_epoch is not None:
-                    on_epoch(message[1], message[2])
+                if message[0] == "epochs" and on_epoch is not None:
+                    for epoch, errors, *_ in message[1]:
+                        on_epoch(epoch, errors)
                 elif message[0] == "frame":
                     yield message[1]
         except KeyboardInterrupt:
@@ -74,11 +79,11 @@ class BackgroundTraining:
             if self._process.exitcode is not None and self._process.exitcode < 0:  # by a signal
                 raise KeyboardInterrupt from None
             raise RuntimeError(f"the training process ended unexpectedly (exit code {self._process.exitcode})") from None
-        if message[0] == "epoch":
-            _, _epoch, _errors, new_errors, new_heldout, diverged_at = message
-            for history, new in zip(self.errors + self.heldout_errors, new_errors + new_heldout):
-                history.extend(new)
-            self.diverged_at = diverged_at
+        if message[0] == "epochs":
+            for _epoch, _errors, new_errors, new_heldout, diverged_at in message[1]:
+                for history, new in zip(self.errors + self.heldout_errors, new_errors + new_heldout):
+                    history.extend(new)
+                self.diverged_at = diverged_at
         elif message[0] in ("done", "interrupted"):
             self.trained = message[1]
             if message[0] == "interrupted":
@@ -125,13 +130,23 @@ def _train(training, sender, stop, theirs):
     sent = [len(history) for history in histories]
     parent = os.getppid()
 
+    epochs, flushed = [], [time.monotonic()]  # the epochs not sent yet: sent together, a few a second
+
+    def flush():
+        if epochs:
+            sender.send(("epochs", list(epochs)))
+            epochs.clear()
+        flushed[0] = time.monotonic()
+
     def epoch_done(epoch, errors):
         if os.getppid() != parent:  # the first process is gone (killed): so is the reason to train
             os._exit(1)
         new = [history[done:] for history, done in zip(histories, sent)]  # what this epoch added
         sent[:] = [len(history) for history in histories]
         count = len(training.errors)
-        sender.send(("epoch", epoch, errors, new[:count], new[count:], list(training.diverged_at)))
+        epochs.append((epoch, errors, new[:count], new[count:], list(training.diverged_at)))
+        if time.monotonic() - flushed[0] > FLUSH_SECONDS:
+            flush()
         if stop.poll():
             stopped.append(epoch)
             raise KeyboardInterrupt
@@ -140,10 +155,13 @@ def _train(training, sender, stop, theirs):
     try:
         try:
             for snapshots in training.snapshots(epoch_done):
+                flush()
                 sender.send(("frame", snapshots))
         except KeyboardInterrupt:  # asked to stop, or raised by the training itself
+            flush()
             sender.send(("done" if stopped else "interrupted", training))
         else:
+            flush()
             sender.send(("done", training))
     except (BrokenPipeError, EOFError):  # the first process is gone
         os._exit(1)

@@ -4,24 +4,15 @@ from __future__ import annotations
 
 import argparse
 import errno
-import math
-import os
-import signal
 import sys
-import time
-from contextlib import contextmanager
 from pathlib import Path
 
 from . import INTERRUPTED_WHILE_STARTING, __version__, drawing_imports
 from . import targets
 from .places import output_path, primary_video, settings_from_record
+from .console import (EXIT_IO_ERROR, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM, EXIT_USAGE, PROG, GuardedStream,  # noqa: F401
+                      Progress, profile_line, report, sigterm_as_interrupt)
 from .settings import Settings, SettingError, parse_number, parse_range, show
-
-PROG = "regress-demo"
-
-EXIT_OK, EXIT_IO_ERROR, EXIT_USAGE, EXIT_DIVERGED = 0, 1, 2, 3
-# Interrupted by a signal: 128 + the signal's number, as shells report it (130 for Ctrl-C).
-EXIT_SIGINT, EXIT_SIGTERM = 128 + signal.SIGINT, 128 + signal.SIGTERM
 
 DESCRIPTION = """\
 Train a tiny neural network (one hidden layer of sigmoid neurons, plain SGD, one sample
@@ -229,125 +220,6 @@ def parse_settings(args: argparse.Namespace) -> Settings:
     return Settings(**values)
 
 
-class Progress:
-    """Prints the textbook's lines at the recorded epochs and keeps one updating progress line."""
-
-    def __init__(self, settings: Settings, quiet: bool, out=None, err=None):
-        out, err = out or sys.stdout, err or sys.stderr
-        self.settings, self.quiet, self.out, self.err = settings, quiet, out, err
-        self.live = not quiet and err.isatty()  # an updating line only makes sense on a terminal
-        self.shown = False
-        self.last_update = 0.0
-
-    def start(self, engine: str, note):
-        """What trains the run (unless quiet), and why, if the check sent it back to the layer classes."""
-        if note:
-            print(f"{PROG}: {note}", file=self.err, flush=True)
-        if not self.quiet:
-            print(f"Training with the {engine}", file=self.out, flush=True)
-
-    def epoch(self, epoch: int, error: float):
-        now = time.monotonic()
-        if self.live and (now - self.last_update > 0.1 or epoch == self.settings.epoch - 1):
-            self.last_update = now
-            done = epoch + 1
-            best = "best " if self.settings.is_grid else ""
-            self.line(f"training: epoch {done}/{self.settings.epoch} ({100 * done // self.settings.epoch}%)"
-                      f"  {best}error {error:.3e}")
-
-    def frame(self, done: int, total: int):
-        if self.live and (time.monotonic() - self.last_update > 0.1 or done == total):
-            self.last_update = time.monotonic()
-            self.line(f"drawing: frame {done}/{total}")
-
-    def line(self, text):
-        self.err.write(f"\r\033[K  {text}")
-        self.err.flush()
-        self.shown = True
-
-    def snapshot(self, snapshots):
-        """The textbook's line, `Epoch: i/N Error: e`; for a grid, one error per configuration."""
-        if self.quiet:
-            return
-        self.clear()
-        epoch = max(snapshot.epoch for snapshot in snapshots)
-        errors = " ".join(f"{snapshot.error:.6g}" for snapshot in snapshots)
-        print(f"Epoch: {epoch}/{self.settings.epoch} Error: {errors}", file=self.out, flush=True)
-
-    def clear(self):
-        if self.shown:
-            self.err.write("\r\033[K")
-            self.err.flush()
-            self.shown = False
-
-
-@contextmanager
-def sigterm_as_interrupt():
-    """While inside, SIGTERM stops the run like Ctrl-C does; yields a list that records the signals."""
-    received = []
-
-    def handler(signum, frame):
-        received.append(signum)
-        raise KeyboardInterrupt
-
-    try:
-        previous = signal.signal(signal.SIGTERM, handler)
-    except ValueError:  # not the main thread: leave SIGTERM alone
-        yield received
-        return
-    try:
-        yield received
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-class GuardedStream:
-    """Standard output or error for a run: a write that fails (a closed pipe, a full device) never
-    stops the run. The first failure is kept in `error`, and later writes are dropped."""
-
-    def __init__(self, stream):
-        self.stream, self.error = stream, None
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            try:  # a path or formula the locale cannot encode is shown escaped, not refused
-                reconfigure(errors="backslashreplace")
-            except (ValueError, OSError):
-                pass
-
-    def write(self, text: str) -> int:
-        if self.error is None and self.stream is not None:
-            try:
-                self.stream.write(text)
-            except (OSError, ValueError) as error:
-                self._failed(error)
-        return len(text)
-
-    def flush(self):
-        if self.error is None and self.stream is not None:
-            try:
-                self.stream.flush()
-            except (OSError, ValueError) as error:
-                self._failed(error)
-
-    def isatty(self) -> bool:
-        try:
-            return self.error is None and self.stream is not None and self.stream.isatty()
-        except (OSError, ValueError):
-            return False
-
-    def _failed(self, error):
-        self.error = error
-        try:  # what is still buffered goes nowhere, so that leaving Python does not fail on it again
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, self.stream.fileno())
-            os.close(devnull)
-        except (OSError, ValueError, AttributeError):  # (io.UnsupportedOperation: no file descriptor)
-            pass
-
-    def __getattr__(self, name):
-        return getattr(self.stream, name)
-
-
 def main(argv=None) -> int:
     """Run the command line; returns the exit code.
 
@@ -435,70 +307,6 @@ def open_gallery(index):
         opened = False
     if not opened:
         print(f"{PROG}: no web browser to open {index}; open it by hand", file=sys.stderr)
-
-
-def report(settings: Settings, result, interrupted_code: int) -> int:
-    """Print how the run ended; returns the exit code."""
-    frames = f"{result.frames} frame{'s' if result.frames != 1 else ''}"
-    if result.status == "interrupted":
-        while_drawing = result.interrupted_while == "drawing"
-        if result.path is None:
-            moment = "while drawing the first frame" if while_drawing else "before the first frame"
-            print(f"{PROG}: interrupted {moment}; nothing was written", file=sys.stderr)
-        else:
-            shown = result.last_frame
-            epoch = max(snapshot.epoch for snapshot in shown)
-            error = min(snapshot.error for snapshot in shown)
-            best = "best " if settings.is_grid else ""
-            moment = (f"while drawing ({result.epochs_trained} epochs trained)" if while_drawing
-                      else f"after {result.epochs_trained} of {settings.epoch} epochs")
-            print(
-                f"{PROG}: interrupted {moment}; saved {result.path} "
-                f"({frames}, up to epoch {epoch}, {best}error {error:.3e})",
-                file=sys.stderr,
-            )
-        return interrupted_code
-    saved = ", ".join(str(path) for path in [result.path, *result.video_paths])
-    print(f"Saved {saved} ({frames}, {final_errors(settings, result)})")
-    if result.status == "diverged":
-        print(f"{PROG}: {divergence(settings, result)}", file=sys.stderr)
-        return EXIT_DIVERGED
-    return EXIT_OK
-
-
-def profile_line(seconds: dict) -> str:
-    """`time: train 0.61 s (20%), draw 1.80 s (58%), ...` for --profile."""
-    total = sum(seconds.values()) or 1.0
-    parts = [f"{name} {value:.2f} s ({100 * value / total:.0f}%)" for name, value in seconds.items()]
-    return f"time: {', '.join(parts)}; total {sum(seconds.values()):.2f} s"
-
-
-def final_errors(settings: Settings, result) -> str:
-    """`final error 6.3e-05`, or for a grid the best one and where it is."""
-    if not settings.is_grid:
-        heldout = result.heldout_histories[0]
-        return f"final error {result.final_error:.3e}" + (f", held-out error {heldout[-1]:.3e}" if heldout else "")
-    finite = [(e, c) for e, c in zip(result.final_errors, settings.configurations()) if math.isfinite(e)]
-    if not finite:
-        return "no finite final error"
-    error, best = min(finite, key=lambda pair: pair[0])
-    return f"best final error {error:.3e} at {settings.label(best)}"
-
-
-def divergence(settings: Settings, result) -> str:
-    """One line on which configurations diverged, and what to try."""
-    diverged_at = [epoch if epoch is not None or math.isfinite(snapshot.error) else snapshot.epoch
-                   for epoch, snapshot in zip(result.diverged_at, result.last_frame or [])]
-    if not settings.is_grid:
-        return (f"diverged at epoch {diverged_at[0]} (the error blew up) "
-                f"— try a smaller eta than {show(settings.eta)}" + (" or less momentum" if settings.momentum else ""))
-    which = [
-        f"{settings.label(config, ' ')} at epoch {epoch}"
-        for config, epoch in zip(settings.configurations(), diverged_at)
-        if epoch is not None
-    ]
-    return (f"{len(which)} of {len(diverged_at)} configurations diverged ({', '.join(which)}) "
-            f"— try smaller etas")
 
 
 if __name__ == "__main__":
