@@ -42,6 +42,7 @@ class BackgroundTraining:
         self.diverged_at: List[Optional[int]] = [None] * count
         context = multiprocessing.get_context("fork")
         self._receiver, sender = context.Pipe(duplex=False)
+        _widen(sender)
         self._stop_receiver, self._stop = context.Pipe(duplex=False)
         self._process = context.Process(
             target=_train, args=(training, sender, self._stop_receiver, (self._receiver, self._stop)), daemon=True
@@ -110,6 +111,20 @@ class BackgroundTraining:
             self._process.kill()
             self._process.join()
         self._receiver.close()
+
+
+#: The pipe holds this much (Linux; 64 kB by default), so that the training process is not held up
+#: while this process loads the drawing code and reads nothing: about 400 frames of one network.
+PIPE_BYTES = 1 << 20
+
+
+def _widen(connection):
+    try:
+        import fcntl
+
+        fcntl.fcntl(connection.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), PIPE_BYTES)
+    except (ImportError, OSError):  # not Linux, or a smaller limit: the process waits now and then
+        pass
 
 
 class RemoteTraceback(Exception):

@@ -17,6 +17,7 @@ import numpy as np
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.transforms import Bbox
 from PIL import Image
 
 #: Text without hinting: it looks the same at this size and draws twice as fast (text is most of a frame).
@@ -135,7 +136,9 @@ class Blitter:
         self.figure = figure
         self.canvas = FigureCanvasAgg(figure)
         self.artists, self.growing, self.labels = [], [], []
-        self.pristine = self.background = None
+        self.pristine = None  # the canvas with every static artist drawn: the background of every frame
+        self.growth_box = None  # where the growing artists draw (their axes), and what they drew there:
+        self.grown = self.pristine_grown = None  # so far, and before the first piece
 
     def label(self, text):
         """Mark a one-line text (va="baseline") that changes every frame; returns it. It is drawn
@@ -160,29 +163,39 @@ class Blitter:
 
     def reset(self):
         """Forget the pieces drawn so far by the growing artists."""
-        self.background = self.pristine
+        self.grown = self.pristine_grown
 
     def render(self) -> np.ndarray:
         """The frame as an (H, W, 3) uint8 array."""
         with _text_style():
+            self._start()
+            self.canvas.restore_region(self.pristine)
             self._grow()
             return self._render()
 
     def grow_only(self):
-        """Add the growing artists' pieces to the background, as render does, without drawing a frame."""
+        """Add the growing artists' pieces to what they drew so far, as render does, without drawing a frame."""
         with _text_style():
+            self._start()
             self._grow()
 
-    def _grow(self):
-        """Restore the background, with the growing artists' new pieces drawn into it."""
+    def _start(self):
+        """The first time: draw the static figure, keep it, and keep the region the growing artists draw in."""
         if self.pristine is None:
             self.canvas.draw()  # draws everything but the animated artists
-            self.pristine = self.background = self.canvas.copy_from_bbox(self.figure.bbox)
-        self.canvas.restore_region(self.background)
+            self.pristine = self.canvas.copy_from_bbox(self.figure.bbox)
+            if self.growing:  # (lines clip to their axes: nothing they draw goes outside these)
+                self.growth_box = Bbox.union([artist.axes.bbox for artist in self.growing]).padded(2)
+                self.grown = self.pristine_grown = self.canvas.copy_from_bbox(self.growth_box)
+
+    def _grow(self):
+        """The growing artists' region as drawn so far, with their new pieces drawn into it. Only that
+        region is copied, not the whole canvas: a second process brings it up to date quickly."""
         if self.growing:
+            self.canvas.restore_region(self.grown)
             for artist in self.growing:
                 self.figure.draw_artist(artist)
-            self.background = self.canvas.copy_from_bbox(self.figure.bbox)
+            self.grown = self.canvas.copy_from_bbox(self.growth_box)
 
     def _render(self) -> np.ndarray:
         for artist in self.artists:

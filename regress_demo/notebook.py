@@ -49,11 +49,11 @@ def animate(out=None, *, quiet: bool = False, video=None, **settings):
     Every setting of Settings is a keyword argument (``n_mid=[1, 3, 10]`` makes a grid); `out` is a
     .gif file or a folder (default outputs/), as make_gif's `path`. Returns the RunResult, which a
     notebook shows as the film. In a notebook, one line updates as it trains and draws, unless `quiet`.
-    `video` is refused: only GIFs are written so far.
+    `video` ("mp4", "webm" or both) writes the film as a video too (PyAV: the `video` extra), and the
+    notebook then shows the video, which can be paused and stepped.
     """
     if video is not None and video is not False:
-        raise ValueError("video= is not available: regress-demo writes its film as a GIF only "
-                         "(no video output yet); leave video out")
+        settings["video"] = video
     names = [item.name for item in dataclasses.fields(Settings)]
     for name in settings:
         if name not in names:
@@ -273,8 +273,8 @@ def result_html(result) -> str:
     """A RunResult as a notebook shows it: the film, embedded, and its caption."""
     settings = _settings(result)
     alt = f"The film of a regress-demo run: {changed_settings(settings) or 'its settings'}; {how_it_ended(result)}"
-    if result.path is not None:
-        film = media_html(result.path, alt)
+    if result.path is not None:  # a video if one was written (it can be paused and stepped), else the GIF
+        film = media_html(result.video_paths[0] if getattr(result, "video_paths", None) else result.path, alt)
     else:
         film = "<p>No film was written: the run stopped before its first frame.</p>"
     colour = STATUS_COLOURS.get(result.status, "inherit")

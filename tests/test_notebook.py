@@ -3,6 +3,7 @@ and the progress line that updates in place."""
 
 import base64
 import io
+import importlib.util
 import json
 import re
 import sys
@@ -181,6 +182,15 @@ def test_a_result_without_a_film_or_with_a_missing_one_still_shows(tmp_path):
     assert "no GIF" in repr(result)
 
 
+@pytest.mark.skipif(importlib.util.find_spec("av") is None, reason="needs PyAV (the video extra)")
+def test_a_run_with_a_video_shows_the_video(tmp_path):
+    result = regress_demo.animate(epoch=6, video="mp4", out=tmp_path, quiet=True)
+    assert result.video_paths == [tmp_path / result.path.with_suffix(".mp4").name]
+    page = result._repr_html_()
+    (source,) = re.findall(r'<video src="data:video/mp4;base64,([^"]+)"', page)
+    assert base64.b64decode(source) == result.video_paths[0].read_bytes()
+
+
 def test_a_video_would_be_embedded_as_a_video(tmp_path):
     path = tmp_path / "run.mp4"
     path.write_bytes(b"\x00\x00\x00\x18ftypmp42")
@@ -286,11 +296,11 @@ def test_a_notebook_is_recognised_by_its_kernel_without_importing_ipython(monkey
     assert not notebook.in_notebook()
 
 
-def test_animate_takes_every_setting_by_name_and_refuses_video_and_unknown_ones(tmp_path):
+def test_animate_takes_every_setting_by_name_and_refuses_bad_video_and_unknown_ones(tmp_path):
     result = regress_demo.animate(n_mid=2, eta=0.2, epoch=12, interval=4, seed=3, simple=True, out=tmp_path)
     assert result.settings == Settings(n_mid=2, eta=0.2, epoch=12, interval=4, seed=3, simple=True)
     assert result.path.parent == tmp_path and result.frames == 4
-    with pytest.raises(ValueError, match="video= is not available: regress-demo writes its film as a GIF only"):
+    with pytest.raises(ValueError, match="video must be one of mp4, webm, got True"):
         regress_demo.animate(epoch=5, video=True, out=tmp_path)
     with pytest.raises(TypeError, match="animate\\(\\) has no setting 'nmid'"):
         regress_demo.animate(nmid=5, out=tmp_path)

@@ -222,3 +222,33 @@ def test_a_video_someone_else_wrote_is_not_replaced(tmp_path, monkeypatch):
     assert code == 2 and "talk.mp4" in err and "was not written by regress-demo" in err
     assert (tmp_path / "talk.mp4").read_bytes() == b"a lecture recording"
     assert sorted(os.listdir(tmp_path)) == ["talk.mp4"]
+
+
+MEMORY = """
+import resource, sys
+import numpy as np
+from regress_demo.video import VideoWriter
+count, rng = int(sys.argv[1]), np.random.default_rng(0)
+with VideoWriter(sys.argv[2], "mp4", 25, 0) as video:
+    for k in range(count):
+        frame = np.full((240, 320, 3), 255, np.uint8)
+        frame[:, (k * 3) % 320] = rng.integers(0, 255, (240, 3))  # a moving line, as a film has
+        video.grab_frame(frame)
+    video.close()
+    video.commit()
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def test_memory_does_not_grow_with_the_frame_count(tmp_path):
+    """Frames are encoded as they come: 1000 frames (75 MB of pixels) need no more memory than 100."""
+    import sys
+
+    peaks = []
+    for count in (100, 1000):
+        done = subprocess.run([sys.executable, "-c", MEMORY, str(count), str(tmp_path / f"{count}.mp4")],
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        peaks.append(int(done.stdout.split()[-1]) / 1024)  # MB
+    assert len(decoded(tmp_path / "1000.mp4")) == 1000
+    assert peaks[1] - peaks[0] < 40, peaks
