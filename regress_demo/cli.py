@@ -12,7 +12,7 @@ from . import targets
 from .places import output_path, primary_video, settings_from_record
 from .console import (EXIT_IO_ERROR, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM, EXIT_USAGE, PROG, GuardedStream,  # noqa: F401
                       Progress, profile_line, report, sigterm_as_interrupt)
-from .settings import Settings, SettingError, parse_number, parse_range, show
+from .settings import Settings, SettingError, show
 
 DESCRIPTION = """\
 Train a tiny neural network (one hidden layer of sigmoid neurons, plain SGD, one sample
@@ -87,6 +87,25 @@ NUMBER_OPTIONS = [
 OPTION_NAMES = {"show_outputs": "--no-outputs"}
 # Options that take several values (the axes of a comparison grid).
 LIST_OPTIONS = ("n_mid", "eta", "depth", "l2", "batch_size", "momentum", "activation")
+
+
+def parse_number(name: str, text: str, kind: type):
+    """Turn the text of a command-line option into an int or a float, or raise SettingError."""
+    try:
+        return kind(text)
+    except ValueError:
+        raise SettingError(name, "an integer" if kind is int else "a number", text) from None
+
+
+def parse_range(name: str, text: str) -> "tuple[float, float]":
+    """Turn the text "a,b" of a command-line option into two floats, or raise SettingError."""
+    parts = text.split(",")
+    if len(parts) != 2:
+        raise SettingError(name, "two numbers a,b", text)
+    try:
+        return float(parts[0]), float(parts[1])
+    except ValueError:
+        raise SettingError(name, "two numbers a,b", text) from None
 
 
 class _Parser(argparse.ArgumentParser):

@@ -15,134 +15,26 @@ from typing import List, Optional, Sequence
 import numpy as np
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator, NullLocator
 
-from . import data, targets
+from . import data
 from .blit import Blitter, LossPieces
 from .captions import beyond_textbook, settings_lines
 from .data import Dataset
+from .panels import (  # noqa: F401 - HELDOUT_SHADE, y_limits: part of what a frame shows
+    FIT_COLOUR, HELDOUT_COLOUR, HELDOUT_SHADE, OUTPUT_COLOUR, SAMPLE_COLOUR, TARGET_COLOUR, TITLE_Y, finite_or_nan,
+    fit_axes, loss_axis, set_piece, show_warning, warning_box, x_label, y_limits,
+)
 from .settings import Settings, show
 from .train import Snapshot
 
 DPI = 100
-X_LIMITS = (-1.05, 1.05)
 #: The neuron panel draws at most this many neurons one by one (those with the largest |w2_j|).
 MAX_NEURON_LINES = 8
-#: Titles sit just above their axes. Given explicitly, matplotlib does not measure the tick labels
-#: to place them, which takes a third of the time to draw a figure's background.
-TITLE_Y = 1.0
 #: How many earlier fits stay visible as faint trails.
 TRAILS = 3
 
-FIT_COLOUR, OUTPUT_COLOUR, TARGET_COLOUR, SAMPLE_COLOUR = "tab:red", "tab:blue", "0.45", "0.3"
-HELDOUT_COLOUR, HELDOUT_SHADE = "tab:purple", "#f1ecf7"  # the held-out samples and their range
 NEURON_COLOURS = ["tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:brown", "tab:pink", "tab:olive", "tab:cyan"]
 ETA_STYLES = ["-", "--", ":", "-.", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1)), (0, (1, 3)), (0, (8, 2, 2, 2))]
-
-
-def _finite_or_nan(values):
-    """Values a diverged network produced, with inf and overflow as gaps (NaN) instead of lines."""
-    values = np.asarray(values, dtype=float)
-    return np.where(np.isfinite(values) & (np.abs(values) < 1e6), values, np.nan)
-
-
-#: Errors above this many times the smallest first-epoch error (and above this, at least) are off the
-#: loss chart (a diverging run); they do not stretch its axis.
-LOSS_CEILING = 1e3
-
-
-def _loss_axis(ax, histories: Sequence[Sequence[float]], fontsize=None):
-    """A log-scale error axis with fixed limits: x over the epochs trained, y over the errors of the
-    networks that did not diverge (all of them if every one did), up to LOSS_CEILING."""
-    ax.set_yscale("log")
-    ax.yaxis.set_minor_locator(NullLocator())  # ticks and labels at the powers of ten only
-    ax.yaxis.set_major_formatter(FuncFormatter(_power_of_ten))  # (not mathtext: its parser takes 0.1 s to load)
-    ax.set_xlim(0, max(max(len(history) for history in histories) - 1, 1))
-    ax.set_ylim(*_loss_limits(histories))
-    ax.set_xlabel("epoch", fontsize=fontsize)
-    ax.set_ylabel("error", fontsize=fontsize)
-    ax.grid(True, color="0.92")
-
-
-#: Superscript digits and minus, for 10⁻⁵ written in plain text.
-SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-
-
-def _power_of_ten(value, _position=None) -> str:
-    """A log axis's tick label: 10⁻⁵ for 1e-05, 1 for 10⁰; nothing between the powers of ten."""
-    if value <= 0:
-        return ""
-    exponent = np.log10(value)
-    if abs(exponent - round(exponent)) > 1e-9:
-        return ""
-    return "1" if round(exponent) == 0 else "10" + str(int(round(exponent))).translate(SUPERSCRIPT)
-
-
-def _loss_limits(histories: Sequence[Sequence[float]]):
-    """y limits that hold every error up to the ceiling; diverged histories count only if all diverged."""
-    firsts = [h[0] for h in histories if len(h) and np.isfinite(h[0])]
-    ceiling = LOSS_CEILING * max(1.0, min(firsts, default=1.0))  # a target of a larger scale has larger errors
-    healthy = [h for h in histories if len(h) and all(np.isfinite(e) and e <= ceiling for e in h)]
-    histories = healthy or histories
-    errors = np.array([e for history in histories for e in history if np.isfinite(e) and 0 < e <= ceiling])
-    if errors.size == 0:
-        return 1e-6, 1.0
-    low, high = max(errors.min(), 1e-12) / 2, errors.max() * 2
-    return low, max(high, low * 10)
-
-
-def y_limits(dataset: Dataset, grid):
-    """The y range of the fit panels, fixed for the whole animation so that nothing jumps: the
-    target and the samples, rounded out to tenths, with room above and below (-1.6 to 1.6 for the sine)."""
-    values = np.concatenate([dataset.target(grid), dataset.t])
-    low, high = np.floor(values.min() * 10) / 10, np.ceil(values.max() * 10) / 10
-    room = 0.3 * max(high - low, 0.5)
-    return low - room, high + room
-
-
-def _set_piece(line, history, piece: slice):
-    """Give a growing loss line the piece of its history to draw next (zeros and overflow as gaps)."""
-    errors = history[piece]
-    line.set_data(np.arange(len(history))[piece], np.where(errors > 0, errors, np.nan))
-
-
-def _fit_axes(ax, grid, dataset: Dataset, settings: Settings, small=False):
-    """The parts of a fit panel that never change: the target curve, the samples, the held-out
-    range, fixed limits."""
-    ax.plot(grid, dataset.target(grid), "--", color=TARGET_COLOUR, lw=1.2 if small else 1.5,
-            label=f"target: {targets.describe(settings.target)}")
-    label = "training samples" + (f"\n(noise σ={show(settings.noise)})" if settings.noise else "")
-    ax.plot(dataset.x_train, dataset.t_train, "o", color=SAMPLE_COLOUR, ms=2 if small else 3, label=label)
-    if dataset.holdout is not None:
-        ax.axvspan(*dataset.holdout, color=HELDOUT_SHADE, zorder=0, label="held out: never trained on")
-        ax.plot(dataset.x_heldout, dataset.t_heldout, "o", color=HELDOUT_COLOUR, mfc="none", ms=3 if small else 4.5,
-                mew=1.2, label="held-out samples")
-    ax.set_xlim(*X_LIMITS)
-    ax.set_ylim(*y_limits(dataset, grid))
-    if small:  # a few round ticks are enough for a small panel (and each tick costs time to make)
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 5, 10]))
-        ax.yaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 5, 10]))
-    ax.grid(True, color="0.92")
-
-
-def x_label(settings: Settings) -> str:
-    """What x is: for the textbook's sine, its angle rescaled."""
-    return "input x (the angle 0 … 2π rescaled to -1 … 1)" if settings.target == "sin" else "input x"
-
-
-def _warning(ax, fontsize):
-    """A hidden text box in the middle of a panel, for "diverged at epoch N"."""
-    return ax.text(
-        0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center", fontsize=fontsize, color="darkred",
-        bbox=dict(boxstyle="round", facecolor="white", edgecolor="darkred"), visible=False,
-    )
-
-
-def _show_warning(text, snapshot: Snapshot, short=False):
-    if snapshot.diverged:
-        tail = "" if short else " — try a smaller eta"
-        text.set_text(f"diverged at epoch {snapshot.epoch}{tail}")
-    text.set_visible(snapshot.diverged)
 
 
 class SimpleFigure:
@@ -154,7 +46,7 @@ class SimpleFigure:
         self.figure = Figure(figsize=(6.4, 4.8), dpi=DPI)
         self.blitter = Blitter(self.figure)
         ax = self.ax = self.figure.add_subplot()
-        _fit_axes(ax, self.grid, dataset, settings)
+        fit_axes(ax, self.grid, dataset, settings)
         animate = self.blitter.animate
         self.fit_line = animate(ax.plot([], [], "-", color=FIT_COLOUR, lw=2.5, label="network's fit")[0])
         self.output_marks = animate(
@@ -168,7 +60,7 @@ class SimpleFigure:
         ax.legend(loc="upper right" if settings.target == "sin" else "best", fontsize=8, framealpha=0.9)
         ax.set_title(f"n_mid={settings.n_mid}   eta={show(settings.eta)}", fontsize=11, loc="left", y=TITLE_Y)
         self.title = self.blitter.label(ax.set_title("", fontsize=11, loc="right", y=TITLE_Y))  # epoch, error
-        self.warning = animate(_warning(ax, 14))
+        self.warning = animate(warning_box(ax, 14))
         top = 0.93
         if beyond_textbook(settings):  # the textbook's title says it all; other settings get a header
             lines = settings_lines(settings, max_chars=95)
@@ -187,10 +79,10 @@ class SimpleFigure:
         """The frame for these snapshots (a list of one) as an (H, W, 3) uint8 array."""
         (snapshot,) = snapshots
         s = self.settings
-        self.fit_line.set_data(self.grid, _finite_or_nan(snapshot.fit(self.grid)))
-        self.output_marks.set_data(self.x, _finite_or_nan(snapshot.outputs))
+        self.fit_line.set_data(self.grid, finite_or_nan(snapshot.fit(self.grid)))
+        self.output_marks.set_data(self.x, finite_or_nan(snapshot.outputs))
         self.title.set_text(f"epoch {snapshot.epoch} / {s.epoch}   error {snapshot.error:.2e}")
-        _show_warning(self.warning, snapshot)
+        show_warning(self.warning, snapshot)
         return self.blitter.render()
 
 
@@ -217,7 +109,7 @@ class RichFigure:
                          fontsize=9.5 if len(lines) == 1 else 8.5, color="0.25", linespacing=1.3)
 
         # The fit panel.
-        _fit_axes(ax_fit, self.grid, dataset, settings)
+        fit_axes(ax_fit, self.grid, dataset, settings)
         self.trails = deque(maxlen=TRAILS)
         self.trail_lines = [
             animate(ax_fit.plot([], [], "-", color=FIT_COLOUR, lw=1.2, alpha=0.12 + 0.12 * i)[0]) for i in range(TRAILS)
@@ -234,7 +126,7 @@ class RichFigure:
         ax_fit.tick_params(labelbottom=False)
         ax_fit.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, frameon=False)
         self.title = self.blitter.label(ax_fit.set_title("epoch  error", fontsize=11, loc="left", y=TITLE_Y))
-        self.warning = animate(_warning(ax_fit, 14))
+        self.warning = animate(warning_box(ax_fit, 14))
 
         # The neuron panel: which neurons get a line of their own is fixed for the whole animation.
         n_mid = settings.n_mid
@@ -266,7 +158,7 @@ class RichFigure:
         ax_neurons.legend(loc="upper left", bbox_to_anchor=(1.02, 1.05), fontsize=7.5, frameon=False)
 
         # The loss panel.
-        _loss_axis(ax_loss, [self.history] + ([self.heldout_history] if self.heldout_history is not None else []))
+        loss_axis(ax_loss, [self.history] + ([self.heldout_history] if self.heldout_history is not None else []))
         ax_loss.set_title("error per epoch: mean of ½(y − t)²", fontsize=9, loc="left", y=TITLE_Y)
         self.loss_line = self.blitter.grow(ax_loss.plot([], [], "-", color="tab:red", lw=1.2, label="training")[0])
         self.heldout_line = None
@@ -310,17 +202,17 @@ class RichFigure:
     def draw(self, snapshots: List[Snapshot]) -> np.ndarray:
         """The frame for these snapshots (a list of one) as an (H, W, 3) uint8 array."""
         (snapshot,) = snapshots
-        fit = _finite_or_nan(snapshot.fit(self.grid))
+        fit = finite_or_nan(snapshot.fit(self.grid))
         for line, trail in zip(self.trail_lines[TRAILS - len(self.trails):], self.trails):
             line.set_data(self.grid, trail)
         self.trails.append(fit)
         self.fit_line.set_data(self.grid, fit)
-        self.output_marks.set_data(self.x, _finite_or_nan(snapshot.outputs))
+        self.output_marks.set_data(self.x, finite_or_nan(snapshot.outputs))
         self.title.set_text(f"epoch {snapshot.epoch} / {self.settings.epoch}     error {snapshot.error:.2e}")
-        _show_warning(self.warning, snapshot)
+        show_warning(self.warning, snapshot)
         lines = self._lines(snapshot)
         for line, values in zip(self.neuron_lines + [self.other_line] * bool(self.hidden.size) + [self.bias_line], lines):
-            line.set_data(self.grid, _finite_or_nan(values))
+            line.set_data(self.grid, finite_or_nan(values))
         self._next_loss_piece(snapshot.epoch)
         self.loss_now.set_data([snapshot.epoch], [snapshot.error])
         self.loss_cursor.set_xdata([snapshot.epoch, snapshot.epoch])
@@ -328,15 +220,15 @@ class RichFigure:
 
     def _next_loss_piece(self, epoch: int):
         piece = self.loss_pieces.piece(epoch)
-        _set_piece(self.loss_line, self.history, piece)
+        set_piece(self.loss_line, self.history, piece)
         if self.heldout_line is not None:
-            _set_piece(self.heldout_line, self.heldout_history, piece)
+            set_piece(self.heldout_line, self.heldout_history, piece)
 
     def skip(self, snapshots: List[Snapshot]):
         """What drawing this frame leaves for the next ones (its fit as a trail, its piece of the loss
         curve), without drawing it: the same state as after draw."""
         (snapshot,) = snapshots
-        self.trails.append(_finite_or_nan(snapshot.fit(self.grid)))
+        self.trails.append(finite_or_nan(snapshot.fit(self.grid)))
         self._next_loss_piece(snapshot.epoch)
         self.blitter.grow_only()
 
@@ -375,16 +267,16 @@ class GridFigure:
             for c in range(cols):
                 ax = self.figure.add_subplot(spec[r, c], sharex=first, sharey=first)
                 first = first or ax
-                _fit_axes(ax, self.grid, dataset, settings, small=True)
+                fit_axes(ax, self.grid, dataset, settings, small=True)
                 ax.tick_params(labelsize=7, labelleft=(c == 0), labelbottom=(r == rows - 1))
                 config = self.configurations[len(self.panels)]
                 fit = animate(ax.plot([], [], "-", color=self._colour(config), lw=1.8)[0])
                 ax.set_title(settings.label(config, "  "), fontsize=8, loc="left", y=TITLE_Y)
                 title = self.blitter.label(ax.set_title("", fontsize=8, loc="right", y=TITLE_Y))  # error, "diverged"
-                self.panels.append((fit, title, animate(_warning(ax, 8))))
+                self.panels.append((fit, title, animate(warning_box(ax, 8))))
         if with_loss:
             ax_loss = self.ax_loss = self.figure.add_subplot(spec[rows, :])
-            _loss_axis(ax_loss, self.histories + self.heldout, fontsize=8)
+            loss_axis(ax_loss, self.histories + self.heldout, fontsize=8)
             ax_loss.tick_params(labelsize=7)
             if self.heldout:
                 ax_loss.set_title("thin lines: held-out error, with the weights at the epoch's end", fontsize=7.5,
@@ -430,9 +322,9 @@ class GridFigure:
         epoch = max(snapshot.epoch for snapshot in snapshots)
         self.header.set_text(f"epoch {epoch} / {self.settings.epoch}")
         for (fit, title, warning), snapshot in zip(self.panels, snapshots):
-            fit.set_data(self.grid, _finite_or_nan(snapshot.fit(self.grid)))
+            fit.set_data(self.grid, finite_or_nan(snapshot.fit(self.grid)))
             title.set_text("diverged" if snapshot.diverged else f"error {snapshot.error:.1e}")
-            _show_warning(warning, snapshot, short=True)
+            show_warning(warning, snapshot, short=True)
         if not self.settings.simple:
             self._next_loss_pieces(epoch)
             self.loss_cursor.set_xdata([epoch, epoch])
@@ -441,9 +333,9 @@ class GridFigure:
     def _next_loss_pieces(self, epoch: int):
         piece = self.loss_pieces.piece(epoch)
         for line, history in zip(self.loss_lines, self.histories):
-            _set_piece(line, history, piece)
+            set_piece(line, history, piece)
         for line, history in zip(self.heldout_lines, self.heldout):
-            _set_piece(line, history, piece)
+            set_piece(line, history, piece)
 
     def skip(self, snapshots: List[Snapshot]):
         """What drawing this frame leaves for the next ones (its piece of the loss curves), without

@@ -449,22 +449,3 @@ def _real(name, value, low, high, why, allow_low=False):
         raise SettingError(name, f"{'>=' if allow_low else '>'} {low:g}", value)
     if high is not None and value > high:
         raise SettingError(name, f"<= {high:g}" + (f" ({why})" if why else ""), value)
-
-
-def parse_number(name: str, text: str, kind: type):
-    """Turn the text of a command-line option into an int or a float, or raise SettingError."""
-    try:
-        return kind(text)
-    except ValueError:
-        raise SettingError(name, "an integer" if kind is int else "a number", text) from None
-
-
-def parse_range(name: str, text: str) -> Tuple[float, float]:
-    """Turn the text "a,b" of a command-line option into two floats, or raise SettingError."""
-    parts = text.split(",")
-    if len(parts) != 2:
-        raise SettingError(name, "two numbers a,b", text)
-    try:
-        return float(parts[0]), float(parts[1])
-    except ValueError:
-        raise SettingError(name, "two numbers a,b", text) from None

@@ -1,0 +1,126 @@
+"""The parts of a frame every layout shares: a fit panel's fixed parts and limits, the log error
+axis and its pieces, the note of a divergence, the colours."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+from matplotlib.ticker import FuncFormatter, MaxNLocator, NullLocator
+
+from . import targets
+from .data import Dataset
+from .settings import Settings, show
+from .train import Snapshot
+
+X_LIMITS = (-1.05, 1.05)
+#: Titles sit just above their axes. Given explicitly, matplotlib does not measure the tick labels
+#: to place them, which takes a third of the time to draw a figure's background.
+TITLE_Y = 1.0
+FIT_COLOUR, OUTPUT_COLOUR, TARGET_COLOUR, SAMPLE_COLOUR = "tab:red", "tab:blue", "0.45", "0.3"
+HELDOUT_COLOUR, HELDOUT_SHADE = "tab:purple", "#f1ecf7"  # the held-out samples and their range
+
+
+def finite_or_nan(values):
+    """Values a diverged network produced, with inf and overflow as gaps (NaN) instead of lines."""
+    values = np.asarray(values, dtype=float)
+    return np.where(np.isfinite(values) & (np.abs(values) < 1e6), values, np.nan)
+
+
+#: Errors above this many times the smallest first-epoch error (and above this, at least) are off the
+#: loss chart (a diverging run); they do not stretch its axis.
+LOSS_CEILING = 1e3
+
+
+def loss_axis(ax, histories: Sequence[Sequence[float]], fontsize=None):
+    """A log-scale error axis with fixed limits: x over the epochs trained, y over the errors of the
+    networks that did not diverge (all of them if every one did), up to LOSS_CEILING."""
+    ax.set_yscale("log")
+    ax.yaxis.set_minor_locator(NullLocator())  # ticks and labels at the powers of ten only
+    ax.yaxis.set_major_formatter(FuncFormatter(power_of_ten))  # (not mathtext: its parser takes 0.1 s to load)
+    ax.set_xlim(0, max(max(len(history) for history in histories) - 1, 1))
+    ax.set_ylim(*loss_limits(histories))
+    ax.set_xlabel("epoch", fontsize=fontsize)
+    ax.set_ylabel("error", fontsize=fontsize)
+    ax.grid(True, color="0.92")
+
+
+#: Superscript digits and minus, for 10⁻⁵ written in plain text.
+SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def power_of_ten(value, _position=None) -> str:
+    """A log axis's tick label: 10⁻⁵ for 1e-05, 1 for 10⁰; nothing between the powers of ten."""
+    if value <= 0:
+        return ""
+    exponent = np.log10(value)
+    if abs(exponent - round(exponent)) > 1e-9:
+        return ""
+    return "1" if round(exponent) == 0 else "10" + str(int(round(exponent))).translate(SUPERSCRIPT)
+
+
+def loss_limits(histories: Sequence[Sequence[float]]):
+    """y limits that hold every error up to the ceiling; diverged histories count only if all diverged."""
+    firsts = [h[0] for h in histories if len(h) and np.isfinite(h[0])]
+    ceiling = LOSS_CEILING * max(1.0, min(firsts, default=1.0))  # a target of a larger scale has larger errors
+    healthy = [h for h in histories if len(h) and all(np.isfinite(e) and e <= ceiling for e in h)]
+    histories = healthy or histories
+    errors = np.array([e for history in histories for e in history if np.isfinite(e) and 0 < e <= ceiling])
+    if errors.size == 0:
+        return 1e-6, 1.0
+    low, high = max(errors.min(), 1e-12) / 2, errors.max() * 2
+    return low, max(high, low * 10)
+
+
+def y_limits(dataset: Dataset, grid):
+    """The y range of the fit panels, fixed for the whole animation so that nothing jumps: the
+    target and the samples, rounded out to tenths, with room above and below (-1.6 to 1.6 for the sine)."""
+    values = np.concatenate([dataset.target(grid), dataset.t])
+    low, high = np.floor(values.min() * 10) / 10, np.ceil(values.max() * 10) / 10
+    room = 0.3 * max(high - low, 0.5)
+    return low - room, high + room
+
+
+def set_piece(line, history, piece: slice):
+    """Give a growing loss line the piece of its history to draw next (zeros and overflow as gaps)."""
+    errors = history[piece]
+    line.set_data(np.arange(len(history))[piece], np.where(errors > 0, errors, np.nan))
+
+
+def fit_axes(ax, grid, dataset: Dataset, settings: Settings, small=False):
+    """The parts of a fit panel that never change: the target curve, the samples, the held-out
+    range, fixed limits."""
+    ax.plot(grid, dataset.target(grid), "--", color=TARGET_COLOUR, lw=1.2 if small else 1.5,
+            label=f"target: {targets.describe(settings.target)}")
+    label = "training samples" + (f"\n(noise σ={show(settings.noise)})" if settings.noise else "")
+    ax.plot(dataset.x_train, dataset.t_train, "o", color=SAMPLE_COLOUR, ms=2 if small else 3, label=label)
+    if dataset.holdout is not None:
+        ax.axvspan(*dataset.holdout, color=HELDOUT_SHADE, zorder=0, label="held out: never trained on")
+        ax.plot(dataset.x_heldout, dataset.t_heldout, "o", color=HELDOUT_COLOUR, mfc="none", ms=3 if small else 4.5,
+                mew=1.2, label="held-out samples")
+    ax.set_xlim(*X_LIMITS)
+    ax.set_ylim(*y_limits(dataset, grid))
+    if small:  # a few round ticks are enough for a small panel (and each tick costs time to make)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 5, 10]))
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 5, 10]))
+    ax.grid(True, color="0.92")
+
+
+def x_label(settings: Settings) -> str:
+    """What x is: for the textbook's sine, its angle rescaled."""
+    return "input x (the angle 0 … 2π rescaled to -1 … 1)" if settings.target == "sin" else "input x"
+
+
+def warning_box(ax, fontsize):
+    """A hidden text box in the middle of a panel, for "diverged at epoch N"."""
+    return ax.text(
+        0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center", fontsize=fontsize, color="darkred",
+        bbox=dict(boxstyle="round", facecolor="white", edgecolor="darkred"), visible=False,
+    )
+
+
+def show_warning(text, snapshot: Snapshot, short=False):
+    if snapshot.diverged:
+        tail = "" if short else " — try a smaller eta"
+        text.set_text(f"diverged at epoch {snapshot.epoch}{tail}")
+    text.set_visible(snapshot.diverged)
