@@ -176,7 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--replay", metavar="RUN.json",
-        help="run again with exactly the settings in this run record (with --out, --quiet only)",
+        help="run again with exactly the settings in this run record (with --out, --quiet, --profile, --open only)",
     )
     parser.add_argument(
         "--out", metavar="PATH",
@@ -234,7 +234,7 @@ def parse_settings(args: argparse.Namespace) -> Settings:
     if args.replay is not None:
         if values:
             given = ", ".join(OPTION_NAMES.get(name, f"--{name.replace('_', '-')}") for name in values)
-            raise SettingError("replay", "used without other settings (only --out and --quiet)", given)
+            raise SettingError("replay", "used without other settings (only --out, --quiet, --profile and --open)", given)
         return settings_from_record(args.replay)
     return Settings(**values)
 
@@ -286,6 +286,12 @@ def _main(argv) -> int:
         print(INTERRUPTED_WHILE_STARTING, file=sys.stderr)
         return EXIT_SIGINT
 
+    if args.replay is not None:
+        from .run import layers_changed_since
+
+        if layers_changed_since(args.replay):
+            print(f"{PROG}: layers.py has changed since this run was recorded: the replay trains with layers.py "
+                  "as it is now, so its numbers may differ", file=sys.stderr)
     progress = Progress(settings, args.quiet)
     with sigterm_as_interrupt() as signals:
         try:

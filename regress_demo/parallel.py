@@ -166,7 +166,7 @@ def _draw_rest(figure, writer, frames, start: int, picks, sender, theirs):
         sender.send(("done", part.blocks(), part.count, sheet, last))
     except (BrokenPipeError, EOFError):  # the first process is gone
         os._exit(1)
-    except BaseException as error:  # noqa: BLE001 - reported, and the first process draws the rest
+    except BaseException as error:  # noqa: BLE001 - reported (KeyboardInterrupt too), and the first process draws the rest
         try:
             sender.send(("failed", f"{type(error).__name__}: {error}"))
         except OSError:

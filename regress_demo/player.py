@@ -95,8 +95,10 @@ document.querySelectorAll(".player").forEach(function (player) {
     video.currentTime = (show(k) + 0.5) / fps;  // the middle of frame k
   }
   function toggle() { if (video.paused) { video.play(); } else { video.pause(); show(playing()); } }
-  video.addEventListener("timeupdate", function () { if (!video.paused) { show(playing()); } });
-  video.addEventListener("play", function () { play.textContent = "Pause"; });
+  function follow() {  // the readout follows the film frame by frame while it plays
+    if (!video.paused) { show(playing()); window.requestAnimationFrame(follow); }
+  }
+  video.addEventListener("play", function () { play.textContent = "Pause"; window.requestAnimationFrame(follow); });
   video.addEventListener("pause", function () { play.textContent = "Play"; });
   play.addEventListener("click", toggle);
   player.querySelector(".back").addEventListener("click", function () { go(Number(player.dataset.frame) - 1); });

@@ -11,6 +11,7 @@ and its record says how it ended.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import time
 import warnings
@@ -25,10 +26,10 @@ from .background import BackgroundTraining
 from .gif import GifWriter
 from .engines import LAYER_CLASSES, OneByOne, trainer
 from .lockstep import Lockstep
-from .outputs import (naming, remove_stale_temporaries, signals_held, staged_json, staged_npz, staged_png,
+from .outputs import (naming, read_text, remove_stale_temporaries, signals_held, staged_json, staged_npz, staged_png,
                       versions)
 from .parallel import Film, draw_frames
-from .places import RECORD_KIND, output_path, primary_video, settings_from_record
+from .places import RECORD_KIND, json_loads, output_path, primary_video, settings_from_record
 from .settings import GRID_AXES, Settings
 from .stills import contact_sheet, sheet_picks
 from .video import VideoWriter
@@ -368,7 +369,25 @@ def run_record(settings: Settings, result: RunResult, frames: List[List[Snapshot
         "frame_epochs": [max(s.epoch for s in snapshots) for snapshots in frames],
         "runs": runs,
         "versions": versions(),
+        "layers_sha256": layers_digest(),  # layers.py as it was: a replay with another one says so
     }
+
+
+def layers_digest() -> str:
+    """The SHA-256 of layers.py as it is now: the code that trained (or was checked against) the run."""
+    from . import layers
+
+    return hashlib.sha256(Path(layers.__file__).read_bytes()).hexdigest()
+
+
+def layers_changed_since(record_path) -> bool:
+    """True if layers.py is not the one that the run of this record was trained with (records from
+    before the digest was kept say nothing)."""
+    try:
+        recorded = json_loads(read_text(record_path)).get("layers_sha256")
+    except (OSError, ValueError, AttributeError):
+        return False
+    return isinstance(recorded, str) and recorded != layers_digest()
 
 
 def replay_settings(record_path) -> Settings:

@@ -154,3 +154,24 @@ def test_an_edited_layer_class_sends_a_grid_trained_network_by_network_back(tmp_
     assert isinstance(result.training, TrainingGroup)
     assert result.engine == "layer classes of layers.py (they differ from the plain-float loop per network)"
     assert notes[0].startswith("layers.py differs from the plain-float loop per network (max |dw| ")
+
+
+def test_the_record_keeps_layers_py_and_a_replay_with_another_one_says_so(tmp_path, capsys):
+    import hashlib
+
+    from regress_demo import layers
+
+    assert cli.main(["--epoch", "3", "-q", "--out", str(tmp_path / "run.gif")]) == 0
+    record_path = tmp_path / "run.json"
+    record = json.loads(record_path.read_text())
+    assert record["layers_sha256"] == hashlib.sha256(open(layers.__file__, "rb").read()).hexdigest()
+    capsys.readouterr()
+    assert cli.main(["--replay", str(record_path), "-q", "--out", str(tmp_path / "same.gif")]) == 0
+    assert capsys.readouterr().err == ""
+    record["layers_sha256"] = "0" * 64  # as if layers.py had been edited since
+    record_path.write_text(json.dumps(record))
+    assert cli.main(["--replay", str(record_path), "-q", "--out", str(tmp_path / "again.gif")]) == 0
+    assert capsys.readouterr().err == (
+        "regress-demo: layers.py has changed since this run was recorded: the replay trains with layers.py "
+        "as it is now, so its numbers may differ\n"
+    )

@@ -174,7 +174,7 @@ def test_replay_with_other_options_names_them_as_typed(tmp_path, monkeypatch, op
     Path("run.json").write_text("{}")
     code, _, err = run_main(["--replay", "run.json", *option])
     assert code == 2
-    assert err == ("regress-demo: error: --replay must be used without other settings (only --out and --quiet), "
+    assert err == ("regress-demo: error: --replay must be used without other settings (only --out, --quiet, --profile and --open), "
                    f"got '{named}'\n")
 
 

@@ -64,7 +64,7 @@ CLI_CASES = [
     (["--frames", "50", "--interval", "3"], "--interval must be left out when frames is given, got 3"),
     (["--schedule", "log", "--interval", "3"], "--interval must be left out with schedule log (use frames), got 3"),
     (["--replay", "missing.json"], "--replay must be an existing run record (.json), got 'missing.json'"),
-    (["--replay", "run.json", "--eta", "0.2"], "--replay must be used without other settings (only --out and --quiet), got '--eta'"),
+    (["--replay", "run.json", "--eta", "0.2"], "--replay must be used without other settings (only --out, --quiet, --profile and --open), got '--eta'"),
     (["extra"], "unrecognized arguments: extra (see regress-demo --help)"),
     (["--target", "y+1"], "--target must be a curve name (sin, cos, abs, step, square, gauss, sinc, xsin, sawtooth) "
      "or a formula in x; name 'y' is not allowed (use x, pi or e), got 'y+1'"),
