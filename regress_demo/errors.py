@@ -6,21 +6,34 @@ Messages name the setting, the rule and the value, as scikit-learn's do: ``eta m
 from __future__ import annotations
 
 import math
+import re
 import reprlib
 
 import numpy as np
 
 
 class SettingError(ValueError):
-    """A setting that breaks its rule: names the setting, the rule and the value."""
+    """A setting that breaks its rule: names the setting, the rule and the value. A rule that names
+    another setting writes it as a field, "left out when {frames} is given": the Python API's
+    message says frames, the command line's --frames."""
 
     def __init__(self, name: str, rule: str, value):
         self.name, self.rule, self.value = name, rule, value
-        super().__init__(f"{name} must be {rule}, got {show(value)}")
+        super().__init__(f"{name} must be {_named(rule, lambda other: other)}, got {show(value)}")
 
     def for_option(self) -> str:
         """The same message naming the command-line option, e.g. ``--n-mid must be >= 1, got 0``."""
-        return f"--{self.name.replace('_', '-')} must be {self.rule}, got {show(self.value)}"
+        rule = _named(self.rule, _option)
+        return f"{_option(self.name)} must be {rule}, got {show(self.value)}"
+
+
+def _option(name: str) -> str:
+    return f"--{name.replace('_', '-')}"
+
+
+def _named(rule: str, spell) -> str:
+    """The rule with each {setting} in it spelt by `spell` (rules without braces are left as they are)."""
+    return re.sub(r"\{([a-z_]+)\}", lambda match: spell(match.group(1)), rule)
 
 
 def show(value) -> str:

@@ -174,14 +174,14 @@ class Settings:
             raise SettingError("engine", f"one of {', '.join(ENGINES)}", self.engine)
         if self.frames is not None:
             if self.epoch < 2:
-                raise SettingError("frames", "left out when epoch is 1 (one epoch, one frame)", self.frames)
+                raise SettingError("frames", "left out when {epoch} is 1 (one epoch, one frame)", self.frames)
             _integer("frames", self.frames, 2, min(self.epoch, MAX_FRAMES), "no more frames than epochs")
             if self.interval is not None:
-                raise SettingError("interval", "left out when frames is given", self.interval)
+                raise SettingError("interval", "left out when {frames} is given", self.interval)
         if self.interval is not None:
             _integer("interval", self.interval, 1, None, "")
             if self.schedule != "linear":
-                raise SettingError("interval", "left out with schedule log (use frames)", self.interval)
+                raise SettingError("interval", "left out with {schedule} log (use {frames})", self.interval)
         for name in ("simple", "show_outputs"):
             if not isinstance(getattr(self, name), bool):
                 raise SettingError(name, "True or False", getattr(self, name))

@@ -41,7 +41,7 @@ CLI_CASES = [
     (["--fps", "0"], "--fps must be >= 0.1, got 0"),
     (["--fps", "0.0015"], "--fps must be >= 0.1, got 0.0015"),
     (["--wb-width", "1e200"], "--wb-width must be <= 100 (larger initial weights leave every neuron saturated), got 1e+200"),
-    (["--epoch", "1", "--frames", "2"], "--frames must be left out when epoch is 1 (one epoch, one frame), got 2"),
+    (["--epoch", "1", "--frames", "2"], "--frames must be left out when --epoch is 1 (one epoch, one frame), got 2"),
     (["--fps", "100"], "--fps must be <= 50 (GIF viewers cannot show frames shorter than 20 ms), got 100"),
     (["--fps", "ten"], "--fps must be a number, got 'ten'"),
     (["--hold", "-1"], "--hold must be >= 0, got -1"),
@@ -61,8 +61,8 @@ CLI_CASES = [
     (["--frames", "1"], "--frames must be >= 2, got 1"),
     (["--frames", "3000"], "--frames must be <= 2001 (no more frames than epochs), got 3000"),
     (["--epoch", "10", "--frames", "11"], "--frames must be <= 10 (no more frames than epochs), got 11"),
-    (["--frames", "50", "--interval", "3"], "--interval must be left out when frames is given, got 3"),
-    (["--schedule", "log", "--interval", "3"], "--interval must be left out with schedule log (use frames), got 3"),
+    (["--frames", "50", "--interval", "3"], "--interval must be left out when --frames is given, got 3"),
+    (["--schedule", "log", "--interval", "3"], "--interval must be left out with --schedule log (use --frames), got 3"),
     (["--replay", "missing.json"], "--replay must be an existing run record (.json), got 'missing.json'"),
     (["--replay", "run.json", "--eta", "0.2"], "--replay must be used without other settings (only --out, --quiet, --profile and --open), got '--eta'"),
     (["extra"], "unrecognized arguments: extra (see regress-demo --help)"),
@@ -195,3 +195,10 @@ def test_close_values_keep_distinct_names():
     settings = Settings(eta=(0.1, 0.10000001), wb_width=0.0123456789)
     assert settings.file_stem() == "sin_nmid3_eta0.1-0.10000001_epoch2001_seed1_wbwidth0.0123456789"
     assert Settings(eta=0.1).file_stem() != Settings(eta=0.1000001).file_stem()
+
+
+def test_a_rule_naming_another_setting_names_it_as_each_side_spells_it():
+    with pytest.raises(SettingError) as raised:
+        Settings(interval=5, frames=10)
+    assert str(raised.value) == "interval must be left out when frames is given, got 5"
+    assert raised.value.for_option() == "--interval must be left out when --frames is given, got 5"
