@@ -63,7 +63,7 @@ NUMBER_OPTIONS = [
      "random seed for the initial weights and the sample order; the same seed gives the same GIF "
      "(default: %s)"),
     (("--fps",), "fps", float, "F",
-     "frames per second of the animation (default: %s)"),
+     "frames per second of the animation, from 0.1 to 50 (GIF viewers cannot show shorter frames) (default: %s)"),
     (("--hold",), "hold", float, "SECONDS",
      "how long the last frame stays on screen before the animation loops; a value shorter than one "
      "frame's time is raised to it (default: %s)"),
