@@ -148,7 +148,7 @@ CHECK = """<script>
   var player = document.querySelector(".player"), video = player.querySelector("video"), out = [];
   function when(test, then, tries) {
     tries = tries || 0;
-    if (test()) { then(); } else if (tries > 1500) { document.title = "timeout " + out.join(" "); }
+    if (test()) { then(); } else if (tries > 6000) { document.title = "timeout " + out.join(" "); }
     else { setTimeout(function () { when(test, then, tries + 1); }, 20); }
   }
   function where() { return player.querySelector(".where").textContent; }
@@ -187,7 +187,7 @@ def test_the_gallery_player_steps_frames_from_file_urls(kind, chromium, tmp_path
         [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          f"--user-data-dir={tmp_path / 'profile'}", "--autoplay-policy=no-user-gesture-required",
-         "--virtual-time-budget=30000", "--dump-dom", check.as_uri()],
+         "--virtual-time-budget=120000", "--dump-dom", check.as_uri()],
         capture_output=True, text=True, timeout=90,
     )
     title = re.search(r"<title>(.*?)</title>", done.stdout).group(1).replace("&amp;", "&")
