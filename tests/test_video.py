@@ -11,7 +11,7 @@ import subprocess
 import numpy as np
 import pytest
 
-from regress_demo import settings as settings_module
+from regress_demo import checks as checks_module
 from regress_demo.run import make_gif
 from regress_demo.settings import Settings
 from regress_demo.video import VideoWriter
@@ -101,7 +101,7 @@ def test_bad_video_options_give_one_line_and_exit_2(args, message, tmp_path, mon
 
 def test_without_pyav_video_says_how_to_install_it(tmp_path, monkeypatch):
     real = importlib.util.find_spec
-    monkeypatch.setattr(settings_module.importlib.util, "find_spec", lambda name, *a: None if name == "av" else real(name, *a))
+    monkeypatch.setattr(checks_module.importlib.util, "find_spec", lambda name, *a: None if name == "av" else real(name, *a))
     monkeypatch.chdir(tmp_path)
     code, out, err = run_main(["--epoch", "3", "--video", "mp4"])
     assert code == 2
