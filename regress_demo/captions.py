@@ -10,6 +10,7 @@ from typing import List
 
 from . import data, targets
 from .settings import Settings, show
+from .texts import texts_of
 
 
 def _listed(settings: Settings, name: str) -> str:
@@ -20,6 +21,7 @@ def settings_lines(settings: Settings, max_chars: int = 200) -> List[str]:
     """All settings of a run for the header of a frame: the network and its training on one line,
     and a second line for the data when it is not the textbook's; lines longer than max_chars are
     broken between settings."""
+    say = texts_of(settings)
     network = [f"n_mid={_listed(settings, 'n_mid')}"]
     if settings.activation != "sigmoid":
         network.append(f"activation={_listed(settings, 'activation')}")
@@ -30,18 +32,18 @@ def settings_lines(settings: Settings, max_chars: int = 200) -> List[str]:
         network.append(f"momentum={_listed(settings, 'momentum')}")
     if settings.l2 != 0:
         network.append(f"L2={_listed(settings, 'l2')}")
-    network += [f"{settings.epoch} epochs", f"wb_width={show(settings.wb_width)}", f"seed={settings.seed}"]
+    network += [say("epochs", count=settings.epoch), f"wb_width={show(settings.wb_width)}", f"seed={settings.seed}"]
     batch = _listed(settings, "batch_size")
-    network.append("SGD, batch size 1" if batch == "1" else f"mini-batch SGD, batch size {batch}")
+    network.append(say("sgd") if batch == "1" else say("minibatch_sgd", batch=batch))
     samples = []
     if settings.target != "sin":
-        samples.append(f"target {targets.describe(settings.target)}")
+        samples.append(say("header_target", curve=targets.describe(settings.target)))
     if settings.n_points != data.TEXTBOOK_POINTS:
-        samples.append(f"{settings.n_points} samples")
+        samples.append(say("header_samples", count=settings.n_points))
     if settings.noise:
-        samples.append(f"noise σ={show(settings.noise)}")
+        samples.append(say("header_noise", noise=show(settings.noise)))
     if settings.holdout is not None:
-        samples.append(f"held out: x in [{show(settings.holdout[0])}, {show(settings.holdout[1])}]")
+        samples.append(say("header_heldout", low=show(settings.holdout[0]), high=show(settings.holdout[1])))
     lines = []
     for parts in (network, samples):
         for i, part in enumerate(parts):

@@ -25,6 +25,7 @@ from .panels import (  # noqa: F401 - HELDOUT_SHADE, y_limits: part of what a fr
     fit_axes, loss_axis, set_piece, show_warning, warning_box, x_label, y_limits,
 )
 from .settings import Settings, show
+from .texts import texts_of
 from .train import Snapshot
 
 DPI = 100
@@ -42,23 +43,24 @@ class SimpleFigure:
 
     def __init__(self, settings: Settings, dataset: Dataset):
         self.settings, self.x = settings, dataset.x_train
+        self.say = say = texts_of(settings)
         self.grid = data.grid()
         self.figure = Figure(figsize=(6.4, 4.8), dpi=DPI)
         self.blitter = Blitter(self.figure)
         ax = self.ax = self.figure.add_subplot()
         fit_axes(ax, self.grid, dataset, settings)
         animate = self.blitter.animate
-        self.fit_line = animate(ax.plot([], [], "-", color=FIT_COLOUR, lw=2.5, label="network's fit")[0])
+        self.fit_line = animate(ax.plot([], [], "-", color=FIT_COLOUR, lw=2.5, label=say("fit"))[0])
         self.output_marks = animate(
-            ax.plot([], [], "+", color=OUTPUT_COLOUR, ms=7, mew=1.2, label="outputs during the epoch")[0]
+            ax.plot([], [], "+", color=OUTPUT_COLOUR, ms=7, mew=1.2, label=say("outputs"))[0]
         )
         self.output_marks.set_visible(settings.show_outputs)
         if not settings.show_outputs:
             self.output_marks.set_label("_hidden")  # not in the legend either
         ax.set_xlabel(x_label(settings))
-        ax.set_ylabel("output y")
+        ax.set_ylabel(say("output_y"))
         ax.legend(loc="upper right" if settings.target == "sin" else "best", fontsize=8, framealpha=0.9)
-        ax.set_title(f"n_mid={settings.n_mid}   eta={show(settings.eta)}", fontsize=11, loc="left", y=TITLE_Y)
+        ax.set_title(say("simple_title", n_mid=settings.n_mid, eta=show(settings.eta)), fontsize=11, loc="left", y=TITLE_Y)
         self.title = self.blitter.label(ax.set_title("", fontsize=11, loc="right", y=TITLE_Y))  # epoch, error
         self.warning = animate(warning_box(ax, 14))
         top = 0.93
@@ -81,8 +83,8 @@ class SimpleFigure:
         s = self.settings
         self.fit_line.set_data(self.grid, finite_or_nan(snapshot.fit(self.grid)))
         self.output_marks.set_data(self.x, finite_or_nan(snapshot.outputs))
-        self.title.set_text(f"epoch {snapshot.epoch} / {s.epoch}   error {snapshot.error:.2e}")
-        show_warning(self.warning, snapshot)
+        self.title.set_text(self.say("simple_epoch", epoch=snapshot.epoch, epochs=s.epoch, error=snapshot.error))
+        show_warning(self.warning, snapshot, self.say)
         return self.blitter.render()
 
 
@@ -95,6 +97,7 @@ class RichFigure:
         self.history = np.asarray(histories[0], dtype=float)
         heldout = heldout_histories[0] if heldout_histories else []
         self.heldout_history = np.asarray(heldout, dtype=float) if len(heldout) else None
+        self.say = say = texts_of(settings)
         self.grid = data.grid()
         self.figure = Figure(figsize=(8.4, 8.0), dpi=DPI)
         self.blitter = Blitter(self.figure)
@@ -114,18 +117,18 @@ class RichFigure:
         self.trail_lines = [
             animate(ax_fit.plot([], [], "-", color=FIT_COLOUR, lw=1.2, alpha=0.12 + 0.12 * i)[0]) for i in range(TRAILS)
         ]
-        self.trail_lines[-1].set_label("earlier fits")
-        self.fit_line = animate(ax_fit.plot([], [], "-", color=FIT_COLOUR, lw=2.5, label="network's fit")[0])
+        self.trail_lines[-1].set_label(say("earlier_fits"))
+        self.fit_line = animate(ax_fit.plot([], [], "-", color=FIT_COLOUR, lw=2.5, label=say("fit"))[0])
         self.output_marks = animate(
-            ax_fit.plot([], [], "+", color=OUTPUT_COLOUR, ms=6, mew=1.1, label="outputs during\nthe epoch")[0]
+            ax_fit.plot([], [], "+", color=OUTPUT_COLOUR, ms=6, mew=1.1, label=say("outputs_wrapped"))[0]
         )
         self.output_marks.set_visible(settings.show_outputs)
         if not settings.show_outputs:
             self.output_marks.set_label("_hidden")
-        ax_fit.set_ylabel("output y")
+        ax_fit.set_ylabel(say("output_y"))
         ax_fit.tick_params(labelbottom=False)
         ax_fit.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, frameon=False)
-        self.title = self.blitter.label(ax_fit.set_title("epoch  error", fontsize=11, loc="left", y=TITLE_Y))
+        self.title = self.blitter.label(ax_fit.set_title(say("rich_epoch_blank"), fontsize=11, loc="left", y=TITLE_Y))
         self.warning = animate(warning_box(ax_fit, 14))
 
         # The neuron panel: which neurons get a line of their own is fixed for the whole animation.
@@ -135,37 +138,37 @@ class RichFigure:
         self.hidden = np.setdiff1d(np.arange(n_mid), self.shown)
         self.neuron_lines = [
             animate(ax_neurons.plot([], [], "-", color=NEURON_COLOURS[i % len(NEURON_COLOURS)], lw=1.3,
-                                    label=f"neuron {j + 1}")[0])
+                                    label=say("neuron", number=j + 1))[0])
             for i, j in enumerate(self.shown)
         ]
         self.other_line = None
         if self.hidden.size:
             self.other_line = animate(ax_neurons.plot([], [], "-", color="0.6", lw=1.3,
-                                                      label=f"{self.hidden.size} more neurons\n(their sum)")[0])
-        self.bias_line = animate(ax_neurons.plot([], [], ":", color="black", lw=1.3, label="output bias b2" if settings.depth == 1 else "output bias")[0])
+                                                      label=say("more_neurons", count=self.hidden.size))[0])
+        self.bias_line = animate(ax_neurons.plot([], [], ":", color="black", lw=1.3, label=say("output_bias_b2" if settings.depth == 1 else "output_bias"))[0])
         ax_neurons.axhline(0, color="0.8", lw=0.8)
         ax_neurons.set_ylim(*self._neuron_limits(snapshots))
         ax_neurons.set_xlabel(x_label(settings))
         f = {"sigmoid": "σ", "tanh": "tanh", "relu": "relu"}[settings.activation]
         if settings.depth == 1:
             ax_neurons.set_ylabel(f"w2_j · {f}(w1_j x + b1_j)", fontsize=9)
-            which = "each hidden neuron's share of the fit"
+            which = say("neurons_share")
         else:
             ax_neurons.set_ylabel(f"w_j · h_j(x), h = {f}(…)", fontsize=9)
-            which = f"each neuron of the last hidden layer ({settings.depth} of {settings.depth}): its share"
-        ax_neurons.set_title(f"{which} (with the bias, they sum to the red line)", fontsize=9, loc="left", y=TITLE_Y)
+            which = say("neurons_share_deep", depth=settings.depth)
+        ax_neurons.set_title(say("neurons_title", which=which), fontsize=9, loc="left", y=TITLE_Y)
         ax_neurons.grid(True, color="0.92")
         ax_neurons.legend(loc="upper left", bbox_to_anchor=(1.02, 1.05), fontsize=7.5, frameon=False)
 
         # The loss panel.
-        loss_axis(ax_loss, [self.history] + ([self.heldout_history] if self.heldout_history is not None else []))
-        ax_loss.set_title("error per epoch: mean of ½(y − t)²", fontsize=9, loc="left", y=TITLE_Y)
-        self.loss_line = self.blitter.grow(ax_loss.plot([], [], "-", color="tab:red", lw=1.2, label="training")[0])
+        loss_axis(ax_loss, [self.history] + ([self.heldout_history] if self.heldout_history is not None else []), say)
+        ax_loss.set_title(say("loss_title"), fontsize=9, loc="left", y=TITLE_Y)
+        self.loss_line = self.blitter.grow(ax_loss.plot([], [], "-", color="tab:red", lw=1.2, label=say("training"))[0])
         self.heldout_line = None
         if self.heldout_history is not None:
             self.heldout_line = self.blitter.grow(
                 ax_loss.plot([], [], "-", color=HELDOUT_COLOUR, lw=1.2,
-                             label="held out (with the\nweights at the\nepoch's end)")[0]
+                             label=say("heldout_error"))[0]
             )
             ax_loss.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, frameon=False)
         self.loss_pieces = LossPieces(self.blitter)
@@ -208,8 +211,8 @@ class RichFigure:
         self.trails.append(fit)
         self.fit_line.set_data(self.grid, fit)
         self.output_marks.set_data(self.x, finite_or_nan(snapshot.outputs))
-        self.title.set_text(f"epoch {snapshot.epoch} / {self.settings.epoch}     error {snapshot.error:.2e}")
-        show_warning(self.warning, snapshot)
+        self.title.set_text(self.say("rich_epoch", epoch=snapshot.epoch, epochs=self.settings.epoch, error=snapshot.error))
+        show_warning(self.warning, snapshot, self.say)
         lines = self._lines(snapshot)
         for line, values in zip(self.neuron_lines + [self.other_line] * bool(self.hidden.size) + [self.bias_line], lines):
             line.set_data(self.grid, finite_or_nan(values))
@@ -243,6 +246,7 @@ class GridFigure:
         self.columns, self.rows = settings.grid_axes()
         self.histories = [np.asarray(h, dtype=float) for h in histories]
         self.heldout = [np.asarray(h, dtype=float) for h in heldout_histories or [] if len(h)]
+        self.say = say = texts_of(settings)
         self.grid = data.grid()
         rows, cols = settings.grid_shape()
         with_loss = not settings.simple
@@ -276,10 +280,10 @@ class GridFigure:
                 self.panels.append((fit, title, animate(warning_box(ax, 8))))
         if with_loss:
             ax_loss = self.ax_loss = self.figure.add_subplot(spec[rows, :])
-            loss_axis(ax_loss, self.histories + self.heldout, fontsize=8)
+            loss_axis(ax_loss, self.histories + self.heldout, say, fontsize=8)
             ax_loss.tick_params(labelsize=7)
             if self.heldout:
-                ax_loss.set_title("thin lines: held-out error, with the weights at the epoch's end", fontsize=7.5,
+                ax_loss.set_title(say("grid_heldout_note"), fontsize=7.5,
                                   loc="right", color=HELDOUT_COLOUR, y=TITLE_Y)
             self.loss_lines = [
                 self.blitter.grow(ax_loss.plot([], [], lw=1.2, color=self._colour(config), linestyle=self._style(config),
@@ -320,11 +324,11 @@ class GridFigure:
     def draw(self, snapshots: List[Snapshot]) -> np.ndarray:
         """The frame for these snapshots (one per configuration) as an (H, W, 3) uint8 array."""
         epoch = max(snapshot.epoch for snapshot in snapshots)
-        self.header.set_text(f"epoch {epoch} / {self.settings.epoch}")
+        self.header.set_text(self.say("grid_epoch", epoch=epoch, epochs=self.settings.epoch))
         for (fit, title, warning), snapshot in zip(self.panels, snapshots):
             fit.set_data(self.grid, finite_or_nan(snapshot.fit(self.grid)))
-            title.set_text("diverged" if snapshot.diverged else f"error {snapshot.error:.1e}")
-            show_warning(warning, snapshot, short=True)
+            title.set_text(self.say("grid_diverged") if snapshot.diverged else self.say("grid_error", error=snapshot.error))
+            show_warning(warning, snapshot, self.say, short=True)
         if not self.settings.simple:
             self._next_loss_pieces(epoch)
             self.loss_cursor.set_xdata([epoch, epoch])

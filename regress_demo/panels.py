@@ -11,6 +11,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, NullLocator
 from . import targets
 from .data import Dataset
 from .settings import Settings, show
+from .texts import Texts, texts_of
 from .train import Snapshot
 
 X_LIMITS = (-1.05, 1.05)
@@ -32,7 +33,7 @@ def finite_or_nan(values):
 LOSS_CEILING = 1e3
 
 
-def loss_axis(ax, histories: Sequence[Sequence[float]], fontsize=None):
+def loss_axis(ax, histories: Sequence[Sequence[float]], say: Texts, fontsize=None):
     """A log-scale error axis with fixed limits: x over the epochs trained, y over the errors of the
     networks that did not diverge (all of them if every one did), up to LOSS_CEILING."""
     ax.set_yscale("log")
@@ -40,8 +41,8 @@ def loss_axis(ax, histories: Sequence[Sequence[float]], fontsize=None):
     ax.yaxis.set_major_formatter(FuncFormatter(power_of_ten))  # (not mathtext: its parser takes 0.1 s to load)
     ax.set_xlim(0, max(max(len(history) for history in histories) - 1, 1))
     ax.set_ylim(*loss_limits(histories))
-    ax.set_xlabel("epoch", fontsize=fontsize)
-    ax.set_ylabel("error", fontsize=fontsize)
+    ax.set_xlabel(say("epoch"), fontsize=fontsize)
+    ax.set_ylabel(say("error"), fontsize=fontsize)
     ax.grid(True, color="0.92")
 
 
@@ -90,14 +91,15 @@ def set_piece(line, history, piece: slice):
 def fit_axes(ax, grid, dataset: Dataset, settings: Settings, small=False):
     """The parts of a fit panel that never change: the target curve, the samples, the held-out
     range, fixed limits."""
+    say = texts_of(settings)
     ax.plot(grid, dataset.target(grid), "--", color=TARGET_COLOUR, lw=1.2 if small else 1.5,
-            label=f"target: {targets.describe(settings.target)}")
-    label = "training samples" + (f"\n(noise σ={show(settings.noise)})" if settings.noise else "")
+            label=say("target", curve=targets.describe(settings.target)))
+    label = say("samples_noise", noise=show(settings.noise)) if settings.noise else say("samples")
     ax.plot(dataset.x_train, dataset.t_train, "o", color=SAMPLE_COLOUR, ms=2 if small else 3, label=label)
     if dataset.holdout is not None:
-        ax.axvspan(*dataset.holdout, color=HELDOUT_SHADE, zorder=0, label="held out: never trained on")
+        ax.axvspan(*dataset.holdout, color=HELDOUT_SHADE, zorder=0, label=say("heldout_range"))
         ax.plot(dataset.x_heldout, dataset.t_heldout, "o", color=HELDOUT_COLOUR, mfc="none", ms=3 if small else 4.5,
-                mew=1.2, label="held-out samples")
+                mew=1.2, label=say("heldout_samples"))
     ax.set_xlim(*X_LIMITS)
     ax.set_ylim(*y_limits(dataset, grid))
     if small:  # a few round ticks are enough for a small panel (and each tick costs time to make)
@@ -108,7 +110,7 @@ def fit_axes(ax, grid, dataset: Dataset, settings: Settings, small=False):
 
 def x_label(settings: Settings) -> str:
     """What x is: for the textbook's sine, its angle rescaled."""
-    return "input x (the angle 0 … 2π rescaled to -1 … 1)" if settings.target == "sin" else "input x"
+    return texts_of(settings)("input_x_sine" if settings.target == "sin" else "input_x")
 
 
 def warning_box(ax, fontsize):
@@ -119,8 +121,8 @@ def warning_box(ax, fontsize):
     )
 
 
-def show_warning(text, snapshot: Snapshot, short=False):
+def show_warning(text, snapshot: Snapshot, say: Texts, short=False):
+    """Show "diverged at epoch N" on a diverged snapshot's frame, hide it on the others."""
     if snapshot.diverged:
-        tail = "" if short else " — try a smaller eta"
-        text.set_text(f"diverged at epoch {snapshot.epoch}{tail}")
+        text.set_text(say("diverged_at", epoch=snapshot.epoch) + ("" if short else say("diverged_hint")))
     text.set_visible(snapshot.diverged)
