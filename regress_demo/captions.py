@@ -10,6 +10,7 @@ from typing import List
 
 from . import data, targets
 from .settings import Settings, show
+from .stopping import threshold
 
 
 def _listed(settings: Settings, name: str) -> str:
@@ -33,6 +34,8 @@ def settings_lines(settings: Settings, max_chars: int = 200) -> List[str]:
     network += [f"{settings.epoch} epochs", f"wb_width={show(settings.wb_width)}", f"seed={settings.seed}"]
     batch = _listed(settings, "batch_size")
     network.append("SGD, batch size 1" if batch == "1" else f"mini-batch SGD, batch size {batch}")
+    if settings.stop_at is not None:  # --stop-at
+        network.append(f"stop at error ≤ {threshold(settings.stop_at)}")
     samples = []
     if settings.target != "sin":
         samples.append(f"target {targets.describe(settings.target)}")

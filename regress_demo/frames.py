@@ -25,6 +25,7 @@ from .panels import (  # noqa: F401 - HELDOUT_SHADE, y_limits: part of what a fr
     fit_axes, loss_axis, set_piece, show_warning, warning_box, x_label, y_limits,
 )
 from .settings import Settings, show
+from .stopping import grid_header, reached_text
 from .train import Snapshot
 
 DPI = 100
@@ -82,6 +83,8 @@ class SimpleFigure:
         self.fit_line.set_data(self.grid, finite_or_nan(snapshot.fit(self.grid)))
         self.output_marks.set_data(self.x, finite_or_nan(snapshot.outputs))
         self.title.set_text(f"epoch {snapshot.epoch} / {s.epoch}   error {snapshot.error:.2e}")
+        if snapshot.reached:  # --stop-at: the film ends here
+            self.title.set_text(f"{reached_text(s.stop_at, snapshot.epoch)}   error {snapshot.error:.2e}")
         show_warning(self.warning, snapshot)
         return self.blitter.render()
 
@@ -209,6 +212,8 @@ class RichFigure:
         self.fit_line.set_data(self.grid, fit)
         self.output_marks.set_data(self.x, finite_or_nan(snapshot.outputs))
         self.title.set_text(f"epoch {snapshot.epoch} / {self.settings.epoch}     error {snapshot.error:.2e}")
+        if snapshot.reached:  # --stop-at: the film ends here
+            self.title.set_text(f"{reached_text(self.settings.stop_at, snapshot.epoch)}     error {snapshot.error:.2e}")
         show_warning(self.warning, snapshot)
         lines = self._lines(snapshot)
         for line, values in zip(self.neuron_lines + [self.other_line] * bool(self.hidden.size) + [self.bias_line], lines):
@@ -321,9 +326,14 @@ class GridFigure:
         """The frame for these snapshots (one per configuration) as an (H, W, 3) uint8 array."""
         epoch = max(snapshot.epoch for snapshot in snapshots)
         self.header.set_text(f"epoch {epoch} / {self.settings.epoch}")
+        if self.settings.stop_at is not None:  # --stop-at: how many have reached it
+            self.header.set_text(grid_header(snapshots, self.settings.stop_at, epoch, self.settings.epoch)
+                                 or self.header.get_text())
         for (fit, title, warning), snapshot in zip(self.panels, snapshots):
             fit.set_data(self.grid, finite_or_nan(snapshot.fit(self.grid)))
             title.set_text("diverged" if snapshot.diverged else f"error {snapshot.error:.1e}")
+            if snapshot.reached:  # --stop-at: this network stopped here
+                title.set_text(f"reached at epoch {snapshot.epoch}")
             show_warning(warning, snapshot, short=True)
         if not self.settings.simple:
             self._next_loss_pieces(epoch)
