@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Optional
 from urllib.parse import quote
 
-from . import player
+from . import player, stopping
 from .outputs import AtomicFile, read_text
 from .places import GENERATOR, INDEX_NAME, RECORD_KIND, json_loads
 from .settings import show
@@ -22,7 +22,7 @@ from .settings import show
 #: Longer texts in a record (a crafted one) are cut on the page.
 MAX_TEXT = 500
 #: Statuses that get their own colour; anything else is shown as it is, in neutral grey.
-STATUSES = ("finished", "diverged", "interrupted")
+STATUSES = ("finished", "diverged", "interrupted", "reached")
 
 
 @dataclass
@@ -129,7 +129,7 @@ def render_card(run: Run) -> str:
         f"<h2>{_text(title)}</h2>\n"
         f'<p class="status"><span class="badge">{_text(status)}</span>{_text(frames_note)}</p>\n'
         f"{engine_note}"
-        f"{render_results(record.get('runs'))}"
+        f"{render_results(record.get('runs'), settings.get('stop_at'))}"
         f"{render_settings(settings)}"
         f'<p class="links">{" · ".join(links)}</p>\n'
         f"</div>\n</article>\n"
@@ -156,7 +156,7 @@ def heading(settings: dict) -> str:
     return " · ".join(part for part in parts if part)
 
 
-def render_results(runs) -> str:
+def render_results(runs, stop_at=None) -> str:
     """A table with the final error and the ending of each network in the run."""
     rows = [run for run in runs if isinstance(run, dict)] if isinstance(runs, list) else []
     if not rows:
@@ -171,6 +171,7 @@ def render_results(runs) -> str:
         ending = status
         if status == "diverged" and row.get("diverged_at") is not None:
             ending = f"diverged at epoch {as_text(row['diverged_at'])}"
+        ending = stopping.card_ending(row, stop_at) or ending  # --stop-at: reached 1e-3 at epoch 666, or not
         cells = "".join(f"<td>{_text(as_text(row.get(name)))}</td>" for name in ["n_mid", "eta"] + varied)
         cells += f'<td class="error">{_text(error(row.get("final_error")))}</td>'
         if heldout:
@@ -287,6 +288,7 @@ h2 { margin: 0 0 0.4rem; font-size: 1.05rem; line-height: 1.3; }
 .badge { display: inline-block; padding: 0.05rem 0.55rem; border-radius: 999px; font-weight: 600;
   font-size: 0.8rem; color: #fff; background: var(--muted); }
 .status-finished .badge { background: var(--ok); }
+.status-reached .badge { background: var(--ok); }
 .status-diverged .badge { background: var(--bad); }
 .status-interrupted .badge { background: var(--warn); }
 .results { width: 100%; border-collapse: collapse; font-size: 0.85rem; margin-bottom: 0.7rem; }
