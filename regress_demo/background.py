@@ -160,7 +160,8 @@ def _train(training, sender, stop, theirs):
         new = [history[done:] for history, done in zip(histories, sent)]  # what this epoch added
         sent[:] = [len(history) for history in histories]
         count = len(training.errors)
-        epochs.append((epoch, errors, new[:count], new[count:], list(training.diverged_at), list(training.reached_at)))
+        stopped_at = list(training.diverged_at), list(training.reached_at)
+        epochs.append((epoch, errors, new[:count], new[count:], *stopped_at))
         if time.monotonic() - flushed[0] > FLUSH_SECONDS:
             flush()
         if stop.poll():

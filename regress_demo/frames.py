@@ -213,7 +213,8 @@ class RichFigure:
         self.output_marks.set_data(self.x, finite_or_nan(snapshot.outputs))
         self.title.set_text(f"epoch {snapshot.epoch} / {self.settings.epoch}     error {snapshot.error:.2e}")
         if snapshot.reached:  # --stop-at: the film ends here
-            self.title.set_text(f"{reached_text(self.settings.stop_at, snapshot.epoch)}     error {snapshot.error:.2e}")
+            reached = reached_text(self.settings.stop_at, snapshot.epoch)
+            self.title.set_text(f"{reached}     error {snapshot.error:.2e}")
         show_warning(self.warning, snapshot)
         lines = self._lines(snapshot)
         for line, values in zip(self.neuron_lines + [self.other_line] * bool(self.hidden.size) + [self.bias_line], lines):

@@ -100,7 +100,10 @@ def render_page(runs: list[Run]) -> str:
             " each run writes an animated GIF and a run record, and this page shows them.</p>\n</main>\n"
         )
     script = player.SCRIPT if any(run.videos for run in runs) else ""
-    return PAGE.format(generator=GENERATOR, style=STYLE + player.STYLE, count=_text(count), body=body, script=script)
+    style = STYLE + player.STYLE
+    if any(run.record.get("status") == "reached" for run in runs):  # --stop-at (only then: the page is as before)
+        style += REACHED_STYLE
+    return PAGE.format(generator=GENERATOR, style=style, count=_text(count), body=body, script=script)
 
 
 def render_card(run: Run) -> str:
@@ -263,6 +266,9 @@ sine, unless its heading names another), with its settings and how it ended.</p>
 </html>
 """
 
+#: The badge of a run that stopped at --stop-at's error: as a finished one's.
+REACHED_STYLE = ".status-reached .badge { background: var(--ok); }\n"
+
 STYLE = """\
 :root { --ink: #1f2328; --muted: #59636e; --line: #d8dee4; --paper: #f6f8fa; --card: #ffffff;
   --ok: #1a7f37; --bad: #cf222e; --warn: #9a6700; }
@@ -288,7 +294,6 @@ h2 { margin: 0 0 0.4rem; font-size: 1.05rem; line-height: 1.3; }
 .badge { display: inline-block; padding: 0.05rem 0.55rem; border-radius: 999px; font-weight: 600;
   font-size: 0.8rem; color: #fff; background: var(--muted); }
 .status-finished .badge { background: var(--ok); }
-.status-reached .badge { background: var(--ok); }
 .status-diverged .badge { background: var(--bad); }
 .status-interrupted .badge { background: var(--warn); }
 .results { width: 100%; border-collapse: collapse; font-size: 0.85rem; margin-bottom: 0.7rem; }

@@ -62,7 +62,9 @@ def summary(settings, reached_at: List[Optional[int]]) -> str:
     limit = threshold(settings.stop_at)
     if not settings.is_grid:
         epoch = reached_at[0] if reached_at else None
-        return reached_text(settings.stop_at, epoch) if epoch is not None else f"did not reach {limit} in {settings.epoch} epochs"
+        if epoch is None:
+            return f"did not reach {limit} in {settings.epoch} epochs"
+        return reached_text(settings.stop_at, epoch)
     which = [f"{settings.label(config, ' ')} at epoch {epoch}"
              for config, epoch in zip(settings.configurations(), reached_at) if epoch is not None]
     listed = f" ({', '.join(which)})" if which else f" in {settings.epoch} epochs"
@@ -72,7 +74,9 @@ def summary(settings, reached_at: List[Optional[int]]) -> str:
 def card_ending(row: dict, stop_at) -> Optional[str]:
     """The gallery's "ending" of a network of a record: ``reached 1e-3 at epoch 666``, or
     ``finished, did not reach 1e-3``; None for a run without --stop-at (or a record that lacks it)."""
-    if not isinstance(stop_at, (int, float)) or isinstance(stop_at, bool) or not math.isfinite(stop_at) or stop_at <= 0:
+    if not isinstance(stop_at, (int, float)) or isinstance(stop_at, bool) or not math.isfinite(stop_at):
+        return None
+    if stop_at <= 0:
         return None
     epoch = row.get("reached_at")
     if row.get("status") == "reached" and isinstance(epoch, int) and not isinstance(epoch, bool):

@@ -324,5 +324,5 @@ class TrainingGroup:
                 for c, configuration_outputs in outputs.items():
                     latest[c] = self.trainings[c].snapshot(epoch, configuration_outputs)
                 yield list(latest)
-            if all(training.diverged_at is not None or training.reached_at is not None for training in self.trainings):
+            if all(t.diverged_at is not None or t.reached_at is not None for t in self.trainings):
                 return

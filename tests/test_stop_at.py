@@ -292,3 +292,19 @@ def test_help_and_the_readme_agree_on_stop_at(capsys):
     assert row.startswith("| `--stop-at ERROR` (or `--stop_at`) | none |")
     assert "regress-demo --n-mid 2 3 10 --stop-at 1e-3" in readme
     assert re.search(r"at or below ERROR", action.help) and "at or below" in row
+
+
+def test_the_notebook_s_repr_and_caption_and_the_gallery_say_reached(tmp_path):
+    from regress_demo import make_gif
+
+    result = make_gif(Settings(epoch=60, frames=6, simple=True, stop_at=0.2), tmp_path / "nb.gif")
+    errors = result.errors
+    reached = len(errors) - 1
+    assert errors[-1] <= 0.2 < min(errors[:-1]) and result.reached_at == [reached] and reached < 59
+    assert result.status == "reached" and result.frames == len(cut(result.settings, reached))
+    assert repr(result) == (f"RunResult(reached 0.2 at epoch {reached}, {tmp_path / 'nb.gif'}, {result.frames} frames, "
+                            f"final error {errors[-1]:.3g}, layer classes of layers.py)")
+    html = result._repr_html_()
+    assert 'data-status="reached"' in html and f">reached 0.2 at epoch {reached}</span>" in html
+    page = (tmp_path / "index.html").read_text()
+    assert f"<td>reached 0.2 at epoch {reached}</td>" in page and ".status-reached .badge" in page
