@@ -29,12 +29,17 @@ def cut(settings: Settings, reached: int):
 @pytest.fixture(scope="module")
 def reference():
     """The default run without --stop-at, by the plain-float loop (it follows the layer classes to
-    rounding): its error history, and the first epoch at or below the error."""
-    training = Lockstep(Settings(epoch=700))
-    list(training.snapshots())
+    rounding): its error history, the first epoch at or below the error, and the weights after it."""
+    training, kept = Lockstep(Settings(epoch=700)), []
+
+    def keep(epoch, errors):
+        if errors[0] <= STOP and not kept:
+            kept.extend(np.array(array) for pair in training._weights(0) for array in pair)
+
+    list(training.snapshots(keep))
     errors = np.array(training.errors[0])
     first = int(np.flatnonzero(errors <= STOP)[0])
-    return errors, first
+    return errors, first, kept
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +56,7 @@ def default_run(tmp_path_factory):
 
 def test_the_default_run_stops_at_the_first_epoch_at_or_below_the_error(default_run, reference):
     folder, record_path, record, out = default_run
-    errors, first = reference
+    errors, first, _ = reference
     assert 600 < first < 700 and errors[first] <= STOP < errors[:first].min()  # (not a borderline case)
     (run,) = record["runs"]
     assert record["status"] == "reached" and run["status"] == "reached"
@@ -64,7 +69,7 @@ def test_the_default_run_stops_at_the_first_epoch_at_or_below_the_error(default_
 
 def test_the_film_is_the_schedule_cut_at_the_epoch_reached(default_run, reference):
     folder, record_path, record, _ = default_run
-    _, first = reference
+    _, first, _ = reference
     epochs = cut(Settings(), first)
     assert epochs[-2:] == [660, first] and len(epochs) == 35
     assert record["frame_epochs"] == epochs and record["frames"] == len(epochs)
@@ -73,12 +78,9 @@ def test_the_film_is_the_schedule_cut_at_the_epoch_reached(default_run, referenc
 
 def test_the_weights_are_those_of_the_epoch_reached(default_run, reference):
     folder, record_path, _, _ = default_run
-    _, first = reference
-    again = Lockstep(Settings(epoch=first + 1))  # trained to the epoch reached, and no further
-    list(again.snapshots())
+    _, _, kept = reference  # the weights of the full run after the epoch reached
     weights = np.load(record_path.with_suffix(".npz"))
-    (w1, b1), (w2, b2) = again._weights(0)
-    for name, expected in (("w1", w1), ("b1", b1), ("w2", w2), ("b2", b2)):
+    for name, expected in zip(("w1", "b1", "w2", "b2"), kept):
         np.testing.assert_allclose(weights[name], expected, rtol=1e-9, atol=1e-12)
 
 
@@ -92,7 +94,7 @@ def layers_engine():
 
 def test_engine_layers_stops_at_the_same_epoch(layers_engine, reference):
     training, frames = layers_engine
-    _, first = reference
+    _, first, _ = reference
     assert training.reached_at == [first] and len(training.errors[0]) == first + 1
     assert [frame[0].epoch for frame in frames] == cut(Settings(), first)
     assert frames[-1][0].reached and not any(frame[0].reached for frame in frames[:-1])
@@ -102,7 +104,7 @@ def test_the_last_frame_says_reached_in_its_title(layers_engine, default_run, re
     from regress_demo.frames import make_figure
 
     training, frames = layers_engine
-    _, first = reference
+    _, first, _ = reference
     figure = make_figure(Settings(stop_at=STOP), training.dataset, training.errors, frames)
     last = figure.draw(frames[-1])
     assert figure.title.get_text() == f"reached 1e-3 at epoch {first}     error {frames[-1][0].error:.2e}"
@@ -121,7 +123,7 @@ def test_the_last_frame_says_reached_in_its_title(layers_engine, default_run, re
 
 
 def test_engine_fast_stops_at_the_same_epoch_and_draws_on_two_cores(tmp_path, reference):
-    _, first = reference
+    _, first, _ = reference
     code, out, err = run_main(["--stop-at", "0.001", "--engine", "fast", "--simple", "--out", str(tmp_path / "fast.gif"),
                                "-q"])
     assert code == 0, err
