@@ -30,7 +30,7 @@ def available() -> bool:
 
 class BackgroundTraining:
     """The interface of train.TrainingGroup and lockstep.Lockstep (snapshots, errors, heldout_errors,
-    diverged_at, dataset), for a trainer that runs in a forked process. `trained` is the trainer
+    diverged_at, reached_at, dataset), for a trainer that runs in a forked process. `trained` is the trainer
     itself once the run is over: the other process's, with its final weights (None if it never came)."""
 
     def __init__(self, training):
@@ -40,6 +40,7 @@ class BackgroundTraining:
         self.errors: List[List[float]] = [[] for _ in range(count)]
         self.heldout_errors: List[List[float]] = [[] for _ in range(count)]
         self.diverged_at: List[Optional[int]] = [None] * count
+        self.reached_at: List[Optional[int]] = [None] * count
         context = multiprocessing.get_context("fork")
         self._receiver, sender = context.Pipe(duplex=False)
         _widen(sender)
@@ -81,10 +82,10 @@ class BackgroundTraining:
                 raise KeyboardInterrupt from None
             raise RuntimeError(f"the training process ended unexpectedly (exit code {self._process.exitcode})") from None
         if message[0] == "epochs":
-            for _epoch, _errors, new_errors, new_heldout, diverged_at in message[1]:
+            for _epoch, _errors, new_errors, new_heldout, diverged_at, reached_at in message[1]:
                 for history, new in zip(self.errors + self.heldout_errors, new_errors + new_heldout):
                     history.extend(new)
-                self.diverged_at = diverged_at
+                self.diverged_at, self.reached_at = diverged_at, reached_at
         elif message[0] in ("done", "interrupted"):
             self.trained = message[1]
             if message[0] == "interrupted":
@@ -159,7 +160,8 @@ def _train(training, sender, stop, theirs):
         new = [history[done:] for history, done in zip(histories, sent)]  # what this epoch added
         sent[:] = [len(history) for history in histories]
         count = len(training.errors)
-        epochs.append((epoch, errors, new[:count], new[count:], list(training.diverged_at)))
+        stopped_at = list(training.diverged_at), list(training.reached_at)
+        epochs.append((epoch, errors, new[:count], new[count:], *stopped_at))
         if time.monotonic() - flushed[0] > FLUSH_SECONDS:
             flush()
         if stop.poll():

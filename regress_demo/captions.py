@@ -10,6 +10,7 @@ from typing import List
 
 from . import data, targets
 from .settings import Settings, show
+from .stopping import threshold
 from .texts import texts_of
 
 
@@ -35,6 +36,8 @@ def settings_lines(settings: Settings, max_chars: int = 200) -> List[str]:
     network += [say("epochs", count=settings.epoch), f"wb_width={show(settings.wb_width)}", f"seed={settings.seed}"]
     batch = _listed(settings, "batch_size")
     network.append(say("sgd") if batch == "1" else say("minibatch_sgd", batch=batch))
+    if settings.stop_at is not None:  # --stop-at
+        network.append(say("header_stop_at", limit=threshold(settings.stop_at)))
     samples = []
     if settings.target != "sin":
         samples.append(say("header_target", curve=targets.describe(settings.target)))

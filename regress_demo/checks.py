@@ -110,6 +110,7 @@ def check(settings) -> None:
         if not isinstance(getattr(settings, name), bool):
             raise SettingError(name, "True or False", getattr(settings, name))
     _check_video(settings)
+    _check_stop_at(settings)
     frames = len(settings.frame_epochs())
     if frames > MAX_FRAMES:
         low = math.ceil((settings.epoch - 1) / (MAX_FRAMES - 1))
@@ -130,6 +131,13 @@ def _check_video(settings):
     if video and importlib.util.find_spec("av") is None:
         raise MissingPackage("video", "pip install -e '.[video]' (or pip install av)", "PyAV")
     object.__setattr__(settings, "video", video)
+
+
+def _check_stop_at(settings):
+    """--stop-at: an error to stop at, a finite number > 0 (or None: train every epoch)."""
+    if settings.stop_at is not None:
+        _real("stop_at", settings.stop_at, 0, None, "")
+        object.__setattr__(settings, "stop_at", float(settings.stop_at))
 
 
 def _check_budget(settings, n_train: int, frames: int):

@@ -35,6 +35,8 @@ examples:
                                         noisy samples, and a range the network never sees
   regress-demo --activation sigmoid tanh relu --n-mid 3 10
                                         a grid of activations (rows) by n_mid (columns)
+  regress-demo --n-mid 2 3 10 --stop-at 1e-3
+                                        how soon each n_mid learns the curve: each stops at error 1e-3
   regress-demo --replay outputs/sin_nmid3_eta0.1_epoch2001_seed1.json
                                         the same run again, from its record
 
@@ -82,6 +84,9 @@ NUMBER_OPTIONS = [
     (("--momentum",), "momentum", float, "MU",
      "classical momentum: each step keeps MU times the step before (0 <= MU < 1); several values make "
      "a comparison grid (default: %s)"),
+    (("--stop-at", "--stop_at"), "stop_at", float, "ERROR",
+     "stop training at the first epoch whose error is at or below ERROR (a number > 0): the film ends there "
+     "and its last frame says so; in a grid each network stops on its own (default: none, every --epoch)"),
 ]
 # Settings whose option is not simply --NAME.
 OPTION_NAMES = {"show_outputs": "--no-outputs"}

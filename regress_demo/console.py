@@ -10,6 +10,7 @@ import sys
 import time
 from contextlib import contextmanager
 
+from . import stopping
 from .settings import Settings, show
 
 PROG = "regress-demo"
@@ -161,6 +162,8 @@ def report(settings: Settings, result, interrupted_code: int) -> int:
         return interrupted_code
     saved = ", ".join(str(path) for path in [result.path, *result.video_paths])
     print(f"Saved {saved} ({frames}, {final_errors(settings, result)})")
+    if settings.stop_at is not None:  # --stop-at: whether, and when, each network reached it
+        print(stopping.summary(settings, result.reached_at))
     if result.status == "diverged":
         print(f"{PROG}: {divergence(settings, result)}", file=sys.stderr)
         return EXIT_DIVERGED

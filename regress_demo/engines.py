@@ -18,6 +18,7 @@ import numpy as np
 
 from .lockstep import SCALAR_MAX_NEURONS, Lockstep
 from .settings import Settings
+from .stopping import reached
 from .train import Snapshot, TrainingGroup, has_diverged
 
 
@@ -88,14 +89,18 @@ class OneByOne:
     def diverged_at(self) -> list:
         return [alone.diverged_at[0] for alone in self.networks]
 
+    @property
+    def reached_at(self) -> list:
+        return [alone.reached_at[0] for alone in self.networks]
+
     def predict(self, x):
         """Every configuration's output for inputs x of shape (n,), by the layer classes' forward: (K, n)."""
         return np.concatenate([alone.predict(x) for alone in self.networks])
 
     def snapshots(self, on_epoch=None):
         """Train every epoch; yield a list of Snapshots (one per configuration) at each recorded epoch,
-        as Lockstep.snapshots does: a configuration that diverges is frozen with its snapshot of that
-        epoch, a frame is added at that epoch, and training stops when every configuration has diverged."""
+        as Lockstep.snapshots does: a configuration that diverges (or reaches --stop-at) is frozen with its
+        snapshot of that epoch, a frame is added at that epoch, and training stops when every one has stopped."""
         recorded = set(self.settings.frame_epochs())
         latest: list[Snapshot | None] = [None] * len(self.networks)
         for epoch in range(self.settings.epoch):
@@ -109,6 +114,11 @@ class OneByOne:
                     alone.active[0] = False
                     alone.diverged_at[0] = epoch
                     latest[c] = alone.snapshot(0, epoch, outputs.pop(c), diverged=True)
+                    changed = True
+                elif reached(alone.errors[0][-1], self.settings.stop_at):  # --stop-at
+                    alone.active[0] = False
+                    alone.reached_at[0] = epoch
+                    latest[c] = alone.snapshot(0, epoch, outputs.pop(c), reached=True)
                     changed = True
             if on_epoch is not None:
                 on_epoch(epoch, [errors[-1] for errors in self.errors])

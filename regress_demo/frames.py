@@ -25,6 +25,7 @@ from .panels import (  # noqa: F401 - HELDOUT_SHADE, y_limits: part of what a fr
     fit_axes, loss_axis, set_piece, show_warning, warning_box, x_label, y_limits,
 )
 from .settings import Settings, show
+from .stopping import grid_header, threshold
 from .texts import texts_of
 from .train import Snapshot
 
@@ -84,6 +85,9 @@ class SimpleFigure:
         self.fit_line.set_data(self.grid, finite_or_nan(snapshot.fit(self.grid)))
         self.output_marks.set_data(self.x, finite_or_nan(snapshot.outputs))
         self.title.set_text(self.say("simple_epoch", epoch=snapshot.epoch, epochs=s.epoch, error=snapshot.error))
+        if snapshot.reached:  # --stop-at: the film ends here
+            self.title.set_text(self.say("simple_reached", limit=threshold(s.stop_at), epoch=snapshot.epoch,
+                                         error=snapshot.error))
         show_warning(self.warning, snapshot, self.say)
         return self.blitter.render()
 
@@ -212,6 +216,9 @@ class RichFigure:
         self.fit_line.set_data(self.grid, fit)
         self.output_marks.set_data(self.x, finite_or_nan(snapshot.outputs))
         self.title.set_text(self.say("rich_epoch", epoch=snapshot.epoch, epochs=self.settings.epoch, error=snapshot.error))
+        if snapshot.reached:  # --stop-at: the film ends here
+            self.title.set_text(self.say("rich_reached", limit=threshold(self.settings.stop_at), epoch=snapshot.epoch,
+                                         error=snapshot.error))
         show_warning(self.warning, snapshot, self.say)
         lines = self._lines(snapshot)
         for line, values in zip(self.neuron_lines + [self.other_line] * bool(self.hidden.size) + [self.bias_line], lines):
@@ -325,9 +332,14 @@ class GridFigure:
         """The frame for these snapshots (one per configuration) as an (H, W, 3) uint8 array."""
         epoch = max(snapshot.epoch for snapshot in snapshots)
         self.header.set_text(self.say("grid_epoch", epoch=epoch, epochs=self.settings.epoch))
+        if self.settings.stop_at is not None:  # --stop-at: how many have reached it
+            self.header.set_text(grid_header(snapshots, self.settings.stop_at, epoch, self.settings.epoch, self.say)
+                                 or self.header.get_text())
         for (fit, title, warning), snapshot in zip(self.panels, snapshots):
             fit.set_data(self.grid, finite_or_nan(snapshot.fit(self.grid)))
             title.set_text(self.say("grid_diverged") if snapshot.diverged else self.say("grid_error", error=snapshot.error))
+            if snapshot.reached:  # --stop-at: this network stopped here
+                title.set_text(self.say("grid_reached", epoch=snapshot.epoch))
             show_warning(warning, snapshot, self.say, short=True)
         if not self.settings.simple:
             self._next_loss_pieces(epoch)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Optional
 from urllib.parse import quote
 
-from . import player
+from . import player, stopping
 from .outputs import AtomicFile, read_text
 from .places import GENERATOR, INDEX_NAME, RECORD_KIND, json_loads
 from .settings import show
@@ -22,7 +22,7 @@ from .settings import show
 #: Longer texts in a record (a crafted one) are cut on the page.
 MAX_TEXT = 500
 #: Statuses that get their own colour; anything else is shown as it is, in neutral grey.
-STATUSES = ("finished", "diverged", "interrupted")
+STATUSES = ("finished", "diverged", "interrupted", "reached")
 
 
 @dataclass
@@ -100,7 +100,10 @@ def render_page(runs: list[Run]) -> str:
             " each run writes an animated GIF and a run record, and this page shows them.</p>\n</main>\n"
         )
     script = player.SCRIPT if any(run.videos for run in runs) else ""
-    return PAGE.format(generator=GENERATOR, style=STYLE + player.STYLE, count=_text(count), body=body, script=script)
+    style = STYLE + player.STYLE
+    if any(run.record.get("status") == "reached" for run in runs):  # --stop-at (only then: the page is as before)
+        style += REACHED_STYLE
+    return PAGE.format(generator=GENERATOR, style=style, count=_text(count), body=body, script=script)
 
 
 def render_card(run: Run) -> str:
@@ -129,7 +132,7 @@ def render_card(run: Run) -> str:
         f"<h2>{_text(title)}</h2>\n"
         f'<p class="status"><span class="badge">{_text(status)}</span>{_text(frames_note)}</p>\n'
         f"{engine_note}"
-        f"{render_results(record.get('runs'))}"
+        f"{render_results(record.get('runs'), settings.get('stop_at'))}"
         f"{render_settings(settings)}"
         f'<p class="links">{" · ".join(links)}</p>\n'
         f"</div>\n</article>\n"
@@ -156,7 +159,7 @@ def heading(settings: dict) -> str:
     return " · ".join(part for part in parts if part)
 
 
-def render_results(runs) -> str:
+def render_results(runs, stop_at=None) -> str:
     """A table with the final error and the ending of each network in the run."""
     rows = [run for run in runs if isinstance(run, dict)] if isinstance(runs, list) else []
     if not rows:
@@ -171,6 +174,7 @@ def render_results(runs) -> str:
         ending = status
         if status == "diverged" and row.get("diverged_at") is not None:
             ending = f"diverged at epoch {as_text(row['diverged_at'])}"
+        ending = stopping.card_ending(row, stop_at) or ending  # --stop-at: reached 1e-3 at epoch 666, or not
         cells = "".join(f"<td>{_text(as_text(row.get(name)))}</td>" for name in ["n_mid", "eta"] + varied)
         cells += f'<td class="error">{_text(error(row.get("final_error")))}</td>'
         if heldout:
@@ -261,6 +265,9 @@ sine, unless its heading names another), with its settings and how it ended.</p>
 {body}{script}</body>
 </html>
 """
+
+#: The badge of a run that stopped at --stop-at's error: as a finished one's.
+REACHED_STYLE = ".status-reached .badge { background: var(--ok); }\n"
 
 STYLE = """\
 :root { --ink: #1f2328; --muted: #59636e; --line: #d8dee4; --paper: #f6f8fa; --card: #ffffff;

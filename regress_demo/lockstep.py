@@ -105,6 +105,7 @@ class Lockstep:
         self.networks = self._networks()  # the layer classes, holding views of each configuration's weights
         self.initial_errors = np.array(self._errors_on(self.x, self.t))  # before training
         self.diverged_at: list[int | None] = [None] * k
+        self.reached_at: list[int | None] = [None] * k  # the epoch whose error reached --stop-at, if one did
         self.last_errors = np.full(k, np.nan)  # of the latest epoch
         self._side_by_side: _SideBySide | None = None  # the buffers of the vectorised loop, made once
 
@@ -250,7 +251,7 @@ class Lockstep:
         self.step_w1[0], self.step_b1[0], self.step_w2[0], self.step_b2[0] = v_w1, v_b1, v_w2, v_b2
         return np.array([outputs])
 
-    def snapshot(self, c: int, epoch: int, outputs, diverged=False) -> Snapshot:
+    def snapshot(self, c: int, epoch: int, outputs, diverged=False, reached=False) -> Snapshot:
         """Configuration c after `epoch`, with its real neurons only."""
         n = self.configurations[c].n_mid
         layers = [
@@ -258,13 +259,14 @@ class Lockstep:
             (self.w2[c, :n].reshape(n, 1).copy(), self.b2[c : c + 1].copy()),
         ]
         heldout = self.heldout_errors[c][-1] if self.heldout_errors[c] else None
-        return Snapshot(epoch, self.errors[c][-1], outputs[c].copy(), layers, self.activations[c], diverged, heldout)
+        return Snapshot(epoch, self.errors[c][-1], outputs[c].copy(), layers, self.activations[c], diverged, heldout,
+                        reached)
 
     def snapshots(self, on_epoch=None):
         """Train every epoch; yield a list of Snapshots (one per configuration) at each recorded epoch.
 
-        A configuration that diverges is frozen: its snapshot from the epoch it diverged stays in the
-        lists that follow. Training stops when every configuration has diverged.
+        A configuration that diverges, or reaches --stop-at, is frozen: its snapshot from that epoch
+        stays in the lists that follow. Training stops when every configuration has stopped.
         `on_epoch(epoch, errors)`, if given, is called after every epoch with the latest errors.
         """
         recorded = set(self.settings.frame_epochs())
@@ -278,6 +280,11 @@ class Lockstep:
                 self.active[c] = False
                 self.diverged_at[c] = epoch
                 latest[c] = self.snapshot(c, epoch, outputs, diverged=True)
+            if self.settings.stop_at is not None:  # --stop-at: each configuration stops at its first such epoch
+                for c in np.flatnonzero(was_active & ~diverged & (self.last_errors <= self.settings.stop_at)):
+                    self.active[c] = False
+                    self.reached_at[c] = epoch
+                    latest[c] = self.snapshot(c, epoch, outputs, reached=True)
             if on_epoch is not None:
                 on_epoch(epoch, [errors[-1] for errors in self.errors])
             if epoch in recorded or (was_active != self.active).any():

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Callable, Optional
 
-from . import _in_kernel
+from . import _in_kernel, stopping
 from .settings import Settings, show
 
 #: A film larger than this is linked to, not embedded (a notebook carrying it would be unwieldy).
@@ -31,7 +31,7 @@ MAX_EMBED_BYTES = 40 * 1024**2
 #: How each kind of film is embedded: an image, or (for a video, should one be written) a <video>.
 MEDIA_TYPES = {".gif": "image/gif", ".mp4": "video/mp4", ".webm": "video/webm"}
 #: The colour of each status in the caption (readable on a light and a dark background).
-STATUS_COLOURS = {"finished": "#2e8b57", "diverged": "#d0312d", "interrupted": "#d2691e"}
+STATUS_COLOURS = {"finished": "#2e8b57", "diverged": "#d0312d", "interrupted": "#d2691e", "reached": "#2e8b57"}
 #: The progress line is redrawn at most this often (seconds).
 PROGRESS_INTERVAL = 0.1
 
@@ -176,7 +176,8 @@ def shown_errors(result):
 
 
 def how_it_ended(result) -> str:
-    """``finished``, ``diverged at epoch 9`` or ``interrupted while training, at epoch 120 of 500``."""
+    """``finished``, ``diverged at epoch 9``, ``interrupted while training, at epoch 120 of 500`` or,
+    with --stop-at, ``reached 1e-3 at epoch 666``."""
     settings = _settings(result)
     if result.status == "diverged":
         epochs = [epoch for epoch in result.diverged_at if epoch is not None]
@@ -189,6 +190,9 @@ def how_it_ended(result) -> str:
             last = max(s.epoch for s in result.last_frame) if result.last_frame else result.epochs_trained - 1
             text += f", at epoch {last} of {settings.epoch}"
         return text
+    if settings is not None and settings.stop_at is not None:  # ``reached 1e-3 at epoch 666``
+        text = stopping.summary(settings, result.reached_at)
+        return text if result.status == "reached" else f"{result.status}, {text}"
     return result.status
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable, Dict, List, Optional, Union
 
 from . import gallery
-from . import background
+from . import background, stopping
 from .background import BackgroundTraining
 from .gif import GifWriter
 from .engines import LAYER_CLASSES, OneByOne, trainer
@@ -40,7 +40,7 @@ from .train import Snapshot, TrainingGroup
 class RunResult:
     """What a run produced, and how it ended."""
 
-    status: str  # "finished", "diverged" (any configuration) or "interrupted"
+    status: str  # "finished", "diverged" (any configuration), "interrupted" or "reached" (every one: --stop-at)
     path: Optional[Path]  # the GIF; None if the run was interrupted before its first frame
     record_path: Optional[Path]  # the run record (JSON) beside the GIF
     frames: int
@@ -94,6 +94,11 @@ class RunResult:
     def diverged_at(self) -> List[Optional[int]]:
         """Per configuration, the epoch at which it diverged, or None."""
         return list(self.training.diverged_at)
+
+    @property
+    def reached_at(self) -> List[Optional[int]]:
+        """Per configuration, the epoch whose error reached --stop-at, or None."""
+        return list(getattr(self.training, "reached_at", [None] * len(self.histories)))
 
     @property
     def epochs_trained(self) -> int:
@@ -192,6 +197,7 @@ def _train_and_draw(settings, path, training, engine, report_epoch, on_snapshot,
             result.interrupted_while = "training"
         if status == "finished" and any(epoch is not None for epoch in result.diverged_at):
             result.status = "diverged"
+        result.status = stopping.run_status(result.status, result.reached_at)  # --stop-at: "reached"
         if not frames:  # (also when Ctrl-C came while the drawing code loaded)
             return result
         film = Film()  # the frames of the contact sheet, the last frame in the GIF
@@ -350,6 +356,8 @@ def run_record(settings: Settings, result: RunResult, frames: List[List[Snapshot
             "final_error": history[shown - 1] if shown else None,
             "errors": list(history[:shown]),
         })
+        if settings.stop_at is not None:  # --stop-at: "reached" and the epoch, if the film ends there
+            run.update(stopping.record_fields(status, result.reached_at[c], last.epoch))
         if settings.holdout is not None:
             run["final_heldout_error"] = heldout[shown - 1] if heldout and len(heldout) >= shown else None
             run["heldout_errors"] = list(heldout[:shown])

@@ -85,6 +85,7 @@ class Settings:
     batch_size: Union[int, Tuple[int, ...]] = 1
     momentum: Union[float, Tuple[float, ...]] = 0.0
     video: Tuple[str, ...] = ()  # the film as a video too: "mp4", "webm" (not part of the file name)
+    stop_at: Optional[float] = None  # stop training at the first epoch whose error is at or below this
 
     def __post_init__(self):
         if isinstance(self.video, str):
@@ -205,6 +206,8 @@ class Settings:
             values[name] = list(self.values(name))
         if self.holdout is not None:
             values["holdout"] = list(self.holdout)
+        if self.stop_at is None:  # (a record without it: the records of runs without --stop-at stay as they were)
+            del values["stop_at"]
         return values
 
     def file_stem(self) -> str:

@@ -31,6 +31,12 @@ ENGLISH = {
     "grid_error": "error {error:.1e}",
     "grid_diverged": "diverged",
     "diverged_at": "diverged at epoch {epoch}",
+    # --stop-at: the last frame of a network that reached the error.
+    "simple_reached": "reached {limit} at epoch {epoch}   error {error:.2e}",
+    "rich_reached": "reached {limit} at epoch {epoch}     error {error:.2e}",
+    "grid_reached": "reached at epoch {epoch}",
+    "grid_some_reached": "epoch {epoch} / {epochs}   {count} of {total} reached {limit}",
+    "grid_all_reached": "all {count} reached {limit}, the last at epoch {epoch}",
     "diverged_hint": " — try a smaller eta",
     # The neuron panel.
     "neuron": "neuron {number}",
@@ -55,6 +61,7 @@ ENGLISH = {
     "header_samples": "{count} samples",
     "header_noise": "noise σ={noise}",
     "header_heldout": "held out: x in [{low}, {high}]",
+    "header_stop_at": "stop at error ≤ {limit}",
 }
 
 #: Every language the frames can speak, by its code.

@@ -13,6 +13,7 @@ from typing import List, Optional, Tuple
 import numpy as np
 
 from . import data
+from .stopping import reached
 from .layers import MIDDLE_LAYERS, OutputLayer
 from .settings import Settings
 
@@ -31,6 +32,7 @@ class Snapshot:
     activation: str = "sigmoid"  # of the hidden layers
     diverged: bool = False  # training stopped here: the error or a weight blew up
     heldout_error: Optional[float] = None  # mean of 1/2 (y - t)^2 over the held-out samples, if any
+    reached: bool = False  # training stopped here: the error reached --stop-at
     _network: Optional[list] = field(default=None, repr=False, compare=False)  # see network()
 
     @property
@@ -186,6 +188,7 @@ class Training:
         self.errors: list[float] = []  # the error of every epoch trained so far
         self.heldout_errors: list[float] = []  # the held-out error at the end of every epoch, if any
         self.diverged_at: int | None = None  # the epoch at which training blew up, if it did
+        self.reached_at: int | None = None  # the epoch whose error reached --stop-at, if one did
         self.initial_error = half_mean_square(self.predict(self.x), self.t)  # before training
 
     @property
@@ -233,18 +236,19 @@ class Training:
             self.heldout_errors.append(half_mean_square(self.predict(self.dataset.x_heldout), self.dataset.t_heldout))
         return outputs
 
-    def snapshot(self, epoch, outputs, diverged=False) -> Snapshot:
+    def snapshot(self, epoch, outputs, diverged=False, reached=False) -> Snapshot:
         """The state after `epoch`, with the outputs produced during it."""
         return Snapshot(
             epoch, self.errors[-1], outputs, [(layer.w.copy(), layer.b.copy()) for layer in self.layers],
-            self.settings.activation, diverged, self.heldout_errors[-1] if self.heldout_errors else None,
+            self.settings.activation, diverged, self.heldout_errors[-1] if self.heldout_errors else None, reached,
         )
 
     def snapshots(self, on_epoch=None):
         """Train every epoch; yield a Snapshot at each epoch that becomes a frame.
 
         If training diverges, the epoch where it did is the last snapshot (with ``diverged=True``)
-        and ``diverged_at`` is set. `on_epoch(epoch, error)`, if given, is called after every epoch.
+        and ``diverged_at`` is set; so is the first epoch whose error is at or below --stop-at
+        (``reached=True``, ``reached_at``). `on_epoch(epoch, error)`, if given, is called after every epoch.
         """
         recorded = set(self.settings.frame_epochs())
         for epoch in range(len(self.errors), self.settings.epoch):
@@ -254,6 +258,10 @@ class Training:
             if has_diverged(self.errors[-1], [p for layer in self.layers for p in (layer.w, layer.b)], self.initial_error):
                 self.diverged_at = epoch
                 yield self.snapshot(epoch, outputs, diverged=True)
+                return
+            if reached(self.errors[-1], self.settings.stop_at):  # --stop-at: the last snapshot
+                self.reached_at = epoch
+                yield self.snapshot(epoch, outputs, reached=True)
                 return
             if epoch in recorded:
                 yield self.snapshot(epoch, outputs)
@@ -282,11 +290,15 @@ class TrainingGroup:
     def diverged_at(self) -> List[Optional[int]]:
         return [training.diverged_at for training in self.trainings]
 
+    @property
+    def reached_at(self) -> List[Optional[int]]:
+        return [training.reached_at for training in self.trainings]
+
     def snapshots(self, on_epoch=None):
         """Train every epoch; yield a list of Snapshots (one per configuration) at each recorded epoch.
 
-        A configuration that diverges is frozen: its snapshot from the epoch it diverged stays in the
-        lists that follow. Training stops when every configuration has diverged.
+        A configuration that diverges, or reaches --stop-at, is frozen: its snapshot from that epoch
+        stays in the lists that follow. Training stops when every configuration has stopped.
         `on_epoch(epoch, errors)`, if given, is called after every epoch with the latest errors.
         """
         recorded = set(self.settings.frame_epochs())
@@ -294,7 +306,7 @@ class TrainingGroup:
         for epoch in range(self.settings.epoch):
             outputs, changed = {}, False
             for c, training in enumerate(self.trainings):
-                if training.diverged_at is not None:
+                if training.diverged_at is not None or training.reached_at is not None:
                     continue
                 outputs[c] = training.train_epoch()
                 weights = [p for layer in training.layers for p in (layer.w, layer.b)]
@@ -302,11 +314,15 @@ class TrainingGroup:
                     training.diverged_at = epoch
                     latest[c] = training.snapshot(epoch, outputs.pop(c), diverged=True)
                     changed = True
+                elif reached(training.errors[-1], self.settings.stop_at):
+                    training.reached_at = epoch
+                    latest[c] = training.snapshot(epoch, outputs.pop(c), reached=True)
+                    changed = True
             if on_epoch is not None:
                 on_epoch(epoch, [training.errors[-1] for training in self.trainings])
             if epoch in recorded or changed:
                 for c, configuration_outputs in outputs.items():
                     latest[c] = self.trainings[c].snapshot(epoch, configuration_outputs)
                 yield list(latest)
-            if all(training.diverged_at is not None for training in self.trainings):
+            if all(t.diverged_at is not None or t.reached_at is not None for t in self.trainings):
                 return

@@ -120,6 +120,12 @@ CLAIMS = [
           lambda r: f"at epoch {r.diverged_at[0]} the error explodes and the run stops, "
                     f"with a frame for each of its {r.frames} epochs", draw=True),
     Claim("regress-demo --interval 200 --simple", lambda r: f"the book's {r.frames} stills", draw=True),
+    # `--n-mid 2 3 10 --stop-at 1e-3`, network by network (each follows the path it follows alone); the
+    # errors of a network that reached 1e-3 end at that epoch
+    Claim("regress-demo --stop-at 1e-3", lambda r: f"three neurons at epoch {len(r.errors[0]) - 1}"),
+    Claim("regress-demo --n-mid 10 --stop-at 1e-3", lambda r: f"ten only at {len(r.errors[0]) - 1}"),
+    Claim("regress-demo --n-mid 2 --stop-at 1e-3",
+          lambda r: "two never" if min(r.errors[0]) > 1e-3 else f"two at epoch {len(r.errors[0]) - 1}"),
 ]
 
 
