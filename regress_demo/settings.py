@@ -85,6 +85,7 @@ class Settings:
     batch_size: Union[int, Tuple[int, ...]] = 1
     momentum: Union[float, Tuple[float, ...]] = 0.0
     video: Tuple[str, ...] = ()  # the film as a video too: "mp4", "webm" (not part of the file name)
+    lang: str = "en"  # the language of the frames' texts and the gallery: "en", "ja" (texts.LANGUAGES)
 
     def __post_init__(self):
         if isinstance(self.video, str):

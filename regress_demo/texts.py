@@ -57,8 +57,59 @@ ENGLISH = {
     "header_heldout": "held out: x in [{low}, {high}]",
 }
 
+#: The texts of the Japanese frames, in the textbook's terms (中間層, 出力層, ニューロン, 学習係数,
+#: エポック, 誤差, 訓練データ, 正解).
+JAPANESE = {
+    # The fit panel.
+    "fit": "ネットワークの出力",
+    "earlier_fits": "少し前の出力",
+    "outputs": "エポック中の出力",
+    "outputs_wrapped": "エポック中の出力\n(訓練データごと)",
+    "output_y": "出力 y",
+    "input_x": "入力 x",
+    "input_x_sine": "入力 x (角度 0 … 2π を -1 … 1 に変換)",
+    "target": "正解: {curve}",
+    "samples": "訓練データ",
+    "samples_noise": "訓練データ\n(ノイズ σ={noise})",
+    "heldout_range": "学習に使わない範囲",
+    "heldout_samples": "学習に使わないデータ",
+    # The titles that change with every frame.
+    "simple_title": "n_mid={n_mid}   eta={eta}",
+    "simple_epoch": "エポック {epoch} / {epochs}   誤差 {error:.2e}",
+    "rich_epoch": "エポック {epoch} / {epochs}     誤差 {error:.2e}",
+    "rich_epoch_blank": "エポック  誤差",
+    "grid_epoch": "エポック {epoch} / {epochs}",
+    "grid_error": "誤差 {error:.1e}",
+    "grid_diverged": "発散",
+    "diverged_at": "エポック {epoch} で発散",
+    "diverged_hint": ": eta を小さくしてみましょう",
+    # The neuron panel.
+    "neuron": "ニューロン {number}",
+    "more_neurons": "残り {count} 個の\nニューロンの和",
+    "output_bias_b2": "出力層のバイアス b2",
+    "output_bias": "出力層のバイアス",
+    "neurons_share": "中間層の各ニューロンの寄与",
+    "neurons_share_deep": "最後の中間層 (全 {depth} 層の {depth} 層目) の各ニューロンの寄与",
+    "neurons_title": "{which} (バイアスと合わせた和が赤い線)",
+    # The loss panel.
+    "epoch": "エポック",
+    "error": "誤差",
+    "loss_title": "エポックごとの誤差: ½(y − t)² の平均",
+    "training": "訓練データ",
+    "heldout_error": "学習に使わないデータ\n(エポック終了時の\n重みで)",
+    "grid_heldout_note": "細い線: 学習に使わないデータの誤差 (エポック終了時の重みで)",
+    # The header: the settings beyond the textbook's.
+    "epochs": "{count} エポック",
+    "sgd": "SGD、バッチサイズ 1",
+    "minibatch_sgd": "ミニバッチ SGD、バッチサイズ {batch}",
+    "header_target": "正解 {curve}",
+    "header_samples": "データ {count} 個",
+    "header_noise": "ノイズ σ={noise}",
+    "header_heldout": "学習に使わない範囲: x が [{low}, {high}]",
+}
+
 #: Every language the frames can speak, by its code.
-LANGUAGES = {"en": ENGLISH}
+LANGUAGES = {"en": ENGLISH, "ja": JAPANESE}
 
 
 class Texts:
