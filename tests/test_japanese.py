@@ -1,0 +1,180 @@
+"""--lang ja: the frames' texts in Japanese, every character in the Japanese font (IPAexGothic, from
+matplotlib-fontja), nothing cut off, the changing titles placed as matplotlib lays them out; English
+unchanged, even after a Japanese figure in the same process; the language in the record, the file
+name and a replay; the gallery page in Japanese; README.ja.md."""
+
+import importlib.util
+import json
+import os
+import re
+import warnings
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pytest
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import RendererAgg
+from matplotlib.text import Text
+
+from regress_demo import fonts, texts
+from regress_demo.blit import _text_style
+from regress_demo.frames import make_figure
+from regress_demo.settings import Settings
+from regress_demo.train import TrainingGroup
+
+from helpers import decode_gif, run_main
+
+ROOT = Path(__file__).resolve().parent.parent
+JA = texts.Texts("ja")
+FONT_PACKAGE = Path(importlib.util.find_spec("matplotlib_fontja").submodule_search_locations[0]).resolve()
+CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")  # kana and kanji
+
+LAYOUTS = {
+    "rich": dict(epoch=30, frames=2),
+    "rich, everything on": dict(epoch=30, frames=2, n_mid=10, target="gauss", noise=0.1, holdout=(0.6, 1.0),
+                                momentum=0.5),
+    "rich, diverged": dict(epoch=30, frames=2, eta=20.0),
+    "simple": dict(epoch=30, frames=2, simple=True),
+    "simple, everything on": dict(epoch=30, frames=2, simple=True, target="gauss", holdout=(0.6, 1.0), n_points=40),
+    "grid": dict(epoch=30, frames=2, n_mid=(1, 3, 10), eta=(0.05, 0.5), holdout=(0.6, 1.0)),
+}
+
+
+def drawn(settings):
+    """(figure, the last frame's pixels) for these settings, drawn with every warning an error (a
+    character missing from the font warns)."""
+    group = TrainingGroup(settings)
+    frames = list(group.snapshots())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        figure = make_figure(settings, group.dataset, group.errors, frames, group.heldout_errors)
+        pixels = figure.draw(frames[-1])
+    return figure, pixels
+
+
+def layout(figure):
+    """A renderer of its own for the figure (matplotlib caches text sizes per renderer, whatever the
+    hinting), to measure texts with the hinting the frames are drawn with (blit.TEXT_STYLE)."""
+    width, height = figure.figure.canvas.get_width_height()
+    return RendererAgg(width, height, figure.figure.dpi)
+
+
+def shown_texts(figure):
+    """Every text artist the figure draws: visible, not empty, and of the tick labels those of the
+    ticks in view."""
+    axes = [axis for ax in figure.figure.axes for axis in (ax.xaxis, ax.yaxis)]
+    ticks = {id(tick.label1) for axis in axes for tick in axis.get_major_ticks() + axis.get_minor_ticks()}
+    drawn_ticks = {id(tick.label1) for axis in axes for tick in axis._update_ticks()}  # (those matplotlib draws)
+    return [t for t in figure.figure.findobj(Text)
+            if t.get_visible() and t.get_text() and (id(t) not in ticks or id(t) in drawn_ticks)]
+
+
+@pytest.fixture(scope="module")
+def japanese():
+    return {name: drawn(Settings(lang="ja", **options)) for name, options in LAYOUTS.items()}
+
+
+def test_the_rich_frame_says_everything_in_japanese(japanese):
+    figure, _ = japanese["rich"]
+    fit, neurons, loss = figure.ax, figure.ax_neurons, figure.ax_loss
+    assert [t.get_text() for t in fit.get_legend().get_texts()] == [
+        "正解: sin", "訓練データ", "少し前の出力", "ネットワークの出力", "エポック中の出力\n(訓練データごと)"]
+    assert [t.get_text() for t in neurons.get_legend().get_texts()] == [
+        "ニューロン 1", "ニューロン 2", "ニューロン 3", "出力層のバイアス b2"]
+    assert fit.get_title(loc="left") == "エポック 29 / 30     誤差 " + f"{figure.history[29]:.2e}"
+    assert fit.get_ylabel() == "出力 y"
+    assert neurons.get_xlabel() == "入力 x (角度 0 … 2π を -1 … 1 に変換)"
+    assert neurons.get_title(loc="left") == "中間層の各ニューロンの寄与 (バイアスと合わせた和が赤い線)"
+    assert (loss.get_xlabel(), loss.get_ylabel()) == ("エポック", "誤差")
+    assert loss.get_title(loc="left") == "エポックごとの誤差: ½(y − t)² の平均"
+    header = [t.get_text() for t in figure.figure.texts]
+    assert header == ["n_mid=3   eta=0.1   30 エポック   wb_width=0.01   seed=1   SGD、バッチサイズ 1"]
+
+
+def test_every_layout_draws_only_japanese_texts_and_numbers(japanese):
+    english = {text for text in texts.ENGLISH.values() if "{" not in text}
+    for name, (figure, _) in japanese.items():
+        shown = [t.get_text() for t in shown_texts(figure)]
+        assert not english & set(shown), name
+        words = {word for text in shown for word in re.findall(r"[A-Za-z]{3,}", text)}
+        # what stays in Latin letters: the settings' own names, curve names, the math, the method
+        assert words <= {"n_mid", "eta", "wb_width", "seed", "SGD", "gauss", "sin", "momentum"} | {
+            "mid", "width"}, (name, words)
+        assert sum(bool(CJK.search(text)) for text in shown) >= 5, name
+
+
+def test_the_diverged_note_and_the_held_out_texts_are_japanese(japanese):
+    figure, _ = japanese["rich, diverged"]
+    assert figure.warning.get_visible() and figure.warning.get_text().startswith("エポック ")
+    assert figure.warning.get_text().endswith(" で発散: eta を小さくしてみましょう")
+    figure, _ = japanese["rich, everything on"]
+    assert [t.get_text() for t in figure.ax.get_legend().get_texts()][:4] == [
+        "正解: gauss", "訓練データ\n(ノイズ σ=0.1)", "学習に使わない範囲", "学習に使わないデータ"]
+    assert [t.get_text() for t in figure.ax_loss.get_legend().get_texts()] == [
+        "訓練データ", "学習に使わないデータ\n(エポック終了時の\n重みで)"]
+    assert "残り 2 個の\nニューロンの和" in [t.get_text() for t in figure.ax_neurons.get_legend().get_texts()]
+    assert [t.get_text() for t in figure.figure.texts][0].splitlines()[1] == (
+        "正解 gauss   ノイズ σ=0.1   学習に使わない範囲: x が [0.6, 1]")
+    grid, _ = japanese["grid"]
+    assert grid.header.get_text() == "エポック 29 / 30"
+    assert grid.ax_loss.get_title(loc="right") == "細い線: 学習に使わないデータの誤差 (エポック終了時の重みで)"
+    assert [title.get_text() for _, title, _ in grid.panels][0].startswith("誤差 ")
+
+
+def test_every_text_is_drawn_in_the_japanese_font(japanese):
+    for name, (figure, _) in japanese.items():
+        for text in shown_texts(figure):
+            path = Path(font_manager.findfont(text.get_fontproperties())).resolve()
+            assert path == FONT_PACKAGE / "fonts" / "ipaexg.ttf", (name, text.get_text())
+            assert text.get_fontfamily() == ["IPAexGothic", "DejaVu Sans"]  # (10⁻⁵'s superscripts: DejaVu)
+
+
+def test_japanese_frames_are_the_english_size_and_nothing_is_cut_off(japanese):
+    for name, (figure, pixels) in japanese.items():
+        english, english_pixels = drawn(Settings(**LAYOUTS[name])) if name in ("rich", "simple", "grid") else (None, None)
+        if english is not None:
+            assert pixels.shape == english_pixels.shape, name
+        height, width = pixels.shape[:2]
+        renderer = layout(figure)
+        with _text_style():  # as the frames are drawn
+            boxes = [text.get_window_extent(renderer) for text in shown_texts(figure)]
+            boxes += [legend.get_window_extent(renderer) for legend in figure.figure.legends + [
+                ax.get_legend() for ax in figure.figure.axes if ax.get_legend() is not None]]
+            if figure.__class__.__name__ == "RichFigure" and figure.warning.get_visible():
+                boxes.append(figure.warning.get_bbox_patch().get_window_extent(renderer))
+        assert len(boxes) > 20
+        for box in boxes:
+            assert 0 <= box.x0 and box.x1 <= width and 0 <= box.y0 and box.y1 <= height, (name, box)
+
+
+def test_the_changing_titles_are_drawn_where_matplotlib_lays_them_out(japanese):
+    """The epoch and error titles are put together from cached images of their characters (blit.Label):
+    in the Japanese font, each one's ink lies inside the box matplotlib lays the text out in, and fills it."""
+    checked = 0
+    for name, (figure, pixels) in japanese.items():
+        height = pixels.shape[0]
+        renderer = layout(figure)
+        for label in figure.blitter.labels:
+            with _text_style():
+                box = label.text.get_window_extent(renderer)
+            top, bottom, left, right = int(height - box.y1), int(height - box.y0), int(box.x0), int(box.x1)
+            region = pixels[top - 6 : bottom - 2, left - 10 : right + 10].min(axis=2) < 220  # ink
+            rows, columns = np.flatnonzero(region.any(axis=1)), np.flatnonzero(region.any(axis=0))
+            ink = (rows[0] + top - 6, rows[-1] + top - 6, columns[0] + left - 10, columns[-1] + left - 10)
+            assert top - 1 <= ink[0] and ink[1] <= bottom and left - 1 <= ink[2] and ink[3] <= right + 1, (name, box, ink)
+            assert ink[3] - ink[2] >= box.width - 6 and ink[1] - ink[0] >= 0.5 * box.height, (name, box, ink)
+            checked += 1
+    assert checked >= 10
+
+
+def test_an_english_figure_after_a_japanese_one_is_the_same_to_the_pixel():
+    english = Settings(epoch=20, frames=2)
+    _, before = drawn(english)
+    saved = dict(matplotlib.rcParams)
+    drawn(Settings(epoch=20, frames=2, lang="ja", simple=True))
+    assert dict(matplotlib.rcParams) == saved  # the Japanese font stayed within its figure
+    figure, after = drawn(english)
+    assert np.array_equal(before, after)
+    assert {Path(font_manager.findfont(t.get_fontproperties())).name for t in shown_texts(figure)} == {"DejaVuSans.ttf"}
+    assert "matplotlib_fontja" not in __import__("sys").modules  # never imported: it would change rcParams
