@@ -178,3 +178,104 @@ def test_an_english_figure_after_a_japanese_one_is_the_same_to_the_pixel():
     assert np.array_equal(before, after)
     assert {Path(font_manager.findfont(t.get_fontproperties())).name for t in shown_texts(figure)} == {"DejaVuSans.ttf"}
     assert "matplotlib_fontja" not in __import__("sys").modules  # never imported: it would change rcParams
+
+
+# ---- the command line: the option, its record, its file name, its replay ----
+
+@pytest.fixture(scope="module")
+def japanese_run(tmp_path_factory):
+    """One cheap --lang ja run from the command line: (folder, its GIF)."""
+    folder = tmp_path_factory.mktemp("ja")
+    code, out, err = run_main(["--lang", "ja", "--epoch", "20", "--frames", "3", "-q", "--out", f"{folder}/"])
+    assert code == 0, err
+    gifs = list(folder.glob("*.gif"))
+    assert len(gifs) == 1
+    return folder, gifs[0]
+
+
+def test_the_language_is_in_the_file_name_and_the_record(japanese_run):
+    folder, gif = japanese_run
+    assert gif.name == "sin_nmid3_eta0.1_epoch20_seed1_frames3_langja.gif"
+    record = json.loads(gif.with_suffix(".json").read_text(encoding="utf-8"))
+    assert record["settings"]["lang"] == "ja"
+    assert len(decode_gif(gif).frames) == 3
+    assert Settings().file_stem() == "sin_nmid3_eta0.1_epoch2001_seed1"  # English: no suffix
+
+
+def test_a_replay_keeps_the_language_and_gives_the_same_gif(japanese_run, tmp_path):
+    folder, gif = japanese_run
+    code, out, err = run_main(["--replay", str(gif.with_suffix(".json")), "-q", "--out", f"{tmp_path}/"])
+    assert code == 0, err
+    again = tmp_path / gif.name
+    assert again.read_bytes() == gif.read_bytes()
+    assert json.loads(again.with_suffix(".json").read_text(encoding="utf-8"))["settings"]["lang"] == "ja"
+
+
+def test_an_unknown_language_is_refused_with_the_choices(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_main(["--lang", "fr"])
+    assert (code, out, err) == (2, "", "regress-demo: error: --lang must be one of en, ja, got 'fr'\n")
+    assert os.listdir(tmp_path) == []
+    with pytest.raises(ValueError, match=r"^lang must be one of en, ja, got 'fr'$"):
+        Settings(lang="fr")
+
+
+def test_japanese_without_its_font_says_how_to_install_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *args: None if name == "matplotlib_fontja" else find_spec(name, *args))
+    code, out, err = run_main(["--lang", "ja", "--epoch", "5"])
+    assert (code, out) == (2, "")
+    assert err == ("regress-demo: error: --lang needs matplotlib-fontja (the Japanese font): "
+                   "pip install -e '.[ja]' (or pip install matplotlib-fontja)\n")
+    assert os.listdir(tmp_path) == []
+    assert run_main(["--epoch", "2", "-q"])[0] == 0  # English needs no more than before
+
+
+def test_help_and_the_readme_agree_on_lang(capsys):
+    code, out, _ = run_main(["--help"])
+    help_text = " ".join(out.split())
+    assert code == 0 and "--lang en|ja" in help_text and "(default: en)" in help_text
+    row = next(line for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+               if line.startswith("| `--lang"))
+    option, default, what = [cell.strip() for cell in row.strip("|").split(" | ")]
+    assert option == "`--lang en\\|ja`" and default == "en"
+    assert "pip install -e '.[ja]'" in what and "pip install -e '.[ja]'" in help_text
+
+
+# ---- the gallery page ----
+
+def test_the_gallery_of_a_japanese_run_is_japanese(japanese_run):
+    folder, gif = japanese_run
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="ja">' in page
+    assert "<h2>n_mid 3 · eta 0.1 · 20 エポック · seed 1</h2>" in page
+    assert '<span class="badge">完了</span> · 3 フレーム' in page
+    assert "<th>最終の誤差</th>" in page and ">実行の記録 (JSON)</a>" in page
+    assert "1 件の実行" in page and "Every run in this folder" not in page
+
+
+def test_the_japanese_gallery_opens_in_chromium_with_its_heading(japanese_run, tmp_path):
+    import shutil
+    import subprocess
+
+    chromium = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+    if chromium is None:
+        pytest.skip("Chromium is not installed (Debian: apt-get install chromium); .ci/run installs it")
+    folder, gif = japanese_run
+    check = folder / "check.html"  # beside index.html: the same relative links
+    check.write_text((folder / "index.html").read_text(encoding="utf-8").replace("</body>", """<script>
+window.onload = function () {
+  var image = document.images[0];
+  document.title = "lang " + document.documentElement.lang + " heading " + document.querySelector("h2").textContent
+    + " image " + (image.complete && image.naturalWidth) + " status " + document.querySelector(".badge").textContent;
+};
+</script></body>"""), encoding="utf-8")
+    command = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               f"--user-data-dir={tmp_path}", "--virtual-time-budget=5000", "--dump-dom", check.as_uri()]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr[-2000:]
+    title = re.search(r"<title>(.*?)</title>", result.stdout).group(1)
+    assert title == "lang ja heading n_mid 3 · eta 0.1 · 20 エポック · seed 1 image 840 status 完了"
