@@ -279,3 +279,34 @@ window.onload = function () {
     assert result.returncode == 0, result.stderr[-2000:]
     title = re.search(r"<title>(.*?)</title>", result.stdout).group(1)
     assert title == "lang ja heading n_mid 3 · eta 0.1 · 20 エポック · seed 1 image 840 status 完了"
+
+
+# ---- README.ja.md ----
+
+def _bash_blocks(text: str) -> list:
+    return [block.strip() for block in re.findall(r"```bash\n(.*?)```", text, flags=re.S)]
+
+
+def test_the_japanese_readme_gives_the_readme_s_two_commands_exactly():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    japanese = (ROOT / "README.ja.md").read_text(encoding="utf-8")
+    two = _bash_blocks(readme.split("## Two commands", 1)[1])[:2]
+    assert two[0].endswith(".venv/bin/regress-demo") and two[1].endswith(".venv/bin/python -m pytest")
+    assert _bash_blocks(japanese)[:2] == two
+    assert "(README.ja.md)" in readme.split("\n## ", 1)[0]  # linked from the top of the README
+
+
+def test_the_japanese_readme_s_commands_and_picture_are_real():
+    from regress_demo import cli
+
+    japanese = (ROOT / "README.ja.md").read_text(encoding="utf-8")
+    lines = [line.split("#")[0].split("regress-demo", 1)[1].split()
+             for block in _bash_blocks(japanese)[2:] for line in block.splitlines() if "regress-demo" in line]
+    assert len(lines) == 3 and all("ja" in args for args in lines)
+    for args in lines:
+        assert cli.parse_settings(cli.build_parser().parse_args(args)).lang == "ja"
+    for option in ("--n-mid", "--eta", "--epoch", "--interval", "--lang ja"):
+        assert f"| `{option}" in japanese
+    pictures = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", japanese)
+    assert pictures == ["docs/sin_nmid3_eta0.1_ja.png"] and (ROOT / pictures[0]).is_file()
+    assert "_langja" in japanese and Settings(lang="ja").file_stem().endswith("_langja")
