@@ -2,6 +2,7 @@
 
 The page is plain HTML and CSS with relative links only, so it opens from the folder itself with no
 server and no network. The same folder (the same files and modification times) gives the same bytes.
+The page speaks the language of the newest run in the folder (its --lang; texts.py holds the texts).
 """
 
 from __future__ import annotations
