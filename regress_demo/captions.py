@@ -61,5 +61,5 @@ def beyond_textbook(settings: Settings) -> bool:
     """True if the network, its training or its data differ from the textbook's in more than n_mid
     and eta (the settings the textbook's frame names)."""
     textbook = Settings(n_mid=settings.n_mid, eta=settings.eta, epoch=settings.epoch, wb_width=settings.wb_width,
-                        seed=settings.seed)
+                        seed=settings.seed, lang=settings.lang)
     return settings_lines(settings) != settings_lines(textbook)

@@ -15,7 +15,9 @@ import numpy as np
 from . import data, targets
 from .budget import BudgetError, duration, estimated_bytes, estimated_seconds, size
 from .errors import MissingPackage, SettingError, show
+from .fonts import check_font
 from .layers import MIDDLE_LAYERS
+from .texts import LANGUAGES
 
 #: The number of frames the default frame interval aims for.
 TARGET_FRAMES = 100
@@ -111,6 +113,7 @@ def check(settings) -> None:
             raise SettingError(name, "True or False", getattr(settings, name))
     _check_video(settings)
     _check_stop_at(settings)
+    _check_lang(settings)
     frames = len(settings.frame_epochs())
     if frames > MAX_FRAMES:
         low = math.ceil((settings.epoch - 1) / (MAX_FRAMES - 1))
@@ -138,6 +141,13 @@ def _check_stop_at(settings):
     if settings.stop_at is not None:
         _real("stop_at", settings.stop_at, 0, None, "")
         object.__setattr__(settings, "stop_at", float(settings.stop_at))
+
+
+def _check_lang(settings):
+    """The language of the texts: a known one, and its font there to draw it."""
+    if not isinstance(settings.lang, str) or settings.lang not in LANGUAGES:
+        raise SettingError("lang", f"one of {', '.join(LANGUAGES)}", settings.lang)
+    check_font(settings.lang)
 
 
 def _check_budget(settings, n_train: int, frames: int):

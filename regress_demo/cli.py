@@ -168,6 +168,11 @@ def build_parser() -> argparse.ArgumentParser:
         "(VP9); needs PyAV: pip install -e '.[video]'. --out NAME.mp4 makes the video the main output",
     )
     parser.add_argument(
+        "--lang", metavar="en|ja",
+        help="the language of the texts in the frames, the contact sheet and the gallery: en (English) or ja "
+        "(Japanese, in the textbook's terms; needs matplotlib-fontja: pip install -e '.[ja]') (default: en)",
+    )
+    parser.add_argument(
         "--open", action="store_true",
         help="open the folder's gallery (index.html) in the web browser after the run",
     )
@@ -225,7 +230,7 @@ def parse_settings(args: argparse.Namespace) -> Settings:
             values[name] = tuple(parse_number(name, item, kind) for item in text)
         else:
             values[name] = parse_number(name, text, kind)
-    for name in ("schedule", "show_outputs", "engine", "target"):
+    for name in ("schedule", "show_outputs", "engine", "target", "lang"):
         if getattr(args, name) is not None:
             values[name] = getattr(args, name)
     if args.activation is not None:

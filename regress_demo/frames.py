@@ -20,6 +20,7 @@ from . import data
 from .blit import Blitter, LossPieces
 from .captions import beyond_textbook, settings_lines
 from .data import Dataset
+from .fonts import in_its_font
 from .panels import (  # noqa: F401 - HELDOUT_SHADE, y_limits: part of what a frame shows
     FIT_COLOUR, HELDOUT_COLOUR, HELDOUT_SHADE, OUTPUT_COLOUR, SAMPLE_COLOUR, TARGET_COLOUR, TITLE_Y, finite_or_nan,
     fit_axes, loss_axis, set_piece, show_warning, warning_box, x_label, y_limits,
@@ -361,6 +362,7 @@ class GridFigure:
             self.blitter.grow_only()
 
 
+@in_its_font  # the texts of a Japanese figure in a Japanese font (fonts.py)
 def make_figure(settings: Settings, dataset: Dataset, histories, frames: Sequence[List[Snapshot]],
                 heldout_histories=None):
     """The figure that suits these settings, made to fit every frame of the run."""

@@ -2,6 +2,7 @@
 
 The page is plain HTML and CSS with relative links only, so it opens from the folder itself with no
 server and no network. The same folder (the same files and modification times) gives the same bytes.
+The page speaks the language of the newest run in the folder (its --lang; texts.py holds the texts).
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from . import player, stopping
 from .outputs import AtomicFile, read_text
 from .places import GENERATOR, INDEX_NAME, RECORD_KIND, json_loads
 from .settings import show
+from .texts import LANGUAGES, Texts
+
+ENGLISH = Texts("en")
 
 #: Longer texts in a record (a crafted one) are cut on the page.
 MAX_TEXT = 500
@@ -89,40 +93,50 @@ def _file_beside(record_path: Path, name) -> Optional[str]:
     return name if (record_path.parent / name).is_file() else None
 
 
+def page_language(runs: list[Run]) -> str:
+    """The language of the page: that of the newest run (its --lang), English if it names none."""
+    settings = runs[0].record.get("settings") if runs else None
+    language = settings.get("lang") if isinstance(settings, dict) else None
+    return language if isinstance(language, str) and language in LANGUAGES else "en"
+
+
 def render_page(runs: list[Run]) -> str:
-    """The whole gallery page."""
-    count = f"{len(runs)} run" + ("" if len(runs) == 1 else "s")
+    """The whole gallery page, in the language of the newest run."""
+    language = page_language(runs)
+    say = Texts(language)
+    count = say("page_one_run" if len(runs) == 1 else "page_runs", count=len(runs))
     if runs:
-        body = '<main class="cards">\n' + "".join(render_card(run) for run in runs) + "</main>\n"
+        body = '<main class="cards">\n' + "".join(render_card(run, say) for run in runs) + "</main>\n"
     else:
         body = (
             '<main class="empty">\n<p>No runs here yet. Make one with <code>regress-demo</code>:'
             " each run writes an animated GIF and a run record, and this page shows them.</p>\n</main>\n"
         )
     script = player.SCRIPT if any(run.videos for run in runs) else ""
-    style = STYLE + player.STYLE
+    style = STYLE + player.STYLE + (JAPANESE_STYLE if language == "ja" else "")
     if any(run.record.get("status") == "reached" for run in runs):  # --stop-at (only then: the page is as before)
         style += REACHED_STYLE
-    return PAGE.format(generator=GENERATOR, style=style, count=_text(count), body=body, script=script)
+    return PAGE.format(generator=GENERATOR, style=style, count=_text(count), body=body, script=script,
+                       lang=language, intro=_text(say("page_intro")))
 
 
-def render_card(run: Run) -> str:
+def render_card(run: Run, say: Texts = ENGLISH) -> str:
     """One run's card: the GIF, a heading, the status, the final errors, the settings and links."""
     record = run.record
     settings = record.get("settings") if isinstance(record.get("settings"), dict) else {}
-    title = heading(settings) or run.gif
+    title = heading(settings, say) or run.gif
     status = str(record.get("status", "unknown"))
     frames = record.get("frames")
-    frames_note = f" · {frames} frames" if isinstance(frames, int) and not isinstance(frames, bool) else ""
+    frames_note = say("page_frames", count=frames) if isinstance(frames, int) and not isinstance(frames, bool) else ""
     engine = record.get("engine")
-    engine_note = f'<p class="engine">trained with the {_text(engine)}</p>\n' if isinstance(engine, str) else ""
-    links = [_link(run.record_name, "run record (JSON)"), _link(run.gif, "GIF")]
-    links += [_link(name, f"video ({name.rsplit('.', 1)[-1].upper()})") for name in run.videos]
+    engine_note = f'<p class="engine">{_text(say("page_engine", engine=engine))}</p>\n' if isinstance(engine, str) else ""
+    links = [_link(run.record_name, say("page_record")), _link(run.gif, "GIF")]
+    links += [_link(name, say("page_video", kind=name.rsplit(".", 1)[-1].upper())) for name in run.videos]
     if run.sheet is not None:
-        links.append(_link(run.sheet, "contact sheet (PNG)"))
-    alt = "A network learning its curve: " + title
+        links.append(_link(run.sheet, say("page_sheet")))
+    alt = say("page_alt", title=title)
     fps = settings.get("fps") if isinstance(settings.get("fps"), (int, float)) else None
-    film = player.render_player(run.videos, record, fps, alt) if fps and math.isfinite(fps) and fps > 0 else ""
+    film = player.render_player(run.videos, record, fps, alt, say) if fps and math.isfinite(fps) and fps > 0 else ""
     if not film:
         film = f'<a class="shot" href="{_url(run.gif)}"><img src="{_url(run.gif)}" alt="{_text(alt)}" loading="eager"></a>\n'
     return (
@@ -130,9 +144,9 @@ def render_card(run: Run) -> str:
         f"{film}"
         f'<div class="body">\n'
         f"<h2>{_text(title)}</h2>\n"
-        f'<p class="status"><span class="badge">{_text(status)}</span>{_text(frames_note)}</p>\n'
+        f'<p class="status"><span class="badge">{_text(said_status(status, say))}</span>{_text(frames_note)}</p>\n'
         f"{engine_note}"
-        f"{render_results(record.get('runs'), settings.get('stop_at'))}"
+        f"{render_results(record.get('runs'), say, settings.get('stop_at'))}"
         f"{render_settings(settings)}"
         f'<p class="links">{" · ".join(links)}</p>\n'
         f"</div>\n</article>\n"
@@ -143,7 +157,12 @@ def render_card(run: Run) -> str:
 OTHER_AXES = ("activation", "depth", "l2", "batch_size", "momentum")
 
 
-def heading(settings: dict) -> str:
+def said_status(status: str, say: Texts = ENGLISH) -> str:
+    """A run's status in the page's language (a status of a crafted record as it is)."""
+    return say(f"page_{status}") if status in STATUSES else status
+
+
+def heading(settings: dict, say: Texts = ENGLISH) -> str:
     """E.g. "n_mid 3 · eta 0.1 · 2001 epochs · seed 0", or "n_mid 1, 3 × eta 0.05, 0.5 · …" for a grid;
     a target other than the sine comes first, e.g. "gauss · n_mid 3 · …"."""
     axes = [("n_mid", _as_list(settings.get("n_mid"))), ("eta", _as_list(settings.get("eta")))]
@@ -153,13 +172,13 @@ def heading(settings: dict) -> str:
     if settings.get("target") not in (None, "sin"):
         parts.insert(0, as_text(settings["target"]))
     if "epoch" in settings:
-        parts.append(f"{as_text(settings['epoch'])} epochs")
+        parts.append(say("epochs", count=as_text(settings["epoch"])))
     if "seed" in settings:
         parts.append(f"seed {as_text(settings['seed'])}")
     return " · ".join(part for part in parts if part)
 
 
-def render_results(runs, stop_at=None) -> str:
+def render_results(runs, say: Texts = ENGLISH, stop_at=None) -> str:
     """A table with the final error and the ending of each network in the run."""
     rows = [run for run in runs if isinstance(run, dict)] if isinstance(runs, list) else []
     if not rows:
@@ -167,14 +186,15 @@ def render_results(runs, stop_at=None) -> str:
     varied = [name for name in OTHER_AXES if len({as_text(row.get(name)) for row in rows}) > 1]
     heldout = any("final_heldout_error" in row for row in rows)
     header = "".join(f"<th>{name}</th>" for name in ["n_mid", "eta"] + varied)
-    header += "<th>final error</th>" + ("<th>held-out error</th>" if heldout else "") + "<th>ending</th>"
+    header += f"<th>{say('page_final_error')}</th>" + (f"<th>{say('page_heldout_error')}</th>" if heldout else "")
+    header += f"<th>{say('page_ending')}</th>"
     lines = [f'<table class="results">\n<tr>{header}</tr>\n']
     for row in rows:
         status = str(row.get("status", "unknown"))
-        ending = status
+        ending = said_status(status, say)
         if status == "diverged" and row.get("diverged_at") is not None:
-            ending = f"diverged at epoch {as_text(row['diverged_at'])}"
-        ending = stopping.card_ending(row, stop_at) or ending  # --stop-at: reached 1e-3 at epoch 666, or not
+            ending = say("diverged_at", epoch=as_text(row["diverged_at"]))
+        ending = stopping.card_ending(row, stop_at, say) or ending  # --stop-at: reached 1e-3 at epoch 666, or not
         cells = "".join(f"<td>{_text(as_text(row.get(name)))}</td>" for name in ["n_mid", "eta"] + varied)
         cells += f'<td class="error">{_text(error(row.get("final_error")))}</td>'
         if heldout:
@@ -247,7 +267,7 @@ def _link(name: str, label: str) -> str:
 
 
 PAGE = """<!DOCTYPE html>
-<html lang="en">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -259,8 +279,7 @@ PAGE = """<!DOCTYPE html>
 <body>
 <header>
 <h1>regress-demo <span class="count">{count}</span></h1>
-<p>Every run in this folder, newest first: a tiny neural network learning a curve (the
-sine, unless its heading names another), with its settings and how it ended.</p>
+<p>{intro}</p>
 </header>
 {body}{script}</body>
 </html>
@@ -312,4 +331,10 @@ a { color: #0969da; }
   border-radius: 10px; text-align: center; color: var(--muted); }
 code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; background: #eff2f5;
   padding: 0.1rem 0.35rem; border-radius: 4px; color: var(--ink); }
+"""
+
+#: A Japanese page asks for the Japanese fonts of the common systems before the generic one.
+JAPANESE_STYLE = """\
+body { font-family: system-ui, "Hiragino Sans", "Hiragino Kaku Gothic ProN", "Yu Gothic UI", "Yu Gothic", Meiryo,
+  "Noto Sans CJK JP", "Noto Sans JP", "IPAexGothic", sans-serif; }
 """

@@ -13,14 +13,17 @@ import json
 import math
 from urllib.parse import quote
 
+from .texts import Texts
+
 #: The playback speeds offered, as the <select> shows them.
 SPEEDS = ("0.25", "0.5", "1", "1.5", "2")
 #: The video types, in the order a browser is offered them (the smaller WebM first).
 TYPES = {"webm": "video/webm", "mp4": "video/mp4"}
 
 
-def frame_labels(record: dict) -> list:
-    """For each frame of the film: "epoch E · error X" (the best error, for a grid), from the record."""
+def frame_labels(record: dict, say: Texts = Texts("en")) -> list:
+    """For each frame of the film: "epoch E · error X" (the best error, for a grid), from the record,
+    in the page's language."""
     epochs = record.get("frame_epochs") if isinstance(record.get("frame_epochs"), list) else []
     runs = [run for run in record.get("runs", []) if isinstance(run, dict)] if isinstance(record.get("runs"), list) else []
     labels = []
@@ -34,15 +37,17 @@ def frame_labels(record: dict) -> list:
                 value = history[epoch]
                 if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
                     errors.append(value)
-        best = "best " if len(runs) > 1 else ""
-        labels.append(f"epoch {epoch} · {best}error {min(errors):.2e}" if errors else f"epoch {epoch}")
+        if errors:
+            labels.append(say("page_frame_best" if len(runs) > 1 else "page_frame", epoch=epoch, error=min(errors)))
+        else:
+            labels.append(say("page_frame_epoch", epoch=epoch))
     return labels
 
 
-def render_player(videos: list, record: dict, fps: float, alt: str) -> str:
+def render_player(videos: list, record: dict, fps: float, alt: str, say: Texts = Texts("en")) -> str:
     """The card's player: its <video> (one <source> per file, WebM first) and its controls; "" if the
     record does not say what each frame is."""
-    labels = frame_labels(record)
+    labels = frame_labels(record, say)
     if not labels or not videos:
         return ""
     sources = "".join(
@@ -53,14 +58,16 @@ def render_player(videos: list, record: dict, fps: float, alt: str) -> str:
     data = html.escape(json.dumps(labels, ensure_ascii=False), quote=True)
     return (
         f'<figure class="player" tabindex="0" data-fps="{fps:g}" data-labels="{data}" data-frame="0" '
-        f'aria-label="{html.escape(alt, quote=True)}; space plays or pauses, the arrows step one frame">\n'
+        f'aria-label="{html.escape(alt + say("player_keys"), quote=True)}">\n'
         f'<video muted autoplay loop playsinline preload="auto">{sources}</video>\n'
         f'<div class="controls">'
-        f'<button type="button" class="play" aria-label="play or pause">Pause</button>'
-        f'<button type="button" class="back" aria-label="one frame back">◀</button>'
-        f'<button type="button" class="forward" aria-label="one frame forward">▶</button>'
-        f'<input class="seek" type="range" min="0" max="{len(labels) - 1}" step="1" value="0" aria-label="frame">'
-        f'<select class="speed" aria-label="speed">{speeds}</select>'
+        f'<button type="button" class="play" aria-label="{say("player_play_or_pause")}" data-play="{say("player_play")}" '
+        f'data-pause="{say("player_pause")}">{say("player_pause")}</button>'
+        f'<button type="button" class="back" aria-label="{say("player_back")}">◀</button>'
+        f'<button type="button" class="forward" aria-label="{say("player_forward")}">▶</button>'
+        f'<input class="seek" type="range" min="0" max="{len(labels) - 1}" step="1" value="0" '
+        f'aria-label="{say("player_frame")}">'
+        f'<select class="speed" aria-label="{say("player_speed")}">{speeds}</select>'
         f'</div>\n<output class="where">{html.escape(labels[0])}</output>\n</figure>\n'
     )
 
@@ -98,8 +105,8 @@ document.querySelectorAll(".player").forEach(function (player) {
   function follow() {  // the readout follows the film frame by frame while it plays
     if (!video.paused) { show(playing()); window.requestAnimationFrame(follow); }
   }
-  video.addEventListener("play", function () { play.textContent = "Pause"; window.requestAnimationFrame(follow); });
-  video.addEventListener("pause", function () { play.textContent = "Play"; });
+  video.addEventListener("play", function () { play.textContent = play.dataset.pause; window.requestAnimationFrame(follow); });
+  video.addEventListener("pause", function () { play.textContent = play.dataset.play; });
   play.addEventListener("click", toggle);
   player.querySelector(".back").addEventListener("click", function () { go(Number(player.dataset.frame) - 1); });
   player.querySelector(".forward").addEventListener("click", function () { go(Number(player.dataset.frame) + 1); });

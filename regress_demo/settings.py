@@ -86,6 +86,7 @@ class Settings:
     momentum: Union[float, Tuple[float, ...]] = 0.0
     video: Tuple[str, ...] = ()  # the film as a video too: "mp4", "webm" (not part of the file name)
     stop_at: Optional[float] = None  # stop training at the first epoch whose error is at or below this
+    lang: str = "en"  # the language of the frames' texts and the gallery: "en", "ja" (texts.LANGUAGES)
 
     def __post_init__(self):
         if isinstance(self.video, str):

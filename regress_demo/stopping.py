@@ -72,16 +72,17 @@ def summary(settings, reached_at: List[Optional[int]]) -> str:
     return f"{len(which)} of {len(reached_at)} reached {limit}{listed}"
 
 
-def card_ending(row: dict, stop_at) -> Optional[str]:
-    """The gallery's "ending" of a network of a record: ``reached 1e-3 at epoch 666``, or
-    ``finished, did not reach 1e-3``; None for a run without --stop-at (or a record that lacks it)."""
+def card_ending(row: dict, stop_at, say) -> Optional[str]:
+    """The gallery's "ending" of a network of a record, in the page's language: ``reached 1e-3 at
+    epoch 666``, or ``finished, did not reach 1e-3``; None for a run without --stop-at (or a record
+    that lacks it)."""
     if not isinstance(stop_at, (int, float)) or isinstance(stop_at, bool) or not math.isfinite(stop_at):
         return None
     if stop_at <= 0:
         return None
     epoch = row.get("reached_at")
     if row.get("status") == "reached" and isinstance(epoch, int) and not isinstance(epoch, bool):
-        return reached_text(stop_at, epoch)
+        return say("page_reached_at", limit=threshold(stop_at), epoch=epoch)
     if row.get("status") == "finished":
-        return f"finished, did not reach {threshold(stop_at)}"
+        return say("page_not_reached", limit=threshold(stop_at))
     return None

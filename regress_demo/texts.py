@@ -1,4 +1,4 @@
-"""Every text the frames draw, by language: the one place to read or translate them.
+"""Every text the frames and the gallery page show, by language: the one place to read or translate them.
 
 A figure asks for its texts by key, with the values they name: ``say("neuron", number=2)`` gives
 "neuron 2". The settings' own names (n_mid, eta, wb_width, ...) and the math (w2_j · σ(w1_j x + b1_j))
@@ -62,10 +62,129 @@ ENGLISH = {
     "header_noise": "noise σ={noise}",
     "header_heldout": "held out: x in [{low}, {high}]",
     "header_stop_at": "stop at error ≤ {limit}",
+    # The gallery page (gallery.py, player.py), in the language of the newest run in the folder.
+    "page_runs": "{count} runs",
+    "page_one_run": "{count} run",
+    "page_intro": "Every run in this folder, newest first: a tiny neural network learning a curve (the\n"
+                  "sine, unless its heading names another), with its settings and how it ended.",
+    "page_alt": "A network learning its curve: {title}",
+    "page_frames": " · {count} frames",
+    "page_engine": "trained with the {engine}",
+    "page_finished": "finished",
+    "page_diverged": "diverged",
+    "page_interrupted": "interrupted",
+    "page_reached": "reached",
+    "page_reached_at": "reached {limit} at epoch {epoch}",
+    "page_not_reached": "finished, did not reach {limit}",
+    "page_final_error": "final error",
+    "page_heldout_error": "held-out error",
+    "page_ending": "ending",
+    "page_record": "run record (JSON)",
+    "page_video": "video ({kind})",
+    "page_sheet": "contact sheet (PNG)",
+    "page_frame": "epoch {epoch} · error {error:.2e}",
+    "page_frame_best": "epoch {epoch} · best error {error:.2e}",
+    "page_frame_epoch": "epoch {epoch}",
+    "player_keys": "; space plays or pauses, the arrows step one frame",
+    "player_play_or_pause": "play or pause",
+    "player_play": "Play",
+    "player_pause": "Pause",
+    "player_back": "one frame back",
+    "player_forward": "one frame forward",
+    "player_frame": "frame",
+    "player_speed": "speed",
+}
+
+#: The texts of the Japanese frames, in the textbook's terms (中間層, 出力層, ニューロン, 学習係数,
+#: エポック, 誤差, 訓練データ, 正解).
+JAPANESE = {
+    # The fit panel.
+    "fit": "ネットワークの出力",
+    "earlier_fits": "少し前の出力",
+    "outputs": "エポック中の出力",
+    "outputs_wrapped": "エポック中の出力\n(訓練データごと)",
+    "output_y": "出力 y",
+    "input_x": "入力 x",
+    "input_x_sine": "入力 x (角度 0 … 2π を -1 … 1 に変換)",
+    "target": "正解: {curve}",
+    "samples": "訓練データ",
+    "samples_noise": "訓練データ\n(ノイズ σ={noise})",
+    "heldout_range": "学習に使わない範囲",
+    "heldout_samples": "学習に使わないデータ",
+    # The titles that change with every frame.
+    "simple_title": "n_mid={n_mid}   eta={eta}",
+    "simple_epoch": "エポック {epoch} / {epochs}   誤差 {error:.2e}",
+    "rich_epoch": "エポック {epoch} / {epochs}     誤差 {error:.2e}",
+    "rich_epoch_blank": "エポック  誤差",
+    "grid_epoch": "エポック {epoch} / {epochs}",
+    "grid_error": "誤差 {error:.1e}",
+    "grid_diverged": "発散",
+    "diverged_at": "エポック {epoch} で発散",
+    "simple_reached": "エポック {epoch} で {limit} に到達   誤差 {error:.2e}",
+    "rich_reached": "エポック {epoch} で {limit} に到達     誤差 {error:.2e}",
+    "grid_reached": "エポック {epoch} で到達",
+    "grid_some_reached": "エポック {epoch} / {epochs}   {total} 個中 {count} 個が {limit} に到達",
+    "grid_all_reached": "{count} 個すべてが {limit} に到達 (最後はエポック {epoch})",
+    "diverged_hint": ": eta を小さくしてみましょう",
+    # The neuron panel.
+    "neuron": "ニューロン {number}",
+    "more_neurons": "残り {count} 個の\nニューロンの和",
+    "output_bias_b2": "出力層のバイアス b2",
+    "output_bias": "出力層のバイアス",
+    "neurons_share": "中間層の各ニューロンの寄与",
+    "neurons_share_deep": "最後の中間層 (全 {depth} 層の {depth} 層目) の各ニューロンの寄与",
+    "neurons_title": "{which} (バイアスと合わせた和が赤い線)",
+    # The loss panel.
+    "epoch": "エポック",
+    "error": "誤差",
+    "loss_title": "エポックごとの誤差: ½(y − t)² の平均",
+    "training": "訓練データ",
+    "heldout_error": "学習に使わないデータ\n(エポック終了時の\n重みで)",
+    "grid_heldout_note": "細い線: 学習に使わないデータの誤差 (エポック終了時の重みで)",
+    # The header: the settings beyond the textbook's.
+    "epochs": "{count} エポック",
+    "sgd": "SGD、バッチサイズ 1",
+    "minibatch_sgd": "ミニバッチ SGD、バッチサイズ {batch}",
+    "header_target": "正解 {curve}",
+    "header_samples": "データ {count} 個",
+    "header_noise": "ノイズ σ={noise}",
+    "header_heldout": "学習に使わない範囲: x が [{low}, {high}]",
+    "header_stop_at": "誤差 {limit} 以下で停止",
+    # The gallery page.
+    "page_runs": "{count} 件の実行",
+    "page_one_run": "{count} 件の実行",
+    "page_intro": "このフォルダーの実行結果です (新しい順)。小さなニューラルネットワークが曲線 (見出しに"
+                  "ほかの曲線の名前がなければ sin) を学習していく様子と、その設定、学習の終わり方を示します。",
+    "page_alt": "曲線を学習するネットワーク: {title}",
+    "page_frames": " · {count} フレーム",
+    "page_engine": "学習に使ったもの: {engine}",
+    "page_finished": "完了",
+    "page_diverged": "発散",
+    "page_interrupted": "中断",
+    "page_reached": "到達",
+    "page_reached_at": "エポック {epoch} で誤差 {limit} に到達",
+    "page_not_reached": "終了 (誤差 {limit} には届かず)",
+    "page_final_error": "最終の誤差",
+    "page_heldout_error": "学習に使わないデータの誤差",
+    "page_ending": "終わり方",
+    "page_record": "実行の記録 (JSON)",
+    "page_video": "動画 ({kind})",
+    "page_sheet": "コンタクトシート (PNG)",
+    "page_frame": "エポック {epoch} · 誤差 {error:.2e}",
+    "page_frame_best": "エポック {epoch} · 最小の誤差 {error:.2e}",
+    "page_frame_epoch": "エポック {epoch}",
+    "player_keys": "。スペースキーで再生・一時停止、矢印キーで 1 フレームずつ進む・戻る",
+    "player_play_or_pause": "再生・一時停止",
+    "player_play": "再生",
+    "player_pause": "一時停止",
+    "player_back": "1 フレーム戻る",
+    "player_forward": "1 フレーム進む",
+    "player_frame": "フレーム",
+    "player_speed": "再生速度",
 }
 
 #: Every language the frames can speak, by its code.
-LANGUAGES = {"en": ENGLISH}
+LANGUAGES = {"en": ENGLISH, "ja": JAPANESE}
 
 
 class Texts:

@@ -26,7 +26,7 @@ def test_the_run_record_holds_settings_versions_history_and_status(tmp_path):
         "n_mid": [4], "eta": [0.3], "epoch": 30, "interval": 7, "wb_width": 0.01, "seed": 9, "fps": 10.0,
         "hold": 2.0, "schedule": "linear", "frames": None, "simple": False, "show_outputs": True, "engine": "auto",
         "target": "sin", "n_points": 63, "noise": 0.0, "holdout": None, "activation": ["sigmoid"], "depth": [1],
-        "l2": [0.0], "batch_size": [1], "momentum": [0.0], "video": [],
+        "l2": [0.0], "batch_size": [1], "momentum": [0.0], "video": [], "lang": "en",
     }
     assert record["frames"] == 6 and record["frame_epochs"] == [0, 7, 14, 21, 28, 29]
     (run,) = record["runs"]

@@ -1,0 +1,82 @@
+"""The fonts of the frames: matplotlib's own (DejaVu Sans) for English, IPAexGothic for Japanese.
+
+matplotlib's default font has no Japanese characters: they would be drawn as empty boxes. The
+Japanese frames take IPAexGothic from the package matplotlib-fontja (the `ja` extra), which bundles
+it. The package is never imported (importing it changes matplotlib's settings for every later
+figure); its font file is found where the package is installed, added to matplotlib's list of
+fonts, and given to the texts of a Japanese figure only, while the figure is built (fonts_for).
+English figures are built exactly as before: nothing here runs for them.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Optional
+
+from .errors import MissingPackage
+
+#: The package that bundles the Japanese font, and the font in it.
+PACKAGE = "matplotlib_fontja"
+FONT_FILE = Path("fonts") / "ipaexg.ttf"
+FAMILY = "IPAexGothic"
+#: Characters the Japanese font lacks (the superscript digits of 10⁻⁵) come from matplotlib's own.
+FALLBACK = "DejaVu Sans"
+#: How to install it, as the one-line message says.
+INSTALL = "pip install -e '.[ja]' (or pip install matplotlib-fontja)"
+#: The languages whose frames need a font of their own.
+NEEDS_FONT = ("ja",)
+
+
+def japanese_font_file() -> Optional[Path]:
+    """The path of IPAexGothic in the installed matplotlib-fontja, or None if it is not installed
+    (found without importing the package)."""
+    spec = importlib.util.find_spec(PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(list(spec.submodule_search_locations)[0]) / FONT_FILE
+    return path if path.is_file() else None
+
+
+def check_font(language: str) -> None:
+    """Raise MissingPackage (a one-line message that says how to install it) if this language needs
+    a font that is not installed."""
+    if language in NEEDS_FONT and japanese_font_file() is None:
+        raise MissingPackage("lang", INSTALL, "matplotlib-fontja (the Japanese font)")
+
+
+def _register(path: Path) -> None:
+    """Add the font file to matplotlib's list of fonts, once (fonts are looked up by family name)."""
+    from matplotlib import font_manager
+
+    if not any(entry.fname == str(path) for entry in font_manager.fontManager.ttflist):
+        font_manager.fontManager.addfont(str(path))
+
+
+@contextmanager
+def fonts_for(language: str):
+    """While inside, new texts take the font of this language: for Japanese, IPAexGothic (and
+    DejaVu Sans for the few characters it lacks); for English, nothing changes at all."""
+    if language not in NEEDS_FONT:
+        yield
+        return
+    import matplotlib
+
+    check_font(language)
+    _register(japanese_font_file())
+    with matplotlib.rc_context({"font.family": [FAMILY, FALLBACK]}):
+        yield
+
+
+def in_its_font(make):
+    """A function that makes a figure from settings (its first argument), made inside
+    fonts_for(settings.lang)."""
+
+    @functools.wraps(make)
+    def made(settings, *args, **kwargs):
+        with fonts_for(settings.lang):
+            return make(settings, *args, **kwargs)
+
+    return made
