@@ -34,9 +34,13 @@ def settings_lines(settings: Settings, max_chars: int = 200) -> List[str]:
     batch = _listed(settings, "batch_size")
     network.append("SGD, batch size 1" if batch == "1" else f"mini-batch SGD, batch size {batch}")
     samples = []
+    if settings.data is not None:  # your own data: the file, its points and their scaling
+        from .owndata import header
+
+        samples += header(settings)
     if settings.target != "sin":
         samples.append(f"target {targets.describe(settings.target)}")
-    if settings.n_points != data.TEXTBOOK_POINTS:
+    if settings.n_points != data.TEXTBOOK_POINTS and settings.data is None:
         samples.append(f"{settings.n_points} samples")
     if settings.noise:
         samples.append(f"noise σ={show(settings.noise)}")
