@@ -149,6 +149,9 @@ def heading(settings: dict) -> str:
     parts = [shape.join(f"{name} {_values(values)}" for name, values in axes if values)]
     if settings.get("target") not in (None, "sin"):
         parts.insert(0, as_text(settings["target"]))
+    if isinstance(settings.get("data"), dict):  # your own data: the file's name, or the number of points
+        own = settings["data"]
+        parts.insert(0, as_text(own.get("name")) or f"{len(own.get('x') or [])} points")
     if "epoch" in settings:
         parts.append(f"{as_text(settings['epoch'])} epochs")
     if "seed" in settings:

@@ -186,8 +186,8 @@ def _rows(path: str, text: str):
     sample = "\n".join(line for _, line in lines[:50])
     try:
         separator = csv.Sniffer().sniff(sample, delimiters=SEPARATORS).delimiter
-    except csv.Error:
-        separator = " "
+    except csv.Error:  # no separator on every line (a short line, say): the first one found, else spaces
+        separator = next((mark for mark in SEPARATORS[:3] if mark in sample), " ")
     if separator == " " or not any(separator in line for _, line in lines[:50]):
         return [(number, line.split()) for number, line in lines]  # runs of spaces or tabs
     rows = csv.reader([line for _, line in lines], delimiter=separator, skipinitialspace=True)
