@@ -33,6 +33,8 @@ examples:
                                         any formula in x (x runs from -1 to 1)
   regress-demo --noise 0.2 --holdout 0.2,0.6
                                         noisy samples, and a range the network never sees
+  regress-demo --data examples/daylight.csv --holdout 200,365 --n-mid 10
+                                        your own (x, y) series from a CSV file, in its own units
   regress-demo --activation sigmoid tanh relu --n-mid 3 10
                                         a grid of activations (rows) by n_mid (columns)
   regress-demo --replay outputs/sin_nmid3_eta0.1_epoch2001_seed1.json
@@ -149,7 +151,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--data-columns", metavar="A,B",
-        help="the x and y columns of a wider --data file, by header name or number from 1 (e.g. year,value or 1,3)",
+        help="the x and y columns of a wider --data file, by header name or number from 1 (e.g. year,value or 1,3); "
+        "a file of more than two columns needs it",
     )
     parser.add_argument(
         "--activation", metavar="sigmoid|tanh|relu", nargs="+",

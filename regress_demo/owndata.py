@@ -80,7 +80,7 @@ class Scale:
         return self.sd**2
 
     def describe(self) -> str:
-        return f"trained on x rescaled to [−1, 1], y standardised (mean {_num(self.mean)}, sd {_num(self.sd)})"
+        return f"trained on u = x rescaled to [−1, 1], v = y standardised (mean {_num(self.mean)}, sd {_num(self.sd)})"
 
 
 def _num(value: float) -> str:

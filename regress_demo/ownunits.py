@@ -116,7 +116,7 @@ def in_units(figure, settings, snapshots: Sequence[Snapshot]):
         neurons = getattr(figure, "ax_neurons", None)
         (neurons or ax).set_xlabel(own.x_label)
         if neurons is not None:
-            neurons.set_ylabel("sd · " + neurons.get_ylabel(), fontsize=9)
+            neurons.set_ylabel("sd · " + neurons.get_ylabel().replace(" x ", " u "), fontsize=9)  # u: x rescaled
             for text in neurons.get_legend().get_texts():
                 if text.get_text().startswith("output bias"):
                     text.set_text("mean + sd · b2" if settings.depth == 1 else "mean + sd · output bias")

@@ -111,7 +111,8 @@ def test_the_frame_shows_years_and_values(tmp_path):
     assert "% of var(y))" in figure.title.get_text()
     header = " ".join(text.get_text() for text in figure.figure.texts)
     assert "data: years.csv, 101 points" in header
-    assert "trained on x rescaled to [−1, 1], y standardised (mean 319.5, sd 19.98)" in header
+    assert "trained on u = x rescaled to [−1, 1], v = y standardised (mean 319.5, sd 19.98)" in header
+    assert figure.ax_neurons.get_ylabel() == "sd · w2_j · σ(w1_j u + b1_j)"
     assert "held out: x in [1980, 2000]" in header
 
 
