@@ -155,6 +155,13 @@ def test_columns_by_name_or_number(tmp_path):
     assert by_number.x.tolist() == [5, 3, 9, 1] and by_number.y.tolist() == [10, 20, 30, 45]
 
 
+def test_a_header_shorter_than_the_rows_names_what_it_can(tmp_path):
+    path = tmp_path / "short-header.csv"
+    path.write_text("day\n1,5\n2,3\n3,9\n4,1\n", encoding="utf-8")
+    data = read_file(path)
+    assert (data.x_label, data.y_label) == ("day", "y") and data.y.tolist() == [5, 3, 9, 1]
+
+
 def test_unsorted_uneven_and_repeated_x_train(tmp_path):
     rng = np.random.default_rng(7)
     x = np.concatenate([rng.uniform(0, 5, 50), [2.0, 2.0, 2.0]])  # uneven, unsorted, x = 2 three times
@@ -193,6 +200,10 @@ def test_n_points_takes_a_seeded_sample_and_holdout_is_in_x_units():
     assert len(sample.x) == 50 and sample.x.min() == pytest.approx(-1) and sample.x.max() == pytest.approx(1)
     assert np.array_equal(Settings(data=(x, y), n_points=50).dataset().x, sample.x)  # seeded
     assert not np.array_equal(Settings(data=(x, y), n_points=50, seed=2).dataset().x, sample.x)
+    many = (np.arange(100_000.0), np.sin(np.arange(100_000.0) / 5000))
+    assert len(Settings(data=many, n_points=5000, epoch=10).dataset().x) == 5000  # (more than a curve's 2000)
+    with pytest.raises(SettingError, match=r"would train for about .* hours .*lower epoch, n_points or n_mid"):
+        Settings(data=many)  # every point, every epoch: too long
     held = Settings(data=(x, y), holdout=(150, 199)).dataset()
     assert (~held.train).sum() == 50 and held.holdout == pytest.approx((0.5075376884, 1.0))
 
