@@ -33,7 +33,8 @@ class ErrorValue(float):
         text = float.__format__(float(self), spec)
         if not spec or spec[-1] not in "eEgGf" or not np.isfinite(self):
             return text
-        share = f"{100 * float(self) / self.variance:.2g} %"
+        percent = 100 * float(self) / self.variance
+        share = f"{percent:.2g} %" if percent < 10 else f"{percent:.0f} %"  # 0.05 %, 2.7 %, 76 %, 180 %
         return f"{text} ({share})" if spec.startswith(".1") else f"{text} ({share} of var(y))"
 
     def __reduce__(self):

@@ -120,6 +120,7 @@ def _in_data_units(settings: Settings, histories):
 
 
 def _snapshots_in_units(settings: Settings, snapshots):
+    """One recorded epoch's snapshots in the data's units (ownunits.py)."""
     from .ownunits import in_data_units
 
     return in_data_units(settings, snapshots)

@@ -186,7 +186,8 @@ def test_the_settings_hold_the_data_by_value(tmp_path):
     assert a.file_stem().startswith("data-") and a.file_stem() == b.file_stem()
     assert a.file_stem() != Settings(data=(x, y + 1)).file_stem()
     assert a.replace(eta=0.5) == Settings(data=(x, y), eta=0.5)
-    assert Settings(**json.loads(json.dumps(a.as_dict()))) == a  # a record gives the same settings
+    for settings in (a, a.replace(holdout=(0.2, 0.8), n_points=50, noise=0.1)):
+        assert Settings(**json.loads(json.dumps(settings.as_dict()))) == settings  # a record gives the same settings
     assert "data" not in Settings().as_dict()  # a run without data records what it always did
     from_file = Settings(data=read_file(write_years(tmp_path / "years.csv")), n_mid=5)
     assert repr(from_file) == "Settings(n_mid=5, data=<years.csv: 101 points>)"
@@ -231,6 +232,7 @@ def test_the_notebook_call_takes_the_data(tmp_path):
     result = regress_demo.animate(out=tmp_path, quiet=True, data=(x, y), epoch=10, frames=2)
     assert result.settings.data == OwnData(x, y)
     assert result.path.name.startswith("data-") and "% of var(y)" in f"{result.final_error:.2e}"
+    assert "data=&lt;12 points&gt;" in result._repr_html_()  # the notebook's caption names the data, shortly
 
 
 BAD_FILES = [
