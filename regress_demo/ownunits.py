@@ -116,6 +116,9 @@ def in_units(figure, settings, snapshots: Sequence[Snapshot]):
         ax.set_ylabel(own.y_label)
         neurons = getattr(figure, "ax_neurons", None)
         (neurons or ax).set_xlabel(own.x_label)
+        legend = ax.get_legend()
+        if neurons is None and hasattr(legend, "set_loc"):  # (matplotlib 3.8 on) the sine's corner may hide data
+            legend.set_loc("best")
         if neurons is not None:
             neurons.set_ylabel("sd · " + neurons.get_ylabel().replace(" x ", " u "), fontsize=9)  # u: x rescaled
             for text in neurons.get_legend().get_texts():

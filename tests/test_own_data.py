@@ -314,3 +314,16 @@ def test_bad_arrays_get_one_message(value, message):
     with pytest.raises(SettingError) as caught:
         Settings(data=value)
     assert str(caught.value) == message
+
+
+def test_a_run_without_data_does_not_load_its_modules():
+    import subprocess
+    import sys
+
+    code = ("import sys; from regress_demo import cli, settings; s = cli.parse_settings(cli.build_parser()"
+            ".parse_args([])); s.dataset(); s.as_dict(); s.file_stem(); from regress_demo import captions; "
+            "captions.settings_lines(s); print(sorted(m for m in sys.modules if m.startswith('regress_demo.own')))")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root,
+                            env={**os.environ, "PYTHONPATH": root}, check=True)
+    assert result.stdout == "[]\n"
