@@ -39,6 +39,7 @@ class DataError(SettingError):
     """Data that cannot be fitted: one line naming the file (or the arrays), the line and the problem."""
 
     def __init__(self, source: str, problem: str, line: Optional[int] = None):
+        source = source if source and source.isprintable() else repr(source)  # (a name with a line break stays one line)
         self.source, self.problem, self.line = source, problem, line
         where = f"{source}, line {line}" if line is not None else source
         ValueError.__init__(self, f"data {where}: {problem}")
@@ -206,7 +207,7 @@ def _is_number(cell: str) -> bool:
 
 def _header(path: str, rows):
     """The first row as a header if none of its cells is a number."""
-    number, first = rows[0]
+    first = rows[0][1]
     if first and not any(_is_number(cell) for cell in first):
         if len(rows) == 1:
             raise DataError(path, "has a header but no data")

@@ -34,7 +34,7 @@ class ErrorValue(float):
         if not spec or spec[-1] not in "eEgGf" or not np.isfinite(self):
             return text
         percent = 100 * float(self) / self.variance
-        share = f"{percent:.2g} %" if percent < 10 else f"{percent:.0f} %"  # 0.05 %, 2.7 %, 76 %, 180 %
+        share = f"{percent:.0f} %" if 10 <= percent < 1000 else f"{percent:.2g} %"  # 0.05 %, 2.7 %, 76 %, 180 %, 3.7e+05 %
         return f"{text} ({share})" if spec.startswith(".1") else f"{text} ({share} of var(y))"
 
     def __reduce__(self):

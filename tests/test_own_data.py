@@ -238,6 +238,7 @@ def test_the_notebook_call_takes_the_data(tmp_path):
 BAD_FILES = [
     # (file name, its content (None: none), extra options, the message after "regress-demo: error: ")
     ("missing.csv", None, [], "--data missing.csv: no such file"),
+    ("", None, [], "--data '': no such file"),
     ("empty.csv", "", [], "--data empty.csv: is empty"),
     ("comments.csv", "# nothing\n\n# here\n", [], "--data comments.csv: has no data, only comments"),
     ("header.csv", "year,value\n", [], "--data header.csv: has a header but no data"),
@@ -271,6 +272,16 @@ BAD_FILES = [
     ("ok.csv", "1,2\n2,3\n3,5\n4,4\n", ["--batch-size", "5"],
      "--batch-size must be <= 4 (the number of training samples), got 5"),
 ]
+
+
+def test_an_error_says_its_share_of_the_variance():
+    from regress_demo.ownunits import ErrorValue
+
+    shares = [f"{ErrorValue(error, 4.0):.2e}" for error in (0.002, 0.1, 3.04, 7.2, 4e6)]
+    assert shares == ["2.00e-03 (0.05 % of var(y))", "1.00e-01 (2.5 % of var(y))", "3.04e+00 (76 % of var(y))",
+                      "7.20e+00 (180 % of var(y))", "4.00e+06 (1e+08 % of var(y))"]
+    assert f"{ErrorValue(0.1, 4.0):.1e}" == "1.0e-01 (2.5 %)" and f"{ErrorValue(float('inf'), 4.0):.2e}" == "inf"
+    assert json.dumps(ErrorValue(0.1, 4.0)) == "0.1"  # a plain number in the record
 
 
 @pytest.mark.parametrize("name, content, options, message", BAD_FILES,
