@@ -186,8 +186,17 @@ def render_settings(settings: dict) -> str:
     """Every setting, whatever its name, as a definition list."""
     if not settings:
         return ""
+    settings = {key: _data_summary(value) if key == "data" else value for key, value in settings.items()}
     items = "".join(f"<dt>{_text(str(key))}</dt><dd>{_text(as_text(value))}</dd>" for key, value in settings.items())
     return f'<dl class="settings">{items}</dl>\n'
+
+
+def _data_summary(data) -> object:
+    """Your own data in a card: the file's name, the number of points and the digest, not the numbers."""
+    if not isinstance(data, dict) or not isinstance(data.get("x"), list):
+        return data
+    name = as_text(data.get("name")) if data.get("name") else "(x, y)"
+    return f"{name}: {len(data['x'])} points, sha256 {as_text(data.get('sha256'))[:12]}…"
 
 
 def error(value) -> str:

@@ -223,6 +223,7 @@ def test_every_kind_of_network_and_the_gallery_work_with_it(tmp_path):
     assert single.final_error == pytest.approx(single.training.errors[0][-1] * np.var(y))
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert index.count("30 points · n_mid") == 4  # two cards, each in its heading and its film's alt text
+    assert index.count("<dt>data</dt><dd>(x, y): 30 points, sha256 ") == 2 and "0, 7, 14, 21" not in index  # (not the numbers)
 
 
 def test_the_notebook_call_takes_the_data(tmp_path):
