@@ -31,6 +31,9 @@ MAX_POINTS = 100_000
 MIN_POINTS = 4
 #: The seed of the stream that draws a subsample (--n-points), combined with the run's seed.
 SUBSAMPLE_STREAM = 4
+#: A run record's JSON holds the numbers of a series of at most this many points; a longer series'
+#: numbers are kept in the weights file (NPZ) beside it, as data_x and data_y (always there too).
+JSON_POINTS = 2000
 #: The separators a file may use: comma, semicolon, tab, or spaces.
 SEPARATORS = ",;\t "
 
@@ -137,9 +140,13 @@ class OwnData:
         return f"data-{name or self.digest[:8]}"
 
     def as_record(self) -> dict:
-        """The data as plain JSON-ready values, for the run record: a replay needs no file."""
-        return {"name": self.name, "path": self.path, "sha256": self.sha256, "x_label": self.x_label,
-                "y_label": self.y_label, "x": self.x.tolist(), "y": self.y.tolist()}
+        """The data as plain JSON-ready values, for the run record: a replay needs no file. The numbers
+        of a series longer than JSON_POINTS are left to the weights file (see numbers_from_npz)."""
+        record = {"name": self.name, "path": self.path, "sha256": self.sha256, "x_label": self.x_label,
+                  "y_label": self.y_label, "points": len(self), "digest": self.digest}
+        if len(self) <= JSON_POINTS:
+            record.update(x=self.x.tolist(), y=self.y.tolist())
+        return record
 
 
 # Reading a file
@@ -302,6 +309,30 @@ def as_own_data(value) -> OwnData:
                            f"shapes {x.shape} and {y.shape}")
     check_points("(x, y)", x, y)
     return OwnData(x, y)
+
+
+def numbers_from_npz(record: dict, npz_path) -> dict:
+    """A record's data with the numbers that its weights file keeps (a series longer than JSON_POINTS);
+    SettingError if that file is missing, not a regular file of a sane size, or not the one written."""
+    import stat
+    import zipfile
+
+    def refused(why):
+        return SettingError("data", f"numbers kept in {os.path.basename(npz_path)} beside the record ({why})",
+                            record.get("name") or "(x, y)")
+
+    try:
+        info = os.stat(npz_path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_READ_BYTES:
+            raise refused("not a regular file of at most 256 MB")
+        with np.load(npz_path, allow_pickle=False) as arrays:
+            x, y = arrays["data_x"], arrays["data_y"]
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+        raise refused("missing or unreadable") from None
+    own = as_own_data({**record, "x": x, "y": y})
+    if own.digest != record.get("digest"):
+        raise refused("they are not the ones recorded")
+    return {**record, "x": x, "y": y}
 
 
 def _short(value) -> str:

@@ -334,12 +334,15 @@ def every_epoch_if_diverged_early(settings: Settings, training, frames: List[Lis
 def final_weights(snapshots: List[Snapshot], settings: Settings) -> dict:
     """The weights of the last frame, in the layers' shapes, numbered from the input: w1 (1, n_mid),
     b1 (n_mid,), ..., and the output layer's (n_mid, 1), (1,) last (w2, b2 with one hidden layer);
-    for a grid, one set per configuration with the suffix _0, _1, ... and the grid's settings of each."""
+    for a grid, one set per configuration with the suffix _0, _1, ... and the grid's settings of each;
+    for your own data, its numbers too: data_x, data_y."""
     arrays = {}
     for c, snapshot in enumerate(snapshots):
         suffix = f"_{c}" if settings.is_grid else ""
         for number, (w, b) in enumerate(snapshot.layers, start=1):
             arrays[f"w{number}{suffix}"], arrays[f"b{number}{suffix}"] = w, b
+    if settings.data is not None:  # your own data's numbers (a long series is kept only here: see owndata.JSON_POINTS)
+        arrays["data_x"], arrays["data_y"] = settings.data.x, settings.data.y
     if settings.is_grid:
         configurations = settings.configurations()
         for name in GRID_AXES:

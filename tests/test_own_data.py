@@ -82,6 +82,31 @@ def test_replay_gives_the_same_gif_also_after_the_file_changed_or_went(year_run,
     write_years(folder / "years.csv")  # (as it was, for the other tests)
 
 
+def test_a_long_series_is_kept_in_the_weights_file_and_replays_from_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    x = np.arange(3000) * 0.5
+    with open("long.csv", "w", encoding="utf-8") as file:
+        file.writelines(f"{float(a)!r}\t{float(np.sin(a / 100))!r}\n" for a in x)
+    options = ["--epoch", "2", "--simple", "--interval", "1", "--out", "long.gif", "-q"]
+    assert run_main(["--data", "long.csv", *options])[0] == 0
+    record = json.loads((tmp_path / "long.json").read_text(encoding="utf-8"))["settings"]["data"]
+    assert "x" not in record and record["points"] == 3000  # the JSON stays small
+    with np.load(tmp_path / "long.npz") as arrays:
+        np.testing.assert_array_equal(arrays["data_x"], x)
+        kept = {name: arrays[name] for name in arrays.files}
+    os.remove("long.csv")
+    code, _, err = run_main(["--replay", "long.json", "--out", "again.gif", "-q"])
+    assert code == 0 and err.endswith("long.csv is gone since this run was recorded: the replay uses the data kept "
+                                      "in its record\n")
+    assert (tmp_path / "again.gif").read_bytes() == (tmp_path / "long.gif").read_bytes()
+    kept["data_y"] = kept["data_y"] + 1  # another series in the weights file: refused
+    np.savez(tmp_path / "long.npz", **kept)
+    assert run_main(["--replay", "long.json", "--out", "third.gif"]) == (
+        2, "", "regress-demo: error: --replay must be a record with valid settings (data must be numbers kept in "
+        "long.npz beside the record (they are not the ones recorded), got 'long.csv'), got 'long.json'\n")
+    assert not (tmp_path / "third.gif").exists()
+
+
 def test_the_frame_shows_years_and_values(tmp_path):
     from regress_demo.frames import make_figure
     from regress_demo.ownunits import in_data_units
