@@ -14,7 +14,7 @@ from regress_demo.owndata import MAX_POINTS, OwnData, read_file
 YEARS = np.arange(1900, 2001)
 VALUES = 300 + 40 * np.sin(YEARS / 30)
 #: A short run with the textbook's network, eta and initial weights: enough for the year series.
-RUN = ["--epoch", "120", "--frames", "4"]
+RUN = ["--epoch", "120", "--frames", "3"]
 
 
 def write_years(path, separator=",", header="year,value", comment=None):
@@ -191,7 +191,7 @@ def test_unsorted_uneven_and_repeated_x_train(tmp_path):
     rng = np.random.default_rng(7)
     x = np.concatenate([rng.uniform(0, 5, 50), [2.0, 2.0, 2.0]])  # uneven, unsorted, x = 2 three times
     y = 10 + 3 * np.cos(x) + np.array([0.0] * 50 + [-0.2, 0.0, 0.2])
-    settings = Settings(data=(x, y), epoch=400, activation="tanh")
+    settings = Settings(data=(x, y), epoch=100, eta=0.3, activation="tanh")
     dataset = settings.dataset()
     np.testing.assert_allclose(dataset.x, 2 * (x - x.min()) / (x.max() - x.min()) - 1)  # in the given order
     assert dataset.x.min() == pytest.approx(-1) and dataset.x.max() == pytest.approx(1)
@@ -200,7 +200,7 @@ def test_unsorted_uneven_and_repeated_x_train(tmp_path):
 
     training = Training(settings)
     list(training.snapshots())
-    assert training.errors[-1] < 0.02 < training.errors[0]  # below 2 % of var(y), from far above
+    assert training.errors[-1] < 0.005 and training.errors[0] > 0.3  # below 0.5 % of var(y), from far above
 
 
 def test_the_settings_hold_the_data_by_value(tmp_path):
