@@ -39,9 +39,13 @@ def settings_lines(settings: Settings, max_chars: int = 200) -> List[str]:
     if settings.stop_at is not None:  # --stop-at
         network.append(say("header_stop_at", limit=threshold(settings.stop_at)))
     samples = []
+    if settings.data is not None:  # your own data: the file, its points and their scaling
+        from .owndata import header
+
+        samples += header(settings)
     if settings.target != "sin":
         samples.append(say("header_target", curve=targets.describe(settings.target)))
-    if settings.n_points != data.TEXTBOOK_POINTS:
+    if settings.n_points != data.TEXTBOOK_POINTS and settings.data is None:
         samples.append(say("header_samples", count=settings.n_points))
     if settings.noise:
         samples.append(say("header_noise", noise=show(settings.noise)))

@@ -170,6 +170,10 @@ def _check_budget(settings, n_train: int, frames: int):
 
 def _check_data(settings) -> int:
     """Check the settings of the samples; returns how many are left for training."""
+    if settings.data is not None:  # your own data: their rules are owndata's
+        from . import owndata
+
+        return owndata.check(settings)
     if not isinstance(settings.target, str):
         raise SettingError("target", "a curve name or a formula in x", settings.target)
     object.__setattr__(settings, "target", settings.target.strip())

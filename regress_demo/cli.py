@@ -33,6 +33,8 @@ examples:
                                         any formula in x (x runs from -1 to 1)
   regress-demo --noise 0.2 --holdout 0.2,0.6
                                         noisy samples, and a range the network never sees
+  regress-demo --data examples/daylight.csv --holdout 200,365 --n-mid 10
+                                        your own (x, y) series from a CSV file, in its own units
   regress-demo --activation sigmoid tanh relu --n-mid 3 10
                                         a grid of activations (rows) by n_mid (columns)
   regress-demo --n-mid 2 3 10 --stop-at 1e-3
@@ -146,6 +148,18 @@ def build_parser() -> argparse.ArgumentParser:
         "error panel adds their error (e.g. 0.2,0.6 or --holdout=-0.5,0)",
     )
     parser.add_argument(
+        "--data", metavar="FILE.csv",
+        help="fit your own (x, y) series: a text file of two numeric columns (comma, semicolon, tab or space "
+        "separated; a header row names the axes; # comments and blank lines skipped), shown in its own units; "
+        "the network trains on x rescaled to [-1, 1] and y standardised. --n-points takes a random sample, "
+        "--holdout A,B is in the data's x",
+    )
+    parser.add_argument(
+        "--data-columns", metavar="A,B",
+        help="the x and y columns of a wider --data file, by header name or number from 1 (e.g. year,value or 1,3); "
+        "a file of more than two columns needs it",
+    )
+    parser.add_argument(
         "--activation", metavar="sigmoid|tanh|relu", nargs="+",
         help="activation of the hidden neurons; several values make a comparison grid (default: sigmoid)",
     )
@@ -239,6 +253,8 @@ def parse_settings(args: argparse.Namespace) -> Settings:
         values["video"] = tuple(args.video)
     if args.holdout is not None:
         values["holdout"] = parse_range("holdout", args.holdout)
+    if args.data is not None or args.data_columns is not None:
+        values["data"] = read_data(args.data, args.data_columns)
     if args.simple:
         values["simple"] = True
     if args.replay is not None:
@@ -247,6 +263,15 @@ def parse_settings(args: argparse.Namespace) -> Settings:
             raise SettingError("replay", "used without other settings (only --out, --quiet, --profile and --open)", given)
         return settings_from_record(args.replay)
     return Settings(**values)
+
+
+def read_data(path, columns):
+    """--data FILE.csv (with --data-columns A,B): the series, read and checked (owndata.py)."""
+    if path is None:
+        raise SettingError("data_columns", "given with {data}", columns)
+    from .owndata import read_file
+
+    return read_file(path, columns)
 
 
 def main(argv=None) -> int:
@@ -302,6 +327,12 @@ def _main(argv) -> int:
         if layers_changed_since(args.replay):
             print(f"{PROG}: layers.py has changed since this run was recorded: the replay trains with layers.py "
                   "as it is now, so its numbers may differ", file=sys.stderr)
+        if settings.data is not None:
+            from .owndata import replay_note
+
+            note = replay_note(settings)
+            if note:
+                print(f"{PROG}: {note}", file=sys.stderr)
     progress = Progress(settings, args.quiet)
     with sigterm_as_interrupt() as signals:
         try:

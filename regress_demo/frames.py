@@ -366,6 +366,12 @@ class GridFigure:
 def make_figure(settings: Settings, dataset: Dataset, histories, frames: Sequence[List[Snapshot]],
                 heldout_histories=None):
     """The figure that suits these settings, made to fit every frame of the run."""
+    if settings.data is not None and not getattr(dataset, "in_data_units", False):  # your own data (ownunits.py)
+        from .ownunits import for_drawing, in_units
+
+        figure = make_figure(settings, for_drawing(settings, dataset), histories, frames, heldout_histories)
+        in_units(figure, settings, [frame[0] for frame in frames])
+        return figure
     if settings.is_grid:
         return GridFigure(settings, dataset, histories, heldout_histories)
     if settings.simple:

@@ -171,6 +171,9 @@ def heading(settings: dict, say: Texts = ENGLISH) -> str:
     parts = [shape.join(f"{name} {_values(values)}" for name, values in axes if values)]
     if settings.get("target") not in (None, "sin"):
         parts.insert(0, as_text(settings["target"]))
+    if isinstance(settings.get("data"), dict):  # your own data: the file's name, or the number of points
+        own = settings["data"]
+        parts.insert(0, as_text(own.get("name")) or f"{len(own.get('x') or [])} points")
     if "epoch" in settings:
         parts.append(say("epochs", count=as_text(settings["epoch"])))
     if "seed" in settings:
@@ -207,8 +210,17 @@ def render_settings(settings: dict) -> str:
     """Every setting, whatever its name, as a definition list."""
     if not settings:
         return ""
+    settings = {key: _data_summary(value) if key == "data" else value for key, value in settings.items()}
     items = "".join(f"<dt>{_text(str(key))}</dt><dd>{_text(as_text(value))}</dd>" for key, value in settings.items())
     return f'<dl class="settings">{items}</dl>\n'
+
+
+def _data_summary(data) -> object:
+    """Your own data in a card: the file's name, the number of points and the digest, not the numbers."""
+    if not isinstance(data, dict) or not isinstance(data.get("x"), list):
+        return data
+    name = as_text(data.get("name")) if data.get("name") else "(x, y)"
+    return f"{name}: {len(data['x'])} points, sha256 {as_text(data.get('sha256'))[:12]}…"
 
 
 def error(value) -> str:

@@ -76,7 +76,8 @@ def loss_limits(histories: Sequence[Sequence[float]]):
 def y_limits(dataset: Dataset, grid):
     """The y range of the fit panels, fixed for the whole animation so that nothing jumps: the
     target and the samples, rounded out to tenths, with room above and below (-1.6 to 1.6 for the sine)."""
-    values = np.concatenate([dataset.target(grid), dataset.t])
+    target = [] if dataset.target is None else [dataset.target(grid)]  # (your own data: the samples only)
+    values = np.concatenate(target + [dataset.t])
     low, high = np.floor(values.min() * 10) / 10, np.ceil(values.max() * 10) / 10
     room = 0.3 * max(high - low, 0.5)
     return low - room, high + room
@@ -92,8 +93,9 @@ def fit_axes(ax, grid, dataset: Dataset, settings: Settings, small=False):
     """The parts of a fit panel that never change: the target curve, the samples, the held-out
     range, fixed limits."""
     say = texts_of(settings)
-    ax.plot(grid, dataset.target(grid), "--", color=TARGET_COLOUR, lw=1.2 if small else 1.5,
-            label=say("target", curve=targets.describe(settings.target)))
+    if dataset.target is not None:  # (your own data have none: their points are the target)
+        ax.plot(grid, dataset.target(grid), "--", color=TARGET_COLOUR, lw=1.2 if small else 1.5,
+                label=say("target", curve=targets.describe(settings.target)))
     label = say("samples_noise", noise=show(settings.noise)) if settings.noise else say("samples")
     ax.plot(dataset.x_train, dataset.t_train, "o", color=SAMPLE_COLOUR, ms=2 if small else 3, label=label)
     if dataset.holdout is not None:

@@ -196,6 +196,11 @@ def settings_from_record(record_path) -> Settings:
         unknown = unknown if len(unknown) <= 200 else unknown[:197] + "..."
         raise SettingError("replay", f"a record with known settings only (not {unknown})", shown)
     try:
+        data = record["settings"].get("data")
+        if isinstance(data, dict) and "x" not in data:  # a long series: its numbers are in the NPZ beside the record
+            from .owndata import numbers_from_npz
+
+            record["settings"]["data"] = numbers_from_npz(data, Path(record_path).with_suffix(".npz"))
         return Settings(**record["settings"])
     except (SettingError, TypeError) as error:
         reason = str(error) if len(str(error)) <= 300 else str(error)[:297] + "..."

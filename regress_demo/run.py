@@ -68,13 +68,17 @@ class RunResult:
 
     @property
     def histories(self) -> List[List[float]]:
-        """The error of every epoch trained, one list per configuration."""
+        """The error of every epoch trained, one list per configuration (in the data's units for your own data)."""
+        if self.settings is not None and self.settings.data is not None:
+            return _in_data_units(self.settings, self.training.errors)
         return self.training.errors
 
     @property
     def heldout_histories(self) -> List[List[float]]:
         """The held-out error at the end of every epoch trained, one list per configuration (empty
         lists when nothing is held out)."""
+        if self.settings is not None and self.settings.data is not None:
+            return _in_data_units(self.settings, self.training.heldout_errors)
         return self.training.heldout_errors
 
     @property
@@ -111,6 +115,20 @@ class RunResult:
     @property
     def weights_path(self) -> Optional[Path]:
         return None if self.path is None else self.path.with_suffix(".npz")
+
+
+def _in_data_units(settings: Settings, histories):
+    """Error histories in the data's units (ownunits.py)."""
+    from .ownunits import errors_in_units
+
+    return [errors_in_units(settings, history) for history in histories]
+
+
+def _snapshots_in_units(settings: Settings, snapshots):
+    """One recorded epoch's snapshots in the data's units (ownunits.py)."""
+    from .ownunits import in_data_units
+
+    return in_data_units(settings, snapshots)
 
 
 class Stopwatch:
@@ -159,6 +177,10 @@ def make_gif(
     report_epoch = None
     if on_epoch is not None:
         report_epoch = lambda epoch, errors: on_epoch(epoch, min(errors))  # noqa: E731
+        if settings.data is not None:  # your own data: the error in their units
+            from .ownunits import errors_in_units
+
+            report_epoch = lambda epoch, errors: on_epoch(epoch, min(errors_in_units(settings, errors)))  # noqa: E731
     if background.available():
         training = BackgroundTraining(training)  # it trains from now on, while the drawing code loads
     try:
@@ -180,6 +202,8 @@ def _train_and_draw(settings, path, training, engine, report_epoch, on_snapshot,
             with clock.phase("train"):
                 from .frames import INKS, make_figure  # matplotlib: loads while the other process trains
                 for snapshots in training.snapshots(report_epoch):
+                    if settings.data is not None:  # your own data: shown in their units
+                        snapshots = _snapshots_in_units(settings, snapshots)
                     frames.append(snapshots)
                     if on_snapshot is not None:
                         on_snapshot(frames[-1])
@@ -190,6 +214,8 @@ def _train_and_draw(settings, path, training, engine, report_epoch, on_snapshot,
         if status == "finished":
             try:
                 frames = every_epoch_if_diverged_early(settings, training, frames)
+                if settings.data is not None:
+                    frames = [_snapshots_in_units(settings, snapshots) for snapshots in frames]
             except KeyboardInterrupt:
                 status = "interrupted"
         result = RunResult(status, None, None, 0, training, engine, seconds=clock.seconds, settings=settings)
@@ -314,12 +340,15 @@ def every_epoch_if_diverged_early(settings: Settings, training, frames: List[Lis
 def final_weights(snapshots: List[Snapshot], settings: Settings) -> dict:
     """The weights of the last frame, in the layers' shapes, numbered from the input: w1 (1, n_mid),
     b1 (n_mid,), ..., and the output layer's (n_mid, 1), (1,) last (w2, b2 with one hidden layer);
-    for a grid, one set per configuration with the suffix _0, _1, ... and the grid's settings of each."""
+    for a grid, one set per configuration with the suffix _0, _1, ... and the grid's settings of each;
+    for your own data, its numbers too: data_x, data_y."""
     arrays = {}
     for c, snapshot in enumerate(snapshots):
         suffix = f"_{c}" if settings.is_grid else ""
         for number, (w, b) in enumerate(snapshot.layers, start=1):
             arrays[f"w{number}{suffix}"], arrays[f"b{number}{suffix}"] = w, b
+    if settings.data is not None:  # your own data's numbers (a long series is kept only here: see owndata.JSON_POINTS)
+        arrays["data_x"], arrays["data_y"] = settings.data.x, settings.data.y
     if settings.is_grid:
         configurations = settings.configurations()
         for name in GRID_AXES:

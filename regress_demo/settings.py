@@ -87,6 +87,7 @@ class Settings:
     video: Tuple[str, ...] = ()  # the film as a video too: "mp4", "webm" (not part of the file name)
     stop_at: Optional[float] = None  # stop training at the first epoch whose error is at or below this
     lang: str = "en"  # the language of the frames' texts and the gallery: "en", "ja" (texts.LANGUAGES)
+    data: Optional[object] = None  # your own series: a CSV file's name or (x, y), held as an owndata.OwnData
 
     def __post_init__(self):
         if isinstance(self.video, str):
@@ -166,6 +167,10 @@ class Settings:
 
     def dataset(self) -> data.Dataset:
         """The samples of this run: its target curve, sample count, noise and held-out range."""
+        if self.data is not None:  # your own (x, y), scaled for the network
+            from . import owndata
+
+            return owndata.make_dataset(self)
         curve = targets.target_function(self.target)
         return data.make_dataset(curve, self.n_points, self.noise, self.holdout, self.seed)
 
@@ -209,19 +214,25 @@ class Settings:
             values["holdout"] = list(self.holdout)
         if self.stop_at is None:  # (a record without it: the records of runs without --stop-at stay as they were)
             del values["stop_at"]
+        if self.data is None:
+            del values["data"]  # (a record without data is as it always was)
+        else:
+            values["data"] = self.data.as_record()  # the numbers themselves: a replay needs no file
         return values
 
     def file_stem(self) -> str:
         """A file name built from the settings, e.g. ``sin_nmid3_eta0.1_epoch2001_seed1``;
         settings that differ from their defaults are added, e.g. ``_schedulelog``. A typed target
         formula is named by a short digest of its text, e.g. ``formula3f2a9c``."""
-        if targets.is_named(self.target):
+        if self.data is not None:
+            stem = self.data.stem()
+        elif targets.is_named(self.target):
             stem = self.target
         else:
             stem = "formula" + hashlib.sha1(self.target.encode()).hexdigest()[:6]
         stem += f"_nmid{_joined(self.n_mids)}_eta{_joined(self.etas)}_epoch{self.epoch}_seed{self.seed}"
         for field in dataclasses.fields(self):
-            if field.name in ("n_mid", "eta", "epoch", "seed", "target", "video"):
+            if field.name in ("n_mid", "eta", "epoch", "seed", "target", "video", "data"):
                 continue
             value = getattr(self, field.name)
             if value == field.default:

@@ -62,6 +62,14 @@ ENGLISH = {
     "header_noise": "noise σ={noise}",
     "header_heldout": "held out: x in [{low}, {high}]",
     "header_stop_at": "stop at error ≤ {limit}",
+    # Your own data (--data): the header, the neuron panel's bias, the error's share of var(y).
+    "header_data": "data: {name}, {points}",
+    "data_points": "{count} points",
+    "data_drawn": "{count} of {total} points, drawn at random",
+    "data_scaling": "trained on u = x rescaled to [−1, 1], v = y standardised (mean {mean}, sd {sd})",
+    "data_bias_b2": "mean + sd · b2",
+    "data_bias": "mean + sd · output bias",
+    "share_of_variance": "({share} of var(y))",
     # The gallery page (gallery.py, player.py), in the language of the newest run in the folder.
     "page_runs": "{count} runs",
     "page_one_run": "{count} run",
@@ -150,6 +158,13 @@ JAPANESE = {
     "header_noise": "ノイズ σ={noise}",
     "header_heldout": "学習に使わない範囲: x が [{low}, {high}]",
     "header_stop_at": "誤差 {limit} 以下で停止",
+    "header_data": "データ: {name}、{points}",
+    "data_points": "{count} 点",
+    "data_drawn": "{total} 点から無作為に {count} 点",
+    "data_scaling": "学習は u = x を [−1, 1] に変換、v = y を標準化 (平均 {mean}、標準偏差 {sd}) して",
+    "data_bias_b2": "mean + sd · b2",
+    "data_bias": "mean + sd · 出力層のバイアス",
+    "share_of_variance": "(var(y) の {share})",
     # The gallery page.
     "page_runs": "{count} 件の実行",
     "page_one_run": "{count} 件の実行",

@@ -23,6 +23,7 @@ out the two-layer and the 20-neuron ReLU examples, which take several seconds ea
 from __future__ import annotations
 
 import argparse
+import contextlib
 import re
 import shlex
 import sys
@@ -56,7 +57,8 @@ def settings_of(command: str, engine: Optional[str] = None) -> Settings:
     if argv and argv[0] == "regress-demo":
         argv = argv[1:]
     args = cli.build_parser().parse_args(cli.negative_ranges_attached(argv))
-    settings = cli.parse_settings(args)
+    with contextlib.chdir(ROOT):  # (a --data file's name is relative to the checkout)
+        settings = cli.parse_settings(args)
     if engine is not None and engine != settings.engine:
         settings = settings.replace(engine=engine)
     return settings
@@ -126,7 +128,22 @@ CLAIMS = [
     Claim("regress-demo --n-mid 10 --stop-at 1e-3", lambda r: f"ten only at {len(r.errors[0]) - 1}"),
     Claim("regress-demo --n-mid 2 --stop-at 1e-3",
           lambda r: "two never" if min(r.errors[0]) > 1e-3 else f"two at epoch {len(r.errors[0]) - 1}"),
+    Claim('regress-demo --target "300 + 40*sin(1.7*x)"',
+          lambda r: f"ends its 2001 epochs at an error of {short(r.final_error)}, worse than"),
+    Claim("regress-demo --data examples/daylight.csv",
+          lambda r: f"a final error of {short(r.final_error * _daylight_variance())} hours² — "
+                    f"{100 * r.final_error:.2g} % of the variance of y"),
+    Claim("regress-demo --data examples/daylight.csv --holdout 200,365 --n-mid 10",
+          lambda r: f"its held-out error ends at {r.heldout[0][-1] * _daylight_variance():.2g} hours², "
+                    f"{100 * r.heldout[0][-1]:.0f} % of var(y)"),
 ]
+
+
+def _daylight_variance() -> float:
+    """The variance of y in examples/daylight.csv: an error in the network's units times it is in hours²."""
+    from regress_demo.owndata import read_file
+
+    return float(np.var(read_file(ROOT / "examples" / "daylight.csv").y))
 
 
 def table_claims(readme: str):

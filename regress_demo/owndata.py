@@ -1,0 +1,437 @@
+"""Your own data: an (x, y) series from a CSV file or from two arrays, checked, and the scaling that
+lets the textbook's network learn it.
+
+The network learns on u = (x - a) / b, x rescaled to [-1, 1], and v = (y - mean) / sd, y
+standardised, so that the textbook's wb_width and eta suit any units; what a run shows is turned
+back (x = a + b u, y = mean + sd v; an error times sd**2). A file is read with the csv module (its
+Sniffer finds the separator) and every cell with float(); a bad file is refused with one line that
+names it, the line and the problem.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import hashlib
+import math
+import os
+import re
+from dataclasses import dataclass
+from typing import List, Optional
+
+import numpy as np
+
+from . import data
+from .errors import SettingError, show
+from .outputs import MAX_READ_BYTES, FileTooLarge, read_text
+from .texts import texts_of
+
+#: A series with more points than this is refused: every epoch trains on each point, one at a time.
+MAX_POINTS = 100_000
+#: The fewest points worth fitting.
+MIN_POINTS = 4
+#: The seed of the stream that draws a subsample (--n-points), combined with the run's seed.
+SUBSAMPLE_STREAM = 4
+#: A run record's JSON holds the numbers of a series of at most this many points; a longer series'
+#: numbers are kept in the weights file (NPZ) beside it, as data_x and data_y (always there too).
+JSON_POINTS = 2000
+#: The separators a file may use: comma, semicolon, tab, or spaces.
+SEPARATORS = ",;\t "
+
+
+class DataError(SettingError):
+    """Data that cannot be fitted: one line naming the file (or the arrays), the line and the problem."""
+
+    def __init__(self, source: str, problem: str, line: Optional[int] = None):
+        source = source if source and source.isprintable() else repr(source)  # (a name with a line break stays one line)
+        self.source, self.problem, self.line = source, problem, line
+        where = f"{source}, line {line}" if line is not None else source
+        ValueError.__init__(self, f"data {where}: {problem}")
+        self.name, self.rule, self.value = "data", problem, source
+
+    def for_option(self) -> str:
+        return "--" + str(self)
+
+
+@dataclass(frozen=True)
+class Scale:
+    """x = a + b u and y = mean + sd v: the data's units from the network's (u in [-1, 1], v standardised)."""
+
+    a: float = 0.0
+    b: float = 1.0
+    mean: float = 0.0
+    sd: float = 1.0
+
+    @classmethod
+    def of(cls, x: np.ndarray, y: np.ndarray) -> "Scale":
+        low, high = float(x.min()), float(x.max())
+        return cls((low + high) / 2, (high - low) / 2, float(y.mean()), float(y.std()))
+
+    def u(self, x):
+        """x rescaled to the network's input: (x - a) / b."""
+        return (np.asarray(x, dtype=float) - self.a) / self.b
+
+    def x(self, u):
+        return self.a + self.b * np.asarray(u, dtype=float)
+
+    def v(self, y):
+        """y standardised: (y - mean) / sd."""
+        return (np.asarray(y, dtype=float) - self.mean) / self.sd
+
+    def y(self, v):
+        return self.mean + self.sd * np.asarray(v, dtype=float)
+
+    @property
+    def variance(self) -> float:
+        return self.sd**2
+
+    def describe(self, say) -> str:
+        """The scaling, for a frame's header."""
+        return say("data_scaling", mean=_num(self.mean), sd=_num(self.sd))
+
+
+def _num(value: float) -> str:
+    return f"{value:.4g}"
+
+
+class OwnData:
+    """A series (x, y) as read: its name, the SHA-256 of its file, the axes' labels and the numbers.
+    Compared by value; shown short: ``<year-value.csv: 101 points>``."""
+
+    __slots__ = ("name", "path", "sha256", "x", "y", "x_label", "y_label", "digest")
+
+    def __init__(self, x, y, name: str = "", path: Optional[str] = None, sha256: Optional[str] = None,
+                 x_label: str = "x", y_label: str = "y"):
+        x, y = np.array(x, dtype=float), np.array(y, dtype=float)
+        x.flags.writeable = y.flags.writeable = False
+        digest = hashlib.sha256(x.tobytes() + b"|" + y.tobytes()).hexdigest()
+        for key, value in dict(name=name, path=path, sha256=sha256 or digest, x=x, y=y, x_label=x_label,
+                               y_label=y_label, digest=digest).items():
+            object.__setattr__(self, key, value)
+
+    def __setattr__(self, key, value):
+        raise AttributeError("OwnData is read-only")
+
+    def __eq__(self, other):
+        if not isinstance(other, OwnData):
+            return NotImplemented
+        return (self.digest, self.name, self.x_label, self.y_label) == (
+            other.digest, other.name, other.x_label, other.y_label)
+
+    def __hash__(self):
+        return hash((self.digest, self.name))
+
+    def __len__(self):
+        return len(self.x)
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self  # (read-only: a copy would be the same)
+
+    def __reduce__(self):
+        return OwnData, (self.x, self.y, self.name, self.path, self.sha256, self.x_label, self.y_label)
+
+    def __repr__(self):
+        return f"<{self.name + ': ' if self.name else ''}{len(self)} points>"
+
+    def stem(self) -> str:
+        """For a file name: ``data-<the file's name>`` or ``data-<a short digest of the numbers>``."""
+        name = re.sub(r"[^A-Za-z0-9_-]+", "-", os.path.splitext(self.name)[0]).strip("-")[:40]
+        return f"data-{name or self.digest[:8]}"
+
+    def as_record(self) -> dict:
+        """The data as plain JSON-ready values, for the run record: a replay needs no file. The numbers
+        of a series longer than JSON_POINTS are left to the weights file (see numbers_from_npz)."""
+        record = {"name": self.name, "path": self.path, "sha256": self.sha256, "x_label": self.x_label,
+                  "y_label": self.y_label, "points": len(self), "digest": self.digest}
+        if len(self) <= JSON_POINTS:
+            record.update(x=self.x.tolist(), y=self.y.tolist())
+        return record
+
+
+# Reading a file
+
+
+def read_file(path, columns: Optional[str] = None) -> OwnData:
+    """The two columns of a CSV file (the first two, or `columns`: "A,B" by header name or number
+    from 1); DataError for anything that is not such a file."""
+    path = os.fspath(path)
+    name = os.path.basename(path) or path
+    try:
+        text = read_text(path, limit=MAX_READ_BYTES)
+    except FileNotFoundError:
+        raise DataError(path, "no such file") from None
+    except FileTooLarge as error:
+        raise DataError(path, f"cannot be read: {error.strerror}") from None
+    except IsADirectoryError:
+        raise DataError(path, "cannot be read: it is a folder") from None
+    except UnicodeDecodeError:
+        raise DataError(path, "is not a text file (binary)") from None
+    except OSError as error:
+        raise DataError(path, f"cannot be read: {error.strerror or error}") from None
+    if "\0" in text:
+        raise DataError(path, "is not a text file (binary)")
+    sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()  # (the file's bytes: they decoded strictly)
+    text = text.removeprefix("\ufeff")  # a byte-order mark, as spreadsheets write
+    rows = _rows(path, text)
+    header, rows = _header(path, rows)
+    width = max(len(cells) for _, cells in rows) if rows else len(header or ())
+    if width < 2:
+        raise DataError(path, "has one column: two are needed, x and y")
+    i, j = _columns(path, columns, header, width)
+    x, y = _numbers(path, rows, i), _numbers(path, rows, j)
+    names = list(header or ())
+    labels = tuple(names[k] if k < len(names) and names[k] else default for k, default in ((i, "x"), (j, "y")))
+    result = OwnData(x, y, name, path, sha256, *labels)
+    check_points(path, result.x, result.y)
+    return result
+
+
+def _rows(path: str, text: str):
+    """(line number, cells) of each line that is not blank or a # comment, split at the file's separator."""
+    lines = [(number, line) for number, line in enumerate(text.splitlines(), start=1)
+             if line.strip() and not line.lstrip().startswith("#")]
+    if not lines:
+        raise DataError(path, "is empty" if not text.strip() else "has no data, only comments")
+    sample = "\n".join(line for _, line in lines[:50])
+    try:
+        separator = csv.Sniffer().sniff(sample, delimiters=SEPARATORS).delimiter
+    except csv.Error:  # no separator on every line (a short line, say): the first one found, else spaces
+        separator = next((mark for mark in SEPARATORS[:3] if mark in sample), " ")
+    if separator == " " or not any(separator in line for _, line in lines[:50]):
+        return [(number, line.split()) for number, line in lines]  # runs of spaces or tabs
+    rows = csv.reader([line for _, line in lines], delimiter=separator, skipinitialspace=True)
+    return [(number, [cell.strip() for cell in cells]) for (number, _), cells in zip(lines, rows)]
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def _header(path: str, rows):
+    """The first row as a header if none of its cells is a number."""
+    first = rows[0][1]
+    if first and not any(_is_number(cell) for cell in first):
+        if len(rows) == 1:
+            raise DataError(path, "has a header but no data")
+        return first, rows[1:]
+    return None, rows
+
+
+def _columns(path: str, columns: Optional[str], header, width: int):
+    """The indices of the x and y columns."""
+    if columns is None:
+        if width > 2:
+            names = ", ".join(header) if header else f"{width} of them"
+            raise DataError(path, f"has {width} columns ({names}): choose x and y with --data-columns A,B")
+        return 0, 1
+    parts = [part.strip() for part in str(columns).split(",")]
+    if len(parts) != 2:
+        raise SettingError("data_columns", "two columns A,B (names or numbers from 1)", columns)
+    chosen = []
+    for part in parts:
+        if header and part in header:
+            chosen.append(header.index(part))
+        elif part.isdigit() and 1 <= int(part) <= width:
+            chosen.append(int(part) - 1)
+        else:
+            known = f"the names {', '.join(header)} or " if header else ""
+            raise DataError(path, f"has no column {part!r} ({known}numbers 1 to {width})")
+    if chosen[0] == chosen[1]:
+        raise SettingError("data_columns", "two different columns", columns)
+    return chosen
+
+
+def _numbers(path: str, rows, column: int) -> np.ndarray:
+    values = []
+    for number, cells in rows:
+        if column >= len(cells) or not cells[column]:
+            raise DataError(path, f"has no value in column {column + 1}", number)
+        cell = cells[column]
+        try:
+            value = float(cell)
+        except ValueError:
+            shown = cell if len(cell) <= 30 else cell[:27] + "..."
+            raise DataError(path, f"{shown!r} is not a number", number) from None
+        if not math.isfinite(value):
+            raise DataError(path, f"{cell!r} is not a finite number", number)
+        values.append(value)
+    return np.array(values)
+
+
+# Checking
+
+
+def check_points(source: str, x: np.ndarray, y: np.ndarray):
+    """What every series must be: enough points, not too many, finite, x and y each not all equal."""
+    if len(x) < MIN_POINTS:
+        raise DataError(source, f"has {len(x)} point{'s' * (len(x) != 1)}: at least {MIN_POINTS} are needed")
+    if len(x) > MAX_POINTS:
+        raise DataError(source, f"has {len(x)} points: at most {MAX_POINTS:,} (each epoch trains on every "
+                        "point, one at a time: take a sample with --n-points)")
+    for name, values in (("x", x), ("y", y)):
+        bad = np.flatnonzero(~np.isfinite(values))
+        if bad.size:
+            raise DataError(source, f"{name} is {values[bad[0]]} at point {bad[0] + 1}: every value must be finite")
+    if x.min() == x.max():
+        raise DataError(source, f"every x is {show(float(x[0]))}: x must vary (nothing to rescale)")
+    if y.min() == y.max():
+        raise DataError(source, f"every y is {show(float(y[0]))}: nothing to fit (a flat line)")
+
+
+def as_own_data(value) -> OwnData:
+    """The data setting as OwnData: OwnData itself, a file name, (x, y) array-likes, or a record's dict."""
+    if isinstance(value, OwnData):
+        return value
+    if isinstance(value, (str, os.PathLike)):
+        return read_file(value)
+    if isinstance(value, dict):
+        try:
+            result = OwnData(value["x"], value["y"], str(value.get("name") or ""), value.get("path"),
+                             value.get("sha256"), str(value.get("x_label", "x")), str(value.get("y_label", "y")))
+        except (KeyError, TypeError, ValueError):
+            raise SettingError("data", "a record's data: name, x and y", "a damaged record") from None
+        if result.x.shape != result.y.shape or result.x.ndim != 1:
+            raise SettingError("data", "a record's data: x and y of one length", "a damaged record")
+        check_points(result.name or "of the record", result.x, result.y)
+        return result
+    try:
+        x, y = value
+        x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    except (TypeError, ValueError):
+        raise SettingError("data", "a CSV file's name or two array-likes (x, y) of numbers", _short(value)) from None
+    if x.ndim != 1 or y.ndim != 1 or len(x) != len(y):
+        raise SettingError("data", "two flat array-likes (x, y) of one length",
+                           f"shapes {x.shape} and {y.shape}")
+    check_points("(x, y)", x, y)
+    return OwnData(x, y)
+
+
+def numbers_from_npz(record: dict, npz_path) -> dict:
+    """A record's data with the numbers that its weights file keeps (a series longer than JSON_POINTS);
+    SettingError if that file is missing, not a regular file of a sane size, or not the one written."""
+    import stat
+    import zipfile
+
+    def refused(why):
+        return SettingError("data", f"numbers kept in {os.path.basename(npz_path)} beside the record ({why})",
+                            record.get("name") or "(x, y)")
+
+    try:
+        info = os.stat(npz_path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_READ_BYTES:
+            raise refused("not a regular file of at most 256 MB")
+        with np.load(npz_path, allow_pickle=False) as arrays:
+            x, y = arrays["data_x"], arrays["data_y"]
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+        raise refused("missing or unreadable") from None
+    own = as_own_data({**record, "x": x, "y": y})
+    if own.digest != record.get("digest"):
+        raise refused("they are not the ones recorded")
+    return {**record, "x": x, "y": y}
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def check(settings) -> int:
+    """The rules of a run on its own data (checks.py calls this for settings.data); returns how many
+    samples are left for training."""
+    from . import checks  # (the rules it shares; checks.py imports this module only for such a run)
+
+    own = as_own_data(settings.data)
+    object.__setattr__(settings, "data", own)
+    if settings.target != "sin":
+        raise SettingError("data", "left out when {target} is given: the data are what the network learns",
+                           own.name or repr(own))
+    checks._integer("n_points", settings.n_points, 2, None, "")  # (the time a run takes is checked by its budget)
+    if settings.n_points != data.TEXTBOOK_POINTS:  # (the default, 63, takes every point)
+        checks._integer("n_points", settings.n_points, MIN_POINTS, len(own),
+                        f"the data have {len(own)} points: 63, the default, takes them all")
+    checks._real("noise", settings.noise, 0, math.inf, "", allow_low=True)
+    x, _ = chosen_points(settings)
+    if settings.holdout is None:
+        return len(x)
+    holdout = settings.holdout
+    if isinstance(holdout, str) or not isinstance(holdout, (list, tuple)) or len(holdout) != 2:
+        raise SettingError("holdout", "two numbers a,b: the range of x to keep out of training", holdout)
+    for end in holdout:
+        checks._real("holdout", end, -math.inf, None, "", allow_low=True)
+    low, high = float(holdout[0]), float(holdout[1])
+    object.__setattr__(settings, "holdout", (low, high))
+    shown = f"{show(low)},{show(high)}"
+    if not low < high:
+        raise SettingError("holdout", "a range a,b with a < b (in the data's x)", shown)
+    inside = int(data.held_out(x, (low, high)).sum())
+    if inside == 0:
+        raise SettingError("holdout", f"a range that holds a point (x runs from {show(float(x.min()))} to "
+                           f"{show(float(x.max()))})", shown)
+    if len(x) - inside < 2:
+        raise SettingError("holdout", "narrow enough to leave 2 points for training", shown)
+    return len(x) - inside
+
+
+# The samples
+
+
+def chosen_points(settings):
+    """The points a run uses, in the data's units: all of them, or --n-points of them drawn at random
+    (seeded by --seed; kept in the file's order)."""
+    own = settings.data
+    if settings.n_points == data.TEXTBOOK_POINTS or settings.n_points >= len(own):
+        return own.x, own.y
+    rng = np.random.default_rng([settings.seed, SUBSAMPLE_STREAM])
+    keep = np.sort(rng.choice(len(own), settings.n_points, replace=False))
+    return own.x[keep], own.y[keep]
+
+
+@functools.lru_cache(maxsize=16)  # (asked for at every epoch's report: a subsample is drawn once)
+def scale_of(settings) -> Scale:
+    """The scaling of a run: from its points, or the identity for a built-in target."""
+    if getattr(settings, "data", None) is None:
+        return Scale()
+    return Scale.of(*chosen_points(settings))
+
+
+def make_dataset(settings) -> data.Dataset:
+    """The samples of a run on its own data, in the network's units: u in [-1, 1], v standardised;
+    noise (of --noise, in y's units) added before the scaling, the held-out range (in x's units) kept out."""
+    x, y = chosen_points(settings)
+    scale = Scale.of(x, y)
+    if settings.noise > 0:
+        y = y + settings.noise * np.random.default_rng([settings.seed, data.NOISE_STREAM]).standard_normal(len(y))
+    holdout = None if settings.holdout is None else tuple(float(end) for end in scale.u(settings.holdout))
+    return data.Dataset(scale.u(x), scale.v(y), ~data.held_out(x, settings.holdout), None, holdout)
+
+
+def header(settings) -> List[str]:
+    """The header's parts that name the data and their scaling."""
+    own, say = settings.data, texts_of(settings)
+    x, _ = chosen_points(settings)
+    count = say("data_drawn", count=len(x), total=len(own)) if len(x) < len(own) else say("data_points", count=len(own))
+    return [say("header_data", name=own.name or "(x, y)", points=count), scale_of(settings).describe(say)]
+
+
+def replay_note(settings) -> Optional[str]:
+    """One line if the file a recorded run read is gone or has changed since (the replay uses the
+    data kept in the record); None if it is as it was, or the data came from arrays."""
+    own = settings.data
+    if own is None or not own.path:
+        return None
+    try:
+        with open(own.path, "rb") as file:
+            now = hashlib.sha256(file.read()).hexdigest()
+    except OSError:
+        return f"{own.path} is gone since this run was recorded: the replay uses the data kept in its record"
+    if now != own.sha256:
+        return f"{own.path} has changed since this run was recorded: the replay uses the data kept in its record"
+    return None
+

@@ -1,0 +1,143 @@
+"""A run on its own data shown in the data's units: the snapshots, the errors and the frame's axes.
+
+The network works in its units (u in [-1, 1], v standardised: owndata.Scale); what a person reads
+is turned back: x = a + b u, y = mean + sd v, an error (a mean of ½(y - t)²) times sd², and each
+error also as a share of y's variance (the error in the network's units), so that runs on
+different data compare. The arrays are turned back before they are drawn, so matplotlib picks round
+ticks in the data's own units (years, say).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import List, Sequence
+
+import numpy as np
+
+from . import data
+from .data import Dataset
+from .owndata import Scale, chosen_points, scale_of
+from .texts import Texts, texts_of
+from .train import Snapshot
+
+
+class ErrorValue(float):
+    """An error in the data's units that, formatted, also says its share of y's variance:
+    ``f"{e:.2e}"`` gives ``1.23e+00 (0.15 % of var(y))`` (in the language of `say`), ``f"{e:.1e}"``
+    the short ``1.2e+00 (0.15 %)`` of a grid's panel."""
+
+    def __new__(cls, value: float, variance: float, say: Texts = Texts("en")):
+        error = super().__new__(cls, value)
+        error.variance, error.say = variance, say
+        return error
+
+    def __format__(self, spec: str) -> str:
+        text = float.__format__(float(self), spec)
+        if not spec or spec[-1] not in "eEgGf" or not np.isfinite(self):
+            return text
+        percent = 100 * float(self) / self.variance
+        share = f"{percent:.0f} %" if 10 <= percent < 1000 else f"{percent:.2g} %"  # 0.05 %, 2.7 %, 76 %, 180 %, 3.7e+05 %
+        return f"{text} ({share})" if spec.startswith(".1") else f"{text} {self.say('share_of_variance', share=share)}"
+
+    def __reduce__(self):
+        return ErrorValue, (float(self), self.variance, self.say)
+
+
+def errors_in_units(settings, history: Sequence[float]) -> List[float]:
+    """An error history in the data's units (each error times sd²), for the record and the terminal
+    (in English, as every message there)."""
+    variance = scale_of(settings).variance
+    return [ErrorValue(error * variance, variance) for error in history]
+
+
+@dataclass
+class DataSnapshot(Snapshot):
+    """A snapshot whose curves, outputs and errors are in the data's units: fit(x) takes x in them and
+    gives y in them; the weights (layers) stay the network's."""
+
+    scale: Scale = Scale()
+
+    def hidden(self, x) -> np.ndarray:
+        return Snapshot.hidden(self, self.scale.u(x))
+
+    def fit(self, x) -> np.ndarray:
+        return self.scale.y(Snapshot.fit(self, x))
+
+    def contributions(self, x) -> np.ndarray:
+        """Each neuron's share of y, sd · w2_j · h_j(u): with mean + sd · b2, they sum to the fit."""
+        return self.scale.sd * Snapshot.contributions(self, x)
+
+    @property
+    def b2(self) -> float:
+        """The output bias in y's units: mean + sd · b2."""
+        return float(self.scale.y(self.layers[-1][1][0]))
+
+
+def in_data_units(settings, snapshots: List[Snapshot]) -> List[Snapshot]:
+    """The snapshots of one recorded epoch in the data's units (those that are already, as they are)."""
+    scale, say = scale_of(settings), texts_of(settings)
+    shown = []
+    for snapshot in snapshots:
+        if isinstance(snapshot, DataSnapshot):
+            shown.append(snapshot)
+            continue
+        values = {item.name: getattr(snapshot, item.name) for item in fields(Snapshot) if item.name != "_network"}
+        values["error"] = ErrorValue(snapshot.error * scale.variance, scale.variance, say)
+        if snapshot.heldout_error is not None:
+            values["heldout_error"] = ErrorValue(snapshot.heldout_error * scale.variance, scale.variance, say)
+        values["outputs"] = scale.y(snapshot.outputs)
+        shown.append(DataSnapshot(**values, scale=scale))
+    return shown
+
+
+class DatasetInUnits(Dataset):
+    """The samples in the data's units, for drawing."""
+
+    in_data_units = True
+
+
+def for_drawing(settings, dataset: Dataset) -> Dataset:
+    """The samples in the data's units, for the frame (no target curve: the points are the target)."""
+    scale = scale_of(settings)
+    return DatasetInUnits(scale.x(dataset.x), scale.y(dataset.t), dataset.train, None, settings.holdout)
+
+
+def in_units(figure, settings, snapshots: Sequence[Snapshot]):
+    """Make a frame's figure show the data's units: the curves drawn over the data's x, the axes'
+    limits and labels (the file's column names), the neuron panel's scale."""
+    own, scale = settings.data, scale_of(settings)
+    x, _ = chosen_points(settings)
+    low, high = float(x.min()), float(x.max())
+    figure.grid = np.linspace(low, high, data.GRID_POINTS)
+    margin = 0.025 * (high - low)  # as -1.05 ... 1.05 for [-1, 1]
+    loss = getattr(figure, "ax_loss", None)
+    for ax in figure.figure.axes:
+        if ax is not loss:
+            ax.set_xlim(low - margin, high + margin)
+    ax = figure.ax
+    if not settings.is_grid:
+        ax.set_ylabel(own.y_label)
+        neurons = getattr(figure, "ax_neurons", None)
+        (neurons or ax).set_xlabel(own.x_label)
+        legend = ax.get_legend()
+        if neurons is None and hasattr(legend, "set_loc"):  # (matplotlib 3.8 on) the sine's corner may hide data
+            legend.set_loc("best")
+        if neurons is not None:
+            say = texts_of(settings)
+            neurons.set_ylabel("sd · " + neurons.get_ylabel().replace(" x ", " u "), fontsize=9)  # u: x rescaled
+            for text in neurons.get_legend().get_texts():
+                if text.get_text() in (say("output_bias_b2"), say("output_bias")):
+                    text.set_text(say("data_bias_b2" if settings.depth == 1 else "data_bias"))
+            neurons.set_ylim(*_neuron_limits(figure, scale, snapshots))
+
+
+def _neuron_limits(figure, scale: Scale, snapshots):
+    """y limits that hold the neuron panel's lines (within reason: 10 sd beyond 0 and the mean)."""
+    values = [np.array([0.0, scale.mean - scale.sd, scale.mean + scale.sd])]
+    values += [figure._lines(snapshot).ravel() for snapshot in snapshots]
+    values = np.concatenate(values)
+    values = values[np.isfinite(values)]
+    bound_low, bound_high = min(0.0, scale.mean) - 10 * scale.sd, max(0.0, scale.mean) + 10 * scale.sd
+    low, high = max(values.min(), bound_low), min(values.max(), bound_high)
+    margin = 0.08 * (high - low)
+    return low - margin, high + margin
