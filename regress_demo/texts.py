@@ -161,7 +161,7 @@ JAPANESE = {
     "header_data": "データ: {name}、{points}",
     "data_points": "{count} 点",
     "data_drawn": "{total} 点から無作為に {count} 点",
-    "data_scaling": "学習は u = x を [−1, 1] に変換、v = y を標準化 (平均 {mean}、標準偏差 {sd}) して",
+    "data_scaling": "学習: u = x を [−1, 1] に変換、v = y を標準化 (平均 {mean}、標準偏差 {sd})",
     "data_bias_b2": "mean + sd · b2",
     "data_bias": "mean + sd · 出力層のバイアス",
     "share_of_variance": "(var(y) の {share})",
