@@ -44,6 +44,13 @@ CHECK_GRID = np.linspace(-1.0, 1.0, 4001)
 #: may start (estimated for a laptop from the settings; see estimated_bytes and estimated_seconds).
 MAX_BYTES = 2 * 1024**3
 MAX_SECONDS = 3600.0
+#: The contact sheet: the film's frames reduced (PNG), or re-drawn for print (PNG and PDF; sheet.py).
+SHEETS = ("film", "print")
+#: The stills' and the printed sheet's resolution: from screen to the finest a printer prints (a
+#: larger PNG only grows: 600 dpi makes a 5000-pixel-wide still of a frame; the PDF is sharp at any size).
+DPI_RANGE = (50, 600)
+#: At most this many --still epochs (each is a PNG and a PDF, drawn at print resolution).
+MAX_STILLS = 20
 #: The formats of the video that may go beside the GIF (video.py).
 VIDEOS = ("mp4", "webm")
 #: What trains the network. "auto": the classes of layers.py for a single run (train.py); for a grid,
@@ -110,6 +117,7 @@ def check(settings) -> None:
         if not isinstance(getattr(settings, name), bool):
             raise SettingError(name, "True or False", getattr(settings, name))
     _check_video(settings)
+    _check_print(settings)
     frames = len(settings.frame_epochs())
     if frames > MAX_FRAMES:
         low = math.ceil((settings.epoch - 1) / (MAX_FRAMES - 1))
@@ -130,6 +138,30 @@ def _check_video(settings):
     if video and importlib.util.find_spec("av") is None:
         raise MissingPackage("video", "pip install -e '.[video]' (or pip install av)", "PyAV")
     object.__setattr__(settings, "video", video)
+
+
+def _check_print(settings):
+    """--still, --dpi and --sheet: epochs of the run (or last), each once; a sane resolution, given only
+    for something it prints; a printed sheet for a single network."""
+    last = settings.epoch - 1
+    stills = settings.still if isinstance(settings.still, tuple) else (settings.still,)
+    rule = f"epochs from 0 to {last} or last, separated by commas"
+    if len(stills) > MAX_STILLS:
+        raise SettingError("still", f"at most {MAX_STILLS} epochs", ",".join(str(epoch) for epoch in stills))
+    for epoch in stills:
+        if epoch != "last" and (isinstance(epoch, bool) or not isinstance(epoch, numbers.Integral) or not 0 <= epoch <= last):
+            raise SettingError("still", rule, epoch)
+    if len(set(stills)) != len(stills):
+        raise SettingError("still", "a list without repeats", ",".join(str(epoch) for epoch in stills))
+    object.__setattr__(settings, "still", tuple(stills))
+    if settings.sheet not in SHEETS:
+        raise SettingError("sheet", f"one of {', '.join(SHEETS)}", settings.sheet)
+    if settings.sheet == "print" and settings.is_grid:
+        raise SettingError("sheet", "film for a comparison grid (a printed sheet shows one network's fit)",
+                           settings.sheet)
+    _integer("dpi", settings.dpi, *DPI_RANGE, "finer than printers print; the PDF is sharp at any size")
+    if settings.dpi != 300 and not stills and settings.sheet != "print":
+        raise SettingError("dpi", "left out without {still} or {sheet} print (it sets their resolution)", settings.dpi)
 
 
 def _check_budget(settings, n_train: int, frames: int):

@@ -267,7 +267,7 @@ class Lockstep:
         lists that follow. Training stops when every configuration has diverged.
         `on_epoch(epoch, errors)`, if given, is called after every epoch with the latest errors.
         """
-        recorded = set(self.settings.frame_epochs())
+        recorded = set(self.settings.recorded_epochs())
         latest: list[Snapshot | None] = [None] * len(self.configurations)
         for epoch in range(self.settings.epoch):
             was_active = self.active.copy()

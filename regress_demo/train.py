@@ -246,7 +246,7 @@ class Training:
         If training diverges, the epoch where it did is the last snapshot (with ``diverged=True``)
         and ``diverged_at`` is set. `on_epoch(epoch, error)`, if given, is called after every epoch.
         """
-        recorded = set(self.settings.frame_epochs())
+        recorded = set(self.settings.recorded_epochs())
         for epoch in range(len(self.errors), self.settings.epoch):
             outputs = self.train_epoch()
             if on_epoch is not None:
@@ -289,7 +289,7 @@ class TrainingGroup:
         lists that follow. Training stops when every configuration has diverged.
         `on_epoch(epoch, errors)`, if given, is called after every epoch with the latest errors.
         """
-        recorded = set(self.settings.frame_epochs())
+        recorded = set(self.settings.recorded_epochs())
         latest: List[Optional[Snapshot]] = [None] * len(self.trainings)
         for epoch in range(self.settings.epoch):
             outputs, changed = {}, False
