@@ -159,7 +159,11 @@ def _check_print(settings):
     if settings.sheet == "print" and settings.is_grid:
         raise SettingError("sheet", "film for a comparison grid (a printed sheet shows one network's fit)",
                            settings.sheet)
-    _integer("dpi", settings.dpi, *DPI_RANGE, "finer than printers print; the PDF is sharp at any size")
+    if isinstance(settings.dpi, bool) or not isinstance(settings.dpi, numbers.Integral):
+        raise SettingError("dpi", "an integer", settings.dpi)
+    if not DPI_RANGE[0] <= settings.dpi <= DPI_RANGE[1]:
+        raise SettingError("dpi", "from {} to {} (screen to print; the PDFs are sharp at any size)".format(*DPI_RANGE),
+                           settings.dpi)
     if settings.dpi != 300 and not stills and settings.sheet != "print":
         raise SettingError("dpi", "left out without {still} or {sheet} print (it sets their resolution)", settings.dpi)
 

@@ -79,6 +79,8 @@ NUMBER_OPTIONS = [
     (("--batch-size", "--batch_size"), "batch_size", int, "B",
      "samples per SGD step, their gradients averaged; the number of samples gives full-batch gradient "
      "descent; several values make a comparison grid (default: %s)"),
+    (("--dpi",), "dpi", int, "N",
+     "resolution of the PNGs of --still and --sheet print, 50 to 600 (the PDFs are vector drawings) (default: %s)"),
     (("--momentum",), "momentum", float, "MU",
      "classical momentum: each step keeps MU times the step before (0 <= MU < 1); several values make "
      "a comparison grid (default: %s)"),
@@ -95,6 +97,19 @@ def parse_number(name: str, text: str, kind: type):
         return kind(text)
     except ValueError:
         raise SettingError(name, "an integer" if kind is int else "a number", text) from None
+
+
+def parse_epochs(name: str, text: str) -> tuple:
+    """Turn the text "0,500,last" of a command-line option into (0, 500, "last"); what is neither
+    an integer nor last stays text, for the check to refuse with the run's range of epochs."""
+    items = []
+    for item in text.split(","):
+        item = item.strip()
+        try:
+            items.append(item if item == "last" else int(item))
+        except ValueError:
+            items.append(item)
+    return tuple(items)
 
 
 def parse_range(name: str, text: str) -> "tuple[float, float]":
@@ -163,6 +178,16 @@ def build_parser() -> argparse.ArgumentParser:
         "(VP9); needs PyAV: pip install -e '.[video]'. --out NAME.mp4 makes the video the main output",
     )
     parser.add_argument(
+        "--still", metavar="EPOCH[,EPOCH...]",
+        help="also draw the frame of these epochs (or last: the film's last frame) for print: NAME-epochN.png "
+        "at --dpi and NAME-epochN.pdf (vector, its text selectable); any epoch of the run, a frame of the film or not",
+    )
+    parser.add_argument(
+        "--sheet", metavar="film|print",
+        help="the contact sheet NAME.png: film (8 of the film's frames at half size) or print (8 tiles drawn "
+        "anew at A4 width, text 8 pt or more, as PNG at --dpi and NAME.pdf) (default: film)",
+    )
+    parser.add_argument(
         "--open", action="store_true",
         help="open the folder's gallery (index.html) in the web browser after the run",
     )
@@ -220,7 +245,7 @@ def parse_settings(args: argparse.Namespace) -> Settings:
             values[name] = tuple(parse_number(name, item, kind) for item in text)
         else:
             values[name] = parse_number(name, text, kind)
-    for name in ("schedule", "show_outputs", "engine", "target"):
+    for name in ("schedule", "show_outputs", "engine", "target", "sheet"):
         if getattr(args, name) is not None:
             values[name] = getattr(args, name)
     if args.activation is not None:
@@ -229,6 +254,8 @@ def parse_settings(args: argparse.Namespace) -> Settings:
         values["video"] = tuple(args.video)
     if args.holdout is not None:
         values["holdout"] = parse_range("holdout", args.holdout)
+    if args.still is not None:
+        values["still"] = parse_epochs("still", args.still)
     if args.simple:
         values["simple"] = True
     if args.replay is not None:

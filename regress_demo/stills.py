@@ -16,6 +16,7 @@ from PIL import Image
 
 from . import data
 from .outputs import naming, staged_with
+from .places import still_name
 
 #: The tiles of a contact sheet.
 SHEET_TILES = 8
@@ -88,17 +89,6 @@ def still_only(extra_epochs, snapshots) -> bool:
     film), not a frame of the film; a frame where a network diverged is always one."""
     epoch = frame_epoch(snapshots)
     return epoch in extra_epochs and not any(s.diverged and s.epoch == epoch for s in snapshots)
-
-
-def still_name(gif_path, epoch: int, suffix: str) -> str:
-    """The file name of a still: NAME-epoch1000.png beside NAME.gif."""
-    return f"{gif_path.stem}-epoch{epoch}{suffix}"
-
-
-def planned_still_names(gif_path, settings) -> List[str]:
-    """The files --still will write, as far as they are known before the run (last: the last epoch)."""
-    epochs = sorted({settings.epoch - 1 if epoch == "last" else epoch for epoch in settings.still})
-    return [still_name(gif_path, epoch, suffix) for epoch in epochs for suffix in (".png", ".pdf")]
 
 
 def still_frames(settings, drawn: Sequence[list], extra: Dict[int, list]) -> Dict[int, list]:
