@@ -35,12 +35,15 @@ examples:
                                         noisy samples, and a range the network never sees
   regress-demo --activation sigmoid tanh relu --n-mid 3 10
                                         a grid of activations (rows) by n_mid (columns)
+  regress-demo --still 80,last --sheet print
+                                        for a handout: two frames and the contact sheet, as PNG
+                                        at 300 dpi and as PDF
   regress-demo --replay outputs/sin_nmid3_eta0.1_epoch2001_seed1.json
                                         the same run again, from its record
 
 Each run writes NAME.gif, NAME.png (a contact sheet of 8 frames), NAME.npz (the final
 weights) and NAME.json (the run record) into the output folder, and regenerates the folder's
-gallery, index.html."""
+gallery, index.html; with --still, NAME-epochN.png and .pdf, with --sheet print, NAME.pdf too."""
 
 # (option names, setting, type, metavar, help); defaults come from Settings.
 NUMBER_OPTIONS = [
