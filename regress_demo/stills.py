@@ -30,9 +30,9 @@ def fit_path(frames: Sequence[list], grid=None) -> np.ndarray:
 
     grid = data.grid() if grid is None else grid
     fits = np.array([[finite_or_nan(snapshot.fit(grid)) for snapshot in snapshots] for snapshots in frames])
-    with np.errstate(invalid="ignore"):
-        steps = np.sqrt(np.nanmean(np.diff(fits, axis=0) ** 2, axis=2)) if len(frames) > 1 else np.zeros((0, 1))
-    steps = np.nan_to_num(steps, nan=0.0).mean(axis=1)
+    squares = np.diff(fits, axis=0) ** 2  # (frames - 1, configurations, grid points)
+    seen = np.isfinite(squares)
+    steps = np.sqrt(np.where(seen, squares, 0).sum(axis=2) / np.maximum(seen.sum(axis=2), 1)).mean(axis=1)
     return np.concatenate([[0.0], np.cumsum(steps)])
 
 
