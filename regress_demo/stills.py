@@ -36,8 +36,9 @@ def fit_path(frames: Sequence[list], grid=None) -> np.ndarray:
     return np.concatenate([[0.0], np.cumsum(steps)])
 
 
-def sheet_picks(path: Sequence[float], count: int = SHEET_TILES) -> List[int]:
-    """The indices of the contact sheet's frames: every frame if there are at most `count`; else
+def sheet_picks(path, count: int = SHEET_TILES) -> List[int]:
+    """The indices of the contact sheet's frames (`path`: fit_path of the frames; or just their
+    number, for frames evenly spread over the film): every frame if there are at most `count`; else
     `count` frames evenly spaced along the fit's path (fit_path): the first frame whose travelled
     distance reaches k/(count-1) of the whole, for k = 0 ... count-1, the last frame last; where two
     would be the same frame, the later one moves on to the next frame.
@@ -49,6 +50,8 @@ def sheet_picks(path: Sequence[float], count: int = SHEET_TILES) -> List[int]:
     0.001 in the last three steps, too little to see, and tiles evenly spaced in log(error) still
     by 0.010 and 0.006 (epochs 980, 1260, 2000).
     """
+    if isinstance(path, int):  # a frame count alone: the frames evenly spread over the film
+        return sorted({int(i) for i in np.rint(np.linspace(0, path - 1, min(count, path)))})
     path = np.asarray(path, dtype=float)
     n = len(path)
     if n <= count:
