@@ -1,7 +1,7 @@
 """Where a run's files go, what may be replaced there, and reading a run record back.
 
-A run writes NAME.gif and, beside it, NAME.png, NAME.npz and NAME.json, and the folder's gallery
-(index.html). A file there is replaced only if it is the tool's own (a run record beside it names
+A run writes NAME.gif and, beside it, NAME.png, NAME.npz and NAME.json (and the files for print:
+NAME-epochN.png and .pdf, NAME.pdf), and the folder's gallery (index.html). A file there is replaced only if it is the tool's own (a run record beside it names
 it; the gallery page carries the tool's mark); a read-only file is never replaced.
 """
 

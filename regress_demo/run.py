@@ -3,7 +3,8 @@
 First the network is trained and a snapshot kept at each recorded epoch (small: the weights and
 the in-epoch outputs); then the frames are drawn, with axes fixed for the whole animation because the
 whole error history is known by then. Beside the GIF go a contact sheet (PNG), the final weights
-(NPZ) and the run record (JSON); then the folder's gallery, index.html, is regenerated.
+(NPZ) and the run record (JSON), and, when asked, the files for print (--still, --sheet print:
+stills.py, sheet.py); then the folder's gallery, index.html, is regenerated.
 
 A run that diverges or is interrupted (Ctrl-C) still ends with a valid GIF of the frames so far,
 and its record says how it ended.

@@ -246,3 +246,21 @@ def test_the_readme_and_help_agree_on_the_options_for_print(capsys):
         row = next(line for line in readme.splitlines() if line.startswith(f"| `{option.replace('|', chr(92) + '|')}`"))
         if default is not None:
             assert f"(default: {default})" in help_text and row.split(" | ")[1] == default
+
+
+def test_a_still_that_cannot_be_written_leaves_no_file_of_the_run(tmp_path, monkeypatch):
+    from matplotlib.figure import Figure
+
+    saved = Figure.savefig
+
+    def full_disk(figure, target, **options):
+        if options.get("format") == "pdf":
+            raise OSError(28, "No space left on device", str(target))
+        return saved(figure, target, **options)
+
+    monkeypatch.setattr(Figure, "savefig", full_disk)
+    settings = Settings(epoch=6, simple=True, still=(1, 3), dpi=50)
+    with pytest.raises(OSError) as error_info:
+        make_gif(settings, tmp_path / "run.gif")
+    assert error_info.value.filename == str(tmp_path / "run-epoch1.pdf")  # the file that failed, not a temporary one
+    assert list(tmp_path.iterdir()) == []  # no GIF, no still, no temporary file
