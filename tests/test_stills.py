@@ -17,8 +17,8 @@ from regress_demo.train import TrainingGroup
 
 from helpers import decode_gif
 
-#: 13 frames (every 5 epochs, and 59); epoch 7 is no frame of the film.
-PRINTED = Settings(epoch=60, interval=5, seed=2, still=(0, 7, "last"), sheet="print")
+#: 13 frames (every 5 epochs, and 59), of the textbook's plain figure (6.4 x 4.8 in: a quick still).
+PRINTED = Settings(epoch=60, interval=5, seed=2, simple=True, still=(0, "last"), sheet="print")
 
 
 @pytest.fixture(scope="module")
@@ -77,9 +77,9 @@ def test_a_still_is_a_png_at_300_dpi_of_the_frame_at_its_size_in_inches(printed)
     folder, result, _ = printed
     gif = decode_gif(folder / "run.gif")
     height, width = gif.frames[0].shape[:2]  # the film: 100 dpi
-    for epoch in (0, 7, 59):  # 0, 7 (no frame of the film) and last
+    for epoch in (0, 59):  # 0 and last
         with Image.open(folder / f"run-epoch{epoch}.png") as still:
-            assert still.size == (width * 3, height * 3)  # 8.4 x 8.0 in at 300 dpi
+            assert still.size == (width * 3, height * 3) == (1920, 1440)  # 6.4 x 4.8 in at 300 dpi
             assert still.info["dpi"] == pytest.approx((300, 300), abs=0.01)
             pixels = np.asarray(still.convert("RGB"))
         red = (pixels[..., 0] > 180) & (pixels[..., 1] < 80) & (pixels[..., 2] < 80)  # the fit, tab:red
@@ -88,21 +88,13 @@ def test_a_still_is_a_png_at_300_dpi_of_the_frame_at_its_size_in_inches(printed)
 
 def test_a_still_is_a_pdf_whose_text_is_text(printed):
     folder, _, _ = printed
-    for epoch in (0, 7, 59):
+    for epoch in (0, 59):
         pdf = folder / f"run-epoch{epoch}.pdf"
         raw = pdf.read_bytes()
         assert raw.startswith(b"%PDF-") and b"/FontFile2" in raw and b"/Type3" not in raw  # TrueType, embedded
         texts = pdf_texts(pdf)
-        assert f"epoch {epoch} / 60     error " in "\n".join(texts)
-        assert "output bias b2" in texts and "training samples" in texts  # (not "fit": a ligature, another code)
-
-
-def test_a_still_between_frames_leaves_the_film_as_it_was(printed, tmp_path):
-    folder, result, record = printed
-    assert record["frame_epochs"] == [0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 59] == PRINTED.frame_epochs()
-    plain = PRINTED.replace(still=(), sheet="film")
-    make_gif(plain, tmp_path / "plain.gif")
-    assert (tmp_path / "plain.gif").read_bytes() == (folder / "run.gif").read_bytes()
+        assert f"epoch {epoch} / 60   error " in "\n".join(texts)
+        assert "n_mid=3   eta=0.1" in texts and "training samples" in texts  # (not "fit": a ligature, another code)
 
 
 def test_a_still_shows_the_whole_error_curve_and_the_trails_of_the_film(printed):
@@ -110,9 +102,10 @@ def test_a_still_shows_the_whole_error_curve_and_the_trails_of_the_film(printed)
     from regress_demo.stills import show_frame
 
     _, result, _ = printed
-    training = TrainingGroup(PRINTED.replace(still=()))
+    settings = PRINTED.replace(still=(), sheet="film", simple=False)
+    training = TrainingGroup(settings)
     frames = list(training.snapshots())
-    figure = make_figure(PRINTED, training.dataset, training.errors, frames, training.heldout_errors)
+    figure = make_figure(settings, training.dataset, training.errors, frames, training.heldout_errors)
     show_frame(figure, frames, frames[6])  # epoch 30
     x, y = figure.loss_line.get_data()
     np.testing.assert_array_equal(x, np.arange(31))
@@ -123,33 +116,36 @@ def test_a_still_shows_the_whole_error_curve_and_the_trails_of_the_film(printed)
 
 def test_the_record_lists_the_files_for_print_with_their_sizes(printed):
     folder, result, record = printed
-    stills = [f"run-epoch{epoch}.{kind}" for epoch in (0, 7, 59) for kind in ("png", "pdf")]
+    stills = [f"run-epoch{epoch}.{kind}" for epoch in (0, 59) for kind in ("png", "pdf")]
     assert record["stills"] == stills and record["sheet_pdf"] == "run.pdf"
     sizes = {entry["name"]: entry["bytes"] for entry in record["files"]}
     for name in stills + ["run.pdf", "run.png", "run.gif"]:
         assert sizes[name] == (folder / name).stat().st_size > 0
-    assert record["settings"]["still"] == [0, 7, "last"] and record["settings"]["sheet"] == "print"
+    assert record["settings"]["still"] == [0, "last"] and record["settings"]["sheet"] == "print"
     assert "dpi" not in record["settings"]  # (at its default)
     assert not [name for name in (p.name for p in folder.iterdir()) if name.endswith(".tmp")]
     page = (folder / "index.html").read_text()
     for name in stills + ["run.pdf"]:
         assert f'href="{name}"' in page
-    assert ">still at epoch 7 (PDF)<" in page and ">contact sheet (PDF)<" in page
+    assert ">still at epoch 59 (PDF)<" in page and ">contact sheet (PDF)<" in page
 
 
-def test_replay_makes_the_stills_again(tmp_path, monkeypatch):
+def test_a_still_between_frames_leaves_the_film_as_it_was_and_replay_makes_it_again(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    args = ["--epoch", "12", "--interval", "4", "--simple", "--still", "last,2", "--dpi", "50", "-q", "--out", "a.gif"]
-    assert cli.main(args) == 0
+    film = ["--epoch", "12", "--interval", "4", "--simple", "-q"]  # frames 0, 4, 8, 11
+    assert cli.main(film + ["--still", "2", "--dpi", "50", "--out", "a.gif"]) == 0  # 2: no frame of the film
+    assert cli.main(film + ["--out", "plain.gif"]) == 0
+    assert (tmp_path / "a.gif").read_bytes() == (tmp_path / "plain.gif").read_bytes()
+    assert "epoch 2 / 12   error " in "\n".join(pdf_texts(tmp_path / "a-epoch2.pdf"))
+    with Image.open(tmp_path / "a-epoch2.png") as still:
+        assert still.size == (320, 240)  # 6.4 x 4.8 in at 50 dpi
     assert cli.main(["--replay", "a.json", "--out", "b.gif", "-q"]) == 0
     record = json.loads((tmp_path / "b.json").read_text())
-    assert record["settings"]["still"] == ["last", 2] and record["settings"]["dpi"] == 50
-    assert record["stills"] == ["b-epoch2.png", "b-epoch2.pdf", "b-epoch11.png", "b-epoch11.pdf"]
-    for epoch in (2, 11):
-        for kind in ("png", "pdf"):
-            assert (tmp_path / f"b-epoch{epoch}.{kind}").read_bytes() == (tmp_path / f"a-epoch{epoch}.{kind}").read_bytes()
-    with Image.open(tmp_path / "b-epoch11.png") as still:
-        assert still.size == (320, 240)  # 6.4 x 4.8 in at 50 dpi
+    assert record["frame_epochs"] == [0, 4, 8, 11]
+    assert record["settings"]["still"] == [2] and record["settings"]["dpi"] == 50
+    assert record["stills"] == ["b-epoch2.png", "b-epoch2.pdf"]
+    for kind in ("png", "pdf"):
+        assert (tmp_path / f"b-epoch2.{kind}").read_bytes() == (tmp_path / f"a-epoch2.{kind}").read_bytes()
 
 
 # ---- the contact sheet ----
@@ -170,11 +166,11 @@ def path_picks(frames, count=8):
 def test_the_sheets_tiles_are_spread_along_the_fits_path():
     from regress_demo.stills import fit_path, sheet_picks
 
-    frames = list(TrainingGroup(Settings(epoch=400, interval=10)).snapshots())
+    frames = list(TrainingGroup(Settings(epoch=300, interval=10)).snapshots())
     picks = sheet_picks(fit_path(frames))
     assert picks == path_picks(frames) == sorted(set(picks)) and len(picks) == 8
     epochs = [frames[k][0].epoch for k in picks]
-    assert epochs[0] == 0 and epochs[-1] == 399 and epochs != [0, 60, 110, 170, 230, 280, 340, 399]  # not by epochs
+    assert epochs[0] == 0 and epochs[-1] == 299 and epochs != [frames[k][0].epoch for k in sheet_picks(len(frames))]
     fits = [frames[k][0].fit(data.grid()) for k in picks]
     steps = [np.sqrt(np.mean((b - a) ** 2)) for a, b in zip(fits, fits[1:])]
     assert min(steps) > 0.02  # neighbouring tiles look different
