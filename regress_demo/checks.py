@@ -48,7 +48,7 @@ MAX_SECONDS = 3600.0
 SHEETS = ("film", "print")
 #: The stills' and the printed sheet's resolution: from screen to the finest a printer prints (a
 #: larger PNG only grows: 600 dpi makes a 5000-pixel-wide still of a frame; the PDF is sharp at any size).
-DPI_RANGE = (50, 600)
+DPI_RANGE, DEFAULT_DPI = (50, 600), 300
 #: At most this many --still epochs (each is a PNG and a PDF, drawn at print resolution).
 MAX_STILLS = 20
 #: The formats of the video that may go beside the GIF (video.py).
@@ -164,7 +164,7 @@ def _check_print(settings):
     if not DPI_RANGE[0] <= settings.dpi <= DPI_RANGE[1]:
         raise SettingError("dpi", "from {} to {} (screen to print; the PDFs are sharp at any size)".format(*DPI_RANGE),
                            settings.dpi)
-    if settings.dpi != 300 and not stills and settings.sheet != "print":
+    if settings.dpi != DEFAULT_DPI and not stills and settings.sheet != "print":
         raise SettingError("dpi", "left out without {still} or {sheet} print (it sets their resolution)", settings.dpi)
 
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from . import checks, data, targets
 from .checks import (  # noqa: F401 - the choices and limits, part of this module's interface
-    ACROSS, ACTIVATIONS, DOWN, ENGINES, GRID_AXES, MAX_FRAMES, MAX_PANELS, MAX_VALUES, SCHEDULES, SHEETS,
+    ACROSS, ACTIVATIONS, DEFAULT_DPI, DOWN, ENGINES, GRID_AXES, MAX_FRAMES, MAX_PANELS, MAX_VALUES, SCHEDULES, SHEETS,
     TARGET_FRAMES, VIDEOS,
 )
 from .errors import MissingPackage, SettingError, show  # noqa: F401 - part of this module's interface
@@ -91,7 +91,7 @@ class Settings:
     video: Tuple[str, ...] = ()  # the film as a video too: "mp4", "webm" (not part of the file name)
     # For print (stills.py, sheet.py; not part of the file name, in the record only when given):
     still: Tuple[Union[int, str], ...] = ()  # epochs (or "last") drawn as PNG and PDF beside the GIF
-    dpi: int = 300  # the resolution of the stills' and the printed sheet's PNG
+    dpi: int = DEFAULT_DPI  # the resolution of the stills' and the printed sheet's PNG
     sheet: str = "film"  # the contact sheet: "film" (frames of the film, reduced) or "print" (re-drawn, PNG and PDF)
 
     def __post_init__(self):
