@@ -126,6 +126,20 @@ def _check_path_length(path: Path, whole: bool = True):
         raise SettingError("out", f"a path of at most {path_max - TEMPORARY_EXTRA - 1} bytes", str(path))
 
 
+def replaceable(path: Path, side: Path, key: str) -> bool:
+    """True if the file `side` beside the GIF at `path` is missing, or named under `key` by the run
+    record beside that GIF (regress-demo's own, to replace); for a file known only once the run is
+    done (--still last, where the run stopped early), which check_outputs could not see."""
+    if not os.path.lexists(side):
+        return True
+    try:
+        record = json_loads(read_text(path.with_suffix(".json")))
+    except (OSError, ValueError):
+        return False
+    named = record.get(key) if isinstance(record, dict) and record.get("kind") == RECORD_KIND else None
+    return isinstance(named, list) and side.name in named and not is_read_only(side)
+
+
 def check_outputs(path: Path, videos=(), prints=()):
     """Refuse to start a run whose files would replace what is not the tool's to replace: a folder
     where a file goes; a NAME.png, NAME.npz, NAME.json or a video (NAME.mp4, NAME.webm, of `videos`)

@@ -16,7 +16,7 @@ from PIL import Image
 
 from . import data
 from .outputs import naming, staged_with
-from .places import still_name
+from .places import print_files, replaceable, still_name
 
 #: The tiles of a contact sheet.
 SHEET_TILES = 8
@@ -194,12 +194,17 @@ def staged_prints(settings, dataset, histories, heldout_histories, frames, drawn
     """The files for print, staged (AtomicFiles, ready to commit or discard): the stills (--still) and
     the printable contact sheet (--sheet print: NAME.png and NAME.pdf). `frames` are the film's
     frames (its figure is made for them), `drawn` those in the GIF, `extra` the snapshots of --still
-    epochs that are not frames."""
+    epochs that are not frames. A still of `last` where the run stopped early is left out if its
+    name, unknown before the run, is a file that regress-demo did not write."""
     from .frames import make_figure
 
     files = []
     try:
         stills = still_frames(settings, drawn, extra)
+        checked = {side for side, _ in print_files(gif_path, settings)}  # (before the run: places.check_outputs)
+        stills = {epoch: snapshots for epoch, snapshots in stills.items()
+                  if all(side in checked or replaceable(gif_path, side, "stills")
+                         for side in (gif_path.with_name(still_name(gif_path, epoch, suffix)) for suffix in (".png", ".pdf")))}
         if stills:
             figure = make_figure(settings, dataset, histories, frames, heldout_histories)
             files += staged_stills(figure, gif_path, frames, stills, settings.dpi)
