@@ -166,11 +166,11 @@ def path_picks(frames, count=8):
 def test_the_sheets_tiles_are_spread_along_the_fits_path():
     from regress_demo.stills import fit_path, sheet_picks
 
-    frames = list(TrainingGroup(Settings(epoch=300, interval=10)).snapshots())
+    frames = list(TrainingGroup(Settings(epoch=150, interval=5)).snapshots())
     picks = sheet_picks(fit_path(frames))
     assert picks == path_picks(frames) == sorted(set(picks)) and len(picks) == 8
     epochs = [frames[k][0].epoch for k in picks]
-    assert epochs[0] == 0 and epochs[-1] == 299 and epochs != [frames[k][0].epoch for k in sheet_picks(len(frames))]
+    assert epochs[0] == 0 and epochs[-1] == 149 and epochs != [frames[k][0].epoch for k in sheet_picks(len(frames))]
     fits = [frames[k][0].fit(data.grid()) for k in picks]
     steps = [np.sqrt(np.mean((b - a) ** 2)) for a, b in zip(fits, fits[1:])]
     assert min(steps) > 0.02  # neighbouring tiles look different
