@@ -46,6 +46,13 @@ CHECK_GRID = np.linspace(-1.0, 1.0, 4001)
 #: may start (estimated for a laptop from the settings; see estimated_bytes and estimated_seconds).
 MAX_BYTES = 2 * 1024**3
 MAX_SECONDS = 3600.0
+#: The contact sheet: the film's frames reduced (PNG), or re-drawn for print (PNG and PDF; sheet.py).
+SHEETS = ("film", "print")
+#: The stills' and the printed sheet's resolution: from screen to the finest a printer prints (a
+#: larger PNG only grows: 600 dpi makes a 5000-pixel-wide still of a frame; the PDF is sharp at any size).
+DPI_RANGE, DEFAULT_DPI = (50, 600), 300
+#: At most this many --still epochs (each is a PNG and a PDF, drawn at print resolution).
+MAX_STILLS = 20
 #: The formats of the video that may go beside the GIF (video.py).
 VIDEOS = ("mp4", "webm")
 #: What trains the network. "auto": the classes of layers.py for a single run (train.py); for a grid,
@@ -114,6 +121,7 @@ def check(settings) -> None:
     _check_video(settings)
     _check_stop_at(settings)
     _check_lang(settings)
+    _check_print(settings)
     frames = len(settings.frame_epochs())
     if frames > MAX_FRAMES:
         low = math.ceil((settings.epoch - 1) / (MAX_FRAMES - 1))
@@ -148,6 +156,34 @@ def _check_lang(settings):
     if not isinstance(settings.lang, str) or settings.lang not in LANGUAGES:
         raise SettingError("lang", f"one of {', '.join(LANGUAGES)}", settings.lang)
     check_font(settings.lang)
+
+
+def _check_print(settings):
+    """--still, --dpi and --sheet: epochs of the run (or last), each once; a sane resolution, given only
+    for something it prints; a printed sheet for a single network."""
+    last = settings.epoch - 1
+    stills = settings.still if isinstance(settings.still, tuple) else (settings.still,)
+    rule = f"epochs from 0 to {last} or last, separated by commas"
+    if len(stills) > MAX_STILLS:
+        raise SettingError("still", f"at most {MAX_STILLS} epochs", ",".join(str(epoch) for epoch in stills))
+    for epoch in stills:
+        if epoch != "last" and (isinstance(epoch, bool) or not isinstance(epoch, numbers.Integral) or not 0 <= epoch <= last):
+            raise SettingError("still", rule, epoch)
+    if len(set(stills)) != len(stills):
+        raise SettingError("still", "a list without repeats", ",".join(str(epoch) for epoch in stills))
+    object.__setattr__(settings, "still", tuple(stills))
+    if settings.sheet not in SHEETS:
+        raise SettingError("sheet", f"one of {', '.join(SHEETS)}", settings.sheet)
+    if settings.sheet == "print" and settings.is_grid:
+        raise SettingError("sheet", "film for a comparison grid (a printed sheet shows one network's fit)",
+                           settings.sheet)
+    if isinstance(settings.dpi, bool) or not isinstance(settings.dpi, numbers.Integral):
+        raise SettingError("dpi", "an integer", settings.dpi)
+    if not DPI_RANGE[0] <= settings.dpi <= DPI_RANGE[1]:
+        raise SettingError("dpi", "from {} to {} (screen to print; the PDFs are sharp at any size)".format(*DPI_RANGE),
+                           settings.dpi)
+    if settings.dpi != DEFAULT_DPI and not stills and settings.sheet != "print":
+        raise SettingError("dpi", "left out without {still} or {sheet} print (it sets their resolution)", settings.dpi)
 
 
 def _check_budget(settings, n_train: int, frames: int):

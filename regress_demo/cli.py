@@ -39,12 +39,15 @@ examples:
                                         a grid of activations (rows) by n_mid (columns)
   regress-demo --n-mid 2 3 10 --stop-at 1e-3
                                         how soon each n_mid learns the curve: each stops at error 1e-3
+  regress-demo --still 80,last --sheet print
+                                        for a handout: two frames and the contact sheet, as PNG
+                                        at 300 dpi and as PDF
   regress-demo --replay outputs/sin_nmid3_eta0.1_epoch2001_seed1.json
                                         the same run again, from its record
 
 Each run writes NAME.gif, NAME.png (a contact sheet of 8 frames), NAME.npz (the final
 weights) and NAME.json (the run record) into the output folder, and regenerates the folder's
-gallery, index.html."""
+gallery, index.html; with --still, NAME-epochN.png and .pdf, with --sheet print, NAME.pdf too."""
 
 # (option names, setting, type, metavar, help); defaults come from Settings.
 NUMBER_OPTIONS = [
@@ -83,6 +86,8 @@ NUMBER_OPTIONS = [
     (("--batch-size", "--batch_size"), "batch_size", int, "B",
      "samples per SGD step, their gradients averaged; the number of samples gives full-batch gradient "
      "descent; several values make a comparison grid (default: %s)"),
+    (("--dpi",), "dpi", int, "N",
+     "resolution of the PNGs of --still and --sheet print, 50 to 600 (the PDFs are vector drawings) (default: %s)"),
     (("--momentum",), "momentum", float, "MU",
      "classical momentum: each step keeps MU times the step before (0 <= MU < 1); several values make "
      "a comparison grid (default: %s)"),
@@ -102,6 +107,19 @@ def parse_number(name: str, text: str, kind: type):
         return kind(text)
     except ValueError:
         raise SettingError(name, "an integer" if kind is int else "a number", text) from None
+
+
+def parse_epochs(name: str, text: str) -> tuple:
+    """Turn the text "0,500,last" of a command-line option into (0, 500, "last"); what is neither
+    an integer nor last stays text, for the check to refuse with the run's range of epochs."""
+    items = []
+    for item in text.split(","):
+        item = item.strip()
+        try:
+            items.append(item if item == "last" else int(item))
+        except ValueError:
+            items.append(item)
+    return tuple(items)
 
 
 def parse_range(name: str, text: str) -> "tuple[float, float]":
@@ -187,6 +205,16 @@ def build_parser() -> argparse.ArgumentParser:
         "(Japanese, in the textbook's terms; needs matplotlib-fontja: pip install -e '.[ja]') (default: en)",
     )
     parser.add_argument(
+        "--still", metavar="EPOCH[,EPOCH...]",
+        help="also draw the frame of these epochs (or last: the film's last frame) for print: NAME-epochN.png "
+        "at --dpi and NAME-epochN.pdf (vector, its text selectable); any epoch of the run, a frame of the film or not",
+    )
+    parser.add_argument(
+        "--sheet", metavar="film|print",
+        help="the contact sheet NAME.png: film (8 of the film's frames at half size) or print (8 tiles drawn "
+        "anew at A4 width, text 8 pt or more, as PNG at --dpi and NAME.pdf) (default: film)",
+    )
+    parser.add_argument(
         "--open", action="store_true",
         help="open the folder's gallery (index.html) in the web browser after the run",
     )
@@ -244,7 +272,7 @@ def parse_settings(args: argparse.Namespace) -> Settings:
             values[name] = tuple(parse_number(name, item, kind) for item in text)
         else:
             values[name] = parse_number(name, text, kind)
-    for name in ("schedule", "show_outputs", "engine", "target", "lang"):
+    for name in ("schedule", "show_outputs", "engine", "target", "lang", "sheet"):
         if getattr(args, name) is not None:
             values[name] = getattr(args, name)
     if args.activation is not None:
@@ -255,6 +283,8 @@ def parse_settings(args: argparse.Namespace) -> Settings:
         values["holdout"] = parse_range("holdout", args.holdout)
     if args.data is not None or args.data_columns is not None:
         values["data"] = read_data(args.data, args.data_columns)
+    if args.still is not None:
+        values["still"] = parse_epochs("still", args.still)
     if args.simple:
         values["simple"] = True
     if args.replay is not None:

@@ -101,7 +101,7 @@ class OneByOne:
         """Train every epoch; yield a list of Snapshots (one per configuration) at each recorded epoch,
         as Lockstep.snapshots does: a configuration that diverges (or reaches --stop-at) is frozen with its
         snapshot of that epoch, a frame is added at that epoch, and training stops when every one has stopped."""
-        recorded = set(self.settings.frame_epochs())
+        recorded = set(self.settings.recorded_epochs())
         latest: list[Snapshot | None] = [None] * len(self.networks)
         for epoch in range(self.settings.epoch):
             outputs, changed = {}, False

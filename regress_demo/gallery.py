@@ -10,7 +10,8 @@ from __future__ import annotations
 import html
 import math
 import os
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 from urllib.parse import quote
@@ -39,6 +40,7 @@ class Run:
     gif: str
     sheet: Optional[str]
     videos: list  # the videos beside the GIF that the record names and that are there
+    prints: list = field(default_factory=list)  # (file name, epoch or None, kind) of the files for print there
 
 
 def write_index(folder) -> Optional[Path]:
@@ -83,7 +85,21 @@ def read_run(path: Path) -> Optional[Run]:
     names = record.get("videos") if isinstance(record.get("videos"), list) else []
     videos = [name for name in names if isinstance(name, str) and name.rsplit(".", 1)[-1] in player.TYPES
               and _file_beside(path, name) is not None]
-    return Run(path.name, mtime_ns, record, gif, _file_beside(path, record.get("sheet")), videos)
+    return Run(path.name, mtime_ns, record, gif, _file_beside(path, record.get("sheet")), videos, _prints(path, record))
+
+
+def _prints(record_path: Path, record: dict) -> list:
+    """(file name, epoch or None, PNG or PDF) of the files for print the record names and that are
+    there: the contact sheet's PDF (--sheet print), then each still (--still) as PNG and PDF."""
+    names = [record.get("sheet_pdf")] + (record.get("stills") if isinstance(record.get("stills"), list) else [])
+    links = []
+    for name in names:
+        if _file_beside(record_path, name) is None:
+            continue
+        epoch = re.search(r"-epoch(\d+)\.(png|pdf)$", name)
+        kind = name.rsplit(".", 1)[-1].upper()
+        links.append((name, epoch.group(1) if epoch else None, kind))
+    return links
 
 
 def _file_beside(record_path: Path, name) -> Optional[str]:
@@ -134,6 +150,8 @@ def render_card(run: Run, say: Texts = ENGLISH) -> str:
     links += [_link(name, say("page_video", kind=name.rsplit(".", 1)[-1].upper())) for name in run.videos]
     if run.sheet is not None:
         links.append(_link(run.sheet, say("page_sheet")))
+    links += [_link(name, say("page_still", epoch=epoch, kind=kind) if epoch else say("page_sheet_of", kind=kind))
+              for name, epoch, kind in run.prints]
     alt = say("page_alt", title=title)
     fps = settings.get("fps") if isinstance(settings.get("fps"), (int, float)) else None
     film = player.render_player(run.videos, record, fps, alt, say) if fps and math.isfinite(fps) and fps > 0 else ""

@@ -269,7 +269,7 @@ class Lockstep:
         stays in the lists that follow. Training stops when every configuration has stopped.
         `on_epoch(epoch, errors)`, if given, is called after every epoch with the latest errors.
         """
-        recorded = set(self.settings.frame_epochs())
+        recorded = set(self.settings.recorded_epochs())
         latest: list[Snapshot | None] = [None] * len(self.configurations)
         for epoch in range(self.settings.epoch):
             was_active = self.active.copy()

@@ -263,6 +263,13 @@ def staged_png(path, image) -> "AtomicFile":
     return file
 
 
+def staged_with(path, write) -> "AtomicFile":
+    """An AtomicFile for `path` that `write(temporary_path)` fills, ready to commit() (or discard())."""
+    with _staging(path) as file:
+        write(file.tmp_path)
+    return file
+
+
 def _finite_or_none(value):
     if isinstance(value, float) and not math.isfinite(value):
         return None

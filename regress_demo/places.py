@@ -1,7 +1,7 @@
 """Where a run's files go, what may be replaced there, and reading a run record back.
 
-A run writes NAME.gif and, beside it, NAME.png, NAME.npz and NAME.json, and the folder's gallery
-(index.html). A file there is replaced only if it is the tool's own (a run record beside it names
+A run writes NAME.gif and, beside it, NAME.png, NAME.npz and NAME.json (and the files for print:
+NAME-epochN.png and .pdf, NAME.pdf), and the folder's gallery (index.html). A file there is replaced only if it is the tool's own (a run record beside it names
 it; the gallery page carries the tool's mark); a read-only file is never replaced.
 """
 
@@ -76,8 +76,21 @@ def output_path(out, settings: Settings) -> Path:
     for folder in path.parents:
         if folder.exists() and not folder.is_dir():
             raise SettingError("out", f"in a folder, but {str(folder)!r} is a file", str(path))
-    check_outputs(path, settings.video)
+    check_outputs(path, settings.video, print_files(path, settings))
     return path
+
+
+def still_name(gif_path: Path, epoch: int, suffix: str) -> str:
+    """The file name of a still (--still): NAME-epoch1000.png (and .pdf) beside NAME.gif."""
+    return f"{gif_path.stem}-epoch{epoch}{suffix}"
+
+
+def print_files(path: Path, settings: Settings) -> list:
+    """The files for print a run will write beside the GIF at `path`, as far as they are known before
+    it starts (--still last: the last epoch), each with the record's key that names it."""
+    epochs = sorted({settings.epoch - 1 if epoch == "last" else epoch for epoch in settings.still})
+    files = [(path.with_name(still_name(path, epoch, suffix)), "stills") for epoch in epochs for suffix in (".png", ".pdf")]
+    return files + ([(path.with_suffix(".pdf"), "sheet_pdf")] if settings.sheet == "print" else [])
 
 
 def _check_path_length(path: Path, whole: bool = True):
@@ -113,10 +126,25 @@ def _check_path_length(path: Path, whole: bool = True):
         raise SettingError("out", f"a path of at most {path_max - TEMPORARY_EXTRA - 1} bytes", str(path))
 
 
-def check_outputs(path: Path, videos=()):
+def replaceable(path: Path, side: Path, key: str) -> bool:
+    """True if the file `side` beside the GIF at `path` is missing, or named under `key` by the run
+    record beside that GIF (regress-demo's own, to replace); for a file known only once the run is
+    done (--still last, where the run stopped early), which check_outputs could not see."""
+    if not os.path.lexists(side):
+        return True
+    try:
+        record = json_loads(read_text(path.with_suffix(".json")))
+    except (OSError, ValueError):
+        return False
+    named = record.get(key) if isinstance(record, dict) and record.get("kind") == RECORD_KIND else None
+    return isinstance(named, list) and side.name in named and not is_read_only(side)
+
+
+def check_outputs(path: Path, videos=(), prints=()):
     """Refuse to start a run whose files would replace what is not the tool's to replace: a folder
     where a file goes; a NAME.png, NAME.npz, NAME.json or a video (NAME.mp4, NAME.webm, of `videos`)
-    that no run record of regress-demo beside it names (someone else's files); or a read-only file
+    that no run record of regress-demo beside it names (someone else's files), and so for the files
+    for print (`prints`: (path, the record's key) pairs, see print_files); or a read-only file
     (PermissionError). The GIF itself is the one
     named by --out (or by the settings): an earlier one is replaced. A foreign index.html is left
     alone by the gallery, not refused."""
@@ -130,12 +158,12 @@ def check_outputs(path: Path, videos=()):
         if not isinstance(record, dict) or record.get("kind") != RECORD_KIND:
             record = None
     index = path.parent / INDEX_NAME
-    sides = [*SIDE_FILES, *((f".{kind}", "videos") for kind in videos)]
-    for target in (path, *(path.with_suffix(suffix) for suffix, _ in sides), index):
+    sides = [(path.with_suffix(suffix), key) for suffix, key in (*SIDE_FILES, *((f".{kind}", "videos") for kind in videos))]
+    sides += list(prints)
+    for target in (path, *(side for side, _ in sides), index):
         if os.path.isdir(target):
             raise SettingError("out", f"a name whose files are free ({str(target)!r} is a folder)", str(path))
-    for suffix, key in sides:
-        side = path.with_suffix(suffix)
+    for side, key in sides:
         if not os.path.lexists(side):
             continue
         named = record.get(key) if record is not None else None
@@ -145,7 +173,7 @@ def check_outputs(path: Path, videos=()):
                 "out", f"a name whose files are free or regress-demo's own ({str(side)!r} was not written "
                 "by regress-demo: move it, or choose another --out)", str(path),
             )
-    for target in (path, *(path.with_suffix(suffix) for suffix, _ in sides), index):
+    for target in (path, *(side for side, _ in sides), index):
         if is_read_only(target):
             if target == index and not _our_index(index):
                 continue  # the gallery leaves a foreign index.html alone anyway

@@ -3,7 +3,8 @@
 First the network is trained and a snapshot kept at each recorded epoch (small: the weights and
 the in-epoch outputs); then the frames are drawn, with axes fixed for the whole animation because the
 whole error history is known by then. Beside the GIF go a contact sheet (PNG), the final weights
-(NPZ) and the run record (JSON); then the folder's gallery, index.html, is regenerated.
+(NPZ) and the run record (JSON), and, when asked, the files for print (--still, --sheet print:
+stills.py, sheet.py); then the folder's gallery, index.html, is regenerated.
 
 A run that diverges or is interrupted (Ctrl-C) still ends with a valid GIF of the frames so far,
 and its record says how it ended.
@@ -31,7 +32,7 @@ from .outputs import (naming, read_text, remove_stale_temporaries, signals_held,
 from .parallel import Film, draw_frames
 from .places import RECORD_KIND, json_loads, output_path, primary_video, settings_from_record
 from .settings import GRID_AXES, Settings
-from .stills import contact_sheet, sheet_picks
+from .stills import contact_sheet, fit_path, frame_epoch, sheet_picks, staged_prints, still_only
 from .video import VideoWriter
 from .train import Snapshot, TrainingGroup
 
@@ -51,6 +52,7 @@ class RunResult:
     seconds: Dict[str, float] = field(default_factory=dict)  # time per phase: train, draw, encode, write
     video_paths: List[Path] = field(default_factory=list)  # the videos beside the GIF, if any were asked for
     settings: Optional[Settings] = None  # the settings of the run
+    print_paths: List[Path] = field(default_factory=list)  # the stills (--still) and the sheet's PDF (--sheet print)
 
     def __repr__(self) -> str:
         """Short, for a terminal: ``RunResult(finished, outputs/x.gif, 101 frames, final error 8.42e-06,
@@ -194,6 +196,8 @@ def _train_and_draw(settings, path, training, engine, report_epoch, on_snapshot,
     """make_gif's work once it knows what trains the run."""
     status = "finished"
     frames: List[List[Snapshot]] = []
+    extra: Dict[int, List[Snapshot]] = {}  # the snapshots of --still epochs that are not frames of the film
+    extra_epochs = set(settings.recorded_epochs()) - set(settings.frame_epochs()) if settings.still else set()
     clock = Stopwatch()
     with GifWriter(path, settings.frame_duration_ms(), round(1000 * settings.hold)) as writer, ExitStack() as stack:
         videos = [stack.enter_context(VideoWriter(path.with_suffix(f".{kind}"), kind, settings.fps, settings.hold))
@@ -204,6 +208,9 @@ def _train_and_draw(settings, path, training, engine, report_epoch, on_snapshot,
                 for snapshots in training.snapshots(report_epoch):
                     if settings.data is not None:  # your own data: shown in their units
                         snapshots = _snapshots_in_units(settings, snapshots)
+                    if extra_epochs and still_only(extra_epochs, snapshots):
+                        extra[frame_epoch(snapshots)] = snapshots
+                        continue
                     frames.append(snapshots)
                     if on_snapshot is not None:
                         on_snapshot(frames[-1])
@@ -227,7 +234,7 @@ def _train_and_draw(settings, path, training, engine, report_epoch, on_snapshot,
         if not frames:  # (also when Ctrl-C came while the drawing code loaded)
             return result
         film = Film()  # the frames of the contact sheet, the last frame in the GIF
-        picks = set(sheet_picks(len(frames))) if frames else set()
+        picks = set(sheet_picks(fit_path(frames))) if frames else set()
         try:
             with clock.phase("draw"):
                 figure = make_figure(settings, training.dataset, result.histories, frames, result.heldout_histories)
@@ -259,10 +266,19 @@ def _train_and_draw(settings, path, training, engine, report_epoch, on_snapshot,
                 pass
         if not writer.count:
             return result
+        prints = []
+        if settings.still or settings.sheet == "print":
+            try:
+                with clock.phase("draw"):
+                    prints = staged_prints(settings, training.dataset, result.histories, result.heldout_histories,
+                                           frames, drawn, extra, path)
+            except KeyboardInterrupt:  # the GIF and the rest are written, without the files for print
+                result.status = "interrupted"
+                result.interrupted_while = result.interrupted_while or "drawing"
         # The last fraction of a second: finish every file even if Ctrl-C comes now.
         with signals_held(deliver=False):
             try:
-                write_files(settings, result, path, writer, drawn, film.sheet, clock, videos)
+                write_files(settings, result, path, writer, drawn, film.sheet, clock, videos, prints)
             except KeyboardInterrupt:
                 raise WritingInterrupted from None
     return result
@@ -272,9 +288,11 @@ class WritingInterrupted(KeyboardInterrupt):
     """Ctrl-C while a run's files were being written: none of them was written."""
 
 
-def write_files(settings: Settings, result: RunResult, path: Path, writer: GifWriter, drawn, sheet, clock, videos=()):
+def write_files(settings: Settings, result: RunResult, path: Path, writer: GifWriter, drawn, sheet, clock, videos=(),
+                prints=()):
     """Write the run's files: its GIF, videos, contact sheet, weights and record, all or none, then
-    the gallery.
+    the gallery. `prints`: the files for print, staged already (stills.staged_prints); a NAME.png
+    among them is the contact sheet.
 
     Every file is finished in a temporary file first (the record last: it lists the others with
     their sizes); then they are moved into place, the GIF first. If any of them cannot be written,
@@ -286,7 +304,7 @@ def write_files(settings: Settings, result: RunResult, path: Path, writer: GifWr
     if result.status == "finished" and not all(math.isfinite(s.error) for s in drawn[-1]):
         result.status = "diverged"  # an error that overflowed is divergence, whatever the threshold said
     result.path = path
-    staged = [writer]
+    staged = [writer, *prints]
     try:
         with clock.phase("encode"), naming(path):
             writer.close()
@@ -295,7 +313,9 @@ def write_files(settings: Settings, result: RunResult, path: Path, writer: GifWr
                 video.close()
                 staged.append(video)
         with clock.phase("write"):
-            staged.append(staged_png(result.sheet_path, contact_sheet(sheet)))
+            if not any(file.path == result.sheet_path for file in prints):
+                staged.append(staged_png(result.sheet_path, contact_sheet(sheet)))
+            result.print_paths = [file.path for file in prints if file.path != result.sheet_path]
             staged.append(staged_npz(result.weights_path, final_weights(drawn[-1], settings)))
             result.video_paths = [video.path for video in videos]
             # (the GIF's and the videos' temporary files are their .file's; the others are one)
@@ -305,7 +325,7 @@ def write_files(settings: Settings, result: RunResult, path: Path, writer: GifWr
                 with naming(file.path):
                     file.commit()
     except BaseException:
-        result.path, result.video_paths = None, []
+        result.path, result.video_paths, result.print_paths = None, [], []
         for file in staged[1:]:
             file.discard()
         raise
@@ -330,7 +350,8 @@ def every_epoch_if_diverged_early(settings: Settings, training, frames: List[Lis
     last = max(stopped)
     if last >= EARLY_DIVERGENCE or len(frames) > last:  # late, or every epoch is a frame already
         return frames
-    again = type(training)(settings.replace(epoch=last + 1, interval=1, frames=None, schedule="linear"))
+    again = type(training)(settings.replace(epoch=last + 1, interval=1, frames=None, schedule="linear", still=(),
+                                            dpi=Settings.dpi))  # (every epoch is a frame: no still of its own)
     every_epoch = list(again.snapshots())
     if len(every_epoch) != last + 1 or list(again.diverged_at) != list(stopped):
         return frames  # (never seen: the same seed trains the same path)
@@ -391,7 +412,7 @@ def run_record(settings: Settings, result: RunResult, frames: List[List[Snapshot
             run["final_heldout_error"] = heldout[shown - 1] if heldout and len(heldout) >= shown else None
             run["heldout_errors"] = list(heldout[:shown])
         runs.append(run)
-    return {
+    record = {
         "kind": RECORD_KIND,
         "version": 1,
         "gif": result.path.name,
@@ -408,6 +429,12 @@ def run_record(settings: Settings, result: RunResult, frames: List[List[Snapshot
         "versions": versions(),
         "layers_sha256": layers_digest(),  # layers.py as it was: a replay with another one says so
     }
+    if result.print_paths:  # (--still, --sheet print: only then, so that other records stay as they were)
+        pdf = result.sheet_path.with_suffix(".pdf")
+        record["stills"] = [p.name for p in result.print_paths if p != pdf]
+        if pdf in result.print_paths:
+            record["sheet_pdf"] = pdf.name
+    return record
 
 
 def layers_digest() -> str:

@@ -18,8 +18,8 @@ import numpy as np
 
 from . import checks, data, targets
 from .checks import (  # noqa: F401 - the choices and limits, part of this module's interface
-    ACROSS, ACTIVATIONS, DOWN, ENGINES, GRID_AXES, MAX_FRAMES, MAX_PANELS, MAX_VALUES, SCHEDULES, TARGET_FRAMES,
-    VIDEOS,
+    ACROSS, ACTIVATIONS, DEFAULT_DPI, DOWN, ENGINES, GRID_AXES, MAX_FRAMES, MAX_PANELS, MAX_VALUES, SCHEDULES, SHEETS,
+    TARGET_FRAMES, VIDEOS,
 )
 from .errors import MissingPackage, SettingError, show  # noqa: F401 - part of this module's interface
 
@@ -51,6 +51,10 @@ def _plain(name: str, value, listable: bool):
 def default_interval(epoch: int) -> int:
     """The frame interval that gives about TARGET_FRAMES frames for this many epochs."""
     return max(1, math.ceil((epoch - 1) / TARGET_FRAMES))
+
+
+#: The settings for print, left out of the record when they are at their defaults.
+PRINT_SETTINGS = ("still", "dpi", "sheet")
 
 
 @dataclass(frozen=True)
@@ -88,12 +92,16 @@ class Settings:
     stop_at: Optional[float] = None  # stop training at the first epoch whose error is at or below this
     lang: str = "en"  # the language of the frames' texts and the gallery: "en", "ja" (texts.LANGUAGES)
     data: Optional[object] = None  # your own series: a CSV file's name or (x, y), held as an owndata.OwnData
+    # For print (stills.py, sheet.py; not part of the file name, in the record only when given):
+    still: Tuple[Union[int, str], ...] = ()  # epochs (or "last") drawn as PNG and PDF beside the GIF
+    dpi: int = DEFAULT_DPI  # the resolution of the stills' and the printed sheet's PNG
+    sheet: str = "film"  # the contact sheet: "film" (frames of the film, reduced) or "print" (re-drawn, PNG and PDF)
 
     def __post_init__(self):
         if isinstance(self.video, str):
             object.__setattr__(self, "video", (self.video,))
         for item in dataclasses.fields(self):
-            value = _plain(item.name, getattr(self, item.name), item.name in GRID_AXES + ("holdout", "video"))
+            value = _plain(item.name, getattr(self, item.name), item.name in GRID_AXES + ("holdout", "video", "still"))
             object.__setattr__(self, item.name, value)
         for name in GRID_AXES:
             value = getattr(self, name)
@@ -197,6 +205,12 @@ class Settings:
             ideal = np.geomspace(1, self.epoch, count) - 1
         return _distinct_epochs(np.rint(ideal).astype(int), last)
 
+    def recorded_epochs(self) -> List[int]:
+        """The epochs the training keeps a snapshot of: the frames' and those of --still (which are
+        drawn as stills only, not added to the film)."""
+        extra = {epoch for epoch in self.still if epoch != "last"}
+        return sorted(set(self.frame_epochs()) | extra) if extra else self.frame_epochs()
+
     def frame_duration_ms(self) -> int:
         """How long each frame but the last is shown, in milliseconds."""
         return max(20, round(1000 / self.fps))
@@ -206,8 +220,12 @@ class Settings:
         return dataclasses.replace(self, **changes)
 
     def as_dict(self) -> dict:
-        """The settings as plain JSON-ready values (the GRID_AXES always as lists)."""
+        """The settings as plain JSON-ready values (the GRID_AXES always as lists; the PRINT_SETTINGS
+        only when they are not their defaults, so that the record of a run without them is as before)."""
         values = dataclasses.asdict(self)
+        for name in PRINT_SETTINGS:
+            if values[name] == Settings.__dataclass_fields__[name].default:
+                del values[name]
         for name in GRID_AXES:
             values[name] = list(self.values(name))
         if self.holdout is not None:
@@ -232,7 +250,7 @@ class Settings:
             stem = "formula" + hashlib.sha1(self.target.encode()).hexdigest()[:6]
         stem += f"_nmid{_joined(self.n_mids)}_eta{_joined(self.etas)}_epoch{self.epoch}_seed{self.seed}"
         for field in dataclasses.fields(self):
-            if field.name in ("n_mid", "eta", "epoch", "seed", "target", "video", "data"):
+            if field.name in ("n_mid", "eta", "epoch", "seed", "target", "video", "data", *PRINT_SETTINGS):
                 continue
             value = getattr(self, field.name)
             if value == field.default:

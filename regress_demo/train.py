@@ -250,7 +250,7 @@ class Training:
         and ``diverged_at`` is set; so is the first epoch whose error is at or below --stop-at
         (``reached=True``, ``reached_at``). `on_epoch(epoch, error)`, if given, is called after every epoch.
         """
-        recorded = set(self.settings.frame_epochs())
+        recorded = set(self.settings.recorded_epochs())
         for epoch in range(len(self.errors), self.settings.epoch):
             outputs = self.train_epoch()
             if on_epoch is not None:
@@ -301,7 +301,7 @@ class TrainingGroup:
         stays in the lists that follow. Training stops when every configuration has stopped.
         `on_epoch(epoch, errors)`, if given, is called after every epoch with the latest errors.
         """
-        recorded = set(self.settings.frame_epochs())
+        recorded = set(self.settings.recorded_epochs())
         latest: List[Optional[Snapshot]] = [None] * len(self.trainings)
         for epoch in range(self.settings.epoch):
             outputs, changed = {}, False

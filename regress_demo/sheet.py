@@ -1,0 +1,86 @@
+"""The contact sheet for print (--sheet print): each tile a fit panel drawn anew at its own size,
+as PNG at --dpi and as vector PDF.
+
+The sheet is as wide as an A4 page (8.27 in) and its smallest text is 8 pt, so that printed at A4
+width every word stays readable; the film's sheet (stills.contact_sheet) halves the frames, and
+their text with them, to about 5 pixels. The tiles are the frames stills.sheet_picks chooses.
+"""
+
+from __future__ import annotations
+
+from typing import List, Sequence
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from . import data
+from .data import Dataset
+from .fonts import in_its_font
+from .panels import FIT_COLOUR, TITLE_Y, finite_or_nan, fit_axes, show_warning, warning_box, x_label
+from .settings import Settings
+from .texts import Texts, texts_of
+
+#: The width of an A4 page, in inches: the sheet's width, so that its font sizes are those printed.
+A4_WIDTH = 8.27
+COLUMNS = 4
+TILE_HEIGHT = 1.85  # inches, with the tile's title
+#: The smallest font on the sheet (points at A4 width), and the tiles' titles.
+SMALL_PT, TITLE_PT = 8.0, 9.0
+
+
+def tile_title(snapshot, say: Texts = Texts("en")) -> str:
+    """What a tile says above its panel: `epoch 80 · error 4.6e-02`."""
+    return say("tile_title", epoch=snapshot.epoch, error=snapshot.error)
+
+
+@in_its_font  # the texts of a Japanese sheet in a Japanese font (fonts.py)
+def print_sheet(settings: Settings, dataset: Dataset, frames: Sequence[list]) -> Figure:
+    """The printable contact sheet of these frames (one snapshot each: a single network), COLUMNS
+    tiles to a row: in each the target, the samples and the fit of its epoch, its epoch and error above."""
+    from .captions import settings_lines
+
+    rows = -(-len(frames) // COLUMNS)
+    lines = settings_lines(settings, max_chars=120)
+    header = 0.2 + 0.16 * len(lines)  # inches: the settings' lines
+    footer = 0.75  # the x label and the legend
+    height = header + rows * TILE_HEIGHT + footer
+    figure = Figure(figsize=(A4_WIDTH, height))
+    figure.text(0.5, 1 - 0.1 / height, "\n".join(lines), ha="center", va="top", fontsize=SMALL_PT, color="0.25")
+    spec = figure.add_gridspec(rows, COLUMNS, left=0.6 / A4_WIDTH, right=1 - 0.12 / A4_WIDTH,
+                               top=1 - (header + 0.25) / height, bottom=footer / height, hspace=0.45, wspace=0.1)
+    say, grid, limits = texts_of(settings), data.grid(), None
+    x_text, y_text = x_label(settings), say("output_y")
+    if settings.data is not None:  # your own data: drawn in its units, as the film draws them (ownunits.py)
+        from .owndata import chosen_points
+        from .ownunits import for_drawing
+
+        dataset, (x, _) = for_drawing(settings, dataset), chosen_points(settings)
+        grid = np.linspace(x.min(), x.max(), data.GRID_POINTS)
+        limits = (x.min() - 0.025 * np.ptp(x), x.max() + 0.025 * np.ptp(x))
+        x_text, y_text = settings.data.x_label, settings.data.y_label
+    first = None
+    for k, (snapshot,) in enumerate(frames):
+        ax = figure.add_subplot(spec[k // COLUMNS, k % COLUMNS], sharex=first, sharey=first)
+        first = first or ax
+        fit_axes(ax, grid, dataset, settings, small=True)
+        if limits is not None:
+            ax.set_xlim(*limits)
+        ax.plot(grid, finite_or_nan(snapshot.fit(grid)), "-", color=FIT_COLOUR, lw=1.8, label=say("fit"))
+        ax.set_title(tile_title(snapshot, say), fontsize=TITLE_PT, loc="left", y=TITLE_Y)
+        ax.tick_params(labelsize=SMALL_PT, labelleft=k % COLUMNS == 0,
+                       labelbottom=k // COLUMNS == rows - 1 or k + COLUMNS >= len(frames))
+        if k % COLUMNS == 0:
+            ax.set_ylabel(y_text, fontsize=SMALL_PT)
+        show_warning(warning_box(ax, SMALL_PT), snapshot, say, short=True)
+    figure.text(0.5, 0.42 / height, x_text, ha="center", va="center", fontsize=SMALL_PT)
+    figure.legend(handles=first.get_lines(), loc="lower center", bbox_to_anchor=(0.5, 0.0), ncol=4,
+                  fontsize=SMALL_PT, frameon=False)
+    return figure
+
+
+def font_sizes(figure: Figure) -> List[float]:
+    """The size in points of every piece of text the figure shows (its titles, labels, tick labels,
+    legend), for a check that none is too small to read."""
+    from matplotlib.text import Text
+
+    return [text.get_fontsize() for text in figure.findobj(Text) if text.get_visible() and text.get_text()]

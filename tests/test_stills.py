@@ -1,0 +1,272 @@
+"""Stills for print: --still (PNG at --dpi, PDF with selectable text), the contact sheet's tiles
+(along the fit's path; --sheet print, readable at A4 width), bad values, the record, replay, the gallery."""
+
+import io
+import json
+import re
+import zlib
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from regress_demo import cli, data
+from regress_demo.run import make_gif
+from regress_demo.settings import Settings
+from regress_demo.train import TrainingGroup
+
+from helpers import decode_gif
+
+#: 13 frames (every 5 epochs, and 59), of the textbook's plain figure (6.4 x 4.8 in: a quick still).
+PRINTED = Settings(epoch=60, interval=5, seed=2, simple=True, still=(0, "last"), sheet="print")
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("printed")
+    result = make_gif(PRINTED, folder / "run.gif")
+    return folder, result, json.loads((folder / "run.json").read_text())
+
+
+# ---- reading a PDF's text without a PDF library: its content streams, decompressed ----
+
+def _strings(block: bytes) -> list:
+    """The literal strings (...) of a PDF text block, unescaped."""
+    strings, k = [], 0
+    while (k := block.find(b"(", k)) >= 0:
+        depth, k, out = 1, k + 1, bytearray()
+        while depth:
+            c = block[k : k + 1]
+            if c == b"\\":
+                nxt = block[k + 1 : k + 2]
+                octal = re.match(rb"[0-7]{1,3}", block[k + 1 : k + 4])
+                if octal:
+                    out.append(int(octal.group(), 8))
+                    k += 1 + len(octal.group())
+                    continue
+                out += {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}.get(nxt, nxt)
+                k += 2
+                continue
+            depth += {b"(": 1, b")": -1}.get(c, 0)
+            if depth:
+                out += c
+            k += 1
+        strings.append(bytes(out))
+    return strings
+
+
+def pdf_texts(path) -> list:
+    """The text of each BT ... ET block of the PDF's content streams, read as matplotlib writes
+    TrueType (Type 42) text: two bytes per character, its Unicode code point (ligatures such as "fi"
+    and characters beyond the first font have codes of their own, which this does not map)."""
+    raw = path.read_bytes()
+    texts = []
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", raw, re.S):
+        try:
+            stream = zlib.decompress(stream)
+        except zlib.error:
+            continue
+        for block in re.findall(rb"\bBT\b(.*?)\bET\b", stream, re.S):
+            texts.append(b"".join(_strings(block)).decode("utf-16-be", errors="replace"))
+    return texts
+
+
+# ---- --still ----
+
+def test_a_still_is_a_png_at_300_dpi_of_the_frame_at_its_size_in_inches(printed):
+    folder, result, _ = printed
+    gif = decode_gif(folder / "run.gif")
+    height, width = gif.frames[0].shape[:2]  # the film: 100 dpi
+    for epoch in (0, 59):  # 0 and last
+        with Image.open(folder / f"run-epoch{epoch}.png") as still:
+            assert still.size == (width * 3, height * 3) == (1920, 1440)  # 6.4 x 4.8 in at 300 dpi
+            assert still.info["dpi"] == pytest.approx((300, 300), abs=0.01)
+            pixels = np.asarray(still.convert("RGB"))
+        red = (pixels[..., 0] > 180) & (pixels[..., 1] < 80) & (pixels[..., 2] < 80)  # the fit, tab:red
+        assert red.sum() > 3000
+
+
+def test_a_still_is_a_pdf_whose_text_is_text(printed):
+    folder, _, _ = printed
+    for epoch in (0, 59):
+        pdf = folder / f"run-epoch{epoch}.pdf"
+        raw = pdf.read_bytes()
+        assert raw.startswith(b"%PDF-") and b"/FontFile2" in raw and b"/Type3" not in raw  # TrueType, embedded
+        texts = pdf_texts(pdf)
+        assert f"epoch {epoch} / 60   error " in "\n".join(texts)
+        assert "n_mid=3   eta=0.1" in texts and "training samples" in texts  # (not "fit": a ligature, another code)
+
+
+def test_a_still_shows_the_whole_error_curve_and_the_trails_of_the_film(printed):
+    from regress_demo.frames import make_figure
+    from regress_demo.stills import show_frame
+
+    _, result, _ = printed
+    settings = PRINTED.replace(still=(), sheet="film", simple=False)
+    training = TrainingGroup(settings)
+    frames = list(training.snapshots())
+    figure = make_figure(settings, training.dataset, training.errors, frames, training.heldout_errors)
+    show_frame(figure, frames, frames[6])  # epoch 30
+    x, y = figure.loss_line.get_data()
+    np.testing.assert_array_equal(x, np.arange(31))
+    np.testing.assert_array_equal(y, training.errors[0][:31])
+    trail = figure.trail_lines[-1].get_ydata()
+    np.testing.assert_allclose(trail, frames[5][0].fit(data.grid()))  # the frame before, as in the film
+
+
+def test_the_record_lists_the_files_for_print_with_their_sizes(printed):
+    folder, result, record = printed
+    stills = [f"run-epoch{epoch}.{kind}" for epoch in (0, 59) for kind in ("png", "pdf")]
+    assert record["stills"] == stills and record["sheet_pdf"] == "run.pdf"
+    sizes = {entry["name"]: entry["bytes"] for entry in record["files"]}
+    for name in stills + ["run.pdf", "run.png", "run.gif"]:
+        assert sizes[name] == (folder / name).stat().st_size > 0
+    assert record["settings"]["still"] == [0, "last"] and record["settings"]["sheet"] == "print"
+    assert "dpi" not in record["settings"]  # (at its default)
+    assert not [name for name in (p.name for p in folder.iterdir()) if name.endswith(".tmp")]
+    page = (folder / "index.html").read_text()
+    for name in stills + ["run.pdf"]:
+        assert f'href="{name}"' in page
+    assert ">still at epoch 59 (PDF)<" in page and ">contact sheet (PDF)<" in page
+
+
+def test_a_still_between_frames_leaves_the_film_as_it_was_and_replay_makes_it_again(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    film = ["--epoch", "12", "--interval", "4", "--simple", "-q"]  # frames 0, 4, 8, 11
+    assert cli.main(film + ["--still", "2", "--dpi", "50", "--out", "a.gif"]) == 0  # 2: no frame of the film
+    assert cli.main(film + ["--out", "plain.gif"]) == 0
+    assert (tmp_path / "a.gif").read_bytes() == (tmp_path / "plain.gif").read_bytes()
+    assert "epoch 2 / 12   error " in "\n".join(pdf_texts(tmp_path / "a-epoch2.pdf"))
+    with Image.open(tmp_path / "a-epoch2.png") as still:
+        assert still.size == (320, 240)  # 6.4 x 4.8 in at 50 dpi
+    assert cli.main(["--replay", "a.json", "--out", "b.gif", "-q"]) == 0
+    record = json.loads((tmp_path / "b.json").read_text())
+    assert record["frame_epochs"] == [0, 4, 8, 11]
+    assert record["settings"]["still"] == [2] and record["settings"]["dpi"] == 50
+    assert record["stills"] == ["b-epoch2.png", "b-epoch2.pdf"]
+    for kind in ("png", "pdf"):
+        assert (tmp_path / f"b-epoch2.{kind}").read_bytes() == (tmp_path / f"a-epoch2.{kind}").read_bytes()
+
+
+# ---- the contact sheet ----
+
+def path_picks(frames, count=8):
+    """The sheet's rule, worked out here on its own: the first frame at which the fit has travelled
+    k/7 of its whole path (RMS change over the drawing grid, frame to frame), the last frame last."""
+    fits = np.array([frame[0].fit(data.grid()) for frame in frames])
+    travelled = np.concatenate([[0], np.cumsum(np.sqrt(((fits[1:] - fits[:-1]) ** 2).mean(axis=1)))])
+    picks = [next(i for i, t in enumerate(travelled) if t >= travelled[-1] * k / (count - 1) - 1e-12)
+             for k in range(count - 1)]
+    for k in range(1, len(picks)):  # a frame picked already: the next one
+        picks[k] = max(picks[k], picks[k - 1] + 1)
+    assert picks[-1] < len(frames) - 1  # (no room to make: these runs need none)
+    return picks + [len(frames) - 1]
+
+
+def test_the_sheets_tiles_are_spread_along_the_fits_path():
+    from regress_demo.stills import fit_path, sheet_picks
+
+    frames = list(TrainingGroup(Settings(epoch=150, interval=5)).snapshots())
+    picks = sheet_picks(fit_path(frames))
+    assert picks == path_picks(frames) == sorted(set(picks)) and len(picks) == 8
+    epochs = [frames[k][0].epoch for k in picks]
+    assert epochs[0] == 0 and epochs[-1] == 149 and epochs != [frames[k][0].epoch for k in sheet_picks(len(frames))]
+    fits = [frames[k][0].fit(data.grid()) for k in picks]
+    steps = [np.sqrt(np.mean((b - a) ** 2)) for a, b in zip(fits, fits[1:])]
+    assert min(steps) > 0.02  # neighbouring tiles look different
+    assert sheet_picks([0, 0, 5, 5, 5, 5, 5, 5, 5, 5, 5.1]) == [0, 2, 3, 4, 5, 6, 7, 10]  # one jump: distinct anyway
+    assert sheet_picks([0, 1, 2]) == [0, 1, 2]
+
+
+def test_the_printed_sheet_is_a4_wide_with_text_of_8_pt_or_more(printed):
+    from regress_demo.sheet import A4_WIDTH, font_sizes, print_sheet
+    from regress_demo.stills import fit_path, sheet_picks
+
+    folder, result, _ = printed
+    frames = list(TrainingGroup(PRINTED.replace(still=())).snapshots())
+    tiles = [frames[k] for k in sheet_picks(fit_path(frames))]
+    figure = print_sheet(PRINTED, result.training.dataset, tiles)
+    figure.savefig(io.BytesIO(), format="png", dpi=50)  # (lays out the ticks)
+    width, height = figure.get_size_inches()
+    sizes = font_sizes(figure)
+    assert len(sizes) > 40 and min(sizes) * A4_WIDTH / width >= 8  # printed at A4 width
+    titles = [ax.get_title(loc="left") for ax in figure.axes]
+    assert titles == [f"epoch {s.epoch} · error {s.error:.1e}" for (s,) in tiles]
+    assert [s.epoch for (s,) in tiles] == [frames[k][0].epoch for k in path_picks(frames)]
+    with Image.open(folder / "run.png") as sheet:  # the sheet written: the same figure at 300 dpi
+        assert sheet.size == (round(width * 300), round(height * 300))
+    texts = pdf_texts(folder / "run.pdf")
+    assert [text for text in texts if text.startswith("epoch ")] == titles
+
+
+# ---- bad values ----
+
+@pytest.mark.parametrize("args, message", [
+    (["--still", "5000"], "--still must be epochs from 0 to 2000 or last, separated by commas, got 5000"),
+    (["--still", "abc"], "--still must be epochs from 0 to 2000 or last, separated by commas, got 'abc'"),
+    (["--still", "3,", "--epoch", "10"], "--still must be epochs from 0 to 9 or last, separated by commas, got ''"),
+    (["--still", "0,last,0"], "--still must be a list without repeats, got '0,last,0'"),
+    (["--still", "0", "--dpi", "0"],
+     "--dpi must be from 50 to 600 (screen to print; the PDFs are sharp at any size), got 0"),
+    (["--sheet", "print", "--dpi", "5000"],
+     "--dpi must be from 50 to 600 (screen to print; the PDFs are sharp at any size), got 5000"),
+    (["--dpi", "150"], "--dpi must be left out without --still or --sheet print (it sets their resolution), got 150"),
+    (["--sheet", "poster"], "--sheet must be one of film, print, got 'poster'"),
+    (["--sheet", "print", "--eta", "0.1", "0.5"],
+     "--sheet must be film for a comparison grid (a printed sheet shows one network's fit), got 'print'"),
+])
+def test_a_bad_value_is_one_line_exit_2_and_nothing_written(tmp_path, monkeypatch, capsys, args, message):
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(args + ["-q"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err == f"regress-demo: error: {message}\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_still_is_not_written_over_a_file_regress_demo_did_not_write(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "run-epoch4.pdf").write_text("someone's handout")
+    assert cli.main(["--epoch", "5", "--still", "last", "-q", "--out", "run.gif"]) == 2
+    assert "'run-epoch4.pdf' was not written by regress-demo" in capsys.readouterr().err
+    assert [p.name for p in tmp_path.iterdir()] == ["run-epoch4.pdf"]
+
+
+def test_the_readme_and_help_agree_on_the_options_for_print(capsys):
+    from pathlib import Path
+
+    assert cli.main(["--help"]) == 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    for option, default in [("--still EPOCH[,EPOCH...]", None), ("--dpi N", "300"), ("--sheet film|print", "film")]:
+        assert option in help_text
+        row = next(line for line in readme.splitlines() if line.startswith(f"| `{option.replace('|', chr(92) + '|')}`"))
+        if default is not None:
+            assert f"(default: {default})" in help_text and row.split(" | ")[1] == default
+
+
+def test_a_still_that_cannot_be_written_leaves_no_file_of_the_run(tmp_path, monkeypatch):
+    from matplotlib.figure import Figure
+
+    saved = Figure.savefig
+
+    def full_disk(figure, target, **options):
+        if options.get("format") == "pdf":
+            raise OSError(28, "No space left on device", str(target))
+        return saved(figure, target, **options)
+
+    monkeypatch.setattr(Figure, "savefig", full_disk)
+    settings = Settings(epoch=6, simple=True, still=(1, 3), dpi=50)
+    with pytest.raises(OSError) as error_info:
+        make_gif(settings, tmp_path / "run.gif")
+    assert error_info.value.filename == str(tmp_path / "run-epoch1.pdf")  # the file that failed, not a temporary one
+    assert list(tmp_path.iterdir()) == []  # no GIF, no still, no temporary file
+
+
+def test_the_last_still_of_a_run_that_stopped_early_is_not_written_over_a_file_regress_demo_did_not_write(tmp_path):
+    (tmp_path / "run-epoch9.png").write_text("someone's picture")  # eta 1.9 diverges at epoch 9
+    result = make_gif(Settings(eta=1.9, epoch=50, simple=True, still=(2, "last"), dpi=50), tmp_path / "run.gif")
+    assert result.status == "diverged" and max(s.epoch for s in result.last_frame) == 9
+    assert (tmp_path / "run-epoch9.png").read_text() == "someone's picture"
+    assert not (tmp_path / "run-epoch9.pdf").exists()
+    record = json.loads((tmp_path / "run.json").read_text())
+    assert record["stills"] == ["run-epoch2.png", "run-epoch2.pdf"]
