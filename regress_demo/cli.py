@@ -97,6 +97,14 @@ def parse_number(name: str, text: str, kind: type):
         raise SettingError(name, "an integer" if kind is int else "a number", text) from None
 
 
+def parse_size(name: str, text: str) -> "tuple[int, int]":
+    """Turn the text "WxH" of a command-line option into two ints, or raise SettingError."""
+    parts = text.lower().replace("×", "x").split("x")
+    if len(parts) != 2 or not all(part.strip().isdigit() for part in parts):
+        raise SettingError(name, "WxH, two whole numbers of pixels, e.g. 1920x1080", text)
+    return int(parts[0]), int(parts[1])
+
+
 def parse_range(name: str, text: str) -> "tuple[float, float]":
     """Turn the text "a,b" of a command-line option into two floats, or raise SettingError."""
     parts = text.split(",")
@@ -167,6 +175,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="open the folder's gallery (index.html) in the web browser after the run",
     )
     parser.add_argument(
+        "--size", metavar="WxH",
+        help="the frames' size in pixels, each side from 320 to 3840, e.g. 1920x1080 for a slide: the text "
+        "grows with the frame (18 pt titles on a 16:9 slide), and a wide frame puts the panels side by side "
+        "(default: each layout's own: 840x800, 640x480 with --simple, a grid's from its panels)",
+    )
+    parser.add_argument(
+        "--style", metavar="screen|print",
+        help="print: every neuron line and grid curve with its own dash pattern and marker as well as its "
+        "own colour (colour-blind-safe), and no text naming a colour, for black and white (default: screen)",
+    )
+    parser.add_argument(
         "--simple", action="store_true",
         help="the plain frame of the textbook: only the fit (without the neuron and error panels)",
     )
@@ -220,7 +239,7 @@ def parse_settings(args: argparse.Namespace) -> Settings:
             values[name] = tuple(parse_number(name, item, kind) for item in text)
         else:
             values[name] = parse_number(name, text, kind)
-    for name in ("schedule", "show_outputs", "engine", "target"):
+    for name in ("schedule", "show_outputs", "engine", "target", "style"):
         if getattr(args, name) is not None:
             values[name] = getattr(args, name)
     if args.activation is not None:
@@ -229,6 +248,8 @@ def parse_settings(args: argparse.Namespace) -> Settings:
         values["video"] = tuple(args.video)
     if args.holdout is not None:
         values["holdout"] = parse_range("holdout", args.holdout)
+    if args.size is not None:
+        values["size"] = parse_size("size", args.size)
     if args.simple:
         values["simple"] = True
     if args.replay is not None:

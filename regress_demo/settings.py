@@ -85,12 +85,14 @@ class Settings:
     batch_size: Union[int, Tuple[int, ...]] = 1
     momentum: Union[float, Tuple[float, ...]] = 0.0
     video: Tuple[str, ...] = ()  # the film as a video too: "mp4", "webm" (not part of the file name)
+    size: Optional[Tuple[int, int]] = None  # (width, height) of the frames in pixels; None: each layout's own
+    style: str = "screen"  # "print": line styles and colours that survive greyscale and colour blindness
 
     def __post_init__(self):
         if isinstance(self.video, str):
             object.__setattr__(self, "video", (self.video,))
         for item in dataclasses.fields(self):
-            value = _plain(item.name, getattr(self, item.name), item.name in GRID_AXES + ("holdout", "video"))
+            value = _plain(item.name, getattr(self, item.name), item.name in GRID_AXES + ("holdout", "video", "size"))
             object.__setattr__(self, item.name, value)
         for name in GRID_AXES:
             value = getattr(self, name)
@@ -205,6 +207,8 @@ class Settings:
             values[name] = list(self.values(name))
         if self.holdout is not None:
             values["holdout"] = list(self.holdout)
+        if self.size is not None:
+            values["size"] = list(self.size)
         return values
 
     def file_stem(self) -> str:
@@ -224,6 +228,8 @@ class Settings:
                 continue
             if field.name == "holdout":
                 text = f"{show(value[0])}to{show(value[1])}"
+            elif field.name == "size":
+                text = f"{value[0]}x{value[1]}"
             elif field.name in GRID_AXES:
                 text = _joined(self.values(field.name))
             else:
