@@ -37,8 +37,9 @@ PAD = 0.08
 #: A character of DejaVu Sans is about this many ems wide, on average (to break long header lines).
 EM_WIDTH = 0.6
 #: --style print: the Okabe-Ito colours, told apart by colour-blind readers (yellow last: faint on
-#: white paper), each with its own dash pattern and marker, told apart in black and white.
-PRINT_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000", "#F0E442"]
+#: white paper; black, the output bias's, as the dark grey of matplotlib's tableau-colorblind10), each
+#: with its own dash pattern and marker, told apart in black and white.
+PRINT_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#595959", "#F0E442"]
 PRINT_DASHES = [(0, (6, 2)), (0, (2, 2)), (0, (8, 2, 2, 2)), (0, (12, 3)), (0, (4, 2, 1, 2, 1, 2)),
                 (0, (1, 3)), (0, (10, 2, 2, 2, 2, 2)), (0, (3, 4))]
 PRINT_MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]

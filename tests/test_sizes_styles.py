@@ -140,3 +140,136 @@ def test_a_wide_frame_puts_the_fit_beside_the_neurons_and_the_error(slide_figure
     assert fit.x1 < neurons.x0 and fit.x1 < loss.x0  # side by side
     assert neurons.y0 > loss.y1  # the neurons over the error
     assert fit.height > 0.6 and fit.width > neurons.width  # the fit large on the left
+
+
+@pytest.mark.parametrize("value, message", [
+    ("10x10", f"--size must be WxH, two whole numbers of pixels from {MIN_SIDE} to {MAX_SIDE}, e.g. 1920x1080, got '10x10'"),
+    ("99999x2", "--size must be WxH, two whole numbers of pixels from 320 to 3840, e.g. 1920x1080, got '99999x2'"),
+    ("abc", "--size must be WxH, two whole numbers of pixels, e.g. 1920x1080, got 'abc'"),
+    ("1920x", "--size must be WxH, two whole numbers of pixels, e.g. 1920x1080, got '1920x'"),
+])
+def test_a_bad_size_is_one_line_and_exit_2_with_nothing_written(tmp_path, monkeypatch, value, message):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_main(["--size", value, "-q"])
+    assert (code, out, err) == (2, "", f"regress-demo: error: {message}\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_bad_style_is_one_line_and_exit_2(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert run_main(["--style", "bw"]) == (2, "", "regress-demo: error: --style must be one of screen, print, got 'bw'\n")
+
+
+def test_a_size_that_would_exhaust_memory_is_refused_naming_size():
+    big = dict(n_mid=250, depth=2, epoch=2500, frames=2500)
+    Settings(**big)  # without --size: within the budget
+    with pytest.raises(ValueError, match=r"would keep about 2.\d+ GB in memory.*: lower frames, n_mid, depth or size") as error:
+        Settings(**big, size=(3840, 3840))
+    assert error.value.for_option().endswith("lower --frames, --n-mid, --depth or --size")
+
+
+def test_the_default_size_given_is_no_size_at_all():
+    assert natural_size(Settings()) == (840, 800) and natural_size(Settings(simple=True)) == (640, 480)
+    assert natural_size(Settings(n_mid=(1, 3, 10), epoch=3)) == (830, 623)
+    assert Settings(size=(840, 800)) == Settings()  # the same frames, the same file name
+    assert Settings(size=[640, 480], simple=True) == Settings(simple=True)
+    assert Settings(n_mid=(1, 3, 10), epoch=3, size=(830, 623)).size is None
+    assert Settings(size=(800, 840)).size == (800, 840)
+
+
+def test_size_and_style_are_in_the_file_name_the_record_the_replay_and_the_gallery(tmp_path):
+    settings = Settings(epoch=3, size=(640, 360), style="print")
+    assert settings.file_stem() == "sin_nmid3_eta0.1_epoch3_seed1_size640x360_styleprint"
+    result = make_gif(settings, tmp_path)
+    record = json.loads(result.record_path.read_text())
+    assert record["settings"]["size"] == [640, 360] and record["settings"]["style"] == "print"
+    assert replay_settings(result.record_path) == settings
+    assert decode_gif(result.path).sizes == {(640, 360)}
+    page = (tmp_path / "index.html").read_text()
+    assert "<dt>size</dt><dd>640, 360</dd>" in page and "<dt>style</dt><dd>print</dd>" in page
+
+
+def test_the_readme_options_table_and_help_name_the_same_options(capsys):
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Options", 1)[1].split("\n## ", 1)[0]
+    in_table = set(re.findall(r"^\| (?:`-[a-z]`, )?`(--[a-z0-9-]+)", table, flags=re.M))
+    in_help = {option for action in cli.build_parser()._actions for option in action.option_strings
+               if option.startswith("--") and "_" not in option and option not in ("--help", "--epochs")}
+    assert in_table == in_help
+    assert {"--size", "--style"} <= in_table
+
+
+PRINT = Settings(epoch=31, frames=3, n_mid=10, style="print", holdout=(0.6, 1))
+PRINT_GRID = Settings(epoch=31, frames=3, n_mid=(1, 3, 10), eta=(0.05, 0.5), style="print")
+
+
+def grey(colour) -> float:
+    """A colour in greyscale, as a printer without colour makes it (ITU-R 601 luma)."""
+    r, g, b = to_rgb(colour)
+    return 0.299 * r + 0.587 * g + 0.114 * b
+
+
+def look(line):
+    """What tells a line apart without colour: its dash pattern and its marker."""
+    return (str(line.get_linestyle()), str(line._unscaled_dash_pattern), line.get_marker())
+
+
+def assert_told_apart(lines):
+    assert len(lines) >= 6
+    looks = [look(line) for line in lines]
+    assert len(set(looks)) == len(looks), looks  # pairwise: dashes or marker differ
+    markers = [line.get_marker() for line in lines if line.get_marker() not in (None, "None", "", " ")]
+    assert len(set(markers)) == len(markers)
+    colours = [to_rgb(line.get_color()) for line in lines]
+    assert len(set(colours)) == len(colours)  # and each its own colour
+
+
+def test_in_print_every_neuron_line_has_its_own_dashes_marker_and_colour():
+    figure = drawn_figure(PRINT)
+    lines = figure.neuron_lines + [figure.other_line, figure.bias_line]
+    assert_told_apart(lines)
+    # the legend shows the same looks (a reader matches them in black and white)
+    legend = [line for line in figure.ax_neurons.get_legend().get_lines()]
+    assert [look(line)[:2] for line in legend] == [look(line)[:2] for line in lines]
+    assert figure.heldout_line.get_linestyle() != figure.loss_line.get_linestyle()
+
+
+def test_in_print_every_grid_curve_has_its_own_dashes_marker_and_colour():
+    figure = drawn_figure(PRINT_GRID)
+    assert_told_apart(figure.loss_lines)
+    # without the markers and dashes, the colours alone would not do in greyscale: two are within 5 %
+    greys = sorted(grey(line.get_color()) for line in figure.loss_lines)
+    assert min(b - a for a, b in zip(greys, greys[1:])) < 0.05
+
+
+def test_the_screen_grid_tells_curves_of_a_row_apart_by_colour_only():
+    figure = drawn_figure(PRINT_GRID.replace(style="screen"))
+    assert len({look(line) for line in figure.loss_lines}) == 2  # the two rows' styles: why print exists
+
+
+@pytest.mark.parametrize("settings", [PRINT, PRINT_GRID, PRINT.replace(simple=True, holdout=None),
+                                      PRINT.replace(size=(1920, 1080))],
+                         ids=["rich", "grid", "simple", "rich-1920x1080"])
+def test_in_print_no_text_names_a_colour(settings):
+    figure = drawn_figure(settings)
+    words = re.compile(r"\b(" + "|".join(COLOUR_WORDS) + r")\b", re.I)
+    texts = [text.get_text() for text in figure.figure.findobj(Text)]
+    assert len(texts) > 20
+    assert [text for text in texts if words.search(text)] == []
+    if not settings.is_grid and not settings.simple:  # the neuron panel says what the neurons sum to
+        assert "they sum to the fit" in " ".join(figure.ax_neurons.get_title(loc="left").split())
+
+
+def test_on_screen_the_neuron_panel_still_names_the_red_line():
+    figure = drawn_figure(PRINT.replace(style="screen"))
+    assert "(with the bias, they sum to the red line)" in figure.ax_neurons.get_title(loc="left")
+
+
+def test_the_palette_of_a_print_film_holds_its_inks(tmp_path):
+    result = make_gif(PRINT.replace(n_mid=8, holdout=None, size=(640, 480)), tmp_path / "print.gif")
+    with __import__("PIL.Image").Image.open(result.path) as image:
+        palette = np.array(image.getpalette()[: 3 * 64]).reshape(-1, 3)
+    inks = {tuple(row) for row in palette}
+    assert sum(ink in inks for ink in PRINT_INKS[:6]) >= 5  # the neurons' colours, exactly
