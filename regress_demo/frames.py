@@ -19,7 +19,7 @@ from . import data
 from .blit import Blitter, LossPieces
 from .captions import beyond_textbook, settings_lines
 from .data import Dataset
-from .layouts import PRINT_COLOURS, Layout, grid_inches, print_look
+from .layouts import PRINT_COLOURS, Layout, grid_inches, mark_epochs, print_look
 from .panels import (  # noqa: F401 - HELDOUT_SHADE, y_limits: part of what a frame shows
     FIT_COLOUR, HELDOUT_COLOUR, HELDOUT_SHADE, OUTPUT_COLOUR, SAMPLE_COLOUR, TARGET_COLOUR, TITLE_Y, finite_or_nan,
     fit_axes, loss_axis, set_piece, show_warning, warning_box, x_label, y_limits,
@@ -368,6 +368,8 @@ class GridFigure:
             set_piece(line, history, piece)
         for line, history in zip(self.heldout_lines, self.heldout):
             set_piece(line, history, piece)
+        if self.settings.style == "print":  # marks at the same epochs whatever the pieces: about 10 a curve
+            mark_epochs(self.loss_lines + self.heldout_lines, self.settings.epoch)
 
     def skip(self, snapshots: List[Snapshot]):
         """What drawing this frame leaves for the next ones (its piece of the loss curves), without

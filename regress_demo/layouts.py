@@ -16,6 +16,8 @@ from __future__ import annotations
 import textwrap
 from typing import Optional, Sequence, Tuple
 
+import numpy as np
+
 #: The sides a --size may give, in pixels: from a small thumbnail to 4K.
 MIN_SIDE, MAX_SIDE = 320, 3840
 #: Dots per inch of the frames without --size.
@@ -53,6 +55,15 @@ def print_look(k: int, points: Optional[int] = None) -> dict:
     every = 0.12 if points is None else (k * 5 % max(points // 8, 1), max(points // 8, 1))
     return dict(color=PRINT_COLOURS[k % n], linestyle=PRINT_DASHES[k % n], marker=PRINT_MARKERS[(k + k // n) % n],
                 markersize=5, markevery=every)
+
+
+def mark_epochs(lines, epochs: int):
+    """Marks on growing error curves (drawn piece by piece) at about 10 epochs each, the k-th curve's
+    a little after the one before's, so that the marks of two curves do not fall on each other."""
+    period = max(1, epochs // 10)
+    for k, line in enumerate(lines):
+        x = np.asarray(line.get_xdata(), dtype=int)
+        line.set_markevery(list(np.flatnonzero((x - k * period // len(lines)) % period == 0)))
 
 
 def grid_inches(settings, lines_count: Optional[int] = None) -> Tuple[float, float, float, float]:
