@@ -70,7 +70,9 @@ def visible_texts(figure):
     return shown
 
 
-def check_text(figure_object, width, height):
+def check_text(figure_object, width, height, title_px=36, other_px=28):
+    """Every text the frame shows at least title_px (titles, axis labels) or other_px pixels high,
+    inside the frame, and over no other text."""
     figure = figure_object.figure
     renderer = figure.canvas.get_renderer()
     texts = visible_texts(figure)
@@ -78,7 +80,7 @@ def check_text(figure_object, width, height):
     boxes = []
     for text, role in texts:
         pixels = text.get_fontsize() * figure.dpi / 72
-        assert pixels >= (36 if role == "title" else 28) - 1e-9, (text.get_text(), role, pixels)
+        assert pixels >= (title_px if role == "title" else other_px) - 1e-9, (text.get_text(), role, pixels)
         box = text.get_window_extent(renderer)
         assert box.x0 >= -0.5 and box.y0 >= -0.5 and box.x1 <= width + 0.5 and box.y1 <= height + 0.5, text.get_text()
         boxes.append((text.get_text(), box))
@@ -133,6 +135,22 @@ def test_a_grid_of_6_at_1920x1080_fills_the_width_with_large_text_never_over_oth
     check_text(figure, 1920, 1080)
     columns = np.flatnonzero((figure.draw(figure_frames(GRID)[-1]) < 245).any(axis=2).any(axis=0))
     assert (columns[-1] - columns[0]) / 1920 >= 0.9
+
+
+@pytest.mark.parametrize("settings, title_px, other_px", [
+    (SLIDE.replace(simple=True, target="gauss", noise=0.1), 36, 28),
+    (GRID.replace(simple=True, size=(1280, 720)), 24, 18.6),
+    (SLIDE.replace(size=(1080, 1080), n_mid=10, holdout=(0.6, 1)), 27, 21),
+    (SLIDE.replace(size=(1080, 1920), simple=True), 27, 21),
+], ids=["simple-1920x1080", "simple-grid-1280x720", "rich-1080x1080", "simple-1080x1920"])
+def test_every_layout_at_a_size_has_large_text_inside_the_frame_never_over_other_text(settings, title_px, other_px):
+    """A 16:9 frame is laid out on a 13.33 x 7.5 in slide (18 pt at 1080 pixels high: 36 pixels); a
+    stacked one (square, portrait) on a 10 in short side (18 pt at 1080 pixels wide: 27 pixels)."""
+    figure = drawn_figure(settings)
+    width, height = settings.size
+    assert figure.figure.canvas.get_width_height() == (width, height)
+    assert figure.draw(figure_frames(settings)[-1]).shape == (height, width, 3)
+    check_text(figure, width, height, title_px, other_px)
 
 
 def test_a_wide_frame_puts_the_fit_beside_the_neurons_and_the_error(slide_figure):
