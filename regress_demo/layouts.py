@@ -13,6 +13,7 @@ This module loads matplotlib only when a figure is made (checks.py asks it for n
 
 from __future__ import annotations
 
+import math
 import textwrap
 from typing import Optional, Sequence, Tuple
 
@@ -31,6 +32,8 @@ STACKED = 10.0
 #: Frames wider than this (width / height) put the panels side by side (16:9, 16:10, 3:2); 4:3,
 #: square and portrait frames keep them stacked.
 WIDE = 1.4
+#: The least room of a grid's panel, with its titles and tick labels, in inches (width, height).
+GRID_PANEL = (3.3, 1.8)
 #: Text sizes in points, with --size: titles and axis labels at least 18 pt, the rest at least 14 pt,
 #: what a lecture hall reads from the back.
 FONTS = {"title": 18, "label": 18, "tick": 14, "legend": 14, "header": 14, "note": 18}
@@ -101,9 +104,22 @@ class Layout:
             width, height = settings.size
             self.wide = width / height > WIDE
             self.dpi = min(width, height) / (SLIDE if self.wide else STACKED)
+            self.dpi /= self._grid_growth(settings, width / self.dpi, height / self.dpi)
             self.inches = (width / self.dpi, height / self.dpi)
         else:
             self.dpi, self.inches = DPI, inches
+
+    @staticmethod
+    def _grid_growth(settings, width: float, height: float) -> float:
+        """How much larger than the slide a grid is laid out (its text that much smaller), so that each
+        panel keeps about GRID_PANEL inches and the error panel and its legend their room: 1 for a
+        few panels (up to 3 x 2 on a 16:9 slide), 2 for 8 columns."""
+        if not settings.is_grid:
+            return 1.0
+        rows, cols = settings.grid_shape()
+        legend_rows = math.ceil(rows * cols / 4)
+        below = 1.3 if settings.simple else 3.0 + 0.3 * legend_rows  # the header, the error panel, its legend
+        return max(1.0, (GRID_PANEL[0] * cols + 1.0) / width, (GRID_PANEL[1] * rows + below) / height)
 
     def __repr__(self) -> str:
         return f"Layout({self.inches[0]:.2f} x {self.inches[1]:.2f} in at {self.dpi:g} dpi)"
@@ -147,7 +163,7 @@ class Layout:
     def legend_columns(self, longest: int) -> int:
         """How many legend entries of at most `longest` characters fit side by side, with --size."""
         em = FONTS["legend"] / 72
-        return int((self.inches[0] - 0.8) / (EM_WIDTH * em * longest + 3 * em))
+        return int((self.inches[0] - 0.8) / (EM_WIDTH * em * longest + 5 * em))  # + the line, the gaps
 
     def neuron_lines(self, default: int) -> int:
         """How many neurons the neuron panel draws one by one: with --size, as many as its legend
@@ -208,6 +224,7 @@ class Layout:
         renderer = figure.canvas.get_renderer()
         self._break_long_labels(figure, renderer)  # for the panels' first places, the grid's
         for _ in range(3):  # lay out, break what is still too long, lay out again
+            self._legends_over_titles(figure, renderer)
             engine.execute(figure)
             if not self._break_long_labels(figure, renderer):
                 break
@@ -229,6 +246,19 @@ class Layout:
                 top += text.get_window_extent(renderer).height / self.dpi + PAD
         return top
 
+    def _legends_over_titles(self, figure, renderer):
+        """A legend that stands on its panel (a grid's error panel) goes above the panel's titles."""
+        from matplotlib.transforms import ScaledTranslation
+
+        for ax in figure.axes:
+            legend = ax.get_legend()
+            titles = [title for title in (ax.title, ax._left_title, ax._right_title) if title.get_text()]
+            if legend is None or legend._loc != 3 or not titles:  # (3: "lower left", standing on its anchor)
+                continue
+            height = max(title.get_window_extent(renderer).height for title in titles) / figure.dpi + PAD
+            anchor = ax.transAxes + ScaledTranslation(0, height, figure.dpi_scale_trans)
+            legend.set_bbox_to_anchor((0.0, 1.0), transform=anchor)
+
     def _break_long_labels(self, figure, renderer) -> bool:
         """Break titles and axis labels longer than their panel (titles on the right: as far as the
         frame's edge) into lines; True if any was broken."""
@@ -240,8 +270,8 @@ class Layout:
                                 if other.get_window_extent(renderer).y1 > box.y0
                                 and other.get_window_extent(renderer).y0 < box.y1)
             title_room = (width - box.x0 - 0.1 * figure.dpi) if rightmost else box.width
-            for text, room in [(ax._left_title, title_room), (ax.title, box.width), (ax.xaxis.label, box.width),
-                               (ax.yaxis.label, box.height)]:
+            for text, room in [(ax._left_title, title_room), (ax.title, box.width), (ax._right_title, box.width),
+                               (ax.xaxis.label, box.width), (ax.yaxis.label, box.height)]:
                 if text.get_animated() or not text.get_text():
                     continue  # (a label blitted every frame stays on one line)
                 extent = text.get_window_extent(renderer)
