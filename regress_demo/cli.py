@@ -35,6 +35,9 @@ examples:
                                         noisy samples, and a range the network never sees
   regress-demo --activation sigmoid tanh relu --n-mid 3 10
                                         a grid of activations (rows) by n_mid (columns)
+  regress-demo --size 1920x1080 --style print
+                                        frames for a 16:9 slide (large text, the panels side
+                                        by side), lines told apart in black and white
   regress-demo --replay outputs/sin_nmid3_eta0.1_epoch2001_seed1.json
                                         the same run again, from its record
 

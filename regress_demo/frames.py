@@ -117,7 +117,7 @@ class RichFigure:
             ax_loss = self.figure.add_subplot(spec[2])
         self.ax, self.ax_neurons, self.ax_loss = ax_fit, ax_neurons, ax_loss
         header = self.figure.text(0.5, 0.975 - 0.008 * (len(lines) - 1), "\n".join(lines), ha="center", va="center",
-                         fontsize=9.5 if len(lines) == 1 else 8.5, color="0.25", linespacing=1.3)
+                                  fontsize=9.5 if len(lines) == 1 else 8.5, color="0.25", linespacing=1.3)
 
         # The fit panel.
         fit_axes(ax_fit, self.grid, dataset, settings)
@@ -283,7 +283,8 @@ class GridFigure:
             )
         self.header = self.blitter.label(self.figure.text(0.5, 1 - 0.25 / height, "", ha="center", va="baseline",
                                                           fontsize=11))
-        settings_text = self.figure.text(0.5, 1 - 0.37 / height, "\n".join(lines), ha="center", va="top", fontsize=8.5, color="0.3")
+        settings_text = self.figure.text(0.5, 1 - 0.37 / height, "\n".join(lines), ha="center", va="top",
+                                         fontsize=8.5, color="0.3")
         self.panels, names = [], []
         first = None
         for r in range(rows):
@@ -323,7 +324,8 @@ class GridFigure:
             if layout.sized:
                 columns = layout.legend_columns(longest)
             legend_size = layout.font("legend", 7)
-            ax_loss.legend(handles=self.loss_lines, fontsize=legend_size, ncol=max(1, min(len(self.configurations), columns)),
+            columns = max(1, min(len(self.configurations), columns))
+            ax_loss.legend(handles=self.loss_lines, fontsize=legend_size, ncol=columns,
                            loc="lower left", bbox_to_anchor=(0.0, 1.0), frameon=False)
             self.loss_cursor = animate(ax_loss.axvline(0, color="0.5", lw=0.8))
         self.ax = first

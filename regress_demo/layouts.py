@@ -212,7 +212,8 @@ class Layout:
                 if artist.get_animated() and artist not in (ax.title, ax._left_title, ax._right_title):
                     artist.set_in_layout(False)
         if fit_axes is not None and self.wide:  # the fit has its own x axis beside the neurons
-            neighbour = next(ax for ax in figure.axes if ax is not fit_axes and ax.get_shared_x_axes().joined(ax, fit_axes))
+            shared = fit_axes.get_shared_x_axes()
+            neighbour = next(ax for ax in figure.axes if ax is not fit_axes and shared.joined(ax, fit_axes))
             fit_axes.tick_params(labelbottom=True)
             fit_axes.set_xlabel(neighbour.get_xlabel(), fontsize=FONTS["label"])
         for title in lifted:  # one line up, so that a title on the right cannot run into it

@@ -163,8 +163,11 @@ def test_a_wide_frame_puts_the_fit_beside_the_neurons_and_the_error(slide_figure
     assert fit.height > 0.6 and fit.width > neurons.width  # the fit large on the left
 
 
+BOUNDS = f"from {MIN_SIDE} to {MAX_SIDE}"
+
+
 @pytest.mark.parametrize("value, message", [
-    ("10x10", f"--size must be WxH, two whole numbers of pixels from {MIN_SIDE} to {MAX_SIDE}, e.g. 1920x1080, got '10x10'"),
+    ("10x10", f"--size must be WxH, two whole numbers of pixels {BOUNDS}, e.g. 1920x1080, got '10x10'"),
     ("99999x2", "--size must be WxH, two whole numbers of pixels from 320 to 3840, e.g. 1920x1080, got '99999x2'"),
     ("abc", "--size must be WxH, two whole numbers of pixels, e.g. 1920x1080, got 'abc'"),
     ("1920x", "--size must be WxH, two whole numbers of pixels, e.g. 1920x1080, got '1920x'"),
@@ -178,13 +181,15 @@ def test_a_bad_size_is_one_line_and_exit_2_with_nothing_written(tmp_path, monkey
 
 def test_a_bad_style_is_one_line_and_exit_2(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    assert run_main(["--style", "bw"]) == (2, "", "regress-demo: error: --style must be one of screen, print, got 'bw'\n")
+    message = "regress-demo: error: --style must be one of screen, print, got 'bw'\n"
+    assert run_main(["--style", "bw"]) == (2, "", message)
 
 
 def test_a_size_that_would_exhaust_memory_is_refused_naming_size():
     big = dict(n_mid=250, depth=2, epoch=2500, frames=2500)
     Settings(**big)  # without --size: within the budget
-    with pytest.raises(ValueError, match=r"would keep about 2.\d+ GB in memory.*: lower frames, n_mid, depth or size") as error:
+    lower = r"would keep about 2.\d+ GB in memory.*: lower frames, n_mid, depth or size"
+    with pytest.raises(ValueError, match=lower) as error:
         Settings(**big, size=(3840, 3840))
     assert error.value.for_option().endswith("lower --frames, --n-mid, --depth or --size")
 
