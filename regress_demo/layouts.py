@@ -36,7 +36,7 @@ WIDE = 1.4
 GRID_PANEL = (3.3, 1.8)
 #: Text sizes in points, with --size: titles and axis labels at least 18 pt, the rest at least 14 pt,
 #: what a lecture hall reads from the back.
-FONTS = {"title": 18, "label": 18, "tick": 14, "legend": 14, "header": 14, "note": 18}
+FONTS = {"title": 18, "label": 18, "tick": 14, "legend": 14, "header": 14, "note": 14}
 #: Room around the panels, in inches (matplotlib's constrained layout adds it around every label).
 PAD = 0.08
 #: A character of DejaVu Sans is about this many ems wide, on average (to break long header lines).
@@ -206,8 +206,9 @@ class Layout:
             ax.xaxis.label.set_fontsize(FONTS["label"])
             ax.yaxis.label.set_fontsize(FONTS["label"])
             ax.tick_params(labelsize=FONTS["tick"])
-            for text in ax.texts:  # the note of a divergence
+            for text in ax.texts:  # the note of a divergence: low in its panel, below the fit's legend
                 text.set_fontsize(FONTS["note"])
+                text.set_y(0.1)
             for artist in ax.get_children():  # what changes from frame to frame stays inside its panel
                 if artist.get_animated() and artist not in (ax.title, ax._left_title, ax._right_title):
                     artist.set_in_layout(False)

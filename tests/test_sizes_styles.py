@@ -139,13 +139,14 @@ def test_a_grid_of_6_at_1920x1080_fills_the_width_with_large_text_never_over_oth
 
 @pytest.mark.parametrize("settings, title_px, other_px", [
     (SLIDE.replace(simple=True, target="gauss", noise=0.1), 36, 28),
+    (SLIDE.replace(eta=1.9), 36, 28),  # diverged at epoch 9: the note in the fit panel
     (GRID.replace(simple=True, size=(1280, 720)), 24, 18.6),
     (SLIDE.replace(size=(1080, 1080), n_mid=10, holdout=(0.6, 1)), 27, 21),
     (SLIDE.replace(size=(1080, 1920), simple=True), 27, 21),
     # 24 panels cannot have 18 pt titles on one slide: the grid is laid out on a larger one (27.4 in wide)
     (Settings(epoch=11, frames=2, n_mid=tuple(range(1, 9)), eta=(0.1, 0.2, 0.3), size=(1920, 1080)), 17, 13),
     (Settings(epoch=11, frames=2, n_mid=(1, 2, 3), eta=(0.1, 0.2, 0.3), holdout=(0.6, 1), size=(1080, 1920)), 24, 19),
-], ids=["simple-1920x1080", "simple-grid-1280x720", "rich-1080x1080", "simple-1080x1920", "grid-8x3", "grid-portrait"])
+], ids=["simple-1920x1080", "diverged-1920x1080", "simple-grid-1280x720", "rich-1080x1080", "simple-1080x1920", "grid-8x3", "grid-portrait"])
 def test_every_layout_at_a_size_has_large_text_inside_the_frame_never_over_other_text(settings, title_px, other_px):
     """A 16:9 frame is laid out on a 13.33 x 7.5 in slide (18 pt at 1080 pixels high: 36 pixels); a
     stacked one (square, portrait) on a 10 in short side (18 pt at 1080 pixels wide: 27 pixels)."""
