@@ -142,7 +142,7 @@ class RichFigure:
         # The neuron panel: which neurons get a line of their own is fixed for the whole animation.
         n_mid = settings.n_mid
         w2 = np.abs(np.nan_to_num(final.w2, nan=0.0, posinf=0.0, neginf=0.0)) if final is not None else np.zeros(n_mid)
-        self.shown = np.sort(np.argsort(-w2, kind="stable")[:layout.neuron_lines(MAX_NEURON_LINES)])
+        self.shown = np.sort(np.argsort(-w2, kind="stable")[:layout.neuron_lines(MAX_NEURON_LINES, n_mid)])
         self.hidden = np.setdiff1d(np.arange(n_mid), self.shown)
         self.neuron_lines = [
             animate(ax_neurons.plot([], [], "-", color=NEURON_COLOURS[i % len(NEURON_COLOURS)], lw=1.3,

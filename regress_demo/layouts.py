@@ -165,12 +165,12 @@ class Layout:
         em = FONTS["legend"] / 72
         return int((self.inches[0] - 0.8) / (EM_WIDTH * em * longest + 5 * em))  # + the line, the gaps
 
-    def neuron_lines(self, default: int) -> int:
+    def neuron_lines(self, default: int, n_mid: int) -> int:
         """How many neurons the neuron panel draws one by one: with --size, as many as its legend
-        holds beside it (the others are drawn as their sum)."""
+        holds beside it (the others are drawn as their sum; a sum of one would take as much room)."""
         if not self.sized:
             return default
-        return min(default, 5)
+        return min(default, n_mid if n_mid <= 6 else 5)
 
     # The panels -----------------------------------------------------------------------------------
 
