@@ -33,10 +33,16 @@ class BudgetError(SettingError):
         return self._message(lambda name: f"--{name.replace('_', '-')}")
 
 
+#: Bytes a run keeps per pixel of a frame: the canvas, the blitted background, the frames of the
+#: contact sheet, the palette's sample frames, and a second drawing process (measured: about 60).
+PIXEL_BYTES = 80
+
+
 def estimated_bytes(settings: "Settings", n_train: int, frames: int) -> int:
     """About how much memory a run keeps: a snapshot per frame and configuration (its weights and the
-    in-epoch outputs), and the error histories."""
-    total = 0
+    in-epoch outputs), the error histories, and with --size the pixels of its frames (the frames of
+    the default sizes are a few MB)."""
+    total = 0 if settings.size is None else PIXEL_BYTES * settings.size[0] * settings.size[1]
     for config in settings.configurations() if settings.is_grid else [settings]:
         n_mid, depth = config.n_mid, config.depth
         weights = 3 * n_mid + 1 + (depth - 1) * (n_mid * n_mid + n_mid)

@@ -12,7 +12,7 @@ import numbers
 
 import numpy as np
 
-from . import data, targets
+from . import data, layouts, targets
 from .budget import BudgetError, duration, estimated_bytes, estimated_seconds, size
 from .errors import MissingPackage, SettingError, show
 from .fonts import check_font
@@ -53,6 +53,10 @@ SHEETS = ("film", "print")
 DPI_RANGE, DEFAULT_DPI = (50, 600), 300
 #: At most this many --still epochs (each is a PNG and a PDF, drawn at print resolution).
 MAX_STILLS = 20
+#: How a frame is drawn: for a screen, or safe in black and white and for colour-blind readers.
+STYLES = ("screen", "print")
+#: The sides of a frame given by --size, in pixels (the bounds are layouts.MIN_SIDE and MAX_SIDE).
+MIN_SIDE, MAX_SIDE = layouts.MIN_SIDE, layouts.MAX_SIDE
 #: The formats of the video that may go beside the GIF (video.py).
 VIDEOS = ("mp4", "webm")
 #: What trains the network. "auto": the classes of layers.py for a single run (train.py); for a grid,
@@ -122,6 +126,7 @@ def check(settings) -> None:
     _check_stop_at(settings)
     _check_lang(settings)
     _check_print(settings)
+    _check_looks(settings)
     frames = len(settings.frame_epochs())
     if frames > MAX_FRAMES:
         low = math.ceil((settings.epoch - 1) / (MAX_FRAMES - 1))
@@ -186,12 +191,32 @@ def _check_print(settings):
         raise SettingError("dpi", "left out without {still} or {sheet} print (it sets their resolution)", settings.dpi)
 
 
+def _check_looks(settings):
+    """The style, and the size of the frames: two whole numbers within bounds; the size a layout has
+    anyway counts as none (the same frames, the same file name)."""
+    if settings.style not in STYLES:
+        raise SettingError("style", f"one of {', '.join(STYLES)}", settings.style)
+    size = settings.size
+    if size is None:
+        return
+    rule = f"WxH, two whole numbers of pixels from {MIN_SIDE} to {MAX_SIDE}, e.g. 1920x1080"
+    if (isinstance(size, str) or not isinstance(size, (list, tuple)) or len(size) != 2
+            or any(isinstance(side, bool) or not isinstance(side, numbers.Integral) for side in size)):
+        raise SettingError("size", rule, size)
+    width, height = int(size[0]), int(size[1])
+    if not (MIN_SIDE <= width <= MAX_SIDE and MIN_SIDE <= height <= MAX_SIDE):
+        raise SettingError("size", rule, f"{width}x{height}")
+    sized = (width, height) != layouts.natural_size(settings)
+    object.__setattr__(settings, "size", (width, height) if sized else None)
+
+
 def _check_budget(settings, n_train: int, frames: int):
     """Refuse a combination of settings that would need more memory or time than a laptop has."""
     memory = estimated_bytes(settings, n_train, frames)
     if memory > MAX_BYTES:
         lower = ["frames"] + [name for name in ("n_mid", "depth") if max(settings.values(name)) > 1]
         lower += ["the number of grid values"] if settings.is_grid else []
+        lower += ["size"] if settings.size is not None else []
         raise BudgetError(
             f"would keep about {size(memory)} in memory (at most {size(MAX_BYTES)})", lower
         )

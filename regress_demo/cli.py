@@ -42,6 +42,9 @@ examples:
   regress-demo --still 80,last --sheet print
                                         for a handout: two frames and the contact sheet, as PNG
                                         at 300 dpi and as PDF
+  regress-demo --size 1920x1080 --style print
+                                        frames for a 16:9 slide (large text, the panels side
+                                        by side), lines told apart in black and white
   regress-demo --replay outputs/sin_nmid3_eta0.1_epoch2001_seed1.json
                                         the same run again, from its record
 
@@ -120,6 +123,14 @@ def parse_epochs(name: str, text: str) -> tuple:
         except ValueError:
             items.append(item)
     return tuple(items)
+
+
+def parse_size(name: str, text: str) -> "tuple[int, int]":
+    """Turn the text "WxH" of a command-line option into two ints, or raise SettingError."""
+    parts = text.lower().replace("×", "x").split("x")
+    if len(parts) != 2 or not all(part.strip().isdigit() for part in parts):
+        raise SettingError(name, "WxH, two whole numbers of pixels, e.g. 1920x1080", text)
+    return int(parts[0]), int(parts[1])
 
 
 def parse_range(name: str, text: str) -> "tuple[float, float]":
@@ -219,6 +230,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="open the folder's gallery (index.html) in the web browser after the run",
     )
     parser.add_argument(
+        "--size", metavar="WxH",
+        help="the frames' size in pixels, each side from 320 to 3840, e.g. 1920x1080 for a slide: the text "
+        "grows with the frame (18 pt titles on a 16:9 slide), and a wide frame puts the panels side by side "
+        "(default: each layout's own: 840x800, 640x480 with --simple, a grid's from its panels)",
+    )
+    parser.add_argument(
+        "--style", metavar="screen|print",
+        help="print: every neuron line and grid curve with its own dash pattern and marker as well as its "
+        "own colour (colour-blind-safe), and no text naming a colour, for black and white (default: screen)",
+    )
+    parser.add_argument(
         "--simple", action="store_true",
         help="the plain frame of the textbook: only the fit (without the neuron and error panels)",
     )
@@ -272,7 +294,7 @@ def parse_settings(args: argparse.Namespace) -> Settings:
             values[name] = tuple(parse_number(name, item, kind) for item in text)
         else:
             values[name] = parse_number(name, text, kind)
-    for name in ("schedule", "show_outputs", "engine", "target", "lang", "sheet"):
+    for name in ("schedule", "show_outputs", "engine", "target", "lang", "sheet", "style"):
         if getattr(args, name) is not None:
             values[name] = getattr(args, name)
     if args.activation is not None:
@@ -285,6 +307,8 @@ def parse_settings(args: argparse.Namespace) -> Settings:
         values["data"] = read_data(args.data, args.data_columns)
     if args.still is not None:
         values["still"] = parse_epochs("still", args.still)
+    if args.size is not None:
+        values["size"] = parse_size("size", args.size)
     if args.simple:
         values["simple"] = True
     if args.replay is not None:

@@ -14,13 +14,13 @@ from typing import List, Optional, Sequence
 
 import numpy as np
 from matplotlib.colors import to_rgb
-from matplotlib.figure import Figure
 
 from . import data
 from .blit import Blitter, LossPieces
 from .captions import beyond_textbook, settings_lines
 from .data import Dataset
 from .fonts import in_its_font
+from .layouts import PRINT_COLOURS, Layout, grid_inches, mark_epochs, print_look
 from .panels import (  # noqa: F401 - HELDOUT_SHADE, y_limits: part of what a frame shows
     FIT_COLOUR, HELDOUT_COLOUR, HELDOUT_SHADE, OUTPUT_COLOUR, SAMPLE_COLOUR, TARGET_COLOUR, TITLE_Y, finite_or_nan,
     fit_axes, loss_axis, set_piece, show_warning, warning_box, x_label, y_limits,
@@ -30,7 +30,7 @@ from .stopping import grid_header, threshold
 from .texts import texts_of
 from .train import Snapshot
 
-DPI = 100
+DPI = 100  # (layouts.DPI: the frames without --size)
 #: The neuron panel draws at most this many neurons one by one (those with the largest |w2_j|).
 MAX_NEURON_LINES = 8
 #: How many earlier fits stay visible as faint trails.
@@ -47,7 +47,8 @@ class SimpleFigure:
         self.settings, self.x = settings, dataset.x_train
         self.say = say = texts_of(settings)
         self.grid = data.grid()
-        self.figure = Figure(figsize=(6.4, 4.8), dpi=DPI)
+        layout = self.layout = Layout(settings, (6.4, 4.8))
+        self.figure = layout.figure()
         self.blitter = Blitter(self.figure)
         ax = self.ax = self.figure.add_subplot()
         fit_axes(ax, self.grid, dataset, settings)
@@ -61,17 +62,23 @@ class SimpleFigure:
             self.output_marks.set_label("_hidden")  # not in the legend either
         ax.set_xlabel(x_label(settings))
         ax.set_ylabel(say("output_y"))
-        ax.legend(loc="upper right" if settings.target == "sin" else "best", fontsize=8, framealpha=0.9)
-        ax.set_title(say("simple_title", n_mid=settings.n_mid, eta=show(settings.eta)), fontsize=11, loc="left", y=TITLE_Y)
+        legend_size = layout.font("legend", 8)
+        ax.legend(loc="upper right" if settings.target == "sin" else "best", fontsize=legend_size, framealpha=0.9)
+        name = ax.set_title(say("simple_title", n_mid=settings.n_mid, eta=show(settings.eta)), fontsize=11, loc="left",
+                            y=TITLE_Y)
         self.title = self.blitter.label(ax.set_title("", fontsize=11, loc="right", y=TITLE_Y))  # epoch, error
         self.warning = animate(warning_box(ax, 14))
-        top = 0.93
+        top, headers = 0.93, []
         if beyond_textbook(settings):  # the textbook's title says it all; other settings get a header
-            lines = settings_lines(settings, max_chars=95)
-            self.figure.text(0.5, 0.99, "\n".join(lines), ha="center", va="top", fontsize=7.5, color="0.25")
+            lines = settings_lines(settings, max_chars=layout.chars(95))
+            headers.append(
+                self.figure.text(0.5, 0.99, "\n".join(lines), ha="center", va="top", fontsize=7.5, color="0.25")
+            )
             top -= 0.035 * len(lines)
         left = 0.1 if settings.target == "sin" else 0.12  # room for longer tick labels, e.g. -1.25
-        self.figure.subplots_adjust(left=left, right=0.97, top=top, bottom=0.1)
+        if not layout.sized:
+            self.figure.subplots_adjust(left=left, right=0.97, top=top, bottom=0.1)
+        layout.finish(self.figure, headers, lifted=[] if layout.wide else [name])
 
     def reset(self):
         """Nothing to forget: each frame depends on its own snapshot only."""
@@ -104,17 +111,22 @@ class RichFigure:
         self.heldout_history = np.asarray(heldout, dtype=float) if len(heldout) else None
         self.say = say = texts_of(settings)
         self.grid = data.grid()
-        self.figure = Figure(figsize=(8.4, 8.0), dpi=DPI)
+        layout = self.layout = Layout(settings, (8.4, 8.0))
+        self.figure = layout.figure()
         self.blitter = Blitter(self.figure)
         animate = self.blitter.animate
-        lines = settings_lines(settings, max_chars=110)
-        spec = self.figure.add_gridspec(3, 1, height_ratios=[3, 1.7, 1.5], left=0.09, right=0.75,
-                                        top=0.92 - 0.016 * (len(lines) - 1), bottom=0.07, hspace=0.36)
-        ax_fit = self.ax = self.figure.add_subplot(spec[0])
-        ax_neurons = self.ax_neurons = self.figure.add_subplot(spec[1], sharex=ax_fit)
-        ax_loss = self.ax_loss = self.figure.add_subplot(spec[2])
-        self.figure.text(0.5, 0.975 - 0.008 * (len(lines) - 1), "\n".join(lines), ha="center", va="center",
-                         fontsize=9.5 if len(lines) == 1 else 8.5, color="0.25", linespacing=1.3)
+        lines = settings_lines(settings, max_chars=layout.chars(110))
+        if layout.sized:
+            ax_fit, ax_neurons, ax_loss = layout.rich_axes(self.figure)
+        else:
+            spec = self.figure.add_gridspec(3, 1, height_ratios=[3, 1.7, 1.5], left=0.09, right=0.75,
+                                            top=0.92 - 0.016 * (len(lines) - 1), bottom=0.07, hspace=0.36)
+            ax_fit = self.figure.add_subplot(spec[0])
+            ax_neurons = self.figure.add_subplot(spec[1], sharex=ax_fit)
+            ax_loss = self.figure.add_subplot(spec[2])
+        self.ax, self.ax_neurons, self.ax_loss = ax_fit, ax_neurons, ax_loss
+        header = self.figure.text(0.5, 0.975 - 0.008 * (len(lines) - 1), "\n".join(lines), ha="center", va="center",
+                                  fontsize=9.5 if len(lines) == 1 else 8.5, color="0.25", linespacing=1.3)
 
         # The fit panel.
         fit_axes(ax_fit, self.grid, dataset, settings)
@@ -132,14 +144,14 @@ class RichFigure:
             self.output_marks.set_label("_hidden")
         ax_fit.set_ylabel(say("output_y"))
         ax_fit.tick_params(labelbottom=False)
-        ax_fit.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, frameon=False)
+        ax_fit.legend(**layout.fit_legend(settings))
         self.title = self.blitter.label(ax_fit.set_title(say("rich_epoch_blank"), fontsize=11, loc="left", y=TITLE_Y))
         self.warning = animate(warning_box(ax_fit, 14))
 
         # The neuron panel: which neurons get a line of their own is fixed for the whole animation.
         n_mid = settings.n_mid
         w2 = np.abs(np.nan_to_num(final.w2, nan=0.0, posinf=0.0, neginf=0.0)) if final is not None else np.zeros(n_mid)
-        self.shown = np.sort(np.argsort(-w2, kind="stable")[:MAX_NEURON_LINES])
+        self.shown = np.sort(np.argsort(-w2, kind="stable")[:layout.neuron_lines(MAX_NEURON_LINES, n_mid)])
         self.hidden = np.setdiff1d(np.arange(n_mid), self.shown)
         self.neuron_lines = [
             animate(ax_neurons.plot([], [], "-", color=NEURON_COLOURS[i % len(NEURON_COLOURS)], lw=1.3,
@@ -151,6 +163,9 @@ class RichFigure:
             self.other_line = animate(ax_neurons.plot([], [], "-", color="0.6", lw=1.3,
                                                       label=say("more_neurons", count=self.hidden.size))[0])
         self.bias_line = animate(ax_neurons.plot([], [], ":", color="black", lw=1.3, label=say("output_bias_b2" if settings.depth == 1 else "output_bias"))[0])
+        if settings.style == "print":  # each neuron its own dashes and marks too, for black and white
+            for i, line in enumerate(self.neuron_lines):
+                line.set(**print_look(i, len(self.grid)))
         ax_neurons.axhline(0, color="0.8", lw=0.8)
         ax_neurons.set_ylim(*self._neuron_limits(snapshots))
         ax_neurons.set_xlabel(x_label(settings))
@@ -161,9 +176,11 @@ class RichFigure:
         else:
             ax_neurons.set_ylabel(f"w_j · h_j(x), h = {f}(…)", fontsize=9)
             which = say("neurons_share_deep", depth=settings.depth)
-        ax_neurons.set_title(say("neurons_title", which=which), fontsize=9, loc="left", y=TITLE_Y)
+        # In print, no text names a colour: in black and white there is none.
+        title = say("neurons_title_print" if settings.style == "print" else "neurons_title", which=which)
+        ax_neurons.set_title(title, fontsize=9, loc="left", y=TITLE_Y)
         ax_neurons.grid(True, color="0.92")
-        ax_neurons.legend(loc="upper left", bbox_to_anchor=(1.02, 1.05), fontsize=7.5, frameon=False)
+        ax_neurons.legend(**layout.legend(7.5, (1.02, 1.05)))
 
         # The loss panel.
         loss_axis(ax_loss, [self.history] + ([self.heldout_history] if self.heldout_history is not None else []), say)
@@ -175,10 +192,13 @@ class RichFigure:
                 ax_loss.plot([], [], "-", color=HELDOUT_COLOUR, lw=1.2,
                              label=say("heldout_error"))[0]
             )
-            ax_loss.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, frameon=False)
+            if settings.style == "print":  # the held-out error dashed
+                self.heldout_line.set_linestyle("--")
+            ax_loss.legend(**layout.legend(8))
         self.loss_pieces = LossPieces(self.blitter)
         self.loss_now = animate(ax_loss.plot([], [], "o", color="tab:red", ms=5, clip_on=False)[0])
         self.loss_cursor = animate(ax_loss.axvline(0, color="0.5", lw=0.8))
+        layout.finish(self.figure, [header], fit_axes=ax_fit)
 
     def _neuron_limits(self, snapshots):
         """y limits that hold every drawn neuron line of every frame (within reason)."""
@@ -258,22 +278,25 @@ class GridFigure:
         self.grid = data.grid()
         rows, cols = settings.grid_shape()
         with_loss = not settings.simple
-        lines = settings_lines(settings, int(max(7.0, 2.5 * cols + 0.8) / 0.07))
-        header = 0.62 + 0.16 * len(lines)  # inches: the epoch, the settings, the panels' titles
-        loss_height = 3.2 if with_loss else 0.0
-        width, height = max(7.0, 2.5 * cols + 0.8), 1.95 * rows + loss_height + header + 0.3
-        self.figure = Figure(figsize=(width, height), dpi=DPI)
+        layout = self.layout = Layout(settings, grid_inches(settings)[:2])
+        lines = settings_lines(settings, layout.chars(int(max(7.0, 2.5 * cols + 0.8) / 0.07)))
+        width, height, header, loss_height = grid_inches(settings, len(lines))
+        self.figure = layout.figure()
         self.blitter = Blitter(self.figure)
         animate = self.blitter.animate
-        spec = self.figure.add_gridspec(
-            rows + with_loss, cols, height_ratios=[1.95] * rows + ([loss_height - 1.3] if with_loss else []),
-            left=0.7 / width, right=1 - 0.15 / width, top=1 - header / height, bottom=0.45 / height,
-            hspace=0.45, wspace=0.08,
-        )
+        if layout.sized:
+            spec = layout.grid_spec(self.figure, rows, cols, with_loss)
+        else:
+            spec = self.figure.add_gridspec(
+                rows + with_loss, cols, height_ratios=[1.95] * rows + ([loss_height - 1.3] if with_loss else []),
+                left=0.7 / width, right=1 - 0.15 / width, top=1 - header / height, bottom=0.45 / height,
+                hspace=0.45, wspace=0.08,
+            )
         self.header = self.blitter.label(self.figure.text(0.5, 1 - 0.25 / height, "", ha="center", va="baseline",
                                                           fontsize=11))
-        self.figure.text(0.5, 1 - 0.37 / height, "\n".join(lines), ha="center", va="top", fontsize=8.5, color="0.3")
-        self.panels = []
+        settings_text = self.figure.text(0.5, 1 - 0.37 / height, "\n".join(lines), ha="center", va="top",
+                                         fontsize=8.5, color="0.3")
+        self.panels, names = [], []
         first = None
         for r in range(rows):
             for c in range(cols):
@@ -283,7 +306,7 @@ class GridFigure:
                 ax.tick_params(labelsize=7, labelleft=(c == 0), labelbottom=(r == rows - 1))
                 config = self.configurations[len(self.panels)]
                 fit = animate(ax.plot([], [], "-", color=self._colour(config), lw=1.8)[0])
-                ax.set_title(settings.label(config, "  "), fontsize=8, loc="left", y=TITLE_Y)
+                names.append(ax.set_title(settings.label(config, "  "), fontsize=8, loc="left", y=TITLE_Y))
                 title = self.blitter.label(ax.set_title("", fontsize=8, loc="right", y=TITLE_Y))  # error, "diverged"
                 self.panels.append((fit, title, animate(warning_box(ax, 8))))
         if with_loss:
@@ -304,15 +327,25 @@ class GridFigure:
                 for config in self.configurations
             ] if self.heldout else []
             self.loss_pieces = LossPieces(self.blitter)
+            if settings.style == "print":  # each curve its own dashes and marks too, for black and white
+                for k, line in enumerate(self.loss_lines + self.heldout_lines):
+                    line.set(**print_look(k % len(self.loss_lines)))
             longest = max(len(line.get_label()) for line in self.loss_lines)
             columns = int((width - 0.8) / (0.06 * longest + 0.6))  # 7 pt characters are about 0.06 in wide
-            ax_loss.legend(handles=self.loss_lines, fontsize=7, ncol=max(1, min(len(self.configurations), columns)),
+            if layout.sized:
+                columns = layout.legend_columns(longest)
+            legend_size = layout.font("legend", 7)
+            columns = max(1, min(len(self.configurations), columns))
+            ax_loss.legend(handles=self.loss_lines, fontsize=legend_size, ncol=columns,
                            loc="lower left", bbox_to_anchor=(0.0, 1.0), frameon=False)
             self.loss_cursor = animate(ax_loss.axvline(0, color="0.5", lw=0.8))
         self.ax = first
+        layout.finish(self.figure, [self.header, settings_text], lifted=names)
 
     def _colour(self, config: Settings) -> str:
-        """Each column has its colour, in the panels and in the loss panel."""
+        """Each column has its colour, in the panels and in the loss panel (in print: each panel)."""
+        if self.settings.style == "print":
+            return print_look(self.configurations.index(config))["color"]
         if self.columns is None:
             return NEURON_COLOURS[0]
         index = self.settings.values(self.columns).index(getattr(config, self.columns))
@@ -353,6 +386,8 @@ class GridFigure:
             set_piece(line, history, piece)
         for line, history in zip(self.heldout_lines, self.heldout):
             set_piece(line, history, piece)
+        if self.settings.style == "print":  # marks at the same epochs whatever the pieces: about 10 a curve
+            mark_epochs(self.loss_lines + self.heldout_lines, self.settings.epoch)
 
     def skip(self, snapshots: List[Snapshot]):
         """What drawing this frame leaves for the next ones (its piece of the loss curves), without
@@ -389,3 +424,10 @@ def _agg_rgb(colour) -> tuple:
 #: holds those of them that the sample frames show, exactly.
 INKS = [_agg_rgb(colour) for colour in
         ["black", FIT_COLOUR, OUTPUT_COLOUR, TARGET_COLOUR, SAMPLE_COLOUR, HELDOUT_COLOUR, *NEURON_COLOURS, "darkred"]]
+#: In print (--style print), its own colours first.
+PRINT_INKS = [_agg_rgb(colour) for colour in PRINT_COLOURS] + INKS
+
+
+def inks(settings: Settings) -> list:
+    """The inks of a run's frames, for the GIF's palette."""
+    return PRINT_INKS if settings.style == "print" else INKS

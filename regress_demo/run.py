@@ -204,7 +204,7 @@ def _train_and_draw(settings, path, training, engine, report_epoch, on_snapshot,
                   for kind in settings.video]  # (opened now: an unwritable place fails before training)
         try:
             with clock.phase("train"):
-                from .frames import INKS, make_figure  # matplotlib: loads while the other process trains
+                from .frames import inks, make_figure  # matplotlib: loads while the other process trains
                 for snapshots in training.snapshots(report_epoch):
                     if settings.data is not None:  # your own data: shown in their units
                         snapshots = _snapshots_in_units(settings, snapshots)
@@ -242,7 +242,7 @@ def _train_and_draw(settings, path, training, engine, report_epoch, on_snapshot,
                 figure.reset()
             with clock.phase("encode"):
                 if samples:  # one palette for the whole GIF, from the first and the last frame
-                    writer.set_palette(samples, INKS)
+                    writer.set_palette(samples, inks(settings))
             draw_frames(figure, writer, frames, picks, film, clock, on_frame, videos)
         except KeyboardInterrupt:
             result.status = "interrupted"
@@ -257,7 +257,7 @@ def _train_and_draw(settings, path, training, engine, report_epoch, on_snapshot,
                 with signals_held(deliver=False), clock.phase("draw"):
                     figure = make_figure(settings, training.dataset, result.histories, frames, result.heldout_histories)
                     image = figure.draw(frames[-1])
-                    writer.set_palette([image], INKS)
+                    writer.set_palette([image], inks(settings))
                     writer.grab_frame(image)
                     for video in videos:
                         video.grab_frame(image)

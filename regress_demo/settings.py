@@ -96,12 +96,14 @@ class Settings:
     still: Tuple[Union[int, str], ...] = ()  # epochs (or "last") drawn as PNG and PDF beside the GIF
     dpi: int = DEFAULT_DPI  # the resolution of the stills' and the printed sheet's PNG
     sheet: str = "film"  # the contact sheet: "film" (frames of the film, reduced) or "print" (re-drawn, PNG and PDF)
+    size: Optional[Tuple[int, int]] = None  # (width, height) of the frames in pixels; None: each layout's own
+    style: str = "screen"  # "print": line styles and colours that survive greyscale and colour blindness
 
     def __post_init__(self):
         if isinstance(self.video, str):
             object.__setattr__(self, "video", (self.video,))
         for item in dataclasses.fields(self):
-            value = _plain(item.name, getattr(self, item.name), item.name in GRID_AXES + ("holdout", "video", "still"))
+            value = _plain(item.name, getattr(self, item.name), item.name in GRID_AXES + ("holdout", "video", "still", "size"))
             object.__setattr__(self, item.name, value)
         for name in GRID_AXES:
             value = getattr(self, name)
@@ -236,6 +238,8 @@ class Settings:
             del values["data"]  # (a record without data is as it always was)
         else:
             values["data"] = self.data.as_record()  # the numbers themselves: a replay needs no file
+        if self.size is not None:
+            values["size"] = list(self.size)
         return values
 
     def file_stem(self) -> str:
@@ -257,6 +261,8 @@ class Settings:
                 continue
             if field.name == "holdout":
                 text = f"{show(value[0])}to{show(value[1])}"
+            elif field.name == "size":
+                text = f"{value[0]}x{value[1]}"
             elif field.name in GRID_AXES:
                 text = _joined(self.values(field.name))
             else:

@@ -47,6 +47,7 @@ ENGLISH = {
     "neurons_share": "each hidden neuron's share of the fit",
     "neurons_share_deep": "each neuron of the last hidden layer ({depth} of {depth}): its share",
     "neurons_title": "{which} (with the bias, they sum to the red line)",
+    "neurons_title_print": "{which} (with the bias, they sum to the fit)",
     # The loss panel.
     "epoch": "epoch",
     "error": "error",
@@ -146,6 +147,7 @@ JAPANESE = {
     "neurons_share": "中間層の各ニューロンの寄与",
     "neurons_share_deep": "最後の中間層 (全 {depth} 層の {depth} 層目) の各ニューロンの寄与",
     "neurons_title": "{which} (バイアスと合わせた和が赤い線)",
+    "neurons_title_print": "{which} (バイアスと合わせた和がネットワークの出力)",
     # The loss panel.
     "epoch": "エポック",
     "error": "誤差",

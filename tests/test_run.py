@@ -27,6 +27,7 @@ def test_the_run_record_holds_settings_versions_history_and_status(tmp_path):
         "hold": 2.0, "schedule": "linear", "frames": None, "simple": False, "show_outputs": True, "engine": "auto",
         "target": "sin", "n_points": 63, "noise": 0.0, "holdout": None, "activation": ["sigmoid"], "depth": [1],
         "l2": [0.0], "batch_size": [1], "momentum": [0.0], "video": [], "lang": "en",
+        "size": None, "style": "screen",
     }
     assert record["frames"] == 6 and record["frame_epochs"] == [0, 7, 14, 21, 28, 29]
     (run,) = record["runs"]

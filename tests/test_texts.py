@@ -12,11 +12,12 @@ PACKAGE = Path(texts.__file__).parent
 
 
 def _keys_used():
-    """Every key asked for as say("key" ...) or say("a" if ... else "b") in the package."""
+    """Every key asked for as say("key" ...) or say("a" if ... else "b") in the package (a string
+    compared with == in the condition is no key)."""
     used = set()
     for path in PACKAGE.glob("*.py"):
         for call in re.findall(r'say\(((?:"[a-z_0-9]+"|[^()"])*)', path.read_text(encoding="utf-8")):
-            used.update(re.findall(r'"([a-z_0-9]+)"', call))
+            used.update(re.findall(r'(?<!== )"([a-z_0-9]+)"', call))
     return used
 
 

@@ -1,0 +1,287 @@
+"""Sizes and styles of the frames: how big a frame is (--size), how big its text, where its panels go,
+and how its lines look in print (--style print).
+
+Without --size every layout keeps its own size (840 x 800, the textbook's 640 x 480, a grid's own)
+and the numbers frames.py gives. With --size W x H a frame is laid out as if it filled a slide: its
+short side is SLIDE inches, so that its text, in points, is as large as on a slide of that size
+(a 1920 x 1080 frame is a 13.33 x 7.5 in slide at 144 dots per inch: 18 pt is 36 pixels), and
+matplotlib's constrained layout places the panels so that no label overlaps another or leaves the
+frame. A wide frame (16:9) puts the fit on the left and the neurons and the error on the right.
+
+This module loads matplotlib only when a figure is made (checks.py asks it for natural_size first).
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from typing import Optional, Sequence, Tuple
+
+import numpy as np
+
+#: The sides a --size may give, in pixels: from a small thumbnail to 4K.
+MIN_SIDE, MAX_SIDE = 320, 3840
+#: Dots per inch of the frames without --size.
+DPI = 100
+#: The short side of a frame with --size, in inches: a 16:9 slide is 13.33 x 7.5 in.
+SLIDE = 7.5
+#: The short side of a frame with --size whose panels are stacked (square, portrait, 4:3), in inches:
+#: three panels and their labels one above the other need more room than SLIDE gives at those sizes
+#: (shown 7.5 in high, its text is three quarters of a wide frame's).
+STACKED = 10.0
+#: Frames wider than this (width / height) put the panels side by side (16:9, 16:10, 3:2); 4:3,
+#: square and portrait frames keep them stacked.
+WIDE = 1.4
+#: The least room of a grid's panel, with its titles and tick labels, in inches (width, height).
+GRID_PANEL = (3.3, 1.8)
+#: Text sizes in points, with --size: titles and axis labels at least 18 pt, the rest at least 14 pt,
+#: what a lecture hall reads from the back.
+FONTS = {"title": 18, "label": 18, "tick": 14, "legend": 14, "header": 14, "note": 14}
+#: Room around the panels, in inches (matplotlib's constrained layout adds it around every label).
+PAD = 0.08
+#: A character of DejaVu Sans is about this many ems wide, on average (to break long header lines).
+EM_WIDTH = 0.6
+#: --style print: the Okabe-Ito colours, told apart by colour-blind readers (yellow last: faint on
+#: white paper; black, the output bias's, as the dark grey of matplotlib's tableau-colorblind10), each
+#: with its own dash pattern and marker, told apart in black and white.
+PRINT_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#595959", "#F0E442"]
+PRINT_DASHES = [(0, (6, 2)), (0, (2, 2)), (0, (8, 2, 2, 2)), (0, (12, 3)), (0, (4, 2, 1, 2, 1, 2)),
+                (0, (1, 3)), (0, (10, 2, 2, 2, 2, 2)), (0, (3, 4))]
+PRINT_MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
+
+
+def print_look(k: int, points: Optional[int] = None) -> dict:
+    """The look of the k-th line of a panel in print: colour, dash pattern and marker, all three its
+    own (for k < 64: the markers cycle apart from the others); a line of `points` points gets about
+    8 marks, each line's a little apart from the others'."""
+    n = len(PRINT_COLOURS)
+    every = 0.12 if points is None else (k * 5 % max(points // 8, 1), max(points // 8, 1))
+    return dict(color=PRINT_COLOURS[k % n], linestyle=PRINT_DASHES[k % n], marker=PRINT_MARKERS[(k + k // n) % n],
+                markersize=5, markevery=every)
+
+
+def mark_epochs(lines, epochs: int):
+    """Marks on growing error curves (drawn piece by piece) at about 10 epochs each, the k-th curve's
+    a little after the one before's, so that the marks of two curves do not fall on each other."""
+    period = max(1, epochs // 10)
+    for k, line in enumerate(lines):
+        x = np.asarray(line.get_xdata(), dtype=int)
+        line.set_markevery(list(np.flatnonzero((x - k * period // len(lines)) % period == 0)))
+
+
+def grid_inches(settings, lines_count: Optional[int] = None) -> Tuple[float, float, float, float]:
+    """A comparison grid's own size without --size: (width, height, header, loss height) in inches,
+    from its rows and columns and the lines of its header."""
+    from .captions import settings_lines  # (at run time: captions needs settings, which needs checks)
+
+    rows, cols = settings.grid_shape()
+    width = max(7.0, 2.5 * cols + 0.8)
+    if lines_count is None:
+        lines_count = len(settings_lines(settings, int(width / 0.07)))
+    header = 0.62 + 0.16 * lines_count  # inches: the epoch, the settings, the panels' titles
+    loss_height = 3.2 if not settings.simple else 0.0
+    return width, 1.95 * rows + loss_height + header + 0.3, header, loss_height
+
+
+def natural_size(settings) -> Tuple[int, int]:
+    """The size in pixels of a run's frames without --size."""
+    if settings.is_grid:
+        width, height, _, _ = grid_inches(settings)
+    else:
+        width, height = (6.4, 4.8) if settings.simple else (8.4, 8.0)
+    return int(width * DPI + 1e-8), int(height * DPI + 1e-8)
+
+
+class Layout:
+    """A frame's size, the size of its text and where its panels go: a layout's own (no --size),
+    or one that fills --size."""
+
+    def __init__(self, settings, inches: Tuple[float, float]):
+        self.settings = settings
+        self.sized = settings.size is not None
+        self.wide = False
+        if self.sized:
+            width, height = settings.size
+            self.wide = width / height > WIDE
+            self.dpi = min(width, height) / (SLIDE if self.wide else STACKED)
+            self.dpi /= self._grid_growth(settings, width / self.dpi, height / self.dpi)
+            self.inches = (width / self.dpi, height / self.dpi)
+        else:
+            self.dpi, self.inches = DPI, inches
+
+    @staticmethod
+    def _grid_growth(settings, width: float, height: float) -> float:
+        """How much larger than the slide a grid is laid out (its text that much smaller), so that each
+        panel keeps about GRID_PANEL inches and the error panel and its legend their room: 1 for a
+        few panels (up to 3 x 2 on a 16:9 slide), 2 for 8 columns."""
+        if not settings.is_grid:
+            return 1.0
+        rows, cols = settings.grid_shape()
+        legend_rows = math.ceil(rows * cols / 4)
+        below = 1.3 if settings.simple else 3.0 + 0.3 * legend_rows  # the header, the error panel, its legend
+        return max(1.0, (GRID_PANEL[0] * cols + 1.0) / width, (GRID_PANEL[1] * rows + below) / height)
+
+    def __repr__(self) -> str:
+        return f"Layout({self.inches[0]:.2f} x {self.inches[1]:.2f} in at {self.dpi:g} dpi)"
+
+    def figure(self):
+        """The empty figure: the layout's own, or one laid out by matplotlib to fill --size."""
+        from matplotlib.figure import Figure
+
+        if not self.sized:
+            return Figure(figsize=self.inches, dpi=self.dpi)
+        figure = Figure(figsize=self.inches, dpi=self.dpi, layout="constrained")
+        figure.get_layout_engine().set(w_pad=PAD, h_pad=PAD, wspace=0.04, hspace=0.04)
+        return figure
+
+    def font(self, role: str, default: float) -> float:
+        """The size of a text of this role (FONTS), in points: the layout's own without --size."""
+        return FONTS[role] if self.sized else default
+
+    def chars(self, default: int, share: float = 1.0) -> int:
+        """How many characters a header line may hold (across `share` of the frame's width)."""
+        if not self.sized:
+            return default
+        return int(share * (self.inches[0] - 0.4) / (EM_WIDTH * FONTS["header"] / 72))
+
+    def legend(self, fontsize: float, anchor=(1.02, 1.0), **options) -> dict:
+        """A legend beside its panel, to the right, its top at the panel's top (with --size: never
+        above it, where the titles go)."""
+        if self.sized:
+            anchor = (anchor[0], 1.0)
+        return dict(loc="upper left", bbox_to_anchor=anchor, fontsize=self.font("legend", fontsize), frameon=False,
+                    **options)
+
+    def fit_legend(self, settings) -> dict:
+        """The fit panel's legend: beside it, or inside it with --size (where text is large, the room
+        beside the panels goes to the neurons')."""
+        if not self.sized:
+            return self.legend(8)
+        return dict(loc="upper right" if settings.target == "sin" else "best", fontsize=FONTS["legend"],
+                    framealpha=0.9)
+
+    def legend_columns(self, longest: int) -> int:
+        """How many legend entries of at most `longest` characters fit side by side, with --size."""
+        em = FONTS["legend"] / 72
+        return int((self.inches[0] - 0.8) / (EM_WIDTH * em * longest + 5 * em))  # + the line, the gaps
+
+    def neuron_lines(self, default: int, n_mid: int) -> int:
+        """How many neurons the neuron panel draws one by one: with --size, as many as its legend
+        holds beside it (the others are drawn as their sum; a sum of one would take as much room)."""
+        if not self.sized:
+            return default
+        return min(default, n_mid if n_mid <= 6 else 5)
+
+    # The panels -----------------------------------------------------------------------------------
+
+    def rich_axes(self, figure):
+        """The fit, the neurons and the error, with --size: side by side in a wide frame (the fit on
+        the left, the neurons over the error on the right), else stacked."""
+        if self.wide:
+            spec = figure.add_gridspec(2, 2, width_ratios=[1.15, 1], height_ratios=[1.15, 1])
+            ax_fit = figure.add_subplot(spec[:, 0])
+            return ax_fit, figure.add_subplot(spec[0, 1], sharex=ax_fit), figure.add_subplot(spec[1, 1])
+        spec = figure.add_gridspec(3, 1, height_ratios=[3, 1.7, 1.5])
+        ax_fit = figure.add_subplot(spec[0])
+        return ax_fit, figure.add_subplot(spec[1], sharex=ax_fit), figure.add_subplot(spec[2])
+
+    def grid_spec(self, figure, rows: int, cols: int, with_loss: bool):
+        """The grid's panels, with --size: filling the width, the error below them."""
+        ratios = [1.0] * rows + ([1.25 if rows > 1 else 1.0] if with_loss else [])
+        return figure.add_gridspec(rows + with_loss, cols, height_ratios=ratios)
+
+    # After the figure is built --------------------------------------------------------------------
+
+    def finish(self, figure, headers: Sequence = (), lifted: Sequence = (), fit_axes=None):
+        """With --size: every text at its size (FONTS), the header lines at the top, each title that
+        shares its line with another lifted above it, long labels broken into lines, and the panels
+        placed by matplotlib's constrained layout (once: the frames are blitted over it)."""
+        if not self.sized:
+            return
+        from matplotlib.transforms import ScaledTranslation
+
+        for ax in figure.axes:
+            for title in (ax.title, ax._left_title, ax._right_title):  # (matplotlib's three titles)
+                title.set_fontsize(FONTS["title"])
+            ax.xaxis.label.set_fontsize(FONTS["label"])
+            ax.yaxis.label.set_fontsize(FONTS["label"])
+            ax.tick_params(labelsize=FONTS["tick"])
+            for text in ax.texts:  # the note of a divergence: low in its panel, below the fit's legend
+                text.set_fontsize(FONTS["note"])
+                text.set_y(0.1)
+            for artist in ax.get_children():  # what changes from frame to frame stays inside its panel
+                if artist.get_animated() and artist not in (ax.title, ax._left_title, ax._right_title):
+                    artist.set_in_layout(False)
+        if fit_axes is not None and self.wide:  # the fit has its own x axis beside the neurons
+            shared = fit_axes.get_shared_x_axes()
+            neighbour = next(ax for ax in figure.axes if ax is not fit_axes and shared.joined(ax, fit_axes))
+            fit_axes.tick_params(labelbottom=True)
+            fit_axes.set_xlabel(neighbour.get_xlabel(), fontsize=FONTS["label"])
+        for title in lifted:  # one line up, so that a title on the right cannot run into it
+            lift = 1.3 * FONTS["title"] / 72
+            title.set_transform(title.get_transform() + ScaledTranslation(0, lift, figure.dpi_scale_trans))
+        top = self._place_headers(figure, headers)
+        engine = figure.get_layout_engine()
+        engine.set(rect=(0, 0, 1, 1 - top / self.inches[1]))
+        renderer = figure.canvas.get_renderer()
+        self._break_long_labels(figure, renderer)  # for the panels' first places, the grid's
+        for _ in range(3):  # lay out, break what is still too long, lay out again
+            self._legends_over_titles(figure, renderer)
+            engine.execute(figure)
+            if not self._break_long_labels(figure, renderer):
+                break
+        figure.set_layout_engine("none")  # the panels stay where they are: the frames are blitted
+
+    def _place_headers(self, figure, headers) -> float:
+        """Put the header texts one under the other from the top; returns the inches they take."""
+        renderer = figure.canvas.get_renderer()
+        top = PAD
+        for text in headers:
+            if text.get_va() == "baseline":  # a grid's epoch, blitted: one line, set at each frame
+                text.set_fontsize(FONTS["title"])
+                text.set_y(1 - (top + 0.8 * FONTS["title"] / 72) / self.inches[1])
+                top += 1.25 * FONTS["title"] / 72
+            else:
+                text.set_fontsize(FONTS["header"])
+                text.set_va("top")
+                text.set_y(1 - top / self.inches[1])
+                top += text.get_window_extent(renderer).height / self.dpi + PAD
+        return top
+
+    def _legends_over_titles(self, figure, renderer):
+        """A legend that stands on its panel (a grid's error panel) goes above the panel's titles."""
+        from matplotlib.transforms import ScaledTranslation
+
+        for ax in figure.axes:
+            legend = ax.get_legend()
+            titles = [title for title in (ax.title, ax._left_title, ax._right_title) if title.get_text()]
+            if legend is None or legend._loc != 3 or not titles:  # (3: "lower left", standing on its anchor)
+                continue
+            height = max(title.get_window_extent(renderer).height for title in titles) / figure.dpi + PAD
+            anchor = ax.transAxes + ScaledTranslation(0, height, figure.dpi_scale_trans)
+            legend.set_bbox_to_anchor((0.0, 1.0), transform=anchor)
+
+    def _break_long_labels(self, figure, renderer) -> bool:
+        """Break titles and axis labels longer than their panel (titles on the right: as far as the
+        frame's edge) into lines; True if any was broken."""
+        broken = False
+        width = figure.bbox.width
+        for ax in figure.axes:
+            box = ax.get_window_extent(renderer)
+            rightmost = not any(other.get_window_extent(renderer).x0 > box.x1 for other in figure.axes
+                                if other.get_window_extent(renderer).y1 > box.y0
+                                and other.get_window_extent(renderer).y0 < box.y1)
+            title_room = (width - box.x0 - 0.1 * figure.dpi) if rightmost else box.width
+            for text, room in [(ax._left_title, title_room), (ax.title, box.width), (ax._right_title, box.width),
+                               (ax.xaxis.label, box.width), (ax.yaxis.label, box.height)]:
+                if text.get_animated() or not text.get_text():
+                    continue  # (a label blitted every frame stays on one line)
+                extent = text.get_window_extent(renderer)
+                length = extent.height if text is ax.yaxis.label else extent.width
+                if length > room:  # as many characters a line as fit, at the width of those it has
+                    broken = True
+                    lines = text.get_text().split("\n")
+                    chars = max(8, int(max(len(line) for line in lines) * room / length) - 1)
+                    text.set_text(textwrap.fill(" ".join(lines), chars))
+        return broken
+
