@@ -376,7 +376,7 @@ def _main(argv) -> int:
         return EXIT_SIGINT
 
     if args.replay is not None:
-        from .run import layers_changed_since
+        from .records import layers_changed_since
 
         if layers_changed_since(args.replay):
             print(f"{PROG}: layers.py has changed since this run was recorded: the replay trains with layers.py "

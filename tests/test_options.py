@@ -14,7 +14,7 @@ from regress_demo.engines import OneByOne, trainer
 from regress_demo.lockstep import Lockstep
 from regress_demo.captions import settings_lines
 from regress_demo.frames import HELDOUT_SHADE, make_figure, y_limits
-from regress_demo.run import replay_settings
+from regress_demo.records import replay_settings
 from regress_demo.settings import Settings
 from regress_demo.train import Training, TrainingGroup, initial_layers, initial_weights
 

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from regress_demo import cli
-from regress_demo.run import make_gif, replay_settings
+from regress_demo.records import replay_settings
+from regress_demo.run import make_gif
 from regress_demo.settings import Settings, SettingError
 
 from helpers import decode_gif

@@ -13,7 +13,8 @@ from regress_demo import cli
 from regress_demo.frames import PRINT_INKS, make_figure
 from regress_demo.layouts import MAX_SIDE, MIN_SIDE, natural_size
 from regress_demo.lockstep import Lockstep
-from regress_demo.run import make_gif, replay_settings
+from regress_demo.records import replay_settings
+from regress_demo.run import make_gif
 from regress_demo.settings import Settings
 from regress_demo.train import Training
 

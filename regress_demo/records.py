@@ -1,0 +1,122 @@
+"""A run's record: the JSON beside its GIF that holds everything needed to understand and repeat the
+run (every setting, what trained it, every file, each network's errors and ending), the final weights
+for the NPZ, and what a replay reads back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, List
+
+from . import stopping
+from .outputs import read_text, versions
+from .places import RECORD_KIND, json_loads, settings_from_record
+from .settings import GRID_AXES, Settings
+from .train import Snapshot
+
+if TYPE_CHECKING:  # (run.py makes the result and imports this module)
+    from .run import RunResult
+
+
+def final_weights(snapshots: List[Snapshot], settings: Settings) -> dict:
+    """The weights of the last frame, in the layers' shapes, numbered from the input: w1 (1, n_mid),
+    b1 (n_mid,), ..., and the output layer's (n_mid, 1), (1,) last (w2, b2 with one hidden layer);
+    for a grid, one set per configuration with the suffix _0, _1, ... and the grid's settings of each;
+    for your own data, its numbers too: data_x, data_y."""
+    arrays = {}
+    for c, snapshot in enumerate(snapshots):
+        suffix = f"_{c}" if settings.is_grid else ""
+        for number, (w, b) in enumerate(snapshot.layers, start=1):
+            arrays[f"w{number}{suffix}"], arrays[f"b{number}{suffix}"] = w, b
+    if settings.data is not None:  # your own data's numbers (a long series is kept only here: see owndata.JSON_POINTS)
+        arrays["data_x"], arrays["data_y"] = settings.data.x, settings.data.y
+    if settings.is_grid:
+        configurations = settings.configurations()
+        for name in GRID_AXES:
+            if name in ("n_mid", "eta") or len(settings.values(name)) > 1:
+                arrays[name] = [getattr(config, name) for config in configurations]
+    return arrays
+
+
+def run_record(settings: Settings, result: RunResult, frames: List[List[Snapshot]], sizes=None) -> dict:
+    """Everything needed to understand and repeat a run, for the JSON beside its GIF.
+
+    Like the GIF, the weights and the printed line, it describes the last frame: each network's
+    final error is the one of its last frame's epoch, and its errors run up to that epoch;
+    epochs_trained says how far training got (further, if Ctrl-C came while drawing)."""
+    runs = []
+    for c, (config, history, heldout, diverged_at) in enumerate(zip(
+        settings.configurations(), result.histories, result.heldout_histories, result.diverged_at
+    )):
+        last = frames[-1][c]
+        shown = min(len(history), last.epoch + 1)
+        if (diverged_at is not None and diverged_at <= last.epoch) or not math.isfinite(last.error):
+            status = "diverged"
+            if diverged_at is None or diverged_at > last.epoch:
+                diverged_at = last.epoch
+        else:
+            status = "interrupted" if result.status == "interrupted" else "finished"
+            diverged_at = None
+        run = {name: getattr(config, name) for name in GRID_AXES}
+        run.update({
+            "status": status,
+            "diverged_at": diverged_at,
+            "epochs_trained": len(history),
+            "last_frame_epoch": last.epoch,
+            "final_error": history[shown - 1] if shown else None,
+            "errors": list(history[:shown]),
+        })
+        if settings.stop_at is not None:  # --stop-at: "reached" and the epoch, if the film ends there
+            run.update(stopping.record_fields(status, result.reached_at[c], last.epoch))
+        if settings.holdout is not None:
+            run["final_heldout_error"] = heldout[shown - 1] if heldout and len(heldout) >= shown else None
+            run["heldout_errors"] = list(heldout[:shown])
+        runs.append(run)
+    record = {
+        "kind": RECORD_KIND,
+        "version": 1,
+        "gif": result.path.name,
+        "sheet": result.sheet_path.name,
+        "weights": result.weights_path.name,
+        "videos": [video.name for video in result.video_paths],
+        "files": [{"name": name, "bytes": size} for name, size in (sizes or {}).items()],
+        "status": result.status,
+        "engine": result.engine,
+        "settings": settings.as_dict(),
+        "frames": result.frames,
+        "frame_epochs": [max(s.epoch for s in snapshots) for snapshots in frames],
+        "runs": runs,
+        "versions": versions(),
+        "layers_sha256": layers_digest(),  # layers.py as it was: a replay with another one says so
+    }
+    if result.print_paths:  # (--still, --sheet print: only then, so that other records stay as they were)
+        pdf = result.sheet_path.with_suffix(".pdf")
+        record["stills"] = [p.name for p in result.print_paths if p != pdf]
+        if pdf in result.print_paths:
+            record["sheet_pdf"] = pdf.name
+    return record
+
+
+def layers_digest() -> str:
+    """The SHA-256 of layers.py as it is now: the code that trained (or was checked against) the run."""
+    from . import layers
+
+    return hashlib.sha256(Path(layers.__file__).read_bytes()).hexdigest()
+
+
+def layers_changed_since(record_path) -> bool:
+    """True if layers.py is not the one that the run of this record was trained with (records from
+    before the digest was kept say nothing)."""
+    try:
+        recorded = json_loads(read_text(record_path)).get("layers_sha256")
+    except (OSError, ValueError, AttributeError):
+        return False
+    return isinstance(recorded, str) and recorded != layers_digest()
+
+
+def replay_settings(record_path) -> Settings:
+    """The settings of an earlier run, from its record (the JSON beside its GIF); SettingError if it
+    is none (see places.settings_from_record)."""
+    return settings_from_record(record_path)
