@@ -10,7 +10,7 @@ import pytest
 
 from regress_demo import cli
 
-from helpers import decode_gif
+from helpers import decode_gif, run_main
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,25 +63,26 @@ def test_default_run_writes_the_gif_it_prints_into_outputs(tmp_path):
     assert done.stderr == ""  # not a terminal: no progress line
 
 
-def test_options_change_the_run_and_the_file_name(tmp_path):
-    done = run_cli(
+def test_options_change_the_run_and_the_file_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # in this process: the real process is tested above and below
+    code, out, err = run_main(
         ["--n_mid", "2", "--eta", "0.3", "--epoch", "12", "--interval", "5", "--seed", "4",
-         "--wb-width", "0.1", "--fps", "20", "--hold", "1", "--quiet", "--out", "gifs/"],
-        cwd=tmp_path,
+         "--wb-width", "0.1", "--fps", "20", "--hold", "1", "--quiet", "--out", "gifs/"]
     )
-    assert done.returncode == 0, done.stderr
+    assert code == 0, err
     path = tmp_path / "gifs" / "sin_nmid2_eta0.3_epoch12_seed4_interval5_wbwidth0.1_fps20_hold1.gif"
     assert re.fullmatch(
-        rf"Saved {re.escape(str(path.relative_to(tmp_path)))} \(4 frames, final error \S+\)\n", done.stdout
+        rf"Saved {re.escape(str(path.relative_to(tmp_path)))} \(4 frames, final error \S+\)\n", out
     )
     gif = decode_gif(path)
     assert len(gif.frames) == 4  # epochs 0, 5, 10, 11
     assert gif.durations == [50, 50, 50, 1000]
 
 
-def test_out_names_a_gif_file(tmp_path):
-    done = run_cli(["--epoch", "3", "-q", "--out", "my.gif"], cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
+def test_out_names_a_gif_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_main(["--epoch", "3", "-q", "--out", "my.gif"])
+    assert code == 0, err
     assert len(decode_gif(tmp_path / "my.gif").frames) == 3
 
 

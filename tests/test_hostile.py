@@ -356,7 +356,7 @@ def test_stale_temporary_files_are_removed_and_only_those(tmp_path, monkeypatch)
     assert sorted(os.listdir(tmp_path)) == sorted(FILES + kept)
 
 
-def test_a_run_after_a_killed_one_leaves_no_temporary_file(tmp_path):
+def test_a_run_after_a_killed_one_leaves_no_temporary_file(tmp_path, monkeypatch):
     process = subprocess.Popen([sys.executable, "-m", "regress_demo", "--epoch", "200000", "-q", "--out", "run.gif"],
                                cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
@@ -365,7 +365,8 @@ def test_a_run_after_a_killed_one_leaves_no_temporary_file(tmp_path):
     process.kill()
     process.wait()
     assert len(list(tmp_path.glob(".run.gif.*.tmp"))) == 1  # SIGKILL: nothing could remove it
-    code, out, err = command(["--epoch", "3", "-q", "--out", "run.gif"], cwd=tmp_path)
+    monkeypatch.chdir(tmp_path)  # the next run, in this process
+    code, out, err = run_main(["--epoch", "3", "-q", "--out", "run.gif"])
     assert code == 0 and err == ""
     assert sorted(os.listdir(tmp_path)) == FILES
 

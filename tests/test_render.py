@@ -379,10 +379,13 @@ def test_a_simple_grid_leaves_out_the_loss_panel():
     assert image.shape[0] < full.draw(frames[-1]).shape[0]
 
 
-@pytest.mark.parametrize("settings", [Settings(epoch=40, simple=True), Settings(epoch=40), Settings(n_mid=[1, 3], epoch=40)])
+@pytest.mark.parametrize("settings", [Settings(epoch=40, frames=4, simple=True), Settings(epoch=40, frames=4),
+                                      Settings(n_mid=[1, 3], epoch=40, frames=4)])
 def test_the_background_stays_exactly_white(tmp_path, settings):
     result = make_gif(settings, tmp_path / "run.gif")
-    for frame in decode_gif(result.path).frames[::10]:
+    frames = decode_gif(result.path).frames
+    assert len(frames) == 4  # epochs 0, 13, 26 and 39: the first, the last and two between
+    for frame in frames:
         assert tuple(frame[2, 2]) == (255, 255, 255) and tuple(frame[-3, -3]) == (255, 255, 255)
 
 
