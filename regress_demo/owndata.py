@@ -35,6 +35,10 @@ SUBSAMPLE_STREAM = 4
 #: A run record's JSON holds the numbers of a series of at most this many points; a longer series'
 #: numbers are kept in the weights file (NPZ) beside it, as data_x and data_y (always there too).
 JSON_POINTS = 2000
+#: The largest |value| accepted: the scaling squares y's spread (sd**2) and adds x's ends.
+LARGEST = 1e100
+#: The smallest standard deviation of y accepted: y is divided by it, and errors are shown times its square.
+SMALLEST_SD = 1e-100
 #: The separators a file may use: comma, semicolon, tab, or spaces.
 SEPARATORS = ",;\t "
 
@@ -279,10 +283,17 @@ def check_points(source: str, x: np.ndarray, y: np.ndarray):
         bad = np.flatnonzero(~np.isfinite(values))
         if bad.size:
             raise DataError(source, f"{name} is {values[bad[0]]} at point {bad[0] + 1}: every value must be finite")
+        bad = np.flatnonzero(np.abs(values) > LARGEST)
+        if bad.size:
+            raise DataError(source, f"{name} is {show(float(values[bad[0]]))} at point {bad[0] + 1}: every value "
+                            f"must be between -{LARGEST:g} and {LARGEST:g}")
     if x.min() == x.max():
         raise DataError(source, f"every x is {show(float(x[0]))}: x must vary (nothing to rescale)")
     if y.min() == y.max():
         raise DataError(source, f"every y is {show(float(y[0]))}: nothing to fit (a flat line)")
+    if not y.std() >= SMALLEST_SD:  # (v = (y - mean) / sd)
+        raise DataError(source, f"y varies too little to scale (standard deviation {float(y.std()):.3g}; "
+                        f"at least {SMALLEST_SD:g})")
 
 
 def as_own_data(value) -> OwnData:
@@ -357,7 +368,9 @@ def check(settings) -> int:
         checks._integer("n_points", settings.n_points, MIN_POINTS, len(own),
                         f"the data have {len(own)} points: 63, the default, takes them all")
     checks._real("noise", settings.noise, 0, math.inf, "", allow_low=True)
-    x, _ = chosen_points(settings)
+    x, y = chosen_points(settings)
+    if len(x) < len(own):  # (a sample of the points must be fit to scale too)
+        check_points(f"{own.name or '(x, y)'} sampled by --n-points {settings.n_points}", x, y)
     if settings.holdout is None:
         return len(x)
     holdout = settings.holdout
