@@ -2,11 +2,15 @@
 --stop-at, --size, --lang ja, --still and --sheet print in combination. Each misuse ends with one line
 and exit code 2, nothing written; each run that is accepted writes files that agree."""
 
+import json
 import os
+from pathlib import Path
 
 import pytest
 
 from helpers import run_main
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def one_error_line(err: str) -> str:
@@ -35,3 +39,21 @@ def test_data_that_cannot_be_scaled_is_refused_in_one_line(tmp_path, monkeypatch
     assert code == 2 and out == ""
     assert one_error_line(err).startswith("regress-demo: error: --data odd.csv") and err.rstrip().endswith(message)
     assert os.listdir(tmp_path) == ["odd.csv"]
+
+
+def daylight():
+    return str(ROOT / "examples" / "daylight.csv")
+
+
+@pytest.mark.parametrize("options", [[], ["--engine", "fast"], ["--n-mid", "3", "4"]])
+def test_stop_at_on_own_data_is_an_error_in_the_data_s_units(tmp_path, options):
+    # the errors of a run on its own data are shown in y's units squared (hours² here), and so is --stop-at
+    code, out, err = run_main(["--data", daylight(), "--stop-at", "0.5", "--epoch", "150", "--frames", "2",
+                               "-q", "--out", str(tmp_path), *options])
+    assert code == 0, err
+    record = json.loads(next(tmp_path.glob("*.json")).read_text())
+    for run in record["runs"]:
+        errors = run["errors"]
+        assert run["status"] == "reached" and errors[-1] == run["final_error"] <= 0.5 < min(errors[:-1])
+        assert run["reached_at"] == len(errors) - 1
+    assert f"reached 0.5 at epoch {record['runs'][0]['reached_at']}" in out or "reached 0.5 (" in out
