@@ -39,6 +39,8 @@ JSON_POINTS = 2000
 LARGEST = 1e100
 #: The smallest standard deviation of y accepted: y is divided by it, and errors are shown times its square.
 SMALLEST_SD = 1e-100
+#: An axis label from a column's name is cut to this many characters (the frame has room for no more).
+LABEL_CHARS = 60
 #: The separators a file may use: comma, semicolon, tab, or spaces.
 SEPARATORS = ",;\t "
 
@@ -425,12 +427,21 @@ def make_dataset(settings) -> data.Dataset:
     return data.Dataset(scale.u(x), scale.v(y), ~data.held_out(x, settings.holdout), None, holdout)
 
 
+def drawn(text: str, limit: Optional[int] = None) -> str:
+    """A text of the data (its file's or a column's name) as a frame draws it: as it is, never as
+    matplotlib's mathtext ($ escaped: a name like 'cost $x_2$' or '$\\bad$' is not a formula), cut to
+    `limit` characters."""
+    if limit is not None and len(text) > limit:
+        text = text[:limit - 1] + "…"
+    return text.replace("$", r"\$")
+
+
 def header(settings) -> List[str]:
     """The header's parts that name the data and their scaling."""
     own, say = settings.data, texts_of(settings)
     x, _ = chosen_points(settings)
     count = say("data_drawn", count=len(x), total=len(own)) if len(x) < len(own) else say("data_points", count=len(own))
-    return [say("header_data", name=own.name or "(x, y)", points=count), scale_of(settings).describe(say)]
+    return [say("header_data", name=drawn(own.name or "(x, y)"), points=count), scale_of(settings).describe(say)]
 
 
 def replay_note(settings) -> Optional[str]:

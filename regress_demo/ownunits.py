@@ -115,19 +115,12 @@ def in_units(figure, settings, snapshots: Sequence[Snapshot]):
         if ax is not loss:
             ax.set_xlim(low - margin, high + margin)
     ax = figure.ax
-    if not settings.is_grid:
-        ax.set_ylabel(own.y_label)
-        neurons = getattr(figure, "ax_neurons", None)
-        (neurons or ax).set_xlabel(own.x_label)
+    if not settings.is_grid:  # (the axes' labels, the neuron panel's and its bias's are set as the figure is
+        neurons = getattr(figure, "ax_neurons", None)  # made, before a --size layout places them: frames.py)
         legend = ax.get_legend()
         if neurons is None and hasattr(legend, "set_loc"):  # (matplotlib 3.8 on) the sine's corner may hide data
             legend.set_loc("best")
         if neurons is not None:
-            say = texts_of(settings)
-            neurons.set_ylabel("sd · " + neurons.get_ylabel().replace(" x ", " u "), fontsize=9)  # u: x rescaled
-            for text in neurons.get_legend().get_texts():
-                if text.get_text() in (say("output_bias_b2"), say("output_bias")):
-                    text.set_text(say("data_bias_b2" if settings.depth == 1 else "data_bias"))
             neurons.set_ylim(*_neuron_limits(figure, scale, snapshots))
 
 

@@ -3,12 +3,18 @@
 and exit code 2, nothing written; each run that is accepted writes files that agree."""
 
 import json
+import math
 import os
 from pathlib import Path
 
 import pytest
 
-from helpers import run_main
+from regress_demo.frames import make_figure
+from regress_demo.ownunits import ErrorValue
+from regress_demo.settings import Settings
+from regress_demo.train import Training
+
+from helpers import decode_gif, run_main
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,3 +63,69 @@ def test_stop_at_on_own_data_is_an_error_in_the_data_s_units(tmp_path, options):
         assert run["status"] == "reached" and errors[-1] == run["final_error"] <= 0.5 < min(errors[:-1])
         assert run["reached_at"] == len(errors) - 1
     assert f"reached 0.5 at epoch {record['runs'][0]['reached_at']}" in out or "reached 0.5 (" in out
+
+
+# ---- your own data at a size: its labels, laid out with the rest ----
+
+LONG_X = "the day of the year counted from the first of january at the old weather station"
+
+
+def series_csv(path, header, points=30):
+    rows = "".join(f"{9 * i},{10 + 3 * math.sin(i / 5):.3f}\n" for i in range(points))
+    return write(path, header + "\n" + rows)
+
+
+def texts_over_texts_or_off(figure, width, height, smallest_px):
+    """What a frame's headers, titles and axis labels show wrongly: a text smaller than smallest_px,
+    off the frame, or over another (tick labels and legends: the suite's layout tests measure them)."""
+    renderer = figure.canvas.get_renderer()
+    texts = list(figure.texts)
+    for ax in figure.axes:
+        texts += [ax.title, ax._left_title, ax._right_title, ax.xaxis.label, ax.yaxis.label]
+    boxes, wrong = [], []
+    for text in texts:
+        if not text.get_visible() or not text.get_text().strip():
+            continue
+        box = text.get_window_extent(renderer)
+        if text.get_fontsize() * figure.dpi / 72 < smallest_px:
+            wrong.append(f"{text.get_text()!r} small")
+        if box.x0 < -0.5 or box.y0 < -0.5 or box.x1 > width + 0.5 or box.y1 > height + 0.5:
+            wrong.append(f"{text.get_text()!r} off the frame")
+        boxes.append((text.get_text(), box))
+    for i, (first, a) in enumerate(boxes):
+        for second, b in boxes[i + 1:]:
+            if min(min(a.x1, b.x1) - max(a.x0, b.x0), min(a.y1, b.y1) - max(a.y0, b.y0)) > 0.5:
+                wrong.append(f"{first!r} over {second!r}")
+    return wrong
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_own_data_at_a_size_names_its_columns_and_keeps_titles_apart(tmp_path, lang):
+    name = series_csv(tmp_path / "cost.csv", f"{LONG_X}_and_more_words,cost $x_2$ in $")
+    settings = Settings(data=name, epoch=6, frames=2, size=(1280, 720), lang=lang, stop_at=1e-9)
+    training = Training(settings)
+    frames = [[snapshot] for snapshot in training.snapshots()]
+    figure = make_figure(settings, training.dataset, [training.errors], frames, [training.heldout_errors])
+    for frame in frames:
+        figure.draw(frame)
+    # the fit's own x axis and the neurons' say the x column, cut short; y is the y column, drawn as it is
+    label = LONG_X[:59] + "…"
+    assert figure.ax.get_xlabel().replace("\n", " ") == label == figure.ax_neurons.get_xlabel().replace("\n", " ")
+    assert figure.ax.get_ylabel() == r"cost \$x_2\$ in \$"
+    assert figure.ax_neurons.yaxis.label.get_fontsize() == 18 and figure.ax_neurons.get_ylabel().startswith("sd · ")
+    title = figure.ax._left_title  # (drawn by the blitter from cached characters, at its place)
+    title.set_visible(True)  # with the longest text of a run of 2001 epochs: the error and its share of var(y)
+    title.set_text(figure.say("rich_epoch", epoch=1999, epochs=2001, error=ErrorValue(1.234e-4, 1.0, figure.say)))
+    assert "(0.012 % " in title.get_text() or "(var(y) の 0.012 %)" in title.get_text()
+    assert texts_over_texts_or_off(figure.figure, 1280, 720, 18.6) == []
+
+
+def test_a_dollar_in_a_file_or_column_name_is_drawn_as_it_is_not_parsed_as_a_formula(tmp_path):
+    # matplotlib reads $...$ as mathtext: '$\bad{$' would end the run with its parser's traceback
+    name = series_csv(tmp_path / "a$\\bad{$.csv", "x $\\notacommand{$,y_1 in $x_2$", points=12)
+    code, out, err = run_main(["--data", name, "--epoch", "4", "--frames", "2", "--still", "last", "--sheet", "print",
+                               "-q", "--out", str(tmp_path / "out")])
+    assert code == 0 and err == "", err
+    written = sorted(path.suffix for path in (tmp_path / "out").iterdir())
+    assert written == [".gif", ".html", ".json", ".npz", ".pdf", ".pdf", ".png", ".png"]
+    assert len(decode_gif(next((tmp_path / "out").glob("*.gif"))).frames) == 2
