@@ -35,12 +35,9 @@ SUBSAMPLE_STREAM = 4
 #: A run record's JSON holds the numbers of a series of at most this many points; a longer series'
 #: numbers are kept in the weights file (NPZ) beside it, as data_x and data_y (always there too).
 JSON_POINTS = 2000
-#: The largest |value| accepted: the scaling squares y's spread (sd**2) and adds x's ends.
-LARGEST = 1e100
-#: The smallest standard deviation of y accepted: y is divided by it, and errors are shown times its square.
-SMALLEST_SD = 1e-100
-#: An axis label from a column's name is cut to this many characters (the frame has room for no more).
-LABEL_CHARS = 60
+#: The largest |value| and the least standard deviation of y accepted: y is divided by its sd, and
+#: errors are shown times sd**2 (which must stay a float).
+LARGEST, SMALLEST_SD = 1e100, 1e-100
 #: The separators a file may use: comma, semicolon, tab, or spaces.
 SEPARATORS = ",;\t "
 
@@ -294,8 +291,7 @@ def check_points(source: str, x: np.ndarray, y: np.ndarray):
     if y.min() == y.max():
         raise DataError(source, f"every y is {show(float(y[0]))}: nothing to fit (a flat line)")
     if not y.std() >= SMALLEST_SD:  # (v = (y - mean) / sd)
-        raise DataError(source, f"y varies too little to scale (standard deviation {float(y.std()):.3g}; "
-                        f"at least {SMALLEST_SD:g})")
+        raise DataError(source, f"y varies too little to scale (standard deviation {y.std():.3g}; at least {SMALLEST_SD:g})")
 
 
 def as_own_data(value) -> OwnData:
@@ -427,20 +423,12 @@ def make_dataset(settings) -> data.Dataset:
     return data.Dataset(scale.u(x), scale.v(y), ~data.held_out(x, settings.holdout), None, holdout)
 
 
-def drawn(text: str, limit: Optional[int] = None) -> str:
-    """A text of the data (its file's or a column's name) as a frame draws it: as it is, never as
-    matplotlib's mathtext ($ escaped: a name like 'cost $x_2$' or '$\\bad$' is not a formula), cut to
-    `limit` characters."""
-    if limit is not None and len(text) > limit:
-        text = text[:limit - 1] + "…"
-    return text.replace("$", r"\$")
-
-
 def header(settings) -> List[str]:
     """The header's parts that name the data and their scaling."""
     own, say = settings.data, texts_of(settings)
     x, _ = chosen_points(settings)
     count = say("data_drawn", count=len(x), total=len(own)) if len(x) < len(own) else say("data_points", count=len(own))
+    from .ownunits import drawn  # (a frame's text)
     return [say("header_data", name=drawn(own.name or "(x, y)"), points=count), scale_of(settings).describe(say)]
 
 

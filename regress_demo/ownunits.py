@@ -10,7 +10,7 @@ ticks in the data's own units (years, say).
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import List, Sequence
+from typing import List, Optional, Sequence
 
 import numpy as np
 
@@ -19,6 +19,19 @@ from .data import Dataset
 from .owndata import Scale, chosen_points, scale_of
 from .texts import Texts, texts_of
 from .train import Snapshot
+
+
+#: An axis label from a column's name is cut to this many characters (the frame has room for no more).
+LABEL_CHARS = 60
+
+
+def drawn(text: str, limit: Optional[int] = None) -> str:
+    """A text of the data (its file's or a column's name) as a frame draws it: as it is, never as
+    matplotlib's mathtext ($ escaped: a name like 'cost $x_2$' or '$\\bad$' is not a formula), cut to
+    `limit` characters."""
+    if limit is not None and len(text) > limit:
+        text = text[:limit - 1] + "…"
+    return text.replace("$", r"\$")
 
 
 class ErrorValue(float):
