@@ -17,14 +17,13 @@ import math
 import os
 import re
 from dataclasses import dataclass
-from typing import List, Optional
+from typing import Optional
 
 import numpy as np
 
 from . import data
 from .errors import SettingError, show
 from .outputs import MAX_READ_BYTES, FileTooLarge, read_text
-from .texts import texts_of
 
 #: A series with more points than this is refused: every epoch trains on each point, one at a time.
 MAX_POINTS = 100_000
@@ -312,8 +311,10 @@ def as_own_data(value) -> OwnData:
         return result
     try:
         x, y = value
+        if np.iscomplexobj(x) or np.iscomplexobj(y):  # (float() would drop the imaginary part)
+            raise TypeError("complex")
         x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # (10**400 is too large for a float)
         raise SettingError("data", "a CSV file's name or two array-likes (x, y) of numbers", _short(value)) from None
     if x.ndim != 1 or y.ndim != 1 or len(x) != len(y):
         raise SettingError("data", "two flat array-likes (x, y) of one length",
@@ -421,15 +422,6 @@ def make_dataset(settings) -> data.Dataset:
         y = y + settings.noise * np.random.default_rng([settings.seed, data.NOISE_STREAM]).standard_normal(len(y))
     holdout = None if settings.holdout is None else tuple(float(end) for end in scale.u(settings.holdout))
     return data.Dataset(scale.u(x), scale.v(y), ~data.held_out(x, settings.holdout), None, holdout)
-
-
-def header(settings) -> List[str]:
-    """The header's parts that name the data and their scaling."""
-    own, say = settings.data, texts_of(settings)
-    x, _ = chosen_points(settings)
-    count = say("data_drawn", count=len(x), total=len(own)) if len(x) < len(own) else say("data_points", count=len(own))
-    from .ownunits import drawn  # (a frame's text)
-    return [say("header_data", name=drawn(own.name or "(x, y)"), points=count), scale_of(settings).describe(say)]
 
 
 def replay_note(settings) -> Optional[str]:

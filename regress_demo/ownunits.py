@@ -34,6 +34,14 @@ def drawn(text: str, limit: Optional[int] = None) -> str:
     return text.replace("$", r"\$")
 
 
+
+def header(settings) -> List[str]:
+    """The header's parts that name the data and their scaling."""
+    own, say = settings.data, texts_of(settings)
+    x, _ = chosen_points(settings)
+    count = say("data_drawn", count=len(x), total=len(own)) if len(x) < len(own) else say("data_points", count=len(own))
+    return [say("header_data", name=drawn(own.name or "(x, y)"), points=count), scale_of(settings).describe(say)]
+
 class ErrorValue(float):
     """An error in the data's units that, formatted, also says its share of y's variance:
     ``f"{e:.2e}"`` gives ``1.23e+00 (0.15 % of var(y))`` (in the language of `say`), ``f"{e:.1e}"``
@@ -117,8 +125,8 @@ def for_drawing(settings, dataset: Dataset) -> Dataset:
 
 def in_units(figure, settings, snapshots: Sequence[Snapshot]):
     """Make a frame's figure show the data's units: the curves drawn over the data's x, the axes'
-    limits and labels (the file's column names), the neuron panel's scale."""
-    own, scale = settings.data, scale_of(settings)
+    limits, the neuron panel's scale (its labels are the columns' names from the start: panels.x_label)."""
+    scale = scale_of(settings)
     x, _ = chosen_points(settings)
     low, high = float(x.min()), float(x.max())
     figure.grid = np.linspace(low, high, data.GRID_POINTS)

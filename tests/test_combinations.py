@@ -7,10 +7,12 @@ import math
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from regress_demo.frames import make_figure
 from regress_demo.ownunits import ErrorValue
+from regress_demo.errors import SettingError
 from regress_demo.settings import Settings
 from regress_demo.train import Training
 
@@ -129,3 +131,13 @@ def test_a_dollar_in_a_file_or_column_name_is_drawn_as_it_is_not_parsed_as_a_for
     written = sorted(path.suffix for path in (tmp_path / "out").iterdir())
     assert written == [".gif", ".html", ".json", ".npz", ".pdf", ".pdf", ".png", ".png"]
     assert len(decode_gif(next((tmp_path / "out").glob("*.gif"))).frames) == 2
+
+
+@pytest.mark.parametrize("value", [
+    (np.arange(4) + 0j, np.array([1, 3, 2, 5]) + 1j),  # float() would keep the real part only
+    ([10**400, 1, 2, 3], [1, 2, 3, 4]),  # too large for a float: OverflowError
+])
+def test_arrays_of_complex_or_too_large_numbers_are_refused_in_one_message(value):
+    with pytest.raises(SettingError) as caught:
+        Settings(data=value)
+    assert str(caught.value).startswith("data must be a CSV file's name or two array-likes (x, y) of numbers, got ")
