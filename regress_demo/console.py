@@ -62,7 +62,7 @@ class Progress:
             return
         self.clear()
         epoch = max(snapshot.epoch for snapshot in snapshots)
-        errors = " ".join(f"{snapshot.error:.6g}" for snapshot in snapshots)
+        errors = " ".join(f"{_in_english(snapshot.error):.6g}" for snapshot in snapshots)
         print(f"Epoch: {epoch}/{self.settings.epoch} Error: {errors}", file=self.out, flush=True)
 
     def clear(self):
@@ -137,6 +137,13 @@ class GuardedStream:
 
     def __getattr__(self, name):
         return getattr(self.stream, name)
+
+
+def _in_english(error):
+    """An error as the terminal says it: in English (with your own data and --lang ja, its share of
+    var(y) in English too)."""
+    english = getattr(error, "in_english", None)
+    return error if english is None else english()
 
 
 def report(settings: Settings, result, interrupted_code: int) -> int:

@@ -63,6 +63,10 @@ class ErrorValue(float):
     def __reduce__(self):
         return ErrorValue, (float(self), self.variance, self.say)
 
+    def in_english(self) -> "ErrorValue":
+        """The same error for the terminal, whose messages are in English whatever --lang is."""
+        return ErrorValue(float(self), self.variance)
+
 
 def errors_in_units(settings, history: Sequence[float]) -> List[float]:
     """An error history in the data's units (each error times sd²), for the record and the terminal

@@ -141,3 +141,12 @@ def test_arrays_of_complex_or_too_large_numbers_are_refused_in_one_message(value
     with pytest.raises(SettingError) as caught:
         Settings(data=value)
     assert str(caught.value).startswith("data must be a CSV file's name or two array-likes (x, y) of numbers, got ")
+
+
+def test_with_lang_ja_the_terminal_still_speaks_english_about_own_data(tmp_path):
+    code, out, err = run_main(["--data", daylight(), "--lang", "ja", "--epoch", "2", "--frames", "2",
+                               "--out", str(tmp_path)])
+    assert code == 0, err
+    epoch_lines = [line for line in out.splitlines() if line.startswith("Epoch: ")]
+    assert epoch_lines == ["Epoch: 0/2 Error: 5.70502 (57 % of var(y))", "Epoch: 1/2 Error: 5.35624 (54 % of var(y))"]
+    assert out.isascii()
