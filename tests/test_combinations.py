@@ -150,3 +150,14 @@ def test_with_lang_ja_the_terminal_still_speaks_english_about_own_data(tmp_path)
     epoch_lines = [line for line in out.splitlines() if line.startswith("Epoch: ")]
     assert epoch_lines == ["Epoch: 0/2 Error: 5.70502 (57 % of var(y))", "Epoch: 1/2 Error: 5.35624 (54 % of var(y))"]
     assert out.isascii()
+
+
+def test_a_still_beyond_the_epoch_a_run_stopped_at_is_named_not_silently_missing(tmp_path):
+    code, out, err = run_main(["--stop-at", "0.09", "--still", "5,150,last,200", "--epoch", "300", "--frames", "2",
+                               "-q", "--out", str(tmp_path)])
+    assert code == 0 and "reached 0.09 at epoch 20" in out
+    assert err == "regress-demo: no still of epoch 150, 200: the film ends at epoch 20\n"
+    stills = sorted(path.name.rsplit("-", 1)[1] for path in tmp_path.glob("*-epoch*"))
+    assert stills == ["epoch20.pdf", "epoch20.png", "epoch5.pdf", "epoch5.png"]
+    record = json.loads(next(tmp_path.glob("*.json")).read_text())
+    assert sorted(record["stills"]) == sorted(path.name for path in tmp_path.glob("*-epoch*"))
