@@ -157,7 +157,7 @@ def report(settings: Settings, result, interrupted_code: int) -> int:
         else:
             shown = result.last_frame
             epoch = max(snapshot.epoch for snapshot in shown)
-            error = min(snapshot.error for snapshot in shown)
+            error = _in_english(min(snapshot.error for snapshot in shown))
             best = "best " if settings.is_grid else ""
             moment = (f"while drawing ({result.epochs_trained} epochs trained)" if while_drawing
                       else f"after {result.epochs_trained} of {settings.epoch} epochs")

@@ -161,3 +161,19 @@ def test_a_still_beyond_the_epoch_a_run_stopped_at_is_named_not_silently_missing
     assert stills == ["epoch20.pdf", "epoch20.png", "epoch5.pdf", "epoch5.png"]
     record = json.loads(next(tmp_path.glob("*.json")).read_text())
     assert sorted(record["stills"]) == sorted(path.name for path in tmp_path.glob("*-epoch*"))
+
+
+def test_an_interrupted_run_on_own_data_in_japanese_says_so_in_english(tmp_path, capsys):
+    from types import SimpleNamespace
+
+    from regress_demo.console import report
+    from regress_demo.ownunits import ErrorValue
+    from regress_demo.texts import texts_of
+
+    settings = Settings(data=daylight(), lang="ja", epoch=3000)
+    shown = [SimpleNamespace(epoch=303, error=ErrorValue(4.87e-3, 10.0, texts_of(settings)))]
+    result = SimpleNamespace(status="interrupted", interrupted_while="training", path=tmp_path / "run.gif", frames=2,
+                             last_frame=shown, epochs_trained=558)
+    assert report(settings, result, 130) == 130
+    assert capsys.readouterr().err == (f"regress-demo: interrupted after 558 of 3000 epochs; saved {tmp_path / 'run.gif'} "
+                                       "(2 frames, up to epoch 303, error 4.870e-03 (0.049 % of var(y)))\n")
