@@ -366,10 +366,11 @@ def check(settings) -> int:
     if settings.n_points != data.TEXTBOOK_POINTS:  # (the default, 63, takes every point)
         checks._integer("n_points", settings.n_points, MIN_POINTS, len(own),
                         f"the data have {len(own)} points: 63, the default, takes them all")
-    checks._real("noise", settings.noise, 0, math.inf, "", allow_low=True)
     x, y = chosen_points(settings)
     if len(x) < len(own):  # (a sample of the points must be fit to scale too)
         check_points(f"{own.name or '(x, y)'} sampled by --n-points {settings.n_points}", x, y)
+    spread = 10 * float(y.std())  # (as a curve's noise is at most 10: noise far beyond the data buries them)
+    checks._real("noise", settings.noise, 0, spread, "10 times the standard deviation of y", allow_low=True)
     if settings.holdout is None:
         return len(x)
     holdout = settings.holdout

@@ -177,3 +177,13 @@ def test_an_interrupted_run_on_own_data_in_japanese_says_so_in_english(tmp_path,
     assert report(settings, result, 130) == 130
     assert capsys.readouterr().err == (f"regress-demo: interrupted after 558 of 3000 epochs; saved {tmp_path / 'run.gif'} "
                                        "(2 frames, up to epoch 303, error 4.870e-03 (0.049 % of var(y)))\n")
+
+
+def test_noise_on_own_data_is_bounded_by_the_data_s_spread_as_a_curve_s_is(tmp_path, monkeypatch):
+    # (1e300 made a film of one frame and the advice "try a smaller eta")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_main(["--data", daylight(), "--noise", "1e300", "--epoch", "3", "-q"])
+    assert code == 2 and os.listdir(tmp_path) == []
+    assert one_error_line(err) == ("regress-demo: error: --noise must be <= 31.5743 (10 times the standard deviation "
+                                   "of y), got 1e+300")
+    assert Settings(data=daylight(), noise=31.5).noise == 31.5
