@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from regress_demo.frames import make_figure
 from regress_demo.ownunits import ErrorValue
@@ -187,3 +188,22 @@ def test_noise_on_own_data_is_bounded_by_the_data_s_spread_as_a_curve_s_is(tmp_p
     assert one_error_line(err) == ("regress-demo: error: --noise must be <= 31.5743 (10 times the standard deviation "
                                    "of y), got 1e+300")
     assert Settings(data=daylight(), noise=31.5).noise == 31.5
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_the_printed_sheet_of_own_data_has_tile_titles_apart_and_on_the_page(lang):
+    from regress_demo.ownunits import in_data_units
+    from regress_demo.sheet import print_sheet
+
+    settings = Settings(data=daylight(), epoch=8, frames=8, lang=lang, sheet="print")
+    training = Training(settings)
+    tiles = [in_data_units(settings, [snapshot]) for snapshot in training.snapshots()]
+    figure = print_sheet(settings, training.dataset, tiles)
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    titles = [ax.get_title(loc="left") for ax in figure.axes]
+    assert titles[-1].startswith("epoch 7 · error " if lang == "en" else "エポック 7 · 誤差 ")
+    boxes = [ax._left_title.get_window_extent(renderer) for ax in figure.axes]
+    assert all(0 <= box.x0 and box.x1 <= figure.bbox.width for box in boxes), titles
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert min(min(a.x1, b.x1) - max(a.x0, b.x0), min(a.y1, b.y1) - max(a.y0, b.y0)) <= 0, titles
