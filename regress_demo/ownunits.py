@@ -21,8 +21,9 @@ from .texts import Texts, texts_of
 from .train import Snapshot
 
 
-#: An axis label from a column's name is cut to this many characters (the frame has room for no more).
-LABEL_CHARS = 60
+#: An axis label from a column's name is cut to this many characters (the frame has room for no more):
+#: x's along the panel's width, y's along its height.
+LABEL_CHARS, Y_LABEL_CHARS = 60, 30
 
 
 def drawn(text: str, limit: Optional[int] = None) -> str:

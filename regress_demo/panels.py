@@ -122,9 +122,9 @@ def x_label(settings: Settings) -> str:
 def y_label(settings: Settings) -> str:
     """What y is: the network's output, or your own data's y column."""
     if getattr(settings, "data", None) is not None:
-        from .ownunits import LABEL_CHARS, drawn
+        from .ownunits import Y_LABEL_CHARS, drawn
 
-        return drawn(settings.data.y_label, LABEL_CHARS)
+        return drawn(settings.data.y_label, Y_LABEL_CHARS)
     return texts_of(settings)("output_y")
 
 

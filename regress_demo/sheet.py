@@ -8,6 +8,7 @@ their text with them, to about 5 pixels. The tiles are the frames stills.sheet_p
 
 from __future__ import annotations
 
+import textwrap
 from typing import List, Sequence
 
 import numpy as np
@@ -51,6 +52,7 @@ def print_sheet(settings: Settings, dataset: Dataset, frames: Sequence[list]) ->
                                top=1 - (header + 0.25) / height, bottom=footer / height, hspace=0.45, wspace=0.1)
     say, grid, limits = texts_of(settings), data.grid(), None
     x_text, y_text = x_label(settings), y_label(settings)  # (with your own data, its columns' names)
+    y_text = textwrap.fill(y_text, 22)  # (a tile is 1.4 in high: a long column name takes two lines)
     if settings.data is not None:  # your own data: drawn in its units, as the film draws them (ownunits.py)
         from .owndata import chosen_points
         from .ownunits import for_drawing

@@ -207,3 +207,23 @@ def test_the_printed_sheet_of_own_data_has_tile_titles_apart_and_on_the_page(lan
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:
             assert min(min(a.x1, b.x1) - max(a.x0, b.x0), min(a.y1, b.y1) - max(a.y0, b.y0)) <= 0, titles
+
+
+def test_a_long_y_column_name_stays_beside_its_panel_in_the_film_and_on_the_printed_sheet(tmp_path):
+    from regress_demo.ownunits import in_data_units
+    from regress_demo.sheet import print_sheet
+
+    long_y = "the daily maximum temperature measured at the old weather station near the river"
+    settings = Settings(data=series_csv(tmp_path / "t.csv", "day," + long_y), epoch=4, frames=2, sheet="print")
+    training = Training(settings)
+    frames = [in_data_units(settings, [snapshot]) for snapshot in training.snapshots()]
+    film = make_figure(settings, training.dataset, [training.errors], frames, [training.heldout_errors])
+    film.draw(frames[-1])
+    renderer = film.figure.canvas.get_renderer()
+    label, panel = film.ax.yaxis.label.get_window_extent(renderer), film.ax.get_window_extent(renderer)
+    assert film.ax.get_ylabel() == long_y[:29] + "…" and label.height <= panel.height
+    sheet = print_sheet(settings, training.dataset, frames)
+    renderer = FigureCanvasAgg(sheet).get_renderer()
+    for ax in sheet.axes[:1]:
+        assert ax.get_ylabel() == "the daily maximum\ntemperature…"
+        assert ax.yaxis.label.get_window_extent(renderer).height <= ax.get_window_extent(renderer).height
