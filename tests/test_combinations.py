@@ -227,3 +227,13 @@ def test_a_long_y_column_name_stays_beside_its_panel_in_the_film_and_on_the_prin
     for ax in sheet.axes[:1]:
         assert ax.get_ylabel() == "the daily maximum\ntemperature…"
         assert ax.yaxis.label.get_window_extent(renderer).height <= ax.get_window_extent(renderer).height
+
+
+def test_the_notebook_s_repr_and_caption_of_a_japanese_run_on_own_data_speak_english(tmp_path):
+    from regress_demo import animate
+
+    result = animate(data=(np.arange(12.0), np.sin(np.arange(12.0))), lang="ja", epoch=2, frames=2,
+                     out=str(tmp_path), quiet=True)
+    assert repr(result).isascii() and "% of var(y)), layer classes" in repr(result)
+    caption = result._repr_html_().split('<div style="font-family')[1]
+    assert "% of var(y))" in caption and "var(y) の" not in caption
