@@ -95,8 +95,9 @@ NUMBER_OPTIONS = [
      "classical momentum: each step keeps MU times the step before (0 <= MU < 1); several values make "
      "a comparison grid (default: %s)"),
     (("--stop-at", "--stop_at"), "stop_at", float, "ERROR",
-     "stop training at the first epoch whose error is at or below ERROR (a number > 0): the film ends there "
-     "and its last frame says so; in a grid each network stops on its own (default: none, every --epoch)"),
+     "stop training at the first epoch whose error is at or below ERROR (a number > 0; with --data, in y's "
+     "units squared, as its errors are shown): the film ends there and its last frame says so; in a grid each "
+     "network stops on its own (default: none, every --epoch)"),
 ]
 # Settings whose option is not simply --NAME.
 OPTION_NAMES = {"show_outputs": "--no-outputs"}
