@@ -169,8 +169,10 @@ def read_file(path, columns: Optional[str] = None) -> OwnData:
         raise DataError(path, f"cannot be read: {error.strerror}") from None
     except IsADirectoryError:
         raise DataError(path, "cannot be read: it is a folder") from None
-    except UnicodeDecodeError:
-        raise DataError(path, "is not a text file (binary)") from None
+    except UnicodeDecodeError as error:  # binary, or text in another encoding (a spreadsheet's Shift_JIS, UTF-16)
+        text_like = b"\0" not in error.object[:4096] or error.object[:2] in (b"\xff\xfe", b"\xfe\xff")
+        raise DataError(path, "is not UTF-8 text: save it as UTF-8 (a spreadsheet's \"CSV UTF-8\")" if text_like
+                        else "is not a text file (binary)") from None
     except OSError as error:
         raise DataError(path, f"cannot be read: {error.strerror or error}") from None
     if "\0" in text:
@@ -205,7 +207,10 @@ def _rows(path: str, text: str):
     if separator == " " or not any(separator in line for _, line in lines[:50]):
         return [(number, line.split()) for number, line in lines]  # runs of spaces or tabs
     rows = csv.reader([line for _, line in lines], delimiter=separator, skipinitialspace=True)
-    return [(number, [cell.strip() for cell in cells]) for (number, _), cells in zip(lines, rows)]
+    rows = [(number, [cell.strip() for cell in cells]) for (number, _), cells in zip(lines, rows)]
+    if all(len(cells) > 2 and not cells[-1] for _, cells in rows):  # a separator at the end of every line
+        rows = [(number, cells[:-1]) for number, cells in rows]
+    return rows
 
 
 def _is_number(cell: str) -> bool:

@@ -237,3 +237,24 @@ def test_the_notebook_s_repr_and_caption_of_a_japanese_run_on_own_data_speak_eng
     assert repr(result).isascii() and "% of var(y)), layer classes" in repr(result)
     caption = result._repr_html_().split('<div style="font-family')[1]
     assert "% of var(y))" in caption and "var(y) の" not in caption
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("sjis.csv", "日付,気温\n1,2\n2,3\n3,1\n4,5\n".encode("cp932"),
+     "--data sjis.csv: is not UTF-8 text: save it as UTF-8 (a spreadsheet's \"CSV UTF-8\")"),
+    ("utf16.csv", "x,y\n1,2\n2,3\n3,1\n4,5\n".encode("utf-16"),
+     "--data utf16.csv: is not UTF-8 text: save it as UTF-8 (a spreadsheet's \"CSV UTF-8\")"),
+])
+def test_a_spreadsheet_s_file_in_another_encoding_is_named_as_such_not_binary(tmp_path, monkeypatch, name, content,
+                                                                              message):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / name).write_bytes(content)
+    code, out, err = run_main(["--data", name, "--epoch", "3", "-q"])
+    assert code == 2 and one_error_line(err) == "regress-demo: error: " + message
+    assert os.listdir(tmp_path) == [name]
+
+
+def test_a_separator_at_the_end_of_every_line_adds_no_column(tmp_path):
+    plain = Settings(data=write(tmp_path / "plain.tsv", "x\ty\n1\t2\n2\t3\n3\t1\n4\t5\n"))
+    trailing = Settings(data=write(tmp_path / "trailing.tsv", "x\ty\t\n1\t2\t\n2\t3\t\n3\t1\t\n4\t5\t\n"))
+    assert trailing.data.digest == plain.data.digest and (trailing.data.x_label, trailing.data.y_label) == ("x", "y")
