@@ -180,7 +180,7 @@ class RichFigure:
             neuron_label = f"w_j · h_j(x), h = {f}(…)"
             which = say("neurons_share_deep", depth=settings.depth)
         if settings.data is not None:  # your own data: in y's units, of u (x rescaled)
-            neuron_label = "sd · " + neuron_label.replace(" x ", " u ")
+            neuron_label = "sd · " + neuron_label.replace(" x ", " u ").replace("(x)", "(u)")
         ax_neurons.set_ylabel(neuron_label, fontsize=9)
         # In print, no text names a colour: in black and white there is none.
         title = say("neurons_title_print" if settings.style == "print" else "neurons_title", which=which)

@@ -259,3 +259,11 @@ def test_a_separator_at_the_end_of_every_line_adds_no_column(tmp_path):
     plain = Settings(data=write(tmp_path / "plain.tsv", "x\ty\n1\t2\n2\t3\n3\t1\n4\t5\n"))
     trailing = Settings(data=write(tmp_path / "trailing.tsv", "x\ty\t\n1\t2\t\n2\t3\t\n3\t1\t\n4\t5\t\n"))
     assert trailing.data.digest == plain.data.digest and (trailing.data.x_label, trailing.data.y_label) == ("x", "y")
+
+
+def test_the_neuron_panel_of_a_deep_network_on_own_data_names_its_input_u():
+    settings = Settings(data=daylight(), depth=2, epoch=2, frames=2)
+    training = Training(settings)
+    frames = [[snapshot] for snapshot in training.snapshots()]
+    figure = make_figure(settings, training.dataset, [training.errors], frames, [training.heldout_errors])
+    assert figure.ax_neurons.get_ylabel() == "sd · w_j · h_j(u), h = σ(…)"  # (u: x rescaled to [-1, 1])
