@@ -267,3 +267,18 @@ def test_the_neuron_panel_of_a_deep_network_on_own_data_names_its_input_u():
     frames = [[snapshot] for snapshot in training.snapshots()]
     figure = make_figure(settings, training.dataset, [training.errors], frames, [training.heldout_errors])
     assert figure.ax_neurons.get_ylabel() == "sd · w_j · h_j(u), h = σ(…)"  # (u: x rescaled to [-1, 1])
+
+
+def test_japanese_column_names_in_an_english_frame_are_drawn_in_the_japanese_font_not_as_boxes(tmp_path):
+    import warnings
+
+    settings = Settings(data=series_csv(tmp_path / "気温.csv", "日付,気温 (°C)"), epoch=2, frames=2)
+    training = Training(settings)
+    frames = [[snapshot] for snapshot in training.snapshots()]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        figure = make_figure(settings, training.dataset, [training.errors], frames, [training.heldout_errors])
+        figure.draw(frames[-1])
+    assert [str(warning.message) for warning in caught if "missing from font" in str(warning.message)] == []
+    assert figure.ax.get_ylabel() == "気温 (°C)"
+    assert figure.ax.yaxis.label.get_fontfamily() == ["DejaVu Sans", "IPAexGothic"]  # English first, as ever
