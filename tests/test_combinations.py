@@ -282,3 +282,14 @@ def test_japanese_column_names_in_an_english_frame_are_drawn_in_the_japanese_fon
     assert [str(warning.message) for warning in caught if "missing from font" in str(warning.message)] == []
     assert figure.ax.get_ylabel() == "気温 (°C)"
     assert figure.ax.yaxis.label.get_fontfamily() == ["DejaVu Sans", "IPAexGothic"]  # English first, as ever
+
+
+def test_from_python_size_and_still_take_the_command_line_s_text_too():
+    # (they were refused with a message asking for what they were: "must be WxH ..., got '1280x720'")
+    settings = Settings(size="1280x720", still="3,last", epoch=5)
+    assert settings.size == (1280, 720) and settings.still == (3, "last")
+    assert settings.file_stem() == Settings(size=(1280, 720), still=(3, "last"), epoch=5).file_stem()
+    with pytest.raises(SettingError, match=r"still must be epochs from 0 to 4 or last, separated by commas, got 9"):
+        Settings(still="1,9", epoch=5)
+    with pytest.raises(SettingError, match=r"size must be WxH, two whole numbers of pixels, e.g. 1920x1080, got '16:9'"):
+        Settings(size="16:9")
