@@ -227,6 +227,17 @@ def parse_epochs(name: str, text: str) -> tuple:
     return tuple(items)
 
 
+def parse_range(name: str, text: str) -> "tuple[float, float]":
+    """Turn the text "a,b" of --holdout (or of Settings(holdout=...)) into two floats, or raise SettingError."""
+    parts = text.split(",")
+    if len(parts) != 2:
+        raise SettingError(name, "two numbers a,b", text)
+    try:
+        return float(parts[0]), float(parts[1])
+    except ValueError:
+        raise SettingError(name, "two numbers a,b", text) from None
+
+
 def parse_size(name: str, text: str) -> "tuple[int, int]":
     """Turn the text "WxH" of --size (or of Settings(size=...)) into two ints, or raise SettingError."""
     parts = text.lower().replace("×", "x").split("x")
@@ -285,7 +296,7 @@ def _check_data(settings) -> int:
             )
     if settings.holdout is None:
         return settings.n_points
-    holdout = settings.holdout
+    holdout = parse_range("holdout", settings.holdout) if isinstance(settings.holdout, str) else settings.holdout
     if isinstance(holdout, str) or not isinstance(holdout, (list, tuple)) or len(holdout) != 2:
         raise SettingError("holdout", "two numbers a,b: the range of x to keep out of training", holdout)
     for end in holdout:

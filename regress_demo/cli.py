@@ -12,7 +12,7 @@ from . import targets
 from .places import output_path, primary_video, settings_from_record
 from .console import (EXIT_IO_ERROR, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM, EXIT_USAGE, PROG, GuardedStream,  # noqa: F401
                       Progress, profile_line, report, sigterm_as_interrupt)
-from .checks import parse_epochs, parse_size  # (the rules of their text: also for Settings(size="1920x1080"))
+from .checks import parse_epochs, parse_range, parse_size  # (the rules of their text: also for Settings(size="1920x1080"))
 from .settings import Settings, SettingError, show
 
 DESCRIPTION = """\
@@ -112,17 +112,6 @@ def parse_number(name: str, text: str, kind: type):
         return kind(text)
     except ValueError:
         raise SettingError(name, "an integer" if kind is int else "a number", text) from None
-
-
-def parse_range(name: str, text: str) -> "tuple[float, float]":
-    """Turn the text "a,b" of a command-line option into two floats, or raise SettingError."""
-    parts = text.split(",")
-    if len(parts) != 2:
-        raise SettingError(name, "two numbers a,b", text)
-    try:
-        return float(parts[0]), float(parts[1])
-    except ValueError:
-        raise SettingError(name, "two numbers a,b", text) from None
 
 
 class _Parser(argparse.ArgumentParser):

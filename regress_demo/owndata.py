@@ -295,7 +295,8 @@ def check_points(source: str, x: np.ndarray, y: np.ndarray):
     if y.min() == y.max():
         raise DataError(source, f"every y is {show(float(y[0]))}: nothing to fit (a flat line)")
     if not y.std() >= SMALLEST_SD:  # (v = (y - mean) / sd)
-        raise DataError(source, f"y varies too little to scale (standard deviation {y.std():.3g}; at least {SMALLEST_SD:g})")
+        raise DataError(source, f"y varies too little to scale (standard deviation {y.std():.3g}; "
+                        f"at least {SMALLEST_SD:g})")
 
 
 def as_own_data(value) -> OwnData:
@@ -378,7 +379,7 @@ def check(settings) -> int:
     checks._real("noise", settings.noise, 0, spread, "10 times the standard deviation of y", allow_low=True)
     if settings.holdout is None:
         return len(x)
-    holdout = settings.holdout
+    holdout = checks.parse_range("holdout", settings.holdout) if isinstance(settings.holdout, str) else settings.holdout
     if isinstance(holdout, str) or not isinstance(holdout, (list, tuple)) or len(holdout) != 2:
         raise SettingError("holdout", "two numbers a,b: the range of x to keep out of training", holdout)
     for end in holdout:

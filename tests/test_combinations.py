@@ -293,3 +293,10 @@ def test_from_python_size_and_still_take_the_command_line_s_text_too():
         Settings(still="1,9", epoch=5)
     with pytest.raises(SettingError, match=r"size must be WxH, two whole numbers of pixels, e.g. 1920x1080, got '16:9'"):
         Settings(size="16:9")
+
+
+def test_from_python_holdout_takes_the_command_line_s_text_too_with_own_data():
+    assert Settings(holdout="0.6,1").holdout == (0.6, 1.0)
+    assert Settings(data=daylight(), holdout="200,365").holdout == (200.0, 365.0)
+    with pytest.raises(SettingError, match=r"holdout must be two numbers a,b, got 'a,b'"):
+        Settings(data=daylight(), holdout="a,b")
