@@ -317,7 +317,7 @@ def as_own_data(value) -> OwnData:
         return result
     try:
         x, y = value
-        if np.iscomplexobj(x) or np.iscomplexobj(y):  # (float() would drop the imaginary part)
+        if any(np.iscomplexobj(v) or np.ma.is_masked(v) for v in (x, y)):  # (float() drops imaginary parts, masks)
             raise TypeError("complex")
         x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     except (TypeError, ValueError, OverflowError):  # (10**400 is too large for a float)

@@ -137,6 +137,7 @@ def test_a_dollar_in_a_file_or_column_name_is_drawn_as_it_is_not_parsed_as_a_for
 @pytest.mark.parametrize("value", [
     (np.arange(4) + 0j, np.array([1, 3, 2, 5]) + 1j),  # float() would keep the real part only
     ([10**400, 1, 2, 3], [1, 2, 3, 4]),  # too large for a float: OverflowError
+    (np.ma.array([1, 2, 3, 4, 5], mask=[0, 1, 0, 0, 0]), [1, 3, 2, 5, 4]),  # the masked value would be fitted
 ])
 def test_arrays_of_complex_or_too_large_numbers_are_refused_in_one_message(value):
     with pytest.raises(SettingError) as caught:
