@@ -40,7 +40,7 @@ def settings_lines(settings: Settings, max_chars: int = 200) -> List[str]:
         network.append(say("header_stop_at", limit=threshold(settings.stop_at)))
     samples = []
     if settings.data is not None:  # your own data: the file, its points and their scaling
-        from .owndata import header
+        from .ownunits import header
 
         samples += header(settings)
     if settings.target != "sin":

@@ -168,6 +168,8 @@ def _check_print(settings):
     for something it prints; a printed sheet for a single network."""
     last = settings.epoch - 1
     stills = settings.still if isinstance(settings.still, tuple) else (settings.still,)
+    if isinstance(settings.still, str):  # "80,last", as on the command line
+        stills = parse_epochs("still", settings.still)
     rule = f"epochs from 0 to {last} or last, separated by commas"
     if len(stills) > MAX_STILLS:
         raise SettingError("still", f"at most {MAX_STILLS} epochs", ",".join(str(epoch) for epoch in stills))
@@ -199,6 +201,8 @@ def _check_looks(settings):
     size = settings.size
     if size is None:
         return
+    if isinstance(size, str):  # "1920x1080", as on the command line
+        size = parse_size("size", size)
     rule = f"WxH, two whole numbers of pixels from {MIN_SIDE} to {MAX_SIDE}, e.g. 1920x1080"
     if (isinstance(size, str) or not isinstance(size, (list, tuple)) or len(size) != 2
             or any(isinstance(side, bool) or not isinstance(side, numbers.Integral) for side in size)):
@@ -208,6 +212,38 @@ def _check_looks(settings):
         raise SettingError("size", rule, f"{width}x{height}")
     sized = (width, height) != layouts.natural_size(settings)
     object.__setattr__(settings, "size", (width, height) if sized else None)
+
+
+def parse_epochs(name: str, text: str) -> tuple:
+    """Turn the text "0,500,last" of --still (or of Settings(still=...)) into (0, 500, "last"); what is neither
+    an integer nor last stays text, for the check to refuse with the run's range of epochs."""
+    items = []
+    for item in text.split(","):
+        item = item.strip()
+        try:
+            items.append(item if item == "last" else int(item))
+        except ValueError:
+            items.append(item)
+    return tuple(items)
+
+
+def parse_range(name: str, text: str) -> "tuple[float, float]":
+    """Turn the text "a,b" of --holdout (or of Settings(holdout=...)) into two floats, or raise SettingError."""
+    parts = text.split(",")
+    if len(parts) != 2:
+        raise SettingError(name, "two numbers a,b", text)
+    try:
+        return float(parts[0]), float(parts[1])
+    except ValueError:
+        raise SettingError(name, "two numbers a,b", text) from None
+
+
+def parse_size(name: str, text: str) -> "tuple[int, int]":
+    """Turn the text "WxH" of --size (or of Settings(size=...)) into two ints, or raise SettingError."""
+    parts = text.lower().replace("×", "x").split("x")
+    if len(parts) != 2 or not all(part.strip().isdigit() for part in parts):
+        raise SettingError(name, "WxH, two whole numbers of pixels, e.g. 1920x1080", text)
+    return int(parts[0]), int(parts[1])
 
 
 def _check_budget(settings, n_train: int, frames: int):
@@ -260,7 +296,7 @@ def _check_data(settings) -> int:
             )
     if settings.holdout is None:
         return settings.n_points
-    holdout = settings.holdout
+    holdout = parse_range("holdout", settings.holdout) if isinstance(settings.holdout, str) else settings.holdout
     if isinstance(holdout, str) or not isinstance(holdout, (list, tuple)) or len(holdout) != 2:
         raise SettingError("holdout", "two numbers a,b: the range of x to keep out of training", holdout)
     for end in holdout:

@@ -12,6 +12,7 @@ from . import targets
 from .places import output_path, primary_video, settings_from_record
 from .console import (EXIT_IO_ERROR, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM, EXIT_USAGE, PROG, GuardedStream,  # noqa: F401
                       Progress, profile_line, report, sigterm_as_interrupt)
+from .checks import parse_epochs, parse_range, parse_size  # (the rules of their text: also for Settings(size="1920x1080"))
 from .settings import Settings, SettingError, show
 
 DESCRIPTION = """\
@@ -95,8 +96,9 @@ NUMBER_OPTIONS = [
      "classical momentum: each step keeps MU times the step before (0 <= MU < 1); several values make "
      "a comparison grid (default: %s)"),
     (("--stop-at", "--stop_at"), "stop_at", float, "ERROR",
-     "stop training at the first epoch whose error is at or below ERROR (a number > 0): the film ends there "
-     "and its last frame says so; in a grid each network stops on its own (default: none, every --epoch)"),
+     "stop training at the first epoch whose error is at or below ERROR (a number > 0; with --data, in y's "
+     "units squared, as its errors are shown): the film ends there and its last frame says so; in a grid each "
+     "network stops on its own (default: none, every --epoch)"),
 ]
 # Settings whose option is not simply --NAME.
 OPTION_NAMES = {"show_outputs": "--no-outputs"}
@@ -110,38 +112,6 @@ def parse_number(name: str, text: str, kind: type):
         return kind(text)
     except ValueError:
         raise SettingError(name, "an integer" if kind is int else "a number", text) from None
-
-
-def parse_epochs(name: str, text: str) -> tuple:
-    """Turn the text "0,500,last" of a command-line option into (0, 500, "last"); what is neither
-    an integer nor last stays text, for the check to refuse with the run's range of epochs."""
-    items = []
-    for item in text.split(","):
-        item = item.strip()
-        try:
-            items.append(item if item == "last" else int(item))
-        except ValueError:
-            items.append(item)
-    return tuple(items)
-
-
-def parse_size(name: str, text: str) -> "tuple[int, int]":
-    """Turn the text "WxH" of a command-line option into two ints, or raise SettingError."""
-    parts = text.lower().replace("×", "x").split("x")
-    if len(parts) != 2 or not all(part.strip().isdigit() for part in parts):
-        raise SettingError(name, "WxH, two whole numbers of pixels, e.g. 1920x1080", text)
-    return int(parts[0]), int(parts[1])
-
-
-def parse_range(name: str, text: str) -> "tuple[float, float]":
-    """Turn the text "a,b" of a command-line option into two floats, or raise SettingError."""
-    parts = text.split(",")
-    if len(parts) != 2:
-        raise SettingError(name, "two numbers a,b", text)
-    try:
-        return float(parts[0]), float(parts[1])
-    except ValueError:
-        raise SettingError(name, "two numbers a,b", text) from None
 
 
 class _Parser(argparse.ArgumentParser):

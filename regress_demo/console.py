@@ -62,7 +62,7 @@ class Progress:
             return
         self.clear()
         epoch = max(snapshot.epoch for snapshot in snapshots)
-        errors = " ".join(f"{snapshot.error:.6g}" for snapshot in snapshots)
+        errors = " ".join(f"{_in_english(snapshot.error):.6g}" for snapshot in snapshots)
         print(f"Epoch: {epoch}/{self.settings.epoch} Error: {errors}", file=self.out, flush=True)
 
     def clear(self):
@@ -139,6 +139,13 @@ class GuardedStream:
         return getattr(self.stream, name)
 
 
+def _in_english(error):
+    """An error as the terminal says it: in English (with your own data and --lang ja, its share of
+    var(y) in English too)."""
+    english = getattr(error, "in_english", None)
+    return error if english is None else english()
+
+
 def report(settings: Settings, result, interrupted_code: int) -> int:
     """Print how the run ended; returns the exit code."""
     frames = f"{result.frames} frame{'s' if result.frames != 1 else ''}"
@@ -150,7 +157,7 @@ def report(settings: Settings, result, interrupted_code: int) -> int:
         else:
             shown = result.last_frame
             epoch = max(snapshot.epoch for snapshot in shown)
-            error = min(snapshot.error for snapshot in shown)
+            error = _in_english(min(snapshot.error for snapshot in shown))
             best = "best " if settings.is_grid else ""
             moment = (f"while drawing ({result.epochs_trained} epochs trained)" if while_drawing
                       else f"after {result.epochs_trained} of {settings.epoch} epochs")
@@ -164,6 +171,10 @@ def report(settings: Settings, result, interrupted_code: int) -> int:
     print(f"Saved {saved} ({frames}, {final_errors(settings, result)})")
     if settings.stop_at is not None:  # --stop-at: whether, and when, each network reached it
         print(stopping.summary(settings, result.reached_at))
+    last = max(snapshot.epoch for snapshot in result.last_frame) if result.last_frame else settings.epoch - 1
+    beyond = [str(epoch) for epoch in settings.still or () if epoch != "last" and epoch > last]
+    if beyond:  # --still of an epoch the run never reached (it stopped, or diverged, before)
+        print(f"{PROG}: no still of epoch {', '.join(beyond)}: the film ends at epoch {last}", file=sys.stderr)
     if result.status == "diverged":
         print(f"{PROG}: {divergence(settings, result)}", file=sys.stderr)
         return EXIT_DIVERGED

@@ -18,7 +18,7 @@ import numpy as np
 
 from .lockstep import SCALAR_MAX_NEURONS, Lockstep
 from .settings import Settings
-from .stopping import reached
+from .stopping import limit, reached
 from .train import Snapshot, TrainingGroup, has_diverged
 
 
@@ -115,7 +115,7 @@ class OneByOne:
                     alone.diverged_at[0] = epoch
                     latest[c] = alone.snapshot(0, epoch, outputs.pop(c), diverged=True)
                     changed = True
-                elif reached(alone.errors[0][-1], self.settings.stop_at):  # --stop-at
+                elif reached(alone.errors[0][-1], limit(self.settings)):  # --stop-at
                     alone.active[0] = False
                     alone.reached_at[0] = epoch
                     latest[c] = alone.snapshot(0, epoch, outputs.pop(c), reached=True)

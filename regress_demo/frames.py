@@ -23,7 +23,7 @@ from .fonts import in_its_font
 from .layouts import PRINT_COLOURS, Layout, grid_inches, mark_epochs, print_look
 from .panels import (  # noqa: F401 - HELDOUT_SHADE, y_limits: part of what a frame shows
     FIT_COLOUR, HELDOUT_COLOUR, HELDOUT_SHADE, OUTPUT_COLOUR, SAMPLE_COLOUR, TARGET_COLOUR, TITLE_Y, finite_or_nan,
-    fit_axes, loss_axis, set_piece, show_warning, warning_box, x_label, y_limits,
+    fit_axes, loss_axis, set_piece, show_warning, warning_box, x_label, y_label, y_limits,
 )
 from .settings import Settings, show
 from .stopping import grid_header, threshold
@@ -61,7 +61,7 @@ class SimpleFigure:
         if not settings.show_outputs:
             self.output_marks.set_label("_hidden")  # not in the legend either
         ax.set_xlabel(x_label(settings))
-        ax.set_ylabel(say("output_y"))
+        ax.set_ylabel(y_label(settings))
         legend_size = layout.font("legend", 8)
         ax.legend(loc="upper right" if settings.target == "sin" else "best", fontsize=legend_size, framealpha=0.9)
         name = ax.set_title(say("simple_title", n_mid=settings.n_mid, eta=show(settings.eta)), fontsize=11, loc="left",
@@ -142,7 +142,7 @@ class RichFigure:
         self.output_marks.set_visible(settings.show_outputs)
         if not settings.show_outputs:
             self.output_marks.set_label("_hidden")
-        ax_fit.set_ylabel(say("output_y"))
+        ax_fit.set_ylabel(y_label(settings))
         ax_fit.tick_params(labelbottom=False)
         ax_fit.legend(**layout.fit_legend(settings))
         self.title = self.blitter.label(ax_fit.set_title(say("rich_epoch_blank"), fontsize=11, loc="left", y=TITLE_Y))
@@ -162,7 +162,10 @@ class RichFigure:
         if self.hidden.size:
             self.other_line = animate(ax_neurons.plot([], [], "-", color="0.6", lw=1.3,
                                                       label=say("more_neurons", count=self.hidden.size))[0])
-        self.bias_line = animate(ax_neurons.plot([], [], ":", color="black", lw=1.3, label=say("output_bias_b2" if settings.depth == 1 else "output_bias"))[0])
+        bias_key = "output_bias_b2" if settings.depth == 1 else "output_bias"
+        if settings.data is not None:  # your own data: the bias in y's units, mean + sd · b2 (ownunits.py)
+            bias_key = "data_bias_b2" if settings.depth == 1 else "data_bias"
+        self.bias_line = animate(ax_neurons.plot([], [], ":", color="black", lw=1.3, label=say(bias_key))[0])
         if settings.style == "print":  # each neuron its own dashes and marks too, for black and white
             for i, line in enumerate(self.neuron_lines):
                 line.set(**print_look(i, len(self.grid)))
@@ -171,14 +174,17 @@ class RichFigure:
         ax_neurons.set_xlabel(x_label(settings))
         f = {"sigmoid": "σ", "tanh": "tanh", "relu": "relu"}[settings.activation]
         if settings.depth == 1:
-            ax_neurons.set_ylabel(f"w2_j · {f}(w1_j x + b1_j)", fontsize=9)
+            neuron_label = f"w2_j · {f}(w1_j x + b1_j)"
             which = say("neurons_share")
         else:
-            ax_neurons.set_ylabel(f"w_j · h_j(x), h = {f}(…)", fontsize=9)
+            neuron_label = f"w_j · h_j(x), h = {f}(…)"
             which = say("neurons_share_deep", depth=settings.depth)
+        if settings.data is not None:  # your own data: in y's units, of u (x rescaled)
+            neuron_label = "sd · " + neuron_label.replace(" x ", " u ").replace("(x)", "(u)")
+        ax_neurons.set_ylabel(neuron_label, fontsize=9)
         # In print, no text names a colour: in black and white there is none.
         title = say("neurons_title_print" if settings.style == "print" else "neurons_title", which=which)
-        ax_neurons.set_title(title, fontsize=9, loc="left", y=TITLE_Y)
+        neurons_title = ax_neurons.set_title(title, fontsize=9, loc="left", y=TITLE_Y)
         ax_neurons.grid(True, color="0.92")
         ax_neurons.legend(**layout.legend(7.5, (1.02, 1.05)))
 
@@ -198,7 +204,10 @@ class RichFigure:
         self.loss_pieces = LossPieces(self.blitter)
         self.loss_now = animate(ax_loss.plot([], [], "o", color="tab:red", ms=5, clip_on=False)[0])
         self.loss_cursor = animate(ax_loss.axvline(0, color="0.5", lw=0.8))
-        layout.finish(self.figure, [header], fit_axes=ax_fit)
+        # Side by side, the fit's title (with your own data, longer: its share of var(y)) would run into
+        # the neurons' title on its right: that one goes a line up.
+        lifted = [neurons_title] if layout.wide and settings.data is not None else []
+        layout.finish(self.figure, [header], lifted=lifted, fit_axes=ax_fit)
 
     def _neuron_limits(self, snapshots):
         """y limits that hold every drawn neuron line of every frame (within reason)."""

@@ -157,7 +157,8 @@ class Layout:
         beside the panels goes to the neurons')."""
         if not self.sized:
             return self.legend(8)
-        return dict(loc="upper right" if settings.target == "sin" else "best", fontsize=FONTS["legend"],
+        sine = settings.target == "sin" and getattr(settings, "data", None) is None  # (its corner is free)
+        return dict(loc="upper right" if sine else "best", fontsize=FONTS["legend"],
                     framealpha=0.9)
 
     def legend_columns(self, longest: int) -> int:

@@ -29,6 +29,7 @@ import numpy as np
 from . import data
 from .layers import MIDDLE_LAYERS
 from .settings import Settings
+from .stopping import limit
 from .train import (
     Snapshot, forward, half_mean_square, has_diverged, initial_weights, network, sample_order_rng,
 )
@@ -281,7 +282,7 @@ class Lockstep:
                 self.diverged_at[c] = epoch
                 latest[c] = self.snapshot(c, epoch, outputs, diverged=True)
             if self.settings.stop_at is not None:  # --stop-at: each configuration stops at its first such epoch
-                for c in np.flatnonzero(was_active & ~diverged & (self.last_errors <= self.settings.stop_at)):
+                for c in np.flatnonzero(was_active & ~diverged & (self.last_errors <= limit(self.settings))):
                     self.active[c] = False
                     self.reached_at[c] = epoch
                     latest[c] = self.snapshot(c, epoch, outputs, reached=True)

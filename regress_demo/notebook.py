@@ -149,7 +149,9 @@ class NotebookProgress:
 
 
 def format_error(error: float) -> str:
-    """An error as the captions and the short repr show it: ``8.42e-06``, ``0.0361``, ``inf``."""
+    """An error as the captions and the short repr show it: ``8.42e-06``, ``0.0361``, ``inf`` (with
+    your own data, its share of var(y) in English, as the rest of the caption, whatever --lang is)."""
+    error = error.in_english() if hasattr(error, "in_english") else error
     return f"{error:.3g}" if math.isfinite(error) else str(error)
 
 

@@ -17,14 +17,13 @@ import math
 import os
 import re
 from dataclasses import dataclass
-from typing import List, Optional
+from typing import Optional
 
 import numpy as np
 
 from . import data
 from .errors import SettingError, show
 from .outputs import MAX_READ_BYTES, FileTooLarge, read_text
-from .texts import texts_of
 
 #: A series with more points than this is refused: every epoch trains on each point, one at a time.
 MAX_POINTS = 100_000
@@ -35,6 +34,9 @@ SUBSAMPLE_STREAM = 4
 #: A run record's JSON holds the numbers of a series of at most this many points; a longer series'
 #: numbers are kept in the weights file (NPZ) beside it, as data_x and data_y (always there too).
 JSON_POINTS = 2000
+#: The largest |value| and the least standard deviation of y accepted: y is divided by its sd, and
+#: errors are shown times sd**2 (which must stay a float).
+LARGEST, SMALLEST_SD = 1e100, 1e-100
 #: The separators a file may use: comma, semicolon, tab, or spaces.
 SEPARATORS = ",;\t "
 
@@ -167,8 +169,10 @@ def read_file(path, columns: Optional[str] = None) -> OwnData:
         raise DataError(path, f"cannot be read: {error.strerror}") from None
     except IsADirectoryError:
         raise DataError(path, "cannot be read: it is a folder") from None
-    except UnicodeDecodeError:
-        raise DataError(path, "is not a text file (binary)") from None
+    except UnicodeDecodeError as error:  # binary, or text in another encoding (a spreadsheet's Shift_JIS, UTF-16)
+        text_like = b"\0" not in error.object[:4096] or error.object[:2] in (b"\xff\xfe", b"\xfe\xff")
+        raise DataError(path, "is not UTF-8 text: save it as UTF-8 (a spreadsheet's \"CSV UTF-8\")" if text_like
+                        else "is not a text file (binary)") from None
     except OSError as error:
         raise DataError(path, f"cannot be read: {error.strerror or error}") from None
     if "\0" in text:
@@ -203,7 +207,10 @@ def _rows(path: str, text: str):
     if separator == " " or not any(separator in line for _, line in lines[:50]):
         return [(number, line.split()) for number, line in lines]  # runs of spaces or tabs
     rows = csv.reader([line for _, line in lines], delimiter=separator, skipinitialspace=True)
-    return [(number, [cell.strip() for cell in cells]) for (number, _), cells in zip(lines, rows)]
+    rows = [(number, [cell.strip() for cell in cells]) for (number, _), cells in zip(lines, rows)]
+    if all(len(cells) > 2 and not cells[-1] for _, cells in rows):  # a separator at the end of every line
+        rows = [(number, cells[:-1]) for number, cells in rows]
+    return rows
 
 
 def _is_number(cell: str) -> bool:
@@ -279,10 +286,17 @@ def check_points(source: str, x: np.ndarray, y: np.ndarray):
         bad = np.flatnonzero(~np.isfinite(values))
         if bad.size:
             raise DataError(source, f"{name} is {values[bad[0]]} at point {bad[0] + 1}: every value must be finite")
+        bad = np.flatnonzero(np.abs(values) > LARGEST)
+        if bad.size:
+            raise DataError(source, f"{name} is {show(float(values[bad[0]]))} at point {bad[0] + 1}: every value "
+                            f"must be between -{LARGEST:g} and {LARGEST:g}")
     if x.min() == x.max():
         raise DataError(source, f"every x is {show(float(x[0]))}: x must vary (nothing to rescale)")
     if y.min() == y.max():
         raise DataError(source, f"every y is {show(float(y[0]))}: nothing to fit (a flat line)")
+    if not y.std() >= SMALLEST_SD:  # (v = (y - mean) / sd)
+        raise DataError(source, f"y varies too little to scale (standard deviation {y.std():.3g}; "
+                        f"at least {SMALLEST_SD:g})")
 
 
 def as_own_data(value) -> OwnData:
@@ -303,8 +317,10 @@ def as_own_data(value) -> OwnData:
         return result
     try:
         x, y = value
+        if any(np.iscomplexobj(v) or np.ma.is_masked(v) for v in (x, y)):  # (float() drops imaginary parts, masks)
+            raise TypeError("complex")
         x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # (10**400 is too large for a float)
         raise SettingError("data", "a CSV file's name or two array-likes (x, y) of numbers", _short(value)) from None
     if x.ndim != 1 or y.ndim != 1 or len(x) != len(y):
         raise SettingError("data", "two flat array-likes (x, y) of one length",
@@ -356,11 +372,14 @@ def check(settings) -> int:
     if settings.n_points != data.TEXTBOOK_POINTS:  # (the default, 63, takes every point)
         checks._integer("n_points", settings.n_points, MIN_POINTS, len(own),
                         f"the data have {len(own)} points: 63, the default, takes them all")
-    checks._real("noise", settings.noise, 0, math.inf, "", allow_low=True)
-    x, _ = chosen_points(settings)
+    x, y = chosen_points(settings)
+    if len(x) < len(own):  # (a sample of the points must be fit to scale too)
+        check_points(f"{own.name or '(x, y)'} sampled by --n-points {settings.n_points}", x, y)
+    spread = 10 * float(y.std())  # (as a curve's noise is at most 10: noise far beyond the data buries them)
+    checks._real("noise", settings.noise, 0, spread, "10 times the standard deviation of y", allow_low=True)
     if settings.holdout is None:
         return len(x)
-    holdout = settings.holdout
+    holdout = checks.parse_range("holdout", settings.holdout) if isinstance(settings.holdout, str) else settings.holdout
     if isinstance(holdout, str) or not isinstance(holdout, (list, tuple)) or len(holdout) != 2:
         raise SettingError("holdout", "two numbers a,b: the range of x to keep out of training", holdout)
     for end in holdout:
@@ -410,14 +429,6 @@ def make_dataset(settings) -> data.Dataset:
         y = y + settings.noise * np.random.default_rng([settings.seed, data.NOISE_STREAM]).standard_normal(len(y))
     holdout = None if settings.holdout is None else tuple(float(end) for end in scale.u(settings.holdout))
     return data.Dataset(scale.u(x), scale.v(y), ~data.held_out(x, settings.holdout), None, holdout)
-
-
-def header(settings) -> List[str]:
-    """The header's parts that name the data and their scaling."""
-    own, say = settings.data, texts_of(settings)
-    x, _ = chosen_points(settings)
-    count = say("data_drawn", count=len(x), total=len(own)) if len(x) < len(own) else say("data_points", count=len(own))
-    return [say("header_data", name=own.name or "(x, y)", points=count), scale_of(settings).describe(say)]
 
 
 def replay_note(settings) -> Optional[str]:

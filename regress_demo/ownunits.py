@@ -10,7 +10,7 @@ ticks in the data's own units (years, say).
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import List, Sequence
+from typing import List, Optional, Sequence
 
 import numpy as np
 
@@ -20,6 +20,28 @@ from .owndata import Scale, chosen_points, scale_of
 from .texts import Texts, texts_of
 from .train import Snapshot
 
+
+#: An axis label from a column's name is cut to this many characters (the frame has room for no more):
+#: x's along the panel's width, y's along its height.
+LABEL_CHARS, Y_LABEL_CHARS = 60, 30
+
+
+def drawn(text: str, limit: Optional[int] = None) -> str:
+    """A text of the data (its file's or a column's name) as a frame draws it: as it is, never as
+    matplotlib's mathtext ($ escaped: a name like 'cost $x_2$' or '$\\bad$' is not a formula), cut to
+    `limit` characters."""
+    if limit is not None and len(text) > limit:
+        text = text[:limit - 1] + "…"
+    return text.replace("$", r"\$")
+
+
+
+def header(settings) -> List[str]:
+    """The header's parts that name the data and their scaling."""
+    own, say = settings.data, texts_of(settings)
+    x, _ = chosen_points(settings)
+    count = say("data_drawn", count=len(x), total=len(own)) if len(x) < len(own) else say("data_points", count=len(own))
+    return [say("header_data", name=drawn(own.name or "(x, y)"), points=count), scale_of(settings).describe(say)]
 
 class ErrorValue(float):
     """An error in the data's units that, formatted, also says its share of y's variance:
@@ -41,6 +63,10 @@ class ErrorValue(float):
 
     def __reduce__(self):
         return ErrorValue, (float(self), self.variance, self.say)
+
+    def in_english(self) -> "ErrorValue":
+        """The same error for the terminal, whose messages are in English whatever --lang is."""
+        return ErrorValue(float(self), self.variance)
 
 
 def errors_in_units(settings, history: Sequence[float]) -> List[float]:
@@ -104,8 +130,8 @@ def for_drawing(settings, dataset: Dataset) -> Dataset:
 
 def in_units(figure, settings, snapshots: Sequence[Snapshot]):
     """Make a frame's figure show the data's units: the curves drawn over the data's x, the axes'
-    limits and labels (the file's column names), the neuron panel's scale."""
-    own, scale = settings.data, scale_of(settings)
+    limits, the neuron panel's scale (its labels are the columns' names from the start: panels.x_label)."""
+    scale = scale_of(settings)
     x, _ = chosen_points(settings)
     low, high = float(x.min()), float(x.max())
     figure.grid = np.linspace(low, high, data.GRID_POINTS)
@@ -115,19 +141,12 @@ def in_units(figure, settings, snapshots: Sequence[Snapshot]):
         if ax is not loss:
             ax.set_xlim(low - margin, high + margin)
     ax = figure.ax
-    if not settings.is_grid:
-        ax.set_ylabel(own.y_label)
-        neurons = getattr(figure, "ax_neurons", None)
-        (neurons or ax).set_xlabel(own.x_label)
+    if not settings.is_grid:  # (the axes' labels, the neuron panel's and its bias's are set as the figure is
+        neurons = getattr(figure, "ax_neurons", None)  # made, before a --size layout places them: frames.py)
         legend = ax.get_legend()
         if neurons is None and hasattr(legend, "set_loc"):  # (matplotlib 3.8 on) the sine's corner may hide data
             legend.set_loc("best")
         if neurons is not None:
-            say = texts_of(settings)
-            neurons.set_ylabel("sd · " + neurons.get_ylabel().replace(" x ", " u "), fontsize=9)  # u: x rescaled
-            for text in neurons.get_legend().get_texts():
-                if text.get_text() in (say("output_bias_b2"), say("output_bias")):
-                    text.set_text(say("data_bias_b2" if settings.depth == 1 else "data_bias"))
             neurons.set_ylim(*_neuron_limits(figure, scale, snapshots))
 
 

@@ -111,8 +111,21 @@ def fit_axes(ax, grid, dataset: Dataset, settings: Settings, small=False):
 
 
 def x_label(settings: Settings) -> str:
-    """What x is: for the textbook's sine, its angle rescaled."""
+    """What x is: for the textbook's sine, its angle rescaled; for your own data, its x column's name."""
+    if getattr(settings, "data", None) is not None:
+        from .ownunits import LABEL_CHARS, drawn
+
+        return drawn(settings.data.x_label, LABEL_CHARS)
     return texts_of(settings)("input_x_sine" if settings.target == "sin" else "input_x")
+
+
+def y_label(settings: Settings) -> str:
+    """What y is: the network's output, or your own data's y column."""
+    if getattr(settings, "data", None) is not None:
+        from .ownunits import Y_LABEL_CHARS, drawn
+
+        return drawn(settings.data.y_label, Y_LABEL_CHARS)
+    return texts_of(settings)("output_y")
 
 
 def warning_box(ax, fontsize):

@@ -8,6 +8,7 @@ their text with them, to about 5 pixels. The tiles are the frames stills.sheet_p
 
 from __future__ import annotations
 
+import textwrap
 from typing import List, Sequence
 
 import numpy as np
@@ -16,7 +17,7 @@ from matplotlib.figure import Figure
 from . import data
 from .data import Dataset
 from .fonts import in_its_font
-from .panels import FIT_COLOUR, TITLE_Y, finite_or_nan, fit_axes, show_warning, warning_box, x_label
+from .panels import FIT_COLOUR, TITLE_Y, finite_or_nan, fit_axes, show_warning, warning_box, x_label, y_label
 from .settings import Settings
 from .texts import Texts, texts_of
 
@@ -29,8 +30,9 @@ SMALL_PT, TITLE_PT = 8.0, 9.0
 
 
 def tile_title(snapshot, say: Texts = Texts("en")) -> str:
-    """What a tile says above its panel: `epoch 80 · error 4.6e-02`."""
-    return say("tile_title", epoch=snapshot.epoch, error=snapshot.error)
+    """What a tile says above its panel: `epoch 80 · error 4.6e-02` (with your own data, in its units:
+    its share of var(y), which the film's titles give, would run into the next tile's title)."""
+    return say("tile_title", epoch=snapshot.epoch, error=float(snapshot.error))
 
 
 @in_its_font  # the texts of a Japanese sheet in a Japanese font (fonts.py)
@@ -49,7 +51,8 @@ def print_sheet(settings: Settings, dataset: Dataset, frames: Sequence[list]) ->
     spec = figure.add_gridspec(rows, COLUMNS, left=0.6 / A4_WIDTH, right=1 - 0.12 / A4_WIDTH,
                                top=1 - (header + 0.25) / height, bottom=footer / height, hspace=0.45, wspace=0.1)
     say, grid, limits = texts_of(settings), data.grid(), None
-    x_text, y_text = x_label(settings), say("output_y")
+    x_text, y_text = x_label(settings), y_label(settings)  # (with your own data, its columns' names)
+    y_text = textwrap.fill(y_text, 22)  # (a tile is 1.4 in high: a long column name takes two lines)
     if settings.data is not None:  # your own data: drawn in its units, as the film draws them (ownunits.py)
         from .owndata import chosen_points
         from .ownunits import for_drawing
@@ -57,7 +60,6 @@ def print_sheet(settings: Settings, dataset: Dataset, frames: Sequence[list]) ->
         dataset, (x, _) = for_drawing(settings, dataset), chosen_points(settings)
         grid = np.linspace(x.min(), x.max(), data.GRID_POINTS)
         limits = (x.min() - 0.025 * np.ptp(x), x.max() + 0.025 * np.ptp(x))
-        x_text, y_text = settings.data.x_label, settings.data.y_label
     first = None
     for k, (snapshot,) in enumerate(frames):
         ax = figure.add_subplot(spec[k // COLUMNS, k % COLUMNS], sharex=first, sharey=first)

@@ -17,6 +17,16 @@ def reached(error: float, stop_at: Optional[float]) -> bool:
     return stop_at is not None and error <= stop_at
 
 
+def limit(settings) -> Optional[float]:
+    """The error to stop at in the network's own units, which the trainers compare: ERROR itself, or
+    with your own data (whose errors are shown in y's units squared) ERROR / sd**2."""
+    if settings.stop_at is None or getattr(settings, "data", None) is None:
+        return settings.stop_at
+    from .owndata import scale_of  # (loaded already by a run on its own data)
+
+    return settings.stop_at / scale_of(settings).variance
+
+
 def threshold(value: float) -> str:
     """The error to stop at as a person writes it: ``1e-3``, ``2.5e-4``, ``0.05``."""
     text = f"{value:g}"

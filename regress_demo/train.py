@@ -13,7 +13,7 @@ from typing import List, Optional, Tuple
 import numpy as np
 
 from . import data
-from .stopping import reached
+from .stopping import limit, reached
 from .layers import MIDDLE_LAYERS, OutputLayer
 from .settings import Settings
 
@@ -259,7 +259,7 @@ class Training:
                 self.diverged_at = epoch
                 yield self.snapshot(epoch, outputs, diverged=True)
                 return
-            if reached(self.errors[-1], self.settings.stop_at):  # --stop-at: the last snapshot
+            if reached(self.errors[-1], limit(self.settings)):  # --stop-at: the last snapshot
                 self.reached_at = epoch
                 yield self.snapshot(epoch, outputs, reached=True)
                 return
@@ -314,7 +314,7 @@ class TrainingGroup:
                     training.diverged_at = epoch
                     latest[c] = training.snapshot(epoch, outputs.pop(c), diverged=True)
                     changed = True
-                elif reached(training.errors[-1], self.settings.stop_at):
+                elif reached(training.errors[-1], limit(self.settings)):
                     training.reached_at = epoch
                     latest[c] = training.snapshot(epoch, outputs.pop(c), reached=True)
                     changed = True
