@@ -241,7 +241,7 @@ def parse_range(name: str, text: str) -> "tuple[float, float]":
 def parse_size(name: str, text: str) -> "tuple[int, int]":
     """Turn the text "WxH" of --size (or of Settings(size=...)) into two ints, or raise SettingError."""
     parts = text.lower().replace("×", "x").split("x")
-    if len(parts) != 2 or not all(part.strip().isdigit() for part in parts):
+    if len(parts) != 2 or not all(part.strip().isascii() and part.strip().isdigit() for part in parts):
         raise SettingError(name, "WxH, two whole numbers of pixels, e.g. 1920x1080", text)
     return int(parts[0]), int(parts[1])
 

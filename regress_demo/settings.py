@@ -265,6 +265,9 @@ class Settings:
                 text = f"{value[0]}x{value[1]}"
             elif field.name in GRID_AXES:
                 text = _joined(self.values(field.name))
+            elif isinstance(value, bool):  # a switch: named as its option is (_simple, _nooutputs)
+                stem += "_" + {"show_outputs": "nooutputs"}.get(field.name, field.name.replace("_", ""))
+                continue
             else:
                 text = show(value) if isinstance(value, float) else str(value).lower()
             stem += f"_{field.name.replace('_', '')}{text}"

@@ -173,6 +173,7 @@ BOUNDS = f"from {MIN_SIDE} to {MAX_SIDE}"
     ("99999x2", "--size must be WxH, two whole numbers of pixels from 320 to 3840, e.g. 1920x1080, got '99999x2'"),
     ("abc", "--size must be WxH, two whole numbers of pixels, e.g. 1920x1080, got 'abc'"),
     ("1920x", "--size must be WxH, two whole numbers of pixels, e.g. 1920x1080, got '1920x'"),
+    ("１９２０x１０８０", "--size must be WxH, two whole numbers of pixels, e.g. 1920x1080, got '１９２０x１０８０'"),
 ])
 def test_a_bad_size_is_one_line_and_exit_2_with_nothing_written(tmp_path, monkeypatch, value, message):
     monkeypatch.chdir(tmp_path)

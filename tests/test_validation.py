@@ -195,6 +195,7 @@ def test_close_values_keep_distinct_names():
     settings = Settings(eta=(0.1, 0.10000001), wb_width=0.0123456789)
     assert settings.file_stem() == "sin_nmid3_eta0.1-0.10000001_epoch2001_seed1_wbwidth0.0123456789"
     assert Settings(eta=0.1).file_stem() != Settings(eta=0.1000001).file_stem()
+    assert Settings(simple=True, show_outputs=False).file_stem() == "sin_nmid3_eta0.1_epoch2001_seed1_simple_nooutputs"
 
 
 def test_a_rule_naming_another_setting_names_it_as_each_side_spells_it():
