@@ -264,8 +264,9 @@ def _numbers(path: str, rows, column: int) -> np.ndarray:
         try:
             value = float(cell)
         except ValueError:
-            shown = cell if len(cell) <= 30 else cell[:27] + "..."
-            raise DataError(path, f"{shown!r} is not a number", number) from None
+            shown, comma = cell if len(cell) <= 30 else cell[:27] + "...", re.fullmatch(r"[-+]?\d+,\d+", cell.strip())
+            hint = " (write the decimal comma as a point: 1.5)" if comma else ""
+            raise DataError(path, f"{shown!r} is not a number{hint}", number) from None
         if not math.isfinite(value):
             raise DataError(path, f"{cell!r} is not a finite number", number)
         values.append(value)

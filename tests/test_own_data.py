@@ -270,6 +270,8 @@ BAD_FILES = [
     ("header.csv", "year,value\n", [], "--data header.csv: has a header but no data"),
     ("one.csv", "1\n2\n3\n4\n5\n", [], "--data one.csv: has one column: two are needed, x and y"),
     ("abc.csv", "x,y\n1,2\n2,3\n# c\n3,4\n4,5\n5,abc\n", [], "--data abc.csv, line 7: 'abc' is not a number"),
+    ("comma.csv", "x;y\n1;1,5\n2;2,5\n3;1\n4;0\n", [],
+     "--data comma.csv, line 2: '1,5' is not a number (write the decimal comma as a point: 1.5)"),
     ("nan.csv", "1,2\n2,nan\n3,4\n4,5\n", [], "--data nan.csv, line 2: 'nan' is not a finite number"),
     ("inf.csv", "1,2\n2,3\n-inf,4\n4,5\n", [], "--data inf.csv, line 3: '-inf' is not a finite number"),
     ("short.csv", "1,2\n2,3\n3\n4,5\n", [], "--data short.csv, line 3: has no value in column 2"),
