@@ -145,7 +145,7 @@ def render_card(run: Run, say: Texts = ENGLISH) -> str:
     frames = record.get("frames")
     frames_note = say("page_frames", count=frames) if isinstance(frames, int) and not isinstance(frames, bool) else ""
     engine = record.get("engine")
-    engine_note = f'<p class="engine">{_text(say("page_engine", engine=engine))}</p>\n' if isinstance(engine, str) else ""
+    engine_note = f'<p class="engine">{_text(say("page_engine", engine=say.engine(engine)))}</p>\n' if isinstance(engine, str) else ""
     links = [_link(run.record_name, say("page_record")), _link(run.gif, "GIF")]
     links += [_link(name, say("page_video", kind=name.rsplit(".", 1)[-1].upper())) for name in run.videos]
     if run.sheet is not None:

@@ -206,6 +206,14 @@ JAPANESE = {
     "player_speed": "再生速度",
 }
 
+#: What trained a run (engines.py; the record keeps it in English), in Japanese, part by part.
+JAPANESE_ENGINES = {
+    "layer classes of layers.py": "layers.py の層のクラス",
+    "vectorised loop": "ベクトル化したループ",
+    "plain-float loop": "float のループ",
+    "plain-float loop per network": "ネットワークごとの float のループ",
+}
+
 #: Every language the frames can speak, by its code.
 LANGUAGES = {"en": ENGLISH, "ja": JAPANESE}
 
@@ -219,6 +227,18 @@ class Texts:
 
     def __call__(self, key: str, **values) -> str:
         return self.table[key].format(**values)
+
+    def engine(self, name: str) -> str:
+        """What trained a run, as engines.py names it, in this language (a name it does not know as it is)."""
+        if self.language != "ja":
+            return name
+        checked, differ = ", checked against layers.py", " (they differ from the "
+        if name.endswith(checked) and name[:-len(checked)] in JAPANESE_ENGINES:
+            return f"{JAPANESE_ENGINES[name[:-len(checked)]]} (layers.py と照合済み)"
+        classes, _, loop = name.partition(differ)
+        if loop.endswith(")") and classes in JAPANESE_ENGINES and loop[:-1] in JAPANESE_ENGINES:
+            return f"{JAPANESE_ENGINES[classes]} ({JAPANESE_ENGINES[loop[:-1]]} と結果が異なるため)"
+        return JAPANESE_ENGINES.get(name, name)
 
     def __repr__(self) -> str:
         return f"Texts({self.language!r})"

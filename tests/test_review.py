@@ -1,0 +1,45 @@
+"""A Japanese lecture's runs: the gallery, sizes, print style and stills in Japanese, checked as a teacher sees them."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from regress_demo.texts import Texts
+
+from helpers import run_main
+
+CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")  # kana and kanji
+
+
+@pytest.fixture(scope="module")
+def japanese_folder(tmp_path_factory):
+    """One folder: an English single run, then a Japanese grid (the gallery speaks Japanese)."""
+    folder = tmp_path_factory.mktemp("lecture")
+    for args in (["--epoch", "3", "--frames", "2"],
+                 ["--lang", "ja", "--n-mid", "1", "3", "--epoch", "3", "--frames", "2"]):
+        code, _, err = run_main([*args, "--out", str(folder), "--quiet"])
+        assert code == 0, err
+    return folder
+
+
+def test_the_japanese_gallery_names_what_trained_each_run_in_japanese(japanese_folder):
+    page = (japanese_folder / "index.html").read_text(encoding="utf-8")
+    notes = re.findall(r'<p class="engine">(.*?)</p>', page)
+    assert len(notes) == 2
+    for note in notes:
+        assert "layer classes" not in note and "loop" not in note and "checked" not in note, note
+    assert notes[0].startswith("学習に使ったもの: ") and notes[0].endswith("のループ (layers.py と照合済み)")
+    assert notes[1] == "学習に使ったもの: layers.py の層のクラス"  # the English run's, on the Japanese page
+
+
+def test_every_name_of_what_trains_a_run_has_its_japanese():
+    say = Texts("ja")
+    for name in ["layer classes of layers.py", "vectorised loop, checked against layers.py",
+                 "plain-float loop, checked against layers.py",
+                 "plain-float loop per network, checked against layers.py",
+                 "layer classes of layers.py (they differ from the vectorised loop)"]:
+        said = say.engine(name)
+        assert CJK.search(said) and not re.search(r"classes|loop|checked|differ", said), said
+    assert say.engine("a crafted name") == "a crafted name"
+    assert Texts("en").engine("vectorised loop, checked against layers.py") == "vectorised loop, checked against layers.py"
