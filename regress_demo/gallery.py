@@ -191,7 +191,7 @@ def heading(settings: dict, say: Texts = ENGLISH) -> str:
         parts.insert(0, as_text(settings["target"]))
     if isinstance(settings.get("data"), dict):  # your own data: the file's name, or the number of points
         own = settings["data"]
-        parts.insert(0, as_text(own.get("name")) or f"{len(own.get('x') or [])} points")
+        parts.insert(0, as_text(own.get("name")) or say("data_points", count=len(own.get("x") or [])))
     if "epoch" in settings:
         parts.append(say("epochs", count=as_text(settings["epoch"])))
     if "seed" in settings:

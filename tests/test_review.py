@@ -43,3 +43,14 @@ def test_every_name_of_what_trains_a_run_has_its_japanese():
         assert CJK.search(said) and not re.search(r"classes|loop|checked|differ", said), said
     assert say.engine("a crafted name") == "a crafted name"
     assert Texts("en").engine("vectorised loop, checked against layers.py") == "vectorised loop, checked against layers.py"
+
+
+def test_a_japanese_run_on_arrays_is_headed_in_japanese_in_the_gallery(tmp_path):
+    import numpy as np
+
+    import regress_demo
+
+    x = np.linspace(0.0, 10.0, 20)
+    regress_demo.animate(tmp_path, data=(x, np.sin(x)), lang="ja", epoch=2, frames=2, quiet=True)
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert re.findall(r"<h2>(.*?)</h2>", page) == ["20 点 · n_mid 3 · eta 0.1 · 2 エポック · seed 1"]
