@@ -40,6 +40,8 @@ def loss_axis(ax, histories: Sequence[Sequence[float]], say: Texts, fontsize=Non
     ax.yaxis.set_minor_locator(NullLocator())  # ticks and labels at the powers of ten only
     ax.yaxis.set_major_formatter(FuncFormatter(power_of_ten))  # (not mathtext: its parser takes 0.1 s to load)
     ax.set_xlim(0, max(max(len(history) for history in histories) - 1, 1))
+    # epochs are whole numbers: matplotlib's own steps, but no tick at epoch 0.2 when only epoch 0 was drawn
+    ax.xaxis.set_major_locator(MaxNLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10], integer=True))
     ax.set_ylim(*loss_limits(histories))
     ax.set_xlabel(say("epoch"), fontsize=fontsize)
     ax.set_ylabel(say("error"), fontsize=fontsize)

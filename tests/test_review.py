@@ -54,3 +54,21 @@ def test_a_japanese_run_on_arrays_is_headed_in_japanese_in_the_gallery(tmp_path)
     regress_demo.animate(tmp_path, data=(x, np.sin(x)), lang="ja", epoch=2, frames=2, quiet=True)
     page = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert re.findall(r"<h2>(.*?)</h2>", page) == ["20 点 · n_mid 3 · eta 0.1 · 2 エポック · seed 1"]
+
+
+@pytest.mark.parametrize("epochs", [1, 3, 2001])
+def test_the_error_axis_ticks_whole_epochs_only(epochs):
+    """A run that diverged at epoch 0 (--eta 1.9 --n-mid 10) draws one epoch: no tick at epoch 0.2."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    from regress_demo.panels import loss_axis
+
+    ax = Figure().add_subplot()
+    loss_axis(ax, [[0.3] * epochs], Texts("ja"))
+    ticks = [tick for tick in ax.get_xticks() if 0 <= tick <= max(epochs - 1, 1)]
+    assert len(ticks) >= 2 and all(float(tick).is_integer() for tick in ticks), ticks
+    if epochs == 2001:  # the textbook's run: the ticks it always had
+        assert ticks == [0, 250, 500, 750, 1000, 1250, 1500, 1750, 2000]
