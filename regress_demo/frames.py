@@ -63,7 +63,8 @@ class SimpleFigure:
         ax.set_xlabel(x_label(settings))
         ax.set_ylabel(y_label(settings))
         legend_size = layout.font("legend", 8)
-        ax.legend(loc="upper right" if settings.target == "sin" else "best", fontsize=legend_size, framealpha=0.9)
+        animate(ax.legend(loc="upper right" if settings.target == "sin" else "best", fontsize=legend_size,
+                          framealpha=0.9))  # inside the panel: drawn over the fit, not under it
         name = ax.set_title(say("simple_title", n_mid=settings.n_mid, eta=show(settings.eta)), fontsize=11, loc="left",
                             y=TITLE_Y)
         self.title = self.blitter.label(ax.set_title("", fontsize=11, loc="right", y=TITLE_Y))  # epoch, error
@@ -144,7 +145,9 @@ class RichFigure:
             self.output_marks.set_label("_hidden")
         ax_fit.set_ylabel(y_label(settings))
         ax_fit.tick_params(labelbottom=False)
-        ax_fit.legend(**layout.fit_legend(settings))
+        legend = ax_fit.legend(**layout.fit_legend(settings))
+        if layout.sized:  # inside the panel: drawn over the fit and the outputs, not under them
+            animate(legend)
         self.title = self.blitter.label(ax_fit.set_title(say("rich_epoch_blank"), fontsize=11, loc="left", y=TITLE_Y))
         self.warning = animate(warning_box(ax_fit, 14))
 

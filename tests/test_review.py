@@ -72,3 +72,30 @@ def test_the_error_axis_ticks_whole_epochs_only(epochs):
     assert len(ticks) >= 2 and all(float(tick).is_integer() for tick in ticks), ticks
     if epochs == 2001:  # the textbook's run: the ticks it always had
         assert ticks == [0, 250, 500, 750, 1000, 1250, 1500, 1750, 2000]
+
+
+@pytest.mark.parametrize("layout", [dict(simple=True), dict(size=(1280, 720))])
+def test_a_legend_inside_the_fit_panel_is_drawn_over_the_fit(layout):
+    """A diverged fit (a flat line at the top of the panel) must not cross the legend's words: the
+    legend inside the panel (--simple; --size in a wide frame) is drawn over the animated fit."""
+    import numpy as np
+
+    from regress_demo.frames import make_figure
+    from regress_demo.settings import Settings
+    from regress_demo.train import TrainingGroup
+
+    settings = Settings(eta=1.9, epoch=12, frames=2, lang="ja", **layout)
+    group = TrainingGroup(settings)
+    frames = list(group.snapshots())
+    figure = make_figure(settings, group.dataset, group.errors, frames, group.heldout_errors)
+    pixels = figure.draw(frames[-1]).astype(int)
+    assert frames[-1][0].epoch < 11  # it diverged
+    height = pixels.shape[0]
+    # the fit's and the outputs' colours (tab:red, tab:blue) at full strength
+    inked = [np.abs(pixels - colour).sum(axis=2) < 60 for colour in ([214, 39, 40], [31, 119, 180])]
+    legend = figure.ax.get_legend()
+    renderer = figure.figure.canvas.get_renderer()
+    box = legend.get_window_extent(renderer)  # the legend's words: right of its handles, inside its frame
+    left = min(text.get_window_extent(renderer).x0 for text in legend.get_texts())
+    rows, columns = slice(int(height - box.y1) + 3, int(height - box.y0) - 3), slice(int(left), int(box.x1) - 3)
+    assert not any(ink[rows, columns].any() for ink in inked)
