@@ -165,7 +165,7 @@ def render_card(run: Run, say: Texts = ENGLISH) -> str:
         f'<p class="status"><span class="badge">{_text(said_status(status, say))}</span>{_text(frames_note)}</p>\n'
         f"{engine_note}"
         f"{render_results(record.get('runs'), say, settings.get('stop_at'))}"
-        f"{render_settings(settings)}"
+        f"{render_settings(settings, say)}"
         f'<p class="links">{" · ".join(links)}</p>\n'
         f"</div>\n</article>\n"
     )
@@ -224,21 +224,21 @@ def render_results(runs, say: Texts = ENGLISH, stop_at=None) -> str:
     return "".join(lines) + "</table>\n"
 
 
-def render_settings(settings: dict) -> str:
+def render_settings(settings: dict, say: Texts = ENGLISH) -> str:
     """Every setting, whatever its name, as a definition list."""
     if not settings:
         return ""
-    settings = {key: _data_summary(value) if key == "data" else value for key, value in settings.items()}
+    settings = {key: _data_summary(value, say) if key == "data" else value for key, value in settings.items()}
     items = "".join(f"<dt>{_text(str(key))}</dt><dd>{_text(as_text(value))}</dd>" for key, value in settings.items())
     return f'<dl class="settings">{items}</dl>\n'
 
 
-def _data_summary(data) -> object:
+def _data_summary(data, say: Texts = ENGLISH) -> object:
     """Your own data in a card: the file's name, the number of points and the digest, not the numbers."""
     if not isinstance(data, dict) or not isinstance(data.get("x"), list):
         return data
     name = as_text(data.get("name")) if data.get("name") else "(x, y)"
-    return f"{name}: {len(data['x'])} points, sha256 {as_text(data.get('sha256'))[:12]}…"
+    return f"{name}: {say('data_points', count=len(data['x']))}, sha256 {as_text(data.get('sha256'))[:12]}…"
 
 
 def error(value) -> str:

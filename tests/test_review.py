@@ -54,6 +54,7 @@ def test_a_japanese_run_on_arrays_is_headed_in_japanese_in_the_gallery(tmp_path)
     regress_demo.animate(tmp_path, data=(x, np.sin(x)), lang="ja", epoch=2, frames=2, quiet=True)
     page = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert re.findall(r"<h2>(.*?)</h2>", page) == ["20 点 · n_mid 3 · eta 0.1 · 2 エポック · seed 1"]
+    assert "<dt>data</dt><dd>(x, y): 20 点, sha256 " in page and " points" not in page
 
 
 @pytest.mark.parametrize("epochs", [1, 3, 2001])
