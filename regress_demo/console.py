@@ -171,10 +171,9 @@ def report(settings: Settings, result, interrupted_code: int) -> int:
     print(f"Saved {saved} ({frames}, {final_errors(settings, result)})")
     if settings.stop_at is not None:  # --stop-at: whether, and when, each network reached it
         print(stopping.summary(settings, result.reached_at))
-    last = max(snapshot.epoch for snapshot in result.last_frame) if result.last_frame else settings.epoch - 1
-    beyond = [str(epoch) for epoch in settings.still or () if epoch != "last" and epoch > last]
-    if beyond:  # --still of an epoch the run never reached (it stopped, or diverged, before)
-        print(f"{PROG}: no still of epoch {', '.join(beyond)}: the film ends at epoch {last}", file=sys.stderr)
+    missing = stopping.missing_stills(settings, result)
+    if missing:  # --still of an epoch the run never reached (it stopped, or diverged, before)
+        print(f"{PROG}: {missing}", file=sys.stderr)
     if result.status == "diverged":
         print(f"{PROG}: {divergence(settings, result)}", file=sys.stderr)
         return EXIT_DIVERGED

@@ -20,6 +20,7 @@ import dataclasses
 import html
 import math
 import time
+import warnings
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -64,14 +65,18 @@ def animate(out=None, *, quiet: bool = False, video=None, **settings):
     with drawing_imports():
         from .run import make_gif
     if quiet or not in_notebook():
-        return make_gif(chosen, out)
-    progress = NotebookProgress(chosen)
-    try:
-        result = make_gif(chosen, out, on_epoch=progress.epoch, on_frame=progress.frame, on_start=progress.start)
-    except BaseException:
-        progress.finish(None)
-        raise
-    progress.finish(result)
+        result = make_gif(chosen, out)
+    else:
+        progress = NotebookProgress(chosen)
+        try:
+            result = make_gif(chosen, out, on_epoch=progress.epoch, on_frame=progress.frame, on_start=progress.start)
+        except BaseException:
+            progress.finish(None)
+            raise
+        progress.finish(result)
+    missing = stopping.missing_stills(chosen, result) if result.status != "interrupted" else ""
+    if missing:  # still=80 of a run that diverged or stopped before: said, as on the command line
+        warnings.warn(missing, stacklevel=2)
     return result
 
 

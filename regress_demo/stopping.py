@@ -96,3 +96,10 @@ def card_ending(row: dict, stop_at, say) -> Optional[str]:
     if row.get("status") == "finished":
         return say("page_not_reached", limit=threshold(stop_at))
     return None
+
+
+def missing_stills(settings, result) -> str:
+    """One line naming the --still epochs the run never reached (it stopped, or diverged, before), or ""."""
+    last = max(snapshot.epoch for snapshot in result.last_frame) if result.last_frame else settings.epoch - 1
+    beyond = [str(epoch) for epoch in settings.still or () if epoch != "last" and epoch > last]
+    return f"no still of epoch {', '.join(beyond)}: the film ends at epoch {last}" if beyond else ""

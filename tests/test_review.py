@@ -100,3 +100,15 @@ def test_a_legend_inside_the_fit_panel_is_drawn_over_the_fit(layout):
     left = min(text.get_window_extent(renderer).x0 for text in legend.get_texts())
     rows, columns = slice(int(height - box.y1) + 3, int(height - box.y0) - 3), slice(int(left), int(box.x1) - 3)
     assert not any(ink[rows, columns].any() for ink in inked)
+
+
+def test_a_still_the_run_never_reached_is_named_in_a_notebook_too(tmp_path):
+    """animate(still="8,11") of a run of 12 epochs that diverged at epoch 9: epoch 11 is left out, and said."""
+    import regress_demo
+
+    with pytest.warns(UserWarning) as caught:
+        result = regress_demo.animate(tmp_path, lang="ja", eta=1.9, epoch=12, frames=2, still="8,11", dpi=50,
+                                      quiet=True)
+    assert result.status == "diverged"
+    assert [str(warning.message) for warning in caught] == ["no still of epoch 11: the film ends at epoch 9"]
+    assert sorted(path.name.rsplit("-", 1)[1] for path in tmp_path.glob("*-epoch*.png")) == ["epoch8.png"]
