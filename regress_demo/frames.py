@@ -63,8 +63,10 @@ class SimpleFigure:
         ax.set_xlabel(x_label(settings))
         ax.set_ylabel(y_label(settings))
         legend_size = layout.font("legend", 8)
-        animate(ax.legend(loc="upper right" if settings.target == "sin" else "best", fontsize=legend_size,
-                          framealpha=0.9))  # inside the panel: drawn over the fit, not under it
+        corner = "upper right" if settings.target == "sin" else "best"
+        legend = ax.legend(loc=corner, fontsize=legend_size, framealpha=0.9)
+        if corner != "best" and settings.data is None:  # over the fit (one placed "best" stays put, under it)
+            animate(legend)
         name = ax.set_title(say("simple_title", n_mid=settings.n_mid, eta=show(settings.eta)), fontsize=11, loc="left",
                             y=TITLE_Y)
         self.title = self.blitter.label(ax.set_title("", fontsize=11, loc="right", y=TITLE_Y))  # epoch, error
@@ -145,8 +147,9 @@ class RichFigure:
             self.output_marks.set_label("_hidden")
         ax_fit.set_ylabel(y_label(settings))
         ax_fit.tick_params(labelbottom=False)
-        legend = ax_fit.legend(**layout.fit_legend(settings))
-        if layout.sized:  # inside the panel: drawn over the fit and the outputs, not under them
+        options = layout.fit_legend(settings)
+        legend = ax_fit.legend(**options)
+        if layout.sized and options["loc"] != "best":  # inside the panel: drawn over the fit and the outputs
             animate(legend)
         self.title = self.blitter.label(ax_fit.set_title(say("rich_epoch_blank"), fontsize=11, loc="left", y=TITLE_Y))
         self.warning = animate(warning_box(ax_fit, 14))

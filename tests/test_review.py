@@ -112,3 +112,20 @@ def test_a_still_the_run_never_reached_is_named_in_a_notebook_too(tmp_path):
     assert result.status == "diverged"
     assert [str(warning.message) for warning in caught] == ["no still of epoch 11: the film ends at epoch 9"]
     assert sorted(path.name.rsplit("-", 1)[1] for path in tmp_path.glob("*-epoch*.png")) == ["epoch8.png"]
+
+
+@pytest.mark.parametrize("layout", [dict(simple=True), dict(size=(1280, 720))])
+def test_a_legend_placed_best_stays_in_the_background(layout):
+    """A legend placed "best" (a target other than the sine) is placed once, with the first frame: drawn
+    each frame, it would move from frame to frame with the fit."""
+    from regress_demo.frames import make_figure
+    from regress_demo.settings import Settings
+    from regress_demo.train import TrainingGroup
+
+    for target in ("gauss", "sin"):
+        settings = Settings(target=target, epoch=2, frames=2, **layout)
+        group = TrainingGroup(settings)
+        frames = list(group.snapshots())
+        figure = make_figure(settings, group.dataset, group.errors, frames, group.heldout_errors)
+        legend = figure.ax.get_legend()
+        assert legend.get_animated() == (target == "sin") and (legend in figure.blitter.artists) == (target == "sin")
