@@ -25,18 +25,18 @@ INTERRUPTED_WHILE_STARTING = "regress-demo: interrupted while starting; nothing 
 # What `from regress_demo import X` gives, and the module it comes from. The modules are imported on
 # first use, so the command line starts (and answers --help or Ctrl-C) before matplotlib is loaded.
 _EXPORTS = {
-    "MiddleLayer": "layers",
-    "TanhLayer": "layers",
-    "ReluLayer": "layers",
-    "OutputLayer": "layers",
-    "Settings": "settings",
-    "SettingError": "settings",
-    "Snapshot": "train",
-    "Training": "train",
-    "TrainingGroup": "train",
-    "make_gif": "run",
-    "RunResult": "run",
-    "animate": "notebook",
+    "MiddleLayer": "network.layers",
+    "TanhLayer": "network.layers",
+    "ReluLayer": "network.layers",
+    "OutputLayer": "network.layers",
+    "Settings": "inputs.settings",
+    "SettingError": "inputs.settings",
+    "Snapshot": "network.train",
+    "Training": "network.train",
+    "TrainingGroup": "network.train",
+    "make_gif": "app.run",
+    "RunResult": "app.run",
+    "animate": "app.notebook",
 }
 __all__ = list(_EXPORTS)
 
@@ -88,7 +88,7 @@ def main(argv=None) -> int:
     """The command line (`regress-demo`, `python -m regress_demo`; see cli.main). It loads NumPy and
     the rest only here, so that a Ctrl-C while they load ends with one line, as it does later."""
     try:
-        from .cli import main as command_line
+        from .app.cli import main as command_line
     except KeyboardInterrupt:
         print(INTERRUPTED_WHILE_STARTING, file=sys.stderr)
         return 130  # 128 + SIGINT, as for any other Ctrl-C

@@ -33,14 +33,14 @@ sys.path.insert(0, str(HERE.parent))  # the package, when run from a checkout
 import numpy as np  # noqa: E402
 
 import textbook_baseline as textbook  # noqa: E402
-from regress_demo import data  # noqa: E402
-from regress_demo.engines import disagreement  # noqa: E402
-from regress_demo.lockstep import Lockstep  # noqa: E402
-from regress_demo.frames import INKS, SimpleFigure  # noqa: E402
-from regress_demo.gif import GifWriter  # noqa: E402
-from regress_demo.run import make_gif  # noqa: E402
-from regress_demo.settings import Settings  # noqa: E402
-from regress_demo.train import TrainingGroup  # noqa: E402
+from regress_demo.network import samples as data  # noqa: E402
+from regress_demo.speed.engines import disagreement  # noqa: E402
+from regress_demo.speed.lockstep import Lockstep  # noqa: E402
+from regress_demo.film.frames import INKS, SimpleFigure  # noqa: E402
+from regress_demo.files.gif import GifWriter  # noqa: E402
+from regress_demo.app.run import make_gif  # noqa: E402
+from regress_demo.inputs.settings import Settings  # noqa: E402
+from regress_demo.network.train import TrainingGroup  # noqa: E402
 
 
 def interleaved(a, b, repeat: int, warm_up: bool = True):
@@ -103,8 +103,8 @@ def render_encode(size, folder):
 def video_encode(size, folder):
     """Seconds per frame to encode the same 840 x 800 frames (the default frame) as H.264 (--video
     mp4) against our GIF encoder; the frames are drawn once, before."""
-    from regress_demo.frames import make_figure
-    from regress_demo.video import VideoWriter
+    from regress_demo.film.frames import make_figure
+    from regress_demo.files.video import VideoWriter
 
     frames = size["frames"]
     settings = Settings(epoch=frames, interval=1)
@@ -205,7 +205,7 @@ def gif_bytes(size, folder):
 def peak_rss_mb(args, folder) -> float:
     """Peak resident memory (MB) of a `regress-demo` run in a fresh process."""
     script = (  # the larger of this process and the one that draws half the frames
-        "import resource, sys; from regress_demo.cli import main; code = main(sys.argv[1:]); "
+        "import resource, sys; from regress_demo.app.cli import main; code = main(sys.argv[1:]); "
         "print(max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)))"
     )
     done = subprocess.run(

@@ -37,10 +37,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from regress_demo import cli  # noqa: E402
-from regress_demo.engines import trainer  # noqa: E402
-from regress_demo.run import make_gif  # noqa: E402
-from regress_demo.settings import Settings  # noqa: E402
+from regress_demo.app import cli  # noqa: E402
+from regress_demo.speed.engines import trainer  # noqa: E402
+from regress_demo.app.run import make_gif  # noqa: E402
+from regress_demo.inputs.settings import Settings  # noqa: E402
 
 README = ROOT / "README.md"
 
@@ -141,7 +141,7 @@ CLAIMS = [
 
 def _daylight_variance() -> float:
     """The variance of y in examples/daylight.csv: an error in the network's units times it is in hours²."""
-    from regress_demo.owndata import read_file
+    from regress_demo.inputs.owndata import read_file
 
     return float(np.var(read_file(ROOT / "examples" / "daylight.csv").y))
 

@@ -30,7 +30,7 @@ def decode_gif(path) -> DecodedGif:
 
 def run_main(args):
     """cli.main in this process: (exit code, stdout, stderr)."""
-    from regress_demo import cli
+    from regress_demo.app import cli
 
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):

@@ -3,12 +3,12 @@
 import numpy as np
 import pytest
 
-from regress_demo import background
-from regress_demo.background import RemoteTraceback
-from regress_demo.layers import MiddleLayer
-from regress_demo.run import make_gif
-from regress_demo.settings import Settings
-from regress_demo.train import TrainingGroup
+from regress_demo.app import background
+from regress_demo.app.background import RemoteTraceback
+from regress_demo.network.layers import MiddleLayer
+from regress_demo.app.run import make_gif
+from regress_demo.inputs.settings import Settings
+from regress_demo.network.train import TrainingGroup
 
 pytestmark = pytest.mark.skipif(not background.available(), reason="needs fork")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from regress_demo import cli
+from regress_demo.app import cli
 
 from helpers import decode_gif, run_main
 
@@ -129,7 +129,7 @@ class FakeTerminal(io.StringIO):
 
 
 def test_on_a_terminal_progress_is_one_updating_line():
-    from regress_demo.settings import Settings
+    from regress_demo.inputs.settings import Settings
 
     out, err = io.StringIO(), FakeTerminal()
     progress = cli.Progress(Settings(epoch=50), quiet=False, out=out, err=err)
@@ -153,7 +153,7 @@ def test_on_a_terminal_progress_is_one_updating_line():
 
 def test_the_command_line_starts_without_loading_matplotlib():
     # so --help answers at once, and a Ctrl-C while matplotlib loads is caught by main()
-    code = "import sys, regress_demo.cli; print('matplotlib' in sys.modules)"
+    code = "import sys, regress_demo.app.cli; print('matplotlib' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stdout.strip() == "False", done.stderr
 

@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from regress_demo.frames import make_figure
-from regress_demo.ownunits import ErrorValue
-from regress_demo.errors import SettingError
-from regress_demo.settings import Settings
-from regress_demo.train import Training
+from regress_demo.film.frames import make_figure
+from regress_demo.film.units import ErrorValue
+from regress_demo.inputs.errors import SettingError
+from regress_demo.inputs.settings import Settings
+from regress_demo.network.train import Training
 
 from helpers import decode_gif, run_main
 
@@ -168,9 +168,9 @@ def test_a_still_beyond_the_epoch_a_run_stopped_at_is_named_not_silently_missing
 def test_an_interrupted_run_on_own_data_in_japanese_says_so_in_english(tmp_path, capsys):
     from types import SimpleNamespace
 
-    from regress_demo.console import report
-    from regress_demo.ownunits import ErrorValue
-    from regress_demo.texts import texts_of
+    from regress_demo.app.console import report
+    from regress_demo.film.units import ErrorValue
+    from regress_demo.film.texts import texts_of
 
     settings = Settings(data=daylight(), lang="ja", epoch=3000)
     shown = [SimpleNamespace(epoch=303, error=ErrorValue(4.87e-3, 10.0, texts_of(settings)))]
@@ -194,8 +194,8 @@ def test_noise_on_own_data_is_bounded_by_the_data_s_spread_as_a_curve_s_is(tmp_p
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_the_printed_sheet_of_own_data_has_tile_titles_apart_and_on_the_page(lang):
-    from regress_demo.ownunits import in_data_units
-    from regress_demo.sheet import print_sheet
+    from regress_demo.film.units import in_data_units
+    from regress_demo.film.sheet import print_sheet
 
     settings = Settings(data=daylight(), epoch=8, frames=8, lang=lang, sheet="print")
     training = Training(settings)
@@ -212,8 +212,8 @@ def test_the_printed_sheet_of_own_data_has_tile_titles_apart_and_on_the_page(lan
 
 
 def test_a_long_y_column_name_stays_beside_its_panel_in_the_film_and_on_the_printed_sheet(tmp_path):
-    from regress_demo.ownunits import in_data_units
-    from regress_demo.sheet import print_sheet
+    from regress_demo.film.units import in_data_units
+    from regress_demo.film.sheet import print_sheet
 
     long_y = "the daily maximum temperature measured at the old weather station near the river"
     settings = Settings(data=series_csv(tmp_path / "t.csv", "day," + long_y), epoch=4, frames=2, sheet="print")

@@ -7,14 +7,15 @@ import re
 import numpy as np
 import pytest
 
-from regress_demo import cli, data
-from regress_demo.frames import make_figure
-from regress_demo.layers import MiddleLayer
-from regress_demo.engines import AGREEMENT, LAYER_CLASSES, OneByOne, disagreement
-from regress_demo.lockstep import Lockstep
-from regress_demo.run import make_gif
-from regress_demo.settings import Settings
-from regress_demo.train import TrainingGroup, half_mean_square
+from regress_demo.app import cli
+from regress_demo.network import samples as data
+from regress_demo.film.frames import make_figure
+from regress_demo.network.layers import MiddleLayer
+from regress_demo.speed.engines import AGREEMENT, LAYER_CLASSES, OneByOne, disagreement
+from regress_demo.speed.lockstep import Lockstep
+from regress_demo.app.run import make_gif
+from regress_demo.inputs.settings import Settings
+from regress_demo.network.train import TrainingGroup, half_mean_square
 
 
 def steeper(u):
@@ -159,7 +160,7 @@ def test_an_edited_layer_class_sends_a_grid_trained_network_by_network_back(tmp_
 def test_the_record_keeps_layers_py_and_a_replay_with_another_one_says_so(tmp_path, capsys):
     import hashlib
 
-    from regress_demo import layers
+    from regress_demo.network import layers
 
     assert cli.main(["--epoch", "3", "-q", "--out", str(tmp_path / "run.gif")]) == 0
     record_path = tmp_path / "run.json"

@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from PIL import Image
 
-from regress_demo.gallery import write_index
+from regress_demo.files.gallery import write_index
 
 T0 = 1_700_000_000  # a fixed modification time, so that the order is under the test's control
 RED, GREEN, BLUE = (220, 30, 30), (30, 170, 60), (40, 70, 220)
@@ -280,7 +280,7 @@ def test_an_index_html_written_by_someone_else_is_left_alone(tmp_path):
 
 
 def test_a_grid_beyond_n_mid_and_eta_lists_its_axes_and_held_out_errors():
-    from regress_demo.gallery import heading, render_results
+    from regress_demo.files.gallery import heading, render_results
 
     settings = {"target": "gauss", "n_mid": [3], "eta": [0.1], "activation": ["sigmoid", "tanh"], "epoch": 10,
                 "seed": 1}

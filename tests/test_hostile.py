@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from regress_demo import cli
-from regress_demo.settings import Settings
+from regress_demo.app import cli
+from regress_demo.inputs.settings import Settings
 
 from helpers import decode_gif, run_main
 
@@ -148,7 +148,7 @@ def test_names_too_long_for_the_file_system_get_one_line(tmp_path, monkeypatch, 
 
 
 def test_a_long_name_made_from_the_settings_is_shortened(tmp_path):
-    from regress_demo.places import output_path
+    from regress_demo.files.paths import output_path
 
     settings = Settings(eta=[0.1 + k * 1e-16 * 2**40 for k in range(8)], n_mid=[1, 2, 3, 4, 5, 6, 7, 8][:3],
                         epoch=3, target="sin(x)")
@@ -179,7 +179,7 @@ def test_replay_with_other_options_names_them_as_typed(tmp_path, monkeypatch, op
 
 
 def test_a_ctrl_c_while_the_network_is_built_says_so(tmp_path, monkeypatch):
-    import regress_demo.run as run_module
+    import regress_demo.app.run as run_module
 
     def interrupted(settings):
         raise KeyboardInterrupt
@@ -285,8 +285,8 @@ def test_a_read_only_file_is_respected_with_one_line(tmp_path, monkeypatch, name
 
 @pytest.mark.parametrize("failing", ["run.png", "run.npz", "run.json", "run.gif"])
 def test_a_file_that_cannot_be_written_is_named_and_no_file_of_the_run_is_replaced(tmp_path, monkeypatch, failing):
-    import regress_demo.outputs as outputs
-    from regress_demo.gif import GifWriter
+    import regress_demo.files.staged as outputs
+    from regress_demo.files.gif import GifWriter
 
     monkeypatch.chdir(tmp_path)
     assert run_main(["--epoch", "3", "-q", "--out", "run.gif"])[0] == 0
@@ -375,7 +375,7 @@ def test_a_run_after_a_killed_one_leaves_no_temporary_file(tmp_path, monkeypatch
 
 def interrupt_drawing(monkeypatch, after: int):
     """Make the frame drawing raise KeyboardInterrupt at the given call (0: the first)."""
-    from regress_demo.frames import RichFigure
+    from regress_demo.film.frames import RichFigure
 
     original, calls = RichFigure.draw, []
 
@@ -428,7 +428,7 @@ def test_a_ctrl_c_while_the_first_frame_is_drawn_keeps_the_trained_run(tmp_path,
 
 
 def test_an_error_that_is_not_finite_is_divergence(tmp_path, monkeypatch):
-    import regress_demo.lockstep as lockstep
+    import regress_demo.speed.lockstep as lockstep
 
     monkeypatch.setattr(lockstep, "has_diverged", lambda error, weights, initial: np.zeros(np.shape(error), bool))
     monkeypatch.chdir(tmp_path)

@@ -17,11 +17,12 @@ from matplotlib import font_manager
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.text import Text
 
-from regress_demo import fonts, texts
-from regress_demo.blit import _text_style
-from regress_demo.frames import make_figure
-from regress_demo.settings import Settings
-from regress_demo.train import TrainingGroup
+from regress_demo.film import fonts
+from regress_demo.film import texts
+from regress_demo.film.blit import _text_style
+from regress_demo.film.frames import make_figure
+from regress_demo.inputs.settings import Settings
+from regress_demo.network.train import TrainingGroup
 
 from helpers import decode_gif, run_main
 
@@ -302,7 +303,7 @@ def test_the_japanese_readme_gives_the_readme_s_two_commands_exactly():
 
 
 def test_the_japanese_readme_s_commands_and_picture_are_real():
-    from regress_demo import cli
+    from regress_demo.app import cli
 
     japanese = (ROOT / "README.ja.md").read_text(encoding="utf-8")
     lines = [line.split("#")[0].split("regress-demo", 1)[1].split()

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from regress_demo.layers import MIDDLE_LAYERS, MiddleLayer, OutputLayer
+from regress_demo.network.layers import MIDDLE_LAYERS, MiddleLayer, OutputLayer
 
 EPS = 1e-6
 

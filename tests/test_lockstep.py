@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from regress_demo.engines import AGREEMENT, OneByOne, disagreement, faster_one_by_one
-from regress_demo.lockstep import Lockstep
-from regress_demo.settings import Settings
-from regress_demo.train import Training
+from regress_demo.speed.engines import AGREEMENT, OneByOne, disagreement, faster_one_by_one
+from regress_demo.speed.lockstep import Lockstep
+from regress_demo.inputs.settings import Settings
+from regress_demo.network.train import Training
 
 
 def test_lockstep_gives_the_same_weights_as_separate_runs_with_the_layer_classes():

@@ -14,12 +14,12 @@ import numpy as np
 import pytest
 
 import regress_demo
-from regress_demo import notebook
-from regress_demo.data import sine_data
-from regress_demo.layers import MiddleLayer, OutputLayer
-from regress_demo.notebook import NotebookProgress
-from regress_demo.run import make_gif
-from regress_demo.settings import Settings
+from regress_demo.app import notebook
+from regress_demo.network.samples import sine_data
+from regress_demo.network.layers import MiddleLayer, OutputLayer
+from regress_demo.app.notebook import NotebookProgress
+from regress_demo.app.run import make_gif
+from regress_demo.inputs.settings import Settings
 
 from helpers import decode_gif
 

@@ -8,15 +8,17 @@ import pytest
 from helpers import decode_gif
 from matplotlib.colors import to_rgb
 
-from regress_demo import cli, data, make_gif
-from regress_demo.layers import MIDDLE_LAYERS, OutputLayer
-from regress_demo.engines import OneByOne, trainer
-from regress_demo.lockstep import Lockstep
-from regress_demo.captions import settings_lines
-from regress_demo.frames import HELDOUT_SHADE, make_figure, y_limits
-from regress_demo.records import replay_settings
-from regress_demo.settings import Settings
-from regress_demo.train import Training, TrainingGroup, initial_layers, initial_weights
+from regress_demo import make_gif
+from regress_demo.app import cli
+from regress_demo.network import samples as data
+from regress_demo.network.layers import MIDDLE_LAYERS, OutputLayer
+from regress_demo.speed.engines import OneByOne, trainer
+from regress_demo.speed.lockstep import Lockstep
+from regress_demo.film.captions import settings_lines
+from regress_demo.film.frames import HELDOUT_SHADE, make_figure, y_limits
+from regress_demo.files.records import replay_settings
+from regress_demo.inputs.settings import Settings
+from regress_demo.network.train import Training, TrainingGroup, initial_layers, initial_weights
 
 
 # The data ------------------------------------------------------------------------------------------

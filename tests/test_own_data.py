@@ -9,7 +9,7 @@ import pytest
 
 from helpers import decode_gif, run_main
 from regress_demo import Settings, SettingError
-from regress_demo.owndata import MAX_POINTS, OwnData, read_file
+from regress_demo.inputs.owndata import MAX_POINTS, OwnData, read_file
 
 YEARS = np.arange(1900, 2001)
 VALUES = 300 + 40 * np.sin(YEARS / 30)
@@ -108,9 +108,9 @@ def test_a_long_series_is_kept_in_the_weights_file_and_replays_from_it(tmp_path,
 
 
 def test_the_frame_shows_years_and_values(tmp_path):
-    from regress_demo.frames import make_figure
-    from regress_demo.ownunits import in_data_units
-    from regress_demo.train import Training
+    from regress_demo.film.frames import make_figure
+    from regress_demo.film.units import in_data_units
+    from regress_demo.network.train import Training
 
     settings = Settings(data=read_file(write_years(tmp_path / "years.csv")), epoch=30, frames=2, holdout=(1980, 2000))
     training = Training(settings)
@@ -163,7 +163,7 @@ def test_a_comment_semicolons_tabs_and_spaces_give_the_same_numbers(tmp_path):
     assert [(data.x_label, data.y_label) for data in read] == [("year", "value")] * 5 + [("x", "y")]
     errors = []
     for data in read[:3]:
-        from regress_demo.train import Training
+        from regress_demo.network.train import Training
 
         training = Training(Settings(data=data, epoch=5))
         list(training.snapshots())
@@ -196,7 +196,7 @@ def test_unsorted_uneven_and_repeated_x_train(tmp_path):
     np.testing.assert_allclose(dataset.x, 2 * (x - x.min()) / (x.max() - x.min()) - 1)  # in the given order
     assert dataset.x.min() == pytest.approx(-1) and dataset.x.max() == pytest.approx(1)
     assert abs(dataset.t.mean()) < 1e-12 and abs(dataset.t.std() - 1) < 1e-12
-    from regress_demo.train import Training
+    from regress_demo.network.train import Training
 
     training = Training(settings)
     list(training.snapshots())
@@ -303,7 +303,7 @@ BAD_FILES = [
 
 
 def test_an_error_says_its_share_of_the_variance():
-    from regress_demo.ownunits import ErrorValue
+    from regress_demo.film.units import ErrorValue
 
     shares = [f"{ErrorValue(error, 4.0):.2e}" for error in (0.002, 0.1, 3.04, 7.2, 4e6)]
     assert shares == ["2.00e-03 (0.05 % of var(y))", "1.00e-01 (2.5 % of var(y))", "3.04e+00 (76 % of var(y))",
@@ -359,9 +359,9 @@ def test_a_run_without_data_does_not_load_its_modules():
     import subprocess
     import sys
 
-    code = ("import sys; from regress_demo import cli, settings; s = cli.parse_settings(cli.build_parser()"
-            ".parse_args([])); s.dataset(); s.as_dict(); s.file_stem(); from regress_demo import captions; "
-            "captions.settings_lines(s); print(sorted(m for m in sys.modules if m.startswith('regress_demo.own')))")
+    code = ("import sys; from regress_demo.app import cli; s = cli.parse_settings(cli.build_parser()"
+            ".parse_args([])); s.dataset(); s.as_dict(); s.file_stem(); from regress_demo.film import captions; "
+            "captions.settings_lines(s); print(sorted(m for m in sys.modules if m.endswith(('.owndata', '.units'))))")
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root,
                             env={**os.environ, "PYTHONPATH": root}, check=True)

@@ -2,10 +2,10 @@
 
 import pytest
 
-from regress_demo import parallel
-from regress_demo.gif import GifWriter
-from regress_demo.run import make_gif
-from regress_demo.settings import Settings
+from regress_demo.files import parallel
+from regress_demo.files.gif import GifWriter
+from regress_demo.app.run import make_gif
+from regress_demo.inputs.settings import Settings
 
 from helpers import decode_gif
 

@@ -10,14 +10,14 @@ import pytest
 from matplotlib.colors import to_rgb
 from PIL import Image
 
-from regress_demo import data
-from regress_demo.lockstep import Lockstep
-from regress_demo.frames import INKS, GridFigure, RichFigure, SimpleFigure, make_figure
-from regress_demo.stills import contact_sheet, sheet_picks
-from regress_demo.gif import GifWriter
-from regress_demo.run import make_gif
-from regress_demo.settings import Settings
-from regress_demo.train import Training
+from regress_demo.network import samples as data
+from regress_demo.speed.lockstep import Lockstep
+from regress_demo.film.frames import INKS, GridFigure, RichFigure, SimpleFigure, make_figure
+from regress_demo.files.stills import contact_sheet, sheet_picks
+from regress_demo.files.gif import GifWriter
+from regress_demo.app.run import make_gif
+from regress_demo.inputs.settings import Settings
+from regress_demo.network.train import Training
 
 from helpers import decode_gif
 
@@ -429,7 +429,7 @@ def test_the_changing_labels_look_like_matplotlib_s_own_text(settings):
 def test_a_label_at_the_edge_of_the_canvas_keeps_the_part_inside():
     from matplotlib.figure import Figure
 
-    from regress_demo.blit import Label
+    from regress_demo.film.blit import Label
 
     figure = Figure(figsize=(2, 1), dpi=100)
     text = figure.text(0.1, 0.0, "pq", fontsize=20, va="baseline")  # descenders below the canvas

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from regress_demo.texts import Texts
+from regress_demo.film.texts import Texts
 
 from helpers import run_main
 
@@ -65,7 +65,7 @@ def test_the_error_axis_ticks_whole_epochs_only(epochs):
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
-    from regress_demo.panels import loss_axis
+    from regress_demo.film.panels import loss_axis
 
     ax = Figure().add_subplot()
     loss_axis(ax, [[0.3] * epochs], Texts("ja"))
@@ -81,9 +81,9 @@ def test_a_legend_inside_the_fit_panel_is_drawn_over_the_fit(layout):
     legend inside the panel (--simple; --size in a wide frame) is drawn over the animated fit."""
     import numpy as np
 
-    from regress_demo.frames import make_figure
-    from regress_demo.settings import Settings
-    from regress_demo.train import TrainingGroup
+    from regress_demo.film.frames import make_figure
+    from regress_demo.inputs.settings import Settings
+    from regress_demo.network.train import TrainingGroup
 
     settings = Settings(eta=1.9, epoch=12, frames=2, lang="ja", **layout)
     group = TrainingGroup(settings)
@@ -118,9 +118,9 @@ def test_a_still_the_run_never_reached_is_named_in_a_notebook_too(tmp_path):
 def test_a_legend_placed_best_stays_in_the_background(layout):
     """A legend placed "best" (a target other than the sine) is placed once, with the first frame: drawn
     each frame, it would move from frame to frame with the fit."""
-    from regress_demo.frames import make_figure
-    from regress_demo.settings import Settings
-    from regress_demo.train import TrainingGroup
+    from regress_demo.film.frames import make_figure
+    from regress_demo.inputs.settings import Settings
+    from regress_demo.network.train import TrainingGroup
 
     for target in ("gauss", "sin"):
         settings = Settings(target=target, epoch=2, frames=2, **layout)

@@ -14,11 +14,11 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, event, given, settings as hypothesis_settings, strategies as st
 
-from regress_demo.frames import make_figure
-from regress_demo.gif import GifWriter
-from regress_demo.run import make_gif
-from regress_demo.settings import Settings
-from regress_demo.train import Training
+from regress_demo.film.frames import make_figure
+from regress_demo.files.gif import GifWriter
+from regress_demo.app.run import make_gif
+from regress_demo.inputs.settings import Settings
+from regress_demo.network.train import Training
 
 from helpers import decode_gif, run_main
 
@@ -64,7 +64,7 @@ def test_a_run_that_diverges_early_has_a_frame_for_every_epoch_the_same_as_with_
 
 
 def test_a_run_that_does_not_diverge_or_diverges_late_keeps_its_frames(tmp_path):
-    from regress_demo.run import EARLY_DIVERGENCE, every_epoch_if_diverged_early
+    from regress_demo.app.run import EARLY_DIVERGENCE, every_epoch_if_diverged_early
 
     settings = Settings(epoch=30, interval=10)
     result = make_gif(settings, tmp_path / "calm.gif")
@@ -162,7 +162,7 @@ def test_a_signal_while_the_gif_is_written_leaves_the_earlier_gif(tmp_path, monk
 
 
 def test_a_signal_while_drawing_keeps_the_frames_drawn_so_far(tmp_path, monkeypatch):
-    from regress_demo.frames import RichFigure
+    from regress_demo.film.frames import RichFigure
 
     original, calls = RichFigure.draw, []
 
@@ -181,7 +181,7 @@ def test_a_signal_while_drawing_keeps_the_frames_drawn_so_far(tmp_path, monkeypa
 
 
 def test_a_signal_while_the_files_are_written_lets_them_finish(tmp_path, monkeypatch):
-    import regress_demo.run as run_module
+    import regress_demo.app.run as run_module
 
     original = run_module.staged_png
 
@@ -220,7 +220,7 @@ def test_a_signal_while_a_frame_is_written_comes_after_it(tmp_path):
 
 
 def test_interrupted_while_drawing_says_so(tmp_path, monkeypatch):
-    from regress_demo.frames import RichFigure
+    from regress_demo.film.frames import RichFigure
 
     def interrupted_draw(self, snapshots):
         raise KeyboardInterrupt

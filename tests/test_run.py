@@ -7,10 +7,10 @@ import matplotlib
 import numpy as np
 import pytest
 
-from regress_demo import cli
-from regress_demo.records import replay_settings
-from regress_demo.run import make_gif
-from regress_demo.settings import Settings, SettingError
+from regress_demo.app import cli
+from regress_demo.files.records import replay_settings
+from regress_demo.app.run import make_gif
+from regress_demo.inputs.settings import Settings, SettingError
 
 from helpers import decode_gif
 

@@ -9,14 +9,14 @@ import pytest
 from matplotlib.colors import to_rgb
 from matplotlib.text import Text
 
-from regress_demo import cli
-from regress_demo.frames import PRINT_INKS, make_figure
-from regress_demo.layouts import MAX_SIDE, MIN_SIDE, natural_size
-from regress_demo.lockstep import Lockstep
-from regress_demo.records import replay_settings
-from regress_demo.run import make_gif
-from regress_demo.settings import Settings
-from regress_demo.train import Training
+from regress_demo.app import cli
+from regress_demo.film.frames import PRINT_INKS, make_figure
+from regress_demo.film.layouts import MAX_SIDE, MIN_SIDE, natural_size
+from regress_demo.speed.lockstep import Lockstep
+from regress_demo.files.records import replay_settings
+from regress_demo.app.run import make_gif
+from regress_demo.inputs.settings import Settings
+from regress_demo.network.train import Training
 
 from helpers import decode_gif, run_main
 

@@ -10,10 +10,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from regress_demo import cli, data
-from regress_demo.run import make_gif
-from regress_demo.settings import Settings
-from regress_demo.train import TrainingGroup
+from regress_demo.app import cli
+from regress_demo.network import samples as data
+from regress_demo.app.run import make_gif
+from regress_demo.inputs.settings import Settings
+from regress_demo.network.train import TrainingGroup
 
 from helpers import decode_gif
 
@@ -98,8 +99,8 @@ def test_a_still_is_a_pdf_whose_text_is_text(printed):
 
 
 def test_a_still_shows_the_whole_error_curve_and_the_trails_of_the_film(printed):
-    from regress_demo.frames import make_figure
-    from regress_demo.stills import show_frame
+    from regress_demo.film.frames import make_figure
+    from regress_demo.files.stills import show_frame
 
     _, result, _ = printed
     settings = PRINTED.replace(still=(), sheet="film", simple=False)
@@ -164,7 +165,7 @@ def path_picks(frames, count=8):
 
 
 def test_the_sheets_tiles_are_spread_along_the_fits_path():
-    from regress_demo.stills import fit_path, sheet_picks
+    from regress_demo.files.stills import fit_path, sheet_picks
 
     frames = list(TrainingGroup(Settings(epoch=150, interval=5)).snapshots())
     picks = sheet_picks(fit_path(frames))
@@ -179,8 +180,8 @@ def test_the_sheets_tiles_are_spread_along_the_fits_path():
 
 
 def test_the_printed_sheet_is_a4_wide_with_text_of_8_pt_or_more(printed):
-    from regress_demo.sheet import A4_WIDTH, font_sizes, print_sheet
-    from regress_demo.stills import fit_path, sheet_picks
+    from regress_demo.film.sheet import A4_WIDTH, font_sizes, print_sheet
+    from regress_demo.files.stills import fit_path, sheet_picks
 
     folder, result, _ = printed
     frames = list(TrainingGroup(PRINTED.replace(still=())).snapshots())

@@ -9,11 +9,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from regress_demo import cli, engines, parallel, stopping
-from regress_demo.engines import OneByOne
-from regress_demo.lockstep import Lockstep
-from regress_demo.settings import Settings
-from regress_demo.train import TrainingGroup
+from regress_demo.app import cli
+from regress_demo.speed import engines
+from regress_demo.files import parallel
+from regress_demo.film import stopping
+from regress_demo.speed.engines import OneByOne
+from regress_demo.speed.lockstep import Lockstep
+from regress_demo.inputs.settings import Settings
+from regress_demo.network.train import TrainingGroup
 
 from helpers import decode_gif, run_main
 
@@ -101,7 +104,7 @@ def test_engine_layers_stops_at_the_same_epoch(layers_engine, reference):
 
 
 def test_the_last_frame_says_reached_in_its_title(layers_engine, default_run, reference):
-    from regress_demo.frames import make_figure
+    from regress_demo.film.frames import make_figure
 
     training, frames = layers_engine
     _, first, _ = reference
@@ -201,7 +204,7 @@ def test_a_grid_whose_networks_all_reach_the_error_ends_with_the_last(grid_run):
 
 
 def test_the_grid_s_panels_and_header_say_which_reached(grid_run):
-    from regress_demo.frames import make_figure
+    from regress_demo.film.frames import make_figure
 
     settings = GRID.replace(n_mid=(1, 3))
     training = Lockstep(settings)

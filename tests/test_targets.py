@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from regress_demo import targets
-from regress_demo.targets import (
+from regress_demo.inputs import targets
+from regress_demo.inputs.targets import (
     CURVES,
     FUNCTIONS,
     MAX_FORMULA_LENGTH,

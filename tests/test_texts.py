@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from regress_demo import texts
+from regress_demo.film import texts
 
 PACKAGE = Path(texts.__file__).parent
 

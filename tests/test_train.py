@@ -3,10 +3,11 @@
 import numpy as np
 import pytest
 
-from regress_demo import data, targets
-from regress_demo.lockstep import Lockstep
-from regress_demo.settings import Settings
-from regress_demo.train import Training, initial_weights
+from regress_demo.network import samples as data
+from regress_demo.inputs import targets
+from regress_demo.speed.lockstep import Lockstep
+from regress_demo.inputs.settings import Settings
+from regress_demo.network.train import Training, initial_weights
 
 
 def run(**settings):
@@ -174,7 +175,7 @@ def test_training_does_not_touch_the_global_random_state():
 
 
 def test_an_infinite_error_is_divergence_even_from_an_infinite_start():
-    from regress_demo.train import has_diverged
+    from regress_demo.network.train import has_diverged
 
     weights = [np.zeros((1, 3))]
     assert has_diverged(float("inf"), weights, float("inf"))

@@ -5,8 +5,8 @@ import os
 
 import pytest
 
-from regress_demo import cli
-from regress_demo.settings import Settings, SettingError
+from regress_demo.app import cli
+from regress_demo.inputs.settings import Settings, SettingError
 
 CLI_CASES = [
     (["--n-mid", "0"], "--n-mid must be >= 1, got 0"),

@@ -11,10 +11,10 @@ import subprocess
 import numpy as np
 import pytest
 
-from regress_demo import checks as checks_module
-from regress_demo.run import make_gif
-from regress_demo.settings import Settings
-from regress_demo.video import VideoWriter
+from regress_demo.inputs import checks as checks_module
+from regress_demo.app.run import make_gif
+from regress_demo.inputs.settings import Settings
+from regress_demo.files.video import VideoWriter
 
 from helpers import decode_gif, run_main
 
@@ -119,7 +119,7 @@ def test_a_video_that_cannot_be_written_is_named_and_nothing_is_left(tmp_path, m
 
 
 def test_an_interrupted_run_leaves_a_playable_video_of_the_frames_so_far(tmp_path, monkeypatch):
-    from regress_demo.frames import RichFigure
+    from regress_demo.film.frames import RichFigure
 
     draw, calls = RichFigure.draw, []
 
@@ -227,7 +227,7 @@ def test_a_video_someone_else_wrote_is_not_replaced(tmp_path, monkeypatch):
 MEMORY = """
 import resource, sys
 import numpy as np
-from regress_demo.video import VideoWriter
+from regress_demo.files.video import VideoWriter
 count, rng = int(sys.argv[1]), np.random.default_rng(0)
 with VideoWriter(sys.argv[2], "mp4", 25, 0) as video:
     for k in range(count):

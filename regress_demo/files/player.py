@@ -13,7 +13,7 @@ import json
 import math
 from urllib.parse import quote
 
-from .texts import Texts
+from ..film.texts import Texts
 
 #: The playback speeds offered, as the <select> shows them.
 SPEEDS = ("0.25", "0.5", "1", "1.5", "2")

@@ -10,14 +10,14 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, List
 
-from . import stopping
-from .outputs import read_text, versions
-from .places import RECORD_KIND, json_loads, settings_from_record
-from .settings import GRID_AXES, Settings
-from .train import Snapshot
+from ..film import stopping
+from .staged import read_text, versions
+from .paths import RECORD_KIND, json_loads, settings_from_record
+from ..inputs.settings import GRID_AXES, Settings
+from ..network.train import Snapshot
 
 if TYPE_CHECKING:  # (run.py makes the result and imports this module)
-    from .run import RunResult
+    from ..app.run import RunResult
 
 
 def final_weights(snapshots: List[Snapshot], settings: Settings) -> dict:
@@ -101,7 +101,7 @@ def run_record(settings: Settings, result: RunResult, frames: List[List[Snapshot
 
 def layers_digest() -> str:
     """The SHA-256 of layers.py as it is now: the code that trained (or was checked against) the run."""
-    from . import layers
+    from ..network import layers
 
     return hashlib.sha256(Path(layers.__file__).read_bytes()).hexdigest()
 

@@ -13,9 +13,9 @@ import json
 import os
 from pathlib import Path
 
-from .errors import SettingError
-from .outputs import FileTooLarge, is_read_only, read_text
-from .settings import Settings
+from ..inputs.errors import SettingError
+from .staged import FileTooLarge, is_read_only, read_text
+from ..inputs.settings import Settings
 
 
 #: The files a run writes beside its GIF: the GIF's name with these suffixes, and the record's key
@@ -226,7 +226,7 @@ def settings_from_record(record_path) -> Settings:
     try:
         data = record["settings"].get("data")
         if isinstance(data, dict) and "x" not in data:  # a long series: its numbers are in the NPZ beside the record
-            from .owndata import numbers_from_npz
+            from ..inputs.owndata import numbers_from_npz
 
             record["settings"]["data"] = numbers_from_npz(data, Path(record_path).with_suffix(".npz"))
         return Settings(**record["settings"])

@@ -17,9 +17,9 @@ from typing import NamedTuple, Optional, Union
 import numpy as np
 
 from .lockstep import SCALAR_MAX_NEURONS, Lockstep
-from .settings import Settings
-from .stopping import limit, reached
-from .train import Snapshot, TrainingGroup, has_diverged
+from ..inputs.settings import Settings
+from ..film.stopping import limit, reached
+from ..network.train import Snapshot, TrainingGroup, has_diverged
 
 
 #: The name of the engine that trains with the classes of layers.py.

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
-from .errors import MissingPackage
+from ..inputs.errors import MissingPackage
 
 #: The package that bundles the Japanese font, and the font in it.
 PACKAGE = "matplotlib_fontja"

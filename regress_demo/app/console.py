@@ -10,8 +10,8 @@ import sys
 import time
 from contextlib import contextmanager
 
-from . import stopping
-from .settings import Settings, show
+from ..film import stopping
+from ..inputs.settings import Settings, show
 
 PROG = "regress-demo"
 

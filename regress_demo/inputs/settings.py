@@ -16,7 +16,8 @@ from typing import List, Optional, Tuple, Union
 
 import numpy as np
 
-from . import checks, data, targets
+from . import checks, targets
+from ..network import samples as data
 from .checks import (  # noqa: F401 - the choices and limits, part of this module's interface
     ACROSS, ACTIVATIONS, DEFAULT_DPI, DOWN, ENGINES, GRID_AXES, MAX_FRAMES, MAX_PANELS, MAX_VALUES, SCHEDULES, SHEETS,
     TARGET_FRAMES, VIDEOS,

@@ -14,11 +14,11 @@ from typing import List, Optional, Sequence
 
 import numpy as np
 
-from . import data
-from .data import Dataset
-from .owndata import Scale, chosen_points, scale_of
+from ..network import samples as data
+from ..network.samples import Dataset
+from ..inputs.owndata import Scale, chosen_points, scale_of
 from .texts import Texts, texts_of
-from .train import Snapshot
+from ..network.train import Snapshot
 
 
 #: An axis label from a column's name is cut to this many characters (the frame has room for no more):

@@ -14,11 +14,11 @@ from typing import List, Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
-from . import data
-from .data import Dataset
+from ..network import samples as data
+from ..network.samples import Dataset
 from .fonts import in_its_font
 from .panels import FIT_COLOUR, TITLE_Y, finite_or_nan, fit_axes, show_warning, warning_box, x_label, y_label
-from .settings import Settings
+from ..inputs.settings import Settings
 from .texts import Texts, texts_of
 
 #: The width of an A4 page, in inches: the sheet's width, so that its font sizes are those printed.
@@ -54,8 +54,8 @@ def print_sheet(settings: Settings, dataset: Dataset, frames: Sequence[list]) ->
     x_text, y_text = x_label(settings), y_label(settings)  # (with your own data, its columns' names)
     y_text = textwrap.fill(y_text, 22)  # (a tile is 1.4 in high: a long column name takes two lines)
     if settings.data is not None:  # your own data: drawn in its units, as the film draws them (ownunits.py)
-        from .owndata import chosen_points
-        from .ownunits import for_drawing
+        from ..inputs.owndata import chosen_points
+        from .units import for_drawing
 
         dataset, (x, _) = for_drawing(settings, dataset), chosen_points(settings)
         grid = np.linspace(x.min(), x.max(), data.GRID_POINTS)

@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Optional
 from urllib.parse import quote
 
-from . import player, stopping
-from .outputs import AtomicFile, read_text
-from .places import GENERATOR, INDEX_NAME, RECORD_KIND, json_loads
-from .settings import show
-from .texts import LANGUAGES, Texts
+from . import player
+from ..film import stopping
+from .staged import AtomicFile, read_text
+from .paths import GENERATOR, INDEX_NAME, RECORD_KIND, json_loads
+from ..inputs.settings import show
+from ..film.texts import LANGUAGES, Texts
 
 ENGLISH = Texts("en")
 

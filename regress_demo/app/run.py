@@ -20,20 +20,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Union
 
-from . import gallery
-from . import background, stopping
+from ..files import gallery
+from . import background
+from ..film import stopping
 from .background import BackgroundTraining
-from .gif import GifWriter
-from .engines import LAYER_CLASSES, OneByOne, trainer
-from .lockstep import Lockstep
-from .outputs import naming, remove_stale_temporaries, signals_held, staged_json, staged_npz, staged_png
-from .parallel import Film, draw_frames
-from .places import output_path, primary_video
-from .records import final_weights, run_record
-from .settings import Settings
-from .stills import contact_sheet, fit_path, frame_epoch, sheet_picks, staged_prints, still_only
-from .video import VideoWriter
-from .train import Snapshot, TrainingGroup
+from ..files.gif import GifWriter
+from ..speed.engines import LAYER_CLASSES, OneByOne, trainer
+from ..speed.lockstep import Lockstep
+from ..files.staged import naming, remove_stale_temporaries, signals_held, staged_json, staged_npz, staged_png
+from ..files.parallel import Film, draw_frames
+from ..files.paths import output_path, primary_video
+from ..files.records import final_weights, run_record
+from ..inputs.settings import Settings
+from ..files.stills import contact_sheet, fit_path, frame_epoch, sheet_picks, staged_prints, still_only
+from ..files.video import VideoWriter
+from ..network.train import Snapshot, TrainingGroup
 
 
 @dataclass
@@ -120,14 +121,14 @@ class RunResult:
 
 def _in_data_units(settings: Settings, histories):
     """Error histories in the data's units (ownunits.py)."""
-    from .ownunits import errors_in_units
+    from ..film.units import errors_in_units
 
     return [errors_in_units(settings, history) for history in histories]
 
 
 def _snapshots_in_units(settings: Settings, snapshots):
     """One recorded epoch's snapshots in the data's units (ownunits.py)."""
-    from .ownunits import in_data_units
+    from ..film.units import in_data_units
 
     return in_data_units(settings, snapshots)
 
@@ -179,7 +180,7 @@ def make_gif(
     if on_epoch is not None:
         report_epoch = lambda epoch, errors: on_epoch(epoch, min(errors))  # noqa: E731
         if settings.data is not None:  # your own data: the error in their units
-            from .ownunits import errors_in_units
+            from ..film.units import errors_in_units
 
             report_epoch = lambda epoch, errors: on_epoch(epoch, min(errors_in_units(settings, errors)))  # noqa: E731
     if background.available():
@@ -203,7 +204,7 @@ def _train_and_draw(settings, path, training, engine, report_epoch, on_snapshot,
                   for kind in settings.video]  # (opened now: an unwritable place fails before training)
         try:
             with clock.phase("train"):
-                from .frames import inks, make_figure  # matplotlib: loads while the other process trains
+                from ..film.frames import inks, make_figure  # matplotlib: loads while the other process trains
                 for snapshots in training.snapshots(report_epoch):
                     if settings.data is not None:  # your own data: shown in their units
                         snapshots = _snapshots_in_units(settings, snapshots)

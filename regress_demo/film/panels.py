@@ -8,11 +8,11 @@ from typing import Sequence
 import numpy as np
 from matplotlib.ticker import FuncFormatter, MaxNLocator, NullLocator
 
-from . import targets
-from .data import Dataset
-from .settings import Settings, show
+from ..inputs import targets
+from ..network.samples import Dataset
+from ..inputs.settings import Settings, show
 from .texts import Texts, texts_of
-from .train import Snapshot
+from ..network.train import Snapshot
 
 X_LIMITS = (-1.05, 1.05)
 #: Titles sit just above their axes. Given explicitly, matplotlib does not measure the tick labels
@@ -115,7 +115,7 @@ def fit_axes(ax, grid, dataset: Dataset, settings: Settings, small=False):
 def x_label(settings: Settings) -> str:
     """What x is: for the textbook's sine, its angle rescaled; for your own data, its x column's name."""
     if getattr(settings, "data", None) is not None:
-        from .ownunits import LABEL_CHARS, drawn
+        from .units import LABEL_CHARS, drawn
 
         return drawn(settings.data.x_label, LABEL_CHARS)
     return texts_of(settings)("input_x_sine" if settings.target == "sin" else "input_x")
@@ -124,7 +124,7 @@ def x_label(settings: Settings) -> str:
 def y_label(settings: Settings) -> str:
     """What y is: the network's output, or your own data's y column."""
     if getattr(settings, "data", None) is not None:
-        from .ownunits import Y_LABEL_CHARS, drawn
+        from .units import Y_LABEL_CHARS, drawn
 
         return drawn(settings.data.y_label, Y_LABEL_CHARS)
     return texts_of(settings)("output_y")

@@ -17,7 +17,7 @@ from typing import Optional, Sequence
 import numpy as np
 from PIL import Image
 
-from .outputs import AtomicFile, signals_held
+from .staged import AtomicFile, signals_held
 
 #: An ink counts as shown if the samples have it, or a blend of it with at most this share of white
 #: (a thin line in a legend may have no pixel of the pure ink).

@@ -12,12 +12,14 @@ import numbers
 
 import numpy as np
 
-from . import data, layouts, targets
+from ..network import samples as data
+from ..film import layouts
+from . import targets
 from .budget import BudgetError, duration, estimated_bytes, estimated_seconds, size
 from .errors import MissingPackage, SettingError, show
-from .fonts import check_font
-from .layers import MIDDLE_LAYERS
-from .texts import LANGUAGES
+from ..film.fonts import check_font
+from ..network.layers import MIDDLE_LAYERS
+from ..film.texts import LANGUAGES
 
 #: The number of frames the default frame interval aims for.
 TARGET_FRAMES = 100

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import List
 
-from . import data, targets
-from .settings import Settings, show
+from ..network import samples as data
+from ..inputs import targets
+from ..inputs.settings import Settings, show
 from .stopping import threshold
 from .texts import texts_of
 
@@ -40,7 +41,7 @@ def settings_lines(settings: Settings, max_chars: int = 200) -> List[str]:
         network.append(say("header_stop_at", limit=threshold(settings.stop_at)))
     samples = []
     if settings.data is not None:  # your own data: the file, its points and their scaling
-        from .ownunits import header
+        from .units import header
 
         samples += header(settings)
     if settings.target != "sin":

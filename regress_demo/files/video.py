@@ -16,7 +16,7 @@ from typing import Optional
 
 import numpy as np
 
-from .outputs import AtomicFile, naming
+from .staged import AtomicFile, naming
 
 #: The formats --video takes: (container, codec, options). yuv420p plays in browsers, PowerPoint,
 #: Keynote and QuickTime; a plot's flat colours need little bitrate at a constant quality.

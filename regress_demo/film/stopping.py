@@ -22,7 +22,7 @@ def limit(settings) -> Optional[float]:
     with your own data (whose errors are shown in y's units squared) ERROR / sd**2."""
     if settings.stop_at is None or getattr(settings, "data", None) is None:
         return settings.stop_at
-    from .owndata import scale_of  # (loaded already by a run on its own data)
+    from ..inputs.owndata import scale_of  # (loaded already by a run on its own data)
 
     return settings.stop_at / scale_of(settings).variance
 

@@ -19,7 +19,7 @@ from typing import Callable, List, Optional
 
 import numpy as np
 
-from .outputs import signals_held
+from .staged import signals_held
 
 #: Fewer frames than this are drawn by one process: a second one would not pay for its start.
 MIN_FRAMES = 16

@@ -11,7 +11,7 @@ from typing import Callable, Optional, Tuple
 
 import numpy as np
 
-from .targets import CURVES
+from ..inputs.targets import CURVES
 
 #: The textbook's number of samples: the angle every 0.1 on [0, 2*pi).
 TEXTBOOK_POINTS = 63

@@ -24,8 +24,9 @@ import warnings
 from pathlib import Path
 from typing import Callable, Optional
 
-from . import _in_kernel, stopping
-from .settings import Settings, show
+from .. import _in_kernel
+from ..film import stopping
+from ..inputs.settings import Settings, show
 
 #: A film larger than this is linked to, not embedded (a notebook carrying it would be unwieldy).
 MAX_EMBED_BYTES = 40 * 1024**2
@@ -60,7 +61,7 @@ def animate(out=None, *, quiet: bool = False, video=None, **settings):
         if name not in names:
             raise TypeError(f"animate() has no setting {name!r}; the settings are: {', '.join(names)}")
     chosen = Settings(**settings)
-    from . import drawing_imports
+    from .. import drawing_imports
 
     with drawing_imports():
         from .run import make_gif

@@ -7,13 +7,13 @@ import errno
 import sys
 from pathlib import Path
 
-from . import INTERRUPTED_WHILE_STARTING, __version__, drawing_imports
-from . import targets
-from .places import output_path, primary_video, settings_from_record
+from .. import INTERRUPTED_WHILE_STARTING, __version__, drawing_imports
+from ..inputs import targets
+from ..files.paths import output_path, primary_video, settings_from_record
 from .console import (EXIT_IO_ERROR, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM, EXIT_USAGE, PROG, GuardedStream,  # noqa: F401
                       Progress, profile_line, report, sigterm_as_interrupt)
-from .checks import parse_epochs, parse_range, parse_size  # (the rules of their text: also for Settings(size="1920x1080"))
-from .settings import Settings, SettingError, show
+from ..inputs.checks import parse_epochs, parse_range, parse_size  # (the rules of their text: also for Settings(size="1920x1080"))
+from ..inputs.settings import Settings, SettingError, show
 
 DESCRIPTION = """\
 Train a tiny neural network (one hidden layer of sigmoid neurons, plain SGD, one sample
@@ -293,7 +293,7 @@ def read_data(path, columns):
     """--data FILE.csv (with --data-columns A,B): the series, read and checked (owndata.py)."""
     if path is None:
         raise SettingError("data_columns", "given with {data}", columns)
-    from .owndata import read_file
+    from ..inputs.owndata import read_file
 
     return read_file(path, columns)
 
@@ -346,13 +346,13 @@ def _main(argv) -> int:
         return EXIT_SIGINT
 
     if args.replay is not None:
-        from .records import layers_changed_since
+        from ..files.records import layers_changed_since
 
         if layers_changed_since(args.replay):
             print(f"{PROG}: layers.py has changed since this run was recorded: the replay trains with layers.py "
                   "as it is now, so its numbers may differ", file=sys.stderr)
         if settings.data is not None:
-            from .owndata import replay_note
+            from ..inputs.owndata import replay_note
 
             note = replay_note(settings)
             if note:

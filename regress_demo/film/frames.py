@@ -15,20 +15,20 @@ from typing import List, Optional, Sequence
 import numpy as np
 from matplotlib.colors import to_rgb
 
-from . import data
+from ..network import samples as data
 from .blit import Blitter, LossPieces
 from .captions import beyond_textbook, settings_lines
-from .data import Dataset
+from ..network.samples import Dataset
 from .fonts import in_its_font
 from .layouts import PRINT_COLOURS, Layout, grid_inches, mark_epochs, print_look
 from .panels import (  # noqa: F401 - HELDOUT_SHADE, y_limits: part of what a frame shows
     FIT_COLOUR, HELDOUT_COLOUR, HELDOUT_SHADE, OUTPUT_COLOUR, SAMPLE_COLOUR, TARGET_COLOUR, TITLE_Y, finite_or_nan,
     fit_axes, loss_axis, set_piece, show_warning, warning_box, x_label, y_label, y_limits,
 )
-from .settings import Settings, show
+from ..inputs.settings import Settings, show
 from .stopping import grid_header, threshold
 from .texts import texts_of
-from .train import Snapshot
+from ..network.train import Snapshot
 
 DPI = 100  # (layouts.DPI: the frames without --size)
 #: The neuron panel draws at most this many neurons one by one (those with the largest |w2_j|).
@@ -417,7 +417,7 @@ def make_figure(settings: Settings, dataset: Dataset, histories, frames: Sequenc
                 heldout_histories=None):
     """The figure that suits these settings, made to fit every frame of the run."""
     if settings.data is not None and not getattr(dataset, "in_data_units", False):  # your own data (ownunits.py)
-        from .ownunits import for_drawing, in_units
+        from .units import for_drawing, in_units
 
         figure = make_figure(settings, for_drawing(settings, dataset), histories, frames, heldout_histories)
         in_units(figure, settings, [frame[0] for frame in frames])

@@ -14,9 +14,9 @@ from typing import Dict, List, Sequence
 import numpy as np
 from PIL import Image
 
-from . import data
-from .outputs import naming, staged_with
-from .places import print_files, replaceable, still_name
+from ..network import samples as data
+from .staged import naming, staged_with
+from .paths import print_files, replaceable, still_name
 
 #: The tiles of a contact sheet.
 SHEET_TILES = 8
@@ -26,7 +26,7 @@ def fit_path(frames: Sequence[list], grid=None) -> np.ndarray:
     """How far the fit has travelled at each frame: the root-mean-square change of the fit over the
     drawing grid from each frame to the next, summed from the first frame (0) on; for a grid of
     networks, the mean of their changes. Values a diverged network produced count as no change."""
-    from .panels import finite_or_nan  # (matplotlib: loaded by then; not before training)
+    from ..film.panels import finite_or_nan  # (matplotlib: loaded by then; not before training)
 
     grid = data.grid() if grid is None else grid
     fits = np.array([[finite_or_nan(snapshot.fit(grid)) for snapshot in snapshots] for snapshots in frames])
@@ -108,7 +108,7 @@ def still_frames(settings, drawn: Sequence[list], extra: Dict[int, list]) -> Dic
 def whole_curves(figure, epoch: int):
     """Give the error panel's curves their whole history up to `epoch` (the film draws them piece by
     piece into its background, so after `draw` they hold only the last piece)."""
-    from .panels import set_piece
+    from ..film.panels import set_piece
 
     pairs = []
     if getattr(figure, "loss_line", None) is not None:  # RichFigure
@@ -196,7 +196,7 @@ def staged_prints(settings, dataset, histories, heldout_histories, frames, drawn
     frames (its figure is made for them), `drawn` those in the GIF, `extra` the snapshots of --still
     epochs that are not frames. A still of `last` where the run stopped early is left out if its
     name, unknown before the run, is a file that regress-demo did not write."""
-    from .frames import make_figure
+    from ..film.frames import make_figure
 
     files = []
     try:
@@ -209,7 +209,7 @@ def staged_prints(settings, dataset, histories, heldout_histories, frames, drawn
             figure = make_figure(settings, dataset, histories, frames, heldout_histories)
             files += staged_stills(figure, gif_path, frames, stills, settings.dpi)
         if settings.sheet == "print":
-            from .sheet import print_sheet
+            from ..film.sheet import print_sheet
 
             tiles = [drawn[k] for k in sheet_picks(fit_path(drawn))]
             files += save_figure(print_sheet(settings, dataset, tiles), gif_path.with_suffix(".png"), settings.dpi)

@@ -26,11 +26,11 @@ import math
 
 import numpy as np
 
-from . import data
-from .layers import MIDDLE_LAYERS
-from .settings import Settings
-from .stopping import limit
-from .train import (
+from ..network import samples as data
+from ..network.layers import MIDDLE_LAYERS
+from ..inputs.settings import Settings
+from ..film.stopping import limit
+from ..network.train import (
     Snapshot, forward, half_mean_square, has_diverged, initial_weights, network, sample_order_rng,
 )
 

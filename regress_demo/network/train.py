@@ -12,10 +12,10 @@ from typing import List, Optional, Tuple
 
 import numpy as np
 
-from . import data
-from .stopping import limit, reached
+from . import samples as data
+from ..film.stopping import limit, reached
 from .layers import MIDDLE_LAYERS, OutputLayer
-from .settings import Settings
+from ..inputs.settings import Settings
 
 #: The weights of a network in the layers' shapes: [(w, b) of each hidden layer ..., (w, b) of the output].
 Weights = List[Tuple[np.ndarray, np.ndarray]]
