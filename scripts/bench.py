@@ -31,16 +31,16 @@ sys.path.insert(0, str(HERE))  # textbook_baseline
 sys.path.insert(0, str(HERE.parent))  # the package, when run from a checkout
 
 import numpy as np  # noqa: E402
-
 import textbook_baseline as textbook  # noqa: E402
+
+from regress_demo.app.run import make_gif  # noqa: E402
+from regress_demo.files.gif import GifWriter  # noqa: E402
+from regress_demo.film.frames import INKS, SimpleFigure  # noqa: E402
+from regress_demo.inputs.settings import Settings  # noqa: E402
 from regress_demo.network import samples as data  # noqa: E402
+from regress_demo.network.train import TrainingGroup  # noqa: E402
 from regress_demo.speed.engines import disagreement  # noqa: E402
 from regress_demo.speed.lockstep import Lockstep  # noqa: E402
-from regress_demo.film.frames import INKS, SimpleFigure  # noqa: E402
-from regress_demo.files.gif import GifWriter  # noqa: E402
-from regress_demo.app.run import make_gif  # noqa: E402
-from regress_demo.inputs.settings import Settings  # noqa: E402
-from regress_demo.network.train import TrainingGroup  # noqa: E402
 
 
 def interleaved(a, b, repeat: int, warm_up: bool = True):
@@ -103,14 +103,16 @@ def render_encode(size, folder):
 def video_encode(size, folder):
     """Seconds per frame to encode the same 840 x 800 frames (the default frame) as H.264 (--video
     mp4) against our GIF encoder; the frames are drawn once, before."""
-    from regress_demo.film.frames import make_figure
     from regress_demo.files.video import VideoWriter
+    from regress_demo.film.frames import make_figure
 
     frames = size["frames"]
     settings = Settings(epoch=frames, interval=1)
     training = Lockstep(settings)
     snapshots = list(training.snapshots())
-    figure = make_figure(settings, training.dataset, training.errors, snapshots, training.heldout_errors)
+    figure = make_figure(
+        settings, training.dataset, training.errors, snapshots, training.heldout_errors
+    )
     images = [figure.draw(s).copy() for s in snapshots]
 
     def mp4():
@@ -135,21 +137,46 @@ def process(args, folder):
     env = dict(os.environ, PYTHONPATH=str(HERE.parent), MPLBACKEND="Agg")
 
     def run():
-        subprocess.run([sys.executable, *args], cwd=folder, env=env, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, *args], cwd=folder, env=env, check=True, stdout=subprocess.DEVNULL
+        )
 
     return run
 
 
 def ours_command(size, folder, name, *options):
     epochs, interval = size["run_epochs"], size["run_interval"]
-    return process(["-m", "regress_demo", "-q", "--epoch", str(epochs), "--interval", str(interval),
-                    "--out", str(folder / f"{name}.gif"), *options], folder)
+    return process(
+        [
+            "-m",
+            "regress_demo",
+            "-q",
+            "--epoch",
+            str(epochs),
+            "--interval",
+            str(interval),
+            "--out",
+            str(folder / f"{name}.gif"),
+            *options,
+        ],
+        folder,
+    )
 
 
 def textbook_command(size, folder):
     epochs, interval = size["run_epochs"], size["run_interval"]
-    return process([str(HERE / "textbook_baseline.py"), "--out", str(folder / "textbook_run.gif"),
-                    "--epoch", str(epochs), "--interval", str(interval)], folder)
+    return process(
+        [
+            str(HERE / "textbook_baseline.py"),
+            "--out",
+            str(folder / "textbook_run.gif"),
+            "--epoch",
+            str(epochs),
+            "--interval",
+            str(interval),
+        ],
+        folder,
+    )
 
 
 def end_to_end(size, folder, *options):
@@ -210,7 +237,10 @@ def peak_rss_mb(args, folder) -> float:
     )
     done = subprocess.run(
         [sys.executable, "-c", script, *args, "-q", "--out", str(folder / "rss.gif")],
-        capture_output=True, text=True, check=True, cwd=folder,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=folder,
         env=dict(os.environ, PYTHONPATH=str(HERE.parent)),
     )
     return int(done.stdout.split()[-1]) / 1024  # ru_maxrss is in KiB on Linux
@@ -233,7 +263,9 @@ def peers(size):
         rows.append(("PyTorch SGD step (not installed)", None))
     else:
         torch.set_num_threads(1)
-        model = torch.nn.Sequential(torch.nn.Linear(1, 3), torch.nn.Sigmoid(), torch.nn.Linear(3, 1)).double()
+        model = torch.nn.Sequential(
+            torch.nn.Linear(1, 3), torch.nn.Sigmoid(), torch.nn.Linear(3, 1)
+        ).double()
         optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
         xs, ts = torch.tensor(x).reshape(-1, 1, 1), torch.tensor(t).reshape(-1, 1, 1)
 
@@ -253,9 +285,20 @@ def peers(size):
         import warnings
 
         def step_sklearn():
-            model = MLPRegressor(hidden_layer_sizes=(3,), solver="sgd", batch_size=1, momentum=0, alpha=0,
-                                 activation="logistic", learning_rate_init=0.1, max_iter=size["epochs"], tol=0,
-                                 n_iter_no_change=size["epochs"] + 1, shuffle=True, random_state=0)
+            model = MLPRegressor(
+                hidden_layer_sizes=(3,),
+                solver="sgd",
+                batch_size=1,
+                momentum=0,
+                alpha=0,
+                activation="logistic",
+                learning_rate_init=0.1,
+                max_iter=size["epochs"],
+                tol=0,
+                n_iter_no_change=size["epochs"] + 1,
+                shuffle=True,
+                random_state=0,
+            )
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 model.fit(x.reshape(-1, 1), t)
@@ -265,9 +308,22 @@ def peers(size):
 
 
 SIZES = {
-    "full": {"epochs": 200, "frames": 30, "run_epochs": 2001, "run_interval": 20, "rss_frames": (1000, 100),
-             "repeat": 5},
-    "quick": {"epochs": 3, "frames": 3, "run_epochs": 5, "run_interval": 2, "rss_frames": (20, 5), "repeat": 1},
+    "full": {
+        "epochs": 200,
+        "frames": 30,
+        "run_epochs": 2001,
+        "run_interval": 20,
+        "rss_frames": (1000, 100),
+        "repeat": 5,
+    },
+    "quick": {
+        "epochs": 3,
+        "frames": 3,
+        "run_epochs": 5,
+        "run_interval": 2,
+        "rss_frames": (20, 5),
+        "repeat": 1,
+    },
 }
 
 TARGETS = {
@@ -291,14 +347,29 @@ def run(quick: bool, markdown: bool, out=sys.stdout):
         sweep_name = "sweep of 8 configurations vs one default run (both ours, whole processes)"
         for name, (ours, baseline, per) in [
             ("SGD step, --engine fast (plain floats), n_mid=3", sgd_step(size, "fast")),
-            ("SGD step, the layer classes (a single run's default), n_mid=3", sgd_step(size, "layers")),
+            (
+                "SGD step, the layer classes (a single run's default), n_mid=3",
+                sgd_step(size, "layers"),
+            ),
             ("render + encode per frame, 640 x 480", render_encode(size, folder)),
             ("default run end to end (layer classes), whole process", end_to_end(size, folder)),
-            ("--engine fast run end to end, whole process", end_to_end(size, folder, "--engine", "fast")),
+            (
+                "--engine fast run end to end, whole process",
+                end_to_end(size, folder, "--engine", "fast"),
+            ),
             (sweep_name, sweep(size, folder)),
-            ("--video mp4 run vs the default run (both ours, whole processes)",
-             (ours_command(size, folder, "video", "--video", "mp4"), ours_command(size, folder, "plain"), 1)),
-            ("video encode per frame, 840 x 800, H.264, vs our GIF encode", video_encode(size, folder)),
+            (
+                "--video mp4 run vs the default run (both ours, whole processes)",
+                (
+                    ours_command(size, folder, "video", "--video", "mp4"),
+                    ours_command(size, folder, "plain"),
+                    1,
+                ),
+            ),
+            (
+                "video encode per frame, 840 x 800, H.264, vs our GIF encode",
+                video_encode(size, folder),
+            ),
             ("training a sweep of 8: lockstep vs one by one (ours)", sweep_training(size)),
         ]:
             a, b = interleaved(ours, baseline, repeat, warm_up=not quick)
@@ -307,17 +378,36 @@ def run(quick: bool, markdown: bool, out=sys.stdout):
         check, grid = guard_share(size, next(row[1] for row in rows if row[0] == sweep_name))
         rows.append((name, check, grid, "s", check / grid, TARGETS[name]))
         ours_bytes, textbook_bytes, frames = gif_bytes(size, folder)
-        rows.append(("GIF bytes, --simple frame", ours_bytes / 1e3, textbook_bytes / 1e3, "kB",
-                     ours_bytes / textbook_bytes, TARGETS["GIF bytes, --simple frame"]))
+        rows.append(
+            (
+                "GIF bytes, --simple frame",
+                ours_bytes / 1e3,
+                textbook_bytes / 1e3,
+                "kB",
+                ours_bytes / textbook_bytes,
+                TARGETS["GIF bytes, --simple frame"],
+            )
+        )
         big, small = rss(size, folder)
         many, few = size["rss_frames"]
-        rows.append((f"peak RSS, {many}-frame run minus {few}-frame run", big - small, None, "MB", None, "≤ 100 MB"))
-        for name, measured in ([] if quick else peers(size)):
+        rows.append(
+            (
+                f"peak RSS, {many}-frame run minus {few}-frame run",
+                big - small,
+                None,
+                "MB",
+                None,
+                "≤ 100 MB",
+            )
+        )
+        for name, measured in [] if quick else peers(size):
             if measured is None:
                 rows.append((name, None, None, "", None, None))
                 continue
             step, per = measured
-            a, b = interleaved(step, lambda: textbook.train(1, record_every=10**9), repeat)  # b: one epoch
+            a, b = interleaved(
+                step, lambda: textbook.train(1, record_every=10**9), repeat
+            )  # b: one epoch
             rows.append((name, a / per, b / 63, "s", (a / per) / (b / 63), None))
     report(rows, markdown, out)
     return rows
@@ -339,13 +429,15 @@ def report(rows, markdown: bool, out):
     header = ("measure", "ours", "baseline", "ratio", "target")
     lines = []
     for name, ours, baseline, unit, ratio, target in rows:
-        lines.append((
-            name,
-            amount(ours, unit),
-            amount(baseline, unit),
-            "—" if ratio is None else f"{ratio:.3f}",
-            "" if target is None else (f"≤ {target}" if isinstance(target, float) else target),
-        ))
+        lines.append(
+            (
+                name,
+                amount(ours, unit),
+                amount(baseline, unit),
+                "—" if ratio is None else f"{ratio:.3f}",
+                "" if target is None else (f"≤ {target}" if isinstance(target, float) else target),
+            )
+        )
     if markdown:
         print("| " + " | ".join(header) + " |", file=out)
         print("|" + "---|" * len(header), file=out)
@@ -354,14 +446,21 @@ def report(rows, markdown: bool, out):
     else:
         widths = [max(len(row[i]) for row in [header, *lines]) for i in range(len(header))]
         for row in [header, *lines]:
-            print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip(), file=out)
-    print(f"\nmachine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"NumPy {np.__version__}", file=out)
+            print(
+                "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip(), file=out
+            )
+    print(
+        f"\nmachine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"NumPy {np.__version__}",
+        file=out,
+    )
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="tiny sizes: checks that every line runs")
+    parser.add_argument(
+        "--quick", action="store_true", help="tiny sizes: checks that every line runs"
+    )
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     args = parser.parse_args()
     run(args.quick, args.markdown)

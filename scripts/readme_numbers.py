@@ -38,9 +38,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from regress_demo.app import cli  # noqa: E402
-from regress_demo.speed.engines import trainer  # noqa: E402
 from regress_demo.app.run import make_gif  # noqa: E402
 from regress_demo.inputs.settings import Settings  # noqa: E402
+from regress_demo.speed.engines import trainer  # noqa: E402
 
 README = ROOT / "README.md"
 
@@ -85,7 +85,9 @@ def run(command: str, engine: Optional[str] = None, draw: bool = False) -> Run:
     if draw:
         with tempfile.TemporaryDirectory() as folder:
             result = make_gif(settings, Path(folder) / "run.gif")
-            return Run(result.histories, result.heldout_histories, result.diverged_at, result.frames)
+            return Run(
+                result.histories, result.heldout_histories, result.diverged_at, result.frames
+            )
     training = trainer(settings).training
     for _ in training.snapshots():
         pass
@@ -106,36 +108,79 @@ def _heldout(run_: Run) -> np.ndarray:
 
 
 CLAIMS = [
-    Claim("regress-demo --holdout 0.2,0.6",
-          lambda r: f"held-out error {short(r.heldout[0][-1])}, close to its training error of {short(r.final_error)}"),
-    Claim("regress-demo --holdout 0.6,1", lambda r: f"(`--holdout 0.6,1`: {short(r.heldout[0][-1])})"),
-    Claim("regress-demo --holdout 0.6,1 --n-mid 10 --noise 0.05",
-          lambda r: f"up to {_heldout(r)[:100].max():.2g} at epoch {int(_heldout(r)[:100].argmax())}"),
-    Claim("regress-demo --holdout 0.6,1 --n-mid 10 --noise 0.05",
-          lambda r: f"falls to its lowest, {_heldout(r).min():.2g}, at epoch {int(_heldout(r).argmin())}"),
-    Claim("regress-demo --holdout 0.6,1 --n-mid 10 --noise 0.05",
-          lambda r: f"and climbs again: {_heldout(r)[-1]:.2g} at the end"),
-    Claim("regress-demo --holdout 0.6,1 --n-mid 10 --noise 0.05",
-          lambda r: f"the training error is {short(r.errors[0][1000])} at epoch 1000 "
-                    f"and {short(r.final_error)} at the end"),
-    Claim("regress-demo --eta 1.9",
-          lambda r: f"at epoch {r.diverged_at[0]} the error explodes and the run stops, "
-                    f"with a frame for each of its {r.frames} epochs", draw=True),
-    Claim("regress-demo --interval 200 --simple", lambda r: f"the book's {r.frames} stills", draw=True),
+    Claim(
+        "regress-demo --holdout 0.2,0.6",
+        lambda r: (
+            f"held-out error {short(r.heldout[0][-1])}, close to its training error of {short(r.final_error)}"
+        ),
+    ),
+    Claim(
+        "regress-demo --holdout 0.6,1", lambda r: f"(`--holdout 0.6,1`: {short(r.heldout[0][-1])})"
+    ),
+    Claim(
+        "regress-demo --holdout 0.6,1 --n-mid 10 --noise 0.05",
+        lambda r: f"up to {_heldout(r)[:100].max():.2g} at epoch {int(_heldout(r)[:100].argmax())}",
+    ),
+    Claim(
+        "regress-demo --holdout 0.6,1 --n-mid 10 --noise 0.05",
+        lambda r: (
+            f"falls to its lowest, {_heldout(r).min():.2g}, at epoch {int(_heldout(r).argmin())}"
+        ),
+    ),
+    Claim(
+        "regress-demo --holdout 0.6,1 --n-mid 10 --noise 0.05",
+        lambda r: f"and climbs again: {_heldout(r)[-1]:.2g} at the end",
+    ),
+    Claim(
+        "regress-demo --holdout 0.6,1 --n-mid 10 --noise 0.05",
+        lambda r: (
+            f"the training error is {short(r.errors[0][1000])} at epoch 1000 "
+            f"and {short(r.final_error)} at the end"
+        ),
+    ),
+    Claim(
+        "regress-demo --eta 1.9",
+        lambda r: (
+            f"at epoch {r.diverged_at[0]} the error explodes and the run stops, "
+            f"with a frame for each of its {r.frames} epochs"
+        ),
+        draw=True,
+    ),
+    Claim(
+        "regress-demo --interval 200 --simple", lambda r: f"the book's {r.frames} stills", draw=True
+    ),
     # `--n-mid 2 3 10 --stop-at 1e-3`, network by network (each follows the path it follows alone); the
     # errors of a network that reached 1e-3 end at that epoch
-    Claim("regress-demo --stop-at 1e-3", lambda r: f"three neurons at epoch {len(r.errors[0]) - 1}"),
-    Claim("regress-demo --n-mid 10 --stop-at 1e-3", lambda r: f"ten only at {len(r.errors[0]) - 1}"),
-    Claim("regress-demo --n-mid 2 --stop-at 1e-3",
-          lambda r: "two never" if min(r.errors[0]) > 1e-3 else f"two at epoch {len(r.errors[0]) - 1}"),
-    Claim('regress-demo --target "300 + 40*sin(1.7*x)"',
-          lambda r: f"ends its 2001 epochs at an error of {short(r.final_error)}, worse than"),
-    Claim("regress-demo --data examples/daylight.csv",
-          lambda r: f"a final error of {short(r.final_error * _daylight_variance())} hours² — "
-                    f"{100 * r.final_error:.2g} % of the variance of y"),
-    Claim("regress-demo --data examples/daylight.csv --holdout 200,365 --n-mid 10",
-          lambda r: f"its held-out error ends at {r.heldout[0][-1] * _daylight_variance():.2g} hours², "
-                    f"{100 * r.heldout[0][-1]:.0f} % of var(y)"),
+    Claim(
+        "regress-demo --stop-at 1e-3", lambda r: f"three neurons at epoch {len(r.errors[0]) - 1}"
+    ),
+    Claim(
+        "regress-demo --n-mid 10 --stop-at 1e-3", lambda r: f"ten only at {len(r.errors[0]) - 1}"
+    ),
+    Claim(
+        "regress-demo --n-mid 2 --stop-at 1e-3",
+        lambda r: (
+            "two never" if min(r.errors[0]) > 1e-3 else f"two at epoch {len(r.errors[0]) - 1}"
+        ),
+    ),
+    Claim(
+        'regress-demo --target "300 + 40*sin(1.7*x)"',
+        lambda r: f"ends its 2001 epochs at an error of {short(r.final_error)}, worse than",
+    ),
+    Claim(
+        "regress-demo --data examples/daylight.csv",
+        lambda r: (
+            f"a final error of {short(r.final_error * _daylight_variance())} hours² — "
+            f"{100 * r.final_error:.2g} % of the variance of y"
+        ),
+    ),
+    Claim(
+        "regress-demo --data examples/daylight.csv --holdout 200,365 --n-mid 10",
+        lambda r: (
+            f"its held-out error ends at {r.heldout[0][-1] * _daylight_variance():.2g} hours², "
+            f"{100 * r.heldout[0][-1]:.0f} % of var(y)"
+        ),
+    ),
 ]
 
 
@@ -157,12 +202,16 @@ def table_claims(readme: str):
             continue
         commands = re.findall(r"`([^`]+)`", cells[0])
         first = commands[0]
-        commands = [first] + ["regress-demo " + c if not c.startswith("regress-demo") else c for c in commands[1:]]
+        commands = [first] + [
+            "regress-demo " + c if not c.startswith("regress-demo") else c for c in commands[1:]
+        ]
         quoted = [q.strip() for q in cells[2].split(" vs ")] if cells[2] else []
         if not quoted:
             continue
         if len(quoted) != len(commands):
-            raise SystemExit(f"README: {len(commands)} commands but {len(quoted)} errors in: {line}")
+            raise SystemExit(
+                f"README: {len(commands)} commands but {len(quoted)} errors in: {line}"
+            )
         claims.extend(zip(commands, quoted))
     return claims
 
@@ -170,14 +219,20 @@ def table_claims(readme: str):
 def given(run_: Run, quoted: str) -> str:
     """What the README's table should say for this run, in the form of what it says."""
     if quoted == "diverged":
-        return "diverged" if run_.diverged_at[0] is not None else f"not diverged: {short(run_.final_error)}"
+        return (
+            "diverged"
+            if run_.diverged_at[0] is not None
+            else f"not diverged: {short(run_.final_error)}"
+        )
     text = short(run_.final_error)
     if "held out" in quoted:
         text += f", held out {short(run_.heldout[0][-1])}"
     return text
 
 
-def check(engine: Optional[str] = None, only: Optional[str] = None, selected=None, out=sys.stdout) -> List[str]:
+def check(
+    engine: Optional[str] = None, only: Optional[str] = None, selected=None, out=sys.stdout
+) -> List[str]:
     """Rerun the claims (those whose command contains `only`, or for which selected(command) is
     true) and return the ones that no longer hold, each as one line."""
     readme = README.read_text(encoding="utf-8")
@@ -195,7 +250,11 @@ def check(engine: Optional[str] = None, only: Optional[str] = None, selected=Non
             continue
         now = given(get(command), quoted)
         ok = now == quoted
-        print(f"{'ok  ' if ok else 'DIFF'} {command}: README {quoted!r}, run {now!r}", file=out, flush=True)
+        print(
+            f"{'ok  ' if ok else 'DIFF'} {command}: README {quoted!r}, run {now!r}",
+            file=out,
+            flush=True,
+        )
         if not ok:
             wrong.append(f"{command}: the README's table says {quoted!r}, the run gives {now!r}")
     for claim in CLAIMS:
@@ -211,9 +270,15 @@ def check(engine: Optional[str] = None, only: Optional[str] = None, selected=Non
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--engine", choices=["auto", "fast", "layers"], default=None,
-                        help="train with this engine instead of the command's own (default: the command's, auto)")
-    parser.add_argument("--only", metavar="TEXT", help="only the claims whose command contains TEXT")
+    parser.add_argument(
+        "--engine",
+        choices=["auto", "fast", "layers"],
+        default=None,
+        help="train with this engine instead of the command's own (default: the command's, auto)",
+    )
+    parser.add_argument(
+        "--only", metavar="TEXT", help="only the claims whose command contains TEXT"
+    )
     args = parser.parse_args(argv)
     wrong = check(args.engine, args.only)
     if wrong:

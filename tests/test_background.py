@@ -5,19 +5,29 @@ import pytest
 
 from regress_demo.app import background
 from regress_demo.app.background import RemoteTraceback
-from regress_demo.network.layers import MiddleLayer
 from regress_demo.app.run import make_gif
 from regress_demo.inputs.settings import Settings
+from regress_demo.network.layers import MiddleLayer
 from regress_demo.network.train import TrainingGroup
 
 pytestmark = pytest.mark.skipif(not background.available(), reason="needs fork")
 
 
-@pytest.mark.parametrize("settings", [
-    Settings(epoch=30, interval=3, holdout=(0.2, 0.5)),  # the layer classes, with held-out errors
-    Settings(n_mid=(2, 3), eta=(0.1, 30.0), epoch=30, interval=3),  # the vectorised loop; one diverges
-    Settings(epoch=30, interval=3, target="sin(3*x) + 0.3*x", engine="fast"),  # a formula travels too
-], ids=["classes", "grid", "formula"])
+@pytest.mark.parametrize(
+    "settings",
+    [
+        Settings(
+            epoch=30, interval=3, holdout=(0.2, 0.5)
+        ),  # the layer classes, with held-out errors
+        Settings(
+            n_mid=(2, 3), eta=(0.1, 30.0), epoch=30, interval=3
+        ),  # the vectorised loop; one diverges
+        Settings(
+            epoch=30, interval=3, target="sin(3*x) + 0.3*x", engine="fast"
+        ),  # a formula travels too
+    ],
+    ids=["classes", "grid", "formula"],
+)
 def test_a_run_trained_in_another_process_is_the_same_run(settings, tmp_path, monkeypatch):
     with monkeypatch.context() as patch:
         patch.setattr(background, "available", lambda: False)
@@ -64,7 +74,9 @@ def test_a_training_process_killed_by_a_signal_ends_the_run_as_interrupted(tmp_p
             for child in multiprocessing.active_children():
                 os.kill(child.pid, signal.SIGKILL)
 
-    result = make_gif(Settings(epoch=2000, interval=5), tmp_path / "run.gif", on_epoch=kill_at_epoch_20)
+    result = make_gif(
+        Settings(epoch=2000, interval=5), tmp_path / "run.gif", on_epoch=kill_at_epoch_20
+    )
     assert result.status == "interrupted" and result.interrupted_while == "training"
     assert 15 <= result.last_frame[0].epoch < 2000  # (the frame of epoch 20 may not have come yet)
     assert result.path.exists()
@@ -94,8 +106,12 @@ def test_a_killed_run_leaves_no_process_training_on(tmp_path):
     import sys
     import time
 
-    process = subprocess.Popen([sys.executable, "-m", "regress_demo", "--epoch", "200000", "-q", "--out", "run.gif"],
-                               cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "regress_demo", "--epoch", "200000", "-q", "--out", "run.gif"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     while not children_of(process.pid) and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -106,11 +122,16 @@ def test_a_killed_run_leaves_no_process_training_on(tmp_path):
     deadline = time.monotonic() + 10
     while os.path.exists(f"/proc/{trainer}") and time.monotonic() < deadline:
         try:
-            os.waitpid(trainer, os.WNOHANG)  # (not ours to reap: init's; this only helps if it were)
+            os.waitpid(
+                trainer, os.WNOHANG
+            )  # (not ours to reap: init's; this only helps if it were)
         except ChildProcessError:
             pass
         time.sleep(0.05)
-    alive = os.path.exists(f"/proc/{trainer}") and open(f"/proc/{trainer}/stat").read().rsplit(")", 1)[1].split()[0] != "Z"
+    alive = (
+        os.path.exists(f"/proc/{trainer}")
+        and open(f"/proc/{trainer}/stat").read().rsplit(")", 1)[1].split()[0] != "Z"
+    )
     if alive:
         os.kill(trainer, signal.SIGKILL)
     assert not alive

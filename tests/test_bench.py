@@ -24,5 +24,7 @@ def test_bench_quick_reports_every_measure():
         assert ours > 0 and baseline > 0 and abs(ratio - ours / baseline) < 1e-9
     assert rows[-1][0].startswith("peak RSS") and rows[-1][1] is not None
     text = out.getvalue()
-    assert text.startswith("| measure | ours | baseline | ratio | target |\n|---|---|---|---|---|\n")
+    assert text.startswith(
+        "| measure | ours | baseline | ratio | target |\n|---|---|---|---|---|\n"
+    )
     assert "SGD step, the layer classes" in text and "machine:" in text

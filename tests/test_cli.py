@@ -7,10 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import decode_gif, run_main
 
 from regress_demo.app import cli
-
-from helpers import decode_gif, run_main
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,7 +24,11 @@ def main_exit_code(args):
 
 def run_cli(args, cwd):
     return subprocess.run(
-        [sys.executable, "-m", "regress_demo", *args], cwd=cwd, capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "regress_demo", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -33,16 +36,33 @@ def test_help_explains_every_option_with_its_default(capsys):
     assert main_exit_code(["--help"]) == 0
     text = capsys.readouterr().out
     for expected in [
-        "--n-mid N [N ...], --n_mid N [N ...]", "hidden (middle) layer", "comparison grid", "(default: 3)",
-        "--eta ETA", "learning rate", "(default: 0.1)",
-        "--epoch N", "(default: 2001)",
-        "--interval K", "every 20 epochs for 2001 epochs",
-        "--wb-width W", "(default: 0.01)",
-        "--seed S", "(default: 1)",
-        "--fps F", "(default: 10)",
-        "--hold SECONDS", "(default: 2)",
-        "--out PATH", "outputs/sin_nmid3_eta0.1_epoch2001_seed1.gif",
-        "--quiet", "--frames N", "--schedule linear|log", "--simple", "--no-outputs", "--replay RUN.json",
+        "--n-mid N [N ...], --n_mid N [N ...]",
+        "hidden (middle) layer",
+        "comparison grid",
+        "(default: 3)",
+        "--eta ETA",
+        "learning rate",
+        "(default: 0.1)",
+        "--epoch N",
+        "(default: 2001)",
+        "--interval K",
+        "every 20 epochs for 2001 epochs",
+        "--wb-width W",
+        "(default: 0.01)",
+        "--seed S",
+        "(default: 1)",
+        "--fps F",
+        "(default: 10)",
+        "--hold SECONDS",
+        "(default: 2)",
+        "--out PATH",
+        "outputs/sin_nmid3_eta0.1_epoch2001_seed1.gif",
+        "--quiet",
+        "--frames N",
+        "--schedule linear|log",
+        "--simple",
+        "--no-outputs",
+        "--replay RUN.json",
     ]:
         assert expected in " ".join(text.split()), expected
 
@@ -66,8 +86,27 @@ def test_default_run_writes_the_gif_it_prints_into_outputs(tmp_path):
 def test_options_change_the_run_and_the_file_name(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # in this process: the real process is tested above and below
     code, out, err = run_main(
-        ["--n_mid", "2", "--eta", "0.3", "--epoch", "12", "--interval", "5", "--seed", "4",
-         "--wb-width", "0.1", "--fps", "20", "--hold", "1", "--quiet", "--out", "gifs/"]
+        [
+            "--n_mid",
+            "2",
+            "--eta",
+            "0.3",
+            "--epoch",
+            "12",
+            "--interval",
+            "5",
+            "--seed",
+            "4",
+            "--wb-width",
+            "0.1",
+            "--fps",
+            "20",
+            "--hold",
+            "1",
+            "--quiet",
+            "--out",
+            "gifs/",
+        ]
     )
     assert code == 0, err
     path = tmp_path / "gifs" / "sin_nmid2_eta0.3_epoch12_seed4_interval5_wbwidth0.1_fps20_hold1.gif"
@@ -97,15 +136,23 @@ def test_an_output_inside_a_file_gives_one_line_and_exit_2(tmp_path):
     (tmp_path / "a_file").write_text("not a folder")
     done = run_cli(["--epoch", "2", "-q", "--out", "a_file/run.gif"], cwd=tmp_path)
     assert done.returncode == 2
-    assert done.stderr == "regress-demo: error: --out must be in a folder, but 'a_file' is a file, got 'a_file/run.gif'\n"
+    assert (
+        done.stderr
+        == "regress-demo: error: --out must be in a folder, but 'a_file' is a file, got 'a_file/run.gif'\n"
+    )
     assert (tmp_path / "a_file").read_text() == "not a folder"
 
 
 def test_console_script_and_script_run_the_same_command(tmp_path):
     script = Path(sys.executable).parent / "regress-demo"
     for command in ([str(script)], [sys.executable, str(ROOT / "scripts" / "run_demo.py")]):
-        done = subprocess.run([*command, "--n-mid", "0"], cwd=tmp_path, capture_output=True, text=True)
-        assert (done.returncode, done.stderr) == (2, "regress-demo: error: --n-mid must be >= 1, got 0\n")
+        done = subprocess.run(
+            [*command, "--n-mid", "0"], cwd=tmp_path, capture_output=True, text=True
+        )
+        assert (done.returncode, done.stderr) == (
+            2,
+            "regress-demo: error: --n-mid must be >= 1, got 0\n",
+        )
         done = subprocess.run([*command, "--version"], cwd=tmp_path, capture_output=True, text=True)
         assert done.returncode == 0 and done.stdout.startswith("regress-demo 0.")
 
@@ -116,11 +163,14 @@ def test_profile_says_where_the_time_went(tmp_path, monkeypatch, capsys):
     err = capsys.readouterr().err.strip()
     match = re.fullmatch(
         r"time: train (\S+) s \(\d+%\), draw (\S+) s \(\d+%\), encode (\S+) s \(\d+%\), write (\S+) s \(\d+%\); "
-        r"total (\S+) s", err,
+        r"total (\S+) s",
+        err,
     )
     assert match, err
     parts = [float(value) for value in match.groups()]
-    assert parts[1] > 0 and abs(sum(parts[:4]) - parts[4]) < 0.021  # drawing takes time on any machine
+    assert (
+        parts[1] > 0 and abs(sum(parts[:4]) - parts[4]) < 0.021
+    )  # drawing takes time on any machine
 
 
 class FakeTerminal(io.StringIO):
@@ -143,7 +193,9 @@ def test_on_a_terminal_progress_is_one_updating_line():
         epoch, error = 40, 0.0123456789
 
     progress.snapshot([Snap()])
-    assert err.getvalue().endswith("\r\033[K")  # the progress line is cleared before the textbook's line
+    assert err.getvalue().endswith(
+        "\r\033[K"
+    )  # the progress line is cleared before the textbook's line
     assert out.getvalue() == "Epoch: 40/50 Error: 0.0123457\n"
     quiet = cli.Progress(Settings(epoch=50), quiet=True, out=out, err=FakeTerminal())
     quiet.epoch(0, 0.25)
@@ -176,7 +228,9 @@ def interrupt_the_import_of(module: str, monkeypatch):
 def test_a_ctrl_c_while_starting_ends_cleanly(monkeypatch, capsys):
     interrupt_the_import_of("run", monkeypatch)  # matplotlib and the rest
     assert cli.main(["--epoch", "2"]) == 130
-    assert capsys.readouterr().err == "regress-demo: interrupted while starting; nothing was written\n"
+    assert (
+        capsys.readouterr().err == "regress-demo: interrupted while starting; nothing was written\n"
+    )
 
 
 def test_a_ctrl_c_while_numpy_loads_ends_cleanly_too(monkeypatch, capsys):
@@ -185,7 +239,9 @@ def test_a_ctrl_c_while_numpy_loads_ends_cleanly_too(monkeypatch, capsys):
 
     interrupt_the_import_of("cli", monkeypatch)
     assert regress_demo.main(["--epoch", "2"]) == 130
-    assert capsys.readouterr().err == "regress-demo: interrupted while starting; nothing was written\n"
+    assert (
+        capsys.readouterr().err == "regress-demo: interrupted while starting; nothing was written\n"
+    )
 
 
 def test_the_command_python_m_and_the_script_share_one_entry_point():

@@ -8,14 +8,14 @@ import numpy as np
 import pytest
 
 from regress_demo.app import cli
-from regress_demo.network import samples as data
+from regress_demo.app.run import make_gif
 from regress_demo.film.frames import make_figure
+from regress_demo.inputs.settings import Settings
+from regress_demo.network import samples as data
 from regress_demo.network.layers import MiddleLayer
+from regress_demo.network.train import TrainingGroup, half_mean_square
 from regress_demo.speed.engines import AGREEMENT, LAYER_CLASSES, OneByOne, disagreement
 from regress_demo.speed.lockstep import Lockstep
-from regress_demo.app.run import make_gif
-from regress_demo.inputs.settings import Settings
-from regress_demo.network.train import TrainingGroup, half_mean_square
 
 
 def steeper(u):
@@ -67,15 +67,32 @@ GRID = Settings(n_mid=(2, 3), eta=(0.1, 0.3), epoch=20, interval=19)
 
 
 def test_an_edited_layer_class_sends_a_grid_back_to_the_classes(tmp_path, steeper_sigmoid, capsys):
-    code = cli.main(["--n-mid", "2", "3", "--eta", "0.1", "0.3", "--epoch", "20", "--interval", "19",
-                     "--out", str(tmp_path / "grid.gif")])
+    code = cli.main(
+        [
+            "--n-mid",
+            "2",
+            "3",
+            "--eta",
+            "0.1",
+            "0.3",
+            "--epoch",
+            "20",
+            "--interval",
+            "19",
+            "--out",
+            str(tmp_path / "grid.gif"),
+        ]
+    )
     out, err = capsys.readouterr()
     assert code == 0, err
     assert re.fullmatch(
         r"regress-demo: layers.py differs from the vectorised loop \(max \|dw\| \d\.\de[-+]\d\d after one epoch\); "
-        r"training with the layer classes of layers.py\n", err,
+        r"training with the layer classes of layers.py\n",
+        err,
     )
-    assert out.startswith("Training with the layer classes of layers.py (they differ from the vectorised loop)\n")
+    assert out.startswith(
+        "Training with the layer classes of layers.py (they differ from the vectorised loop)\n"
+    )
     record = json.loads((tmp_path / "grid.json").read_text())
     assert record["engine"] == "layer classes of layers.py (they differ from the vectorised loop)"
     weights = np.load(tmp_path / "grid.npz")
@@ -88,8 +105,11 @@ def test_an_edited_layer_class_sends_a_grid_back_to_the_classes(tmp_path, steepe
 
 def test_an_edited_layer_class_sends_the_fast_engine_back_too(tmp_path, steeper_sigmoid):
     notes = []
-    result = make_gif(SINGLE.replace(engine="fast", epoch=5, interval=4), tmp_path / "fast.gif",
-                      on_start=lambda engine, note: notes.append(note))
+    result = make_gif(
+        SINGLE.replace(engine="fast", epoch=5, interval=4),
+        tmp_path / "fast.gif",
+        on_start=lambda engine, note: notes.append(note),
+    )
     assert isinstance(result.training, TrainingGroup)
     assert result.engine == "layer classes of layers.py (they differ from the plain-float loop)"
     assert notes[0].startswith("layers.py differs from the plain-float loop (max |dw| ")
@@ -101,17 +121,22 @@ def test_unedited_a_grid_keeps_its_vectorised_loop_and_says_so(tmp_path):
     record = json.loads((tmp_path / "grid.json").read_text())
     assert record["engine"] == result.engine == "vectorised loop, checked against layers.py"
     page = (tmp_path / "index.html").read_text(encoding="utf-8")
-    assert '<p class="engine">trained with the vectorised loop, checked against layers.py</p>' in page
+    assert (
+        '<p class="engine">trained with the vectorised loop, checked against layers.py</p>' in page
+    )
 
 
-@pytest.mark.parametrize("options", [
-    dict(n_mid=(1, 3, 8), eta=(0.05, 0.5)),  # the side-by-side loop
-    dict(n_mid=(2, 20), activation="tanh", momentum=0.9, l2=0.01),  # the general loop
-    dict(n_mid=(3, 5), activation="relu", wb_width=1.0),
-    dict(n_mid=3, eta=(0.1, 1e6)),  # one configuration overflows at once: not compared
-    dict(n_mid=3, engine="fast"),  # the plain-float loop
-    dict(n_mid=3, engine="fast", target="gauss", noise=0.1, holdout=(0.2, 0.5)),
-])
+@pytest.mark.parametrize(
+    "options",
+    [
+        dict(n_mid=(1, 3, 8), eta=(0.05, 0.5)),  # the side-by-side loop
+        dict(n_mid=(2, 20), activation="tanh", momentum=0.9, l2=0.01),  # the general loop
+        dict(n_mid=(3, 5), activation="relu", wb_width=1.0),
+        dict(n_mid=3, eta=(0.1, 1e6)),  # one configuration overflows at once: not compared
+        dict(n_mid=3, engine="fast"),  # the plain-float loop
+        dict(n_mid=3, engine="fast", target="gauss", noise=0.1, holdout=(0.2, 0.5)),
+    ],
+)
 def test_unedited_the_loops_agree_with_the_classes_after_one_epoch(options):
     largest, relative = disagreement(Settings(**options))
     assert relative <= AGREEMENT
@@ -128,32 +153,50 @@ def test_the_progress_output_names_the_engine_unless_quiet(tmp_path, capsys):
     assert cli.main(["--epoch", "3", "--out", str(tmp_path / "a.gif")]) == 0
     assert capsys.readouterr().out.splitlines()[0] == "Training with the layer classes of layers.py"
     assert cli.main(["--epoch", "3", "--engine", "fast", "--out", str(tmp_path / "b.gif")]) == 0
-    assert capsys.readouterr().out.splitlines()[0] == "Training with the plain-float loop, checked against layers.py"
+    assert (
+        capsys.readouterr().out.splitlines()[0]
+        == "Training with the plain-float loop, checked against layers.py"
+    )
     assert cli.main(["--epoch", "3", "-q", "--out", str(tmp_path / "c.gif")]) == 0
     assert "Training" not in capsys.readouterr().out
 
 
 def test_from_python_the_fallback_is_a_warning(tmp_path, steeper_sigmoid):
-    with pytest.warns(UserWarning, match=r"layers.py differs from the vectorised loop \(max \|dw\| "):
+    with pytest.warns(
+        UserWarning, match=r"layers.py differs from the vectorised loop \(max \|dw\| "
+    ):
         result = make_gif(GRID.replace(epoch=3, interval=2), tmp_path / "grid.gif")
     assert isinstance(result.training, TrainingGroup)
 
 
-L2_GRID = Settings(l2=(0.0, 1e-3), eta=(0.1, 0.3), epoch=20, interval=19)  # trained network by network
+L2_GRID = Settings(
+    l2=(0.0, 1e-3), eta=(0.1, 0.3), epoch=20, interval=19
+)  # trained network by network
 
 
 def test_a_grid_trained_network_by_network_is_checked_and_says_so(tmp_path):
     result = make_gif(L2_GRID, tmp_path / "grid.gif")
     assert isinstance(result.training, OneByOne)
     record = json.loads((tmp_path / "grid.json").read_text())
-    assert record["engine"] == result.engine == "plain-float loop per network, checked against layers.py"
+    assert (
+        record["engine"]
+        == result.engine
+        == "plain-float loop per network, checked against layers.py"
+    )
 
 
-def test_an_edited_layer_class_sends_a_grid_trained_network_by_network_back(tmp_path, steeper_sigmoid):
+def test_an_edited_layer_class_sends_a_grid_trained_network_by_network_back(
+    tmp_path, steeper_sigmoid
+):
     notes = []
-    result = make_gif(L2_GRID, tmp_path / "grid.gif", on_start=lambda engine, note: notes.append(note))
+    result = make_gif(
+        L2_GRID, tmp_path / "grid.gif", on_start=lambda engine, note: notes.append(note)
+    )
     assert isinstance(result.training, TrainingGroup)
-    assert result.engine == "layer classes of layers.py (they differ from the plain-float loop per network)"
+    assert (
+        result.engine
+        == "layer classes of layers.py (they differ from the plain-float loop per network)"
+    )
     assert notes[0].startswith("layers.py differs from the plain-float loop per network (max |dw| ")
 
 

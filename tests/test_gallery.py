@@ -31,13 +31,29 @@ def make_gif(path: Path, colour):
 
 
 def record(gif, settings, runs, status="finished", sheet=None):
-    return {"kind": "regress-demo run", "version": 1, "gif": gif, "sheet": sheet, "status": status,
-            "settings": settings, "runs": runs, "frames": 2}
+    return {
+        "kind": "regress-demo run",
+        "version": 1,
+        "gif": gif,
+        "sheet": sheet,
+        "status": status,
+        "settings": settings,
+        "runs": runs,
+        "frames": 2,
+    }
 
 
 def settings(n_mid, eta, **more):
-    base = {"n_mid": n_mid, "eta": eta, "epoch": 2001, "interval": None, "wb_width": 0.01, "seed": 0,
-            "fps": 10.0, "hold": 2.0}
+    base = {
+        "n_mid": n_mid,
+        "eta": eta,
+        "epoch": 2001,
+        "interval": None,
+        "wb_width": 0.01,
+        "seed": 0,
+        "fps": 10.0,
+        "hold": 2.0,
+    }
     return {**base, **more}
 
 
@@ -52,29 +68,76 @@ def runs(tmp_path) -> Path:
     """A folder with three runs (newest: single, then grid, then diverged) and files to skip."""
     make_gif(tmp_path / "single.gif", RED)
     Image.new("RGB", (60, 40), RED).save(tmp_path / "single.png")
-    write(tmp_path, "single.json", record(
-        "single.gif", settings([3], [0.1]),
-        [{"n_mid": 3, "eta": 0.1, "status": "finished", "diverged_at": None, "epochs_trained": 2001,
-          "final_error": 6.29e-05}],
-        sheet="single.png"), T0 + 30)
+    write(
+        tmp_path,
+        "single.json",
+        record(
+            "single.gif",
+            settings([3], [0.1]),
+            [
+                {
+                    "n_mid": 3,
+                    "eta": 0.1,
+                    "status": "finished",
+                    "diverged_at": None,
+                    "epochs_trained": 2001,
+                    "final_error": 6.29e-05,
+                }
+            ],
+            sheet="single.png",
+        ),
+        T0 + 30,
+    )
 
     make_gif(tmp_path / "grid.gif", GREEN)
-    grid = [{"n_mid": n, "eta": eta, "status": "finished", "diverged_at": None, "epochs_trained": 2001,
-             "final_error": 0.001 * n + eta} for n in (1, 3) for eta in (0.05, 0.5)]
-    write(tmp_path, "grid.json", record("grid.gif", settings([1, 3], [0.05, 0.5], label=SCRIPT), grid), T0 + 20)
+    grid = [
+        {
+            "n_mid": n,
+            "eta": eta,
+            "status": "finished",
+            "diverged_at": None,
+            "epochs_trained": 2001,
+            "final_error": 0.001 * n + eta,
+        }
+        for n in (1, 3)
+        for eta in (0.05, 0.5)
+    ]
+    write(
+        tmp_path,
+        "grid.json",
+        record("grid.gif", settings([1, 3], [0.05, 0.5], label=SCRIPT), grid),
+        T0 + 20,
+    )
 
     make_gif(tmp_path / "diverged run #1.gif", BLUE)
-    write(tmp_path, "diverged run #1.json", record(
-        "diverged run #1.gif", settings([3], [5.0]),
-        [{"n_mid": 3, "eta": 5.0, "status": "diverged", "diverged_at": 57, "epochs_trained": 58,
-          "final_error": None}],
-        status="diverged"), T0 + 10)
+    write(
+        tmp_path,
+        "diverged run #1.json",
+        record(
+            "diverged run #1.gif",
+            settings([3], [5.0]),
+            [
+                {
+                    "n_mid": 3,
+                    "eta": 5.0,
+                    "status": "diverged",
+                    "diverged_at": 57,
+                    "epochs_trained": 58,
+                    "final_error": None,
+                }
+            ],
+            status="diverged",
+        ),
+        T0 + 10,
+    )
 
     make_gif(tmp_path / "stranger.gif", RED)
     write(tmp_path, "stranger.json", {"kind": "something else", "gif": "stranger.gif"}, T0 + 40)
     write(tmp_path, "list.json", [1, 2, 3], T0 + 40)
     write(tmp_path, "broken.json", '{"kind": "regress-demo run", "gif": ', T0 + 40)
-    write(tmp_path, "orphan.json", record("orphan.gif", settings([3], [0.1]), []), T0 + 40)  # GIF deleted
+    write(
+        tmp_path, "orphan.json", record("orphan.gif", settings([3], [0.1]), []), T0 + 40
+    )  # GIF deleted
     return tmp_path
 
 
@@ -119,15 +182,25 @@ def page_of(folder) -> Page:
 
 def test_one_card_per_run_newest_first_and_other_files_skipped(runs):
     page = page_of(runs)
-    assert [image["src"] for image in page.images] == ["single.gif", "grid.gif", "diverged%20run%20%231.gif"]
+    assert [image["src"] for image in page.images] == [
+        "single.gif",
+        "grid.gif",
+        "diverged%20run%20%231.gif",
+    ]
     assert page.cards == ["card status-finished", "card status-finished", "card status-diverged"]
     assert "3 runs" in "".join(page.text)
     for skipped in ("stranger", "list", "broken", "orphan"):
         assert not any(skipped in link for link in page.links)
 
     os.utime(runs / "grid.json", (T0 + 50, T0 + 50))  # now the newest
-    os.utime(runs / "single.json", (T0 + 10, T0 + 10))  # the same time as "diverged run #1.json": by name
-    assert [image["src"] for image in page_of(runs).images] == ["grid.gif", "diverged%20run%20%231.gif", "single.gif"]
+    os.utime(
+        runs / "single.json", (T0 + 10, T0 + 10)
+    )  # the same time as "diverged run #1.json": by name
+    assert [image["src"] for image in page_of(runs).images] == [
+        "grid.gif",
+        "diverged%20run%20%231.gif",
+        "single.gif",
+    ]
 
 
 def test_headings_statuses_and_final_errors(runs):
@@ -141,7 +214,7 @@ def test_headings_statuses_and_final_errors(runs):
     assert "6.29e-05" in text
     assert [f"{0.001 * n + eta:.2e}" in text for n in (1, 3) for eta in (0.05, 0.5)] == [True] * 4
     assert "diverged at epoch 57" in text
-    diverged_card = text[text.index("n_mid 3 · eta 5"):]
+    diverged_card = text[text.index("n_mid 3 · eta 5") :]
     assert "—" in diverged_card and "nan" not in diverged_card.lower()
     for image, heading in zip(page.images, page.headings):
         assert image["loading"] != "lazy" and heading in image["alt"]
@@ -152,10 +225,20 @@ def test_every_setting_is_shown_and_text_is_escaped(runs):
     assert "<script" not in html
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
     single, grid, diverged = Page(html).settings
-    assert single == {"n_mid": "3", "eta": "0.1", "epoch": "2001", "interval": "—", "wb_width": "0.01",
-                      "seed": "0", "fps": "10", "hold": "2"}
+    assert single == {
+        "n_mid": "3",
+        "eta": "0.1",
+        "epoch": "2001",
+        "interval": "—",
+        "wb_width": "0.01",
+        "seed": "0",
+        "fps": "10",
+        "hold": "2",
+    }
     assert grid["n_mid"] == "1, 3" and grid["eta"] == "0.05, 0.5"
-    assert grid["label"] == SCRIPT  # a new setting is shown too, to the reader exactly as it was written
+    assert (
+        grid["label"] == SCRIPT
+    )  # a new setting is shown too, to the reader exactly as it was written
     assert diverged["eta"] == "5"
 
 
@@ -166,8 +249,12 @@ def test_links_are_relative_and_lead_to_the_files(runs):
         parts = urlsplit(target)
         assert not parts.scheme and not parts.netloc and not target.startswith("/")
         assert (runs / unquote(target)).is_file(), target
-    assert {"single.json", "grid.json", "diverged%20run%20%231.json", "single.png"} <= set(page.links)
-    assert sum(link.endswith(".png") for link in page.links) == 1  # only the run with a contact sheet
+    assert {"single.json", "grid.json", "diverged%20run%20%231.json", "single.png"} <= set(
+        page.links
+    )
+    assert (
+        sum(link.endswith(".png") for link in page.links) == 1
+    )  # only the run with a contact sheet
 
 
 def test_an_empty_folder_says_how_to_make_a_run(tmp_path):
@@ -229,16 +316,32 @@ window.onload = function () {
 
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    path = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+    path = shutil.which("chromium") or (
+        "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
+    )
     if path is None:
-        pytest.skip("Chromium is not installed (Debian: apt-get install chromium); .ci/run installs it")
+        pytest.skip(
+            "Chromium is not installed (Debian: apt-get install chromium); .ci/run installs it"
+        )
     return path
 
 
 def run_chromium(chromium: str, profile: Path, *args: str) -> subprocess.CompletedProcess:
-    command = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               "--hide-scrollbars", f"--user-data-dir={profile}", "--virtual-time-budget=5000", *args]
+    command = [
+        chromium,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+        f"--user-data-dir={profile}",
+        "--virtual-time-budget=5000",
+        *args,
+    ]
     result = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr[-2000:]
     return result
@@ -249,7 +352,9 @@ def test_a_browser_shows_every_gif_in_a_grid_from_file_urls(runs, chromium, tmp_
     check = runs / "check.html"  # beside index.html, so that its relative links are the same
     check.write_text(html.replace("</body>", CHECK + "</body>"), encoding="utf-8")
     profile = tmp_path_factory.mktemp("profile")
-    dom = run_chromium(chromium, profile, "--window-size=1280,900", "--dump-dom", check.as_uri()).stdout
+    dom = run_chromium(
+        chromium, profile, "--window-size=1280,900", "--dump-dom", check.as_uri()
+    ).stdout
     title = re.search(r"<title>(.*?)</title>", dom).group(1)
     assert title == "images 3/3 columns many fit true outside 0"
 
@@ -257,8 +362,13 @@ def test_a_browser_shows_every_gif_in_a_grid_from_file_urls(runs, chromium, tmp_
 def test_a_screenshot_of_the_page_shows_the_gifs(runs, chromium, tmp_path_factory):
     index = write_index(runs)
     shot = tmp_path_factory.mktemp("shot") / "gallery.png"
-    run_chromium(chromium, tmp_path_factory.mktemp("profile"), "--window-size=1280,900",
-                 f"--screenshot={shot}", index.as_uri())
+    run_chromium(
+        chromium,
+        tmp_path_factory.mktemp("profile"),
+        "--window-size=1280,900",
+        f"--screenshot={shot}",
+        index.as_uri(),
+    )
     with Image.open(shot) as image:
         assert image.size == (1280, 900)
         pixels = image.convert("RGB")
@@ -266,7 +376,10 @@ def test_a_screenshot_of_the_page_shows_the_gifs(runs, chromium, tmp_path_factor
     assert len(colours) > 50  # text, borders and pictures, not a blank page
     counts = {colour: count for count, colour in colours}
     for gif_colour in (RED, GREEN, BLUE):  # each GIF is drawn, and large (more than 100x60 pixels)
-        assert sum(n for c, n in counts.items() if max(abs(a - b) for a, b in zip(c, gif_colour)) <= 6) > 6000
+        assert (
+            sum(n for c, n in counts.items() if max(abs(a - b) for a, b in zip(c, gif_colour)) <= 6)
+            > 6000
+        )
 
 
 def test_an_index_html_written_by_someone_else_is_left_alone(tmp_path):
@@ -282,16 +395,39 @@ def test_an_index_html_written_by_someone_else_is_left_alone(tmp_path):
 def test_a_grid_beyond_n_mid_and_eta_lists_its_axes_and_held_out_errors():
     from regress_demo.files.gallery import heading, render_results
 
-    settings = {"target": "gauss", "n_mid": [3], "eta": [0.1], "activation": ["sigmoid", "tanh"], "epoch": 10,
-                "seed": 1}
-    assert heading(settings) == "gauss · n_mid 3 × eta 0.1 × activation sigmoid, tanh · 10 epochs · seed 1"
+    settings = {
+        "target": "gauss",
+        "n_mid": [3],
+        "eta": [0.1],
+        "activation": ["sigmoid", "tanh"],
+        "epoch": 10,
+        "seed": 1,
+    }
+    assert (
+        heading(settings)
+        == "gauss · n_mid 3 × eta 0.1 × activation sigmoid, tanh · 10 epochs · seed 1"
+    )
     runs = [
-        {"n_mid": 3, "eta": 0.1, "activation": "sigmoid", "depth": 1, "status": "finished", "final_error": 0.01,
-         "final_heldout_error": 0.2},
-        {"n_mid": 3, "eta": 0.1, "activation": "tanh", "depth": 1, "status": "finished", "final_error": 0.001,
-         "final_heldout_error": 0.02},
+        {
+            "n_mid": 3,
+            "eta": 0.1,
+            "activation": "sigmoid",
+            "depth": 1,
+            "status": "finished",
+            "final_error": 0.01,
+            "final_heldout_error": 0.2,
+        },
+        {
+            "n_mid": 3,
+            "eta": 0.1,
+            "activation": "tanh",
+            "depth": 1,
+            "status": "finished",
+            "final_error": 0.001,
+            "final_heldout_error": 0.02,
+        },
     ]
     table = render_results(runs)
     assert "<th>activation</th>" in table and "<th>depth</th>" not in table
     assert "<th>held-out error</th>" in table
-    assert "<td>tanh</td>" in table and "<td class=\"error\">2.00e-02</td>" in table
+    assert "<td>tanh</td>" in table and '<td class="error">2.00e-02</td>' in table

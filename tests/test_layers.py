@@ -41,15 +41,22 @@ def test_middle_layer_gradients_match_finite_differences(activation, seed):
     layer.forward(x)
     assert np.abs(layer.u).min() > 1e-4  # no ReLU kink within reach of the finite differences
     layer.backward(grad_y)
-    assert layer.grad_w.shape == (3, 5) and layer.grad_b.shape == (5,) and layer.grad_x.shape == (4, 3)
+    assert (
+        layer.grad_w.shape == (3, 5) and layer.grad_b.shape == (5,) and layer.grad_x.shape == (4, 3)
+    )
     assert_close(layer.grad_w, numerical_gradient(loss, layer.w))
     assert_close(layer.grad_b, numerical_gradient(loss, layer.b))
     assert_close(layer.grad_x, numerical_gradient(loss, x))
 
 
-@pytest.mark.parametrize("activation, f", [
-    ("sigmoid", lambda u: 1 / (1 + np.exp(-u))), ("tanh", np.tanh), ("relu", lambda u: np.where(u > 0, u, 0.0)),
-])
+@pytest.mark.parametrize(
+    "activation, f",
+    [
+        ("sigmoid", lambda u: 1 / (1 + np.exp(-u))),
+        ("tanh", np.tanh),
+        ("relu", lambda u: np.where(u > 0, u, 0.0)),
+    ],
+)
 def test_each_activation_computes_its_function(activation, f):
     layer = MIDDLE_LAYERS[activation](1, 3, wb_width=1.0, rng=np.random.default_rng(0))
     x = np.linspace(-3, 3, 7).reshape(-1, 1)
@@ -64,11 +71,15 @@ def test_output_layer_gradients_match_finite_differences(seed):
     t = rng.standard_normal((4, 2))
 
     def loss():
-        return 0.5 * np.sum((layer.forward(x) - t) ** 2) / len(x)  # E = 1/(2B) sum (y - t)^2, the batch mean
+        return (
+            0.5 * np.sum((layer.forward(x) - t) ** 2) / len(x)
+        )  # E = 1/(2B) sum (y - t)^2, the batch mean
 
     layer.forward(x)
     layer.backward(t)
-    assert layer.grad_w.shape == (5, 2) and layer.grad_b.shape == (2,) and layer.grad_x.shape == (4, 5)
+    assert (
+        layer.grad_w.shape == (5, 2) and layer.grad_b.shape == (2,) and layer.grad_x.shape == (4, 5)
+    )
     assert_close(layer.grad_w, numerical_gradient(loss, layer.w))
     assert_close(layer.grad_b, numerical_gradient(loss, layer.b))
     assert_close(layer.grad_x, numerical_gradient(loss, x))
@@ -76,7 +87,9 @@ def test_output_layer_gradients_match_finite_differences(seed):
 
 def network(activation, depth, n_mid=4, seed=7):
     rng = np.random.default_rng(seed)
-    middles = [MIDDLE_LAYERS[activation](1 if d == 0 else n_mid, n_mid, 1.0, rng) for d in range(depth)]
+    middles = [
+        MIDDLE_LAYERS[activation](1 if d == 0 else n_mid, n_mid, 1.0, rng) for d in range(depth)
+    ]
     return middles, OutputLayer(n_mid, 1, 1.0, rng)
 
 
@@ -110,7 +123,9 @@ def test_the_update_follows_the_gradient_of_the_whole_network_with_l2(activation
         penalty = sum(np.sum(layer.w**2) for layer in layers)
         return 0.5 * np.mean((y - t) ** 2) + 0.5 * l2 * penalty
 
-    expected = [(numerical_gradient(loss, layer.w), numerical_gradient(loss, layer.b)) for layer in layers]
+    expected = [
+        (numerical_gradient(loss, layer.w), numerical_gradient(loss, layer.b)) for layer in layers
+    ]
     forward_backward(middles, output, x, t)
     eta = 0.01
     for layer, (grad_w, grad_b) in zip(layers, expected):
@@ -131,7 +146,9 @@ def test_a_batch_gradient_is_the_mean_of_the_samples_gradients():
         forward_backward(middles, output, x[i : i + 1], t[i : i + 1])
         singles.append([layer.grad_w.copy() for layer in middles + [output]])
     for k, grad in enumerate(batch):
-        np.testing.assert_allclose(grad, np.mean([single[k] for single in singles], axis=0), rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(
+            grad, np.mean([single[k] for single in singles], axis=0), rtol=1e-12, atol=1e-15
+        )
 
 
 def test_momentum_keeps_mu_times_the_last_step():
@@ -150,7 +167,10 @@ def test_momentum_keeps_mu_times_the_last_step():
 
 def test_no_l2_and_no_momentum_is_exactly_the_textbook_update():
     rng = np.random.default_rng(5)
-    a, b = OutputLayer(3, 2, 1.0, np.random.default_rng(9)), OutputLayer(3, 2, 1.0, np.random.default_rng(9))
+    a, b = (
+        OutputLayer(3, 2, 1.0, np.random.default_rng(9)),
+        OutputLayer(3, 2, 1.0, np.random.default_rng(9)),
+    )
     for _ in range(3):
         a.grad_w = b.grad_w = rng.standard_normal((3, 2))
         a.grad_b = b.grad_b = rng.standard_normal(2)

@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from regress_demo.speed.engines import AGREEMENT, OneByOne, disagreement, faster_one_by_one
-from regress_demo.speed.lockstep import Lockstep
 from regress_demo.inputs.settings import Settings
 from regress_demo.network.train import Training
+from regress_demo.speed.engines import AGREEMENT, OneByOne, disagreement, faster_one_by_one
+from regress_demo.speed.lockstep import Lockstep
 
 
 def test_lockstep_gives_the_same_weights_as_separate_runs_with_the_layer_classes():
@@ -20,7 +20,9 @@ def test_lockstep_gives_the_same_weights_as_separate_runs_with_the_layer_classes
         n = config.n_mid
         np.testing.assert_allclose(lockstep.w1[c, :n], alone.middle_layer.w[0], rtol=0, atol=1e-9)
         np.testing.assert_allclose(lockstep.b1[c, :n], alone.middle_layer.b, rtol=0, atol=1e-9)
-        np.testing.assert_allclose(lockstep.w2[c, :n], alone.output_layer.w[:, 0], rtol=0, atol=1e-9)
+        np.testing.assert_allclose(
+            lockstep.w2[c, :n], alone.output_layer.w[:, 0], rtol=0, atol=1e-9
+        )
         np.testing.assert_allclose(lockstep.b2[c], alone.output_layer.b[0], rtol=0, atol=1e-9)
         np.testing.assert_allclose(lockstep.errors[c], alone.errors, rtol=1e-9)
         # the padding never moved: no weight beyond the configuration's own neurons
@@ -30,7 +32,8 @@ def test_lockstep_gives_the_same_weights_as_separate_runs_with_the_layer_classes
 
 
 @pytest.mark.parametrize(
-    "n_mid, eta, wb_width", [(3, 0.1, 0.3), (16, 0.7, 0.3), (17, 0.4, 0.3), (1, 1.9, 0.3), (3, 2.0, 1.0), (17, 3.0, 1.0)]
+    "n_mid, eta, wb_width",
+    [(3, 0.1, 0.3), (16, 0.7, 0.3), (17, 0.4, 0.3), (1, 1.9, 0.3), (3, 2.0, 1.0), (17, 3.0, 1.0)],
 )
 def test_a_single_network_follows_the_layer_classes_too(n_mid, eta, wb_width):
     # up to 16 neurons in plain Python floats, more with the vectorised loop; the last two diverge
@@ -45,7 +48,9 @@ def test_a_single_network_follows_the_layer_classes_too(n_mid, eta, wb_width):
         np.testing.assert_allclose(fast.errors[0], alone.errors, rtol=1e-9)
     assert fast.diverged_at[0] == alone.diverged_at
     if alone.diverged_at is None:
-        np.testing.assert_allclose(fast_frames[-1][0].outputs, alone_frames[-1].outputs, rtol=0, atol=1e-9)
+        np.testing.assert_allclose(
+            fast_frames[-1][0].outputs, alone_frames[-1].outputs, rtol=0, atol=1e-9
+        )
     if eta >= 2.0:
         assert alone.diverged_at is not None  # the case it is there for
 
@@ -77,7 +82,9 @@ def test_a_diverging_configuration_is_frozen_and_the_others_go_on():
 
 
 @pytest.mark.parametrize("etas, retrained", [([0.3, 50.0], 0), ([0.3, 1e6], 1)])
-def test_a_configuration_that_overflows_leaves_the_others_as_they_would_be_alone(etas, retrained, monkeypatch):
+def test_a_configuration_that_overflows_leaves_the_others_as_they_would_be_alone(
+    etas, retrained, monkeypatch
+):
     # The side-by-side loop mixes configurations where a value is inf or nan: an epoch in which
     # anything overflowed is trained again with each configuration apart (only that epoch: the
     # overflowing configuration is frozen after it).
@@ -85,7 +92,9 @@ def test_a_configuration_that_overflows_leaves_the_others_as_they_would_be_alone
     lockstep = Lockstep(settings)
     general = lockstep._train_epoch_general
     calls = []
-    monkeypatch.setattr(lockstep, "_train_epoch_general", lambda order: calls.append(1) or general(order))
+    monkeypatch.setattr(
+        lockstep, "_train_epoch_general", lambda order: calls.append(1) or general(order)
+    )
     list(lockstep.snapshots())
     assert len(calls) == retrained
     with np.errstate(over="ignore", invalid="ignore"):
@@ -112,11 +121,14 @@ def test_a_grid_needs_the_lockstep_training():
         Training(Settings(n_mid=[1, 2]))
 
 
-@pytest.mark.parametrize("options", [
-    dict(l2=[0.0, 1e-3, 1e-2], n_mid=3, wb_width=0.3),  # the general loop's kind of grid
-    dict(activation=["sigmoid", "tanh", "relu"], n_mid=[2, 5], wb_width=0.3),
-    dict(momentum=[0.0, 0.9], eta=[0.05, 1.9], wb_width=0.3),  # with a network that diverges
-])
+@pytest.mark.parametrize(
+    "options",
+    [
+        dict(l2=[0.0, 1e-3, 1e-2], n_mid=3, wb_width=0.3),  # the general loop's kind of grid
+        dict(activation=["sigmoid", "tanh", "relu"], n_mid=[2, 5], wb_width=0.3),
+        dict(momentum=[0.0, 0.9], eta=[0.05, 1.9], wb_width=0.3),  # with a network that diverges
+    ],
+)
 def test_a_grid_trained_one_by_one_gives_the_weights_of_the_layer_classes(options):
     settings = Settings(epoch=100, interval=25, seed=3, **options)
     one_by_one = OneByOne(settings)
@@ -130,7 +142,10 @@ def test_a_grid_trained_one_by_one_gives_the_weights_of_the_layer_classes(option
                 np.testing.assert_allclose(w, layer.w, rtol=0, atol=1e-9)
                 np.testing.assert_allclose(b, layer.b, rtol=0, atol=1e-9)
             np.testing.assert_allclose(one_by_one.errors[c], alone.errors, rtol=1e-9)
-        assert frames[-1][c].epoch == alone_frames[-1].epoch and frames[-1][c].diverged == alone_frames[-1].diverged
+        assert (
+            frames[-1][c].epoch == alone_frames[-1].epoch
+            and frames[-1][c].diverged == alone_frames[-1].diverged
+        )
     # the same frames as the grid's one loop: at the recorded epochs and where a network diverged
     lockstep_frames = list(Lockstep(settings).snapshots())
     assert [[s.epoch for s in f] for f in frames] == [[s.epoch for s in f] for f in lockstep_frames]
@@ -144,7 +159,9 @@ def test_a_grid_trains_one_by_one_only_where_that_is_faster():
     # many or larger networks, and the textbook's sweep: in one loop
     assert not faster_one_by_one(Settings(l2=[0.0, 1e-4, 1e-3, 1e-2], n_mid=16))
     assert not faster_one_by_one(Settings(n_mid=[1, 2, 3, 5], eta=[0.05, 0.5]))
-    assert not faster_one_by_one(Settings(n_mid=[2, 20], l2=[0.0, 0.01]))  # 20 neurons: no plain-float loop
+    assert not faster_one_by_one(
+        Settings(n_mid=[2, 20], l2=[0.0, 0.01])
+    )  # 20 neurons: no plain-float loop
     assert not faster_one_by_one(Settings())  # a single run is no grid
 
 

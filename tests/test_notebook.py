@@ -2,8 +2,8 @@
 and the progress line that updates in place."""
 
 import base64
-import io
 import importlib.util
+import io
 import json
 import re
 import sys
@@ -12,16 +12,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import decode_gif
 
 import regress_demo
 from regress_demo.app import notebook
-from regress_demo.network.samples import sine_data
-from regress_demo.network.layers import MiddleLayer, OutputLayer
 from regress_demo.app.notebook import NotebookProgress
 from regress_demo.app.run import make_gif
 from regress_demo.inputs.settings import Settings
-
-from helpers import decode_gif
+from regress_demo.network.layers import MiddleLayer, OutputLayer
+from regress_demo.network.samples import sine_data
 
 WALKTHROUGH = Path(__file__).resolve().parent.parent / "docs" / "walkthrough.ipynb"
 #: The films the walkthrough makes: three, of 16 frames each (frames=16 in each animate call).
@@ -37,12 +36,13 @@ def embedded_films(html: str):
 
 def film_frames(html: str) -> int:
     """The frame count of the one film embedded in the page, decoded as a viewer would."""
-    (kind, data), = embedded_films(html)
+    ((kind, data),) = embedded_films(html)
     assert kind == "image/gif"
     return len(decode_gif(io.BytesIO(data)).frames)
 
 
 # --- the walkthrough, run in a kernel of this environment --------------------------------------
+
 
 @pytest.fixture
 def kernel_name(tmp_path, monkeypatch):
@@ -51,14 +51,25 @@ def kernel_name(tmp_path, monkeypatch):
     name = "regress-demo-tests"
     spec = tmp_path / "jupyter" / "kernels" / name
     spec.mkdir(parents=True)
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "regress-demo tests", "language": "python",
-    }))
+    (spec / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                "display_name": "regress-demo tests",
+                "language": "python",
+            }
+        )
+    )
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
-    monkeypatch.delenv("MPLBACKEND", raising=False)  # (as Jupyter starts a kernel: it chooses inline plots)
-    for variable, folder in (("JUPYTER_DATA_DIR", "data"), ("JUPYTER_CONFIG_DIR", "config"),
-                             ("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython")):
+    monkeypatch.delenv(
+        "MPLBACKEND", raising=False
+    )  # (as Jupyter starts a kernel: it chooses inline plots)
+    for variable, folder in (
+        ("JUPYTER_DATA_DIR", "data"),
+        ("JUPYTER_CONFIG_DIR", "config"),
+        ("JUPYTER_RUNTIME_DIR", "runtime"),
+        ("IPYTHONDIR", "ipython"),
+    ):
         monkeypatch.setenv(variable, str(tmp_path / folder))
     return name
 
@@ -66,20 +77,29 @@ def kernel_name(tmp_path, monkeypatch):
 def hand_worked_gradients(text: str) -> dict:
     """The gradients the walkthrough worked out by hand, from its printed lines
     ``grad_w1 (1, 3)  by hand: 0.0012 -0.003 0.0004``."""
-    return {name: np.array([float(v) for v in values.split()])
-            for name, values in re.findall(r"^(grad_\w+) .*?by hand: (.*)$", text, flags=re.M)}
+    return {
+        name: np.array([float(v) for v in values.split()])
+        for name, values in re.findall(r"^(grad_\w+) .*?by hand: (.*)$", text, flags=re.M)
+    }
 
 
 def the_layer_classes_gradients() -> dict:
     """The same step with the layer classes, here: the walkthrough's layers (seed 1, wb_width 0.5) and sample 10."""
     rng = np.random.default_rng(1)
-    middle_layer, output_layer = MiddleLayer(1, 3, wb_width=0.5, rng=rng), OutputLayer(3, 1, wb_width=0.5, rng=rng)
+    middle_layer, output_layer = (
+        MiddleLayer(1, 3, wb_width=0.5, rng=rng),
+        OutputLayer(3, 1, wb_width=0.5, rng=rng),
+    )
     x, t = sine_data()
     output_layer.forward(middle_layer.forward(x[[10]].reshape(1, 1)))
     output_layer.backward(t[[10]].reshape(1, 1))
     middle_layer.backward(output_layer.grad_x)
-    return {"grad_w2": output_layer.grad_w, "grad_b2": output_layer.grad_b,
-            "grad_w1": middle_layer.grad_w, "grad_b1": middle_layer.grad_b}
+    return {
+        "grad_w2": output_layer.grad_w,
+        "grad_b2": output_layer.grad_b,
+        "grad_w1": middle_layer.grad_w,
+        "grad_b1": middle_layer.grad_b,
+    }
 
 
 def test_the_walkthrough_runs_top_to_bottom_in_a_kernel(tmp_path, kernel_name):
@@ -87,11 +107,14 @@ def test_the_walkthrough_runs_top_to_bottom_in_a_kernel(tmp_path, kernel_name):
     nbclient = pytest.importorskip("nbclient")
     book = nbformat.read(WALKTHROUGH, as_version=4)
     code_cells = [cell for cell in book.cells if cell.cell_type == "code"]
-    assert all(not cell.outputs and cell.execution_count is None for cell in code_cells), "stored with outputs"
+    assert all(not cell.outputs and cell.execution_count is None for cell in code_cells), (
+        "stored with outputs"
+    )
     work = tmp_path / "work"
     work.mkdir()
-    client = nbclient.NotebookClient(book, kernel_name=kernel_name, timeout=300,
-                                     resources={"metadata": {"path": str(work)}})
+    client = nbclient.NotebookClient(
+        book, kernel_name=kernel_name, timeout=300, resources={"metadata": {"path": str(work)}}
+    )
     client.execute()  # raises CellExecutionError if a cell raises
 
     outputs = [output for cell in code_cells for output in cell.outputs]
@@ -103,13 +126,17 @@ def test_the_walkthrough_runs_top_to_bottom_in_a_kernel(tmp_path, kernel_name):
     by_hand, expected = hand_worked_gradients(printed), the_layer_classes_gradients()
     assert sorted(by_hand) == sorted(expected)
     for name, value in expected.items():
-        np.testing.assert_allclose(by_hand[name], value.ravel(), rtol=1e-7, atol=1e-12, err_msg=name)
+        np.testing.assert_allclose(
+            by_hand[name], value.ravel(), rtol=1e-7, atol=1e-12, err_msg=name
+        )
 
     # the plots (the data, the fit and the error curve), inline, though regress_demo loaded matplotlib first
     assert sum("image/png" in output.get("data", {}) for output in outputs) >= 2
 
     # the films, embedded, each decoding to its frames; each with its caption
-    pages = [output.data["text/html"] for output in outputs if "text/html" in output.get("data", {})]
+    pages = [
+        output.data["text/html"] for output in outputs if "text/html" in output.get("data", {})
+    ]
     films = [page for page in pages if embedded_films(page)]
     assert len(films) == WALKTHROUGH_FILMS
     for page in films:
@@ -122,10 +149,13 @@ def test_the_walkthrough_runs_top_to_bottom_in_a_kernel(tmp_path, kernel_name):
     for cell in code_cells:
         if "animate(" in cell.source:
             lines = [output for output in cell.outputs if output.output_type == "display_data"]
-            assert len(lines) == 1 and lines[0].data["text/plain"].startswith("finished: epoch 300/300")
+            assert len(lines) == 1 and lines[0].data["text/plain"].startswith(
+                "finished: epoch 300/300"
+            )
 
 
 # --- a RunResult shows itself ------------------------------------------------------------------
+
 
 def test_a_finished_run_shows_its_film_and_a_caption(tmp_path):
     settings = Settings(n_mid=5, eta=0.3, epoch=30, interval=7)
@@ -135,8 +165,10 @@ def test_a_finished_run_shows_its_film_and_a_caption(tmp_path):
     assert ">finished</span>: final error " + notebook.format_error(result.final_error) in page
     assert "n_mid=5, eta=0.3, epoch=30, interval=7" in page  # what differs from the textbook's
     assert "layer classes of layers.py" in page
-    assert repr(result) == (f"RunResult(finished, {tmp_path / 'run.gif'}, 6 frames, final error "
-                            f"{result.final_error:.3g}, layer classes of layers.py)")
+    assert repr(result) == (
+        f"RunResult(finished, {tmp_path / 'run.gif'}, 6 frames, final error "
+        f"{result.final_error:.3g}, layer classes of layers.py)"
+    )
 
 
 def test_a_diverged_run_says_so_under_its_film(tmp_path):
@@ -144,7 +176,10 @@ def test_a_diverged_run_says_so_under_its_film(tmp_path):
     assert result.status == "diverged"
     page = result._repr_html_()
     assert film_frames(page) == result.frames
-    assert ">diverged at epoch 9</span>: final error " + notebook.format_error(result.final_error) in page
+    assert (
+        ">diverged at epoch 9</span>: final error " + notebook.format_error(result.final_error)
+        in page
+    )
     assert "eta=1.9" in page
     assert repr(result).startswith("RunResult(diverged at epoch 9, ")
 
@@ -158,7 +193,9 @@ def test_an_interrupted_run_says_so_under_its_film(tmp_path):
     assert result.status == "interrupted"
     page = result._repr_html_()
     assert film_frames(page) == result.frames == 3  # epochs 0, 5 and 10
-    record = json.loads((tmp_path / "run.json").read_text())["runs"][0]  # the error of the last frame
+    record = json.loads((tmp_path / "run.json").read_text())["runs"][
+        0
+    ]  # the error of the last frame
     assert record["last_frame_epoch"] == 10
     final = notebook.format_error(record["final_error"])
     assert f">interrupted while training, at epoch 10 of 40</span>: final error {final}<" in page
@@ -170,7 +207,9 @@ def test_a_grid_shows_each_networks_error_and_a_short_repr(tmp_path):
     page = result._repr_html_()
     assert film_frames(page) == 3
     assert "n_mid=1: " in page and "n_mid=3: " in page and "n_mid=[1, 3]" in page
-    assert "final errors " + " ".join(notebook.format_error(e) for e in result.final_errors) in repr(result)
+    assert "final errors " + " ".join(
+        notebook.format_error(e) for e in result.final_errors
+    ) in repr(result)
 
 
 def test_a_result_without_a_film_or_with_a_missing_one_still_shows(tmp_path):
@@ -201,13 +240,16 @@ def test_a_video_would_be_embedded_as_a_video(tmp_path):
 
 def test_settings_repr_names_only_what_differs_from_the_textbook():
     assert repr(Settings()) == "Settings()"
-    assert repr(Settings(n_mid=[1, 3], eta=0.5, holdout=(0.6, 1))) == \
-        "Settings(n_mid=(1, 3), eta=0.5, holdout=(0.6, 1.0))"
+    assert (
+        repr(Settings(n_mid=[1, 3], eta=0.5, holdout=(0.6, 1)))
+        == "Settings(n_mid=(1, 3), eta=0.5, holdout=(0.6, 1.0))"
+    )
     assert Settings(eta=0.5) == Settings(eta=0.5) != Settings()
     assert hash(Settings(eta=0.5)) == hash(Settings(eta=0.5))
 
 
 # --- animate() and its progress -----------------------------------------------------------------
+
 
 class StandInHandle:
     """What IPython.display.display(..., display_id=True) returns: a handle to update in place."""
@@ -241,8 +283,10 @@ def test_in_a_notebook_one_display_is_updated_not_a_line_per_epoch(tmp_path, mon
     assert 3 <= len(texts) < 200  # updated as it went, throttled
     assert any(text.startswith("training: epoch ") for text in texts)
     assert any(text.startswith("drawing: ") for text in texts)
-    assert texts[-1].startswith(f"finished: epoch 200/200, error {notebook.format_error(result.final_error)} "
-                                "| frames drawn 11/11")
+    assert texts[-1].startswith(
+        f"finished: epoch 200/200, error {notebook.format_error(result.final_error)} "
+        "| frames drawn 11/11"
+    )
     assert capsys.readouterr() == ("", "")  # nothing else printed
 
 
@@ -297,7 +341,9 @@ def test_a_notebook_is_recognised_by_its_kernel_without_importing_ipython(monkey
 
 
 def test_animate_takes_every_setting_by_name_and_refuses_bad_video_and_unknown_ones(tmp_path):
-    result = regress_demo.animate(n_mid=2, eta=0.2, epoch=12, interval=4, seed=3, simple=True, out=tmp_path)
+    result = regress_demo.animate(
+        n_mid=2, eta=0.2, epoch=12, interval=4, seed=3, simple=True, out=tmp_path
+    )
     assert result.settings == Settings(n_mid=2, eta=0.2, epoch=12, interval=4, seed=3, simple=True)
     assert result.path.parent == tmp_path and result.frames == 4
     with pytest.raises(ValueError, match="video must be one of mp4, webm, got True"):

@@ -10,18 +10,18 @@ from matplotlib.colors import to_rgb
 
 from regress_demo import make_gif
 from regress_demo.app import cli
-from regress_demo.network import samples as data
-from regress_demo.network.layers import MIDDLE_LAYERS, OutputLayer
-from regress_demo.speed.engines import OneByOne, trainer
-from regress_demo.speed.lockstep import Lockstep
+from regress_demo.files.records import replay_settings
 from regress_demo.film.captions import settings_lines
 from regress_demo.film.frames import HELDOUT_SHADE, make_figure, y_limits
-from regress_demo.files.records import replay_settings
 from regress_demo.inputs.settings import Settings
+from regress_demo.network import samples as data
+from regress_demo.network.layers import MIDDLE_LAYERS, OutputLayer
 from regress_demo.network.train import Training, TrainingGroup, initial_layers, initial_weights
-
+from regress_demo.speed.engines import OneByOne, trainer
+from regress_demo.speed.lockstep import Lockstep
 
 # The data ------------------------------------------------------------------------------------------
+
 
 def test_the_default_data_is_exactly_the_textbook_s():
     dataset = Settings().dataset()
@@ -50,9 +50,13 @@ def test_noise_is_gaussian_seeded_and_only_on_the_targets():
     np.testing.assert_array_equal(noisy.x, clean.x)
     residual = noisy.t - clean.t
     assert abs(residual.mean()) < 0.02 and abs(residual.std() - 0.2) < 0.01
-    np.testing.assert_array_equal(Settings(n_points=2000, noise=0.2).dataset().t, noisy.t)  # the same seed
+    np.testing.assert_array_equal(
+        Settings(n_points=2000, noise=0.2).dataset().t, noisy.t
+    )  # the same seed
     assert not np.array_equal(Settings(n_points=2000, noise=0.2, seed=2).dataset().t, noisy.t)
-    np.testing.assert_array_equal(noisy.target(noisy.x), clean.t)  # the curve drawn is the clean one
+    np.testing.assert_array_equal(
+        noisy.target(noisy.x), clean.t
+    )  # the curve drawn is the clean one
 
 
 def test_the_held_out_range_is_kept_out_of_training():
@@ -71,14 +75,19 @@ def test_the_held_out_range_is_kept_out_of_training():
 
 # Training ------------------------------------------------------------------------------------------
 
+
 def test_deeper_layers_draw_nested_initial_weights_and_depth_1_is_unchanged():
     (w1, b1), (w2, b2) = initial_layers(3, 0.01, seed=7)
-    np.testing.assert_array_equal(np.concatenate([w1[0], b1, w2[:, 0], b2]),
-                                  np.concatenate([*initial_weights(3, 0.01, 7)[:3], [initial_weights(3, 0.01, 7)[3]]]))
+    np.testing.assert_array_equal(
+        np.concatenate([w1[0], b1, w2[:, 0], b2]),
+        np.concatenate([*initial_weights(3, 0.01, 7)[:3], [initial_weights(3, 0.01, 7)[3]]]),
+    )
     small, large = initial_layers(3, 1.0, seed=4, depth=3), initial_layers(5, 1.0, seed=4, depth=3)
     assert [w.shape for w, _ in small] == [(1, 3), (3, 3), (3, 3), (3, 1)]
     for (w_small, b_small), (w_large, b_large) in zip(small[:-1], large[:-1]):
-        np.testing.assert_array_equal(w_small, w_large[: len(w_small), :3])  # neuron j, input i: the same
+        np.testing.assert_array_equal(
+            w_small, w_large[: len(w_small), :3]
+        )  # neuron j, input i: the same
         np.testing.assert_array_equal(b_small, b_large[:3])
     np.testing.assert_array_equal(small[-1][0], large[-1][0][:3])
 
@@ -126,11 +135,18 @@ def final_error(**settings):
     return lockstep.errors[0][-1], lockstep
 
 
-@pytest.mark.parametrize("activation, n_mid, wb_width, eta, threshold", [
-    ("sigmoid", 10, 0.5, 0.1, 1e-3), ("tanh", 5, 0.5, 0.1, 1e-4), ("relu", 10, 1.0, 0.05, 0.02),
-])
+@pytest.mark.parametrize(
+    "activation, n_mid, wb_width, eta, threshold",
+    [
+        ("sigmoid", 10, 0.5, 0.1, 1e-3),
+        ("tanh", 5, 0.5, 0.1, 1e-4),
+        ("relu", 10, 1.0, 0.05, 0.02),
+    ],
+)
 def test_every_activation_learns_the_sine(activation, n_mid, wb_width, eta, threshold):
-    error, training = final_error(activation=activation, n_mid=n_mid, wb_width=wb_width, eta=eta, epoch=1000)
+    error, training = final_error(
+        activation=activation, n_mid=n_mid, wb_width=wb_width, eta=eta, epoch=1000
+    )
     assert error < threshold < training.initial_errors[0] / 10
 
 
@@ -153,14 +169,18 @@ def test_a_two_layer_network_learns_the_sine():
     assert error < 1e-3
 
 
-@pytest.mark.parametrize("options", [
-    dict(n_mid=3, activation="tanh", momentum=0.5, l2=0.01),
-    dict(n_mid=20, activation="relu", momentum=0.9, wb_width=1.0),
-    dict(n_mid=[1, 3, 8], activation=["sigmoid", "tanh", "relu"], l2=0.001),
-    dict(n_mid=3, eta=[0.1, 0.5], momentum=[0, 0.8]),
-    dict(n_mid=[2, 5], eta=[0.05, 3.0], activation="tanh"),
-    dict(n_mid=4, target="xsin", noise=0.1, holdout=(-0.3, 0.1)),
-], ids=str)
+@pytest.mark.parametrize(
+    "options",
+    [
+        dict(n_mid=3, activation="tanh", momentum=0.5, l2=0.01),
+        dict(n_mid=20, activation="relu", momentum=0.9, wb_width=1.0),
+        dict(n_mid=[1, 3, 8], activation=["sigmoid", "tanh", "relu"], l2=0.001),
+        dict(n_mid=3, eta=[0.1, 0.5], momentum=[0, 0.8]),
+        dict(n_mid=[2, 5], eta=[0.05, 3.0], activation="tanh"),
+        dict(n_mid=4, target="xsin", noise=0.1, holdout=(-0.3, 0.1)),
+    ],
+    ids=str,
+)
 def test_the_fast_engine_follows_the_layer_classes(options):
     settings = Settings(epoch=60, seed=3, **{"wb_width": 0.3, **options})
     fast, layers = Lockstep(settings), TrainingGroup(settings)
@@ -178,10 +198,18 @@ def test_the_fast_engine_follows_the_layer_classes(options):
 
 
 def test_the_layer_classes_train_a_single_run_and_a_checked_loop_a_grid():
-    assert isinstance(trainer(Settings(activation="relu", momentum=0.5, l2=0.1)).training, TrainingGroup)
-    assert isinstance(trainer(Settings(activation="relu", momentum=0.5, l2=0.1, engine="fast")).training, Lockstep)
-    assert isinstance(trainer(Settings(n_mid=[2, 3], momentum=0.5)).training, OneByOne)  # two small networks
-    assert isinstance(trainer(Settings(n_mid=[2, 3], eta=[0.1, 0.5])).training, Lockstep)  # side by side
+    assert isinstance(
+        trainer(Settings(activation="relu", momentum=0.5, l2=0.1)).training, TrainingGroup
+    )
+    assert isinstance(
+        trainer(Settings(activation="relu", momentum=0.5, l2=0.1, engine="fast")).training, Lockstep
+    )
+    assert isinstance(
+        trainer(Settings(n_mid=[2, 3], momentum=0.5)).training, OneByOne
+    )  # two small networks
+    assert isinstance(
+        trainer(Settings(n_mid=[2, 3], eta=[0.1, 0.5])).training, Lockstep
+    )  # side by side
     assert isinstance(trainer(Settings(n_mid=[2, 16], momentum=[0.0, 0.5, 0.9])).training, Lockstep)
     assert isinstance(trainer(Settings(batch_size=2, engine="fast")).training, TrainingGroup)
     assert isinstance(trainer(Settings(depth=[1, 2])).training, TrainingGroup)
@@ -202,12 +230,22 @@ def test_held_out_error_is_the_error_of_the_epoch_s_final_weights_on_the_held_ou
 
 # Grids ---------------------------------------------------------------------------------------------
 
+
 def test_an_activation_grid_has_a_row_per_activation_and_a_column_per_n_mid():
     settings = Settings(activation=["sigmoid", "tanh", "relu"], n_mid=[2, 6])
     assert settings.grid_axes() == ("n_mid", "activation") and settings.grid_shape() == (3, 2)
     assert [(c.activation, c.n_mid) for c in settings.configurations()] == [
-        ("sigmoid", 2), ("sigmoid", 6), ("tanh", 2), ("tanh", 6), ("relu", 2), ("relu", 6)]
-    assert Settings(activation=["tanh", "relu"]).grid_shape() == (1, 2)  # the network's shape goes across
+        ("sigmoid", 2),
+        ("sigmoid", 6),
+        ("tanh", 2),
+        ("tanh", 6),
+        ("relu", 2),
+        ("relu", 6),
+    ]
+    assert Settings(activation=["tanh", "relu"]).grid_shape() == (
+        1,
+        2,
+    )  # the network's shape goes across
     assert Settings(momentum=[0, 0.9]).grid_shape() == (2, 1)  # its training goes down
     assert Settings(eta=[0.1, 0.2], momentum=[0, 0.9]).grid_axes() == ("eta", "momentum")
 
@@ -215,7 +253,10 @@ def test_an_activation_grid_has_a_row_per_activation_and_a_column_per_n_mid():
 def test_a_grid_of_activations_runs_end_to_end(tmp_path):
     settings = Settings(activation=["sigmoid", "tanh", "relu"], epoch=12, interval=4, wb_width=0.5)
     result = make_gif(settings, tmp_path)
-    assert result.path.name == "sin_nmid3_eta0.1_epoch12_seed1_interval4_wbwidth0.5_activationsigmoid-tanh-relu.gif"
+    assert (
+        result.path.name
+        == "sin_nmid3_eta0.1_epoch12_seed1_interval4_wbwidth0.5_activationsigmoid-tanh-relu.gif"
+    )
     gif = decode_gif(result.path)
     assert len(gif.frames) == 4
     record = json.loads(result.record_path.read_text())
@@ -226,6 +267,7 @@ def test_a_grid_of_activations_runs_end_to_end(tmp_path):
 
 
 # Files, frames and the command line ----------------------------------------------------------------
+
 
 def test_a_deep_network_s_weights_file_numbers_its_layers(tmp_path):
     result = make_gif(Settings(depth=2, n_mid=4, epoch=3, simple=True), tmp_path / "deep.gif")
@@ -238,23 +280,47 @@ def test_a_deep_network_s_weights_file_numbers_its_layers(tmp_path):
 
 
 def test_the_record_holds_the_held_out_errors_and_replays_every_new_setting(tmp_path):
-    settings = Settings(target="sin(3*x)", n_points=40, noise=0.05, holdout=(0.2, 0.5), activation="tanh",
-                        l2=0.001, momentum=0.5, batch_size=1, epoch=10, interval=3)
+    settings = Settings(
+        target="sin(3*x)",
+        n_points=40,
+        noise=0.05,
+        holdout=(0.2, 0.5),
+        activation="tanh",
+        l2=0.001,
+        momentum=0.5,
+        batch_size=1,
+        epoch=10,
+        interval=3,
+    )
     result = make_gif(settings, tmp_path)
     assert result.path.name.startswith("formula") and "_holdout0.2to0.5" in result.path.name
     record = json.loads(result.record_path.read_text())
     (run,) = record["runs"]
     assert run["heldout_errors"] == result.heldout_histories[0] and len(run["heldout_errors"]) == 10
     assert run["final_heldout_error"] == run["heldout_errors"][-1]
-    assert record["settings"]["holdout"] == [0.2, 0.5] and record["settings"]["target"] == "sin(3*x)"
+    assert (
+        record["settings"]["holdout"] == [0.2, 0.5] and record["settings"]["target"] == "sin(3*x)"
+    )
     assert replay_settings(result.record_path) == settings
 
 
 def test_the_header_names_every_setting_that_is_not_the_textbook_s():
     assert settings_lines(Settings()) == [
-        "n_mid=3   eta=0.1   2001 epochs   wb_width=0.01   seed=1   SGD, batch size 1"]
-    lines = settings_lines(Settings(target="gauss", n_points=50, noise=0.1, holdout=(-0.2, 0.2), activation="relu",
-                                    depth=2, l2=0.01, batch_size=5, momentum=0.9))
+        "n_mid=3   eta=0.1   2001 epochs   wb_width=0.01   seed=1   SGD, batch size 1"
+    ]
+    lines = settings_lines(
+        Settings(
+            target="gauss",
+            n_points=50,
+            noise=0.1,
+            holdout=(-0.2, 0.2),
+            activation="relu",
+            depth=2,
+            l2=0.01,
+            batch_size=5,
+            momentum=0.9,
+        )
+    )
     assert lines == [
         "n_mid=3   activation=relu   depth=2   eta=0.1   momentum=0.9   L2=0.01   2001 epochs   wb_width=0.01   "
         "seed=1   mini-batch SGD, batch size 5",
@@ -275,11 +341,18 @@ def test_the_held_out_range_is_shaded_and_its_error_drawn(tmp_path, simple):
     settings = Settings(holdout=(0.2, 0.6), epoch=8, interval=4, simple=simple)
     result = make_gif(settings, tmp_path / "held.gif")
     frame = decode_gif(result.path).frames[-1]
-    figure = make_figure(settings, result.training.dataset, result.histories, [result.last_frame],
-                         result.heldout_histories)
+    figure = make_figure(
+        settings,
+        result.training.dataset,
+        result.histories,
+        [result.last_frame],
+        result.heldout_histories,
+    )
     ax = figure.ax
     # a pixel inside the shaded range, near the bottom of the fit panel (the curves are higher up)
-    x_pixel, y_pixel = ax.transData.transform((0.4, ax.get_ylim()[0] + 0.05 * np.diff(ax.get_ylim())[0]))
+    x_pixel, y_pixel = ax.transData.transform(
+        (0.4, ax.get_ylim()[0] + 0.05 * np.diff(ax.get_ylim())[0])
+    )
     row = frame.shape[0] - int(round(y_pixel))
     shade = np.array(to_rgb(HELDOUT_SHADE)) * 255
     assert np.abs(frame[row, int(round(x_pixel))].astype(int) - shade).max() <= 8
@@ -293,18 +366,49 @@ def test_the_held_out_range_is_shaded_and_its_error_drawn(tmp_path, simple):
 
 def test_the_command_line_takes_every_new_option(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
-    code = cli.main(["--target", "abs", "--n-points", "30", "--noise", "0.1", "--holdout", "-0.5,-0.2",
-                     "--activation", "tanh", "--depth", "2", "--l2", "0.001", "--batch-size", "4",
-                     "--momentum", "0.5", "--epoch", "6", "-q"])
+    code = cli.main(
+        [
+            "--target",
+            "abs",
+            "--n-points",
+            "30",
+            "--noise",
+            "0.1",
+            "--holdout",
+            "-0.5,-0.2",
+            "--activation",
+            "tanh",
+            "--depth",
+            "2",
+            "--l2",
+            "0.001",
+            "--batch-size",
+            "4",
+            "--momentum",
+            "0.5",
+            "--epoch",
+            "6",
+            "-q",
+        ]
+    )
     assert code == 0
     out = capsys.readouterr().out
     assert "held-out error" in out
     (record,) = (tmp_path / "outputs").glob("*.json")
     settings = json.loads(record.read_text())["settings"]
     assert (settings["target"], settings["n_points"], settings["noise"], settings["holdout"]) == (
-        "abs", 30, 0.1, [-0.5, -0.2])
-    assert (settings["activation"], settings["depth"], settings["l2"], settings["batch_size"], settings["momentum"]) == (
-        ["tanh"], [2], [0.001], [4], [0.5])
+        "abs",
+        30,
+        0.1,
+        [-0.5, -0.2],
+    )
+    assert (
+        settings["activation"],
+        settings["depth"],
+        settings["l2"],
+        settings["batch_size"],
+        settings["momentum"],
+    ) == (["tanh"], [2], [0.001], [4], [0.5])
 
 
 def test_a_formula_may_start_with_a_minus_on_the_command_line(tmp_path, monkeypatch, capsys):
@@ -315,22 +419,39 @@ def test_a_formula_may_start_with_a_minus_on_the_command_line(tmp_path, monkeypa
 
 
 def test_a_target_of_a_large_scale_trains_and_keeps_its_error_on_the_chart():
-    settings = Settings(target="1e6*x", eta=1e-12, epoch=20, interval=5)  # the largest scale accepted
+    settings = Settings(
+        target="1e6*x", eta=1e-12, epoch=20, interval=5
+    )  # the largest scale accepted
     lockstep = Lockstep(settings)
     frames = list(lockstep.snapshots())
-    assert lockstep.diverged_at == [None] and len(frames) == 5  # a large error is not divergence by itself
-    figure = make_figure(settings, lockstep.dataset, lockstep.errors, frames, lockstep.heldout_errors)
+    assert (
+        lockstep.diverged_at == [None] and len(frames) == 5
+    )  # a large error is not divergence by itself
+    figure = make_figure(
+        settings, lockstep.dataset, lockstep.errors, frames, lockstep.heldout_errors
+    )
     low, high = figure.ax_loss.get_ylim()
     assert low <= min(lockstep.errors[0]) and max(lockstep.errors[0]) <= high
 
 
 def test_long_headers_wrap_to_the_frame_s_width():
-    settings = Settings(activation="tanh", depth=2, l2=0.001, batch_size=4, momentum=0.5, target="sin(3*x) + 0.3*x",
-                        noise=0.1, holdout=(0.2, 0.6), n_points=50)
+    settings = Settings(
+        activation="tanh",
+        depth=2,
+        l2=0.001,
+        batch_size=4,
+        momentum=0.5,
+        target="sin(3*x) + 0.3*x",
+        noise=0.1,
+        holdout=(0.2, 0.6),
+        n_points=50,
+    )
     for simple, width in ((False, 110), (True, 95)):
         lines = settings_lines(settings, max_chars=width)
         assert len(lines) >= 3 and max(len(line) for line in lines) <= width
-        figure = make_figure(settings.replace(simple=simple), settings.dataset(), [[0.1, 0.05]], [], [[0.2, 0.1]])
+        figure = make_figure(
+            settings.replace(simple=simple), settings.dataset(), [[0.1, 0.05]], [], [[0.2, 0.1]]
+        )
         renderer = figure.figure.canvas.get_renderer()
         for text in figure.figure.texts:
             box = text.get_window_extent(renderer)

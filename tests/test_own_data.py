@@ -6,9 +6,9 @@ import os
 
 import numpy as np
 import pytest
-
 from helpers import decode_gif, run_main
-from regress_demo import Settings, SettingError
+
+from regress_demo import SettingError, Settings
 from regress_demo.inputs.owndata import MAX_POINTS, OwnData, read_file
 
 YEARS = np.arange(1900, 2001)
@@ -45,7 +45,9 @@ def test_the_year_series_trains_below_one_percent_of_its_variance(year_run):
     variance = np.var(VALUES)
     final = record["runs"][0]["final_error"]
     assert final < 0.01 * variance
-    assert record["runs"][0]["errors"][0] > 0.3 * variance  # it started far off: the error is in y's units
+    assert (
+        record["runs"][0]["errors"][0] > 0.3 * variance
+    )  # it started far off: the error is in y's units
     # the printed lines say the error in y's units and as a share of var(y)
     assert f"final error {final:.3e} ({100 * final / variance:.2g} % of var(y))" in out
     assert "Epoch: 0/120 Error: " in out and "% of var(y))" in out
@@ -55,13 +57,17 @@ def test_the_record_holds_the_file_name_its_digest_and_the_numbers(year_run):
     folder, record, _ = year_run
     data = record["settings"]["data"]
     assert data["name"] == "years.csv" and data["x_label"] == "year" and data["y_label"] == "value"
-    assert data["x"] == YEARS.astype(float).tolist() and data["y"] == VALUES.tolist()  # to the last bit
+    assert (
+        data["x"] == YEARS.astype(float).tolist() and data["y"] == VALUES.tolist()
+    )  # to the last bit
     import hashlib
 
     assert data["sha256"] == hashlib.sha256((folder / "years.csv").read_bytes()).hexdigest()
 
 
-def test_replay_gives_the_same_gif_also_after_the_file_changed_or_went(year_run, tmp_path, monkeypatch):
+def test_replay_gives_the_same_gif_also_after_the_file_changed_or_went(
+    year_run, tmp_path, monkeypatch
+):
     folder, _, _ = year_run
     first = (folder / "first.gif").read_bytes()
     monkeypatch.chdir(folder)
@@ -69,15 +75,22 @@ def test_replay_gives_the_same_gif_also_after_the_file_changed_or_went(year_run,
     assert code == 0 and err == ""  # the file is as it was: nothing to say
     assert (tmp_path / "same.gif").read_bytes() == first
     write_years(folder / "years.csv", header="year,other")  # changed
-    code, _, err = run_main(["--replay", "first.json", "--out", str(tmp_path / "changed.gif"), "-q"])
+    code, _, err = run_main(
+        ["--replay", "first.json", "--out", str(tmp_path / "changed.gif"), "-q"]
+    )
     assert code == 0
-    assert err == ("regress-demo: years.csv has changed since this run was recorded: the replay uses the data "
-                   "kept in its record\n")
+    assert err == (
+        "regress-demo: years.csv has changed since this run was recorded: the replay uses the data "
+        "kept in its record\n"
+    )
     assert (tmp_path / "changed.gif").read_bytes() == first
     (folder / "years.csv").unlink()
     code, _, err = run_main(["--replay", "first.json", "--out", str(tmp_path / "gone.gif"), "-q"])
     assert code == 0
-    assert err == "regress-demo: years.csv is gone since this run was recorded: the replay uses the data kept in its record\n"
+    assert (
+        err
+        == "regress-demo: years.csv is gone since this run was recorded: the replay uses the data kept in its record\n"
+    )
     assert (tmp_path / "gone.gif").read_bytes() == first
     write_years(folder / "years.csv")  # (as it was, for the other tests)
 
@@ -96,14 +109,19 @@ def test_a_long_series_is_kept_in_the_weights_file_and_replays_from_it(tmp_path,
         kept = {name: arrays[name] for name in arrays.files}
     os.remove("long.csv")
     code, _, err = run_main(["--replay", "long.json", "--out", "again.gif", "-q"])
-    assert code == 0 and err.endswith("long.csv is gone since this run was recorded: the replay uses the data kept "
-                                      "in its record\n")
+    assert code == 0 and err.endswith(
+        "long.csv is gone since this run was recorded: the replay uses the data kept "
+        "in its record\n"
+    )
     assert (tmp_path / "again.gif").read_bytes() == (tmp_path / "long.gif").read_bytes()
     kept["data_y"] = kept["data_y"] + 1  # another series in the weights file: refused
     np.savez(tmp_path / "long.npz", **kept)
     assert run_main(["--replay", "long.json", "--out", "third.gif"]) == (
-        2, "", "regress-demo: error: --replay must be a record with valid settings (data must be numbers kept in "
-        "long.npz beside the record (they are not the ones recorded), got 'long.csv'), got 'long.json'\n")
+        2,
+        "",
+        "regress-demo: error: --replay must be a record with valid settings (data must be numbers kept in "
+        "long.npz beside the record (they are not the ones recorded), got 'long.csv'), got 'long.json'\n",
+    )
     assert not (tmp_path / "third.gif").exists()
 
 
@@ -112,16 +130,28 @@ def test_the_frame_shows_years_and_values(tmp_path):
     from regress_demo.film.units import in_data_units
     from regress_demo.network.train import Training
 
-    settings = Settings(data=read_file(write_years(tmp_path / "years.csv")), epoch=30, frames=2, holdout=(1980, 2000))
+    settings = Settings(
+        data=read_file(write_years(tmp_path / "years.csv")),
+        epoch=30,
+        frames=2,
+        holdout=(1980, 2000),
+    )
     training = Training(settings)
     frames = [in_data_units(settings, [snapshot]) for snapshot in training.snapshots()]
     histories = [[error * np.var(VALUES) for error in training.errors]]
     figure = make_figure(settings, training.dataset, histories, frames, [training.heldout_errors])
     figure.draw(frames[-1])
     ax = figure.ax
-    x_ticks = [float(label.get_text().replace("−", "-")) for label in figure.ax_neurons.get_xticklabels()
-               if label.get_text()]  # (the fit panel shares them)
-    y_ticks = [float(label.get_text().replace("−", "-")) for label in ax.get_yticklabels() if label.get_text()]
+    x_ticks = [
+        float(label.get_text().replace("−", "-"))
+        for label in figure.ax_neurons.get_xticklabels()
+        if label.get_text()
+    ]  # (the fit panel shares them)
+    y_ticks = [
+        float(label.get_text().replace("−", "-"))
+        for label in ax.get_yticklabels()
+        if label.get_text()
+    ]
     assert 1900 in x_ticks and 2000 in x_ticks and all(1880 <= tick <= 2020 for tick in x_ticks)
     assert min(y_ticks) >= 200 and max(y_ticks) <= 400 and len(y_ticks) >= 3
     assert ax.get_ylabel() == "value" and figure.ax_neurons.get_xlabel() == "year"
@@ -136,7 +166,9 @@ def test_the_frame_shows_years_and_values(tmp_path):
     assert "% of var(y))" in figure.title.get_text()
     header = " ".join(text.get_text() for text in figure.figure.texts)
     assert "data: years.csv, 101 points" in header
-    assert "trained on u = x rescaled to [−1, 1], v = y standardised (mean 319.5, sd 19.98)" in header
+    assert (
+        "trained on u = x rescaled to [−1, 1], v = y standardised (mean 319.5, sd 19.98)" in header
+    )
     assert figure.ax_neurons.get_ylabel() == "sd · w2_j · σ(w1_j u + b1_j)"
     assert "held out: x in [1980, 2000]" in header
 
@@ -189,18 +221,24 @@ def test_a_header_shorter_than_the_rows_names_what_it_can(tmp_path):
 
 def test_unsorted_uneven_and_repeated_x_train(tmp_path):
     rng = np.random.default_rng(7)
-    x = np.concatenate([rng.uniform(0, 5, 50), [2.0, 2.0, 2.0]])  # uneven, unsorted, x = 2 three times
+    x = np.concatenate(
+        [rng.uniform(0, 5, 50), [2.0, 2.0, 2.0]]
+    )  # uneven, unsorted, x = 2 three times
     y = 10 + 3 * np.cos(x) + np.array([0.0] * 50 + [-0.2, 0.0, 0.2])
     settings = Settings(data=(x, y), epoch=100, eta=0.3, activation="tanh")
     dataset = settings.dataset()
-    np.testing.assert_allclose(dataset.x, 2 * (x - x.min()) / (x.max() - x.min()) - 1)  # in the given order
+    np.testing.assert_allclose(
+        dataset.x, 2 * (x - x.min()) / (x.max() - x.min()) - 1
+    )  # in the given order
     assert dataset.x.min() == pytest.approx(-1) and dataset.x.max() == pytest.approx(1)
     assert abs(dataset.t.mean()) < 1e-12 and abs(dataset.t.std() - 1) < 1e-12
     from regress_demo.network.train import Training
 
     training = Training(settings)
     list(training.snapshots())
-    assert training.errors[-1] < 0.005 and training.errors[0] > 0.3  # below 0.5 % of var(y), from far above
+    assert (
+        training.errors[-1] < 0.005 and training.errors[0] > 0.3
+    )  # below 0.5 % of var(y), from far above
 
 
 def test_the_settings_hold_the_data_by_value(tmp_path):
@@ -212,23 +250,35 @@ def test_the_settings_hold_the_data_by_value(tmp_path):
     assert a.file_stem() != Settings(data=(x, y + 1)).file_stem()
     assert a.replace(eta=0.5) == Settings(data=(x, y), eta=0.5)
     for settings in (a, a.replace(holdout=(0.2, 0.8), n_points=50, noise=0.1)):
-        assert Settings(**json.loads(json.dumps(settings.as_dict()))) == settings  # a record gives the same settings
+        assert (
+            Settings(**json.loads(json.dumps(settings.as_dict()))) == settings
+        )  # a record gives the same settings
     assert "data" not in Settings().as_dict()  # a run without data records what it always did
     from_file = Settings(data=read_file(write_years(tmp_path / "years.csv")), n_mid=5)
     assert repr(from_file) == "Settings(n_mid=5, data=<years.csv: 101 points>)"
     assert from_file.file_stem() == "data-years_nmid5_eta0.1_epoch2001_seed1"
-    assert Settings(data=str(tmp_path / "years.csv"), n_mid=5) == from_file  # a file's name does too
+    assert (
+        Settings(data=str(tmp_path / "years.csv"), n_mid=5) == from_file
+    )  # a file's name does too
 
 
 def test_n_points_takes_a_seeded_sample_and_holdout_is_in_x_units():
     x, y = np.arange(200.0), np.sin(np.arange(200.0) / 20)
     sample = Settings(data=(x, y), n_points=50).dataset()
-    assert len(sample.x) == 50 and sample.x.min() == pytest.approx(-1) and sample.x.max() == pytest.approx(1)
+    assert (
+        len(sample.x) == 50
+        and sample.x.min() == pytest.approx(-1)
+        and sample.x.max() == pytest.approx(1)
+    )
     assert np.array_equal(Settings(data=(x, y), n_points=50).dataset().x, sample.x)  # seeded
     assert not np.array_equal(Settings(data=(x, y), n_points=50, seed=2).dataset().x, sample.x)
     many = (np.arange(100_000.0), np.sin(np.arange(100_000.0) / 5000))
-    assert len(Settings(data=many, n_points=5000, epoch=10).dataset().x) == 5000  # (more than a curve's 2000)
-    with pytest.raises(SettingError, match=r"would train for about .* hours .*lower epoch, n_points or n_mid"):
+    assert (
+        len(Settings(data=many, n_points=5000, epoch=10).dataset().x) == 5000
+    )  # (more than a curve's 2000)
+    with pytest.raises(
+        SettingError, match=r"would train for about .* hours .*lower epoch, n_points or n_mid"
+    ):
         Settings(data=many)  # every point, every epoch: too long
     held = Settings(data=(x, y), holdout=(150, 199)).dataset()
     assert (~held.train).sum() == 50 and held.holdout == pytest.approx((0.5075376884, 1.0))
@@ -238,17 +288,37 @@ def test_every_kind_of_network_and_the_gallery_work_with_it(tmp_path):
     from regress_demo import make_gif
 
     x, y = np.arange(30.0) * 7, 50 + 20 * np.sin(np.arange(30.0) / 5)
-    grid = make_gif(Settings(data=(x, y), activation=["sigmoid", "tanh", "relu"], depth=[1, 2], epoch=20,
-                             frames=2), tmp_path)
+    grid = make_gif(
+        Settings(
+            data=(x, y), activation=["sigmoid", "tanh", "relu"], depth=[1, 2], epoch=20, frames=2
+        ),
+        tmp_path,
+    )
     assert grid.status == "finished" and len(grid.final_errors) == 6
     assert decode_gif(grid.path).sizes == {decode_gif(grid.path).frames[0].shape[1::-1]}
-    single = make_gif(Settings(data=(x, y), l2=0.001, batch_size=4, momentum=0.5, noise=2.0, epoch=20, frames=2,
-                               simple=True), tmp_path)
+    single = make_gif(
+        Settings(
+            data=(x, y),
+            l2=0.001,
+            batch_size=4,
+            momentum=0.5,
+            noise=2.0,
+            epoch=20,
+            frames=2,
+            simple=True,
+        ),
+        tmp_path,
+    )
     assert single.status == "finished" and len(decode_gif(single.path).frames) == 2
     assert single.final_error == pytest.approx(single.training.errors[0][-1] * np.var(y))
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
-    assert index.count("30 points · n_mid") == 4  # two cards, each in its heading and its film's alt text
-    assert index.count("<dt>data</dt><dd>(x, y): 30 points, sha256 ") == 2 and "0, 7, 14, 21" not in index  # (not the numbers)
+    assert (
+        index.count("30 points · n_mid") == 4
+    )  # two cards, each in its heading and its film's alt text
+    assert (
+        index.count("<dt>data</dt><dd>(x, y): 30 points, sha256 ") == 2
+        and "0, 7, 14, 21" not in index
+    )  # (not the numbers)
 
 
 def test_the_notebook_call_takes_the_data(tmp_path):
@@ -258,7 +328,9 @@ def test_the_notebook_call_takes_the_data(tmp_path):
     result = regress_demo.animate(out=tmp_path, quiet=True, data=(x, y), epoch=10, frames=2)
     assert result.settings.data == OwnData(x, y)
     assert result.path.name.startswith("data-") and "% of var(y)" in f"{result.final_error:.2e}"
-    assert "data=&lt;12 points&gt;" in result._repr_html_()  # the notebook's caption names the data, shortly
+    assert (
+        "data=&lt;12 points&gt;" in result._repr_html_()
+    )  # the notebook's caption names the data, shortly
 
 
 BAD_FILES = [
@@ -266,39 +338,110 @@ BAD_FILES = [
     ("missing.csv", None, [], "--data missing.csv: no such file"),
     ("", None, [], "--data '': no such file"),
     ("empty.csv", "", [], "--data empty.csv: is empty"),
-    ("comments.csv", "# nothing\n\n# here\n", [], "--data comments.csv: has no data, only comments"),
+    (
+        "comments.csv",
+        "# nothing\n\n# here\n",
+        [],
+        "--data comments.csv: has no data, only comments",
+    ),
     ("header.csv", "year,value\n", [], "--data header.csv: has a header but no data"),
     ("one.csv", "1\n2\n3\n4\n5\n", [], "--data one.csv: has one column: two are needed, x and y"),
-    ("abc.csv", "x,y\n1,2\n2,3\n# c\n3,4\n4,5\n5,abc\n", [], "--data abc.csv, line 7: 'abc' is not a number"),
-    ("comma.csv", "x;y\n1;1,5\n2;2,5\n3;1\n4;0\n", [],
-     "--data comma.csv, line 2: '1,5' is not a number (write the decimal comma as a point: 1.5)"),
-    ("nan.csv", "1,2\n2,nan\n3,4\n4,5\n", [], "--data nan.csv, line 2: 'nan' is not a finite number"),
-    ("inf.csv", "1,2\n2,3\n-inf,4\n4,5\n", [], "--data inf.csv, line 3: '-inf' is not a finite number"),
+    (
+        "abc.csv",
+        "x,y\n1,2\n2,3\n# c\n3,4\n4,5\n5,abc\n",
+        [],
+        "--data abc.csv, line 7: 'abc' is not a number",
+    ),
+    (
+        "comma.csv",
+        "x;y\n1;1,5\n2;2,5\n3;1\n4;0\n",
+        [],
+        "--data comma.csv, line 2: '1,5' is not a number (write the decimal comma as a point: 1.5)",
+    ),
+    (
+        "nan.csv",
+        "1,2\n2,nan\n3,4\n4,5\n",
+        [],
+        "--data nan.csv, line 2: 'nan' is not a finite number",
+    ),
+    (
+        "inf.csv",
+        "1,2\n2,3\n-inf,4\n4,5\n",
+        [],
+        "--data inf.csv, line 3: '-inf' is not a finite number",
+    ),
     ("short.csv", "1,2\n2,3\n3\n4,5\n", [], "--data short.csv, line 3: has no value in column 2"),
     ("three.csv", "1,2\n2,3\n3,4\n", [], "--data three.csv: has 3 points: at least 4 are needed"),
-    ("samex.csv", "5,1\n5,2\n5,3\n5,4\n", [], "--data samex.csv: every x is 5: x must vary (nothing to rescale)"),
-    ("samey.csv", "1,7\n2,7\n3,7\n4,7\n", [], "--data samey.csv: every y is 7: nothing to fit (a flat line)"),
-    ("huge.csv", "".join(f"{i},{i % 7}\n" for i in range(MAX_POINTS + 1)), [],
-     "--data huge.csv: has 100001 points: at most 100,000 (each epoch trains on every point, one at a time: "
-     "take a sample with --n-points)"),
-    ("binary.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", [], "--data binary.csv: is not a text file (binary)"),
+    (
+        "samex.csv",
+        "5,1\n5,2\n5,3\n5,4\n",
+        [],
+        "--data samex.csv: every x is 5: x must vary (nothing to rescale)",
+    ),
+    (
+        "samey.csv",
+        "1,7\n2,7\n3,7\n4,7\n",
+        [],
+        "--data samey.csv: every y is 7: nothing to fit (a flat line)",
+    ),
+    (
+        "huge.csv",
+        "".join(f"{i},{i % 7}\n" for i in range(MAX_POINTS + 1)),
+        [],
+        "--data huge.csv: has 100001 points: at most 100,000 (each epoch trains on every point, one at a time: "
+        "take a sample with --n-points)",
+    ),
+    (
+        "binary.csv",
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+        [],
+        "--data binary.csv: is not a text file (binary)",
+    ),
     ("nul.csv", "1,2\n2,3\x00\n", [], "--data nul.csv: is not a text file (binary)"),
     ("folder.csv", "folder", [], "--data folder.csv: cannot be read: it is not a regular file"),
     ("fifo.csv", "fifo", [], "--data fifo.csv: cannot be read: it is not a regular file"),
-    ("wide.csv", "a,b,c\n1,2,3\n2,3,1\n3,4,5\n4,5,2\n", [],
-     "--data wide.csv: has 3 columns (a, b, c): choose x and y with --data-columns A,B"),
-    ("wide.csv", "a,b,c\n1,2,3\n2,3,1\n3,4,5\n4,5,2\n", ["--data-columns", "a,d"],
-     "--data wide.csv: has no column 'd' (the names a, b, c or numbers 1 to 3)"),
-    ("ok.csv", "1,2\n2,3\n3,5\n4,4\n", ["--target", "gauss"],
-     "--data must be left out when --target is given: the data are what the network learns, got 'ok.csv'"),
-    ("ok.csv", "1,2\n2,3\n3,5\n4,4\n", ["--holdout", "1,3"],
-     "--holdout must be narrow enough to leave 2 points for training, got '1,3'"),
-    ("ok.csv", "1,2\n2,3\n3,5\n4,4\n", ["--holdout", "5,9"],
-     "--holdout must be a range that holds a point (x runs from 1 to 4), got '5,9'"),
-    ("ok.csv", "1,2\n2,3\n3,5\n4,4\n", ["--n-points", "10"],
-     "--n-points must be <= 4 (the data have 4 points: 63, the default, takes them all), got 10"),
-    ("ok.csv", "1,2\n2,3\n3,5\n4,4\n", ["--batch-size", "5"],
-     "--batch-size must be <= 4 (the number of training samples), got 5"),
+    (
+        "wide.csv",
+        "a,b,c\n1,2,3\n2,3,1\n3,4,5\n4,5,2\n",
+        [],
+        "--data wide.csv: has 3 columns (a, b, c): choose x and y with --data-columns A,B",
+    ),
+    (
+        "wide.csv",
+        "a,b,c\n1,2,3\n2,3,1\n3,4,5\n4,5,2\n",
+        ["--data-columns", "a,d"],
+        "--data wide.csv: has no column 'd' (the names a, b, c or numbers 1 to 3)",
+    ),
+    (
+        "ok.csv",
+        "1,2\n2,3\n3,5\n4,4\n",
+        ["--target", "gauss"],
+        "--data must be left out when --target is given: the data are what the network learns, got 'ok.csv'",
+    ),
+    (
+        "ok.csv",
+        "1,2\n2,3\n3,5\n4,4\n",
+        ["--holdout", "1,3"],
+        "--holdout must be narrow enough to leave 2 points for training, got '1,3'",
+    ),
+    (
+        "ok.csv",
+        "1,2\n2,3\n3,5\n4,4\n",
+        ["--holdout", "5,9"],
+        "--holdout must be a range that holds a point (x runs from 1 to 4), got '5,9'",
+    ),
+    (
+        "ok.csv",
+        "1,2\n2,3\n3,5\n4,4\n",
+        ["--n-points", "10"],
+        "--n-points must be <= 4 (the data have 4 points: 63, the default, takes them all), got 10",
+    ),
+    (
+        "ok.csv",
+        "1,2\n2,3\n3,5\n4,4\n",
+        ["--batch-size", "5"],
+        "--batch-size must be <= 4 (the number of training samples), got 5",
+    ),
 ]
 
 
@@ -306,15 +449,28 @@ def test_an_error_says_its_share_of_the_variance():
     from regress_demo.film.units import ErrorValue
 
     shares = [f"{ErrorValue(error, 4.0):.2e}" for error in (0.002, 0.1, 3.04, 7.2, 4e6)]
-    assert shares == ["2.00e-03 (0.05 % of var(y))", "1.00e-01 (2.5 % of var(y))", "3.04e+00 (76 % of var(y))",
-                      "7.20e+00 (180 % of var(y))", "4.00e+06 (1e+08 % of var(y))"]
-    assert f"{ErrorValue(0.1, 4.0):.1e}" == "1.0e-01 (2.5 %)" and f"{ErrorValue(float('inf'), 4.0):.2e}" == "inf"
+    assert shares == [
+        "2.00e-03 (0.05 % of var(y))",
+        "1.00e-01 (2.5 % of var(y))",
+        "3.04e+00 (76 % of var(y))",
+        "7.20e+00 (180 % of var(y))",
+        "4.00e+06 (1e+08 % of var(y))",
+    ]
+    assert (
+        f"{ErrorValue(0.1, 4.0):.1e}" == "1.0e-01 (2.5 %)"
+        and f"{ErrorValue(float('inf'), 4.0):.2e}" == "inf"
+    )
     assert json.dumps(ErrorValue(0.1, 4.0)) == "0.1"  # a plain number in the record
 
 
-@pytest.mark.parametrize("name, content, options, message", BAD_FILES,
-                         ids=[f"{case[0]}{'-' + case[2][0] if case[2] else ''}" for case in BAD_FILES])
-def test_a_bad_file_gets_one_line_and_exit_2(tmp_path, monkeypatch, name, content, options, message):
+@pytest.mark.parametrize(
+    "name, content, options, message",
+    BAD_FILES,
+    ids=[f"{case[0]}{'-' + case[2][0] if case[2] else ''}" for case in BAD_FILES],
+)
+def test_a_bad_file_gets_one_line_and_exit_2(
+    tmp_path, monkeypatch, name, content, options, message
+):
     monkeypatch.chdir(tmp_path)
     if content == "folder":
         os.mkdir(name)
@@ -332,23 +488,43 @@ def test_a_bad_file_gets_one_line_and_exit_2(tmp_path, monkeypatch, name, conten
 
 def test_data_columns_alone_and_with_replay_are_refused(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    assert run_main(["--data-columns", "1,2"]) == (2, "", "regress-demo: error: --data-columns must be given with "
-                                                     "--data, got '1,2'\n")
+    assert run_main(["--data-columns", "1,2"]) == (
+        2,
+        "",
+        "regress-demo: error: --data-columns must be given with --data, got '1,2'\n",
+    )
     (tmp_path / "ok.csv").write_text("1,2\n2,3\n3,5\n4,4\n", encoding="utf-8")
     code, _, err = run_main(["--replay", "x.json", "--data", "ok.csv"])
-    assert code == 2 and err.startswith("regress-demo: error: --replay must be used without other settings")
+    assert code == 2 and err.startswith(
+        "regress-demo: error: --replay must be used without other settings"
+    )
     assert os.listdir(tmp_path) == ["ok.csv"]
 
 
-@pytest.mark.parametrize("value, message", [
-    (([1, 2, 3], [1, 2]), "data must be two flat array-likes (x, y) of one length, got 'shapes (3,) and (2,)'"),
-    (([1, 2, 3, 4], [1, 2, "a", 4]), "data must be a CSV file's name or two array-likes (x, y) of numbers, got "
-     "\"([1, 2, 3, 4], [1, 2, 'a', 4])\""),
-    ((np.arange(4.0), np.array([1, np.nan, 2, 3])), "data (x, y): y is nan at point 2: every value must be finite"),
-    ((np.arange(3.0), np.arange(3.0)), "data (x, y): has 3 points: at least 4 are needed"),
-    ((np.ones(5), np.arange(5.0)), "data (x, y): every x is 1: x must vary (nothing to rescale)"),
-    (5, "data must be a CSV file's name or two array-likes (x, y) of numbers, got '5'"),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        (
+            ([1, 2, 3], [1, 2]),
+            "data must be two flat array-likes (x, y) of one length, got 'shapes (3,) and (2,)'",
+        ),
+        (
+            ([1, 2, 3, 4], [1, 2, "a", 4]),
+            "data must be a CSV file's name or two array-likes (x, y) of numbers, got "
+            "\"([1, 2, 3, 4], [1, 2, 'a', 4])\"",
+        ),
+        (
+            (np.arange(4.0), np.array([1, np.nan, 2, 3])),
+            "data (x, y): y is nan at point 2: every value must be finite",
+        ),
+        ((np.arange(3.0), np.arange(3.0)), "data (x, y): has 3 points: at least 4 are needed"),
+        (
+            (np.ones(5), np.arange(5.0)),
+            "data (x, y): every x is 1: x must vary (nothing to rescale)",
+        ),
+        (5, "data must be a CSV file's name or two array-likes (x, y) of numbers, got '5'"),
+    ],
+)
 def test_bad_arrays_get_one_message(value, message):
     with pytest.raises(SettingError) as caught:
         Settings(data=value)
@@ -359,10 +535,18 @@ def test_a_run_without_data_does_not_load_its_modules():
     import subprocess
     import sys
 
-    code = ("import sys; from regress_demo.app import cli; s = cli.parse_settings(cli.build_parser()"
-            ".parse_args([])); s.dataset(); s.as_dict(); s.file_stem(); from regress_demo.film import captions; "
-            "captions.settings_lines(s); print(sorted(m for m in sys.modules if m.endswith(('.owndata', '.units'))))")
+    code = (
+        "import sys; from regress_demo.app import cli; s = cli.parse_settings(cli.build_parser()"
+        ".parse_args([])); s.dataset(); s.as_dict(); s.file_stem(); from regress_demo.film import captions; "
+        "captions.settings_lines(s); print(sorted(m for m in sys.modules if m.endswith(('.owndata', '.units'))))"
+    )
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root,
-                            env={**os.environ, "PYTHONPATH": root}, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": root},
+        check=True,
+    )
     assert result.stdout == "[]\n"

@@ -41,14 +41,18 @@ CHECKED = [command for command in COMMANDS if fast_enough(command)]
 
 def test_the_readme_quotes_numbers_and_most_are_checked_here():
     assert len(COMMANDS) >= 20
-    assert len(CHECKED) >= len(COMMANDS) - 3  # the two-layer and the 20-neuron ReLU examples are left to the script
+    assert (
+        len(CHECKED) >= len(COMMANDS) - 3
+    )  # the two-layer and the 20-neuron ReLU examples are left to the script
 
 
 @pytest.mark.parametrize("command", CHECKED)
 def test_a_number_the_readme_quotes_still_comes_out_of_its_run(command):
     out = io.StringIO()
     wrong = readme_numbers.check("fast", selected=lambda c: c == command, out=out)
-    assert not wrong, "\n".join(wrong) + "\n(run python scripts/readme_numbers.py and update README.md)"
+    assert not wrong, (
+        "\n".join(wrong) + "\n(run python scripts/readme_numbers.py and update README.md)"
+    )
     assert out.getvalue()  # something was checked
 
 
@@ -58,7 +62,9 @@ def test_a_number_that_no_longer_matches_fails(monkeypatch, tmp_path):
     readme.write_text(text.replace("| 5.1e-3 |", "| 5.2e-3 |"), encoding="utf-8")
     monkeypatch.setattr(readme_numbers, "README", readme)
     wrong = readme_numbers.check("fast", only="--batch-size 63", out=io.StringIO())
-    assert wrong == ["regress-demo --batch-size 63 --eta 1: the README's table says '5.2e-3', the run gives '5.1e-3'"]
+    assert wrong == [
+        "regress-demo --batch-size 63 --eta 1: the README's table says '5.2e-3', the run gives '5.1e-3'"
+    ]
 
 
 def test_the_commands_are_real_command_lines():

@@ -7,19 +7,18 @@ import stat
 import imageio.v3 as iio
 import numpy as np
 import pytest
+from helpers import decode_gif
 from matplotlib.colors import to_rgb
 from PIL import Image
 
-from regress_demo.network import samples as data
-from regress_demo.speed.lockstep import Lockstep
-from regress_demo.film.frames import INKS, GridFigure, RichFigure, SimpleFigure, make_figure
-from regress_demo.files.stills import contact_sheet, sheet_picks
-from regress_demo.files.gif import GifWriter
 from regress_demo.app.run import make_gif
+from regress_demo.files.gif import GifWriter
+from regress_demo.files.stills import contact_sheet, sheet_picks
+from regress_demo.film.frames import INKS, GridFigure, RichFigure, SimpleFigure, make_figure
 from regress_demo.inputs.settings import Settings
+from regress_demo.network import samples as data
 from regress_demo.network.train import Training
-
-from helpers import decode_gif
+from regress_demo.speed.lockstep import Lockstep
 
 SMALL = Settings(epoch=25, interval=4)  # frames at epochs 0, 4, ..., 24: 7 frames
 RICH_SIZE, SIMPLE_SIZE = (840, 800), (640, 480)
@@ -60,7 +59,9 @@ def test_the_simple_frame_is_the_textbook_size(tmp_path):
 
 
 def test_frame_times_in_milliseconds_and_the_last_frame_is_held(tmp_path):
-    gif = decode_gif(make_gif(SMALL.replace(fps=5, hold=2.5, simple=True), tmp_path / "run.gif").path)
+    gif = decode_gif(
+        make_gif(SMALL.replace(fps=5, hold=2.5, simple=True), tmp_path / "run.gif").path
+    )
     assert gif.durations[:-1] == [200] * 6
     assert gif.durations[-1] == 2500
     gif = decode_gif(make_gif(SMALL.replace(simple=True), tmp_path / "default.gif").path)
@@ -112,23 +113,29 @@ def test_no_outputs_leaves_them_out_of_the_legend_too(simple):
     assert "network's fit" in legend_texts(without_marks.ax)
 
 
-@pytest.mark.parametrize("activation, depth, label", [
-    ("sigmoid", 1, "w2_j · σ(w1_j x + b1_j)"),
-    ("tanh", 1, "w2_j · tanh(w1_j x + b1_j)"),
-    ("relu", 1, "w2_j · relu(w1_j x + b1_j)"),
-    ("tanh", 2, "w_j · h_j(x), h = tanh(…)"),
-])
+@pytest.mark.parametrize(
+    "activation, depth, label",
+    [
+        ("sigmoid", 1, "w2_j · σ(w1_j x + b1_j)"),
+        ("tanh", 1, "w2_j · tanh(w1_j x + b1_j)"),
+        ("relu", 1, "w2_j · relu(w1_j x + b1_j)"),
+        ("tanh", 2, "w_j · h_j(x), h = tanh(…)"),
+    ],
+)
 def test_the_neuron_panel_names_the_activation_that_trained(activation, depth, label):
     figure, _, _ = figure_for(Settings(epoch=3, activation=activation, depth=depth))
     assert figure.ax_neurons.get_ylabel() == label
 
 
-@pytest.mark.parametrize("options, label", [
-    (dict(), "input x (the angle 0 … 2π rescaled to -1 … 1)"),
-    (dict(simple=True), "input x (the angle 0 … 2π rescaled to -1 … 1)"),
-    (dict(target="gauss"), "input x"),
-    (dict(target="gauss", simple=True), "input x"),
-])
+@pytest.mark.parametrize(
+    "options, label",
+    [
+        (dict(), "input x (the angle 0 … 2π rescaled to -1 … 1)"),
+        (dict(simple=True), "input x (the angle 0 … 2π rescaled to -1 … 1)"),
+        (dict(target="gauss"), "input x"),
+        (dict(target="gauss", simple=True), "input x"),
+    ],
+)
 def test_the_x_axis_says_what_x_is(options, label):
     figure, _, _ = figure_for(Settings(epoch=3, **options))
     bottom = figure.ax_neurons if isinstance(figure, RichFigure) else figure.ax
@@ -142,13 +149,19 @@ def drawn_neuron_lines(figure):
 
 @pytest.mark.parametrize("n_mid", [3, 12])
 def test_the_neuron_lines_and_the_bias_sum_to_the_drawn_fit(n_mid):
-    figure, frames, training = figure_for(Settings(n_mid=n_mid, epoch=40, interval=13, wb_width=0.5))
+    figure, frames, training = figure_for(
+        Settings(n_mid=n_mid, epoch=40, interval=13, wb_width=0.5)
+    )
     assert isinstance(figure, RichFigure)
     for frame in frames:
         figure.draw(frame)
-        np.testing.assert_allclose(drawn_neuron_lines(figure).sum(axis=0), figure.fit_line.get_ydata(), atol=1e-12)
+        np.testing.assert_allclose(
+            drawn_neuron_lines(figure).sum(axis=0), figure.fit_line.get_ydata(), atol=1e-12
+        )
     # and the drawn fit is the network's own prediction with the final weights
-    np.testing.assert_allclose(figure.fit_line.get_ydata(), training.predict(data.grid()), atol=1e-12)
+    np.testing.assert_allclose(
+        figure.fit_line.get_ydata(), training.predict(data.grid()), atol=1e-12
+    )
 
 
 def test_with_many_neurons_the_eight_largest_are_drawn_and_the_rest_summed():
@@ -198,7 +211,9 @@ def test_trails_show_the_previous_fits():
     earlier = [frame[0].fit(grid) for frame in frames[:3]]
     for line, fit in zip(figure.trail_lines, earlier):
         np.testing.assert_allclose(line.get_ydata(), fit)
-    assert [line.get_alpha() for line in figure.trail_lines] == sorted(line.get_alpha() for line in figure.trail_lines)
+    assert [line.get_alpha() for line in figure.trail_lines] == sorted(
+        line.get_alpha() for line in figure.trail_lines
+    )
 
 
 def test_the_grid_has_a_panel_per_configuration_with_shared_axes_and_a_loss_curve_each():
@@ -210,8 +225,10 @@ def test_the_grid_has_a_panel_per_configuration_with_shared_axes_and_a_loss_curv
     axes = [fit.axes for fit, _, _ in figure.panels]
     assert len({(ax.get_xlim(), ax.get_ylim()) for ax in axes}) == 1
     titles = [(title.axes.get_title(loc="left"), title.get_text()) for _, title, _ in figure.panels]
-    assert titles[:2] == [("n_mid=1  eta=0.05", f"error {training.errors[0][-1]:.1e}"),
-                          ("n_mid=3  eta=0.05", f"error {training.errors[1][-1]:.1e}")]
+    assert titles[:2] == [
+        ("n_mid=1  eta=0.05", f"error {training.errors[0][-1]:.1e}"),
+        ("n_mid=3  eta=0.05", f"error {training.errors[1][-1]:.1e}"),
+    ]
     assert titles[4:] == [("n_mid=1  eta=5", "diverged"), ("n_mid=3  eta=5", "diverged")]
     assert [warning.get_visible() for _, _, warning in figure.panels] == [False] * 4 + [True] * 2
     assert figure.header.get_text() == "epoch 19 / 20"
@@ -254,8 +271,15 @@ def drawn_as(colour):
     return tuple(int(channel * 255 + 0.5) for channel in to_rgb(colour))
 
 
-FIGURE_COLOURS = {"paper": "white", "grid": "0.92", "text and axes": "black", "fit": "tab:red",
-                  "outputs": "tab:blue", "target": "0.45", "samples": "0.3"}
+FIGURE_COLOURS = {
+    "paper": "white",
+    "grid": "0.92",
+    "text and axes": "black",
+    "fit": "tab:red",
+    "outputs": "tab:blue",
+    "target": "0.45",
+    "samples": "0.3",
+}
 
 
 @pytest.mark.parametrize("simple", [True, False])
@@ -296,7 +320,9 @@ def test_a_colour_outside_the_palette_shows_as_the_nearest_palette_colour(tmp_pa
     shown = decode_gif(tmp_path / "run.gif").frames[1].reshape(-1, 1, 3).astype(float)
     wanted = colours.reshape(-1, 1, 3).astype(float)
     palette = writer.palette.reshape(1, -1, 3).astype(float)
-    assert np.all(np.any(np.all(shown == palette, axis=2), axis=1))  # every pixel shows a palette colour
+    assert np.all(
+        np.any(np.all(shown == palette, axis=2), axis=1)
+    )  # every pixel shows a palette colour
     error = np.linalg.norm(shown[:, 0] - wanted[:, 0], axis=1)
     nearest = np.linalg.norm(palette - wanted, axis=2).min(axis=1)
     # the nearest one, up to the lookup table's resolution: cells of 8 x 8 x 8 RGB values
@@ -362,7 +388,10 @@ def test_the_writer_creates_missing_folders(tmp_path):
 def test_make_gif_reports_every_epoch_snapshot_and_frame(tmp_path):
     epochs, snapshots, frames = [], [], []
     make_gif(
-        SMALL, tmp_path / "run.gif", on_epoch=lambda e, err: epochs.append(e), on_snapshot=snapshots.append,
+        SMALL,
+        tmp_path / "run.gif",
+        on_epoch=lambda e, err: epochs.append(e),
+        on_snapshot=snapshots.append,
         on_frame=lambda done, total: frames.append((done, total)),
     )
     assert epochs == list(range(25))
@@ -379,8 +408,14 @@ def test_a_simple_grid_leaves_out_the_loss_panel():
     assert image.shape[0] < full.draw(frames[-1]).shape[0]
 
 
-@pytest.mark.parametrize("settings", [Settings(epoch=40, frames=4, simple=True), Settings(epoch=40, frames=4),
-                                      Settings(n_mid=[1, 3], epoch=40, frames=4)])
+@pytest.mark.parametrize(
+    "settings",
+    [
+        Settings(epoch=40, frames=4, simple=True),
+        Settings(epoch=40, frames=4),
+        Settings(n_mid=[1, 3], epoch=40, frames=4),
+    ],
+)
 def test_the_background_stays_exactly_white(tmp_path, settings):
     result = make_gif(settings, tmp_path / "run.gif")
     frames = decode_gif(result.path).frames
@@ -389,11 +424,15 @@ def test_the_background_stays_exactly_white(tmp_path, settings):
         assert tuple(frame[2, 2]) == (255, 255, 255) and tuple(frame[-3, -3]) == (255, 255, 255)
 
 
-@pytest.mark.parametrize("settings", [
-    Settings(epoch=25, interval=4, simple=True),
-    Settings(epoch=25, interval=4),
-    Settings(n_mid=[1, 3], eta=[0.05, 0.5], epoch=25, interval=4),
-], ids=["simple", "rich", "grid"])
+@pytest.mark.parametrize(
+    "settings",
+    [
+        Settings(epoch=25, interval=4, simple=True),
+        Settings(epoch=25, interval=4),
+        Settings(n_mid=[1, 3], eta=[0.05, 0.5], epoch=25, interval=4),
+    ],
+    ids=["simple", "rich", "grid"],
+)
 def test_the_changing_labels_look_like_matplotlib_s_own_text(settings):
     """The epoch and error labels are drawn from cached character images (blit.Label): they must
     land where matplotlib would draw the same text, and look like it."""
@@ -402,7 +441,10 @@ def test_the_changing_labels_look_like_matplotlib_s_own_text(settings):
     blitter = figure.blitter
     labels = [label.text for label in blitter.labels]
     assert labels and all(text.get_text() for text in labels)
-    blitter.labels, blitter.artists = [], blitter.artists + labels  # now matplotlib draws them itself
+    blitter.labels, blitter.artists = (
+        [],
+        blitter.artists + labels,
+    )  # now matplotlib draws them itself
     figure.reset()
     slow = figure.draw(frames[-1]).astype(int)
     renderer = figure.figure.canvas.get_renderer()
@@ -411,18 +453,28 @@ def test_the_changing_labels_look_like_matplotlib_s_own_text(settings):
         box = text.get_window_extent(renderer).expanded(1.0, 1.3)
         rows = slice(max(int(height - box.y1), 0), int(height - box.y0) + 1)
         columns = slice(max(int(box.x0) - 3, 0), int(box.x1) + 4)
-        ink_fast, ink_slow = fast[rows, columns].min(axis=2) < 128, slow[rows, columns].min(axis=2) < 128
+        ink_fast, ink_slow = (
+            fast[rows, columns].min(axis=2) < 128,
+            slow[rows, columns].min(axis=2) < 128,
+        )
         assert ink_slow.sum() > 20, text.get_text()
         # the same ink, within a pixel of where matplotlib puts it
-        assert abs(int(ink_fast.sum()) - int(ink_slow.sum())) <= 0.15 * ink_slow.sum(), text.get_text()
+        assert abs(int(ink_fast.sum()) - int(ink_slow.sum())) <= 0.15 * ink_slow.sum(), (
+            text.get_text()
+        )
         for axis in (0, 1):
             span_fast = np.flatnonzero(ink_fast.any(axis=axis))
             span_slow = np.flatnonzero(ink_slow.any(axis=axis))
-            assert abs(span_fast[0] - span_slow[0]) <= 2 and abs(span_fast[-1] - span_slow[-1]) <= 2, text.get_text()
+            assert (
+                abs(span_fast[0] - span_slow[0]) <= 2 and abs(span_fast[-1] - span_slow[-1]) <= 2
+            ), text.get_text()
     outside = np.ones(fast.shape[:2], bool)
     for text in labels:
         box = text.get_window_extent(renderer).expanded(1.0, 1.3)
-        outside[max(int(height - box.y1), 0) : int(height - box.y0) + 1, max(int(box.x0) - 3, 0) : int(box.x1) + 4] = False
+        outside[
+            max(int(height - box.y1), 0) : int(height - box.y0) + 1,
+            max(int(box.x0) - 3, 0) : int(box.x1) + 4,
+        ] = False
     np.testing.assert_array_equal(fast[outside], slow[outside])  # and nothing else changed
 
 

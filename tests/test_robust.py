@@ -12,16 +12,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, event, given, settings as hypothesis_settings, strategies as st
+from helpers import decode_gif, run_main
+from hypothesis import HealthCheck, event, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
-from regress_demo.film.frames import make_figure
-from regress_demo.files.gif import GifWriter
 from regress_demo.app.run import make_gif
+from regress_demo.files.gif import GifWriter
+from regress_demo.film.frames import make_figure
 from regress_demo.inputs.settings import Settings
 from regress_demo.network.train import Training
-
-from helpers import decode_gif, run_main
-
 
 
 def test_a_large_eta_diverges_and_stops_with_exit_3(tmp_path, monkeypatch):
@@ -31,7 +31,10 @@ def test_a_large_eta_diverges_and_stops_with_exit_3(tmp_path, monkeypatch):
     record = json.loads((tmp_path / "big.json").read_text())
     (run,) = record["runs"]
     epoch = run["diverged_at"]
-    assert err == f"regress-demo: diverged at epoch {epoch} (the error blew up) — try a smaller eta than 1.9\n"
+    assert (
+        err
+        == f"regress-demo: diverged at epoch {epoch} (the error blew up) — try a smaller eta than 1.9\n"
+    )
     assert record["status"] == run["status"] == "diverged" and run["epochs_trained"] == epoch + 1
     assert 0 < epoch and run["errors"][-1] > 100 * 0.1  # it exploded after some epochs
     gif = decode_gif(tmp_path / "big.gif")
@@ -42,16 +45,25 @@ def test_a_large_eta_diverges_and_stops_with_exit_3(tmp_path, monkeypatch):
     assert gif.durations[-1] == 2000  # the last frame is held
 
 
-@pytest.mark.parametrize("options", [
-    dict(eta=1.9),
-    dict(eta=1.9, engine="fast"),
-    dict(eta=[1.9, 3.0]),  # a grid in which every network diverges: up to the last of them
-    dict(eta=1.9, schedule="log", frames=30),
-])
-def test_a_run_that_diverges_early_has_a_frame_for_every_epoch_the_same_as_with_interval_1(tmp_path, options):
+@pytest.mark.parametrize(
+    "options",
+    [
+        dict(eta=1.9),
+        dict(eta=1.9, engine="fast"),
+        dict(eta=[1.9, 3.0]),  # a grid in which every network diverges: up to the last of them
+        dict(eta=1.9, schedule="log", frames=30),
+    ],
+)
+def test_a_run_that_diverges_early_has_a_frame_for_every_epoch_the_same_as_with_interval_1(
+    tmp_path, options
+):
     result = make_gif(Settings(**options), tmp_path / "early.gif")
-    every = make_gif(Settings(**options).replace(interval=1, epoch=result.epochs_trained, frames=None,
-                                                 schedule="linear"), tmp_path / "every.gif")
+    every = make_gif(
+        Settings(**options).replace(
+            interval=1, epoch=result.epochs_trained, frames=None, schedule="linear"
+        ),
+        tmp_path / "every.gif",
+    )
     assert result.status == "diverged" and 1 < result.epochs_trained < 100
     gif = decode_gif(tmp_path / "early.gif")
     assert len(gif.frames) == result.frames == result.epochs_trained
@@ -99,7 +111,9 @@ def test_the_diverged_frame_says_so(simple):
     figure.draw(snapshots[-1])
     assert snapshots[-1][0].diverged and not snapshots[-2][0].diverged
     assert figure.warning.get_visible()
-    assert figure.warning.get_text() == f"diverged at epoch {training.diverged_at} — try a smaller eta"
+    assert (
+        figure.warning.get_text() == f"diverged at epoch {training.diverged_at} — try a smaller eta"
+    )
 
 
 def test_reasonable_settings_do_not_count_as_divergence():
@@ -112,8 +126,23 @@ def test_reasonable_settings_do_not_count_as_divergence():
 def start_run(tmp_path, *args):
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     return subprocess.Popen(
-        [sys.executable, "-m", "regress_demo", "--epoch", "20001", "--interval", "25", "--out", "run.gif", *args],
-        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        [
+            sys.executable,
+            "-m",
+            "regress_demo",
+            "--epoch",
+            "20001",
+            "--interval",
+            "25",
+            "--out",
+            "run.gif",
+            *args,
+        ],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
     )
 
 
@@ -134,14 +163,22 @@ def test_a_signal_mid_run_keeps_a_valid_gif_of_the_frames_so_far(tmp_path, signu
     trained, last = record["runs"][0]["epochs_trained"], record["frame_epochs"][-1]
     frames = record["frames"]
     error = record["runs"][0]["errors"][last]
-    assert err == (f"regress-demo: interrupted after {trained} of 20001 epochs; saved run.gif "
-                   f"({frames} frames, up to epoch {last}, error {error:.3e})\n")
+    assert err == (
+        f"regress-demo: interrupted after {trained} of 20001 epochs; saved run.gif "
+        f"({frames} frames, up to epoch {last}, error {error:.3e})\n"
+    )
     assert record["status"] == record["runs"][0]["status"] == "interrupted"
     assert 100 <= record["runs"][0]["epochs_trained"] < 20001
     gif = decode_gif(tmp_path / "run.gif")
     assert len(gif.frames) == record["frames"] >= 5
     # no temporary file left
-    assert sorted(os.listdir(tmp_path)) == ["index.html", "run.gif", "run.json", "run.npz", "run.png"]
+    assert sorted(os.listdir(tmp_path)) == [
+        "index.html",
+        "run.gif",
+        "run.json",
+        "run.npz",
+        "run.png",
+    ]
 
 
 def test_a_signal_while_the_gif_is_written_leaves_the_earlier_gif(tmp_path, monkeypatch):
@@ -152,7 +189,9 @@ def test_a_signal_while_the_gif_is_written_leaves_the_earlier_gif(tmp_path, monk
         self._stream.write(b"GIF89a half")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(GifWriter, "close", interrupted_close)  # (where the GIF is finished on disk)
+    monkeypatch.setattr(
+        GifWriter, "close", interrupted_close
+    )  # (where the GIF is finished on disk)
     monkeypatch.chdir(tmp_path)
     code, out, err = run_main(["--epoch", "3", "-q", "--out", "run.gif"])
     assert code == 130
@@ -174,7 +213,11 @@ def test_a_signal_while_drawing_keeps_the_frames_drawn_so_far(tmp_path, monkeypa
 
     monkeypatch.setattr(RichFigure, "draw", draw_then_interrupt)
     result = make_gif(Settings(epoch=40, interval=5), tmp_path / "run.gif")
-    assert result.status == "interrupted" and result.frames == 3 and result.interrupted_while == "drawing"
+    assert (
+        result.status == "interrupted"
+        and result.frames == 3
+        and result.interrupted_while == "drawing"
+    )
     assert len(decode_gif(tmp_path / "run.gif").frames) == 3
     record = json.loads((tmp_path / "run.json").read_text())
     assert record["frame_epochs"] == [0, 5, 10] and record["runs"][0]["epochs_trained"] == 40
@@ -193,7 +236,13 @@ def test_a_signal_while_the_files_are_written_lets_them_finish(tmp_path, monkeyp
     monkeypatch.chdir(tmp_path)
     code, out, err = run_main(["--epoch", "3", "-q", "--out", "run.gif"])
     assert code == 0 and err == ""
-    assert sorted(os.listdir(tmp_path)) == ["index.html", "run.gif", "run.json", "run.npz", "run.png"]
+    assert sorted(os.listdir(tmp_path)) == [
+        "index.html",
+        "run.gif",
+        "run.json",
+        "run.npz",
+        "run.png",
+    ]
     assert json.loads((tmp_path / "run.json").read_text())["status"] == "finished"
     assert len(decode_gif(tmp_path / "run.gif").frames) == 3
 
@@ -291,7 +340,9 @@ def test_a_read_only_folder_fails_at_once_with_one_line(read_only_folder, tmp_pa
     assert code == 1
     assert err.startswith(f"regress-demo: error: cannot write {read_only_folder / 'run.gif'}: ")
     assert len(err.splitlines()) == 1 and out == ""
-    assert time.monotonic() - started < 30  # it failed before training, not after (the run takes longer)
+    assert (
+        time.monotonic() - started < 30
+    )  # it failed before training, not after (the run takes longer)
 
 
 def test_the_writer_leaves_no_temporary_file_when_it_is_never_finished(tmp_path):
@@ -317,8 +368,23 @@ VALID = {
     "--seed": st.integers(0, 2**32 - 1).map(str),
     "--fps": st.floats(0.1, 50).map(repr),
     "--hold": st.floats(0, 5).map(repr),
-    "--target": st.sampled_from(["sin", "gauss", "step", "sin(3*x) + 0.3*x", "-x**2", "1", "x**9", "tan(pi*x/2)",
-                                 "1e308*x", "2**1023*x", "1/x", "log(abs(x))", "1e6*x"]),
+    "--target": st.sampled_from(
+        [
+            "sin",
+            "gauss",
+            "step",
+            "sin(3*x) + 0.3*x",
+            "-x**2",
+            "1",
+            "x**9",
+            "tan(pi*x/2)",
+            "1e308*x",
+            "2**1023*x",
+            "1/x",
+            "log(abs(x))",
+            "1e6*x",
+        ]
+    ),
     "--frames": st.integers(2, 12).map(str),
     "--schedule": st.sampled_from(["linear", "log"]),
     "--engine": st.sampled_from(["fast", "layers"]),
@@ -360,7 +426,9 @@ def arguments(draw):
 
 
 @hypothesis_settings(
-    max_examples=30, deadline=None, derandomize=True,  # the same examples on every run: CI stays repeatable
+    max_examples=30,
+    deadline=None,
+    derandomize=True,  # the same examples on every run: CI stays repeatable
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(args=arguments())
@@ -382,7 +450,10 @@ def test_any_arguments_end_cleanly(args, tmp_path_factory, monkeypatch):
         (record,) = [json.loads(path.read_text()) for path in Path(folder).rglob("*.json")]
         assert record["frames"] == len(decode_gif(gifs[0]).frames) == len(record["frame_epochs"])
         for run in record["runs"]:
-            assert run["last_frame_epoch"] <= record["frame_epochs"][-1] and len(run["errors"]) == run["last_frame_epoch"] + 1
+            assert (
+                run["last_frame_epoch"] <= record["frame_epochs"][-1]
+                and len(run["errors"]) == run["last_frame_epoch"] + 1
+            )
 
 
 def test_a_disk_that_fills_while_the_gif_is_closed_leaves_no_temporary_file(tmp_path, monkeypatch):

@@ -6,13 +6,12 @@ import platform
 import matplotlib
 import numpy as np
 import pytest
+from helpers import decode_gif
 
 from regress_demo.app import cli
-from regress_demo.files.records import replay_settings
 from regress_demo.app.run import make_gif
-from regress_demo.inputs.settings import Settings, SettingError
-
-from helpers import decode_gif
+from regress_demo.files.records import replay_settings
+from regress_demo.inputs.settings import SettingError, Settings
 
 SMALL = Settings(n_mid=4, eta=0.3, epoch=30, interval=7, seed=9)
 
@@ -24,18 +23,49 @@ def test_the_run_record_holds_settings_versions_history_and_status(tmp_path):
     assert (record["gif"], record["sheet"], record["weights"]) == ("run.gif", "run.png", "run.npz")
     assert record["status"] == "finished"
     assert record["settings"] == {
-        "n_mid": [4], "eta": [0.3], "epoch": 30, "interval": 7, "wb_width": 0.01, "seed": 9, "fps": 10.0,
-        "hold": 2.0, "schedule": "linear", "frames": None, "simple": False, "show_outputs": True, "engine": "auto",
-        "target": "sin", "n_points": 63, "noise": 0.0, "holdout": None, "activation": ["sigmoid"], "depth": [1],
-        "l2": [0.0], "batch_size": [1], "momentum": [0.0], "video": [], "lang": "en",
-        "size": None, "style": "screen",
+        "n_mid": [4],
+        "eta": [0.3],
+        "epoch": 30,
+        "interval": 7,
+        "wb_width": 0.01,
+        "seed": 9,
+        "fps": 10.0,
+        "hold": 2.0,
+        "schedule": "linear",
+        "frames": None,
+        "simple": False,
+        "show_outputs": True,
+        "engine": "auto",
+        "target": "sin",
+        "n_points": 63,
+        "noise": 0.0,
+        "holdout": None,
+        "activation": ["sigmoid"],
+        "depth": [1],
+        "l2": [0.0],
+        "batch_size": [1],
+        "momentum": [0.0],
+        "video": [],
+        "lang": "en",
+        "size": None,
+        "style": "screen",
     }
     assert record["frames"] == 6 and record["frame_epochs"] == [0, 7, 14, 21, 28, 29]
     (run,) = record["runs"]
     assert run == {
-        "n_mid": 4, "eta": 0.3, "activation": "sigmoid", "depth": 1, "l2": 0.0, "batch_size": 1, "momentum": 0.0,
-        "status": "finished", "diverged_at": None, "epochs_trained": 30, "last_frame_epoch": 29,
-        "final_error": result.errors[-1], "errors": result.errors,
+        "n_mid": 4,
+        "eta": 0.3,
+        "activation": "sigmoid",
+        "depth": 1,
+        "l2": 0.0,
+        "batch_size": 1,
+        "momentum": 0.0,
+        "status": "finished",
+        "diverged_at": None,
+        "epochs_trained": 30,
+        "last_frame_epoch": 29,
+        "final_error": result.errors[-1],
+        "errors": result.errors,
     }
     assert record["versions"]["python"] == platform.python_version()
     assert record["versions"]["numpy"] == np.__version__
@@ -54,7 +84,9 @@ def test_the_weights_file_holds_the_final_weights_in_the_layers_shapes(tmp_path)
         np.testing.assert_array_equal(weights["b1"], training.middle_layer.b)
         np.testing.assert_array_equal(weights["w2"], training.output_layer.w)
         np.testing.assert_array_equal(weights["b2"], training.output_layer.b)
-    make_gif(SMALL, tmp_path / "fast.gif")  # the fast engine ends with the same weights, to rounding
+    make_gif(
+        SMALL, tmp_path / "fast.gif"
+    )  # the fast engine ends with the same weights, to rounding
     with np.load(tmp_path / "fast.npz") as weights:
         np.testing.assert_allclose(weights["w1"], training.middle_layer.w, atol=1e-12)
         np.testing.assert_allclose(weights["w2"], training.output_layer.w, atol=1e-12)
@@ -67,11 +99,19 @@ def test_a_grid_records_every_configuration(tmp_path):
     record = json.loads((tmp_path / "grid.json").read_text())
     assert record["settings"]["n_mid"] == [1, 3] and record["settings"]["eta"] == [0.2, 3.0]
     assert [(r["n_mid"], r["eta"], r["status"]) for r in record["runs"]] == [
-        (1, 0.2, "finished"), (3, 0.2, "finished"), (1, 3.0, "diverged"), (3, 3.0, "diverged"),
+        (1, 0.2, "finished"),
+        (3, 0.2, "finished"),
+        (1, 3.0, "diverged"),
+        (3, 3.0, "diverged"),
     ]
     assert [r["epochs_trained"] for r in record["runs"]] == [10, 10, 1, 1]
     with np.load(tmp_path / "grid.npz") as weights:
-        assert list(weights["n_mid"]) == [1, 3, 1, 3] and list(weights["eta"]) == [0.2, 0.2, 3.0, 3.0]
+        assert list(weights["n_mid"]) == [1, 3, 1, 3] and list(weights["eta"]) == [
+            0.2,
+            0.2,
+            3.0,
+            3.0,
+        ]
         np.testing.assert_array_equal(weights["w2_1"], result.training.w2[1, :3].reshape(3, 1))
         assert weights["w1_0"].shape == (1, 1)
 
@@ -88,8 +128,25 @@ def test_the_contact_sheet_is_written_beside_the_gif(tmp_path):
 
 def test_replay_gives_a_byte_identical_gif(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
-    args = ["--n-mid", "2", "5", "--eta", "0.4", "--epoch", "16", "--schedule", "log", "--frames", "6",
-            "--seed", "3", "--no-outputs", "-q", "--out", "first.gif"]
+    args = [
+        "--n-mid",
+        "2",
+        "5",
+        "--eta",
+        "0.4",
+        "--epoch",
+        "16",
+        "--schedule",
+        "log",
+        "--frames",
+        "6",
+        "--seed",
+        "3",
+        "--no-outputs",
+        "-q",
+        "--out",
+        "first.gif",
+    ]
     assert cli.main(args) == 0
     assert cli.main(["--replay", "first.json", "--out", "again.gif", "-q"]) == 0
     assert (tmp_path / "again.gif").read_bytes() == (tmp_path / "first.gif").read_bytes()
@@ -97,7 +154,13 @@ def test_replay_gives_a_byte_identical_gif(tmp_path, monkeypatch, capsys):
     again = json.loads((tmp_path / "again.json").read_text())
     sizes = lambda record: [entry["bytes"] for entry in record["files"]]  # noqa: E731 - the names differ
     assert sizes(first) == sizes(again)
-    assert {**first, "gif": "", "sheet": "", "weights": "", "files": ""} == {**again, "gif": "", "sheet": "", "weights": "", "files": ""}
+    assert {**first, "gif": "", "sheet": "", "weights": "", "files": ""} == {
+        **again,
+        "gif": "",
+        "sheet": "",
+        "weights": "",
+        "files": "",
+    }
     assert replay_settings(tmp_path / "first.json") == Settings(
         n_mid=(2, 5), eta=0.4, epoch=16, schedule="log", frames=6, seed=3, show_outputs=False
     )
@@ -107,14 +170,23 @@ def test_replay_gives_a_byte_identical_gif(tmp_path, monkeypatch, capsys):
     "content, message",
     [
         ("not json", "replay must be a readable JSON run record, got '{path}'"),
-        ('{"kind": "something else"}', "replay must be a run record written by regress-demo, got '{path}'"),
-        ('{"kind": "regress-demo run", "settings": {"n_mid": [3], "colour": "red"}}',
-         "replay must be a record with known settings only (not colour), got '{path}'"),
-        ('{"kind": "regress-demo run", "settings": {"n_mid": [0]}}',
-         "replay must be a record with valid settings (n_mid must be >= 1, got 0), got '{path}'"),
-        ('{"kind": "regress-demo run", "settings": {"n_mid": [[1], [2]]}}',
-         "replay must be a record with valid settings (n_mid must be a value or a flat list of values, got [[1], [2]]), "
-             "got '{path}'"),
+        (
+            '{"kind": "something else"}',
+            "replay must be a run record written by regress-demo, got '{path}'",
+        ),
+        (
+            '{"kind": "regress-demo run", "settings": {"n_mid": [3], "colour": "red"}}',
+            "replay must be a record with known settings only (not colour), got '{path}'",
+        ),
+        (
+            '{"kind": "regress-demo run", "settings": {"n_mid": [0]}}',
+            "replay must be a record with valid settings (n_mid must be >= 1, got 0), got '{path}'",
+        ),
+        (
+            '{"kind": "regress-demo run", "settings": {"n_mid": [[1], [2]]}}',
+            "replay must be a record with valid settings (n_mid must be a value or a flat list of values, got [[1], [2]]), "
+            "got '{path}'",
+        ),
     ],
 )
 def test_replay_refuses_what_is_not_a_good_record(tmp_path, content, message):

@@ -6,24 +6,38 @@ import re
 
 import numpy as np
 import pytest
+from helpers import decode_gif, run_main
 from matplotlib.colors import to_rgb
 from matplotlib.text import Text
 
 from regress_demo.app import cli
+from regress_demo.app.run import make_gif
+from regress_demo.files.records import replay_settings
 from regress_demo.film.frames import PRINT_INKS, make_figure
 from regress_demo.film.layouts import MAX_SIDE, MIN_SIDE, natural_size
-from regress_demo.speed.lockstep import Lockstep
-from regress_demo.files.records import replay_settings
-from regress_demo.app.run import make_gif
 from regress_demo.inputs.settings import Settings
 from regress_demo.network.train import Training
-
-from helpers import decode_gif, run_main
+from regress_demo.speed.lockstep import Lockstep
 
 SLIDE = Settings(epoch=31, frames=3, size=(1920, 1080))
 GRID = SLIDE.replace(n_mid=(1, 3, 10), eta=(0.05, 0.5))
-COLOUR_WORDS = ["red", "blue", "green", "orange", "purple", "brown", "pink", "olive", "cyan", "grey", "gray",
-                "yellow", "black", "violet", "magenta"]
+COLOUR_WORDS = [
+    "red",
+    "blue",
+    "green",
+    "orange",
+    "purple",
+    "brown",
+    "pink",
+    "olive",
+    "cyan",
+    "grey",
+    "gray",
+    "yellow",
+    "black",
+    "violet",
+    "magenta",
+]
 
 
 def figure_frames(settings):
@@ -58,7 +72,11 @@ def visible_texts(figure):
             for tick in axis.get_major_ticks() + axis.get_minor_ticks():
                 ticks.update((id(tick.label1), id(tick.label2)))
                 if low - 1e-9 * abs(high - low) <= tick.get_loc() <= high + 1e-9 * abs(high - low):
-                    texts += [(label, "tick") for label in (tick.label1, tick.label2) if label.get_visible()]
+                    texts += [
+                        (label, "tick")
+                        for label in (tick.label1, tick.label2)
+                        if label.get_visible()
+                    ]
         heading = [ax.title, ax._left_title, ax._right_title, ax.xaxis.label, ax.yaxis.label]
         texts += [(text, "title") for text in heading]
         ticks.update(id(text) for text in heading)
@@ -81,9 +99,15 @@ def check_text(figure_object, width, height, title_px=36, other_px=28):
     boxes = []
     for text, role in texts:
         pixels = text.get_fontsize() * figure.dpi / 72
-        assert pixels >= (title_px if role == "title" else other_px) - 1e-9, (text.get_text(), role, pixels)
+        assert pixels >= (title_px if role == "title" else other_px) - 1e-9, (
+            text.get_text(),
+            role,
+            pixels,
+        )
         box = text.get_window_extent(renderer)
-        assert box.x0 >= -0.5 and box.y0 >= -0.5 and box.x1 <= width + 0.5 and box.y1 <= height + 0.5, text.get_text()
+        assert (
+            box.x0 >= -0.5 and box.y0 >= -0.5 and box.x1 <= width + 0.5 and box.y1 <= height + 0.5
+        ), text.get_text()
         boxes.append((text.get_text(), box))
     for i, (first, a) in enumerate(boxes):
         for second, b in boxes[i + 1 :]:
@@ -117,7 +141,9 @@ def test_text_at_1920x1080_is_large_inside_the_frame_and_never_over_other_text(s
 def test_the_text_check_sees_text_over_text_and_off_the_frame(slide_figure):
     figure = slide_figure.figure
     title = slide_figure.ax_neurons.get_title(loc="left")
-    extra = figure.text(0.99, 0.5, "a long line that runs off the right edge of the frame", fontsize=20)
+    extra = figure.text(
+        0.99, 0.5, "a long line that runs off the right edge of the frame", fontsize=20
+    )
     with pytest.raises(AssertionError, match="runs off"):
         check_text(slide_figure, 1920, 1080)
     extra.set_x(0.3)
@@ -138,17 +164,48 @@ def test_a_grid_of_6_at_1920x1080_fills_the_width_with_large_text_never_over_oth
     assert (columns[-1] - columns[0]) / 1920 >= 0.9
 
 
-@pytest.mark.parametrize("settings, title_px, other_px", [
-    (SLIDE.replace(simple=True, target="gauss", noise=0.1), 36, 28),
-    (SLIDE.replace(eta=1.9), 36, 28),  # diverged at epoch 9: the note in the fit panel
-    (GRID.replace(simple=True, size=(1280, 720)), 24, 18.6),
-    (SLIDE.replace(size=(1080, 1080), n_mid=10, holdout=(0.6, 1)), 27, 21),
-    (SLIDE.replace(size=(1080, 1920), simple=True), 27, 21),
-    # 24 panels cannot have 18 pt titles on one slide: the grid is laid out on a larger one (27.4 in wide)
-    (Settings(epoch=11, frames=2, n_mid=tuple(range(1, 9)), eta=(0.1, 0.2, 0.3), size=(1920, 1080)), 17, 13),
-    (Settings(epoch=11, frames=2, n_mid=(1, 2, 3), eta=(0.1, 0.2, 0.3), holdout=(0.6, 1), size=(1080, 1920)), 24, 19),
-], ids=["simple-1920x1080", "diverged-1920x1080", "simple-grid-1280x720", "rich-1080x1080", "simple-1080x1920", "grid-8x3", "grid-portrait"])
-def test_every_layout_at_a_size_has_large_text_inside_the_frame_never_over_other_text(settings, title_px, other_px):
+@pytest.mark.parametrize(
+    "settings, title_px, other_px",
+    [
+        (SLIDE.replace(simple=True, target="gauss", noise=0.1), 36, 28),
+        (SLIDE.replace(eta=1.9), 36, 28),  # diverged at epoch 9: the note in the fit panel
+        (GRID.replace(simple=True, size=(1280, 720)), 24, 18.6),
+        (SLIDE.replace(size=(1080, 1080), n_mid=10, holdout=(0.6, 1)), 27, 21),
+        (SLIDE.replace(size=(1080, 1920), simple=True), 27, 21),
+        # 24 panels cannot have 18 pt titles on one slide: the grid is laid out on a larger one (27.4 in wide)
+        (
+            Settings(
+                epoch=11, frames=2, n_mid=tuple(range(1, 9)), eta=(0.1, 0.2, 0.3), size=(1920, 1080)
+            ),
+            17,
+            13,
+        ),
+        (
+            Settings(
+                epoch=11,
+                frames=2,
+                n_mid=(1, 2, 3),
+                eta=(0.1, 0.2, 0.3),
+                holdout=(0.6, 1),
+                size=(1080, 1920),
+            ),
+            24,
+            19,
+        ),
+    ],
+    ids=[
+        "simple-1920x1080",
+        "diverged-1920x1080",
+        "simple-grid-1280x720",
+        "rich-1080x1080",
+        "simple-1080x1920",
+        "grid-8x3",
+        "grid-portrait",
+    ],
+)
+def test_every_layout_at_a_size_has_large_text_inside_the_frame_never_over_other_text(
+    settings, title_px, other_px
+):
     """A 16:9 frame is laid out on a 13.33 x 7.5 in slide (18 pt at 1080 pixels high: 36 pixels); a
     stacked one (square, portrait) on a 10 in short side (18 pt at 1080 pixels wide: 27 pixels)."""
     figure = drawn_figure(settings)
@@ -159,7 +216,9 @@ def test_every_layout_at_a_size_has_large_text_inside_the_frame_never_over_other
 
 
 def test_a_wide_frame_puts_the_fit_beside_the_neurons_and_the_error(slide_figure):
-    fit, neurons, loss = (ax.get_position() for ax in (slide_figure.ax, slide_figure.ax_neurons, slide_figure.ax_loss))
+    fit, neurons, loss = (
+        ax.get_position() for ax in (slide_figure.ax, slide_figure.ax_neurons, slide_figure.ax_loss)
+    )
     assert fit.x1 < neurons.x0 and fit.x1 < loss.x0  # side by side
     assert neurons.y0 > loss.y1  # the neurons over the error
     assert fit.height > 0.6 and fit.width > neurons.width  # the fit large on the left
@@ -168,14 +227,28 @@ def test_a_wide_frame_puts_the_fit_beside_the_neurons_and_the_error(slide_figure
 BOUNDS = f"from {MIN_SIDE} to {MAX_SIDE}"
 
 
-@pytest.mark.parametrize("value, message", [
-    ("10x10", f"--size must be WxH, two whole numbers of pixels {BOUNDS}, e.g. 1920x1080, got '10x10'"),
-    ("99999x2", "--size must be WxH, two whole numbers of pixels from 320 to 3840, e.g. 1920x1080, got '99999x2'"),
-    ("abc", "--size must be WxH, two whole numbers of pixels, e.g. 1920x1080, got 'abc'"),
-    ("1920x", "--size must be WxH, two whole numbers of pixels, e.g. 1920x1080, got '1920x'"),
-    ("１９２０x１０８０", "--size must be WxH, two whole numbers of pixels, e.g. 1920x1080, got '１９２０x１０８０'"),
-])
-def test_a_bad_size_is_one_line_and_exit_2_with_nothing_written(tmp_path, monkeypatch, value, message):
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        (
+            "10x10",
+            f"--size must be WxH, two whole numbers of pixels {BOUNDS}, e.g. 1920x1080, got '10x10'",
+        ),
+        (
+            "99999x2",
+            "--size must be WxH, two whole numbers of pixels from 320 to 3840, e.g. 1920x1080, got '99999x2'",
+        ),
+        ("abc", "--size must be WxH, two whole numbers of pixels, e.g. 1920x1080, got 'abc'"),
+        ("1920x", "--size must be WxH, two whole numbers of pixels, e.g. 1920x1080, got '1920x'"),
+        (
+            "１９２０x１０８０",
+            "--size must be WxH, two whole numbers of pixels, e.g. 1920x1080, got '１９２０x１０８０'",
+        ),
+    ],
+)
+def test_a_bad_size_is_one_line_and_exit_2_with_nothing_written(
+    tmp_path, monkeypatch, value, message
+):
     monkeypatch.chdir(tmp_path)
     code, out, err = run_main(["--size", value, "-q"])
     assert (code, out, err) == (2, "", f"regress-demo: error: {message}\n")
@@ -198,7 +271,10 @@ def test_a_size_that_would_exhaust_memory_is_refused_naming_size():
 
 
 def test_the_default_size_given_is_no_size_at_all():
-    assert natural_size(Settings()) == (840, 800) and natural_size(Settings(simple=True)) == (640, 480)
+    assert natural_size(Settings()) == (840, 800) and natural_size(Settings(simple=True)) == (
+        640,
+        480,
+    )
     assert natural_size(Settings(n_mid=(1, 3, 10), epoch=3)) == (830, 623)
     assert Settings(size=(840, 800)) == Settings()  # the same frames, the same file name
     assert Settings(size=[640, 480], simple=True) == Settings(simple=True)
@@ -224,8 +300,12 @@ def test_the_readme_options_table_and_help_name_the_same_options(capsys):
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     table = readme.split("## Options", 1)[1].split("\n## ", 1)[0]
     in_table = set(re.findall(r"^\| (?:`-[a-z]`, )?`(--[a-z0-9-]+)", table, flags=re.M))
-    in_help = {option for action in cli.build_parser()._actions for option in action.option_strings
-               if option.startswith("--") and "_" not in option and option not in ("--help", "--epochs")}
+    in_help = {
+        option
+        for action in cli.build_parser()._actions
+        for option in action.option_strings
+        if option.startswith("--") and "_" not in option and option not in ("--help", "--epochs")
+    }
     assert in_table == in_help
     assert {"--size", "--style"} <= in_table
 
@@ -249,7 +329,9 @@ def assert_told_apart(lines):
     assert len(lines) >= 6
     looks = [look(line) for line in lines]
     assert len(set(looks)) == len(looks), looks  # pairwise: dashes or marker differ
-    markers = [line.get_marker() for line in lines if line.get_marker() not in (None, "None", "", " ")]
+    markers = [
+        line.get_marker() for line in lines if line.get_marker() not in (None, "None", "", " ")
+    ]
     assert len(set(markers)) == len(markers)
     colours = [to_rgb(line.get_color()) for line in lines]
     assert len(set(colours)) == len(colours)  # and each its own colour
@@ -275,19 +357,25 @@ def test_in_print_every_grid_curve_has_its_own_dashes_marker_and_colour():
 
 def test_the_screen_grid_tells_curves_of_a_row_apart_by_colour_only():
     figure = drawn_figure(PRINT_GRID.replace(style="screen"))
-    assert len({look(line) for line in figure.loss_lines}) == 2  # the two rows' styles: why print exists
+    assert (
+        len({look(line) for line in figure.loss_lines}) == 2
+    )  # the two rows' styles: why print exists
 
 
-@pytest.mark.parametrize("settings", [PRINT, PRINT_GRID, PRINT.replace(simple=True, holdout=None),
-                                      PRINT.replace(size=(1920, 1080))],
-                         ids=["rich", "grid", "simple", "rich-1920x1080"])
+@pytest.mark.parametrize(
+    "settings",
+    [PRINT, PRINT_GRID, PRINT.replace(simple=True, holdout=None), PRINT.replace(size=(1920, 1080))],
+    ids=["rich", "grid", "simple", "rich-1920x1080"],
+)
 def test_in_print_no_text_names_a_colour(settings):
     figure = drawn_figure(settings)
     words = re.compile(r"\b(" + "|".join(COLOUR_WORDS) + r")\b", re.I)
     texts = [text.get_text() for text in figure.figure.findobj(Text)]
     assert len(texts) > 20
     assert [text for text in texts if words.search(text)] == []
-    if not settings.is_grid and not settings.simple:  # the neuron panel says what the neurons sum to
+    if (
+        not settings.is_grid and not settings.simple
+    ):  # the neuron panel says what the neurons sum to
         assert "they sum to the fit" in " ".join(figure.ax_neurons.get_title(loc="left").split())
 
 

@@ -8,15 +8,14 @@ import zlib
 
 import numpy as np
 import pytest
+from helpers import decode_gif
 from PIL import Image
 
 from regress_demo.app import cli
-from regress_demo.network import samples as data
 from regress_demo.app.run import make_gif
 from regress_demo.inputs.settings import Settings
+from regress_demo.network import samples as data
 from regress_demo.network.train import TrainingGroup
-
-from helpers import decode_gif
 
 #: 13 frames (every 5 epochs, and 59), of the textbook's plain figure (6.4 x 4.8 in: a quick still).
 PRINTED = Settings(epoch=60, interval=5, seed=2, simple=True, still=(0, "last"), sheet="print")
@@ -30,6 +29,7 @@ def printed(tmp_path_factory):
 
 
 # ---- reading a PDF's text without a PDF library: its content streams, decompressed ----
+
 
 def _strings(block: bytes) -> list:
     """The literal strings (...) of a PDF text block, unescaped."""
@@ -45,7 +45,9 @@ def _strings(block: bytes) -> list:
                     out.append(int(octal.group(), 8))
                     k += 1 + len(octal.group())
                     continue
-                out += {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}.get(nxt, nxt)
+                out += {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}.get(
+                    nxt, nxt
+                )
                 k += 2
                 continue
             depth += {b"(": 1, b")": -1}.get(c, 0)
@@ -74,6 +76,7 @@ def pdf_texts(path) -> list:
 
 # ---- --still ----
 
+
 def test_a_still_is_a_png_at_300_dpi_of_the_frame_at_its_size_in_inches(printed):
     folder, result, _ = printed
     gif = decode_gif(folder / "run.gif")
@@ -83,7 +86,9 @@ def test_a_still_is_a_png_at_300_dpi_of_the_frame_at_its_size_in_inches(printed)
             assert still.size == (width * 3, height * 3) == (1920, 1440)  # 6.4 x 4.8 in at 300 dpi
             assert still.info["dpi"] == pytest.approx((300, 300), abs=0.01)
             pixels = np.asarray(still.convert("RGB"))
-        red = (pixels[..., 0] > 180) & (pixels[..., 1] < 80) & (pixels[..., 2] < 80)  # the fit, tab:red
+        red = (
+            (pixels[..., 0] > 180) & (pixels[..., 1] < 80) & (pixels[..., 2] < 80)
+        )  # the fit, tab:red
         assert red.sum() > 3000
 
 
@@ -92,27 +97,35 @@ def test_a_still_is_a_pdf_whose_text_is_text(printed):
     for epoch in (0, 59):
         pdf = folder / f"run-epoch{epoch}.pdf"
         raw = pdf.read_bytes()
-        assert raw.startswith(b"%PDF-") and b"/FontFile2" in raw and b"/Type3" not in raw  # TrueType, embedded
+        assert (
+            raw.startswith(b"%PDF-") and b"/FontFile2" in raw and b"/Type3" not in raw
+        )  # TrueType, embedded
         texts = pdf_texts(pdf)
         assert f"epoch {epoch} / 60   error " in "\n".join(texts)
-        assert "n_mid=3   eta=0.1" in texts and "training samples" in texts  # (not "fit": a ligature, another code)
+        assert (
+            "n_mid=3   eta=0.1" in texts and "training samples" in texts
+        )  # (not "fit": a ligature, another code)
 
 
 def test_a_still_shows_the_whole_error_curve_and_the_trails_of_the_film(printed):
-    from regress_demo.film.frames import make_figure
     from regress_demo.files.stills import show_frame
+    from regress_demo.film.frames import make_figure
 
     _, result, _ = printed
     settings = PRINTED.replace(still=(), sheet="film", simple=False)
     training = TrainingGroup(settings)
     frames = list(training.snapshots())
-    figure = make_figure(settings, training.dataset, training.errors, frames, training.heldout_errors)
+    figure = make_figure(
+        settings, training.dataset, training.errors, frames, training.heldout_errors
+    )
     show_frame(figure, frames, frames[6])  # epoch 30
     x, y = figure.loss_line.get_data()
     np.testing.assert_array_equal(x, np.arange(31))
     np.testing.assert_array_equal(y, training.errors[0][:31])
     trail = figure.trail_lines[-1].get_ydata()
-    np.testing.assert_allclose(trail, frames[5][0].fit(data.grid()))  # the frame before, as in the film
+    np.testing.assert_allclose(
+        trail, frames[5][0].fit(data.grid())
+    )  # the frame before, as in the film
 
 
 def test_the_record_lists_the_files_for_print_with_their_sizes(printed):
@@ -131,10 +144,14 @@ def test_the_record_lists_the_files_for_print_with_their_sizes(printed):
     assert ">still at epoch 59 (PDF)<" in page and ">contact sheet (PDF)<" in page
 
 
-def test_a_still_between_frames_leaves_the_film_as_it_was_and_replay_makes_it_again(tmp_path, monkeypatch):
+def test_a_still_between_frames_leaves_the_film_as_it_was_and_replay_makes_it_again(
+    tmp_path, monkeypatch
+):
     monkeypatch.chdir(tmp_path)
     film = ["--epoch", "12", "--interval", "4", "--simple", "-q"]  # frames 0, 4, 8, 11
-    assert cli.main(film + ["--still", "2", "--dpi", "50", "--out", "a.gif"]) == 0  # 2: no frame of the film
+    assert (
+        cli.main(film + ["--still", "2", "--dpi", "50", "--out", "a.gif"]) == 0
+    )  # 2: no frame of the film
     assert cli.main(film + ["--out", "plain.gif"]) == 0
     assert (tmp_path / "a.gif").read_bytes() == (tmp_path / "plain.gif").read_bytes()
     assert "epoch 2 / 12   error " in "\n".join(pdf_texts(tmp_path / "a-epoch2.pdf"))
@@ -146,18 +163,25 @@ def test_a_still_between_frames_leaves_the_film_as_it_was_and_replay_makes_it_ag
     assert record["settings"]["still"] == [2] and record["settings"]["dpi"] == 50
     assert record["stills"] == ["b-epoch2.png", "b-epoch2.pdf"]
     for kind in ("png", "pdf"):
-        assert (tmp_path / f"b-epoch2.{kind}").read_bytes() == (tmp_path / f"a-epoch2.{kind}").read_bytes()
+        assert (tmp_path / f"b-epoch2.{kind}").read_bytes() == (
+            tmp_path / f"a-epoch2.{kind}"
+        ).read_bytes()
 
 
 # ---- the contact sheet ----
+
 
 def path_picks(frames, count=8):
     """The sheet's rule, worked out here on its own: the first frame at which the fit has travelled
     k/7 of its whole path (RMS change over the drawing grid, frame to frame), the last frame last."""
     fits = np.array([frame[0].fit(data.grid()) for frame in frames])
-    travelled = np.concatenate([[0], np.cumsum(np.sqrt(((fits[1:] - fits[:-1]) ** 2).mean(axis=1)))])
-    picks = [next(i for i, t in enumerate(travelled) if t >= travelled[-1] * k / (count - 1) - 1e-12)
-             for k in range(count - 1)]
+    travelled = np.concatenate(
+        [[0], np.cumsum(np.sqrt(((fits[1:] - fits[:-1]) ** 2).mean(axis=1)))]
+    )
+    picks = [
+        next(i for i, t in enumerate(travelled) if t >= travelled[-1] * k / (count - 1) - 1e-12)
+        for k in range(count - 1)
+    ]
     for k in range(1, len(picks)):  # a frame picked already: the next one
         picks[k] = max(picks[k], picks[k - 1] + 1)
     assert picks[-1] < len(frames) - 1  # (no room to make: these runs need none)
@@ -171,17 +195,30 @@ def test_the_sheets_tiles_are_spread_along_the_fits_path():
     picks = sheet_picks(fit_path(frames))
     assert picks == path_picks(frames) == sorted(set(picks)) and len(picks) == 8
     epochs = [frames[k][0].epoch for k in picks]
-    assert epochs[0] == 0 and epochs[-1] == 149 and epochs != [frames[k][0].epoch for k in sheet_picks(len(frames))]
+    assert (
+        epochs[0] == 0
+        and epochs[-1] == 149
+        and epochs != [frames[k][0].epoch for k in sheet_picks(len(frames))]
+    )
     fits = [frames[k][0].fit(data.grid()) for k in picks]
     steps = [np.sqrt(np.mean((b - a) ** 2)) for a, b in zip(fits, fits[1:])]
     assert min(steps) > 0.02  # neighbouring tiles look different
-    assert sheet_picks([0, 0, 5, 5, 5, 5, 5, 5, 5, 5, 5.1]) == [0, 2, 3, 4, 5, 6, 7, 10]  # one jump: distinct anyway
+    assert sheet_picks([0, 0, 5, 5, 5, 5, 5, 5, 5, 5, 5.1]) == [
+        0,
+        2,
+        3,
+        4,
+        5,
+        6,
+        7,
+        10,
+    ]  # one jump: distinct anyway
     assert sheet_picks([0, 1, 2]) == [0, 1, 2]
 
 
 def test_the_printed_sheet_is_a4_wide_with_text_of_8_pt_or_more(printed):
-    from regress_demo.film.sheet import A4_WIDTH, font_sizes, print_sheet
     from regress_demo.files.stills import fit_path, sheet_picks
+    from regress_demo.film.sheet import A4_WIDTH, font_sizes, print_sheet
 
     folder, result, _ = printed
     frames = list(TrainingGroup(PRINTED.replace(still=())).snapshots())
@@ -202,21 +239,45 @@ def test_the_printed_sheet_is_a4_wide_with_text_of_8_pt_or_more(printed):
 
 # ---- bad values ----
 
-@pytest.mark.parametrize("args, message", [
-    (["--still", "5000"], "--still must be epochs from 0 to 2000 or last, separated by commas, got 5000"),
-    (["--still", "abc"], "--still must be epochs from 0 to 2000 or last, separated by commas, got 'abc'"),
-    (["--still", "3,", "--epoch", "10"], "--still must be epochs from 0 to 9 or last, separated by commas, got ''"),
-    (["--still", "0,last,0"], "--still must be a list without repeats, got '0,last,0'"),
-    (["--still", "0", "--dpi", "0"],
-     "--dpi must be from 50 to 600 (screen to print; the PDFs are sharp at any size), got 0"),
-    (["--sheet", "print", "--dpi", "5000"],
-     "--dpi must be from 50 to 600 (screen to print; the PDFs are sharp at any size), got 5000"),
-    (["--dpi", "150"], "--dpi must be left out without --still or --sheet print (it sets their resolution), got 150"),
-    (["--sheet", "poster"], "--sheet must be one of film, print, got 'poster'"),
-    (["--sheet", "print", "--eta", "0.1", "0.5"],
-     "--sheet must be film for a comparison grid (a printed sheet shows one network's fit), got 'print'"),
-])
-def test_a_bad_value_is_one_line_exit_2_and_nothing_written(tmp_path, monkeypatch, capsys, args, message):
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (
+            ["--still", "5000"],
+            "--still must be epochs from 0 to 2000 or last, separated by commas, got 5000",
+        ),
+        (
+            ["--still", "abc"],
+            "--still must be epochs from 0 to 2000 or last, separated by commas, got 'abc'",
+        ),
+        (
+            ["--still", "3,", "--epoch", "10"],
+            "--still must be epochs from 0 to 9 or last, separated by commas, got ''",
+        ),
+        (["--still", "0,last,0"], "--still must be a list without repeats, got '0,last,0'"),
+        (
+            ["--still", "0", "--dpi", "0"],
+            "--dpi must be from 50 to 600 (screen to print; the PDFs are sharp at any size), got 0",
+        ),
+        (
+            ["--sheet", "print", "--dpi", "5000"],
+            "--dpi must be from 50 to 600 (screen to print; the PDFs are sharp at any size), got 5000",
+        ),
+        (
+            ["--dpi", "150"],
+            "--dpi must be left out without --still or --sheet print (it sets their resolution), got 150",
+        ),
+        (["--sheet", "poster"], "--sheet must be one of film, print, got 'poster'"),
+        (
+            ["--sheet", "print", "--eta", "0.1", "0.5"],
+            "--sheet must be film for a comparison grid (a printed sheet shows one network's fit), got 'print'",
+        ),
+    ],
+)
+def test_a_bad_value_is_one_line_exit_2_and_nothing_written(
+    tmp_path, monkeypatch, capsys, args, message
+):
     monkeypatch.chdir(tmp_path)
     assert cli.main(args + ["-q"]) == 2
     out, err = capsys.readouterr()
@@ -224,7 +285,9 @@ def test_a_bad_value_is_one_line_exit_2_and_nothing_written(tmp_path, monkeypatc
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_still_is_not_written_over_a_file_regress_demo_did_not_write(tmp_path, monkeypatch, capsys):
+def test_a_still_is_not_written_over_a_file_regress_demo_did_not_write(
+    tmp_path, monkeypatch, capsys
+):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "run-epoch4.pdf").write_text("someone's handout")
     assert cli.main(["--epoch", "5", "--still", "last", "-q", "--out", "run.gif"]) == 2
@@ -238,9 +301,17 @@ def test_the_readme_and_help_agree_on_the_options_for_print(capsys):
     assert cli.main(["--help"]) == 0
     help_text = " ".join(capsys.readouterr().out.split())
     readme = (Path(__file__).parent.parent / "README.md").read_text()
-    for option, default in [("--still EPOCH[,EPOCH...]", None), ("--dpi N", "300"), ("--sheet film|print", "film")]:
+    for option, default in [
+        ("--still EPOCH[,EPOCH...]", None),
+        ("--dpi N", "300"),
+        ("--sheet film|print", "film"),
+    ]:
         assert option in help_text
-        row = next(line for line in readme.splitlines() if line.startswith(f"| `{option.replace('|', chr(92) + '|')}`"))
+        row = next(
+            line
+            for line in readme.splitlines()
+            if line.startswith(f"| `{option.replace('|', chr(92) + '|')}`")
+        )
         if default is not None:
             assert f"(default: {default})" in help_text and row.split(" | ")[1] == default
 
@@ -259,13 +330,19 @@ def test_a_still_that_cannot_be_written_leaves_no_file_of_the_run(tmp_path, monk
     settings = Settings(epoch=6, simple=True, still=(1, 3), dpi=50)
     with pytest.raises(OSError) as error_info:
         make_gif(settings, tmp_path / "run.gif")
-    assert error_info.value.filename == str(tmp_path / "run-epoch1.pdf")  # the file that failed, not a temporary one
+    assert error_info.value.filename == str(
+        tmp_path / "run-epoch1.pdf"
+    )  # the file that failed, not a temporary one
     assert list(tmp_path.iterdir()) == []  # no GIF, no still, no temporary file
 
 
-def test_the_last_still_of_a_run_that_stopped_early_is_not_written_over_a_file_regress_demo_did_not_write(tmp_path):
+def test_the_last_still_of_a_run_that_stopped_early_is_not_written_over_a_file_regress_demo_did_not_write(
+    tmp_path,
+):
     (tmp_path / "run-epoch9.png").write_text("someone's picture")  # eta 1.9 diverges at epoch 9
-    result = make_gif(Settings(eta=1.9, epoch=50, simple=True, still=(2, "last"), dpi=50), tmp_path / "run.gif")
+    result = make_gif(
+        Settings(eta=1.9, epoch=50, simple=True, still=(2, "last"), dpi=50), tmp_path / "run.gif"
+    )
     assert result.status == "diverged" and max(s.epoch for s in result.last_frame) == 9
     assert (tmp_path / "run-epoch9.png").read_text() == "someone's picture"
     assert not (tmp_path / "run-epoch9.pdf").exists()

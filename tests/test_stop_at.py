@@ -8,17 +8,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import decode_gif, run_main
 
 from regress_demo.app import cli
-from regress_demo.speed import engines
 from regress_demo.files import parallel
 from regress_demo.film import stopping
-from regress_demo.speed.engines import OneByOne
-from regress_demo.speed.lockstep import Lockstep
 from regress_demo.inputs.settings import Settings
 from regress_demo.network.train import TrainingGroup
-
-from helpers import decode_gif, run_main
+from regress_demo.speed import engines
+from regress_demo.speed.engines import OneByOne
+from regress_demo.speed.lockstep import Lockstep
 
 ROOT = Path(__file__).resolve().parent.parent
 STOP = 1e-3
@@ -60,11 +59,17 @@ def default_run(tmp_path_factory):
 def test_the_default_run_stops_at_the_first_epoch_at_or_below_the_error(default_run, reference):
     folder, record_path, record, out = default_run
     errors, first, _ = reference
-    assert 600 < first < 700 and errors[first] <= STOP < errors[:first].min()  # (not a borderline case)
+    assert (
+        600 < first < 700 and errors[first] <= STOP < errors[:first].min()
+    )  # (not a borderline case)
     (run,) = record["runs"]
     assert record["status"] == "reached" and run["status"] == "reached"
-    assert run["reached_at"] == run["last_frame_epoch"] == first and run["epochs_trained"] == first + 1
-    np.testing.assert_allclose(run["errors"], errors[: first + 1], rtol=1e-9)  # the full run's history, cut
+    assert (
+        run["reached_at"] == run["last_frame_epoch"] == first and run["epochs_trained"] == first + 1
+    )
+    np.testing.assert_allclose(
+        run["errors"], errors[: first + 1], rtol=1e-9
+    )  # the full run's history, cut
     assert run["final_error"] == run["errors"][-1] <= STOP
     assert record["settings"]["stop_at"] == STOP and record_path.name.endswith("_stopat0.001.json")
     assert out.splitlines()[-1] == f"reached 1e-3 at epoch {first}"
@@ -110,7 +115,10 @@ def test_the_last_frame_says_reached_in_its_title(layers_engine, default_run, re
     _, first, _ = reference
     figure = make_figure(Settings(stop_at=STOP), training.dataset, training.errors, frames)
     last = figure.draw(frames[-1])
-    assert figure.title.get_text() == f"reached 1e-3 at epoch {first}     error {frames[-1][0].error:.2e}"
+    assert (
+        figure.title.get_text()
+        == f"reached 1e-3 at epoch {first}     error {frames[-1][0].error:.2e}"
+    )
     assert figure.ax_loss.get_xlim() == (0, first)  # the error axis ends at the epoch reached
     before = figure.draw(frames[-2])
     assert figure.title.get_text().startswith("epoch 660 / 2001")
@@ -127,19 +135,47 @@ def test_the_last_frame_says_reached_in_its_title(layers_engine, default_run, re
 
 def test_engine_fast_stops_at_the_same_epoch_and_draws_on_two_cores(tmp_path, reference):
     _, first, _ = reference
-    code, out, err = run_main(["--stop-at", "0.001", "--engine", "fast", "--simple", "--out", str(tmp_path / "fast.gif"),
-                               "-q"])
+    code, out, err = run_main(
+        [
+            "--stop-at",
+            "0.001",
+            "--engine",
+            "fast",
+            "--simple",
+            "--out",
+            str(tmp_path / "fast.gif"),
+            "-q",
+        ]
+    )
     assert code == 0, err
     record = json.loads((tmp_path / "fast.json").read_text())
     assert record["engine"].startswith("plain-float loop")
     assert record["runs"][0]["reached_at"] == first and record["status"] == "reached"
-    assert len(decode_gif(tmp_path / "fast.gif").frames) == len(cut(Settings(), first)) == record["frames"]
-    assert len(cut(Settings(), first)) >= parallel.MIN_FRAMES  # (so a second process draws half of them)
+    assert (
+        len(decode_gif(tmp_path / "fast.gif").frames)
+        == len(cut(Settings(), first))
+        == record["frames"]
+    )
+    assert (
+        len(cut(Settings(), first)) >= parallel.MIN_FRAMES
+    )  # (so a second process draws half of them)
 
 
 def test_a_run_that_never_reaches_the_error_runs_every_epoch_and_says_so(tmp_path):
-    code, out, err = run_main(["--stop-at", "1e-3", "--epoch", "40", "--frames", "5", "--simple",
-                               "--out", str(tmp_path / "short.gif"), "-q"])
+    code, out, err = run_main(
+        [
+            "--stop-at",
+            "1e-3",
+            "--epoch",
+            "40",
+            "--frames",
+            "5",
+            "--simple",
+            "--out",
+            str(tmp_path / "short.gif"),
+            "-q",
+        ]
+    )
     assert code == 0, err
     record = json.loads((tmp_path / "short.json").read_text())
     assert record["status"] == "finished" and record["runs"][0]["status"] == "finished"
@@ -158,8 +194,23 @@ GRID = Settings(n_mid=(1, 3, 10), epoch=200, frames=10, stop_at=1e-2)
 @pytest.fixture(scope="module")
 def grid_run(tmp_path_factory):
     folder = tmp_path_factory.mktemp("grid")
-    code, out, err = run_main(["--n-mid", "1", "3", "10", "--epoch", "200", "--frames", "10", "--stop-at", "1e-2",
-                               "--out", str(folder / "grid.gif"), "-q"])
+    code, out, err = run_main(
+        [
+            "--n-mid",
+            "1",
+            "3",
+            "10",
+            "--epoch",
+            "200",
+            "--frames",
+            "10",
+            "--stop-at",
+            "1e-2",
+            "--out",
+            str(folder / "grid.gif"),
+            "-q",
+        ]
+    )
     assert code == 0, err
     return folder, json.loads((folder / "grid.json").read_text()), out
 
@@ -168,9 +219,13 @@ def test_a_grid_stops_each_network_on_its_own(grid_run):
     folder, record, out = grid_run
     full = Lockstep(GRID.replace(stop_at=None))  # the same grid trained to the end
     list(full.snapshots())
-    firsts = [int(np.flatnonzero(np.array(errors) <= 1e-2)[0]) if min(errors) <= 1e-2 else None
-              for errors in full.errors]
-    assert firsts[0] is None and firsts[1] is not None and firsts[2] is not None  # two reach it, one does not
+    firsts = [
+        int(np.flatnonzero(np.array(errors) <= 1e-2)[0]) if min(errors) <= 1e-2 else None
+        for errors in full.errors
+    ]
+    assert (
+        firsts[0] is None and firsts[1] is not None and firsts[2] is not None
+    )  # two reach it, one does not
     runs = record["runs"]
     assert [run.get("reached_at") for run in runs] == firsts
     assert [run["status"] for run in runs] == ["finished", "reached", "reached"]
@@ -182,10 +237,14 @@ def test_a_grid_stops_each_network_on_its_own(grid_run):
     expected = sorted(set(GRID.frame_epochs()) | {firsts[1], firsts[2]})
     assert record["frame_epochs"] == expected
     assert len(decode_gif(folder / "grid.gif").frames) == len(expected)
-    assert out.splitlines()[-1] == (f"2 of 3 reached 0.01 (n_mid=3 at epoch {firsts[1]}, "
-                                    f"n_mid=10 at epoch {firsts[2]})")
+    assert out.splitlines()[-1] == (
+        f"2 of 3 reached 0.01 (n_mid=3 at epoch {firsts[1]}, n_mid=10 at epoch {firsts[2]})"
+    )
     card = (folder / "index.html").read_text()
-    assert f"reached 0.01 at epoch {firsts[1]}" in card and f"reached 0.01 at epoch {firsts[2]}" in card
+    assert (
+        f"reached 0.01 at epoch {firsts[1]}" in card
+        and f"reached 0.01 at epoch {firsts[2]}" in card
+    )
 
 
 def test_a_grid_whose_networks_all_reach_the_error_ends_with_the_last(grid_run):
@@ -197,9 +256,12 @@ def test_a_grid_whose_networks_all_reach_the_error_ends_with_the_last(grid_run):
         frames = list(training.snapshots())
         assert training.reached_at == firsts
         assert frames[-1][0].epoch == firsts[0] and frames[-1][1].epoch == firsts[1]
-        assert max(len(errors) for errors in training.errors) == max(firsts) + 1  # no epoch after the last
+        assert (
+            max(len(errors) for errors in training.errors) == max(firsts) + 1
+        )  # no epoch after the last
         assert [max(s.epoch for s in frame) for frame in frames] == sorted(
-            {e for e in settings.frame_epochs() if e < max(firsts)} | set(firsts))
+            {e for e in settings.frame_epochs() if e < max(firsts)} | set(firsts)
+        )
         assert all(frames[-1][c].reached for c in range(2))
 
 
@@ -219,8 +281,23 @@ def test_the_grid_s_panels_and_header_say_which_reached(grid_run):
 
 # ---- the schedules, the held-out error, the video, replay ----
 
-SMALL = ["--holdout", "0.6,1", "--schedule", "log", "--frames", "12", "--stop-at", "0.02", "--epoch", "400",
-         "--engine", "fast", "--simple", "--hold", "0.5"]
+SMALL = [
+    "--holdout",
+    "0.6,1",
+    "--schedule",
+    "log",
+    "--frames",
+    "12",
+    "--stop-at",
+    "0.02",
+    "--epoch",
+    "400",
+    "--engine",
+    "fast",
+    "--simple",
+    "--hold",
+    "0.5",
+]
 
 
 @pytest.mark.skipif(importlib.util.find_spec("av") is None, reason="needs PyAV (the video extra)")
@@ -241,17 +318,23 @@ def test_log_schedule_frames_holdout_video_and_replay(tmp_path):
     assert len(gif) == len(cut(settings, reached))
     # the held-out error runs to the epoch reached, and the weights give it
     assert len(run["heldout_errors"]) == reached + 1
-    np.testing.assert_allclose(run["heldout_errors"], full.heldout_errors[0][: reached + 1], rtol=1e-9)
+    np.testing.assert_allclose(
+        run["heldout_errors"], full.heldout_errors[0][: reached + 1], rtol=1e-9
+    )
     weights = np.load(tmp_path / "small.npz")
     dataset = settings.dataset()
     hidden = 1 / (1 + np.exp(-(dataset.x_heldout[:, None] * weights["w1"] + weights["b1"])))
     y = (hidden @ weights["w2"])[:, 0] + weights["b2"]
-    assert np.mean(0.5 * (y - dataset.t_heldout) ** 2) == pytest.approx(run["final_heldout_error"], rel=1e-9)
+    assert np.mean(0.5 * (y - dataset.t_heldout) ** 2) == pytest.approx(
+        run["final_heldout_error"], rel=1e-9
+    )
     # the video: the same frames, the last one held
     video = list(iio.imiter(tmp_path / "small.mp4", plugin="pyav"))
     assert len(video) == len(gif) - 1 + round(0.5 * 10)
     # --replay makes the same film again
-    code, _, err = run_main(["--replay", str(tmp_path / "small.json"), "--out", str(tmp_path / "again.gif"), "-q"])
+    code, _, err = run_main(
+        ["--replay", str(tmp_path / "small.json"), "--out", str(tmp_path / "again.gif"), "-q"]
+    )
     assert code == 0, err
     assert (tmp_path / "again.gif").read_bytes() == (tmp_path / "small.gif").read_bytes()
     assert json.loads((tmp_path / "again.json").read_text())["settings"]["stop_at"] == 0.02
@@ -259,12 +342,16 @@ def test_log_schedule_frames_holdout_video_and_replay(tmp_path):
 
 # ---- bad values, the texts, the docs ----
 
-@pytest.mark.parametrize("value, message", [
-    ("-1", "--stop-at must be > 0, got -1"),
-    ("0", "--stop-at must be > 0, got 0"),
-    ("abc", "--stop-at must be a number, got 'abc'"),
-    ("nan", "--stop-at must be a finite number, got nan"),
-])
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("-1", "--stop-at must be > 0, got -1"),
+        ("0", "--stop-at must be > 0, got 0"),
+        ("abc", "--stop-at must be a number, got 'abc'"),
+        ("nan", "--stop-at must be a finite number, got nan"),
+    ],
+)
 def test_bad_values_get_one_line_and_exit_2(tmp_path, monkeypatch, value, message):
     monkeypatch.chdir(tmp_path)
     code, out, err = run_main(["--stop-at", value])
@@ -277,13 +364,20 @@ def test_from_python_the_same_rule_and_a_record_without_it_stays_as_it_was():
     with pytest.raises(ValueError, match=r"^stop_at must be > 0, got -0.5$"):
         Settings(stop_at=-0.5)
     assert Settings(stop_at=1).stop_at == 1.0 and type(Settings(stop_at=1).stop_at) is float
-    assert "stop_at" not in Settings().as_dict() and Settings(stop_at=0.5).as_dict()["stop_at"] == 0.5
+    assert (
+        "stop_at" not in Settings().as_dict() and Settings(stop_at=0.5).as_dict()["stop_at"] == 0.5
+    )
     assert Settings().file_stem() == "sin_nmid3_eta0.1_epoch2001_seed1"
 
 
 def test_the_texts():
-    assert [stopping.threshold(v) for v in (1e-3, 2.5e-4, 0.05, 0.5, 1e-5)] == ["1e-3", "2.5e-4", "0.05", "0.5",
-                                                                                  "1e-5"]
+    assert [stopping.threshold(v) for v in (1e-3, 2.5e-4, 0.05, 0.5, 1e-5)] == [
+        "1e-3",
+        "2.5e-4",
+        "0.05",
+        "0.5",
+        "1e-5",
+    ]
     assert stopping.reached_text(1e-3, 666) == "reached 1e-3 at epoch 666"
 
 
@@ -307,8 +401,10 @@ def test_the_notebook_s_repr_and_caption_and_the_gallery_say_reached(tmp_path):
     reached = len(errors) - 1
     assert errors[-1] <= 0.2 < min(errors[:-1]) and result.reached_at == [reached] and reached < 59
     assert result.status == "reached" and result.frames == len(cut(result.settings, reached))
-    assert repr(result) == (f"RunResult(reached 0.2 at epoch {reached}, {tmp_path / 'nb.gif'}, {result.frames} frames, "
-                            f"final error {errors[-1]:.3g}, layer classes of layers.py)")
+    assert repr(result) == (
+        f"RunResult(reached 0.2 at epoch {reached}, {tmp_path / 'nb.gif'}, {result.frames} frames, "
+        f"final error {errors[-1]:.3g}, layer classes of layers.py)"
+    )
     html = result._repr_html_()
     assert 'data-status="reached"' in html and f">reached 0.2 at epoch {reached}</span>" in html
     page = (tmp_path / "index.html").read_text()

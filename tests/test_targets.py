@@ -34,7 +34,17 @@ def test_sin_is_the_textbook_sine_bit_for_bit():
 
 def test_curve_names():
     """Exactly the documented curves, each with a one-line description."""
-    assert list(CURVES) == ["sin", "cos", "abs", "step", "square", "gauss", "sinc", "xsin", "sawtooth"]
+    assert list(CURVES) == [
+        "sin",
+        "cos",
+        "abs",
+        "step",
+        "square",
+        "gauss",
+        "sinc",
+        "xsin",
+        "sawtooth",
+    ]
     for _function, description in CURVES.values():
         assert description and "\n" not in description
     assert CURVES["sin"][1] == "the textbook's sine: one period, sin of the angle"
@@ -231,7 +241,11 @@ def test_no_eval_exec_or_compile(monkeypatch):
 def test_module_calls_no_eval_exec_or_compile():
     """The module's source calls none of eval, exec, compile or __import__."""
     tree = ast.parse(Path(targets.__file__).read_text(encoding="utf-8"))
-    called = {node.func.id for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
+    called = {
+        node.func.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+    }
     assert not called & {"eval", "exec", "compile", "__import__"}
 
 

@@ -16,7 +16,9 @@ def _keys_used():
     compared with == in the condition is no key)."""
     used = set()
     for path in PACKAGE.glob("*.py"):
-        for call in re.findall(r'say\(((?:"[a-z_0-9]+"|[^()"])*)', path.read_text(encoding="utf-8")):
+        for call in re.findall(
+            r'say\(((?:"[a-z_0-9]+"|[^()"])*)', path.read_text(encoding="utf-8")
+        ):
             used.update(re.findall(r'(?<!== )"([a-z_0-9]+)"', call))
     return used
 
@@ -42,7 +44,9 @@ def test_each_language_has_every_text_with_the_same_values_to_fill(language):
 def test_a_text_is_filled_in_with_its_values():
     say = texts.Texts("en")
     assert say("neuron", number=2) == "neuron 2"
-    assert say("rich_epoch", epoch=7, epochs=2001, error=1.5e-3) == "epoch 7 / 2001     error 1.50e-03"
+    assert (
+        say("rich_epoch", epoch=7, epochs=2001, error=1.5e-3) == "epoch 7 / 2001     error 1.50e-03"
+    )
     assert repr(say) == "Texts('en')"
     with pytest.raises(KeyError):
         texts.Texts("xx")

@@ -3,11 +3,11 @@
 import numpy as np
 import pytest
 
-from regress_demo.network import samples as data
 from regress_demo.inputs import targets
-from regress_demo.speed.lockstep import Lockstep
 from regress_demo.inputs.settings import Settings
+from regress_demo.network import samples as data
 from regress_demo.network.train import Training, initial_weights
+from regress_demo.speed.lockstep import Lockstep
 
 
 def run(**settings):
@@ -46,7 +46,9 @@ def test_frame_epochs_every_interval_with_the_first_and_the_last(epoch, interval
 
 @pytest.mark.parametrize("epoch, frames", [(2001, 50), (2001, 2), (10, 10), (5000, 101), (30, 29)])
 @pytest.mark.parametrize("schedule", ["linear", "log"])
-def test_a_frame_count_gives_exactly_that_many_frames_first_and_last_included(schedule, epoch, frames):
+def test_a_frame_count_gives_exactly_that_many_frames_first_and_last_included(
+    schedule, epoch, frames
+):
     epochs = Settings(epoch=epoch, schedule=schedule, frames=frames).frame_epochs()
     assert len(epochs) == frames
     assert epochs[0] == 0 and epochs[-1] == epoch - 1
@@ -90,7 +92,9 @@ def test_snapshots_come_at_the_frame_epochs_with_the_epoch_error():
 def test_snapshot_fit_uses_the_weights_at_the_end_of_the_epoch():
     training, snapshots = run(epoch=5, interval=1)
     last = snapshots[-1]
-    np.testing.assert_allclose(last.fit(training.grid), training.predict(training.grid), rtol=0, atol=1e-14)
+    np.testing.assert_allclose(
+        last.fit(training.grid), training.predict(training.grid), rtol=0, atol=1e-14
+    )
     np.testing.assert_array_equal(last.w1, training.middle_layer.w[0])
     np.testing.assert_array_equal(last.w2, training.output_layer.w[:, 0])
     assert last.b2 == training.output_layer.b[0]
@@ -125,7 +129,10 @@ def sample_orders(training, epochs):
 
 
 def test_every_configuration_sees_the_same_samples_in_the_same_order():
-    orders = [sample_orders(Training(Settings(n_mid=n, eta=eta, seed=4)), 2) for n, eta in [(1, 0.1), (7, 0.5)]]
+    orders = [
+        sample_orders(Training(Settings(n_mid=n, eta=eta, seed=4)), 2)
+        for n, eta in [(1, 0.1), (7, 0.5)]
+    ]
     assert orders[0] == orders[1]
     assert orders[0] != sample_orders(Training(Settings(seed=5)), 2)
 
@@ -149,7 +156,9 @@ def test_default_settings_converge_below_1e_3(default_run):
 
 def test_one_hidden_neuron_cannot_fit_the_sine(default_run):
     training_3, _ = default_run
-    training_1 = Lockstep(Settings(n_mid=1))  # the fast engine: it follows the layers (test_lockstep.py)
+    training_1 = Lockstep(
+        Settings(n_mid=1)
+    )  # the fast engine: it follows the layers (test_lockstep.py)
     list(training_1.snapshots())
     assert training_1.errors[0][-1] > 0.01
     assert training_1.errors[0][-1] > 20 * training_3.errors[-1]
@@ -179,5 +188,7 @@ def test_an_infinite_error_is_divergence_even_from_an_infinite_start():
 
     weights = [np.zeros((1, 3))]
     assert has_diverged(float("inf"), weights, float("inf"))
-    assert has_diverged(np.array([0.1, np.inf]), [np.zeros((2, 3))], np.array([np.inf, np.inf])).tolist() == [False, True]
+    assert has_diverged(
+        np.array([0.1, np.inf]), [np.zeros((2, 3))], np.array([np.inf, np.inf])
+    ).tolist() == [False, True]
     assert not has_diverged(0.5, weights, 0.3)

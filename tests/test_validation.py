@@ -6,7 +6,7 @@ import os
 import pytest
 
 from regress_demo.app import cli
-from regress_demo.inputs.settings import Settings, SettingError
+from regress_demo.inputs.settings import SettingError, Settings
 
 CLI_CASES = [
     (["--n-mid", "0"], "--n-mid must be >= 1, got 0"),
@@ -14,8 +14,14 @@ CLI_CASES = [
     (["--n-mid", "2.5"], "--n-mid must be an integer, got '2.5'"),
     (["--n-mid", "three"], "--n-mid must be an integer, got 'three'"),
     (["--n-mid", ""], "--n-mid must be an integer, got ''"),
-    (["--n-mid", "5000"], "--n-mid must be <= 1000 (more neurons are slow and show nothing new), got 5000"),
-    (["--n-mid", "10000000"], "--n-mid must be <= 1000 (more neurons are slow and show nothing new), got 10000000"),
+    (
+        ["--n-mid", "5000"],
+        "--n-mid must be <= 1000 (more neurons are slow and show nothing new), got 5000",
+    ),
+    (
+        ["--n-mid", "10000000"],
+        "--n-mid must be <= 1000 (more neurons are slow and show nothing new), got 10000000",
+    ),
     (["--eta", "-1"], "--eta must be > 0, got -1"),
     (["--eta", "0"], "--eta must be > 0, got 0"),
     (["--eta", "-0.0"], "--eta must be > 0, got -0"),
@@ -30,79 +36,158 @@ CLI_CASES = [
     (["--epoch", "2000000"], "--epoch must be <= 1000000 (longer runs take hours), got 2000000"),
     (["--interval", "0"], "--interval must be >= 1, got 0"),
     (["--interval", "1.5"], "--interval must be an integer, got '1.5'"),
-    (["--epoch", "100000", "--interval", "1"],
-     "--interval must be >= 41 for 100000 epochs (at most 2500 frames), got 1"),
+    (
+        ["--epoch", "100000", "--interval", "1"],
+        "--interval must be >= 41 for 100000 epochs (at most 2500 frames), got 1",
+    ),
     (["--wb-width", "0"], "--wb-width must be > 0, got 0"),
     (["--wb_width", "-0.01"], "--wb-width must be > 0, got -0.01"),
-    (["--wb-width", "-inf"], "argument --wb-width/--wb_width: expected one argument (see regress-demo --help)"),
+    (
+        ["--wb-width", "-inf"],
+        "argument --wb-width/--wb_width: expected one argument (see regress-demo --help)",
+    ),
     (["--seed", "-1"], "--seed must be >= 0, got -1"),
     (["--seed", "x"], "--seed must be an integer, got 'x'"),
     (["--seed", "4294967296"], "--seed must be <= 4294967295, got 4294967296"),
     (["--fps", "0"], "--fps must be >= 0.1, got 0"),
     (["--fps", "0.0015"], "--fps must be >= 0.1, got 0.0015"),
-    (["--wb-width", "1e200"], "--wb-width must be <= 100 (larger initial weights leave every neuron saturated), got 1e+200"),
-    (["--epoch", "1", "--frames", "2"], "--frames must be left out when --epoch is 1 (one epoch, one frame), got 2"),
-    (["--fps", "100"], "--fps must be <= 50 (GIF viewers cannot show frames shorter than 20 ms), got 100"),
+    (
+        ["--wb-width", "1e200"],
+        "--wb-width must be <= 100 (larger initial weights leave every neuron saturated), got 1e+200",
+    ),
+    (
+        ["--epoch", "1", "--frames", "2"],
+        "--frames must be left out when --epoch is 1 (one epoch, one frame), got 2",
+    ),
+    (
+        ["--fps", "100"],
+        "--fps must be <= 50 (GIF viewers cannot show frames shorter than 20 ms), got 100",
+    ),
     (["--fps", "ten"], "--fps must be a number, got 'ten'"),
     (["--hold", "-1"], "--hold must be >= 0, got -1"),
     (["--hold", "61"], "--hold must be <= 60, got 61"),
-    (["--out", "picture.png"], "--out must be a folder or a file name ending in .gif, .mp4 or .webm, got 'picture.png'"),
+    (
+        ["--out", "picture.png"],
+        "--out must be a folder or a file name ending in .gif, .mp4 or .webm, got 'picture.png'",
+    ),
     (["--colour", "red"], "unrecognized arguments: --colour red (see regress-demo --help)"),
     (["--eta"], "argument --eta: expected at least one argument (see regress-demo --help)"),
     (["--n-mid", "3", "3"], "--n-mid must be a list without repeats, got [3, 3]"),
-    (["--n-mid", "1", "2", "3", "4", "5", "6", "7", "8", "9"],
-     "--n-mid must be at most 8 values, got [1, 2, 3, 4, 5, 6, 7, 8, 9]"),
-    (["--n-mid", "1", "2", "3", "4", "5", "--eta", "0.1", "0.2", "0.3", "0.4", "0.5"],
-     "--n-mid must be few enough for at most 24 panels (eta values x n_mid values), got '5 x 5'"),
+    (
+        ["--n-mid", "1", "2", "3", "4", "5", "6", "7", "8", "9"],
+        "--n-mid must be at most 8 values, got [1, 2, 3, 4, 5, 6, 7, 8, 9]",
+    ),
+    (
+        ["--n-mid", "1", "2", "3", "4", "5", "--eta", "0.1", "0.2", "0.3", "0.4", "0.5"],
+        "--n-mid must be few enough for at most 24 panels (eta values x n_mid values), got '5 x 5'",
+    ),
     (["--n-mid", "1", "x"], "--n-mid must be an integer, got 'x'"),
     (["--eta", "0.1", "-2"], "--eta must be > 0, got -2"),
     (["--schedule", "cubic"], "--schedule must be one of linear, log, got 'cubic'"),
     (["--engine", "turbo"], "--engine must be one of auto, fast, layers, got 'turbo'"),
     (["--frames", "1"], "--frames must be >= 2, got 1"),
     (["--frames", "3000"], "--frames must be <= 2001 (no more frames than epochs), got 3000"),
-    (["--epoch", "10", "--frames", "11"], "--frames must be <= 10 (no more frames than epochs), got 11"),
-    (["--frames", "50", "--interval", "3"], "--interval must be left out when --frames is given, got 3"),
-    (["--schedule", "log", "--interval", "3"], "--interval must be left out with --schedule log (use --frames), got 3"),
-    (["--replay", "missing.json"], "--replay must be an existing run record (.json), got 'missing.json'"),
-    (["--replay", "run.json", "--eta", "0.2"], "--replay must be used without other settings (only --out, --quiet, --profile and --open), got '--eta'"),
+    (
+        ["--epoch", "10", "--frames", "11"],
+        "--frames must be <= 10 (no more frames than epochs), got 11",
+    ),
+    (
+        ["--frames", "50", "--interval", "3"],
+        "--interval must be left out when --frames is given, got 3",
+    ),
+    (
+        ["--schedule", "log", "--interval", "3"],
+        "--interval must be left out with --schedule log (use --frames), got 3",
+    ),
+    (
+        ["--replay", "missing.json"],
+        "--replay must be an existing run record (.json), got 'missing.json'",
+    ),
+    (
+        ["--replay", "run.json", "--eta", "0.2"],
+        "--replay must be used without other settings (only --out, --quiet, --profile and --open), got '--eta'",
+    ),
     (["extra"], "unrecognized arguments: extra (see regress-demo --help)"),
-    (["--target", "y+1"], "--target must be a curve name (sin, cos, abs, step, square, gauss, sinc, xsin, sawtooth) "
-     "or a formula in x; name 'y' is not allowed (use x, pi or e), got 'y+1'"),
-    (["--target", "__import__('os').system('ls')"], "--target must be a curve name (sin, cos, abs, step, square, "
-     "gauss, sinc, xsin, sawtooth) or a formula in x; attributes (a.b) are not allowed: call a function by its bare "
-     "name, e.g. sin(x), got \"__import__('os').system('ls')\""),
-    (["--target", "x^2"], "--target must be a curve name (sin, cos, abs, step, square, gauss, sinc, xsin, sawtooth) "
-     "or a formula in x; '^' is not a power in Python: use **, got 'x^2'"),
-    (["--target", "x" * 300], "--target must be a curve name (sin, cos, abs, step, square, gauss, sinc, xsin, "
-     "sawtooth) or a formula in x; it is longer than 200 characters, got '" + "x" * 57 + "...'"),
-    (["--target", "log(x)"], "--target must be finite for every x in [-1, 1] (not at x=-1), got 'log(x)'"),
-    (["--target", "1/x", "--n-points", "64"], "--target must be finite for every x in [-1, 1] (not at x=0), got '1/x'"),
+    (
+        ["--target", "y+1"],
+        "--target must be a curve name (sin, cos, abs, step, square, gauss, sinc, xsin, sawtooth) "
+        "or a formula in x; name 'y' is not allowed (use x, pi or e), got 'y+1'",
+    ),
+    (
+        ["--target", "__import__('os').system('ls')"],
+        "--target must be a curve name (sin, cos, abs, step, square, "
+        "gauss, sinc, xsin, sawtooth) or a formula in x; attributes (a.b) are not allowed: call a function by its bare "
+        "name, e.g. sin(x), got \"__import__('os').system('ls')\"",
+    ),
+    (
+        ["--target", "x^2"],
+        "--target must be a curve name (sin, cos, abs, step, square, gauss, sinc, xsin, sawtooth) "
+        "or a formula in x; '^' is not a power in Python: use **, got 'x^2'",
+    ),
+    (
+        ["--target", "x" * 300],
+        "--target must be a curve name (sin, cos, abs, step, square, gauss, sinc, xsin, "
+        "sawtooth) or a formula in x; it is longer than 200 characters, got '" + "x" * 57 + "...'",
+    ),
+    (
+        ["--target", "log(x)"],
+        "--target must be finite for every x in [-1, 1] (not at x=-1), got 'log(x)'",
+    ),
+    (
+        ["--target", "1/x", "--n-points", "64"],
+        "--target must be finite for every x in [-1, 1] (not at x=0), got '1/x'",
+    ),
     (["--n-points", "1"], "--n-points must be >= 2, got 1"),
-    (["--n-points", "5000"], "--n-points must be <= 2000 (more samples make every epoch slow), got 5000"),
+    (
+        ["--n-points", "5000"],
+        "--n-points must be <= 2000 (more samples make every epoch slow), got 5000",
+    ),
     (["--noise", "-0.1"], "--noise must be >= 0, got -0.1"),
     (["--noise", "nan"], "--noise must be a finite number, got nan"),
     (["--holdout", "0.5"], "--holdout must be two numbers a,b, got '0.5'"),
     (["--holdout", "a,b"], "--holdout must be two numbers a,b, got 'a,b'"),
-    (["--holdout", "0.5,0.2"], "--holdout must be a range a,b with -1 <= a < b <= 1, got '0.5,0.2'"),
+    (
+        ["--holdout", "0.5,0.2"],
+        "--holdout must be a range a,b with -1 <= a < b <= 1, got '0.5,0.2'",
+    ),
     (["--holdout", "-2,0"], "--holdout must be a range a,b with -1 <= a < b <= 1, got '-2,0'"),
-    (["--holdout", "0.1,0.11"], "--holdout must be wide enough to hold a sample (they are 0.0317 apart), got '0.1,0.11'"),
-    (["--holdout", "-1,1"], "--holdout must be narrow enough to leave 2 samples for training, got '-1,1'"),
+    (
+        ["--holdout", "0.1,0.11"],
+        "--holdout must be wide enough to hold a sample (they are 0.0317 apart), got '0.1,0.11'",
+    ),
+    (
+        ["--holdout", "-1,1"],
+        "--holdout must be narrow enough to leave 2 samples for training, got '-1,1'",
+    ),
     (["--activation", "softmax"], "--activation must be one of sigmoid, tanh, relu, got 'softmax'"),
-    (["--activation", "tanh", "tanh"], "--activation must be a list without repeats, got ['tanh', 'tanh']"),
+    (
+        ["--activation", "tanh", "tanh"],
+        "--activation must be a list without repeats, got ['tanh', 'tanh']",
+    ),
     (["--depth", "0"], "--depth must be >= 1, got 0"),
-    (["--depth", "9"], "--depth must be <= 8 (deeper networks of this size only train slower here), got 9"),
+    (
+        ["--depth", "9"],
+        "--depth must be <= 8 (deeper networks of this size only train slower here), got 9",
+    ),
     (["--l2", "-1"], "--l2 must be >= 0, got -1"),
     (["--l2", "2"], "--l2 must be <= 1 (a larger penalty pulls every weight to 0), got 2"),
     (["--batch-size", "0"], "--batch-size must be >= 1, got 0"),
     (["--batch-size", "64"], "--batch-size must be <= 63 (the number of training samples), got 64"),
-    (["--batch-size", "40", "--holdout", "0,1"], "--batch-size must be <= 32 (the number of training samples), got 40"),
+    (
+        ["--batch-size", "40", "--holdout", "0,1"],
+        "--batch-size must be <= 32 (the number of training samples), got 40",
+    ),
     (["--momentum", "1"], "--momentum must be < 1 (at 1 and above the steps never fade), got 1"),
     (["--momentum", "-0.1"], "--momentum must be >= 0, got -0.1"),
     (["--momentum", "x"], "--momentum must be a number, got 'x'"),
-    (["--n-mid", "1", "2", "--eta", "0.1", "0.2", "--activation", "sigmoid", "tanh"],
-     "--eta must be a single value: a grid varies at most two settings (here n_mid and activation), got [0.1, 0.2]"),
-    (["--depth", "1", "2", "3", "4", "5", "--momentum", "0", "0.1", "0.2", "0.3", "0.4"],
-     "--depth must be few enough for at most 24 panels (momentum values x depth values), got '5 x 5'"),
+    (
+        ["--n-mid", "1", "2", "--eta", "0.1", "0.2", "--activation", "sigmoid", "tanh"],
+        "--eta must be a single value: a grid varies at most two settings (here n_mid and activation), got [0.1, 0.2]",
+    ),
+    (
+        ["--depth", "1", "2", "3", "4", "5", "--momentum", "0", "0.1", "0.2", "0.3", "0.4"],
+        "--depth must be few enough for at most 24 panels (momentum values x depth values), got '5 x 5'",
+    ),
 ]
 
 API_CASES = [
@@ -130,9 +215,15 @@ API_CASES = [
     ({"fps": 0}, "fps must be >= 0.1, got 0"),
     ({"hold": -0.5}, "hold must be >= 0, got -0.5"),
     ({"target": 3}, "target must be a curve name or a formula in x, got 3"),
-    ({"target": "lambda: 1"}, "target must be a curve name (sin, cos, abs, step, square, gauss, sinc, xsin, sawtooth) "
-     "or a formula in x; lambda is not allowed, got 'lambda: 1'"),
-    ({"holdout": 0.5}, "holdout must be two numbers a,b: the range of x to keep out of training, got 0.5"),
+    (
+        {"target": "lambda: 1"},
+        "target must be a curve name (sin, cos, abs, step, square, gauss, sinc, xsin, sawtooth) "
+        "or a formula in x; lambda is not allowed, got 'lambda: 1'",
+    ),
+    (
+        {"holdout": 0.5},
+        "holdout must be two numbers a,b: the range of x to keep out of training, got 0.5",
+    ),
     ({"holdout": (0.1, "x")}, "holdout must be a number, got 'x'"),
     ({"holdout": [0.1, float("inf")]}, "holdout must be a finite number, got inf"),
     ({"activation": ["relu", "Tanh"]}, "activation must be one of sigmoid, tanh, relu, got 'Tanh'"),
@@ -176,7 +267,9 @@ def test_an_output_name_taken_by_a_folder_is_refused_before_training(tmp_path, m
 
 
 def test_good_values_at_the_limits_are_accepted():
-    settings = Settings(n_mid=1000, eta=1e-9, epoch=1, interval=1, wb_width=1e-9, seed=2**32 - 1, fps=50, hold=0)
+    settings = Settings(
+        n_mid=1000, eta=1e-9, epoch=1, interval=1, wb_width=1e-9, seed=2**32 - 1, fps=50, hold=0
+    )
     assert settings.frame_epochs() == [0]
     assert Settings(epoch=2500, interval=1).frame_epochs()[-1] == 2499
 
@@ -184,7 +277,10 @@ def test_good_values_at_the_limits_are_accepted():
 def test_make_gif_checks_its_path_like_the_command_line(tmp_path):
     from regress_demo import make_gif
 
-    with pytest.raises(ValueError, match=r"^out must be a folder or a file name ending in \.gif, \.mp4 or \.webm, got '.*x\.png'$"):
+    with pytest.raises(
+        ValueError,
+        match=r"^out must be a folder or a file name ending in \.gif, \.mp4 or \.webm, got '.*x\.png'$",
+    ):
         make_gif(Settings(epoch=2), tmp_path / "x.png")
     assert os.listdir(tmp_path) == []
     result = make_gif(Settings(epoch=2), tmp_path)  # a folder: the file is named after the settings
@@ -195,7 +291,10 @@ def test_close_values_keep_distinct_names():
     settings = Settings(eta=(0.1, 0.10000001), wb_width=0.0123456789)
     assert settings.file_stem() == "sin_nmid3_eta0.1-0.10000001_epoch2001_seed1_wbwidth0.0123456789"
     assert Settings(eta=0.1).file_stem() != Settings(eta=0.1000001).file_stem()
-    assert Settings(simple=True, show_outputs=False).file_stem() == "sin_nmid3_eta0.1_epoch2001_seed1_simple_nooutputs"
+    assert (
+        Settings(simple=True, show_outputs=False).file_stem()
+        == "sin_nmid3_eta0.1_epoch2001_seed1_simple_nooutputs"
+    )
 
 
 def test_a_rule_naming_another_setting_names_it_as_each_side_spells_it():

@@ -10,18 +10,21 @@ import subprocess
 
 import numpy as np
 import pytest
-
-from regress_demo.inputs import checks as checks_module
-from regress_demo.app.run import make_gif
-from regress_demo.inputs.settings import Settings
-from regress_demo.files.video import VideoWriter
-
 from helpers import decode_gif, run_main
 
-pytestmark = pytest.mark.skipif(importlib.util.find_spec("av") is None, reason="needs PyAV (the video extra)")
+from regress_demo.app.run import make_gif
+from regress_demo.files.video import VideoWriter
+from regress_demo.inputs import checks as checks_module
+from regress_demo.inputs.settings import Settings
+
+pytestmark = pytest.mark.skipif(
+    importlib.util.find_spec("av") is None, reason="needs PyAV (the video extra)"
+)
 iio = pytest.importorskip("imageio.v3")
 
-RUN = Settings(epoch=40, interval=3, fps=10, hold=0.5, video=("mp4", "webm"))  # 15 frames, the last held 5
+RUN = Settings(
+    epoch=40, interval=3, fps=10, hold=0.5, video=("mp4", "webm")
+)  # 15 frames, the last held 5
 
 
 def decoded(path):
@@ -49,7 +52,9 @@ def test_the_video_has_the_gif_s_frames_rate_and_hold(run, kind):
     assert frames[0].shape == gif[0].shape
     meta = iio.immeta(path, plugin="pyav")
     assert meta["fps"] == pytest.approx(RUN.fps)
-    assert len(frames) / meta["fps"] == pytest.approx((len(gif) - 1) / RUN.fps + RUN.hold, abs=1 / RUN.fps)
+    assert len(frames) / meta["fps"] == pytest.approx(
+        (len(gif) - 1) / RUN.fps + RUN.hold, abs=1 / RUN.fps
+    )
     assert psnr(frames[0], gif[0]) >= 30 and psnr(frames[-1], gif[-1]) >= 30
     assert psnr(frames[len(gif) // 2], gif[len(gif) // 2]) >= 30
 
@@ -76,7 +81,9 @@ def test_frames_of_odd_size_are_padded_to_even(tmp_path):
     assert psnr(frames[0][:623, :831], frame) >= 30
 
 
-def test_out_name_mp4_makes_the_video_the_main_output_and_replay_makes_it_again(tmp_path, monkeypatch):
+def test_out_name_mp4_makes_the_video_the_main_output_and_replay_makes_it_again(
+    tmp_path, monkeypatch
+):
     monkeypatch.chdir(tmp_path)
     code, out, err = run_main(["--epoch", "5", "-q", "--out", "film.mp4"])
     assert code == 0, err
@@ -88,11 +95,20 @@ def test_out_name_mp4_makes_the_video_the_main_output_and_replay_makes_it_again(
     assert len(first) > 1000
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--video", "avi"], "regress-demo: error: --video must be one of mp4, webm, got 'avi'\n"),
-    (["--video", "mp4", "mp4"], "regress-demo: error: --video must be a list without repeats, got ['mp4', 'mp4']\n"),
-    (["--out", "x.avi"], "regress-demo: error: --out must be a folder or a file name ending in .gif, .mp4 or .webm, got 'x.avi'\n"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--video", "avi"], "regress-demo: error: --video must be one of mp4, webm, got 'avi'\n"),
+        (
+            ["--video", "mp4", "mp4"],
+            "regress-demo: error: --video must be a list without repeats, got ['mp4', 'mp4']\n",
+        ),
+        (
+            ["--out", "x.avi"],
+            "regress-demo: error: --out must be a folder or a file name ending in .gif, .mp4 or .webm, got 'x.avi'\n",
+        ),
+    ],
+)
 def test_bad_video_options_give_one_line_and_exit_2(args, message, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert run_main(["--epoch", "3", *args]) == (2, "", message)
@@ -101,11 +117,18 @@ def test_bad_video_options_give_one_line_and_exit_2(args, message, tmp_path, mon
 
 def test_without_pyav_video_says_how_to_install_it(tmp_path, monkeypatch):
     real = importlib.util.find_spec
-    monkeypatch.setattr(checks_module.importlib.util, "find_spec", lambda name, *a: None if name == "av" else real(name, *a))
+    monkeypatch.setattr(
+        checks_module.importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "av" else real(name, *a),
+    )
     monkeypatch.chdir(tmp_path)
     code, out, err = run_main(["--epoch", "3", "--video", "mp4"])
     assert code == 2
-    assert err == "regress-demo: error: --video needs PyAV: pip install -e '.[video]' (or pip install av)\n"
+    assert (
+        err
+        == "regress-demo: error: --video needs PyAV: pip install -e '.[video]' (or pip install av)\n"
+    )
     assert not os.listdir(tmp_path)
 
 
@@ -125,7 +148,9 @@ def test_an_interrupted_run_leaves_a_playable_video_of_the_frames_so_far(tmp_pat
 
     def draw_then_stop(self, snapshots):
         calls.append(1)
-        if len(calls) == 2 + 4 + 1:  # after the palette's two sample frames and four frames of the film
+        if (
+            len(calls) == 2 + 4 + 1
+        ):  # after the palette's two sample frames and four frames of the film
             raise KeyboardInterrupt
         return draw(self, snapshots)
 
@@ -139,7 +164,9 @@ def test_an_interrupted_run_leaves_a_playable_video_of_the_frames_so_far(tmp_pat
 def chromium() -> str:
     path = shutil.which("chromium")
     if path is None:
-        pytest.skip("Chromium is not installed (Debian: apt-get install chromium); .ci/run installs it")
+        pytest.skip(
+            "Chromium is not installed (Debian: apt-get install chromium); .ci/run installs it"
+        )
     return path
 
 
@@ -184,19 +211,39 @@ def test_the_gallery_player_steps_frames_from_file_urls(kind, chromium, tmp_path
     check = tmp_path / "check.html"
     check.write_text(page.replace("</body>", CHECK + "</body>"))
     done = subprocess.run(
-        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         f"--user-data-dir={tmp_path / 'profile'}", "--autoplay-policy=no-user-gesture-required",
-         "--virtual-time-budget=120000", "--dump-dom", check.as_uri()],
-        capture_output=True, text=True, timeout=90,
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--autoplay-policy=no-user-gesture-required",
+            "--virtual-time-budget=120000",
+            "--dump-dom",
+            check.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=90,
     )
     title = re.search(r"<title>(.*?)</title>", done.stdout).group(1).replace("&amp;", "&")
     epochs, errors = record["frame_epochs"], record["runs"][0]["errors"]
     label = lambda k: f"epoch {epochs[k]} · error {errors[epochs[k]]:.2e}"  # noqa: E731
-    assert title == "|".join([
-        "ready", "paused=true", f"right={label(1)}@{1.5 / RUN.fps:.2f}", f"slider={label(5)}",
-        f"end={label(len(epochs) - 1)}", "network=0",
-    ])
+    assert title == "|".join(
+        [
+            "ready",
+            "paused=true",
+            f"right={label(1)}@{1.5 / RUN.fps:.2f}",
+            f"slider={label(5)}",
+            f"end={label(len(epochs) - 1)}",
+            "network=0",
+        ]
+    )
 
 
 def test_open_shows_the_gallery_in_the_browser_or_says_it_cannot(tmp_path, monkeypatch):
@@ -211,8 +258,11 @@ def test_open_shows_the_gallery_in_the_browser_or_says_it_cannot(tmp_path, monke
     monkeypatch.setattr(webbrowser, "open", lambda url: False)
     code, out, err = run_main(["--epoch", "3", "-q", "--open", "--out", "run.gif"])
     assert code == 0
-    assert err == f"regress-demo: no web browser to open {tmp_path.resolve() / 'index.html'}; open it by hand\n" or \
-        err == "regress-demo: no web browser to open index.html; open it by hand\n"
+    assert (
+        err
+        == f"regress-demo: no web browser to open {tmp_path.resolve() / 'index.html'}; open it by hand\n"
+        or err == "regress-demo: no web browser to open index.html; open it by hand\n"
+    )
 
 
 def test_a_video_someone_else_wrote_is_not_replaced(tmp_path, monkeypatch):
@@ -246,8 +296,12 @@ def test_memory_does_not_grow_with_the_frame_count(tmp_path):
 
     peaks = []
     for count in (100, 1000):
-        done = subprocess.run([sys.executable, "-c", MEMORY, str(count), str(tmp_path / f"{count}.mp4")],
-                              capture_output=True, text=True, timeout=120)
+        done = subprocess.run(
+            [sys.executable, "-c", MEMORY, str(count), str(tmp_path / f"{count}.mp4")],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert done.returncode == 0, done.stderr
         peaks.append(int(done.stdout.split()[-1]) / 1024)  # MB
     assert len(decoded(tmp_path / "1000.mp4")) == 1000

@@ -1,2 +1,1 @@
-"""The command line, what it prints, the notebook, and the run that ties the parts together.
-"""
+"""The command line, what it prints, the notebook, and the run that ties the parts together."""

@@ -46,7 +46,9 @@ class BackgroundTraining:
         _widen(sender)
         self._stop_receiver, self._stop = context.Pipe(duplex=False)
         self._process = context.Process(
-            target=_train, args=(training, sender, self._stop_receiver, (self._receiver, self._stop)), daemon=True
+            target=_train,
+            args=(training, sender, self._stop_receiver, (self._receiver, self._stop)),
+            daemon=True,
         )
         self._process.start()
         sender.close()
@@ -80,10 +82,14 @@ class BackgroundTraining:
             self._process.join(1.0)
             if self._process.exitcode is not None and self._process.exitcode < 0:  # by a signal
                 raise KeyboardInterrupt from None
-            raise RuntimeError(f"the training process ended unexpectedly (exit code {self._process.exitcode})") from None
+            raise RuntimeError(
+                f"the training process ended unexpectedly (exit code {self._process.exitcode})"
+            ) from None
         if message[0] == "epochs":
             for _epoch, _errors, new_errors, new_heldout, diverged_at, reached_at in message[1]:
-                for history, new in zip(self.errors + self.heldout_errors, new_errors + new_heldout):
+                for history, new in zip(
+                    self.errors + self.heldout_errors, new_errors + new_heldout
+                ):
                     history.extend(new)
                 self.diverged_at, self.reached_at = diverged_at, reached_at
         elif message[0] in ("done", "interrupted"):
@@ -138,7 +144,9 @@ class RemoteTraceback(Exception):
 def _train(training, sender, stop, theirs):
     """In the other process: train, and send everything back. `theirs`: the first process's ends of
     the pipes, closed here, so that a send fails (instead of waiting for ever) once that process is gone."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches both processes; the first one stops this one
+    signal.signal(
+        signal.SIGINT, signal.SIG_IGN
+    )  # Ctrl-C reaches both processes; the first one stops this one
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     for connection in theirs:
         connection.close()
@@ -146,7 +154,10 @@ def _train(training, sender, stop, theirs):
     sent = [len(history) for history in histories]
     parent = os.getppid()
 
-    epochs, flushed = [], [time.monotonic()]  # the epochs not sent yet: sent together, a few a second
+    epochs, flushed = (
+        [],
+        [time.monotonic()],
+    )  # the epochs not sent yet: sent together, a few a second
 
     def flush():
         if epochs:
@@ -188,4 +199,6 @@ def _train(training, sender, stop, theirs):
         except (BrokenPipeError, EOFError):
             os._exit(1)
         except Exception:  # noqa: BLE001 - an error that does not pickle
-            sender.send(("failed", RuntimeError(f"{type(error).__name__}: {error}"), traceback.format_exc()))
+            sender.send(
+                ("failed", RuntimeError(f"{type(error).__name__}: {error}"), traceback.format_exc())
+            )

@@ -3,8 +3,8 @@ ended, where the time went; standard streams that a full disk or a closed pipe c
 
 from __future__ import annotations
 
-import os
 import math
+import os
 import signal
 import sys
 import time
@@ -43,8 +43,10 @@ class Progress:
             self.last_update = now
             done = epoch + 1
             best = "best " if self.settings.is_grid else ""
-            self.line(f"training: epoch {done}/{self.settings.epoch} ({100 * done // self.settings.epoch}%)"
-                      f"  {best}error {error:.3e}")
+            self.line(
+                f"training: epoch {done}/{self.settings.epoch} ({100 * done // self.settings.epoch}%)"
+                f"  {best}error {error:.3e}"
+            )
 
     def frame(self, done: int, total: int):
         if self.live and (time.monotonic() - self.last_update > 0.1 or done == total):
@@ -132,7 +134,11 @@ class GuardedStream:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, self.stream.fileno())
             os.close(devnull)
-        except (OSError, ValueError, AttributeError):  # (io.UnsupportedOperation: no file descriptor)
+        except (
+            OSError,
+            ValueError,
+            AttributeError,
+        ):  # (io.UnsupportedOperation: no file descriptor)
             pass
 
     def __getattr__(self, name):
@@ -159,8 +165,11 @@ def report(settings: Settings, result, interrupted_code: int) -> int:
             epoch = max(snapshot.epoch for snapshot in shown)
             error = _in_english(min(snapshot.error for snapshot in shown))
             best = "best " if settings.is_grid else ""
-            moment = (f"while drawing ({result.epochs_trained} epochs trained)" if while_drawing
-                      else f"after {result.epochs_trained} of {settings.epoch} epochs")
+            moment = (
+                f"while drawing ({result.epochs_trained} epochs trained)"
+                if while_drawing
+                else f"after {result.epochs_trained} of {settings.epoch} epochs"
+            )
             print(
                 f"{PROG}: interrupted {moment}; saved {result.path} "
                 f"({frames}, up to epoch {epoch}, {best}error {error:.3e})",
@@ -183,7 +192,9 @@ def report(settings: Settings, result, interrupted_code: int) -> int:
 def profile_line(seconds: dict) -> str:
     """`time: train 0.61 s (20%), draw 1.80 s (58%), ...` for --profile."""
     total = sum(seconds.values()) or 1.0
-    parts = [f"{name} {value:.2f} s ({100 * value / total:.0f}%)" for name, value in seconds.items()]
+    parts = [
+        f"{name} {value:.2f} s ({100 * value / total:.0f}%)" for name, value in seconds.items()
+    ]
     return f"time: {', '.join(parts)}; total {sum(seconds.values()):.2f} s"
 
 
@@ -191,8 +202,12 @@ def final_errors(settings: Settings, result) -> str:
     """`final error 6.3e-05`, or for a grid the best one and where it is."""
     if not settings.is_grid:
         heldout = result.heldout_histories[0]
-        return f"final error {result.final_error:.3e}" + (f", held-out error {heldout[-1]:.3e}" if heldout else "")
-    finite = [(e, c) for e, c in zip(result.final_errors, settings.configurations()) if math.isfinite(e)]
+        return f"final error {result.final_error:.3e}" + (
+            f", held-out error {heldout[-1]:.3e}" if heldout else ""
+        )
+    finite = [
+        (e, c) for e, c in zip(result.final_errors, settings.configurations()) if math.isfinite(e)
+    ]
     if not finite:
         return "no finite final error"
     error, best = min(finite, key=lambda pair: pair[0])
@@ -201,15 +216,22 @@ def final_errors(settings: Settings, result) -> str:
 
 def divergence(settings: Settings, result) -> str:
     """One line on which configurations diverged, and what to try."""
-    diverged_at = [epoch if epoch is not None or math.isfinite(snapshot.error) else snapshot.epoch
-                   for epoch, snapshot in zip(result.diverged_at, result.last_frame or [])]
+    diverged_at = [
+        epoch if epoch is not None or math.isfinite(snapshot.error) else snapshot.epoch
+        for epoch, snapshot in zip(result.diverged_at, result.last_frame or [])
+    ]
     if not settings.is_grid:
-        return (f"diverged at epoch {diverged_at[0]} (the error blew up) "
-                f"— try a smaller eta than {show(settings.eta)}" + (" or less momentum" if settings.momentum else ""))
+        return (
+            f"diverged at epoch {diverged_at[0]} (the error blew up) "
+            f"— try a smaller eta than {show(settings.eta)}"
+            + (" or less momentum" if settings.momentum else "")
+        )
     which = [
         f"{settings.label(config, ' ')} at epoch {epoch}"
         for config, epoch in zip(settings.configurations(), diverged_at)
         if epoch is not None
     ]
-    return (f"{len(which)} of {len(diverged_at)} configurations diverged ({', '.join(which)}) "
-            f"— try smaller etas")
+    return (
+        f"{len(which)} of {len(diverged_at)} configurations diverged ({', '.join(which)}) "
+        f"— try smaller etas"
+    )

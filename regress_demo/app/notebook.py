@@ -33,7 +33,12 @@ MAX_EMBED_BYTES = 40 * 1024**2
 #: How each kind of film is embedded: an image, or (for a video, should one be written) a <video>.
 MEDIA_TYPES = {".gif": "image/gif", ".mp4": "video/mp4", ".webm": "video/webm"}
 #: The colour of each status in the caption (readable on a light and a dark background).
-STATUS_COLOURS = {"finished": "#2e8b57", "diverged": "#d0312d", "interrupted": "#d2691e", "reached": "#2e8b57"}
+STATUS_COLOURS = {
+    "finished": "#2e8b57",
+    "diverged": "#d0312d",
+    "interrupted": "#d2691e",
+    "reached": "#2e8b57",
+}
 #: The progress line is redrawn at most this often (seconds).
 PROGRESS_INTERVAL = 0.1
 
@@ -59,7 +64,9 @@ def animate(out=None, *, quiet: bool = False, video=None, **settings):
     names = [item.name for item in dataclasses.fields(Settings)]
     for name in settings:
         if name not in names:
-            raise TypeError(f"animate() has no setting {name!r}; the settings are: {', '.join(names)}")
+            raise TypeError(
+                f"animate() has no setting {name!r}; the settings are: {', '.join(names)}"
+            )
     chosen = Settings(**settings)
     from .. import drawing_imports
 
@@ -70,7 +77,13 @@ def animate(out=None, *, quiet: bool = False, video=None, **settings):
     else:
         progress = NotebookProgress(chosen)
         try:
-            result = make_gif(chosen, out, on_epoch=progress.epoch, on_frame=progress.frame, on_start=progress.start)
+            result = make_gif(
+                chosen,
+                out,
+                on_epoch=progress.epoch,
+                on_frame=progress.frame,
+                on_start=progress.start,
+            )
         except BaseException:
             progress.finish(None)
             raise
@@ -89,8 +102,13 @@ class NotebookProgress:
     `display` is IPython.display.display (the default) or a stand-in with its signature: called once
     with ``display_id=True``, it returns a handle whose ``update`` replaces what it shows."""
 
-    def __init__(self, settings: Settings, display: Optional[Callable] = None,
-                 clock: Callable[[], float] = time.monotonic, interval: float = PROGRESS_INTERVAL):
+    def __init__(
+        self,
+        settings: Settings,
+        display: Optional[Callable] = None,
+        clock: Callable[[], float] = time.monotonic,
+        interval: float = PROGRESS_INTERVAL,
+    ):
         self.settings, self.clock, self.interval = settings, clock, interval
         self._display = display
         self.handle = None
@@ -131,8 +149,10 @@ class NotebookProgress:
     def text(self) -> str:
         best = "best " if self.settings.is_grid else ""
         error = "" if self.error is None else f", {best}error {format_error(self.error)}"
-        line = (f"{self.phase}: epoch {self.epochs_done}/{self.settings.epoch}{error}"
-                f" | frames drawn {self.frames_done}/{self.frames_total}")
+        line = (
+            f"{self.phase}: epoch {self.epochs_done}/{self.settings.epoch}{error}"
+            f" | frames drawn {self.frames_done}/{self.frames_total}"
+        )
         if self.phase not in ("starting", "training", "drawing"):
             line += f" | {self.clock() - self.started:.1f} s"
         if self.engine:
@@ -148,7 +168,9 @@ class NotebookProgress:
         if self.handle is None:
             display = self._display
             if display is None:
-                from IPython.display import display  # (only ever made in a notebook, where IPython is)
+                from IPython.display import (
+                    display,
+                )  # (only ever made in a notebook, where IPython is)
             self.handle = display(bundle, raw=True, display_id=True)
         else:
             self.handle.update(bundle, raw=True)
@@ -162,7 +184,11 @@ def format_error(error: float) -> str:
 
 
 def _settings(result) -> Optional[Settings]:
-    return result.settings if result.settings is not None else getattr(result.training, "settings", None)
+    return (
+        result.settings
+        if result.settings is not None
+        else getattr(result.training, "settings", None)
+    )
 
 
 def _path(path: Path) -> str:
@@ -180,7 +206,9 @@ def shown_errors(result):
     if result.last_frame:
         return [(snapshot.error, snapshot.heldout_error) for snapshot in result.last_frame]
     heldout = [history[-1] if history else None for history in result.heldout_histories]
-    return list(zip(result.final_errors, heldout + [None] * (len(result.final_errors) - len(heldout))))
+    return list(
+        zip(result.final_errors, heldout + [None] * (len(result.final_errors) - len(heldout)))
+    )
 
 
 def how_it_ended(result) -> str:
@@ -193,9 +221,15 @@ def how_it_ended(result) -> str:
             return f"diverged ({len(epochs)} of {len(result.diverged_at)} networks)"
         return f"diverged at epoch {epochs[0]}" if epochs else "diverged"
     if result.status == "interrupted":
-        text = "interrupted" + (f" while {result.interrupted_while}" if result.interrupted_while else "")
+        text = "interrupted" + (
+            f" while {result.interrupted_while}" if result.interrupted_while else ""
+        )
         if settings is not None:
-            last = max(s.epoch for s in result.last_frame) if result.last_frame else result.epochs_trained - 1
+            last = (
+                max(s.epoch for s in result.last_frame)
+                if result.last_frame
+                else result.epochs_trained - 1
+            )
             text += f", at epoch {last} of {settings.epoch}"
         return text
     if settings is not None and settings.stop_at is not None:  # ``reached 1e-3 at epoch 666``
@@ -269,15 +303,19 @@ def media_html(path: Path, alt: str) -> str:
         size = path.stat().st_size
         if kind is None or size > MAX_EMBED_BYTES:
             why = "too large to embed" if kind is not None else "not a film this page can show"
-            return f'<p>The film is {why}: <a href="{name}">{name}</a> ({size / 1024**2:.1f} MB).</p>'
+            return (
+                f'<p>The film is {why}: <a href="{name}">{name}</a> ({size / 1024**2:.1f} MB).</p>'
+            )
         data = base64.b64encode(path.read_bytes()).decode("ascii")
     except OSError:
         return f"<p>The film {name} is no longer there.</p>"
     source = f"data:{kind};base64,{data}"
     style = "display:block; max-width:100%; height:auto"
     if kind.startswith("video/"):
-        return (f'<video src="{source}" controls autoplay loop muted playsinline style="{style}" '
-                f'aria-label="{html.escape(alt)}"></video>')
+        return (
+            f'<video src="{source}" controls autoplay loop muted playsinline style="{style}" '
+            f'aria-label="{html.escape(alt)}"></video>'
+        )
     return f'<img src="{source}" alt="{html.escape(alt)}" style="{style}">'
 
 
@@ -285,14 +323,20 @@ def result_html(result) -> str:
     """A RunResult as a notebook shows it: the film, embedded, and its caption."""
     settings = _settings(result)
     alt = f"The film of a regress-demo run: {changed_settings(settings) or 'its settings'}; {how_it_ended(result)}"
-    if result.path is not None:  # a video if one was written (it can be paused and stepped), else the GIF
-        film = media_html(result.video_paths[0] if getattr(result, "video_paths", None) else result.path, alt)
+    if (
+        result.path is not None
+    ):  # a video if one was written (it can be paused and stepped), else the GIF
+        film = media_html(
+            result.video_paths[0] if getattr(result, "video_paths", None) else result.path, alt
+        )
     else:
         film = "<p>No film was written: the run stopped before its first frame.</p>"
     colour = STATUS_COLOURS.get(result.status, "inherit")
     first, *rest = caption(result).split("\n")
     status, _, errors = first.partition(": ")
-    lines = [f'<span style="color:{colour}; font-weight:bold">{html.escape(status)}</span>: {html.escape(errors)}']
+    lines = [
+        f'<span style="color:{colour}; font-weight:bold">{html.escape(status)}</span>: {html.escape(errors)}'
+    ]
     lines += [html.escape(line) for line in rest]
     return (
         f'<div class="regress-demo-result" data-status="{html.escape(result.status)}" style="margin-bottom:1em">'
@@ -301,4 +345,3 @@ def result_html(result) -> str:
         + "<br>".join(lines)
         + "</div></div>"
     )
-

@@ -21,20 +21,34 @@ from pathlib import Path
 from typing import Callable, Dict, List, Optional, Union
 
 from ..files import gallery
-from . import background
-from ..film import stopping
-from .background import BackgroundTraining
 from ..files.gif import GifWriter
-from ..speed.engines import LAYER_CLASSES, OneByOne, trainer
-from ..speed.lockstep import Lockstep
-from ..files.staged import naming, remove_stale_temporaries, signals_held, staged_json, staged_npz, staged_png
 from ..files.parallel import Film, draw_frames
 from ..files.paths import output_path, primary_video
 from ..files.records import final_weights, run_record
-from ..inputs.settings import Settings
-from ..files.stills import contact_sheet, fit_path, frame_epoch, sheet_picks, staged_prints, still_only
+from ..files.staged import (
+    naming,
+    remove_stale_temporaries,
+    signals_held,
+    staged_json,
+    staged_npz,
+    staged_png,
+)
+from ..files.stills import (
+    contact_sheet,
+    fit_path,
+    frame_epoch,
+    sheet_picks,
+    staged_prints,
+    still_only,
+)
 from ..files.video import VideoWriter
+from ..film import stopping
+from ..inputs.settings import Settings
 from ..network.train import Snapshot, TrainingGroup
+from ..speed.engines import LAYER_CLASSES, OneByOne, trainer
+from ..speed.lockstep import Lockstep
+from . import background
+from .background import BackgroundTraining
 
 
 @dataclass
@@ -45,14 +59,26 @@ class RunResult:
     path: Optional[Path]  # the GIF; None if the run was interrupted before its first frame
     record_path: Optional[Path]  # the run record (JSON) beside the GIF
     frames: int
-    training: Union[Lockstep, OneByOne, TrainingGroup]  # the layer classes, or a checked loop (see trainer)
-    engine: str = LAYER_CLASSES  # what trained it, as the progress output, the record and the gallery say
-    last_frame: Optional[List[Snapshot]] = None  # what the GIF's last frame shows, one per configuration
+    training: Union[
+        Lockstep, OneByOne, TrainingGroup
+    ]  # the layer classes, or a checked loop (see trainer)
+    engine: str = (
+        LAYER_CLASSES  # what trained it, as the progress output, the record and the gallery say
+    )
+    last_frame: Optional[List[Snapshot]] = (
+        None  # what the GIF's last frame shows, one per configuration
+    )
     interrupted_while: Optional[str] = None  # "training" or "drawing", if the run was interrupted
-    seconds: Dict[str, float] = field(default_factory=dict)  # time per phase: train, draw, encode, write
-    video_paths: List[Path] = field(default_factory=list)  # the videos beside the GIF, if any were asked for
+    seconds: Dict[str, float] = field(
+        default_factory=dict
+    )  # time per phase: train, draw, encode, write
+    video_paths: List[Path] = field(
+        default_factory=list
+    )  # the videos beside the GIF, if any were asked for
     settings: Optional[Settings] = None  # the settings of the run
-    print_paths: List[Path] = field(default_factory=list)  # the stills (--still) and the sheet's PDF (--sheet print)
+    print_paths: List[Path] = field(
+        default_factory=list
+    )  # the stills (--still) and the sheet's PDF (--sheet print)
 
     def __repr__(self) -> str:
         """Short, for a terminal: ``RunResult(finished, outputs/x.gif, 101 frames, final error 8.42e-06,
@@ -169,42 +195,69 @@ def make_gif(
     `on_frame(done, total)` after each frame drawn, and `on_start(engine, note)` before training: what
     trains the run (see trainer) and the note that says why, if it is not the one asked for.
     """
-    path, settings = primary_video(path, settings)  # a path NAME.mp4 asks for that video, beside NAME.gif
+    path, settings = primary_video(
+        path, settings
+    )  # a path NAME.mp4 asks for that video, beside NAME.gif
     path = output_path(path, settings)
     training, engine, note = trainer(settings)
     if on_start is not None:
         on_start(engine, note)
     elif note:
-        warnings.warn(note, stacklevel=2)  # (from Python: the record and the result name the engine too)
+        warnings.warn(
+            note, stacklevel=2
+        )  # (from Python: the record and the result name the engine too)
     report_epoch = None
     if on_epoch is not None:
         report_epoch = lambda epoch, errors: on_epoch(epoch, min(errors))  # noqa: E731
         if settings.data is not None:  # your own data: the error in their units
             from ..film.units import errors_in_units
 
-            report_epoch = lambda epoch, errors: on_epoch(epoch, min(errors_in_units(settings, errors)))  # noqa: E731
+            report_epoch = lambda epoch, errors: on_epoch(
+                epoch, min(errors_in_units(settings, errors))
+            )  # noqa: E731
     if background.available():
-        training = BackgroundTraining(training)  # it trains from now on, while the drawing code loads
+        training = BackgroundTraining(
+            training
+        )  # it trains from now on, while the drawing code loads
     try:
-        return _train_and_draw(settings, path, training, engine, report_epoch, on_snapshot, on_frame)
+        return _train_and_draw(
+            settings, path, training, engine, report_epoch, on_snapshot, on_frame
+        )
     finally:
         if isinstance(training, BackgroundTraining):
             training.close()
 
 
-def _train_and_draw(settings, path, training, engine, report_epoch, on_snapshot, on_frame) -> RunResult:
+def _train_and_draw(
+    settings, path, training, engine, report_epoch, on_snapshot, on_frame
+) -> RunResult:
     """make_gif's work once it knows what trains the run."""
     status = "finished"
     frames: List[List[Snapshot]] = []
-    extra: Dict[int, List[Snapshot]] = {}  # the snapshots of --still epochs that are not frames of the film
-    extra_epochs = set(settings.recorded_epochs()) - set(settings.frame_epochs()) if settings.still else set()
+    extra: Dict[
+        int, List[Snapshot]
+    ] = {}  # the snapshots of --still epochs that are not frames of the film
+    extra_epochs = (
+        set(settings.recorded_epochs()) - set(settings.frame_epochs()) if settings.still else set()
+    )
     clock = Stopwatch()
-    with GifWriter(path, settings.frame_duration_ms(), round(1000 * settings.hold)) as writer, ExitStack() as stack:
-        videos = [stack.enter_context(VideoWriter(path.with_suffix(f".{kind}"), kind, settings.fps, settings.hold))
-                  for kind in settings.video]  # (opened now: an unwritable place fails before training)
+    with (
+        GifWriter(path, settings.frame_duration_ms(), round(1000 * settings.hold)) as writer,
+        ExitStack() as stack,
+    ):
+        videos = [
+            stack.enter_context(
+                VideoWriter(path.with_suffix(f".{kind}"), kind, settings.fps, settings.hold)
+            )
+            for kind in settings.video
+        ]  # (opened now: an unwritable place fails before training)
         try:
             with clock.phase("train"):
-                from ..film.frames import inks, make_figure  # matplotlib: loads while the other process trains
+                from ..film.frames import (
+                    inks,
+                    make_figure,
+                )  # matplotlib: loads while the other process trains
+
                 for snapshots in training.snapshots(report_epoch):
                     if settings.data is not None:  # your own data: shown in their units
                         snapshots = _snapshots_in_units(settings, snapshots)
@@ -225,19 +278,25 @@ def _train_and_draw(settings, path, training, engine, report_epoch, on_snapshot,
                     frames = [_snapshots_in_units(settings, snapshots) for snapshots in frames]
             except KeyboardInterrupt:
                 status = "interrupted"
-        result = RunResult(status, None, None, 0, training, engine, seconds=clock.seconds, settings=settings)
+        result = RunResult(
+            status, None, None, 0, training, engine, seconds=clock.seconds, settings=settings
+        )
         if status == "interrupted":
             result.interrupted_while = "training"
         if status == "finished" and any(epoch is not None for epoch in result.diverged_at):
             result.status = "diverged"
-        result.status = stopping.run_status(result.status, result.reached_at)  # --stop-at: "reached"
+        result.status = stopping.run_status(
+            result.status, result.reached_at
+        )  # --stop-at: "reached"
         if not frames:  # (also when Ctrl-C came while the drawing code loaded)
             return result
         film = Film()  # the frames of the contact sheet, the last frame in the GIF
         picks = set(sheet_picks(fit_path(frames))) if frames else set()
         try:
             with clock.phase("draw"):
-                figure = make_figure(settings, training.dataset, result.histories, frames, result.heldout_histories)
+                figure = make_figure(
+                    settings, training.dataset, result.histories, frames, result.heldout_histories
+                )
                 samples = [figure.draw(frames[0]), figure.draw(frames[-1])] if frames else []
                 figure.reset()
             with clock.phase("encode"):
@@ -255,7 +314,13 @@ def _train_and_draw(settings, path, training, engine, report_epoch, on_snapshot,
             # frame, its last recorded epoch (a fraction of a second, finished even if Ctrl-C comes again).
             try:
                 with signals_held(deliver=False), clock.phase("draw"):
-                    figure = make_figure(settings, training.dataset, result.histories, frames, result.heldout_histories)
+                    figure = make_figure(
+                        settings,
+                        training.dataset,
+                        result.histories,
+                        frames,
+                        result.heldout_histories,
+                    )
                     image = figure.draw(frames[-1])
                     writer.set_palette([image], inks(settings))
                     writer.grab_frame(image)
@@ -270,15 +335,27 @@ def _train_and_draw(settings, path, training, engine, report_epoch, on_snapshot,
         if settings.still or settings.sheet == "print":
             try:
                 with clock.phase("draw"):
-                    prints = staged_prints(settings, training.dataset, result.histories, result.heldout_histories,
-                                           frames, drawn, extra, path)
-            except KeyboardInterrupt:  # the GIF and the rest are written, without the files for print
+                    prints = staged_prints(
+                        settings,
+                        training.dataset,
+                        result.histories,
+                        result.heldout_histories,
+                        frames,
+                        drawn,
+                        extra,
+                        path,
+                    )
+            except (
+                KeyboardInterrupt
+            ):  # the GIF and the rest are written, without the files for print
                 result.status = "interrupted"
                 result.interrupted_while = result.interrupted_while or "drawing"
         # The last fraction of a second: finish every file even if Ctrl-C comes now.
         with signals_held(deliver=False):
             try:
-                write_files(settings, result, path, writer, drawn, film.sheet, clock, videos, prints)
+                write_files(
+                    settings, result, path, writer, drawn, film.sheet, clock, videos, prints
+                )
             except KeyboardInterrupt:
                 raise WritingInterrupted from None
     return result
@@ -288,8 +365,17 @@ class WritingInterrupted(KeyboardInterrupt):
     """Ctrl-C while a run's files were being written: none of them was written."""
 
 
-def write_files(settings: Settings, result: RunResult, path: Path, writer: GifWriter, drawn, sheet, clock, videos=(),
-                prints=()):
+def write_files(
+    settings: Settings,
+    result: RunResult,
+    path: Path,
+    writer: GifWriter,
+    drawn,
+    sheet,
+    clock,
+    videos=(),
+    prints=(),
+):
     """Write the run's files: its GIF, videos, contact sheet, weights and record, all or none, then
     the gallery. `prints`: the files for print, staged already (stills.staged_prints); a NAME.png
     among them is the contact sheet.
@@ -302,7 +388,9 @@ def write_files(settings: Settings, result: RunResult, path: Path, writer: GifWr
     remove_stale_temporaries(path.parent)
     result.frames, result.last_frame = writer.count, drawn[-1]
     if result.status == "finished" and not all(math.isfinite(s.error) for s in drawn[-1]):
-        result.status = "diverged"  # an error that overflowed is divergence, whatever the threshold said
+        result.status = (
+            "diverged"  # an error that overflowed is divergence, whatever the threshold said
+        )
     result.path = path
     staged = [writer, *prints]
     try:
@@ -319,8 +407,13 @@ def write_files(settings: Settings, result: RunResult, path: Path, writer: GifWr
             staged.append(staged_npz(result.weights_path, final_weights(drawn[-1], settings)))
             result.video_paths = [video.path for video in videos]
             # (the GIF's and the videos' temporary files are their .file's; the others are one)
-            sizes = {file.path.name: getattr(file, "file", file).tmp_path.stat().st_size for file in staged}
-            staged.append(staged_json(path.with_suffix(".json"), run_record(settings, result, drawn, sizes)))
+            sizes = {
+                file.path.name: getattr(file, "file", file).tmp_path.stat().st_size
+                for file in staged
+            }
+            staged.append(
+                staged_json(path.with_suffix(".json"), run_record(settings, result, drawn, sizes))
+            )
             for file in staged:
                 with naming(file.path):
                     file.commit()
@@ -338,7 +431,9 @@ def write_files(settings: Settings, result: RunResult, path: Path, writer: GifWr
 EARLY_DIVERGENCE = 100
 
 
-def every_epoch_if_diverged_early(settings: Settings, training, frames: List[List[Snapshot]]) -> List[List[Snapshot]]:
+def every_epoch_if_diverged_early(
+    settings: Settings, training, frames: List[List[Snapshot]]
+) -> List[List[Snapshot]]:
     """The frames of a run, or, if every configuration diverged within EARLY_DIVERGENCE epochs, one
     frame for every epoch up to the last divergence, so that the film shows how it blew up (a run
     that diverges at epoch 9 would otherwise have two frames, 0 and 9). Those epochs are trained
@@ -350,8 +445,11 @@ def every_epoch_if_diverged_early(settings: Settings, training, frames: List[Lis
     last = max(stopped)
     if last >= EARLY_DIVERGENCE or len(frames) > last:  # late, or every epoch is a frame already
         return frames
-    again = type(training)(settings.replace(epoch=last + 1, interval=1, frames=None, schedule="linear", still=(),
-                                            dpi=Settings.dpi))  # (every epoch is a frame: no still of its own)
+    again = type(training)(
+        settings.replace(
+            epoch=last + 1, interval=1, frames=None, schedule="linear", still=(), dpi=Settings.dpi
+        )
+    )  # (every epoch is a frame: no still of its own)
     every_epoch = list(again.snapshots())
     if len(every_epoch) != last + 1 or list(again.diverged_at) != list(stopped):
         return frames  # (never seen: the same seed trains the same path)

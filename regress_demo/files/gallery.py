@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Optional
 from urllib.parse import quote
 
-from . import player
 from ..film import stopping
-from .staged import AtomicFile, read_text
-from .paths import GENERATOR, INDEX_NAME, RECORD_KIND, json_loads
-from ..inputs.settings import show
 from ..film.texts import LANGUAGES, Texts
+from ..inputs.settings import show
+from . import player
+from .paths import GENERATOR, INDEX_NAME, RECORD_KIND, json_loads
+from .staged import AtomicFile, read_text
 
 ENGLISH = Texts("en")
 
@@ -41,7 +41,9 @@ class Run:
     gif: str
     sheet: Optional[str]
     videos: list  # the videos beside the GIF that the record names and that are there
-    prints: list = field(default_factory=list)  # (file name, epoch or None, kind) of the files for print there
+    prints: list = field(
+        default_factory=list
+    )  # (file name, epoch or None, kind) of the files for print there
 
 
 def write_index(folder) -> Optional[Path]:
@@ -84,15 +86,30 @@ def read_run(path: Path) -> Optional[Run]:
     if gif is None:
         return None
     names = record.get("videos") if isinstance(record.get("videos"), list) else []
-    videos = [name for name in names if isinstance(name, str) and name.rsplit(".", 1)[-1] in player.TYPES
-              and _file_beside(path, name) is not None]
-    return Run(path.name, mtime_ns, record, gif, _file_beside(path, record.get("sheet")), videos, _prints(path, record))
+    videos = [
+        name
+        for name in names
+        if isinstance(name, str)
+        and name.rsplit(".", 1)[-1] in player.TYPES
+        and _file_beside(path, name) is not None
+    ]
+    return Run(
+        path.name,
+        mtime_ns,
+        record,
+        gif,
+        _file_beside(path, record.get("sheet")),
+        videos,
+        _prints(path, record),
+    )
 
 
 def _prints(record_path: Path, record: dict) -> list:
     """(file name, epoch or None, PNG or PDF) of the files for print the record names and that are
     there: the contact sheet's PDF (--sheet print), then each still (--still) as PNG and PDF."""
-    names = [record.get("sheet_pdf")] + (record.get("stills") if isinstance(record.get("stills"), list) else [])
+    names = [record.get("sheet_pdf")] + (
+        record.get("stills") if isinstance(record.get("stills"), list) else []
+    )
     links = []
     for name in names:
         if _file_beside(record_path, name) is None:
@@ -123,7 +140,9 @@ def render_page(runs: list[Run]) -> str:
     say = Texts(language)
     count = say("page_one_run" if len(runs) == 1 else "page_runs", count=len(runs))
     if runs:
-        body = '<main class="cards">\n' + "".join(render_card(run, say) for run in runs) + "</main>\n"
+        body = (
+            '<main class="cards">\n' + "".join(render_card(run, say) for run in runs) + "</main>\n"
+        )
     else:
         body = (
             '<main class="empty">\n<p>No runs here yet. Make one with <code>regress-demo</code>:'
@@ -131,10 +150,19 @@ def render_page(runs: list[Run]) -> str:
         )
     script = player.SCRIPT if any(run.videos for run in runs) else ""
     style = STYLE + player.STYLE + (JAPANESE_STYLE if language == "ja" else "")
-    if any(run.record.get("status") == "reached" for run in runs):  # --stop-at (only then: the page is as before)
+    if any(
+        run.record.get("status") == "reached" for run in runs
+    ):  # --stop-at (only then: the page is as before)
         style += REACHED_STYLE
-    return PAGE.format(generator=GENERATOR, style=style, count=_text(count), body=body, script=script,
-                       lang=language, intro=_text(say("page_intro")))
+    return PAGE.format(
+        generator=GENERATOR,
+        style=style,
+        count=_text(count),
+        body=body,
+        script=script,
+        lang=language,
+        intro=_text(say("page_intro")),
+    )
 
 
 def render_card(run: Run, say: Texts = ENGLISH) -> str:
@@ -144,18 +172,37 @@ def render_card(run: Run, say: Texts = ENGLISH) -> str:
     title = heading(settings, say) or run.gif
     status = str(record.get("status", "unknown"))
     frames = record.get("frames")
-    frames_note = say("page_frames", count=frames) if isinstance(frames, int) and not isinstance(frames, bool) else ""
+    frames_note = (
+        say("page_frames", count=frames)
+        if isinstance(frames, int) and not isinstance(frames, bool)
+        else ""
+    )
     engine = record.get("engine")
-    engine_note = f'<p class="engine">{_text(say("page_engine", engine=say.engine(engine)))}</p>\n' if isinstance(engine, str) else ""
+    engine_note = (
+        f'<p class="engine">{_text(say("page_engine", engine=say.engine(engine)))}</p>\n'
+        if isinstance(engine, str)
+        else ""
+    )
     links = [_link(run.record_name, say("page_record")), _link(run.gif, "GIF")]
-    links += [_link(name, say("page_video", kind=name.rsplit(".", 1)[-1].upper())) for name in run.videos]
+    links += [
+        _link(name, say("page_video", kind=name.rsplit(".", 1)[-1].upper())) for name in run.videos
+    ]
     if run.sheet is not None:
         links.append(_link(run.sheet, say("page_sheet")))
-    links += [_link(name, say("page_still", epoch=epoch, kind=kind) if epoch else say("page_sheet_of", kind=kind))
-              for name, epoch, kind in run.prints]
+    links += [
+        _link(
+            name,
+            say("page_still", epoch=epoch, kind=kind) if epoch else say("page_sheet_of", kind=kind),
+        )
+        for name, epoch, kind in run.prints
+    ]
     alt = say("page_alt", title=title)
     fps = settings.get("fps") if isinstance(settings.get("fps"), (int, float)) else None
-    film = player.render_player(run.videos, record, fps, alt, say) if fps and math.isfinite(fps) and fps > 0 else ""
+    film = (
+        player.render_player(run.videos, record, fps, alt, say)
+        if fps and math.isfinite(fps) and fps > 0
+        else ""
+    )
     if not film:
         film = f'<a class="shot" href="{_url(run.gif)}"><img src="{_url(run.gif)}" alt="{_text(alt)}" loading="eager"></a>\n'
     return (
@@ -185,14 +232,22 @@ def heading(settings: dict, say: Texts = ENGLISH) -> str:
     """E.g. "n_mid 3 · eta 0.1 · 2001 epochs · seed 0", or "n_mid 1, 3 × eta 0.05, 0.5 · …" for a grid;
     a target other than the sine comes first, e.g. "gauss · n_mid 3 · …"."""
     axes = [("n_mid", _as_list(settings.get("n_mid"))), ("eta", _as_list(settings.get("eta")))]
-    axes += [(name, _as_list(settings[name])) for name in OTHER_AXES if len(_as_list(settings.get(name))) > 1]
+    axes += [
+        (name, _as_list(settings[name]))
+        for name in OTHER_AXES
+        if len(_as_list(settings.get(name))) > 1
+    ]
     shape = " × " if any(len(values) > 1 for _, values in axes) else " · "
     parts = [shape.join(f"{name} {_values(values)}" for name, values in axes if values)]
     if settings.get("target") not in (None, "sin"):
         parts.insert(0, as_text(settings["target"]))
-    if isinstance(settings.get("data"), dict):  # your own data: the file's name, or the number of points
+    if isinstance(
+        settings.get("data"), dict
+    ):  # your own data: the file's name, or the number of points
         own = settings["data"]
-        parts.insert(0, as_text(own.get("name")) or say("data_points", count=len(own.get("x") or [])))
+        parts.insert(
+            0, as_text(own.get("name")) or say("data_points", count=len(own.get("x") or []))
+        )
     if "epoch" in settings:
         parts.append(say("epochs", count=as_text(settings["epoch"])))
     if "seed" in settings:
@@ -208,7 +263,9 @@ def render_results(runs, say: Texts = ENGLISH, stop_at=None) -> str:
     varied = [name for name in OTHER_AXES if len({as_text(row.get(name)) for row in rows}) > 1]
     heldout = any("final_heldout_error" in row for row in rows)
     header = "".join(f"<th>{name}</th>" for name in ["n_mid", "eta"] + varied)
-    header += f"<th>{say('page_final_error')}</th>" + (f"<th>{say('page_heldout_error')}</th>" if heldout else "")
+    header += f"<th>{say('page_final_error')}</th>" + (
+        f"<th>{say('page_heldout_error')}</th>" if heldout else ""
+    )
     header += f"<th>{say('page_ending')}</th>"
     lines = [f'<table class="results">\n<tr>{header}</tr>\n']
     for row in rows:
@@ -216,8 +273,12 @@ def render_results(runs, say: Texts = ENGLISH, stop_at=None) -> str:
         ending = said_status(status, say)
         if status == "diverged" and row.get("diverged_at") is not None:
             ending = say("diverged_at", epoch=as_text(row["diverged_at"]))
-        ending = stopping.card_ending(row, stop_at, say) or ending  # --stop-at: reached 1e-3 at epoch 666, or not
-        cells = "".join(f"<td>{_text(as_text(row.get(name)))}</td>" for name in ["n_mid", "eta"] + varied)
+        ending = (
+            stopping.card_ending(row, stop_at, say) or ending
+        )  # --stop-at: reached 1e-3 at epoch 666, or not
+        cells = "".join(
+            f"<td>{_text(as_text(row.get(name)))}</td>" for name in ["n_mid", "eta"] + varied
+        )
         cells += f'<td class="error">{_text(error(row.get("final_error")))}</td>'
         if heldout:
             cells += f'<td class="error">{_text(error(row.get("final_heldout_error")))}</td>'
@@ -229,8 +290,14 @@ def render_settings(settings: dict, say: Texts = ENGLISH) -> str:
     """Every setting, whatever its name, as a definition list."""
     if not settings:
         return ""
-    settings = {key: _data_summary(value, say) if key == "data" else value for key, value in settings.items()}
-    items = "".join(f"<dt>{_text(str(key))}</dt><dd>{_text(as_text(value))}</dd>" for key, value in settings.items())
+    settings = {
+        key: _data_summary(value, say) if key == "data" else value
+        for key, value in settings.items()
+    }
+    items = "".join(
+        f"<dt>{_text(str(key))}</dt><dd>{_text(as_text(value))}</dd>"
+        for key, value in settings.items()
+    )
     return f'<dl class="settings">{items}</dl>\n'
 
 
@@ -263,7 +330,10 @@ def as_text(value, depth: int = 0) -> str:
     if isinstance(value, list):
         return _values(value[:50], depth + 1) + (", …" if len(value) > 50 else "")
     if isinstance(value, dict):
-        items = [f"{as_text(key, depth + 1)}: {as_text(item, depth + 1)}" for key, item in list(value.items())[:20]]
+        items = [
+            f"{as_text(key, depth + 1)}: {as_text(item, depth + 1)}"
+            for key, item in list(value.items())[:20]
+        ]
         return "{" + ", ".join(items) + (", …" if len(value) > 20 else "") + "}"
     text = str(value)
     return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"

@@ -61,7 +61,9 @@ def _shows_ink(colours: np.ndarray, ink) -> bool:
     return bool((np.abs(colours - (ink + s[:, None] * room)).max(axis=1) <= 3).any())
 
 
-def gif_palette(sample_frames: Sequence[np.ndarray], inks: Sequence[tuple] = ((0, 0, 0),)) -> np.ndarray:
+def gif_palette(
+    sample_frames: Sequence[np.ndarray], inks: Sequence[tuple] = ((0, 0, 0),)
+) -> np.ndarray:
     """The palette for frames like these, as (n, 3) uint8 with n <= GIF_COLOURS, white first.
 
     A plot is a few colours (the inks) on white paper, and antialiasing blends each ink with the
@@ -73,9 +75,13 @@ def gif_palette(sample_frames: Sequence[np.ndarray], inks: Sequence[tuple] = ((0
     become white, so the paper stays exactly white. Any other colour is shown as the nearest one of
     the palette.
     """
-    pixels = np.concatenate([np.asarray(frame).reshape(-1, 3) for frame in sample_frames]).astype(np.uint32)
+    pixels = np.concatenate([np.asarray(frame).reshape(-1, 3) for frame in sample_frames]).astype(
+        np.uint32
+    )
     packed, counts = np.unique(_pack(pixels[:, 0], pixels[:, 1], pixels[:, 2]), return_counts=True)
-    colours = np.stack([packed >> 16, (packed >> 8) & 255, packed & 255], axis=1).astype(int)  # (n, 3)
+    colours = np.stack([packed >> 16, (packed >> 8) & 255, packed & 255], axis=1).astype(
+        int
+    )  # (n, 3)
     inks = [rgb for rgb in dict.fromkeys(map(tuple, inks)) if _shows_ink(colours, rgb)]
     by_area = np.argsort(-counts, kind="stable")  # the colours that fill the most pixels first
     by_area = by_area[counts[by_area] >= GIF_AREA_SHARE * len(pixels)]
@@ -84,7 +90,10 @@ def gif_palette(sample_frames: Sequence[np.ndarray], inks: Sequence[tuple] = ((0
     palette = [WHITE]
 
     def add(rgb):
-        if len(palette) < GIF_COLOURS and np.abs(np.array(palette) - rgb).max(axis=1).min() >= GIF_STEP:
+        if (
+            len(palette) < GIF_COLOURS
+            and np.abs(np.array(palette) - rgb).max(axis=1).min() >= GIF_STEP
+        ):
             palette.append(rgb)
 
     for rgb in inks + areas:
@@ -144,7 +153,9 @@ class GifWriter:
         self.transparent = 0  # the index of "unchanged": the first one after the palette's colours
         self._table: Optional[np.ndarray] = None  # cell of the RGB cube -> palette index
         self._stream = None
-        self._pending: Optional[np.ndarray] = None  # the newest frame: its duration is known at the next
+        self._pending: Optional[np.ndarray] = (
+            None  # the newest frame: its duration is known at the next
+        )
         self._previous: Optional[np.ndarray] = None  # the palette indices of the last frame written
 
     def setup(self):
@@ -152,7 +163,9 @@ class GifWriter:
         self.file = AtomicFile(self.path)
         self._stream = open(self.file.tmp_path, "wb")
 
-    def set_palette(self, sample_frames: Sequence[np.ndarray], inks: Sequence[tuple] = ((0, 0, 0),)):
+    def set_palette(
+        self, sample_frames: Sequence[np.ndarray], inks: Sequence[tuple] = ((0, 0, 0),)
+    ):
         """Make the palette of every frame from these (H, W, 3) frames, e.g. the first and the last,
         keeping exactly those of the inks (8-bit RGB) that they show."""
         self.palette = gif_palette(sample_frames, inks)
@@ -172,7 +185,9 @@ class GifWriter:
 
     def _indices(self, frame: np.ndarray) -> np.ndarray:
         """Each pixel's palette index, (H, W) uint8."""
-        return np.take(self._table, _table_cells(frame))  # (np.take: faster than self._table[...] here)
+        return np.take(
+            self._table, _table_cells(frame)
+        )  # (np.take: faster than self._table[...] here)
 
     def following(self, frame: np.ndarray) -> "GifWriter":
         """A writer for the frames that come after `frame` in this GIF, with its palette, writing
@@ -180,7 +195,9 @@ class GifWriter:
         encoded in another process, and the GIF is the same, byte for byte."""
         part = GifWriter(self.path, self.frame_ms, self.last_frame_ms)
         part.palette, part.transparent, part._table = self.palette, self.transparent, self._table
-        part._previous = self._indices(frame)  # the first frame is written as its change from this one
+        part._previous = self._indices(
+            frame
+        )  # the first frame is written as its change from this one
         part._stream = io.BytesIO()
         return part
 
@@ -209,7 +226,9 @@ class GifWriter:
         else:
             changed = indices != self._previous
             rows, columns = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
-            if rows.size == 0:  # the same picture: one unchanged pixel keeps the frame (and its duration)
+            if (
+                rows.size == 0
+            ):  # the same picture: one unchanged pixel keeps the frame (and its duration)
                 rows, columns = np.array([0]), np.array([0])
             window = (slice(rows[0], rows[-1] + 1), slice(columns[0], columns[-1] + 1))
             part = np.where(changed[window], indices[window], self.transparent).astype(np.uint8)
@@ -225,10 +244,14 @@ class GifWriter:
     def _header(self, width: int, height: int) -> bytes:
         """The start of the file: signature, screen size, the colour table, and "loop forever"."""
         bits = self._bits()
-        table = np.zeros((2**bits, 3), np.uint8)  # the entries after the palette's colours are never shown
+        table = np.zeros(
+            (2**bits, 3), np.uint8
+        )  # the entries after the palette's colours are never shown
         table[: len(self.palette)] = self.palette
         # Screen descriptor flags: a global colour table (0x80), 8 bits per primary (0x70), its size.
-        screen = struct.pack("<HHBBB", width, height, 0x80 | 0x70 | (bits - 1), 0, 0)  # background: 0, white
+        screen = struct.pack(
+            "<HHBBB", width, height, 0x80 | 0x70 | (bits - 1), 0, 0
+        )  # background: 0, white
         loop = b"!\xff\x0bNETSCAPE2.0" + struct.pack("<BBHB", 3, 1, 0, 0)  # repeat count 0: forever
         return b"GIF89a" + screen + table.tobytes() + loop
 
@@ -237,9 +260,13 @@ class GifWriter:
         bits = self._bits()
         # Graphic control: disposal 1 (keep this frame under the next one) and the transparent index
         # (the first frame, written whole, has no pixel with it).
-        control = b"!\xf9" + struct.pack("<BBHBB", 4, (1 << 2) | 1, duration_ms // 10, self.transparent, 0)
+        control = b"!\xf9" + struct.pack(
+            "<BBHBB", 4, (1 << 2) | 1, duration_ms // 10, self.transparent, 0
+        )
         height, width = part.shape
-        descriptor = b"," + struct.pack("<HHHHB", offset[0], offset[1], width, height, 0)  # no own table
+        descriptor = b"," + struct.pack(
+            "<HHHHB", offset[0], offset[1], width, height, 0
+        )  # no own table
         # Pillow's GIF encoder compresses the indices (LZW, codes starting at bits + 1 bits; 0: not
         # interlaced) and cuts the result into the format's sub-blocks of at most 255 bytes; a 0 byte ends them.
         pixels = Image.fromarray(np.ascontiguousarray(part)).tobytes("gif", "L", bits, 0)

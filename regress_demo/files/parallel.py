@@ -29,7 +29,9 @@ MIN_FRAMES = 16
 class Film:
     """What the frames drawn so far leave for the files beside the GIF (kept when Ctrl-C stops the drawing)."""
 
-    sheet: List[np.ndarray] = field(default_factory=list)  # the frames picked for the contact sheet, in order
+    sheet: List[np.ndarray] = field(
+        default_factory=list
+    )  # the frames picked for the contact sheet, in order
     last: Optional[np.ndarray] = None  # the last frame in the GIF
 
 
@@ -42,12 +44,18 @@ def _cores() -> int:
 
 def split_at(frame_count: int) -> int:
     """The first frame the second process draws; frame_count if one process draws them all."""
-    if frame_count < MIN_FRAMES or _cores() < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if (
+        frame_count < MIN_FRAMES
+        or _cores() < 2
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
         return frame_count
     return frame_count // 2
 
 
-def draw_frames(figure, writer, frames, picks, film: Film, clock, on_frame: Optional[Callable] = None, videos=()):
+def draw_frames(
+    figure, writer, frames, picks, film: Film, clock, on_frame: Optional[Callable] = None, videos=()
+):
     """Draw every frame and grab it into the writer, the second half on a second core where it can be.
 
     `figure` has drawn the palette's sample frames and been reset; `picks` are the indices of the
@@ -102,7 +110,9 @@ class _SecondProcess:
         context = multiprocessing.get_context("fork")
         self.receiver, sender = context.Pipe(duplex=False)
         self.process = context.Process(
-            target=_draw_rest, args=(figure, writer, frames, start, picks, sender, self.receiver), daemon=True
+            target=_draw_rest,
+            args=(figure, writer, frames, start, picks, sender, self.receiver),
+            daemon=True,
         )
         self.process.start()
         sender.close()

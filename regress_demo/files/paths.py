@@ -14,9 +14,8 @@ import os
 from pathlib import Path
 
 from ..inputs.errors import SettingError
-from .staged import FileTooLarge, is_read_only, read_text
 from ..inputs.settings import Settings
-
+from .staged import FileTooLarge, is_read_only, read_text
 
 #: The files a run writes beside its GIF: the GIF's name with these suffixes, and the record's key
 #: that names each (a file there is replaced only if the run record beside it names it).
@@ -61,7 +60,9 @@ def output_path(out, settings: Settings) -> Path:
     if "\0" in text:
         raise SettingError("out", "a path without NUL characters", text)
     path = Path(text)
-    _check_path_length(path, whole=False)  # before anything looks at the path: the OS would refuse it
+    _check_path_length(
+        path, whole=False
+    )  # before anything looks at the path: the OS would refuse it
     if text.endswith(("/", os.sep)) or path.is_dir() or path.suffix == "":
         path = path / name
     elif path.suffix.lower() != ".gif":
@@ -69,8 +70,11 @@ def output_path(out, settings: Settings) -> Path:
     _check_path_length(path)
     for place in [path, *path.parents]:
         if os.path.islink(place) and not os.path.exists(place):
-            raise SettingError("out", f"in a folder that exists or can be made ({str(place)!r} is a broken symbolic link)",
-                               str(path))
+            raise SettingError(
+                "out",
+                f"in a folder that exists or can be made ({str(place)!r} is a broken symbolic link)",
+                str(path),
+            )
     if path.is_dir():
         raise SettingError("out", "a file, not an existing folder", str(path))
     for folder in path.parents:
@@ -89,7 +93,11 @@ def print_files(path: Path, settings: Settings) -> list:
     """The files for print a run will write beside the GIF at `path`, as far as they are known before
     it starts (--still last: the last epoch), each with the record's key that names it."""
     epochs = sorted({settings.epoch - 1 if epoch == "last" else epoch for epoch in settings.still})
-    files = [(path.with_name(still_name(path, epoch, suffix)), "stills") for epoch in epochs for suffix in (".png", ".pdf")]
+    files = [
+        (path.with_name(still_name(path, epoch, suffix)), "stills")
+        for epoch in epochs
+        for suffix in (".png", ".pdf")
+    ]
     return files + ([(path.with_suffix(".pdf"), "sheet_pdf")] if settings.sheet == "print" else [])
 
 
@@ -101,7 +109,10 @@ def _check_path_length(path: Path, whole: bool = True):
         parts = [os.fsencode(part) for part in path.parts]
     except UnicodeError:
         raise SettingError("out", "a path this system can encode", str(path)) from None
-    existing = next((folder for folder in [path.parent, *path.parent.parents] if os.path.isdir(folder)), Path("."))
+    existing = next(
+        (folder for folder in [path.parent, *path.parent.parents] if os.path.isdir(folder)),
+        Path("."),
+    )
     try:
         name_max = os.pathconf(existing, "PC_NAME_MAX")
     except (OSError, ValueError, AttributeError):
@@ -113,17 +124,24 @@ def _check_path_length(path: Path, whole: bool = True):
     longest = len(parts[-1]) - len(".gif") + len(".json") + TEMPORARY_EXTRA
     if whole and longest > name_max:
         room = name_max - TEMPORARY_EXTRA - len(".json") + len(".gif")
-        raise SettingError("out", f"a file name of at most {room} bytes (the files beside it need the room)",
-                           str(path))
+        raise SettingError(
+            "out",
+            f"a file name of at most {room} bytes (the files beside it need the room)",
+            str(path),
+        )
     for part in parts[:-1] if whole else parts:
         if len(part) > name_max:
-            raise SettingError("out", f"a path whose names have at most {name_max} bytes each", str(path))
+            raise SettingError(
+                "out", f"a path whose names have at most {name_max} bytes each", str(path)
+            )
     try:
         absolute = len(os.fsencode(os.path.abspath(path)))
     except OSError:  # the working folder is gone
         absolute = len(encoded)
     if absolute + TEMPORARY_EXTRA + 1 > path_max:
-        raise SettingError("out", f"a path of at most {path_max - TEMPORARY_EXTRA - 1} bytes", str(path))
+        raise SettingError(
+            "out", f"a path of at most {path_max - TEMPORARY_EXTRA - 1} bytes", str(path)
+        )
 
 
 def replaceable(path: Path, side: Path, key: str) -> bool:
@@ -136,7 +154,9 @@ def replaceable(path: Path, side: Path, key: str) -> bool:
         record = json_loads(read_text(path.with_suffix(".json")))
     except (OSError, ValueError):
         return False
-    named = record.get(key) if isinstance(record, dict) and record.get("kind") == RECORD_KIND else None
+    named = (
+        record.get(key) if isinstance(record, dict) and record.get("kind") == RECORD_KIND else None
+    )
     return isinstance(named, list) and side.name in named and not is_read_only(side)
 
 
@@ -158,20 +178,29 @@ def check_outputs(path: Path, videos=(), prints=()):
         if not isinstance(record, dict) or record.get("kind") != RECORD_KIND:
             record = None
     index = path.parent / INDEX_NAME
-    sides = [(path.with_suffix(suffix), key) for suffix, key in (*SIDE_FILES, *((f".{kind}", "videos") for kind in videos))]
+    sides = [
+        (path.with_suffix(suffix), key)
+        for suffix, key in (*SIDE_FILES, *((f".{kind}", "videos") for kind in videos))
+    ]
     sides += list(prints)
     for target in (path, *(side for side, _ in sides), index):
         if os.path.isdir(target):
-            raise SettingError("out", f"a name whose files are free ({str(target)!r} is a folder)", str(path))
+            raise SettingError(
+                "out", f"a name whose files are free ({str(target)!r} is a folder)", str(path)
+            )
     for side, key in sides:
         if not os.path.lexists(side):
             continue
         named = record.get(key) if record is not None else None
-        ours = record is not None and (key is None or named == side.name or (isinstance(named, list) and side.name in named))
+        ours = record is not None and (
+            key is None or named == side.name or (isinstance(named, list) and side.name in named)
+        )
         if not ours:
             raise SettingError(
-                "out", f"a name whose files are free or regress-demo's own ({str(side)!r} was not written "
-                "by regress-demo: move it, or choose another --out)", str(path),
+                "out",
+                f"a name whose files are free or regress-demo's own ({str(side)!r} was not written "
+                "by regress-demo: move it, or choose another --out)",
+                str(path),
             )
     for target in (path, *(side for side, _ in sides), index):
         if is_read_only(target):
@@ -209,14 +238,20 @@ def settings_from_record(record_path) -> Settings:
     except FileNotFoundError:
         raise SettingError("replay", "an existing run record (.json)", shown) from None
     except FileTooLarge as error:
-        raise SettingError("replay", f"a run record: a regular file of a sane size ({error.strerror})", shown) from None
+        raise SettingError(
+            "replay", f"a run record: a regular file of a sane size ({error.strerror})", shown
+        ) from None
     except (OSError, UnicodeDecodeError):
         raise SettingError("replay", "a readable JSON run record", shown) from None
     try:
         record = json_loads(text)
     except ValueError:
         raise SettingError("replay", "a readable JSON run record", shown) from None
-    if not isinstance(record, dict) or record.get("kind") != RECORD_KIND or not isinstance(record.get("settings"), dict):
+    if (
+        not isinstance(record, dict)
+        or record.get("kind") != RECORD_KIND
+        or not isinstance(record.get("settings"), dict)
+    ):
         raise SettingError("replay", "a run record written by regress-demo", shown)
     known = Settings.__dataclass_fields__
     unknown = ", ".join(sorted(str(name) for name in set(record["settings"]) - set(known)))
@@ -225,13 +260,19 @@ def settings_from_record(record_path) -> Settings:
         raise SettingError("replay", f"a record with known settings only (not {unknown})", shown)
     try:
         data = record["settings"].get("data")
-        if isinstance(data, dict) and "x" not in data:  # a long series: its numbers are in the NPZ beside the record
+        if (
+            isinstance(data, dict) and "x" not in data
+        ):  # a long series: its numbers are in the NPZ beside the record
             from ..inputs.owndata import numbers_from_npz
 
-            record["settings"]["data"] = numbers_from_npz(data, Path(record_path).with_suffix(".npz"))
+            record["settings"]["data"] = numbers_from_npz(
+                data, Path(record_path).with_suffix(".npz")
+            )
         return Settings(**record["settings"])
     except (SettingError, TypeError) as error:
         reason = str(error) if len(str(error)) <= 300 else str(error)[:297] + "..."
         raise SettingError("replay", f"a record with valid settings ({reason})", shown) from None
     except RecursionError:
-        raise SettingError("replay", "a record with valid settings (nested too deeply)", shown) from None
+        raise SettingError(
+            "replay", "a record with valid settings (nested too deeply)", shown
+        ) from None

@@ -25,7 +25,11 @@ def frame_labels(record: dict, say: Texts = Texts("en")) -> list:
     """For each frame of the film: "epoch E · error X" (the best error, for a grid), from the record,
     in the page's language."""
     epochs = record.get("frame_epochs") if isinstance(record.get("frame_epochs"), list) else []
-    runs = [run for run in record.get("runs", []) if isinstance(run, dict)] if isinstance(record.get("runs"), list) else []
+    runs = (
+        [run for run in record.get("runs", []) if isinstance(run, dict)]
+        if isinstance(record.get("runs"), list)
+        else []
+    )
     labels = []
     for epoch in epochs:
         if not isinstance(epoch, int) or isinstance(epoch, bool):
@@ -35,16 +39,28 @@ def frame_labels(record: dict, say: Texts = Texts("en")) -> list:
             history = run.get("errors")
             if isinstance(history, list) and 0 <= epoch < len(history):
                 value = history[epoch]
-                if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+                if (
+                    isinstance(value, (int, float))
+                    and not isinstance(value, bool)
+                    and math.isfinite(value)
+                ):
                     errors.append(value)
         if errors:
-            labels.append(say("page_frame_best" if len(runs) > 1 else "page_frame", epoch=epoch, error=min(errors)))
+            labels.append(
+                say(
+                    "page_frame_best" if len(runs) > 1 else "page_frame",
+                    epoch=epoch,
+                    error=min(errors),
+                )
+            )
         else:
             labels.append(say("page_frame_epoch", epoch=epoch))
     return labels
 
 
-def render_player(videos: list, record: dict, fps: float, alt: str, say: Texts = Texts("en")) -> str:
+def render_player(
+    videos: list, record: dict, fps: float, alt: str, say: Texts = Texts("en")
+) -> str:
     """The card's player: its <video> (one <source> per file, WebM first) and its controls; "" if the
     record does not say what each frame is."""
     labels = frame_labels(record, say)
@@ -54,7 +70,9 @@ def render_player(videos: list, record: dict, fps: float, alt: str, say: Texts =
         f'<source src="{quote(name)}" type="{TYPES[name.rsplit(".", 1)[-1]]}">'
         for name in sorted(videos, key=lambda name: list(TYPES).index(name.rsplit(".", 1)[-1]))
     )
-    speeds = "".join(f'<option value="{s}"{" selected" if s == "1" else ""}>{s}×</option>' for s in SPEEDS)
+    speeds = "".join(
+        f'<option value="{s}"{" selected" if s == "1" else ""}>{s}×</option>' for s in SPEEDS
+    )
     data = html.escape(json.dumps(labels, ensure_ascii=False), quote=True)
     return (
         f'<figure class="player" tabindex="0" data-fps="{fps:g}" data-labels="{data}" data-frame="0" '

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, List
 
 from ..film import stopping
-from .staged import read_text, versions
-from .paths import RECORD_KIND, json_loads, settings_from_record
 from ..inputs.settings import GRID_AXES, Settings
 from ..network.train import Snapshot
+from .paths import RECORD_KIND, json_loads, settings_from_record
+from .staged import read_text, versions
 
 if TYPE_CHECKING:  # (run.py makes the result and imports this module)
     from ..app.run import RunResult
@@ -30,7 +30,9 @@ def final_weights(snapshots: List[Snapshot], settings: Settings) -> dict:
         suffix = f"_{c}" if settings.is_grid else ""
         for number, (w, b) in enumerate(snapshot.layers, start=1):
             arrays[f"w{number}{suffix}"], arrays[f"b{number}{suffix}"] = w, b
-    if settings.data is not None:  # your own data's numbers (a long series is kept only here: see owndata.JSON_POINTS)
+    if (
+        settings.data is not None
+    ):  # your own data's numbers (a long series is kept only here: see owndata.JSON_POINTS)
         arrays["data_x"], arrays["data_y"] = settings.data.x, settings.data.y
     if settings.is_grid:
         configurations = settings.configurations()
@@ -40,16 +42,23 @@ def final_weights(snapshots: List[Snapshot], settings: Settings) -> dict:
     return arrays
 
 
-def run_record(settings: Settings, result: RunResult, frames: List[List[Snapshot]], sizes=None) -> dict:
+def run_record(
+    settings: Settings, result: RunResult, frames: List[List[Snapshot]], sizes=None
+) -> dict:
     """Everything needed to understand and repeat a run, for the JSON beside its GIF.
 
     Like the GIF, the weights and the printed line, it describes the last frame: each network's
     final error is the one of its last frame's epoch, and its errors run up to that epoch;
     epochs_trained says how far training got (further, if Ctrl-C came while drawing)."""
     runs = []
-    for c, (config, history, heldout, diverged_at) in enumerate(zip(
-        settings.configurations(), result.histories, result.heldout_histories, result.diverged_at
-    )):
+    for c, (config, history, heldout, diverged_at) in enumerate(
+        zip(
+            settings.configurations(),
+            result.histories,
+            result.heldout_histories,
+            result.diverged_at,
+        )
+    ):
         last = frames[-1][c]
         shown = min(len(history), last.epoch + 1)
         if (diverged_at is not None and diverged_at <= last.epoch) or not math.isfinite(last.error):
@@ -60,18 +69,24 @@ def run_record(settings: Settings, result: RunResult, frames: List[List[Snapshot
             status = "interrupted" if result.status == "interrupted" else "finished"
             diverged_at = None
         run = {name: getattr(config, name) for name in GRID_AXES}
-        run.update({
-            "status": status,
-            "diverged_at": diverged_at,
-            "epochs_trained": len(history),
-            "last_frame_epoch": last.epoch,
-            "final_error": history[shown - 1] if shown else None,
-            "errors": list(history[:shown]),
-        })
-        if settings.stop_at is not None:  # --stop-at: "reached" and the epoch, if the film ends there
+        run.update(
+            {
+                "status": status,
+                "diverged_at": diverged_at,
+                "epochs_trained": len(history),
+                "last_frame_epoch": last.epoch,
+                "final_error": history[shown - 1] if shown else None,
+                "errors": list(history[:shown]),
+            }
+        )
+        if (
+            settings.stop_at is not None
+        ):  # --stop-at: "reached" and the epoch, if the film ends there
             run.update(stopping.record_fields(status, result.reached_at[c], last.epoch))
         if settings.holdout is not None:
-            run["final_heldout_error"] = heldout[shown - 1] if heldout and len(heldout) >= shown else None
+            run["final_heldout_error"] = (
+                heldout[shown - 1] if heldout and len(heldout) >= shown else None
+            )
             run["heldout_errors"] = list(heldout[:shown])
         runs.append(run)
     record = {
@@ -91,7 +106,9 @@ def run_record(settings: Settings, result: RunResult, frames: List[List[Snapshot
         "versions": versions(),
         "layers_sha256": layers_digest(),  # layers.py as it was: a replay with another one says so
     }
-    if result.print_paths:  # (--still, --sheet print: only then, so that other records stay as they were)
+    if (
+        result.print_paths
+    ):  # (--still, --sheet print: only then, so that other records stay as they were)
         pdf = result.sheet_path.with_suffix(".pdf")
         record["stills"] = [p.name for p in result.print_paths if p != pdf]
         if pdf in result.print_paths:

@@ -29,7 +29,9 @@ import numpy as np
 MAX_READ_BYTES = 256 * 1024 * 1024
 
 #: The temporary files the tool writes beside its outputs: ``.NAME.EXT.PID-RANDOM.tmp``.
-TEMPORARY = re.compile(r"^\.(?P<target>.+\.(?:gif|png|npz|json|html))\.(?:(?P<pid>\d+)-)?[A-Za-z0-9_]{8}\.tmp$")
+TEMPORARY = re.compile(
+    r"^\.(?P<target>.+\.(?:gif|png|npz|json|html))\.(?:(?P<pid>\d+)-)?[A-Za-z0-9_]{8}\.tmp$"
+)
 #: A temporary file whose writer cannot be identified is stale after this many seconds.
 STALE_SECONDS = 24 * 3600
 
@@ -137,7 +139,9 @@ class AtomicFile:
     def __init__(self, path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{self.path.name}.{os.getpid()}-", suffix=".tmp", dir=self.path.parent)
+        fd, name = tempfile.mkstemp(
+            prefix=f".{self.path.name}.{os.getpid()}-", suffix=".tmp", dir=self.path.parent
+        )
         os.close(fd)
         self.tmp_path = Path(name)
         os.chmod(name, 0o666 & ~_umask())  # mkstemp makes it private; outputs are for sharing
@@ -172,7 +176,10 @@ def signals_held(deliver: bool = True):
         return
     received = []
     held = (signal.SIGINT, signal.SIGTERM)
-    previous = {signum: signal.signal(signum, lambda signum, frame: received.append(signum)) for signum in held}
+    previous = {
+        signum: signal.signal(signum, lambda signum, frame: received.append(signum))
+        for signum in held
+    }
     try:
         yield
     finally:

@@ -15,8 +15,8 @@ import numpy as np
 from PIL import Image
 
 from ..network import samples as data
-from .staged import naming, staged_with
 from .paths import print_files, replaceable, still_name
+from .staged import naming, staged_with
 
 #: The tiles of a contact sheet.
 SHEET_TILES = 8
@@ -29,10 +29,14 @@ def fit_path(frames: Sequence[list], grid=None) -> np.ndarray:
     from ..film.panels import finite_or_nan  # (matplotlib: loaded by then; not before training)
 
     grid = data.grid() if grid is None else grid
-    fits = np.array([[finite_or_nan(snapshot.fit(grid)) for snapshot in snapshots] for snapshots in frames])
+    fits = np.array(
+        [[finite_or_nan(snapshot.fit(grid)) for snapshot in snapshots] for snapshots in frames]
+    )
     squares = np.diff(fits, axis=0) ** 2  # (frames - 1, configurations, grid points)
     seen = np.isfinite(squares)
-    steps = np.sqrt(np.where(seen, squares, 0).sum(axis=2) / np.maximum(seen.sum(axis=2), 1)).mean(axis=1)
+    steps = np.sqrt(np.where(seen, squares, 0).sum(axis=2) / np.maximum(seen.sum(axis=2), 1)).mean(
+        axis=1
+    )
     return np.concatenate([[0.0], np.cumsum(steps)])
 
 
@@ -82,6 +86,7 @@ def contact_sheet(frames: Sequence[np.ndarray], columns: int = 4, shrink: int = 
 
 # ---- --still: single frames for print ----
 
+
 def frame_epoch(snapshots) -> int:
     """The epoch a frame shows (the latest of its configurations')."""
     return max(snapshot.epoch for snapshot in snapshots)
@@ -115,7 +120,9 @@ def whole_curves(figure, epoch: int):
         pairs.append((figure.loss_line, figure.history))
         if figure.heldout_line is not None:
             pairs.append((figure.heldout_line, figure.heldout_history))
-    pairs += list(zip(getattr(figure, "loss_lines", []), getattr(figure, "histories", [])))  # GridFigure
+    pairs += list(
+        zip(getattr(figure, "loss_lines", []), getattr(figure, "histories", []))
+    )  # GridFigure
     pairs += list(zip(getattr(figure, "heldout_lines", []), getattr(figure, "heldout", [])))
     for line, history in pairs:
         set_piece(line, history, slice(0, epoch + 1))
@@ -166,7 +173,11 @@ def save_figure(figure, path, dpi: int) -> list:
             files.append(staged_with(path, lambda tmp: figure.savefig(tmp, format="png", dpi=dpi)))
         pdf = path.with_suffix(".pdf")
         with matplotlib.rc_context(PDF_STYLE), naming(pdf):
-            files.append(staged_with(pdf, lambda tmp: figure.savefig(tmp, format="pdf", metadata=PDF_METADATA)))
+            files.append(
+                staged_with(
+                    pdf, lambda tmp: figure.savefig(tmp, format="pdf", metadata=PDF_METADATA)
+                )
+            )
     except BaseException:
         for file in files:
             file.discard()
@@ -174,7 +185,9 @@ def save_figure(figure, path, dpi: int) -> list:
     return files
 
 
-def staged_stills(figure, gif_path, film: Sequence[list], stills: Dict[int, list], dpi: int) -> list:
+def staged_stills(
+    figure, gif_path, film: Sequence[list], stills: Dict[int, list], dpi: int
+) -> list:
     """Each still (epoch -> snapshots) drawn by the film's figure and staged as PNG and PDF (see
     save_figure); all of them, or on any error none (the exception goes on)."""
     files = []
@@ -182,7 +195,9 @@ def staged_stills(figure, gif_path, film: Sequence[list], stills: Dict[int, list
         for epoch, snapshots in stills.items():
             show_frame(figure, film, snapshots)
             with every_artist_drawn(figure):
-                files += save_figure(figure.figure, gif_path.with_name(still_name(gif_path, epoch, ".png")), dpi)
+                files += save_figure(
+                    figure.figure, gif_path.with_name(still_name(gif_path, epoch, ".png")), dpi
+                )
     except BaseException:
         for file in files:
             file.discard()
@@ -190,7 +205,9 @@ def staged_stills(figure, gif_path, film: Sequence[list], stills: Dict[int, list
     return files
 
 
-def staged_prints(settings, dataset, histories, heldout_histories, frames, drawn, extra, gif_path) -> list:
+def staged_prints(
+    settings, dataset, histories, heldout_histories, frames, drawn, extra, gif_path
+) -> list:
     """The files for print, staged (AtomicFiles, ready to commit or discard): the stills (--still) and
     the printable contact sheet (--sheet print: NAME.png and NAME.pdf). `frames` are the film's
     frames (its figure is made for them), `drawn` those in the GIF, `extra` the snapshots of --still
@@ -201,10 +218,20 @@ def staged_prints(settings, dataset, histories, heldout_histories, frames, drawn
     files = []
     try:
         stills = still_frames(settings, drawn, extra)
-        checked = {side for side, _ in print_files(gif_path, settings)}  # (before the run: places.check_outputs)
-        stills = {epoch: snapshots for epoch, snapshots in stills.items()
-                  if all(side in checked or replaceable(gif_path, side, "stills")
-                         for side in (gif_path.with_name(still_name(gif_path, epoch, suffix)) for suffix in (".png", ".pdf")))}
+        checked = {
+            side for side, _ in print_files(gif_path, settings)
+        }  # (before the run: places.check_outputs)
+        stills = {
+            epoch: snapshots
+            for epoch, snapshots in stills.items()
+            if all(
+                side in checked or replaceable(gif_path, side, "stills")
+                for side in (
+                    gif_path.with_name(still_name(gif_path, epoch, suffix))
+                    for suffix in (".png", ".pdf")
+                )
+            )
+        }
         if stills:
             figure = make_figure(settings, dataset, histories, frames, heldout_histories)
             files += staged_stills(figure, gif_path, frames, stills, settings.dpi)
@@ -212,7 +239,9 @@ def staged_prints(settings, dataset, histories, heldout_histories, frames, drawn
             from ..film.sheet import print_sheet
 
             tiles = [drawn[k] for k in sheet_picks(fit_path(drawn))]
-            files += save_figure(print_sheet(settings, dataset, tiles), gif_path.with_suffix(".png"), settings.dpi)
+            files += save_figure(
+                print_sheet(settings, dataset, tiles), gif_path.with_suffix(".png"), settings.dpi
+            )
     except BaseException:
         for file in files:
             file.discard()

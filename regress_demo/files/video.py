@@ -22,7 +22,11 @@ from .staged import AtomicFile, naming
 #: Keynote and QuickTime; a plot's flat colours need little bitrate at a constant quality.
 FORMATS = {
     "mp4": ("mp4", "libx264", {"crf": "20", "preset": "veryfast", "movflags": "+faststart"}),
-    "webm": ("webm", "libvpx-vp9", {"crf": "32", "b": "0", "deadline": "realtime", "cpu-used": "8"}),
+    "webm": (
+        "webm",
+        "libvpx-vp9",
+        {"crf": "32", "b": "0", "deadline": "realtime", "cpu-used": "8"},
+    ),
 }
 
 
@@ -62,7 +66,9 @@ class VideoWriter:
         if height % 2 or width % 2:
             frame = np.pad(frame, ((0, height % 2), (0, width % 2), (0, 0)), constant_values=255)
         if self.count == 0:
-            self._stream._video_stream.options = dict(self._options)  # (imageio takes no codec options)
+            self._stream._video_stream.options = dict(
+                self._options
+            )  # (imageio takes no codec options)
         with naming(self.path):
             self._stream.write_frame(frame)
         self._last = frame

@@ -1,2 +1,1 @@
-"""What a frame shows: the figures and their panels, layouts, texts and fonts, stills and sheets.
-"""
+"""What a frame shows: the figures and their panels, layouts, texts and fonts, stills and sheets."""

@@ -47,11 +47,18 @@ class Label:
     def _glyphs(self, text: str) -> list:
         """The glyph of each character of text, in the label's font."""
         properties = self.text.get_fontproperties()
-        font = (properties, font_manager.findfont(properties), self.text.figure.dpi)  # the font file, too
+        font = (
+            properties,
+            font_manager.findfont(properties),
+            self.text.figure.dpi,
+        )  # the font file, too
         if font != self.font:
             self.font, self.mine = font, {}
         mine = self.mine
-        return [mine[char] if char in mine else mine.setdefault(char, self._glyph(char)) for char in text]
+        return [
+            mine[char] if char in mine else mine.setdefault(char, self._glyph(char))
+            for char in text
+        ]
 
     def _place(self):
         """Where the label's anchor is on the canvas (x, y in pixels from the bottom left), and its
@@ -74,13 +81,22 @@ class Label:
             figure = Figure(figsize=(side / dpi, side / dpi), dpi=dpi)
             canvas = FigureCanvasAgg(figure)
             baseline = side - int(size) - 2  # rows from the top: room for descenders below
-            figure.text(2 / side, 1 - baseline / side, char, fontproperties=self.text.get_fontproperties(),
-                        color="black", ha="left", va="baseline")
+            figure.text(
+                2 / side,
+                1 - baseline / side,
+                char,
+                fontproperties=self.text.get_fontproperties(),
+                color="black",
+                ha="left",
+                va="baseline",
+            )
             canvas.draw()
             ink = 1 - np.asarray(canvas.buffer_rgba())[:, :, 0] / 255.0  # black on white: coverage
             rows, columns = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
             renderer = canvas.get_renderer()
-            advance = renderer.get_text_width_height_descent(char, self.text.get_fontproperties(), False)[0]
+            advance = renderer.get_text_width_height_descent(
+                char, self.text.get_fontproperties(), False
+            )[0]
             if rows.size == 0:  # a space
                 self.glyphs[key] = (np.zeros((0, 0)), 0, 0, advance)
             else:
@@ -103,7 +119,11 @@ class Label:
         for coverage, offset, above, advance in glyphs:
             places.append((int(round(baseline - above)), int(round(pen + offset))))
             pen += advance
-        drawn = [(coverage, top, left) for (coverage, *_), (top, left) in zip(glyphs, places) if coverage.size]
+        drawn = [
+            (coverage, top, left)
+            for (coverage, *_), (top, left) in zip(glyphs, places)
+            if coverage.size
+        ]
         if not drawn:
             return
         # the characters' coverage in one box, then one blend of the box into the canvas
@@ -113,7 +133,9 @@ class Label:
         right = max(lft + c.shape[1] for c, _, lft in drawn)
         box = np.zeros((bottom - top, right - left))
         for coverage, t, lft in drawn:
-            part = box[t - top : t - top + coverage.shape[0], lft - left : lft - left + coverage.shape[1]]
+            part = box[
+                t - top : t - top + coverage.shape[0], lft - left : lft - left + coverage.shape[1]
+            ]
             np.maximum(part, coverage, out=part)  # where two characters touch, the darker ink
         # the part of the box inside the canvas
         y0, y1 = max(top, 0), min(bottom, pixels.shape[0])
@@ -136,8 +158,12 @@ class Blitter:
         self.figure = figure
         self.canvas = FigureCanvasAgg(figure)
         self.artists, self.growing, self.labels = [], [], []
-        self.pristine = None  # the canvas with every static artist drawn: the background of every frame
-        self.growth_box = None  # where the growing artists draw (their axes), and what they drew there:
+        self.pristine = (
+            None  # the canvas with every static artist drawn: the background of every frame
+        )
+        self.growth_box = (
+            None  # where the growing artists draw (their axes), and what they drew there:
+        )
         self.grown = self.pristine_grown = None  # so far, and before the first piece
 
     def label(self, text):
@@ -185,7 +211,9 @@ class Blitter:
             self.canvas.draw()  # draws everything but the animated artists
             self.pristine = self.canvas.copy_from_bbox(self.figure.bbox)
             if self.growing:  # (lines clip to their axes: nothing they draw goes outside these)
-                self.growth_box = Bbox.union([artist.axes.bbox for artist in self.growing]).padded(2)
+                self.growth_box = Bbox.union([artist.axes.bbox for artist in self.growing]).padded(
+                    2
+                )
                 self.grown = self.pristine_grown = self.canvas.copy_from_bbox(self.growth_box)
 
     def _grow(self):
@@ -207,7 +235,9 @@ class Blitter:
                 label.draw(pixels)
         width, height = self.canvas.get_width_height(physical=True)
         # RGBA -> RGB by Pillow's raw decoder: many times faster than copying a NumPy slice [..., :3]
-        return np.asarray(Image.frombytes("RGB", (width, height), self.canvas.buffer_rgba(), "raw", "RGBX"))
+        return np.asarray(
+            Image.frombytes("RGB", (width, height), self.canvas.buffer_rgba(), "raw", "RGBX")
+        )
 
 
 @contextmanager

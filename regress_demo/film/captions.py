@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from typing import List
 
-from ..network import samples as data
 from ..inputs import targets
 from ..inputs.settings import Settings, show
+from ..network import samples as data
 from .stopping import threshold
 from .texts import texts_of
 
 
 def _listed(settings: Settings, name: str) -> str:
-    return ", ".join(show(value) if isinstance(value, float) else str(value) for value in settings.values(name))
+    return ", ".join(
+        show(value) if isinstance(value, float) else str(value) for value in settings.values(name)
+    )
 
 
 def settings_lines(settings: Settings, max_chars: int = 200) -> List[str]:
@@ -34,7 +36,11 @@ def settings_lines(settings: Settings, max_chars: int = 200) -> List[str]:
         network.append(f"momentum={_listed(settings, 'momentum')}")
     if settings.l2 != 0:
         network.append(f"L2={_listed(settings, 'l2')}")
-    network += [say("epochs", count=settings.epoch), f"wb_width={show(settings.wb_width)}", f"seed={settings.seed}"]
+    network += [
+        say("epochs", count=settings.epoch),
+        f"wb_width={show(settings.wb_width)}",
+        f"seed={settings.seed}",
+    ]
     batch = _listed(settings, "batch_size")
     network.append(say("sgd") if batch == "1" else say("minibatch_sgd", batch=batch))
     if settings.stop_at is not None:  # --stop-at
@@ -51,7 +57,9 @@ def settings_lines(settings: Settings, max_chars: int = 200) -> List[str]:
     if settings.noise:
         samples.append(say("header_noise", noise=show(settings.noise)))
     if settings.holdout is not None:
-        samples.append(say("header_heldout", low=show(settings.holdout[0]), high=show(settings.holdout[1])))
+        samples.append(
+            say("header_heldout", low=show(settings.holdout[0]), high=show(settings.holdout[1]))
+        )
     lines = []
     for parts in (network, samples):
         for i, part in enumerate(parts):
@@ -65,6 +73,12 @@ def settings_lines(settings: Settings, max_chars: int = 200) -> List[str]:
 def beyond_textbook(settings: Settings) -> bool:
     """True if the network, its training or its data differ from the textbook's in more than n_mid
     and eta (the settings the textbook's frame names)."""
-    textbook = Settings(n_mid=settings.n_mid, eta=settings.eta, epoch=settings.epoch, wb_width=settings.wb_width,
-                        seed=settings.seed, lang=settings.lang)
+    textbook = Settings(
+        n_mid=settings.n_mid,
+        eta=settings.eta,
+        epoch=settings.epoch,
+        wb_width=settings.wb_width,
+        seed=settings.seed,
+        lang=settings.lang,
+    )
     return settings_lines(settings) != settings_lines(textbook)

@@ -100,7 +100,11 @@ def in_its_font(make):
 
     @functools.wraps(make)
     def made(settings, *args, **kwargs):
-        fonts = japanese_fallback() if settings.lang not in NEEDS_FONT and _names_need_font(settings) else None
+        fonts = (
+            japanese_fallback()
+            if settings.lang not in NEEDS_FONT and _names_need_font(settings)
+            else None
+        )
         with fonts or fonts_for(settings.lang):
             return make(settings, *args, **kwargs)
 

@@ -15,20 +15,34 @@ from typing import List, Optional, Sequence
 import numpy as np
 from matplotlib.colors import to_rgb
 
+from ..inputs.settings import Settings, show
 from ..network import samples as data
+from ..network.samples import Dataset
+from ..network.train import Snapshot
 from .blit import Blitter, LossPieces
 from .captions import beyond_textbook, settings_lines
-from ..network.samples import Dataset
 from .fonts import in_its_font
 from .layouts import PRINT_COLOURS, Layout, grid_inches, mark_epochs, print_look
 from .panels import (  # noqa: F401 - HELDOUT_SHADE, y_limits: part of what a frame shows
-    FIT_COLOUR, HELDOUT_COLOUR, HELDOUT_SHADE, OUTPUT_COLOUR, SAMPLE_COLOUR, TARGET_COLOUR, TITLE_Y, finite_or_nan,
-    fit_axes, loss_axis, set_piece, show_warning, warning_box, x_label, y_label, y_limits,
+    FIT_COLOUR,
+    HELDOUT_COLOUR,
+    HELDOUT_SHADE,
+    OUTPUT_COLOUR,
+    SAMPLE_COLOUR,
+    TARGET_COLOUR,
+    TITLE_Y,
+    finite_or_nan,
+    fit_axes,
+    loss_axis,
+    set_piece,
+    show_warning,
+    warning_box,
+    x_label,
+    y_label,
+    y_limits,
 )
-from ..inputs.settings import Settings, show
 from .stopping import grid_header, threshold
 from .texts import texts_of
-from ..network.train import Snapshot
 
 DPI = 100  # (layouts.DPI: the frames without --size)
 #: The neuron panel draws at most this many neurons one by one (those with the largest |w2_j|).
@@ -36,8 +50,26 @@ MAX_NEURON_LINES = 8
 #: How many earlier fits stay visible as faint trails.
 TRAILS = 3
 
-NEURON_COLOURS = ["tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:brown", "tab:pink", "tab:olive", "tab:cyan"]
-ETA_STYLES = ["-", "--", ":", "-.", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1)), (0, (1, 3)), (0, (8, 2, 2, 2))]
+NEURON_COLOURS = [
+    "tab:blue",
+    "tab:orange",
+    "tab:green",
+    "tab:purple",
+    "tab:brown",
+    "tab:pink",
+    "tab:olive",
+    "tab:cyan",
+]
+ETA_STYLES = [
+    "-",
+    "--",
+    ":",
+    "-.",
+    (0, (5, 1)),
+    (0, (3, 1, 1, 1, 1, 1)),
+    (0, (1, 3)),
+    (0, (8, 2, 2, 2)),
+]
 
 
 class SimpleFigure:
@@ -65,17 +97,29 @@ class SimpleFigure:
         legend_size = layout.font("legend", 8)
         corner = "upper right" if settings.target == "sin" else "best"
         legend = ax.legend(loc=corner, fontsize=legend_size, framealpha=0.9)
-        if corner != "best" and settings.data is None:  # over the fit (one placed "best" stays put, under it)
+        if (
+            corner != "best" and settings.data is None
+        ):  # over the fit (one placed "best" stays put, under it)
             animate(legend)
-        name = ax.set_title(say("simple_title", n_mid=settings.n_mid, eta=show(settings.eta)), fontsize=11, loc="left",
-                            y=TITLE_Y)
-        self.title = self.blitter.label(ax.set_title("", fontsize=11, loc="right", y=TITLE_Y))  # epoch, error
+        name = ax.set_title(
+            say("simple_title", n_mid=settings.n_mid, eta=show(settings.eta)),
+            fontsize=11,
+            loc="left",
+            y=TITLE_Y,
+        )
+        self.title = self.blitter.label(
+            ax.set_title("", fontsize=11, loc="right", y=TITLE_Y)
+        )  # epoch, error
         self.warning = animate(warning_box(ax, 14))
         top, headers = 0.93, []
-        if beyond_textbook(settings):  # the textbook's title says it all; other settings get a header
+        if beyond_textbook(
+            settings
+        ):  # the textbook's title says it all; other settings get a header
             lines = settings_lines(settings, max_chars=layout.chars(95))
             headers.append(
-                self.figure.text(0.5, 0.99, "\n".join(lines), ha="center", va="top", fontsize=7.5, color="0.25")
+                self.figure.text(
+                    0.5, 0.99, "\n".join(lines), ha="center", va="top", fontsize=7.5, color="0.25"
+                )
             )
             top -= 0.035 * len(lines)
         left = 0.1 if settings.target == "sin" else 0.12  # room for longer tick labels, e.g. -1.25
@@ -95,10 +139,18 @@ class SimpleFigure:
         s = self.settings
         self.fit_line.set_data(self.grid, finite_or_nan(snapshot.fit(self.grid)))
         self.output_marks.set_data(self.x, finite_or_nan(snapshot.outputs))
-        self.title.set_text(self.say("simple_epoch", epoch=snapshot.epoch, epochs=s.epoch, error=snapshot.error))
+        self.title.set_text(
+            self.say("simple_epoch", epoch=snapshot.epoch, epochs=s.epoch, error=snapshot.error)
+        )
         if snapshot.reached:  # --stop-at: the film ends here
-            self.title.set_text(self.say("simple_reached", limit=threshold(s.stop_at), epoch=snapshot.epoch,
-                                         error=snapshot.error))
+            self.title.set_text(
+                self.say(
+                    "simple_reached",
+                    limit=threshold(s.stop_at),
+                    epoch=snapshot.epoch,
+                    error=snapshot.error,
+                )
+            )
         show_warning(self.warning, snapshot, self.say)
         return self.blitter.render()
 
@@ -106,8 +158,15 @@ class SimpleFigure:
 class RichFigure:
     """One configuration explained: the fit with trails, each hidden neuron's contribution, the loss."""
 
-    def __init__(self, settings: Settings, dataset: Dataset, histories, heldout_histories=None,
-                 final: Optional[Snapshot] = None, snapshots=()):
+    def __init__(
+        self,
+        settings: Settings,
+        dataset: Dataset,
+        histories,
+        heldout_histories=None,
+        final: Optional[Snapshot] = None,
+        snapshots=(),
+    ):
         self.settings, self.x = settings, dataset.x_train
         self.history = np.asarray(histories[0], dtype=float)
         heldout = heldout_histories[0] if heldout_histories else []
@@ -122,25 +181,46 @@ class RichFigure:
         if layout.sized:
             ax_fit, ax_neurons, ax_loss = layout.rich_axes(self.figure)
         else:
-            spec = self.figure.add_gridspec(3, 1, height_ratios=[3, 1.7, 1.5], left=0.09, right=0.75,
-                                            top=0.92 - 0.016 * (len(lines) - 1), bottom=0.07, hspace=0.36)
+            spec = self.figure.add_gridspec(
+                3,
+                1,
+                height_ratios=[3, 1.7, 1.5],
+                left=0.09,
+                right=0.75,
+                top=0.92 - 0.016 * (len(lines) - 1),
+                bottom=0.07,
+                hspace=0.36,
+            )
             ax_fit = self.figure.add_subplot(spec[0])
             ax_neurons = self.figure.add_subplot(spec[1], sharex=ax_fit)
             ax_loss = self.figure.add_subplot(spec[2])
         self.ax, self.ax_neurons, self.ax_loss = ax_fit, ax_neurons, ax_loss
-        header = self.figure.text(0.5, 0.975 - 0.008 * (len(lines) - 1), "\n".join(lines), ha="center", va="center",
-                                  fontsize=9.5 if len(lines) == 1 else 8.5, color="0.25", linespacing=1.3)
+        header = self.figure.text(
+            0.5,
+            0.975 - 0.008 * (len(lines) - 1),
+            "\n".join(lines),
+            ha="center",
+            va="center",
+            fontsize=9.5 if len(lines) == 1 else 8.5,
+            color="0.25",
+            linespacing=1.3,
+        )
 
         # The fit panel.
         fit_axes(ax_fit, self.grid, dataset, settings)
         self.trails = deque(maxlen=TRAILS)
         self.trail_lines = [
-            animate(ax_fit.plot([], [], "-", color=FIT_COLOUR, lw=1.2, alpha=0.12 + 0.12 * i)[0]) for i in range(TRAILS)
+            animate(ax_fit.plot([], [], "-", color=FIT_COLOUR, lw=1.2, alpha=0.12 + 0.12 * i)[0])
+            for i in range(TRAILS)
         ]
         self.trail_lines[-1].set_label(say("earlier_fits"))
-        self.fit_line = animate(ax_fit.plot([], [], "-", color=FIT_COLOUR, lw=2.5, label=say("fit"))[0])
+        self.fit_line = animate(
+            ax_fit.plot([], [], "-", color=FIT_COLOUR, lw=2.5, label=say("fit"))[0]
+        )
         self.output_marks = animate(
-            ax_fit.plot([], [], "+", color=OUTPUT_COLOUR, ms=6, mew=1.1, label=say("outputs_wrapped"))[0]
+            ax_fit.plot(
+                [], [], "+", color=OUTPUT_COLOUR, ms=6, mew=1.1, label=say("outputs_wrapped")
+            )[0]
         )
         self.output_marks.set_visible(settings.show_outputs)
         if not settings.show_outputs:
@@ -149,30 +229,62 @@ class RichFigure:
         ax_fit.tick_params(labelbottom=False)
         options = layout.fit_legend(settings)
         legend = ax_fit.legend(**options)
-        if layout.sized and options["loc"] != "best":  # inside the panel: drawn over the fit and the outputs
+        if (
+            layout.sized and options["loc"] != "best"
+        ):  # inside the panel: drawn over the fit and the outputs
             animate(legend)
-        self.title = self.blitter.label(ax_fit.set_title(say("rich_epoch_blank"), fontsize=11, loc="left", y=TITLE_Y))
+        self.title = self.blitter.label(
+            ax_fit.set_title(say("rich_epoch_blank"), fontsize=11, loc="left", y=TITLE_Y)
+        )
         self.warning = animate(warning_box(ax_fit, 14))
 
         # The neuron panel: which neurons get a line of their own is fixed for the whole animation.
         n_mid = settings.n_mid
-        w2 = np.abs(np.nan_to_num(final.w2, nan=0.0, posinf=0.0, neginf=0.0)) if final is not None else np.zeros(n_mid)
-        self.shown = np.sort(np.argsort(-w2, kind="stable")[:layout.neuron_lines(MAX_NEURON_LINES, n_mid)])
+        w2 = (
+            np.abs(np.nan_to_num(final.w2, nan=0.0, posinf=0.0, neginf=0.0))
+            if final is not None
+            else np.zeros(n_mid)
+        )
+        self.shown = np.sort(
+            np.argsort(-w2, kind="stable")[: layout.neuron_lines(MAX_NEURON_LINES, n_mid)]
+        )
         self.hidden = np.setdiff1d(np.arange(n_mid), self.shown)
         self.neuron_lines = [
-            animate(ax_neurons.plot([], [], "-", color=NEURON_COLOURS[i % len(NEURON_COLOURS)], lw=1.3,
-                                    label=say("neuron", number=j + 1))[0])
+            animate(
+                ax_neurons.plot(
+                    [],
+                    [],
+                    "-",
+                    color=NEURON_COLOURS[i % len(NEURON_COLOURS)],
+                    lw=1.3,
+                    label=say("neuron", number=j + 1),
+                )[0]
+            )
             for i, j in enumerate(self.shown)
         ]
         self.other_line = None
         if self.hidden.size:
-            self.other_line = animate(ax_neurons.plot([], [], "-", color="0.6", lw=1.3,
-                                                      label=say("more_neurons", count=self.hidden.size))[0])
+            self.other_line = animate(
+                ax_neurons.plot(
+                    [],
+                    [],
+                    "-",
+                    color="0.6",
+                    lw=1.3,
+                    label=say("more_neurons", count=self.hidden.size),
+                )[0]
+            )
         bias_key = "output_bias_b2" if settings.depth == 1 else "output_bias"
-        if settings.data is not None:  # your own data: the bias in y's units, mean + sd · b2 (ownunits.py)
+        if (
+            settings.data is not None
+        ):  # your own data: the bias in y's units, mean + sd · b2 (ownunits.py)
             bias_key = "data_bias_b2" if settings.depth == 1 else "data_bias"
-        self.bias_line = animate(ax_neurons.plot([], [], ":", color="black", lw=1.3, label=say(bias_key))[0])
-        if settings.style == "print":  # each neuron its own dashes and marks too, for black and white
+        self.bias_line = animate(
+            ax_neurons.plot([], [], ":", color="black", lw=1.3, label=say(bias_key))[0]
+        )
+        if (
+            settings.style == "print"
+        ):  # each neuron its own dashes and marks too, for black and white
             for i, line in enumerate(self.neuron_lines):
                 line.set(**print_look(i, len(self.grid)))
         ax_neurons.axhline(0, color="0.8", lw=0.8)
@@ -189,20 +301,29 @@ class RichFigure:
             neuron_label = "sd · " + neuron_label.replace(" x ", " u ").replace("(x)", "(u)")
         ax_neurons.set_ylabel(neuron_label, fontsize=9)
         # In print, no text names a colour: in black and white there is none.
-        title = say("neurons_title_print" if settings.style == "print" else "neurons_title", which=which)
+        title = say(
+            "neurons_title_print" if settings.style == "print" else "neurons_title", which=which
+        )
         neurons_title = ax_neurons.set_title(title, fontsize=9, loc="left", y=TITLE_Y)
         ax_neurons.grid(True, color="0.92")
         ax_neurons.legend(**layout.legend(7.5, (1.02, 1.05)))
 
         # The loss panel.
-        loss_axis(ax_loss, [self.history] + ([self.heldout_history] if self.heldout_history is not None else []), say)
+        loss_axis(
+            ax_loss,
+            [self.history] + ([self.heldout_history] if self.heldout_history is not None else []),
+            say,
+        )
         ax_loss.set_title(say("loss_title"), fontsize=9, loc="left", y=TITLE_Y)
-        self.loss_line = self.blitter.grow(ax_loss.plot([], [], "-", color="tab:red", lw=1.2, label=say("training"))[0])
+        self.loss_line = self.blitter.grow(
+            ax_loss.plot([], [], "-", color="tab:red", lw=1.2, label=say("training"))[0]
+        )
         self.heldout_line = None
         if self.heldout_history is not None:
             self.heldout_line = self.blitter.grow(
-                ax_loss.plot([], [], "-", color=HELDOUT_COLOUR, lw=1.2,
-                             label=say("heldout_error"))[0]
+                ax_loss.plot([], [], "-", color=HELDOUT_COLOUR, lw=1.2, label=say("heldout_error"))[
+                    0
+                ]
             )
             if settings.style == "print":  # the held-out error dashed
                 self.heldout_line.set_linestyle("--")
@@ -246,18 +367,30 @@ class RichFigure:
         """The frame for these snapshots (a list of one) as an (H, W, 3) uint8 array."""
         (snapshot,) = snapshots
         fit = finite_or_nan(snapshot.fit(self.grid))
-        for line, trail in zip(self.trail_lines[TRAILS - len(self.trails):], self.trails):
+        for line, trail in zip(self.trail_lines[TRAILS - len(self.trails) :], self.trails):
             line.set_data(self.grid, trail)
         self.trails.append(fit)
         self.fit_line.set_data(self.grid, fit)
         self.output_marks.set_data(self.x, finite_or_nan(snapshot.outputs))
-        self.title.set_text(self.say("rich_epoch", epoch=snapshot.epoch, epochs=self.settings.epoch, error=snapshot.error))
+        self.title.set_text(
+            self.say(
+                "rich_epoch", epoch=snapshot.epoch, epochs=self.settings.epoch, error=snapshot.error
+            )
+        )
         if snapshot.reached:  # --stop-at: the film ends here
-            self.title.set_text(self.say("rich_reached", limit=threshold(self.settings.stop_at), epoch=snapshot.epoch,
-                                         error=snapshot.error))
+            self.title.set_text(
+                self.say(
+                    "rich_reached",
+                    limit=threshold(self.settings.stop_at),
+                    epoch=snapshot.epoch,
+                    error=snapshot.error,
+                )
+            )
         show_warning(self.warning, snapshot, self.say)
         lines = self._lines(snapshot)
-        for line, values in zip(self.neuron_lines + [self.other_line] * bool(self.hidden.size) + [self.bias_line], lines):
+        for line, values in zip(
+            self.neuron_lines + [self.other_line] * bool(self.hidden.size) + [self.bias_line], lines
+        ):
             line.set_data(self.grid, finite_or_nan(values))
         self._next_loss_piece(snapshot.epoch)
         self.loss_now.set_data([snapshot.epoch], [snapshot.error])
@@ -303,14 +436,28 @@ class GridFigure:
             spec = layout.grid_spec(self.figure, rows, cols, with_loss)
         else:
             spec = self.figure.add_gridspec(
-                rows + with_loss, cols, height_ratios=[1.95] * rows + ([loss_height - 1.3] if with_loss else []),
-                left=0.7 / width, right=1 - 0.15 / width, top=1 - header / height, bottom=0.45 / height,
-                hspace=0.45, wspace=0.08,
+                rows + with_loss,
+                cols,
+                height_ratios=[1.95] * rows + ([loss_height - 1.3] if with_loss else []),
+                left=0.7 / width,
+                right=1 - 0.15 / width,
+                top=1 - header / height,
+                bottom=0.45 / height,
+                hspace=0.45,
+                wspace=0.08,
             )
-        self.header = self.blitter.label(self.figure.text(0.5, 1 - 0.25 / height, "", ha="center", va="baseline",
-                                                          fontsize=11))
-        settings_text = self.figure.text(0.5, 1 - 0.37 / height, "\n".join(lines), ha="center", va="top",
-                                         fontsize=8.5, color="0.3")
+        self.header = self.blitter.label(
+            self.figure.text(0.5, 1 - 0.25 / height, "", ha="center", va="baseline", fontsize=11)
+        )
+        settings_text = self.figure.text(
+            0.5,
+            1 - 0.37 / height,
+            "\n".join(lines),
+            ha="center",
+            va="top",
+            fontsize=8.5,
+            color="0.3",
+        )
         self.panels, names = [], []
         first = None
         for r in range(rows):
@@ -321,38 +468,77 @@ class GridFigure:
                 ax.tick_params(labelsize=7, labelleft=(c == 0), labelbottom=(r == rows - 1))
                 config = self.configurations[len(self.panels)]
                 fit = animate(ax.plot([], [], "-", color=self._colour(config), lw=1.8)[0])
-                names.append(ax.set_title(settings.label(config, "  "), fontsize=8, loc="left", y=TITLE_Y))
-                title = self.blitter.label(ax.set_title("", fontsize=8, loc="right", y=TITLE_Y))  # error, "diverged"
+                names.append(
+                    ax.set_title(settings.label(config, "  "), fontsize=8, loc="left", y=TITLE_Y)
+                )
+                title = self.blitter.label(
+                    ax.set_title("", fontsize=8, loc="right", y=TITLE_Y)
+                )  # error, "diverged"
                 self.panels.append((fit, title, animate(warning_box(ax, 8))))
         if with_loss:
             ax_loss = self.ax_loss = self.figure.add_subplot(spec[rows, :])
             loss_axis(ax_loss, self.histories + self.heldout, say, fontsize=8)
             ax_loss.tick_params(labelsize=7)
             if self.heldout:
-                ax_loss.set_title(say("grid_heldout_note"), fontsize=7.5,
-                                  loc="right", color=HELDOUT_COLOUR, y=TITLE_Y)
+                ax_loss.set_title(
+                    say("grid_heldout_note"),
+                    fontsize=7.5,
+                    loc="right",
+                    color=HELDOUT_COLOUR,
+                    y=TITLE_Y,
+                )
             self.loss_lines = [
-                self.blitter.grow(ax_loss.plot([], [], lw=1.2, color=self._colour(config), linestyle=self._style(config),
-                                               label=settings.label(config))[0])
+                self.blitter.grow(
+                    ax_loss.plot(
+                        [],
+                        [],
+                        lw=1.2,
+                        color=self._colour(config),
+                        linestyle=self._style(config),
+                        label=settings.label(config),
+                    )[0]
+                )
                 for config in self.configurations
             ]
-            self.heldout_lines = [
-                self.blitter.grow(ax_loss.plot([], [], lw=0.7, alpha=0.7, color=self._colour(config),
-                                               linestyle=self._style(config))[0])
-                for config in self.configurations
-            ] if self.heldout else []
+            self.heldout_lines = (
+                [
+                    self.blitter.grow(
+                        ax_loss.plot(
+                            [],
+                            [],
+                            lw=0.7,
+                            alpha=0.7,
+                            color=self._colour(config),
+                            linestyle=self._style(config),
+                        )[0]
+                    )
+                    for config in self.configurations
+                ]
+                if self.heldout
+                else []
+            )
             self.loss_pieces = LossPieces(self.blitter)
-            if settings.style == "print":  # each curve its own dashes and marks too, for black and white
+            if (
+                settings.style == "print"
+            ):  # each curve its own dashes and marks too, for black and white
                 for k, line in enumerate(self.loss_lines + self.heldout_lines):
                     line.set(**print_look(k % len(self.loss_lines)))
             longest = max(len(line.get_label()) for line in self.loss_lines)
-            columns = int((width - 0.8) / (0.06 * longest + 0.6))  # 7 pt characters are about 0.06 in wide
+            columns = int(
+                (width - 0.8) / (0.06 * longest + 0.6)
+            )  # 7 pt characters are about 0.06 in wide
             if layout.sized:
                 columns = layout.legend_columns(longest)
             legend_size = layout.font("legend", 7)
             columns = max(1, min(len(self.configurations), columns))
-            ax_loss.legend(handles=self.loss_lines, fontsize=legend_size, ncol=columns,
-                           loc="lower left", bbox_to_anchor=(0.0, 1.0), frameon=False)
+            ax_loss.legend(
+                handles=self.loss_lines,
+                fontsize=legend_size,
+                ncol=columns,
+                loc="lower left",
+                bbox_to_anchor=(0.0, 1.0),
+                frameon=False,
+            )
             self.loss_cursor = animate(ax_loss.axvline(0, color="0.5", lw=0.8))
         self.ax = first
         layout.finish(self.figure, [self.header, settings_text], lifted=names)
@@ -370,7 +556,9 @@ class GridFigure:
         """Each row has its line style in the loss panel."""
         if self.rows is None:
             return ETA_STYLES[0]
-        return ETA_STYLES[self.settings.values(self.rows).index(getattr(config, self.rows)) % len(ETA_STYLES)]
+        return ETA_STYLES[
+            self.settings.values(self.rows).index(getattr(config, self.rows)) % len(ETA_STYLES)
+        ]
 
     def reset(self):
         """Forget the loss curves drawn so far, to start the animation again."""
@@ -382,11 +570,17 @@ class GridFigure:
         epoch = max(snapshot.epoch for snapshot in snapshots)
         self.header.set_text(self.say("grid_epoch", epoch=epoch, epochs=self.settings.epoch))
         if self.settings.stop_at is not None:  # --stop-at: how many have reached it
-            self.header.set_text(grid_header(snapshots, self.settings.stop_at, epoch, self.settings.epoch, self.say)
-                                 or self.header.get_text())
+            self.header.set_text(
+                grid_header(snapshots, self.settings.stop_at, epoch, self.settings.epoch, self.say)
+                or self.header.get_text()
+            )
         for (fit, title, warning), snapshot in zip(self.panels, snapshots):
             fit.set_data(self.grid, finite_or_nan(snapshot.fit(self.grid)))
-            title.set_text(self.say("grid_diverged") if snapshot.diverged else self.say("grid_error", error=snapshot.error))
+            title.set_text(
+                self.say("grid_diverged")
+                if snapshot.diverged
+                else self.say("grid_error", error=snapshot.error)
+            )
             if snapshot.reached:  # --stop-at: this network stopped here
                 title.set_text(self.say("grid_reached", epoch=snapshot.epoch))
             show_warning(warning, snapshot, self.say, short=True)
@@ -401,7 +595,9 @@ class GridFigure:
             set_piece(line, history, piece)
         for line, history in zip(self.heldout_lines, self.heldout):
             set_piece(line, history, piece)
-        if self.settings.style == "print":  # marks at the same epochs whatever the pieces: about 10 a curve
+        if (
+            self.settings.style == "print"
+        ):  # marks at the same epochs whatever the pieces: about 10 a curve
             mark_epochs(self.loss_lines + self.heldout_lines, self.settings.epoch)
 
     def skip(self, snapshots: List[Snapshot]):
@@ -413,13 +609,22 @@ class GridFigure:
 
 
 @in_its_font  # the texts of a Japanese figure in a Japanese font (fonts.py)
-def make_figure(settings: Settings, dataset: Dataset, histories, frames: Sequence[List[Snapshot]],
-                heldout_histories=None):
+def make_figure(
+    settings: Settings,
+    dataset: Dataset,
+    histories,
+    frames: Sequence[List[Snapshot]],
+    heldout_histories=None,
+):
     """The figure that suits these settings, made to fit every frame of the run."""
-    if settings.data is not None and not getattr(dataset, "in_data_units", False):  # your own data (ownunits.py)
+    if settings.data is not None and not getattr(
+        dataset, "in_data_units", False
+    ):  # your own data (ownunits.py)
         from .units import for_drawing, in_units
 
-        figure = make_figure(settings, for_drawing(settings, dataset), histories, frames, heldout_histories)
+        figure = make_figure(
+            settings, for_drawing(settings, dataset), histories, frames, heldout_histories
+        )
         in_units(figure, settings, [frame[0] for frame in frames])
         return figure
     if settings.is_grid:
@@ -427,7 +632,14 @@ def make_figure(settings: Settings, dataset: Dataset, histories, frames: Sequenc
     if settings.simple:
         return SimpleFigure(settings, dataset)
     snapshots = [frame[0] for frame in frames]
-    return RichFigure(settings, dataset, histories, heldout_histories, snapshots[-1] if snapshots else None, snapshots)
+    return RichFigure(
+        settings,
+        dataset,
+        histories,
+        heldout_histories,
+        snapshots[-1] if snapshots else None,
+        snapshots,
+    )
 
 
 def _agg_rgb(colour) -> tuple:
@@ -437,8 +649,19 @@ def _agg_rgb(colour) -> tuple:
 
 #: The colours the figures draw lines, markers and text with, as Agg draws them. The GIF's palette
 #: holds those of them that the sample frames show, exactly.
-INKS = [_agg_rgb(colour) for colour in
-        ["black", FIT_COLOUR, OUTPUT_COLOUR, TARGET_COLOUR, SAMPLE_COLOUR, HELDOUT_COLOUR, *NEURON_COLOURS, "darkred"]]
+INKS = [
+    _agg_rgb(colour)
+    for colour in [
+        "black",
+        FIT_COLOUR,
+        OUTPUT_COLOUR,
+        TARGET_COLOUR,
+        SAMPLE_COLOUR,
+        HELDOUT_COLOUR,
+        *NEURON_COLOURS,
+        "darkred",
+    ]
+]
 #: In print (--style print), its own colours first.
 PRINT_INKS = [_agg_rgb(colour) for colour in PRINT_COLOURS] + INKS
 

@@ -44,9 +44,26 @@ EM_WIDTH = 0.6
 #: --style print: the Okabe-Ito colours, told apart by colour-blind readers (yellow last: faint on
 #: white paper; black, the output bias's, as the dark grey of matplotlib's tableau-colorblind10), each
 #: with its own dash pattern and marker, told apart in black and white.
-PRINT_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#595959", "#F0E442"]
-PRINT_DASHES = [(0, (6, 2)), (0, (2, 2)), (0, (8, 2, 2, 2)), (0, (12, 3)), (0, (4, 2, 1, 2, 1, 2)),
-                (0, (1, 3)), (0, (10, 2, 2, 2, 2, 2)), (0, (3, 4))]
+PRINT_COLOURS = [
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#D55E00",
+    "#56B4E9",
+    "#595959",
+    "#F0E442",
+]
+PRINT_DASHES = [
+    (0, (6, 2)),
+    (0, (2, 2)),
+    (0, (8, 2, 2, 2)),
+    (0, (12, 3)),
+    (0, (4, 2, 1, 2, 1, 2)),
+    (0, (1, 3)),
+    (0, (10, 2, 2, 2, 2, 2)),
+    (0, (3, 4)),
+]
 PRINT_MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 
 
@@ -56,8 +73,13 @@ def print_look(k: int, points: Optional[int] = None) -> dict:
     8 marks, each line's a little apart from the others'."""
     n = len(PRINT_COLOURS)
     every = 0.12 if points is None else (k * 5 % max(points // 8, 1), max(points // 8, 1))
-    return dict(color=PRINT_COLOURS[k % n], linestyle=PRINT_DASHES[k % n], marker=PRINT_MARKERS[(k + k // n) % n],
-                markersize=5, markevery=every)
+    return dict(
+        color=PRINT_COLOURS[k % n],
+        linestyle=PRINT_DASHES[k % n],
+        marker=PRINT_MARKERS[(k + k // n) % n],
+        markersize=5,
+        markevery=every,
+    )
 
 
 def mark_epochs(lines, epochs: int):
@@ -72,7 +94,9 @@ def mark_epochs(lines, epochs: int):
 def grid_inches(settings, lines_count: Optional[int] = None) -> Tuple[float, float, float, float]:
     """A comparison grid's own size without --size: (width, height, header, loss height) in inches,
     from its rows and columns and the lines of its header."""
-    from .captions import settings_lines  # (at run time: captions needs settings, which needs checks)
+    from .captions import (
+        settings_lines,
+    )  # (at run time: captions needs settings, which needs checks)
 
     rows, cols = settings.grid_shape()
     width = max(7.0, 2.5 * cols + 0.8)
@@ -118,8 +142,12 @@ class Layout:
             return 1.0
         rows, cols = settings.grid_shape()
         legend_rows = math.ceil(rows * cols / 4)
-        below = 1.3 if settings.simple else 3.0 + 0.3 * legend_rows  # the header, the error panel, its legend
-        return max(1.0, (GRID_PANEL[0] * cols + 1.0) / width, (GRID_PANEL[1] * rows + below) / height)
+        below = (
+            1.3 if settings.simple else 3.0 + 0.3 * legend_rows
+        )  # the header, the error panel, its legend
+        return max(
+            1.0, (GRID_PANEL[0] * cols + 1.0) / width, (GRID_PANEL[1] * rows + below) / height
+        )
 
     def __repr__(self) -> str:
         return f"Layout({self.inches[0]:.2f} x {self.inches[1]:.2f} in at {self.dpi:g} dpi)"
@@ -149,22 +177,30 @@ class Layout:
         above it, where the titles go)."""
         if self.sized:
             anchor = (anchor[0], 1.0)
-        return dict(loc="upper left", bbox_to_anchor=anchor, fontsize=self.font("legend", fontsize), frameon=False,
-                    **options)
+        return dict(
+            loc="upper left",
+            bbox_to_anchor=anchor,
+            fontsize=self.font("legend", fontsize),
+            frameon=False,
+            **options,
+        )
 
     def fit_legend(self, settings) -> dict:
         """The fit panel's legend: beside it, or inside it with --size (where text is large, the room
         beside the panels goes to the neurons')."""
         if not self.sized:
             return self.legend(8)
-        sine = settings.target == "sin" and getattr(settings, "data", None) is None  # (its corner is free)
-        return dict(loc="upper right" if sine else "best", fontsize=FONTS["legend"],
-                    framealpha=0.9)
+        sine = (
+            settings.target == "sin" and getattr(settings, "data", None) is None
+        )  # (its corner is free)
+        return dict(loc="upper right" if sine else "best", fontsize=FONTS["legend"], framealpha=0.9)
 
     def legend_columns(self, longest: int) -> int:
         """How many legend entries of at most `longest` characters fit side by side, with --size."""
         em = FONTS["legend"] / 72
-        return int((self.inches[0] - 0.8) / (EM_WIDTH * em * longest + 5 * em))  # + the line, the gaps
+        return int(
+            (self.inches[0] - 0.8) / (EM_WIDTH * em * longest + 5 * em)
+        )  # + the line, the gaps
 
     def neuron_lines(self, default: int, n_mid: int) -> int:
         """How many neurons the neuron panel draws one by one: with --size, as many as its legend
@@ -181,7 +217,11 @@ class Layout:
         if self.wide:
             spec = figure.add_gridspec(2, 2, width_ratios=[1.15, 1], height_ratios=[1.15, 1])
             ax_fit = figure.add_subplot(spec[:, 0])
-            return ax_fit, figure.add_subplot(spec[0, 1], sharex=ax_fit), figure.add_subplot(spec[1, 1])
+            return (
+                ax_fit,
+                figure.add_subplot(spec[0, 1], sharex=ax_fit),
+                figure.add_subplot(spec[1, 1]),
+            )
         spec = figure.add_gridspec(3, 1, height_ratios=[3, 1.7, 1.5])
         ax_fit = figure.add_subplot(spec[0])
         return ax_fit, figure.add_subplot(spec[1], sharex=ax_fit), figure.add_subplot(spec[2])
@@ -207,20 +247,32 @@ class Layout:
             ax.xaxis.label.set_fontsize(FONTS["label"])
             ax.yaxis.label.set_fontsize(FONTS["label"])
             ax.tick_params(labelsize=FONTS["tick"])
-            for text in ax.texts:  # the note of a divergence: low in its panel, below the fit's legend
+            for (
+                text
+            ) in ax.texts:  # the note of a divergence: low in its panel, below the fit's legend
                 text.set_fontsize(FONTS["note"])
                 text.set_y(0.1)
-            for artist in ax.get_children():  # what changes from frame to frame stays inside its panel
-                if artist.get_animated() and artist not in (ax.title, ax._left_title, ax._right_title):
+            for (
+                artist
+            ) in ax.get_children():  # what changes from frame to frame stays inside its panel
+                if artist.get_animated() and artist not in (
+                    ax.title,
+                    ax._left_title,
+                    ax._right_title,
+                ):
                     artist.set_in_layout(False)
         if fit_axes is not None and self.wide:  # the fit has its own x axis beside the neurons
             shared = fit_axes.get_shared_x_axes()
-            neighbour = next(ax for ax in figure.axes if ax is not fit_axes and shared.joined(ax, fit_axes))
+            neighbour = next(
+                ax for ax in figure.axes if ax is not fit_axes and shared.joined(ax, fit_axes)
+            )
             fit_axes.tick_params(labelbottom=True)
             fit_axes.set_xlabel(neighbour.get_xlabel(), fontsize=FONTS["label"])
         for title in lifted:  # one line up, so that a title on the right cannot run into it
             lift = 1.3 * FONTS["title"] / 72
-            title.set_transform(title.get_transform() + ScaledTranslation(0, lift, figure.dpi_scale_trans))
+            title.set_transform(
+                title.get_transform() + ScaledTranslation(0, lift, figure.dpi_scale_trans)
+            )
         top = self._place_headers(figure, headers)
         engine = figure.get_layout_engine()
         engine.set(rect=(0, 0, 1, 1 - top / self.inches[1]))
@@ -255,10 +307,16 @@ class Layout:
 
         for ax in figure.axes:
             legend = ax.get_legend()
-            titles = [title for title in (ax.title, ax._left_title, ax._right_title) if title.get_text()]
-            if legend is None or legend._loc != 3 or not titles:  # (3: "lower left", standing on its anchor)
+            titles = [
+                title for title in (ax.title, ax._left_title, ax._right_title) if title.get_text()
+            ]
+            if (
+                legend is None or legend._loc != 3 or not titles
+            ):  # (3: "lower left", standing on its anchor)
                 continue
-            height = max(title.get_window_extent(renderer).height for title in titles) / figure.dpi + PAD
+            height = (
+                max(title.get_window_extent(renderer).height for title in titles) / figure.dpi + PAD
+            )
             anchor = ax.transAxes + ScaledTranslation(0, height, figure.dpi_scale_trans)
             legend.set_bbox_to_anchor((0.0, 1.0), transform=anchor)
 
@@ -269,12 +327,20 @@ class Layout:
         width = figure.bbox.width
         for ax in figure.axes:
             box = ax.get_window_extent(renderer)
-            rightmost = not any(other.get_window_extent(renderer).x0 > box.x1 for other in figure.axes
-                                if other.get_window_extent(renderer).y1 > box.y0
-                                and other.get_window_extent(renderer).y0 < box.y1)
+            rightmost = not any(
+                other.get_window_extent(renderer).x0 > box.x1
+                for other in figure.axes
+                if other.get_window_extent(renderer).y1 > box.y0
+                and other.get_window_extent(renderer).y0 < box.y1
+            )
             title_room = (width - box.x0 - 0.1 * figure.dpi) if rightmost else box.width
-            for text, room in [(ax._left_title, title_room), (ax.title, box.width), (ax._right_title, box.width),
-                               (ax.xaxis.label, box.width), (ax.yaxis.label, box.height)]:
+            for text, room in [
+                (ax._left_title, title_room),
+                (ax.title, box.width),
+                (ax._right_title, box.width),
+                (ax.xaxis.label, box.width),
+                (ax.yaxis.label, box.height),
+            ]:
                 if text.get_animated() or not text.get_text():
                     continue  # (a label blitted every frame stays on one line)
                 extent = text.get_window_extent(renderer)
@@ -285,4 +351,3 @@ class Layout:
                     chars = max(8, int(max(len(line) for line in lines) * room / length) - 1)
                     text.set_text(textwrap.fill(" ".join(lines), chars))
         return broken
-

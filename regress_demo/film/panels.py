@@ -9,10 +9,10 @@ import numpy as np
 from matplotlib.ticker import FuncFormatter, MaxNLocator, NullLocator
 
 from ..inputs import targets
-from ..network.samples import Dataset
 from ..inputs.settings import Settings, show
-from .texts import Texts, texts_of
+from ..network.samples import Dataset
 from ..network.train import Snapshot
+from .texts import Texts, texts_of
 
 X_LIMITS = (-1.05, 1.05)
 #: Titles sit just above their axes. Given explicitly, matplotlib does not measure the tick labels
@@ -38,7 +38,9 @@ def loss_axis(ax, histories: Sequence[Sequence[float]], say: Texts, fontsize=Non
     networks that did not diverge (all of them if every one did), up to LOSS_CEILING."""
     ax.set_yscale("log")
     ax.yaxis.set_minor_locator(NullLocator())  # ticks and labels at the powers of ten only
-    ax.yaxis.set_major_formatter(FuncFormatter(power_of_ten))  # (not mathtext: its parser takes 0.1 s to load)
+    ax.yaxis.set_major_formatter(
+        FuncFormatter(power_of_ten)
+    )  # (not mathtext: its parser takes 0.1 s to load)
     ax.set_xlim(0, max(max(len(history) for history in histories) - 1, 1))
     # epochs are whole numbers: matplotlib's own steps, but no tick at epoch 0.2 when only epoch 0 was drawn
     ax.xaxis.set_major_locator(MaxNLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10], integer=True))
@@ -65,10 +67,14 @@ def power_of_ten(value, _position=None) -> str:
 def loss_limits(histories: Sequence[Sequence[float]]):
     """y limits that hold every error up to the ceiling; diverged histories count only if all diverged."""
     firsts = [h[0] for h in histories if len(h) and np.isfinite(h[0])]
-    ceiling = LOSS_CEILING * max(1.0, min(firsts, default=1.0))  # a target of a larger scale has larger errors
+    ceiling = LOSS_CEILING * max(
+        1.0, min(firsts, default=1.0)
+    )  # a target of a larger scale has larger errors
     healthy = [h for h in histories if len(h) and all(np.isfinite(e) and e <= ceiling for e in h)]
     histories = healthy or histories
-    errors = np.array([e for history in histories for e in history if np.isfinite(e) and 0 < e <= ceiling])
+    errors = np.array(
+        [e for history in histories for e in history if np.isfinite(e) and 0 < e <= ceiling]
+    )
     if errors.size == 0:
         return 1e-6, 1.0
     low, high = max(errors.min(), 1e-12) / 2, errors.max() * 2
@@ -78,7 +84,9 @@ def loss_limits(histories: Sequence[Sequence[float]]):
 def y_limits(dataset: Dataset, grid):
     """The y range of the fit panels, fixed for the whole animation so that nothing jumps: the
     target and the samples, rounded out to tenths, with room above and below (-1.6 to 1.6 for the sine)."""
-    target = [] if dataset.target is None else [dataset.target(grid)]  # (your own data: the samples only)
+    target = (
+        [] if dataset.target is None else [dataset.target(grid)]
+    )  # (your own data: the samples only)
     values = np.concatenate(target + [dataset.t])
     low, high = np.floor(values.min() * 10) / 10, np.ceil(values.max() * 10) / 10
     room = 0.3 * max(high - low, 0.5)
@@ -96,14 +104,35 @@ def fit_axes(ax, grid, dataset: Dataset, settings: Settings, small=False):
     range, fixed limits."""
     say = texts_of(settings)
     if dataset.target is not None:  # (your own data have none: their points are the target)
-        ax.plot(grid, dataset.target(grid), "--", color=TARGET_COLOUR, lw=1.2 if small else 1.5,
-                label=say("target", curve=targets.describe(settings.target)))
+        ax.plot(
+            grid,
+            dataset.target(grid),
+            "--",
+            color=TARGET_COLOUR,
+            lw=1.2 if small else 1.5,
+            label=say("target", curve=targets.describe(settings.target)),
+        )
     label = say("samples_noise", noise=show(settings.noise)) if settings.noise else say("samples")
-    ax.plot(dataset.x_train, dataset.t_train, "o", color=SAMPLE_COLOUR, ms=2 if small else 3, label=label)
+    ax.plot(
+        dataset.x_train,
+        dataset.t_train,
+        "o",
+        color=SAMPLE_COLOUR,
+        ms=2 if small else 3,
+        label=label,
+    )
     if dataset.holdout is not None:
         ax.axvspan(*dataset.holdout, color=HELDOUT_SHADE, zorder=0, label=say("heldout_range"))
-        ax.plot(dataset.x_heldout, dataset.t_heldout, "o", color=HELDOUT_COLOUR, mfc="none", ms=3 if small else 4.5,
-                mew=1.2, label=say("heldout_samples"))
+        ax.plot(
+            dataset.x_heldout,
+            dataset.t_heldout,
+            "o",
+            color=HELDOUT_COLOUR,
+            mfc="none",
+            ms=3 if small else 4.5,
+            mew=1.2,
+            label=say("heldout_samples"),
+        )
     ax.set_xlim(*X_LIMITS)
     ax.set_ylim(*y_limits(dataset, grid))
     if small:  # a few round ticks are enough for a small panel (and each tick costs time to make)
@@ -133,13 +162,23 @@ def y_label(settings: Settings) -> str:
 def warning_box(ax, fontsize):
     """A hidden text box in the middle of a panel, for "diverged at epoch N"."""
     return ax.text(
-        0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center", fontsize=fontsize, color="darkred",
-        bbox=dict(boxstyle="round", facecolor="white", edgecolor="darkred"), visible=False,
+        0.5,
+        0.5,
+        "",
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        fontsize=fontsize,
+        color="darkred",
+        bbox=dict(boxstyle="round", facecolor="white", edgecolor="darkred"),
+        visible=False,
     )
 
 
 def show_warning(text, snapshot: Snapshot, say: Texts, short=False):
     """Show "diverged at epoch N" on a diverged snapshot's frame, hide it on the others."""
     if snapshot.diverged:
-        text.set_text(say("diverged_at", epoch=snapshot.epoch) + ("" if short else say("diverged_hint")))
+        text.set_text(
+            say("diverged_at", epoch=snapshot.epoch) + ("" if short else say("diverged_hint"))
+        )
     text.set_visible(snapshot.diverged)

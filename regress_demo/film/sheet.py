@@ -14,11 +14,20 @@ from typing import List, Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
+from ..inputs.settings import Settings
 from ..network import samples as data
 from ..network.samples import Dataset
 from .fonts import in_its_font
-from .panels import FIT_COLOUR, TITLE_Y, finite_or_nan, fit_axes, show_warning, warning_box, x_label, y_label
-from ..inputs.settings import Settings
+from .panels import (
+    FIT_COLOUR,
+    TITLE_Y,
+    finite_or_nan,
+    fit_axes,
+    show_warning,
+    warning_box,
+    x_label,
+    y_label,
+)
 from .texts import Texts, texts_of
 
 #: The width of an A4 page, in inches: the sheet's width, so that its font sizes are those printed.
@@ -47,13 +56,36 @@ def print_sheet(settings: Settings, dataset: Dataset, frames: Sequence[list]) ->
     footer = 0.75  # the x label and the legend
     height = header + rows * TILE_HEIGHT + footer
     figure = Figure(figsize=(A4_WIDTH, height))
-    figure.text(0.5, 1 - 0.1 / height, "\n".join(lines), ha="center", va="top", fontsize=SMALL_PT, color="0.25")
-    spec = figure.add_gridspec(rows, COLUMNS, left=0.6 / A4_WIDTH, right=1 - 0.12 / A4_WIDTH,
-                               top=1 - (header + 0.25) / height, bottom=footer / height, hspace=0.45, wspace=0.1)
+    figure.text(
+        0.5,
+        1 - 0.1 / height,
+        "\n".join(lines),
+        ha="center",
+        va="top",
+        fontsize=SMALL_PT,
+        color="0.25",
+    )
+    spec = figure.add_gridspec(
+        rows,
+        COLUMNS,
+        left=0.6 / A4_WIDTH,
+        right=1 - 0.12 / A4_WIDTH,
+        top=1 - (header + 0.25) / height,
+        bottom=footer / height,
+        hspace=0.45,
+        wspace=0.1,
+    )
     say, grid, limits = texts_of(settings), data.grid(), None
-    x_text, y_text = x_label(settings), y_label(settings)  # (with your own data, its columns' names)
-    y_text = textwrap.fill(y_text, 22)  # (a tile is 1.4 in high: a long column name takes two lines)
-    if settings.data is not None:  # your own data: drawn in its units, as the film draws them (ownunits.py)
+    x_text, y_text = (
+        x_label(settings),
+        y_label(settings),
+    )  # (with your own data, its columns' names)
+    y_text = textwrap.fill(
+        y_text, 22
+    )  # (a tile is 1.4 in high: a long column name takes two lines)
+    if (
+        settings.data is not None
+    ):  # your own data: drawn in its units, as the film draws them (ownunits.py)
         from ..inputs.owndata import chosen_points
         from .units import for_drawing
 
@@ -67,16 +99,27 @@ def print_sheet(settings: Settings, dataset: Dataset, frames: Sequence[list]) ->
         fit_axes(ax, grid, dataset, settings, small=True)
         if limits is not None:
             ax.set_xlim(*limits)
-        ax.plot(grid, finite_or_nan(snapshot.fit(grid)), "-", color=FIT_COLOUR, lw=1.8, label=say("fit"))
+        ax.plot(
+            grid, finite_or_nan(snapshot.fit(grid)), "-", color=FIT_COLOUR, lw=1.8, label=say("fit")
+        )
         ax.set_title(tile_title(snapshot, say), fontsize=TITLE_PT, loc="left", y=TITLE_Y)
-        ax.tick_params(labelsize=SMALL_PT, labelleft=k % COLUMNS == 0,
-                       labelbottom=k // COLUMNS == rows - 1 or k + COLUMNS >= len(frames))
+        ax.tick_params(
+            labelsize=SMALL_PT,
+            labelleft=k % COLUMNS == 0,
+            labelbottom=k // COLUMNS == rows - 1 or k + COLUMNS >= len(frames),
+        )
         if k % COLUMNS == 0:
             ax.set_ylabel(y_text, fontsize=SMALL_PT)
         show_warning(warning_box(ax, SMALL_PT), snapshot, say, short=True)
     figure.text(0.5, 0.42 / height, x_text, ha="center", va="center", fontsize=SMALL_PT)
-    figure.legend(handles=first.get_lines(), loc="lower center", bbox_to_anchor=(0.5, 0.0), ncol=4,
-                  fontsize=SMALL_PT, frameon=False)
+    figure.legend(
+        handles=first.get_lines(),
+        loc="lower center",
+        bbox_to_anchor=(0.5, 0.0),
+        ncol=4,
+        fontsize=SMALL_PT,
+        frameon=False,
+    )
     return figure
 
 
@@ -85,4 +128,8 @@ def font_sizes(figure: Figure) -> List[float]:
     legend), for a check that none is too small to read."""
     from matplotlib.text import Text
 
-    return [text.get_fontsize() for text in figure.findobj(Text) if text.get_visible() and text.get_text()]
+    return [
+        text.get_fontsize()
+        for text in figure.findobj(Text)
+        if text.get_visible() and text.get_text()
+    ]

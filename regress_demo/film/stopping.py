@@ -49,8 +49,14 @@ def grid_header(snapshots, stop_at: float, epoch: int, epochs: int, say) -> Opti
         return None
     if count == len(snapshots):
         return say("grid_all_reached", count=count, limit=threshold(stop_at), epoch=epoch)
-    return say("grid_some_reached", epoch=epoch, epochs=epochs, count=count, total=len(snapshots),
-               limit=threshold(stop_at))
+    return say(
+        "grid_some_reached",
+        epoch=epoch,
+        epochs=epochs,
+        count=count,
+        total=len(snapshots),
+        limit=threshold(stop_at),
+    )
 
 
 def record_fields(status: str, reached_at: Optional[int], last_epoch: int) -> dict:
@@ -76,8 +82,11 @@ def summary(settings, reached_at: List[Optional[int]]) -> str:
         if epoch is None:
             return f"did not reach {limit} in {settings.epoch} epochs"
         return reached_text(settings.stop_at, epoch)
-    which = [f"{settings.label(config, ' ')} at epoch {epoch}"
-             for config, epoch in zip(settings.configurations(), reached_at) if epoch is not None]
+    which = [
+        f"{settings.label(config, ' ')} at epoch {epoch}"
+        for config, epoch in zip(settings.configurations(), reached_at)
+        if epoch is not None
+    ]
     listed = f" ({', '.join(which)})" if which else f" in {settings.epoch} epochs"
     return f"{len(which)} of {len(reached_at)} reached {limit}{listed}"
 
@@ -86,7 +95,11 @@ def card_ending(row: dict, stop_at, say) -> Optional[str]:
     """The gallery's "ending" of a network of a record, in the page's language: ``reached 1e-3 at
     epoch 666``, or ``finished, did not reach 1e-3``; None for a run without --stop-at (or a record
     that lacks it)."""
-    if not isinstance(stop_at, (int, float)) or isinstance(stop_at, bool) or not math.isfinite(stop_at):
+    if (
+        not isinstance(stop_at, (int, float))
+        or isinstance(stop_at, bool)
+        or not math.isfinite(stop_at)
+    ):
         return None
     if stop_at <= 0:
         return None
@@ -100,6 +113,10 @@ def card_ending(row: dict, stop_at, say) -> Optional[str]:
 
 def missing_stills(settings, result) -> str:
     """One line naming the --still epochs the run never reached (it stopped, or diverged, before), or ""."""
-    last = max(snapshot.epoch for snapshot in result.last_frame) if result.last_frame else settings.epoch - 1
+    last = (
+        max(snapshot.epoch for snapshot in result.last_frame)
+        if result.last_frame
+        else settings.epoch - 1
+    )
     beyond = [str(epoch) for epoch in settings.still or () if epoch != "last" and epoch > last]
     return f"no still of epoch {', '.join(beyond)}: the film ends at epoch {last}" if beyond else ""

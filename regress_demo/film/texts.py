@@ -76,7 +76,7 @@ ENGLISH = {
     "page_runs": "{count} runs",
     "page_one_run": "{count} run",
     "page_intro": "Every run in this folder, newest first: a tiny neural network learning a curve (the\n"
-                  "sine, unless its heading names another), with its settings and how it ended.",
+    "sine, unless its heading names another), with its settings and how it ended.",
     "page_alt": "A network learning its curve: {title}",
     "page_frames": " · {count} frames",
     "page_engine": "trained with the {engine}",
@@ -175,7 +175,7 @@ JAPANESE = {
     "page_runs": "{count} 件の実行",
     "page_one_run": "{count} 件の実行",
     "page_intro": "このフォルダーの実行結果です (新しい順)。小さなニューラルネットワークが曲線 (見出しに"
-                  "ほかの曲線の名前がなければ sin) を学習していく様子と、その設定、学習の終わり方を示します。",
+    "ほかの曲線の名前がなければ sin) を学習していく様子と、その設定、学習の終わり方を示します。",
     "page_alt": "曲線を学習するネットワーク: {title}",
     "page_frames": " · {count} フレーム",
     "page_engine": "学習に使ったもの: {engine}",
@@ -233,8 +233,8 @@ class Texts:
         if self.language != "ja":
             return name
         checked, differ = ", checked against layers.py", " (they differ from the "
-        if name.endswith(checked) and name[:-len(checked)] in JAPANESE_ENGINES:
-            return f"{JAPANESE_ENGINES[name[:-len(checked)]]} (layers.py と照合済み)"
+        if name.endswith(checked) and name[: -len(checked)] in JAPANESE_ENGINES:
+            return f"{JAPANESE_ENGINES[name[: -len(checked)]]} (layers.py と照合済み)"
         classes, _, loop = name.partition(differ)
         if loop.endswith(")") and classes in JAPANESE_ENGINES and loop[:-1] in JAPANESE_ENGINES:
             return f"{JAPANESE_ENGINES[classes]} ({JAPANESE_ENGINES[loop[:-1]]} と結果が異なるため)"

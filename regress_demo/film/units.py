@@ -14,12 +14,11 @@ from typing import List, Optional, Sequence
 
 import numpy as np
 
+from ..inputs.owndata import Scale, chosen_points, scale_of
 from ..network import samples as data
 from ..network.samples import Dataset
-from ..inputs.owndata import Scale, chosen_points, scale_of
-from .texts import Texts, texts_of
 from ..network.train import Snapshot
-
+from .texts import Texts, texts_of
 
 #: An axis label from a column's name is cut to this many characters (the frame has room for no more):
 #: x's along the panel's width, y's along its height.
@@ -31,17 +30,24 @@ def drawn(text: str, limit: Optional[int] = None) -> str:
     matplotlib's mathtext ($ escaped: a name like 'cost $x_2$' or '$\\bad$' is not a formula), cut to
     `limit` characters."""
     if limit is not None and len(text) > limit:
-        text = text[:limit - 1] + "…"
+        text = text[: limit - 1] + "…"
     return text.replace("$", r"\$")
-
 
 
 def header(settings) -> List[str]:
     """The header's parts that name the data and their scaling."""
     own, say = settings.data, texts_of(settings)
     x, _ = chosen_points(settings)
-    count = say("data_drawn", count=len(x), total=len(own)) if len(x) < len(own) else say("data_points", count=len(own))
-    return [say("header_data", name=drawn(own.name or "(x, y)"), points=count), scale_of(settings).describe(say)]
+    count = (
+        say("data_drawn", count=len(x), total=len(own))
+        if len(x) < len(own)
+        else say("data_points", count=len(own))
+    )
+    return [
+        say("header_data", name=drawn(own.name or "(x, y)"), points=count),
+        scale_of(settings).describe(say),
+    ]
+
 
 class ErrorValue(float):
     """An error in the data's units that, formatted, also says its share of y's variance:
@@ -58,8 +64,14 @@ class ErrorValue(float):
         if not spec or spec[-1] not in "eEgGf" or not np.isfinite(self):
             return text
         percent = 100 * float(self) / self.variance
-        share = f"{percent:.0f} %" if 10 <= percent < 1000 else f"{percent:.2g} %"  # 0.05 %, 2.7 %, 76 %, 180 %, 3.7e+05 %
-        return f"{text} ({share})" if spec.startswith(".1") else f"{text} {self.say('share_of_variance', share=share)}"
+        share = (
+            f"{percent:.0f} %" if 10 <= percent < 1000 else f"{percent:.2g} %"
+        )  # 0.05 %, 2.7 %, 76 %, 180 %, 3.7e+05 %
+        return (
+            f"{text} ({share})"
+            if spec.startswith(".1")
+            else f"{text} {self.say('share_of_variance', share=share)}"
+        )
 
     def __reduce__(self):
         return ErrorValue, (float(self), self.variance, self.say)
@@ -107,10 +119,16 @@ def in_data_units(settings, snapshots: List[Snapshot]) -> List[Snapshot]:
         if isinstance(snapshot, DataSnapshot):
             shown.append(snapshot)
             continue
-        values = {item.name: getattr(snapshot, item.name) for item in fields(Snapshot) if item.name != "_network"}
+        values = {
+            item.name: getattr(snapshot, item.name)
+            for item in fields(Snapshot)
+            if item.name != "_network"
+        }
         values["error"] = ErrorValue(snapshot.error * scale.variance, scale.variance, say)
         if snapshot.heldout_error is not None:
-            values["heldout_error"] = ErrorValue(snapshot.heldout_error * scale.variance, scale.variance, say)
+            values["heldout_error"] = ErrorValue(
+                snapshot.heldout_error * scale.variance, scale.variance, say
+            )
         values["outputs"] = scale.y(snapshot.outputs)
         shown.append(DataSnapshot(**values, scale=scale))
     return shown
@@ -125,7 +143,9 @@ class DatasetInUnits(Dataset):
 def for_drawing(settings, dataset: Dataset) -> Dataset:
     """The samples in the data's units, for the frame (no target curve: the points are the target)."""
     scale = scale_of(settings)
-    return DatasetInUnits(scale.x(dataset.x), scale.y(dataset.t), dataset.train, None, settings.holdout)
+    return DatasetInUnits(
+        scale.x(dataset.x), scale.y(dataset.t), dataset.train, None, settings.holdout
+    )
 
 
 def in_units(figure, settings, snapshots: Sequence[Snapshot]):
@@ -141,10 +161,16 @@ def in_units(figure, settings, snapshots: Sequence[Snapshot]):
         if ax is not loss:
             ax.set_xlim(low - margin, high + margin)
     ax = figure.ax
-    if not settings.is_grid:  # (the axes' labels, the neuron panel's and its bias's are set as the figure is
-        neurons = getattr(figure, "ax_neurons", None)  # made, before a --size layout places them: frames.py)
+    if (
+        not settings.is_grid
+    ):  # (the axes' labels, the neuron panel's and its bias's are set as the figure is
+        neurons = getattr(
+            figure, "ax_neurons", None
+        )  # made, before a --size layout places them: frames.py)
         legend = ax.get_legend()
-        if neurons is None and hasattr(legend, "set_loc"):  # (matplotlib 3.8 on) the sine's corner may hide data
+        if neurons is None and hasattr(
+            legend, "set_loc"
+        ):  # (matplotlib 3.8 on) the sine's corner may hide data
             legend.set_loc("best")
         if neurons is not None:
             neurons.set_ylim(*_neuron_limits(figure, scale, snapshots))
@@ -156,7 +182,10 @@ def _neuron_limits(figure, scale: Scale, snapshots):
     values += [figure._lines(snapshot).ravel() for snapshot in snapshots]
     values = np.concatenate(values)
     values = values[np.isfinite(values)]
-    bound_low, bound_high = min(0.0, scale.mean) - 10 * scale.sd, max(0.0, scale.mean) + 10 * scale.sd
+    bound_low, bound_high = (
+        min(0.0, scale.mean) - 10 * scale.sd,
+        max(0.0, scale.mean) + 10 * scale.sd,
+    )
     low, high = max(values.min(), bound_low), min(values.max(), bound_high)
     margin = 0.08 * (high - low)
     return low - margin, high + margin

@@ -54,14 +54,22 @@ def estimated_bytes(settings: "Settings", n_train: int, frames: int) -> int:
 def estimated_seconds(settings: "Settings", n_train: int) -> float:
     """About how long training takes on a laptop (from timings of both engines; within a few times)."""
     configs = settings.configurations() if settings.is_grid else [settings]
-    loop = settings.engine == "fast" or (settings.engine == "auto" and settings.is_grid)  # as engines.trainer
-    if loop and all(c.depth == 1 and c.batch_size == 1 for c in configs):  # lockstep.py: all at once
+    loop = settings.engine == "fast" or (
+        settings.engine == "auto" and settings.is_grid
+    )  # as engines.trainer
+    if loop and all(
+        c.depth == 1 and c.batch_size == 1 for c in configs
+    ):  # lockstep.py: all at once
         per_sample = (3e-6 if len(configs) == 1 else 10e-6) + 20e-9 * sum(c.n_mid for c in configs)
         return settings.epoch * n_train * per_sample
     seconds = 0.0
     for c in configs:  # the layer classes: one step per batch, through every layer
         weights = 3 * c.n_mid + (c.depth - 1) * c.n_mid * c.n_mid
-        step = (c.depth + 1) * 20e-6 + weights * 2e-9 + c.batch_size * (weights * 0.1e-9 + c.n_mid * c.depth * 10e-9)
+        step = (
+            (c.depth + 1) * 20e-6
+            + weights * 2e-9
+            + c.batch_size * (weights * 0.1e-9 + c.n_mid * c.depth * 10e-9)
+        )
         seconds += math.ceil(n_train / c.batch_size) * step
     return settings.epoch * seconds
 
@@ -74,8 +82,13 @@ def size(count: float) -> str:
 
 
 def duration(seconds: float) -> str:
-    for unit, size in (("years", 365 * 86400), ("months", 30 * 86400), ("days", 86400), ("hours", 3600),
-                       ("minutes", 60)):
+    for unit, size in (
+        ("years", 365 * 86400),
+        ("months", 30 * 86400),
+        ("days", 86400),
+        ("hours", 3600),
+        ("minutes", 60),
+    ):
         if seconds >= size:
             count = seconds / size
             return f"{count:.2g} {unit}" if count >= 1.5 else f"1 {unit[:-1]}"

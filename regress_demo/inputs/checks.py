@@ -12,14 +12,14 @@ import numbers
 
 import numpy as np
 
-from ..network import samples as data
 from ..film import layouts
+from ..film.fonts import check_font
+from ..film.texts import LANGUAGES
+from ..network import samples as data
+from ..network.layers import MIDDLE_LAYERS
 from . import targets
 from .budget import BudgetError, duration, estimated_bytes, estimated_seconds, size
 from .errors import MissingPackage, SettingError, show
-from ..film.fonts import check_font
-from ..network.layers import MIDDLE_LAYERS
-from ..film.texts import LANGUAGES
 
 #: The number of frames the default frame interval aims for.
 TARGET_FRAMES = 100
@@ -92,20 +92,31 @@ def check(settings) -> None:
     varying = [name for name in GRID_AXES if len(settings.values(name)) > 1]
     if len(varying) > 2:
         raise SettingError(
-            varying[2], f"a single value: a grid varies at most two settings (here {varying[0]} and {varying[1]})",
+            varying[2],
+            f"a single value: a grid varies at most two settings (here {varying[0]} and {varying[1]})",
             list(settings.values(varying[2])),
         )
     if len(varying) == 2:
         columns, rows = settings.grid_axes()
         if len(settings.values(columns)) * len(settings.values(rows)) > MAX_PANELS:
             raise SettingError(
-                columns, f"few enough for at most {MAX_PANELS} panels ({rows} values x {columns} values)",
+                columns,
+                f"few enough for at most {MAX_PANELS} panels ({rows} values x {columns} values)",
                 f"{len(settings.values(rows))} x {len(settings.values(columns))}",
             )
     _integer("epoch", settings.epoch, 1, 1_000_000, "longer runs take hours")
-    _real("wb_width", settings.wb_width, 0, 100, "larger initial weights leave every neuron saturated")
+    _real(
+        "wb_width", settings.wb_width, 0, 100, "larger initial weights leave every neuron saturated"
+    )
     _integer("seed", settings.seed, 0, 2**32 - 1, "")
-    _real("fps", settings.fps, 0.1, 50, "GIF viewers cannot show frames shorter than 20 ms", allow_low=True)
+    _real(
+        "fps",
+        settings.fps,
+        0.1,
+        50,
+        "GIF viewers cannot show frames shorter than 20 ms",
+        allow_low=True,
+    )
     _real("hold", settings.hold, 0, 60, "", allow_low=True)
     if settings.schedule not in SCHEDULES:
         raise SettingError("schedule", f"one of {', '.join(SCHEDULES)}", settings.schedule)
@@ -113,14 +124,24 @@ def check(settings) -> None:
         raise SettingError("engine", f"one of {', '.join(ENGINES)}", settings.engine)
     if settings.frames is not None:
         if settings.epoch < 2:
-            raise SettingError("frames", "left out when {epoch} is 1 (one epoch, one frame)", settings.frames)
-        _integer("frames", settings.frames, 2, min(settings.epoch, MAX_FRAMES), "no more frames than epochs")
+            raise SettingError(
+                "frames", "left out when {epoch} is 1 (one epoch, one frame)", settings.frames
+            )
+        _integer(
+            "frames",
+            settings.frames,
+            2,
+            min(settings.epoch, MAX_FRAMES),
+            "no more frames than epochs",
+        )
         if settings.interval is not None:
             raise SettingError("interval", "left out when {frames} is given", settings.interval)
     if settings.interval is not None:
         _integer("interval", settings.interval, 1, None, "")
         if settings.schedule != "linear":
-            raise SettingError("interval", "left out with {schedule} log (use {frames})", settings.interval)
+            raise SettingError(
+                "interval", "left out with {schedule} log (use {frames})", settings.interval
+            )
     for name in ("simple", "show_outputs"):
         if not isinstance(getattr(settings, name), bool):
             raise SettingError(name, "True or False", getattr(settings, name))
@@ -133,7 +154,9 @@ def check(settings) -> None:
     if frames > MAX_FRAMES:
         low = math.ceil((settings.epoch - 1) / (MAX_FRAMES - 1))
         raise SettingError(
-            "interval", f">= {low} for {settings.epoch} epochs (at most {MAX_FRAMES} frames)", settings.interval
+            "interval",
+            f">= {low} for {settings.epoch} epochs (at most {MAX_FRAMES} frames)",
+            settings.interval,
         )
     _check_budget(settings, n_train, frames)
 
@@ -174,25 +197,43 @@ def _check_print(settings):
         stills = parse_epochs("still", settings.still)
     rule = f"epochs from 0 to {last} or last, separated by commas"
     if len(stills) > MAX_STILLS:
-        raise SettingError("still", f"at most {MAX_STILLS} epochs", ",".join(str(epoch) for epoch in stills))
+        raise SettingError(
+            "still", f"at most {MAX_STILLS} epochs", ",".join(str(epoch) for epoch in stills)
+        )
     for epoch in stills:
-        if epoch != "last" and (isinstance(epoch, bool) or not isinstance(epoch, numbers.Integral) or not 0 <= epoch <= last):
+        if epoch != "last" and (
+            isinstance(epoch, bool)
+            or not isinstance(epoch, numbers.Integral)
+            or not 0 <= epoch <= last
+        ):
             raise SettingError("still", rule, epoch)
     if len(set(stills)) != len(stills):
-        raise SettingError("still", "a list without repeats", ",".join(str(epoch) for epoch in stills))
+        raise SettingError(
+            "still", "a list without repeats", ",".join(str(epoch) for epoch in stills)
+        )
     object.__setattr__(settings, "still", tuple(stills))
     if settings.sheet not in SHEETS:
         raise SettingError("sheet", f"one of {', '.join(SHEETS)}", settings.sheet)
     if settings.sheet == "print" and settings.is_grid:
-        raise SettingError("sheet", "film for a comparison grid (a printed sheet shows one network's fit)",
-                           settings.sheet)
+        raise SettingError(
+            "sheet",
+            "film for a comparison grid (a printed sheet shows one network's fit)",
+            settings.sheet,
+        )
     if isinstance(settings.dpi, bool) or not isinstance(settings.dpi, numbers.Integral):
         raise SettingError("dpi", "an integer", settings.dpi)
     if not DPI_RANGE[0] <= settings.dpi <= DPI_RANGE[1]:
-        raise SettingError("dpi", "from {} to {} (screen to print; the PDFs are sharp at any size)".format(*DPI_RANGE),
-                           settings.dpi)
+        raise SettingError(
+            "dpi",
+            "from {} to {} (screen to print; the PDFs are sharp at any size)".format(*DPI_RANGE),
+            settings.dpi,
+        )
     if settings.dpi != DEFAULT_DPI and not stills and settings.sheet != "print":
-        raise SettingError("dpi", "left out without {still} or {sheet} print (it sets their resolution)", settings.dpi)
+        raise SettingError(
+            "dpi",
+            "left out without {still} or {sheet} print (it sets their resolution)",
+            settings.dpi,
+        )
 
 
 def _check_looks(settings):
@@ -206,8 +247,12 @@ def _check_looks(settings):
     if isinstance(size, str):  # "1920x1080", as on the command line
         size = parse_size("size", size)
     rule = f"WxH, two whole numbers of pixels from {MIN_SIDE} to {MAX_SIDE}, e.g. 1920x1080"
-    if (isinstance(size, str) or not isinstance(size, (list, tuple)) or len(size) != 2
-            or any(isinstance(side, bool) or not isinstance(side, numbers.Integral) for side in size)):
+    if (
+        isinstance(size, str)
+        or not isinstance(size, (list, tuple))
+        or len(size) != 2
+        or any(isinstance(side, bool) or not isinstance(side, numbers.Integral) for side in size)
+    ):
         raise SettingError("size", rule, size)
     width, height = int(size[0]), int(size[1])
     if not (MIN_SIDE <= width <= MAX_SIDE and MIN_SIDE <= height <= MAX_SIDE):
@@ -243,7 +288,9 @@ def parse_range(name: str, text: str) -> "tuple[float, float]":
 def parse_size(name: str, text: str) -> "tuple[int, int]":
     """Turn the text "WxH" of --size (or of Settings(size=...)) into two ints, or raise SettingError."""
     parts = text.lower().replace("×", "x").split("x")
-    if len(parts) != 2 or not all(part.strip().isascii() and part.strip().isdigit() for part in parts):
+    if len(parts) != 2 or not all(
+        part.strip().isascii() and part.strip().isdigit() for part in parts
+    ):
         raise SettingError(name, "WxH, two whole numbers of pixels, e.g. 1920x1080", text)
     return int(parts[0]), int(parts[1])
 
@@ -260,10 +307,13 @@ def _check_budget(settings, n_train: int, frames: int):
         )
     seconds = estimated_seconds(settings, n_train)
     if seconds > MAX_SECONDS:
-        lower = ["epoch"] + [name for name in ("n_points", "n_mid", "depth") if max(settings.values(name)) > 1]
+        lower = ["epoch"] + [
+            name for name in ("n_points", "n_mid", "depth") if max(settings.values(name)) > 1
+        ]
         lower += ["the number of grid values"] if settings.is_grid else []
         raise BudgetError(
-            f"would train for about {duration(seconds)} (at most about {duration(MAX_SECONDS)})", lower
+            f"would train for about {duration(seconds)} (at most about {duration(MAX_SECONDS)})",
+            lower,
         )
 
 
@@ -276,12 +326,16 @@ def _check_data(settings) -> int:
     if not isinstance(settings.target, str):
         raise SettingError("target", "a curve name or a formula in x", settings.target)
     object.__setattr__(settings, "target", settings.target.strip())
-    shown = settings.target if len(settings.target) <= 60 else settings.target[:57] + "..."  # for messages
+    shown = (
+        settings.target if len(settings.target) <= 60 else settings.target[:57] + "..."
+    )  # for messages
     try:
         curve = targets.target_function(settings.target)
     except targets.FormulaError as error:
         names = ", ".join(targets.CURVES)
-        raise SettingError("target", f"a curve name ({names}) or a formula in x; {error}", shown) from None
+        raise SettingError(
+            "target", f"a curve name ({names}) or a formula in x; {error}", shown
+        ) from None
     _integer("n_points", settings.n_points, 2, 2000, "more samples make every epoch slow")
     _real("noise", settings.noise, 0, 10, "", allow_low=True)
     x = data.sample_inputs(settings.n_points)
@@ -289,31 +343,48 @@ def _check_data(settings) -> int:
         values = curve(where)
         if not np.isfinite(values).all():
             bad = float(where[np.flatnonzero(~np.isfinite(values))[0]])
-            raise SettingError("target", f"finite for every x in [-1, 1] (not at x={bad:.4g})", shown)
+            raise SettingError(
+                "target", f"finite for every x in [-1, 1] (not at x={bad:.4g})", shown
+            )
         if (np.abs(values) > MAX_TARGET).any():
             k = int(np.argmax(np.abs(values)))
             raise SettingError(
-                "target", f"between -1e6 and 1e6 for every x in [-1, 1], to be learnt and drawn "
-                f"(it is {float(values[k]):.4g} at x={float(where[k]):.4g})", shown,
+                "target",
+                f"between -1e6 and 1e6 for every x in [-1, 1], to be learnt and drawn "
+                f"(it is {float(values[k]):.4g} at x={float(where[k]):.4g})",
+                shown,
             )
     if settings.holdout is None:
         return settings.n_points
-    holdout = parse_range("holdout", settings.holdout) if isinstance(settings.holdout, str) else settings.holdout
+    holdout = (
+        parse_range("holdout", settings.holdout)
+        if isinstance(settings.holdout, str)
+        else settings.holdout
+    )
     if isinstance(holdout, str) or not isinstance(holdout, (list, tuple)) or len(holdout) != 2:
-        raise SettingError("holdout", "two numbers a,b: the range of x to keep out of training", holdout)
+        raise SettingError(
+            "holdout", "two numbers a,b: the range of x to keep out of training", holdout
+        )
     for end in holdout:
         _real("holdout", end, -math.inf, None, "", allow_low=True)
     low, high = float(holdout[0]), float(holdout[1])
     object.__setattr__(settings, "holdout", (low, high))
     if not -1 <= low < high <= 1:
-        raise SettingError("holdout", "a range a,b with -1 <= a < b <= 1", f"{show(low)},{show(high)}")
+        raise SettingError(
+            "holdout", "a range a,b with -1 <= a < b <= 1", f"{show(low)},{show(high)}"
+        )
     inside = int(data.held_out(x, settings.holdout).sum())
     step = 2 / settings.n_points
     if inside == 0:
-        raise SettingError("holdout", f"wide enough to hold a sample (they are {step:.3g} apart)",
-                           f"{show(low)},{show(high)}")
+        raise SettingError(
+            "holdout",
+            f"wide enough to hold a sample (they are {step:.3g} apart)",
+            f"{show(low)},{show(high)}",
+        )
     if settings.n_points - inside < 2:
-        raise SettingError("holdout", "narrow enough to leave 2 samples for training", f"{show(low)},{show(high)}")
+        raise SettingError(
+            "holdout", "narrow enough to leave 2 samples for training", f"{show(low)},{show(high)}"
+        )
     return settings.n_points - inside
 
 

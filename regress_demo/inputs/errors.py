@@ -51,7 +51,11 @@ def show(value) -> str:
     if isinstance(value, bool) or value is None:
         return str(value)
     if isinstance(value, int):
-        return str(value) if value.bit_length() <= 64 else f"{'-' if value < 0 else ''}(about 2**{value.bit_length()})"
+        return (
+            str(value)
+            if value.bit_length() <= 64
+            else f"{'-' if value < 0 else ''}(about 2**{value.bit_length()})"
+        )
     return _SHORT.repr(value)
 
 

@@ -21,9 +21,9 @@ from typing import Optional
 
 import numpy as np
 
+from ..files.staged import MAX_READ_BYTES, FileTooLarge, read_text
 from ..network import samples as data
 from .errors import SettingError, show
-from ..files.staged import MAX_READ_BYTES, FileTooLarge, read_text
 
 #: A series with more points than this is refused: every epoch trains on each point, one at a time.
 MAX_POINTS = 100_000
@@ -45,7 +45,9 @@ class DataError(SettingError):
     """Data that cannot be fitted: one line naming the file (or the arrays), the line and the problem."""
 
     def __init__(self, source: str, problem: str, line: Optional[int] = None):
-        source = source if source and source.isprintable() else repr(source)  # (a name with a line break stays one line)
+        source = (
+            source if source and source.isprintable() else repr(source)
+        )  # (a name with a line break stays one line)
         self.source, self.problem, self.line = source, problem, line
         where = f"{source}, line {line}" if line is not None else source
         ValueError.__init__(self, f"data {where}: {problem}")
@@ -102,13 +104,29 @@ class OwnData:
 
     __slots__ = ("name", "path", "sha256", "x", "y", "x_label", "y_label", "digest")
 
-    def __init__(self, x, y, name: str = "", path: Optional[str] = None, sha256: Optional[str] = None,
-                 x_label: str = "x", y_label: str = "y"):
+    def __init__(
+        self,
+        x,
+        y,
+        name: str = "",
+        path: Optional[str] = None,
+        sha256: Optional[str] = None,
+        x_label: str = "x",
+        y_label: str = "y",
+    ):
         x, y = np.array(x, dtype=float), np.array(y, dtype=float)
         x.flags.writeable = y.flags.writeable = False
         digest = hashlib.sha256(x.tobytes() + b"|" + y.tobytes()).hexdigest()
-        for key, value in dict(name=name, path=path, sha256=sha256 or digest, x=x, y=y, x_label=x_label,
-                               y_label=y_label, digest=digest).items():
+        for key, value in dict(
+            name=name,
+            path=path,
+            sha256=sha256 or digest,
+            x=x,
+            y=y,
+            x_label=x_label,
+            y_label=y_label,
+            digest=digest,
+        ).items():
             object.__setattr__(self, key, value)
 
     def __setattr__(self, key, value):
@@ -118,7 +136,11 @@ class OwnData:
         if not isinstance(other, OwnData):
             return NotImplemented
         return (self.digest, self.name, self.x_label, self.y_label) == (
-            other.digest, other.name, other.x_label, other.y_label)
+            other.digest,
+            other.name,
+            other.x_label,
+            other.y_label,
+        )
 
     def __hash__(self):
         return hash((self.digest, self.name))
@@ -133,7 +155,15 @@ class OwnData:
         return self  # (read-only: a copy would be the same)
 
     def __reduce__(self):
-        return OwnData, (self.x, self.y, self.name, self.path, self.sha256, self.x_label, self.y_label)
+        return OwnData, (
+            self.x,
+            self.y,
+            self.name,
+            self.path,
+            self.sha256,
+            self.x_label,
+            self.y_label,
+        )
 
     def __repr__(self):
         return f"<{self.name + ': ' if self.name else ''}{len(self)} points>"
@@ -146,8 +176,15 @@ class OwnData:
     def as_record(self) -> dict:
         """The data as plain JSON-ready values, for the run record: a replay needs no file. The numbers
         of a series longer than JSON_POINTS are left to the weights file (see numbers_from_npz)."""
-        record = {"name": self.name, "path": self.path, "sha256": self.sha256, "x_label": self.x_label,
-                  "y_label": self.y_label, "points": len(self), "digest": self.digest}
+        record = {
+            "name": self.name,
+            "path": self.path,
+            "sha256": self.sha256,
+            "x_label": self.x_label,
+            "y_label": self.y_label,
+            "points": len(self),
+            "digest": self.digest,
+        }
         if len(self) <= JSON_POINTS:
             record.update(x=self.x.tolist(), y=self.y.tolist())
         return record
@@ -169,15 +206,26 @@ def read_file(path, columns: Optional[str] = None) -> OwnData:
         raise DataError(path, f"cannot be read: {error.strerror}") from None
     except IsADirectoryError:
         raise DataError(path, "cannot be read: it is a folder") from None
-    except UnicodeDecodeError as error:  # binary, or text in another encoding (a spreadsheet's Shift_JIS, UTF-16)
-        text_like = b"\0" not in error.object[:4096] or error.object[:2] in (b"\xff\xfe", b"\xfe\xff")
-        raise DataError(path, "is not UTF-8 text: save it as UTF-8 (a spreadsheet's \"CSV UTF-8\")" if text_like
-                        else "is not a text file (binary)") from None
+    except (
+        UnicodeDecodeError
+    ) as error:  # binary, or text in another encoding (a spreadsheet's Shift_JIS, UTF-16)
+        text_like = b"\0" not in error.object[:4096] or error.object[:2] in (
+            b"\xff\xfe",
+            b"\xfe\xff",
+        )
+        raise DataError(
+            path,
+            'is not UTF-8 text: save it as UTF-8 (a spreadsheet\'s "CSV UTF-8")'
+            if text_like
+            else "is not a text file (binary)",
+        ) from None
     except OSError as error:
         raise DataError(path, f"cannot be read: {error.strerror or error}") from None
     if "\0" in text:
         raise DataError(path, "is not a text file (binary)")
-    sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()  # (the file's bytes: they decoded strictly)
+    sha256 = hashlib.sha256(
+        text.encode("utf-8")
+    ).hexdigest()  # (the file's bytes: they decoded strictly)
     text = text.removeprefix("\ufeff")  # a byte-order mark, as spreadsheets write
     rows = _rows(path, text)
     header, rows = _header(path, rows)
@@ -187,7 +235,9 @@ def read_file(path, columns: Optional[str] = None) -> OwnData:
     i, j = _columns(path, columns, header, width)
     x, y = _numbers(path, rows, i), _numbers(path, rows, j)
     names = list(header or ())
-    labels = tuple(names[k] if k < len(names) and names[k] else default for k, default in ((i, "x"), (j, "y")))
+    labels = tuple(
+        names[k] if k < len(names) and names[k] else default for k, default in ((i, "x"), (j, "y"))
+    )
     result = OwnData(x, y, name, path, sha256, *labels)
     check_points(path, result.x, result.y)
     return result
@@ -195,20 +245,27 @@ def read_file(path, columns: Optional[str] = None) -> OwnData:
 
 def _rows(path: str, text: str):
     """(line number, cells) of each line that is not blank or a # comment, split at the file's separator."""
-    lines = [(number, line) for number, line in enumerate(text.splitlines(), start=1)
-             if line.strip() and not line.lstrip().startswith("#")]
+    lines = [
+        (number, line)
+        for number, line in enumerate(text.splitlines(), start=1)
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
     if not lines:
         raise DataError(path, "is empty" if not text.strip() else "has no data, only comments")
     sample = "\n".join(line for _, line in lines[:50])
     try:
         separator = csv.Sniffer().sniff(sample, delimiters=SEPARATORS).delimiter
-    except csv.Error:  # no separator on every line (a short line, say): the first one found, else spaces
+    except (
+        csv.Error
+    ):  # no separator on every line (a short line, say): the first one found, else spaces
         separator = next((mark for mark in SEPARATORS[:3] if mark in sample), " ")
     if separator == " " or not any(separator in line for _, line in lines[:50]):
         return [(number, line.split()) for number, line in lines]  # runs of spaces or tabs
     rows = csv.reader([line for _, line in lines], delimiter=separator, skipinitialspace=True)
     rows = [(number, [cell.strip() for cell in cells]) for (number, _), cells in zip(lines, rows)]
-    if all(len(cells) > 2 and not cells[-1] for _, cells in rows):  # a separator at the end of every line
+    if all(
+        len(cells) > 2 and not cells[-1] for _, cells in rows
+    ):  # a separator at the end of every line
         rows = [(number, cells[:-1]) for number, cells in rows]
     return rows
 
@@ -236,7 +293,9 @@ def _columns(path: str, columns: Optional[str], header, width: int):
     if columns is None:
         if width > 2:
             names = ", ".join(header) if header else f"{width} of them"
-            raise DataError(path, f"has {width} columns ({names}): choose x and y with --data-columns A,B")
+            raise DataError(
+                path, f"has {width} columns ({names}): choose x and y with --data-columns A,B"
+            )
         return 0, 1
     parts = [part.strip() for part in str(columns).split(",")]
     if len(parts) != 2:
@@ -264,7 +323,10 @@ def _numbers(path: str, rows, column: int) -> np.ndarray:
         try:
             value = float(cell)
         except ValueError:
-            shown, comma = cell if len(cell) <= 30 else cell[:27] + "...", re.fullmatch(r"[-+]?\d+,\d+", cell.strip())
+            shown, comma = (
+                cell if len(cell) <= 30 else cell[:27] + "...",
+                re.fullmatch(r"[-+]?\d+,\d+", cell.strip()),
+            )
             hint = " (write the decimal comma as a point: 1.5)" if comma else ""
             raise DataError(path, f"{shown!r} is not a number{hint}", number) from None
         if not math.isfinite(value):
@@ -279,25 +341,39 @@ def _numbers(path: str, rows, column: int) -> np.ndarray:
 def check_points(source: str, x: np.ndarray, y: np.ndarray):
     """What every series must be: enough points, not too many, finite, x and y each not all equal."""
     if len(x) < MIN_POINTS:
-        raise DataError(source, f"has {len(x)} point{'s' * (len(x) != 1)}: at least {MIN_POINTS} are needed")
+        raise DataError(
+            source, f"has {len(x)} point{'s' * (len(x) != 1)}: at least {MIN_POINTS} are needed"
+        )
     if len(x) > MAX_POINTS:
-        raise DataError(source, f"has {len(x)} points: at most {MAX_POINTS:,} (each epoch trains on every "
-                        "point, one at a time: take a sample with --n-points)")
+        raise DataError(
+            source,
+            f"has {len(x)} points: at most {MAX_POINTS:,} (each epoch trains on every "
+            "point, one at a time: take a sample with --n-points)",
+        )
     for name, values in (("x", x), ("y", y)):
         bad = np.flatnonzero(~np.isfinite(values))
         if bad.size:
-            raise DataError(source, f"{name} is {values[bad[0]]} at point {bad[0] + 1}: every value must be finite")
+            raise DataError(
+                source,
+                f"{name} is {values[bad[0]]} at point {bad[0] + 1}: every value must be finite",
+            )
         bad = np.flatnonzero(np.abs(values) > LARGEST)
         if bad.size:
-            raise DataError(source, f"{name} is {show(float(values[bad[0]]))} at point {bad[0] + 1}: every value "
-                            f"must be between -{LARGEST:g} and {LARGEST:g}")
+            raise DataError(
+                source,
+                f"{name} is {show(float(values[bad[0]]))} at point {bad[0] + 1}: every value "
+                f"must be between -{LARGEST:g} and {LARGEST:g}",
+            )
     if x.min() == x.max():
         raise DataError(source, f"every x is {show(float(x[0]))}: x must vary (nothing to rescale)")
     if y.min() == y.max():
         raise DataError(source, f"every y is {show(float(y[0]))}: nothing to fit (a flat line)")
     if not y.std() >= SMALLEST_SD:  # (v = (y - mean) / sd)
-        raise DataError(source, f"y varies too little to scale (standard deviation {y.std():.3g}; "
-                        f"at least {SMALLEST_SD:g})")
+        raise DataError(
+            source,
+            f"y varies too little to scale (standard deviation {y.std():.3g}; "
+            f"at least {SMALLEST_SD:g})",
+        )
 
 
 def as_own_data(value) -> OwnData:
@@ -308,24 +384,38 @@ def as_own_data(value) -> OwnData:
         return read_file(value)
     if isinstance(value, dict):
         try:
-            result = OwnData(value["x"], value["y"], str(value.get("name") or ""), value.get("path"),
-                             value.get("sha256"), str(value.get("x_label", "x")), str(value.get("y_label", "y")))
+            result = OwnData(
+                value["x"],
+                value["y"],
+                str(value.get("name") or ""),
+                value.get("path"),
+                value.get("sha256"),
+                str(value.get("x_label", "x")),
+                str(value.get("y_label", "y")),
+            )
         except (KeyError, TypeError, ValueError):
-            raise SettingError("data", "a record's data: name, x and y", "a damaged record") from None
+            raise SettingError(
+                "data", "a record's data: name, x and y", "a damaged record"
+            ) from None
         if result.x.shape != result.y.shape or result.x.ndim != 1:
             raise SettingError("data", "a record's data: x and y of one length", "a damaged record")
         check_points(result.name or "of the record", result.x, result.y)
         return result
     try:
         x, y = value
-        if any(np.iscomplexobj(v) or np.ma.is_masked(v) for v in (x, y)):  # (float() drops imaginary parts, masks)
+        if any(
+            np.iscomplexobj(v) or np.ma.is_masked(v) for v in (x, y)
+        ):  # (float() drops imaginary parts, masks)
             raise TypeError("complex")
         x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     except (TypeError, ValueError, OverflowError):  # (10**400 is too large for a float)
-        raise SettingError("data", "a CSV file's name or two array-likes (x, y) of numbers", _short(value)) from None
+        raise SettingError(
+            "data", "a CSV file's name or two array-likes (x, y) of numbers", _short(value)
+        ) from None
     if x.ndim != 1 or y.ndim != 1 or len(x) != len(y):
-        raise SettingError("data", "two flat array-likes (x, y) of one length",
-                           f"shapes {x.shape} and {y.shape}")
+        raise SettingError(
+            "data", "two flat array-likes (x, y) of one length", f"shapes {x.shape} and {y.shape}"
+        )
     check_points("(x, y)", x, y)
     return OwnData(x, y)
 
@@ -337,8 +427,11 @@ def numbers_from_npz(record: dict, npz_path) -> dict:
     import zipfile
 
     def refused(why):
-        return SettingError("data", f"numbers kept in {os.path.basename(npz_path)} beside the record ({why})",
-                            record.get("name") or "(x, y)")
+        return SettingError(
+            "data",
+            f"numbers kept in {os.path.basename(npz_path)} beside the record ({why})",
+            record.get("name") or "(x, y)",
+        )
 
     try:
         info = os.stat(npz_path)
@@ -367,22 +460,42 @@ def check(settings) -> int:
     own = as_own_data(settings.data)
     object.__setattr__(settings, "data", own)
     if settings.target != "sin":
-        raise SettingError("data", "left out when {target} is given: the data are what the network learns",
-                           own.name or repr(own))
-    checks._integer("n_points", settings.n_points, 2, None, "")  # (the time a run takes is checked by its budget)
+        raise SettingError(
+            "data",
+            "left out when {target} is given: the data are what the network learns",
+            own.name or repr(own),
+        )
+    checks._integer(
+        "n_points", settings.n_points, 2, None, ""
+    )  # (the time a run takes is checked by its budget)
     if settings.n_points != data.TEXTBOOK_POINTS:  # (the default, 63, takes every point)
-        checks._integer("n_points", settings.n_points, MIN_POINTS, len(own),
-                        f"the data have {len(own)} points: 63, the default, takes them all")
+        checks._integer(
+            "n_points",
+            settings.n_points,
+            MIN_POINTS,
+            len(own),
+            f"the data have {len(own)} points: 63, the default, takes them all",
+        )
     x, y = chosen_points(settings)
     if len(x) < len(own):  # (a sample of the points must be fit to scale too)
         check_points(f"{own.name or '(x, y)'} sampled by --n-points {settings.n_points}", x, y)
-    spread = 10 * float(y.std())  # (as a curve's noise is at most 10: noise far beyond the data buries them)
-    checks._real("noise", settings.noise, 0, spread, "10 times the standard deviation of y", allow_low=True)
+    spread = 10 * float(
+        y.std()
+    )  # (as a curve's noise is at most 10: noise far beyond the data buries them)
+    checks._real(
+        "noise", settings.noise, 0, spread, "10 times the standard deviation of y", allow_low=True
+    )
     if settings.holdout is None:
         return len(x)
-    holdout = checks.parse_range("holdout", settings.holdout) if isinstance(settings.holdout, str) else settings.holdout
+    holdout = (
+        checks.parse_range("holdout", settings.holdout)
+        if isinstance(settings.holdout, str)
+        else settings.holdout
+    )
     if isinstance(holdout, str) or not isinstance(holdout, (list, tuple)) or len(holdout) != 2:
-        raise SettingError("holdout", "two numbers a,b: the range of x to keep out of training", holdout)
+        raise SettingError(
+            "holdout", "two numbers a,b: the range of x to keep out of training", holdout
+        )
     for end in holdout:
         checks._real("holdout", end, -math.inf, None, "", allow_low=True)
     low, high = float(holdout[0]), float(holdout[1])
@@ -392,8 +505,12 @@ def check(settings) -> int:
         raise SettingError("holdout", "a range a,b with a < b (in the data's x)", shown)
     inside = int(data.held_out(x, (low, high)).sum())
     if inside == 0:
-        raise SettingError("holdout", f"a range that holds a point (x runs from {show(float(x.min()))} to "
-                           f"{show(float(x.max()))})", shown)
+        raise SettingError(
+            "holdout",
+            f"a range that holds a point (x runs from {show(float(x.min()))} to "
+            f"{show(float(x.max()))})",
+            shown,
+        )
     if len(x) - inside < 2:
         raise SettingError("holdout", "narrow enough to leave 2 points for training", shown)
     return len(x) - inside
@@ -427,8 +544,12 @@ def make_dataset(settings) -> data.Dataset:
     x, y = chosen_points(settings)
     scale = Scale.of(x, y)
     if settings.noise > 0:
-        y = y + settings.noise * np.random.default_rng([settings.seed, data.NOISE_STREAM]).standard_normal(len(y))
-    holdout = None if settings.holdout is None else tuple(float(end) for end in scale.u(settings.holdout))
+        y = y + settings.noise * np.random.default_rng(
+            [settings.seed, data.NOISE_STREAM]
+        ).standard_normal(len(y))
+    holdout = (
+        None if settings.holdout is None else tuple(float(end) for end in scale.u(settings.holdout))
+    )
     return data.Dataset(scale.u(x), scale.v(y), ~data.held_out(x, settings.holdout), None, holdout)
 
 
@@ -446,4 +567,3 @@ def replay_note(settings) -> Optional[str]:
     if now != own.sha256:
         return f"{own.path} has changed since this run was recorded: the replay uses the data kept in its record"
     return None
-

@@ -16,13 +16,25 @@ from typing import List, Optional, Tuple, Union
 
 import numpy as np
 
-from . import checks, targets
 from ..network import samples as data
+from . import checks, targets
 from .checks import (  # noqa: F401 - the choices and limits, part of this module's interface
-    ACROSS, ACTIVATIONS, DEFAULT_DPI, DOWN, ENGINES, GRID_AXES, MAX_FRAMES, MAX_PANELS, MAX_VALUES, SCHEDULES, SHEETS,
-    TARGET_FRAMES, VIDEOS,
+    ACROSS,
+    ACTIVATIONS,
+    DEFAULT_DPI,
+    DOWN,
+    ENGINES,
+    GRID_AXES,
+    MAX_FRAMES,
+    MAX_PANELS,
+    MAX_VALUES,
+    SCHEDULES,
+    SHEETS,
+    TARGET_FRAMES,
+    VIDEOS,
 )
 from .errors import MissingPackage, SettingError, show  # noqa: F401 - part of this module's interface
+
 
 def _plain(name: str, value, listable: bool):
     """A setting's value as plain Python: NumPy scalars become int, float, bool or str, arrays and
@@ -89,22 +101,40 @@ class Settings:
     l2: Union[float, Tuple[float, ...]] = 0.0
     batch_size: Union[int, Tuple[int, ...]] = 1
     momentum: Union[float, Tuple[float, ...]] = 0.0
-    video: Tuple[str, ...] = ()  # the film as a video too: "mp4", "webm" (not part of the file name)
-    stop_at: Optional[float] = None  # stop training at the first epoch whose error is at or below this
-    lang: str = "en"  # the language of the frames' texts and the gallery: "en", "ja" (texts.LANGUAGES)
-    data: Optional[object] = None  # your own series: a CSV file's name or (x, y), held as an owndata.OwnData
+    video: Tuple[
+        str, ...
+    ] = ()  # the film as a video too: "mp4", "webm" (not part of the file name)
+    stop_at: Optional[float] = (
+        None  # stop training at the first epoch whose error is at or below this
+    )
+    lang: str = (
+        "en"  # the language of the frames' texts and the gallery: "en", "ja" (texts.LANGUAGES)
+    )
+    data: Optional[object] = (
+        None  # your own series: a CSV file's name or (x, y), held as an owndata.OwnData
+    )
     # For print (stills.py, sheet.py; not part of the file name, in the record only when given):
-    still: Tuple[Union[int, str], ...] = ()  # epochs (or "last") drawn as PNG and PDF beside the GIF
+    still: Tuple[
+        Union[int, str], ...
+    ] = ()  # epochs (or "last") drawn as PNG and PDF beside the GIF
     dpi: int = DEFAULT_DPI  # the resolution of the stills' and the printed sheet's PNG
     sheet: str = "film"  # the contact sheet: "film" (frames of the film, reduced) or "print" (re-drawn, PNG and PDF)
-    size: Optional[Tuple[int, int]] = None  # (width, height) of the frames in pixels; None: each layout's own
-    style: str = "screen"  # "print": line styles and colours that survive greyscale and colour blindness
+    size: Optional[Tuple[int, int]] = (
+        None  # (width, height) of the frames in pixels; None: each layout's own
+    )
+    style: str = (
+        "screen"  # "print": line styles and colours that survive greyscale and colour blindness
+    )
 
     def __post_init__(self):
         if isinstance(self.video, str):
             object.__setattr__(self, "video", (self.video,))
         for item in dataclasses.fields(self):
-            value = _plain(item.name, getattr(self, item.name), item.name in GRID_AXES + ("holdout", "video", "still", "size"))
+            value = _plain(
+                item.name,
+                getattr(self, item.name),
+                item.name in GRID_AXES + ("holdout", "video", "still", "size"),
+            )
             object.__setattr__(self, item.name, value)
         for name in GRID_AXES:
             value = getattr(self, name)
@@ -116,12 +146,17 @@ class Settings:
     def __repr__(self) -> str:
         """Only the settings that differ from the defaults (the textbook's), e.g.
         ``Settings(n_mid=10, eta=0.5)``; ``Settings()`` for the textbook's run."""
-        return f"Settings({', '.join(f'{name}={value!r}' for name, value in self.changed().items())})"
+        return (
+            f"Settings({', '.join(f'{name}={value!r}' for name, value in self.changed().items())})"
+        )
 
     def changed(self) -> dict:
         """The settings that differ from their defaults, in the order of the fields."""
-        return {item.name: getattr(self, item.name) for item in dataclasses.fields(self)
-                if getattr(self, item.name) != item.default}
+        return {
+            item.name: getattr(self, item.name)
+            for item in dataclasses.fields(self)
+            if getattr(self, item.name) != item.default
+        }
 
     def values(self, name: str) -> tuple:
         """The values of a setting as a tuple: one, or the columns or rows of a grid."""
@@ -166,15 +201,20 @@ class Settings:
         column_values = self.values(columns) if columns else (None,)
         row_values = self.values(rows) if rows else (None,)
         return [
-            self.replace(**{name: value for name, value in ((rows, row), (columns, column)) if name})
-            for row in row_values for column in column_values
+            self.replace(
+                **{name: value for name, value in ((rows, row), (columns, column)) if name}
+            )
+            for row in row_values
+            for column in column_values
         ]
 
     def label(self, config: "Settings", separator: str = ", ") -> str:
         """What tells a configuration of this grid apart, e.g. ``n_mid=3, eta=0.1``: its values of
         the settings the grid varies, columns first (n_mid and eta for a single run)."""
         names = [name for name in self.grid_axes() if name] or ["n_mid", "eta"]
-        return separator.join(f"{name}={show(getattr(config, name))}".replace("'", "") for name in names)
+        return separator.join(
+            f"{name}={show(getattr(config, name))}".replace("'", "") for name in names
+        )
 
     def dataset(self) -> data.Dataset:
         """The samples of this run: its target curve, sample count, noise and held-out range."""
@@ -233,7 +273,9 @@ class Settings:
             values[name] = list(self.values(name))
         if self.holdout is not None:
             values["holdout"] = list(self.holdout)
-        if self.stop_at is None:  # (a record without it: the records of runs without --stop-at stay as they were)
+        if (
+            self.stop_at is None
+        ):  # (a record without it: the records of runs without --stop-at stay as they were)
             del values["stop_at"]
         if self.data is None:
             del values["data"]  # (a record without data is as it always was)
@@ -253,9 +295,20 @@ class Settings:
             stem = self.target
         else:
             stem = "formula" + hashlib.sha1(self.target.encode()).hexdigest()[:6]
-        stem += f"_nmid{_joined(self.n_mids)}_eta{_joined(self.etas)}_epoch{self.epoch}_seed{self.seed}"
+        stem += (
+            f"_nmid{_joined(self.n_mids)}_eta{_joined(self.etas)}_epoch{self.epoch}_seed{self.seed}"
+        )
         for field in dataclasses.fields(self):
-            if field.name in ("n_mid", "eta", "epoch", "seed", "target", "video", "data", *PRINT_SETTINGS):
+            if field.name in (
+                "n_mid",
+                "eta",
+                "epoch",
+                "seed",
+                "target",
+                "video",
+                "data",
+                *PRINT_SETTINGS,
+            ):
                 continue
             value = getattr(self, field.name)
             if value == field.default:
@@ -267,7 +320,9 @@ class Settings:
             elif field.name in GRID_AXES:
                 text = _joined(self.values(field.name))
             elif isinstance(value, bool):  # a switch: named as its option is (_simple, _nooutputs)
-                stem += "_" + {"show_outputs": "nooutputs"}.get(field.name, field.name.replace("_", ""))
+                stem += "_" + {"show_outputs": "nooutputs"}.get(
+                    field.name, field.name.replace("_", "")
+                )
                 continue
             else:
                 text = show(value) if isinstance(value, float) else str(value).lower()

@@ -210,9 +210,13 @@ def _check_name(name: str) -> None:
 def _check_call(node: ast.Call) -> None:
     """Raise FormulaError unless a call is f(a) or f(a, b) of a listed function, by its bare name."""
     if isinstance(node.func, ast.Attribute):
-        raise FormulaError("attributes (a.b) are not allowed: call a function by its bare name, e.g. sin(x)")
+        raise FormulaError(
+            "attributes (a.b) are not allowed: call a function by its bare name, e.g. sin(x)"
+        )
     if not isinstance(node.func, ast.Name):
-        raise FormulaError(f"only the listed functions can be called (allowed: {_allowed_functions()})")
+        raise FormulaError(
+            f"only the listed functions can be called (allowed: {_allowed_functions()})"
+        )
     name = node.func.id
     if name not in FUNCTIONS:
         raise FormulaError(f"function '{name}' is not allowed (allowed: {_allowed_functions()})")
@@ -228,8 +232,14 @@ def _check_call(node: ast.Call) -> None:
 
 def _symbol(operator: ast.operator) -> str:
     """The symbol of a refused binary operator, e.g. '//' for FloorDiv."""
-    symbols = {ast.FloorDiv: "//", ast.MatMult: "@", ast.BitAnd: "&", ast.BitOr: "|",
-               ast.LShift: "<<", ast.RShift: ">>"}
+    symbols = {
+        ast.FloorDiv: "//",
+        ast.MatMult: "@",
+        ast.BitAnd: "&",
+        ast.BitOr: "|",
+        ast.LShift: "<<",
+        ast.RShift: ">>",
+    }
     return symbols.get(type(operator), type(operator).__name__)
 
 

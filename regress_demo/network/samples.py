@@ -33,7 +33,9 @@ def sample_inputs(n_points: int = TEXTBOOK_POINTS):
 def sine_data():
     """The textbook's 63 samples: inputs x in [-1, 1) and targets t = sin of the original angle."""
     angle = np.arange(0, 2 * np.pi, 0.1)  # the textbook's input_data
-    return sample_inputs(), np.sin(angle)  # its correct_data: exactly, not to rounding, sin(pi x + pi)
+    return sample_inputs(), np.sin(
+        angle
+    )  # its correct_data: exactly, not to rounding, sin(pi x + pi)
 
 
 def grid(n=GRID_POINTS):
@@ -76,8 +78,13 @@ def held_out(x, holdout: Optional[Tuple[float, float]]):
     return (x >= low) & (x <= high)
 
 
-def make_dataset(target: Callable, n_points: int = TEXTBOOK_POINTS, noise: float = 0.0,
-                 holdout: Optional[Tuple[float, float]] = None, seed: int = 1) -> Dataset:
+def make_dataset(
+    target: Callable,
+    n_points: int = TEXTBOOK_POINTS,
+    noise: float = 0.0,
+    holdout: Optional[Tuple[float, float]] = None,
+    seed: int = 1,
+) -> Dataset:
     """The samples of `target` (a function of x) at sample_inputs(n_points), with Gaussian noise of
     standard deviation `noise` (seeded by `seed`) on the targets and the range `holdout` kept out."""
     if target is CURVES["sin"][0] and n_points == TEXTBOOK_POINTS:

@@ -12,10 +12,10 @@ from typing import List, Optional, Tuple
 
 import numpy as np
 
-from . import samples as data
 from ..film.stopping import limit, reached
-from .layers import MIDDLE_LAYERS, OutputLayer
 from ..inputs.settings import Settings
+from . import samples as data
+from .layers import MIDDLE_LAYERS, OutputLayer
 
 #: The weights of a network in the layers' shapes: [(w, b) of each hidden layer ..., (w, b) of the output].
 Weights = List[Tuple[np.ndarray, np.ndarray]]
@@ -28,7 +28,9 @@ class Snapshot:
     epoch: int  # counted from 0, as in the textbook
     error: float  # the epoch's mean of 1/2 (y - t)^2 over the training samples
     outputs: np.ndarray  # (n_train,) the output y for each training sample while it was trained on
-    layers: Weights  # the weights at the end of the epoch, hidden layers first, the output layer last
+    layers: (
+        Weights  # the weights at the end of the epoch, hidden layers first, the output layer last
+    )
     activation: str = "sigmoid"  # of the hidden layers
     diverged: bool = False  # training stopped here: the error or a weight blew up
     heldout_error: Optional[float] = None  # mean of 1/2 (y - t)^2 over the held-out samples, if any
@@ -154,7 +156,9 @@ def has_diverged(error, weights, initial_error):
     For one network: its last error, its weight arrays, its untrained error. For K networks at once:
     errors of shape (K,), weight arrays of shape (K, ...) and initial errors (K,); a (K,) array of bools.
     """
-    healthy = np.less_equal(error, DIVERGENCE_FACTOR * np.maximum(initial_error, 0.1))  # False for nan, and for inf
+    healthy = np.less_equal(
+        error, DIVERGENCE_FACTOR * np.maximum(initial_error, 0.1)
+    )  # False for nan, and for inf
     healthy = healthy & np.isfinite(error)  # ... even when the untrained error was inf too
     for w in weights:
         healthy = healthy & np.isfinite(w).reshape(np.shape(error) + (-1,)).all(axis=-1)
@@ -174,7 +178,9 @@ class Training:
     def __init__(self, settings: Settings | None = None):
         self.settings = s = Settings() if settings is None else settings
         if s.is_grid:
-            raise ValueError("Training takes one configuration; train a grid with TrainingGroup or lockstep.Lockstep")
+            raise ValueError(
+                "Training takes one configuration; train a grid with TrainingGroup or lockstep.Lockstep"
+            )
         self.rng = sample_order_rng(s.seed)
         self.dataset = s.dataset()
         self.x, self.t = self.dataset.x_train, self.dataset.t_train  # the training samples
@@ -186,7 +192,9 @@ class Training:
         for layer, (w, b) in zip(self.layers, initial_layers(s.n_mid, s.wb_width, s.seed, s.depth)):
             layer.w[:], layer.b[:] = w, b
         self.errors: list[float] = []  # the error of every epoch trained so far
-        self.heldout_errors: list[float] = []  # the held-out error at the end of every epoch, if any
+        self.heldout_errors: list[
+            float
+        ] = []  # the held-out error at the end of every epoch, if any
         self.diverged_at: int | None = None  # the epoch at which training blew up, if it did
         self.reached_at: int | None = None  # the epoch whose error reached --stop-at, if one did
         self.initial_error = half_mean_square(self.predict(self.x), self.t)  # before training
@@ -211,8 +219,12 @@ class Training:
         s = self.settings
         outputs = np.empty_like(self.t)
         order = self.rng.permutation(len(self.x))
-        eta = np.asarray(s.eta)  # (a 0-d array: NumPy multiplies an array by it faster than by a float)
-        with np.errstate(over="ignore", invalid="ignore"):  # a too-large eta may overflow: see has_diverged
+        eta = np.asarray(
+            s.eta
+        )  # (a 0-d array: NumPy multiplies an array by it faster than by a float)
+        with np.errstate(
+            over="ignore", invalid="ignore"
+        ):  # a too-large eta may overflow: see has_diverged
             for start in range(0, len(order), s.batch_size):
                 batch = order[start : start + s.batch_size]
                 x = self.x[batch].reshape(-1, 1)  # (batch, 1 input)
@@ -233,14 +245,22 @@ class Training:
                 outputs[batch] = y[:, 0]
         self.errors.append(half_mean_square(outputs, self.t))
         if len(self.dataset.x_heldout):
-            self.heldout_errors.append(half_mean_square(self.predict(self.dataset.x_heldout), self.dataset.t_heldout))
+            self.heldout_errors.append(
+                half_mean_square(self.predict(self.dataset.x_heldout), self.dataset.t_heldout)
+            )
         return outputs
 
     def snapshot(self, epoch, outputs, diverged=False, reached=False) -> Snapshot:
         """The state after `epoch`, with the outputs produced during it."""
         return Snapshot(
-            epoch, self.errors[-1], outputs, [(layer.w.copy(), layer.b.copy()) for layer in self.layers],
-            self.settings.activation, diverged, self.heldout_errors[-1] if self.heldout_errors else None, reached,
+            epoch,
+            self.errors[-1],
+            outputs,
+            [(layer.w.copy(), layer.b.copy()) for layer in self.layers],
+            self.settings.activation,
+            diverged,
+            self.heldout_errors[-1] if self.heldout_errors else None,
+            reached,
         )
 
     def snapshots(self, on_epoch=None):
@@ -255,7 +275,11 @@ class Training:
             outputs = self.train_epoch()
             if on_epoch is not None:
                 on_epoch(epoch, self.errors[-1])
-            if has_diverged(self.errors[-1], [p for layer in self.layers for p in (layer.w, layer.b)], self.initial_error):
+            if has_diverged(
+                self.errors[-1],
+                [p for layer in self.layers for p in (layer.w, layer.b)],
+                self.initial_error,
+            ):
                 self.diverged_at = epoch
                 yield self.snapshot(epoch, outputs, diverged=True)
                 return

@@ -16,11 +16,10 @@ from typing import NamedTuple, Optional, Union
 
 import numpy as np
 
-from .lockstep import SCALAR_MAX_NEURONS, Lockstep
-from ..inputs.settings import Settings
 from ..film.stopping import limit, reached
+from ..inputs.settings import Settings
 from ..network.train import Snapshot, TrainingGroup, has_diverged
-
+from .lockstep import SCALAR_MAX_NEURONS, Lockstep
 
 #: The name of the engine that trains with the classes of layers.py.
 LAYER_CLASSES = "layer classes of layers.py"
@@ -50,9 +49,13 @@ def trainer(settings: Settings) -> Trainer:
     fast = OneByOne(settings) if one_by_one else Lockstep(settings)
     largest, relative = disagreement(settings, one_by_one)
     if relative > AGREEMENT:
-        note = (f"layers.py differs from the {fast.loop} (max |dw| {largest:.1e} after one epoch); "
-                f"training with the {LAYER_CLASSES}")
-        return Trainer(TrainingGroup(settings), f"{LAYER_CLASSES} (they differ from the {fast.loop})", note)
+        note = (
+            f"layers.py differs from the {fast.loop} (max |dw| {largest:.1e} after one epoch); "
+            f"training with the {LAYER_CLASSES}"
+        )
+        return Trainer(
+            TrainingGroup(settings), f"{LAYER_CLASSES} (they differ from the {fast.loop})", note
+        )
     return Trainer(fast, f"{fast.loop}, checked against layers.py")
 
 
@@ -69,8 +72,10 @@ class OneByOne:
 
     def __init__(self, settings: Settings):
         if not one_by_one_fits(settings):
-            raise ValueError(f"OneByOne trains networks of at most {SCALAR_MAX_NEURONS} neurons in one hidden layer "
-                             "with batch size 1")
+            raise ValueError(
+                f"OneByOne trains networks of at most {SCALAR_MAX_NEURONS} neurons in one hidden layer "
+                "with batch size 1"
+            )
         self.settings = settings
         self.configurations = settings.configurations()
         self.networks = [Lockstep(config) for config in self.configurations]
@@ -154,7 +159,11 @@ def epoch_costs(settings: Settings):
     n_mids = [config.n_mid for config in settings.configurations()]
     k, neurons = len(n_mids), sum(n_mids)
     activations = set(settings.values("activation"))
-    textbook = activations == {"sigmoid"} and not any(settings.values("l2")) and not any(settings.values("momentum"))
+    textbook = (
+        activations == {"sigmoid"}
+        and not any(settings.values("l2"))
+        and not any(settings.values("momentum"))
+    )
     if textbook:
         together = SIDE_BY_SIDE + SIDE_BY_SIDE_NETWORK * k + SIDE_BY_SIDE_NEURON * neurons
     else:
@@ -196,12 +205,16 @@ def disagreement(settings: Settings, one_by_one: bool = False):
     for c, training in enumerate(classes.trainings):
         training.train_epoch()
         mine = np.concatenate([array.ravel() for pair in fast._weights(c) for array in pair])
-        theirs = np.concatenate([array.ravel() for layer in training.layers for array in (layer.w, layer.b)])
+        theirs = np.concatenate(
+            [array.ravel() for layer in training.layers for array in (layer.w, layer.b)]
+        )
         finite = np.isfinite(mine) & np.isfinite(theirs)
         if (np.isfinite(mine) != np.isfinite(theirs)).any():
             return math.inf, math.inf
         difference = np.abs(mine[finite] - theirs[finite])
         if difference.size:
             largest = max(largest, float(difference.max()))
-            relative = max(relative, float((difference / np.maximum(np.abs(theirs[finite]), 1e-3)).max()))
+            relative = max(
+                relative, float((difference / np.maximum(np.abs(theirs[finite]), 1e-3)).max())
+            )
     return largest, relative

@@ -26,12 +26,18 @@ import math
 
 import numpy as np
 
+from ..film.stopping import limit
+from ..inputs.settings import Settings
 from ..network import samples as data
 from ..network.layers import MIDDLE_LAYERS
-from ..inputs.settings import Settings
-from ..film.stopping import limit
 from ..network.train import (
-    Snapshot, forward, half_mean_square, has_diverged, initial_weights, network, sample_order_rng,
+    Snapshot,
+    forward,
+    half_mean_square,
+    has_diverged,
+    initial_weights,
+    network,
+    sample_order_rng,
 )
 
 #: A single network with at most this many hidden neurons is trained with plain Python floats.
@@ -70,7 +76,9 @@ class Lockstep:
     def supports(settings: Settings) -> bool:
         """True for networks of one hidden layer trained with batch size 1, whatever the data,
         activation, L2 or momentum. train.TrainingGroup trains the others."""
-        return all(config.depth == 1 and config.batch_size == 1 for config in settings.configurations())
+        return all(
+            config.depth == 1 and config.batch_size == 1 for config in settings.configurations()
+        )
 
     def __init__(self, settings: Settings):
         if not self.supports(settings):
@@ -96,19 +104,33 @@ class Lockstep:
         self.l2 = np.array([config.l2 for config in self.configurations])
         self.momentum = np.array([config.momentum for config in self.configurations])
         self.activations = [config.activation for config in self.configurations]
-        self.textbook = set(self.activations) == {"sigmoid"} and not self.l2.any() and not self.momentum.any()
+        self.textbook = (
+            set(self.activations) == {"sigmoid"} and not self.l2.any() and not self.momentum.any()
+        )
         # the last step of each weight, for momentum
-        self.step_w1, self.step_b1, self.step_w2 = np.zeros((k, width)), np.zeros((k, width)), np.zeros((k, width))
+        self.step_w1, self.step_b1, self.step_w2 = (
+            np.zeros((k, width)),
+            np.zeros((k, width)),
+            np.zeros((k, width)),
+        )
         self.step_b2 = np.zeros(k)
         self.active = np.ones(k, bool)  # False once a configuration has diverged: it is frozen
         self.errors: list[list[float]] = [[] for _ in range(k)]  # per configuration, every epoch
-        self.heldout_errors: list[list[float]] = [[] for _ in range(k)]  # at each epoch's end, if any held out
-        self.networks = self._networks()  # the layer classes, holding views of each configuration's weights
+        self.heldout_errors: list[list[float]] = [
+            [] for _ in range(k)
+        ]  # at each epoch's end, if any held out
+        self.networks = (
+            self._networks()
+        )  # the layer classes, holding views of each configuration's weights
         self.initial_errors = np.array(self._errors_on(self.x, self.t))  # before training
         self.diverged_at: list[int | None] = [None] * k
-        self.reached_at: list[int | None] = [None] * k  # the epoch whose error reached --stop-at, if one did
+        self.reached_at: list[int | None] = [
+            None
+        ] * k  # the epoch whose error reached --stop-at, if one did
         self.last_errors = np.full(k, np.nan)  # of the latest epoch
-        self._side_by_side: _SideBySide | None = None  # the buffers of the vectorised loop, made once
+        self._side_by_side: _SideBySide | None = (
+            None  # the buffers of the vectorised loop, made once
+        )
 
     def _activate(self, u):
         """Each configuration's activation of u, (K, ...) with one row per configuration."""
@@ -129,7 +151,10 @@ class Lockstep:
         return "vectorised loop"
 
     def _networks(self):
-        return [network(self._weights(c), config.activation) for c, config in enumerate(self.configurations)]
+        return [
+            network(self._weights(c), config.activation)
+            for c, config in enumerate(self.configurations)
+        ]
 
     def __getstate__(self):
         """For pickling: the networks are views of the weights, made again when loaded."""
@@ -142,7 +167,10 @@ class Lockstep:
     def _weights(self, c: int):
         """Configuration c's weights in the layers' shapes: views of its real neurons, not copies."""
         n = self.configurations[c].n_mid
-        return [(self.w1[c, :n].reshape(1, n), self.b1[c, :n]), (self.w2[c, :n].reshape(n, 1), self.b2[c : c + 1])]
+        return [
+            (self.w1[c, :n].reshape(1, n), self.b1[c, :n]),
+            (self.w2[c, :n].reshape(n, 1), self.b2[c : c + 1]),
+        ]
 
     def predict(self, x):
         """Every configuration's output for inputs x of shape (n,), by the layer classes' forward: (K, n)."""
@@ -161,10 +189,14 @@ class Lockstep:
         elif self.textbook:
             outputs = self._train_epoch_side_by_side(order)  # None if a value overflowed: then ...
         if outputs is None:
-            outputs = self._train_epoch_general(order)  # ... this loop, which keeps each network apart
+            outputs = self._train_epoch_general(
+                order
+            )  # ... this loop, which keeps each network apart
         with np.errstate(over="ignore", invalid="ignore"):
             errors = 0.5 * np.mean((outputs - self.t) ** 2, axis=1)
-        self.last_errors = errors  # (K,): those of configurations that were frozen already mean nothing
+        self.last_errors = (
+            errors  # (K,): those of configurations that were frozen already mean nothing
+        )
         heldout = self._heldout_errors() if self.has_heldout else None
         errors = errors.tolist()
         for c in np.flatnonzero(self.active).tolist():
@@ -181,8 +213,12 @@ class Lockstep:
         """The epoch for all configurations at once (see _SideBySide); None, with the weights as they
         were, if any value overflowed."""
         if self._side_by_side is None:
-            self._side_by_side = _SideBySide([config.n_mid for config in self.configurations], self.x, self.t)
-        return self._side_by_side.epoch(order, self.eta, self.active, self.w1, self.b1, self.w2, self.b2)
+            self._side_by_side = _SideBySide(
+                [config.n_mid for config in self.configurations], self.x, self.t
+            )
+        return self._side_by_side.epoch(
+            order, self.eta, self.active, self.w1, self.b1, self.w2, self.b2
+        )
 
     def _train_epoch_general(self, order):
         """The epoch for all configurations at once, with any activation, L2 and momentum: plain
@@ -190,7 +226,10 @@ class Lockstep:
         active = self.active[:, None]
         eta = np.where(active, self.eta[:, None], 0.0)  # a diverged configuration no longer moves
         l2, mu = self.l2[:, None], np.where(active, self.momentum[:, None], 0.0)
-        rows = {kind: [c for c, a in enumerate(self.activations) if a == kind] for kind in set(self.activations)}
+        rows = {
+            kind: [c for c, a in enumerate(self.activations) if a == kind]
+            for kind in set(self.activations)
+        }
         outputs = np.empty((len(self.x), len(self.activations)))
         with np.errstate(over="ignore", invalid="ignore"):  # a too-large eta may overflow
             for i in order:
@@ -202,8 +241,12 @@ class Lockstep:
                 slope = np.empty_like(h)  # f'(u), each configuration's own
                 for kind, where in rows.items():
                     slope[where] = SLOPES[kind](u[where], h[where])
-                delta_h = delta * self.w2 * slope  # dE/du of the hidden layer (w2 before its update)
-                grad_w2 = (h * delta + l2 * self.w2) * self.mask  # dJ/dw2 = h delta + lambda w2 (none for padding)
+                delta_h = (
+                    delta * self.w2 * slope
+                )  # dE/du of the hidden layer (w2 before its update)
+                grad_w2 = (
+                    h * delta + l2 * self.w2
+                ) * self.mask  # dJ/dw2 = h delta + lambda w2 (none for padding)
                 grad_w1 = delta_h * x + l2 * self.w1  # dJ/dw1 = x delta_h + lambda w1
                 self.step_w2 = mu * self.step_w2 - eta * grad_w2  # v <- mu v - eta dJ/dw
                 self.step_w1 = mu * self.step_w1 - eta * grad_w1
@@ -224,7 +267,11 @@ class Lockstep:
         f, slope = SCALAR_ACTIVATIONS[self.activations[0]]
         w1, b1, w2 = self.w1[0].tolist(), self.b1[0].tolist(), self.w2[0].tolist()
         b2 = float(self.b2[0])
-        v_w1, v_b1, v_w2 = self.step_w1[0].tolist(), self.step_b1[0].tolist(), self.step_w2[0].tolist()
+        v_w1, v_b1, v_w2 = (
+            self.step_w1[0].tolist(),
+            self.step_b1[0].tolist(),
+            self.step_w2[0].tolist(),
+        )
         v_b2 = float(self.step_b2[0])
         neurons = range(len(w1))
         xs, ts = self.x.tolist(), self.t.tolist()
@@ -260,8 +307,16 @@ class Lockstep:
             (self.w2[c, :n].reshape(n, 1).copy(), self.b2[c : c + 1].copy()),
         ]
         heldout = self.heldout_errors[c][-1] if self.heldout_errors[c] else None
-        return Snapshot(epoch, self.errors[c][-1], outputs[c].copy(), layers, self.activations[c], diverged, heldout,
-                        reached)
+        return Snapshot(
+            epoch,
+            self.errors[c][-1],
+            outputs[c].copy(),
+            layers,
+            self.activations[c],
+            diverged,
+            heldout,
+            reached,
+        )
 
     def snapshots(self, on_epoch=None):
         """Train every epoch; yield a list of Snapshots (one per configuration) at each recorded epoch.
@@ -281,8 +336,12 @@ class Lockstep:
                 self.active[c] = False
                 self.diverged_at[c] = epoch
                 latest[c] = self.snapshot(c, epoch, outputs, diverged=True)
-            if self.settings.stop_at is not None:  # --stop-at: each configuration stops at its first such epoch
-                for c in np.flatnonzero(was_active & ~diverged & (self.last_errors <= limit(self.settings))):
+            if (
+                self.settings.stop_at is not None
+            ):  # --stop-at: each configuration stops at its first such epoch
+                for c in np.flatnonzero(
+                    was_active & ~diverged & (self.last_errors <= limit(self.settings))
+                ):
                     self.active[c] = False
                     self.reached_at[c] = epoch
                     latest[c] = self.snapshot(c, epoch, outputs, reached=True)
@@ -311,23 +370,30 @@ class _SideBySide:
     def __init__(self, n_mids, x, t):
         k = len(n_mids)
         owner = np.repeat(np.arange(k), n_mids)  # the configuration of each neuron in the vector
-        self.owner, self.columns = owner, np.concatenate([np.arange(n) for n in n_mids])  # its place in (K, width)
+        self.owner, self.columns = (
+            owner,
+            np.concatenate([np.arange(n) for n in n_mids]),
+        )  # its place in (K, width)
         self.n = n = len(owner)
         # Every parameter in one vector, so that one subtraction updates them all, and a last entry
         # that is no parameter (its step is always 0) but brings the target into the output's sum:
         # [w1, b1 of neuron 0, w1, b1 of neuron 1, ..., w2 of each neuron, b2 of each configuration, -1].
         self.params = np.empty(3 * n + k + 1)
         self.w1b1 = self.params[: 2 * n].reshape(n, 2)  # a row (w1_j, b1_j) per neuron
-        self.w2b2 = self.params[2 * n:]  # (w2_j of each neuron, b2 of each configuration, -1)
+        self.w2b2 = self.params[2 * n :]  # (w2_j of each neuron, b2 of each configuration, -1)
         self.steps = np.empty_like(self.params)  # eta dE/d(params), laid out as params
-        self.h1t = np.ones(len(self.w2b2))  # (h_j of each neuron, 1 for each b2, the sample's target t)
+        self.h1t = np.ones(
+            len(self.w2b2)
+        )  # (h_j of each neuron, 1 for each b2, the sample's target t)
         # sums: row c adds up configuration c's (w2_j h_j, b2, -t) into y_c - t
         self.sums = np.zeros((k, len(self.w2b2)))
         self.sums[owner, np.arange(n)] = 1.0
         self.sums[np.arange(k), n + np.arange(k)] = 1.0
         self.sums[:, -1] = 1.0
         self.t = t
-        inputs = np.stack([x, np.ones_like(x)], axis=1)  # (x, 1): the gradient of (w1, b1) is delta_h (x, 1)
+        inputs = np.stack(
+            [x, np.ones_like(x)], axis=1
+        )  # (x, 1): the gradient of (w1, b1) is delta_h (x, 1)
         self.inputs, self.negated, self.targets = list(inputs), list(-inputs), t.tolist()
         self.errors = np.empty((len(t), k))  # y - t of each sample, as it was trained
         self.active_key = self.mine = self.eta_back = None  # see _frozen
@@ -346,15 +412,29 @@ class _SideBySide:
         """One epoch in this sample order for the active configurations, with Lockstep's (K, width)
         weights, which it updates; returns the outputs (K, n_samples), or None (and the weights as
         they were) if any value overflowed."""
-        n, places = self.n, self.owner * w1.shape[1] + self.columns  # each neuron's place in w1.flat
+        n, places = (
+            self.n,
+            self.owner * w1.shape[1] + self.columns,
+        )  # each neuron's place in w1.flat
         params, w1b1, w2b2, steps, h1t = self.params, self.w1b1, self.w2b2, self.steps, self.h1t
         mine, eta_back = self._frozen(eta, active)
-        w1b1[:, 0], w1b1[:, 1], w2b2[:n], w2b2[n:-1] = w1.take(places), b1.take(places), w2.take(places), b2
+        w1b1[:, 0], w1b1[:, 1], w2b2[:n], w2b2[n:-1] = (
+            w1.take(places),
+            b1.take(places),
+            w2.take(places),
+            b2,
+        )
         w2b2[-1] = -1.0  # (an epoch that overflowed may have left nan here)
         if not active.all():  # the frozen take part with zero weights
             w1b1[~mine], w2b2[:n][~mine], w2b2[n:-1][~active] = 0.0, 0.0, 0.0
-        sums, inputs, negated, targets, errors = self.sums, self.inputs, self.negated, self.targets, self.errors
-        step_w1b1, step_w2b2 = steps[: 2 * n].reshape(n, 2), steps[2 * n:]
+        sums, inputs, negated, targets, errors = (
+            self.sums,
+            self.inputs,
+            self.negated,
+            self.targets,
+            self.errors,
+        )
+        step_w1b1, step_w2b2 = steps[: 2 * n].reshape(n, 2), steps[2 * n :]
         h, wh, eta_delta = h1t[:n], np.empty(len(w2b2)), np.empty(len(w2b2))
         wh_n, eta_delta_n = wh[:n], eta_delta[:n]
         ones, e, one_minus_h, delta_h = np.ones(n), np.empty(n), np.empty(n), np.empty(n)
@@ -371,10 +451,16 @@ class _SideBySide:
                 sums.dot(wh, out=delta)  # dE/dy = y - t, with y = sum_j w2_j h_j + b2, (K,)
                 eta_back.dot(delta, out=eta_delta)  # eta dE/dy, for each neuron and each b2
                 np.subtract(ones, h, out=one_minus_h)
-                np.multiply(eta_delta_n, wh_n, out=delta_h)  # eta delta_h = eta dE/dy w2 h (1 - h) ...
+                np.multiply(
+                    eta_delta_n, wh_n, out=delta_h
+                )  # eta delta_h = eta dE/dy w2 h (1 - h) ...
                 delta_h *= one_minus_h  # ... = eta dE/du of the hidden layer (w2 before its update)
-                np.multiply(delta_col, inputs[i], out=step_w1b1)  # eta dE/d(w1, b1) = eta delta_h (x, 1)
-                np.multiply(eta_delta, h1t, out=step_w2b2)  # eta dE/d(w2, b2) = eta dE/dy (h, 1); 0 for -1
+                np.multiply(
+                    delta_col, inputs[i], out=step_w1b1
+                )  # eta dE/d(w1, b1) = eta delta_h (x, 1)
+                np.multiply(
+                    eta_delta, h1t, out=step_w2b2
+                )  # eta dE/d(w2, b2) = eta dE/dy (h, 1); 0 for -1
                 params -= steps
         if not np.isfinite(params).all():  # inf and nan stay in the parameters once there
             return None
