@@ -14,7 +14,8 @@ from regress_demo.app import cli
 from regress_demo.app.run import make_gif
 from regress_demo.files.records import replay_settings
 from regress_demo.film.frames import PRINT_INKS, make_figure
-from regress_demo.film.layouts import MAX_SIDE, MIN_SIDE, natural_size
+from regress_demo.film.layouts import MAX_SIDE, MIN_SIDE, Layout, is_sized, natural_size
+from regress_demo.files.paths import output_path
 from regress_demo.inputs.settings import Settings
 from regress_demo.network.train import Training
 from regress_demo.speed.lockstep import Lockstep
@@ -276,10 +277,15 @@ def test_the_default_size_given_is_no_size_at_all():
         480,
     )
     assert natural_size(Settings(n_mid=(1, 3, 10), epoch=3)) == (830, 623)
-    assert Settings(size=(840, 800)) == Settings()  # the same frames, the same file name
-    assert Settings(size=[640, 480], simple=True) == Settings(simple=True)
-    assert Settings(n_mid=(1, 3, 10), epoch=3, size=(830, 623)).size is None
-    assert Settings(size=(800, 840)).size == (800, 840)
+    # the same frames, the same file name
+    for given, plain in [
+        (Settings(size=(840, 800)), Settings()),
+        (Settings(size=[640, 480], simple=True), Settings(simple=True)),
+        (Settings(n_mid=(1, 3, 10), epoch=3, size=(830, 623)), Settings(n_mid=(1, 3, 10), epoch=3)),
+    ]:
+        assert not is_sized(given) and not Layout(given, (8.4, 8.0)).sized
+        assert output_path(None, given) == output_path(None, plain)
+    assert is_sized(Settings(size=(800, 840))) and Settings(size=(800, 840)).size == (800, 840)
 
 
 def test_size_and_style_are_in_the_file_name_the_record_the_replay_and_the_gallery(tmp_path):

@@ -14,7 +14,6 @@ from helpers import decode_gif, run_main
 
 from regress_demo.app.run import make_gif
 from regress_demo.files.video import VideoWriter
-from regress_demo.inputs import checks as checks_module
 from regress_demo.inputs.settings import Settings
 
 pytestmark = pytest.mark.skipif(
@@ -118,7 +117,7 @@ def test_bad_video_options_give_one_line_and_exit_2(args, message, tmp_path, mon
 def test_without_pyav_video_says_how_to_install_it(tmp_path, monkeypatch):
     real = importlib.util.find_spec
     monkeypatch.setattr(
-        checks_module.importlib.util,
+        importlib.util,
         "find_spec",
         lambda name, *a: None if name == "av" else real(name, *a),
     )

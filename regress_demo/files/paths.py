@@ -13,6 +13,7 @@ import json
 import os
 from pathlib import Path
 
+from ..film.layouts import is_sized
 from ..inputs.errors import SettingError
 from ..inputs.settings import Settings
 from .staged import FileTooLarge, is_read_only, read_text
@@ -52,7 +53,8 @@ def output_path(out, settings: Settings) -> Path:
     Raises SettingError for a place that cannot hold the run's files (a name too long for the file
     system, a broken symbolic link, a folder in the way, a file there that regress-demo did not
     write), and PermissionError (an OSError) for a read-only file that the run would replace."""
-    stem = settings.file_stem()
+    unsized = settings.size is not None and not is_sized(settings)  # its own size: not in the name
+    stem = (settings.replace(size=None) if unsized else settings).file_stem()
     if len(stem) > MAX_STEM:
         stem = stem[: MAX_STEM - 9] + "_" + hashlib.sha1(stem.encode()).hexdigest()[:8]
     name = stem + ".gif"

@@ -8,16 +8,13 @@ from __future__ import annotations
 import hashlib
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING, List
+from typing import List
 
 from ..film import stopping
 from ..inputs.settings import GRID_AXES, Settings
 from ..network.train import Snapshot
 from .paths import RECORD_KIND, json_loads, settings_from_record
 from .staged import read_text, versions
-
-if TYPE_CHECKING:  # (run.py makes the result and imports this module)
-    from ..app.run import RunResult
 
 
 def final_weights(snapshots: List[Snapshot], settings: Settings) -> dict:
@@ -42,9 +39,7 @@ def final_weights(snapshots: List[Snapshot], settings: Settings) -> dict:
     return arrays
 
 
-def run_record(
-    settings: Settings, result: RunResult, frames: List[List[Snapshot]], sizes=None
-) -> dict:
+def run_record(settings: Settings, result, frames: List[List[Snapshot]], sizes=None) -> dict:
     """Everything needed to understand and repeat a run, for the JSON beside its GIF.
 
     Like the GIF, the weights and the printed line, it describes the last frame: each network's

@@ -12,40 +12,14 @@ or columns have Japanese names: matplotlib's own font then draws the rest, IPAex
 from __future__ import annotations
 
 import functools
-import importlib.util
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional
 
-from ..inputs.errors import MissingPackage
+from ..inputs.extras import NEEDS_FONT, check_font, japanese_font_file  # noqa: F401
 
-#: The package that bundles the Japanese font, and the font in it.
-PACKAGE = "matplotlib_fontja"
-FONT_FILE = Path("fonts") / "ipaexg.ttf"
 FAMILY = "IPAexGothic"
 #: Characters the Japanese font lacks (the superscript digits of 10⁻⁵) come from matplotlib's own.
 FALLBACK = "DejaVu Sans"
-#: How to install it, as the one-line message says.
-INSTALL = "pip install -e '.[ja]' (or pip install matplotlib-fontja)"
-#: The languages whose frames need a font of their own.
-NEEDS_FONT = ("ja",)
-
-
-def japanese_font_file() -> Optional[Path]:
-    """The path of IPAexGothic in the installed matplotlib-fontja, or None if it is not installed
-    (found without importing the package)."""
-    spec = importlib.util.find_spec(PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    path = Path(list(spec.submodule_search_locations)[0]) / FONT_FILE
-    return path if path.is_file() else None
-
-
-def check_font(language: str) -> None:
-    """Raise MissingPackage (a one-line message that says how to install it) if this language needs
-    a font that is not installed."""
-    if language in NEEDS_FONT and japanese_font_file() is None:
-        raise MissingPackage("lang", INSTALL, "matplotlib-fontja (the Japanese font)")
 
 
 def _register(path: Path) -> None:

@@ -19,8 +19,8 @@ from typing import Optional, Sequence, Tuple
 
 import numpy as np
 
-#: The sides a --size may give, in pixels: from a small thumbnail to 4K.
-MIN_SIDE, MAX_SIDE = 320, 3840
+from ..inputs.checks import MAX_SIDE, MIN_SIDE  # noqa: F401 - the sides a --size may give
+
 #: Dots per inch of the frames without --size.
 DPI = 100
 #: The short side of a frame with --size, in inches: a 16:9 slide is 13.33 x 7.5 in.
@@ -116,13 +116,18 @@ def natural_size(settings) -> Tuple[int, int]:
     return int(width * DPI + 1e-8), int(height * DPI + 1e-8)
 
 
+def is_sized(settings) -> bool:
+    """True if the run's --size changes its frames: it is given, and not their own size."""
+    return settings.size is not None and tuple(settings.size) != natural_size(settings)
+
+
 class Layout:
     """A frame's size, the size of its text and where its panels go: a layout's own (no --size),
     or one that fills --size."""
 
     def __init__(self, settings, inches: Tuple[float, float]):
         self.settings = settings
-        self.sized = settings.size is not None
+        self.sized = is_sized(settings)
         self.wide = False
         if self.sized:
             width, height = settings.size

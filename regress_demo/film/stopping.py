@@ -1,30 +1,13 @@
-"""--stop-at: training stops at the first epoch whose training error is at or below a given error.
+"""What the frames, the record, the printed line, the notebook and the gallery say of --stop-at.
 
-The trainers (train.py, lockstep.py, engines.py) stop a network there, as they stop one that
-diverges: its last snapshot is that epoch's, marked `reached`; in a grid each network stops on its
-own and the film ends when the last one does (or at --epoch). This module holds the rule and what
-the record, the printed line, the notebook and the gallery say about it (the frames' words are in texts.py).
+The rule itself (training stops at the first epoch whose error is at or below the given one, as it
+stops a network that diverges) is network/stopping.py's; the frames' words are in texts.py.
 """
 
 from __future__ import annotations
 
 import math
 from typing import List, Optional
-
-
-def reached(error: float, stop_at: Optional[float]) -> bool:
-    """True if this epoch's error is at or below the error to stop at (never for nan, or without one)."""
-    return stop_at is not None and error <= stop_at
-
-
-def limit(settings) -> Optional[float]:
-    """The error to stop at in the network's own units, which the trainers compare: ERROR itself, or
-    with your own data (whose errors are shown in y's units squared) ERROR / sd**2."""
-    if settings.stop_at is None or getattr(settings, "data", None) is None:
-        return settings.stop_at
-    from ..inputs.owndata import scale_of  # (loaded already by a run on its own data)
-
-    return settings.stop_at / scale_of(settings).variance
 
 
 def threshold(value: float) -> str:

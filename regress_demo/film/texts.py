@@ -7,6 +7,8 @@ stay as they are in every language; they are not here.
 
 from __future__ import annotations
 
+from ..inputs import checks
+
 #: The texts of the English frames, by key. Values in braces are filled in by Texts.__call__.
 ENGLISH = {
     # The fit panel.
@@ -215,7 +217,7 @@ JAPANESE_ENGINES = {
 }
 
 #: Every language the frames can speak, by its code.
-LANGUAGES = {"en": ENGLISH, "ja": JAPANESE}
+LANGUAGES = dict(zip(checks.LANGUAGES, (ENGLISH, JAPANESE)))  # the names: inputs/checks.py
 
 
 class Texts:

@@ -6,20 +6,17 @@ The choices and limits the rules use are here too; settings.py holds what each s
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import numbers
 
 import numpy as np
 
-from ..film import layouts
-from ..film.fonts import check_font
-from ..film.texts import LANGUAGES
 from ..network import samples as data
 from ..network.layers import MIDDLE_LAYERS
 from . import targets
 from .budget import BudgetError, duration, estimated_bytes, estimated_seconds, size
-from .errors import MissingPackage, SettingError, show
+from .errors import SettingError, show
+from .extras import check_font, check_video
 
 #: The number of frames the default frame interval aims for.
 TARGET_FRAMES = 100
@@ -57,8 +54,10 @@ DPI_RANGE, DEFAULT_DPI = (50, 600), 300
 MAX_STILLS = 20
 #: How a frame is drawn: for a screen, or safe in black and white and for colour-blind readers.
 STYLES = ("screen", "print")
-#: The sides of a frame given by --size, in pixels (the bounds are layouts.MIN_SIDE and MAX_SIDE).
-MIN_SIDE, MAX_SIDE = layouts.MIN_SIDE, layouts.MAX_SIDE
+#: The sides of a frame given by --size, in pixels: from a thumbnail to a 4K screen.
+MIN_SIDE, MAX_SIDE = 320, 3840
+#: The languages of the frames' texts (film/texts.py holds each one's words).
+LANGUAGES = ("en", "ja")
 #: The formats of the video that may go beside the GIF (video.py).
 VIDEOS = ("mp4", "webm")
 #: What trains the network. "auto": the classes of layers.py for a single run (train.py); for a grid,
@@ -169,8 +168,8 @@ def _check_video(settings):
             raise SettingError("video", f"one of {', '.join(VIDEOS)}", kind)
     if len(set(video)) != len(video):
         raise SettingError("video", "a list without repeats", list(video))
-    if video and importlib.util.find_spec("av") is None:
-        raise MissingPackage("video", "pip install -e '.[video]' (or pip install av)", "PyAV")
+    if video:
+        check_video()
     object.__setattr__(settings, "video", video)
 
 
@@ -257,8 +256,7 @@ def _check_looks(settings):
     width, height = int(size[0]), int(size[1])
     if not (MIN_SIDE <= width <= MAX_SIDE and MIN_SIDE <= height <= MAX_SIDE):
         raise SettingError("size", rule, f"{width}x{height}")
-    sized = (width, height) != layouts.natural_size(settings)
-    object.__setattr__(settings, "size", (width, height) if sized else None)
+    object.__setattr__(settings, "size", (width, height))
 
 
 def parse_epochs(name: str, text: str) -> tuple:

@@ -21,9 +21,9 @@ from typing import Optional
 
 import numpy as np
 
-from ..files.staged import MAX_READ_BYTES, FileTooLarge, read_text
 from ..network import samples as data
 from .errors import SettingError, show
+from .reading import MAX_READ_BYTES, FileTooLarge, read_text
 
 #: A series with more points than this is refused: every epoch trains on each point, one at a time.
 MAX_POINTS = 100_000

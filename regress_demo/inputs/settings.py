@@ -17,6 +17,7 @@ from typing import List, Optional, Tuple, Union
 import numpy as np
 
 from ..network import samples as data
+from ..network.config import Config
 from . import checks, targets
 from .checks import (  # noqa: F401 - the choices and limits, part of this module's interface
     ACROSS,
@@ -215,6 +216,36 @@ class Settings:
         return separator.join(
             f"{name}={show(getattr(config, name))}".replace("'", "") for name in names
         )
+
+    def network_config(self) -> Config:
+        """The network and its training, as network/ knows them: this run's (not a grid's)."""
+        if self.is_grid:
+            raise ValueError(
+                "Training takes one configuration; train a grid with TrainingGroup or lockstep.Lockstep"
+            )
+        names = ("n_mid", "activation", "depth", "eta", "l2", "momentum", "batch_size")
+        values = {name: self.values(name)[0] for name in names}
+        return Config(
+            **values,
+            wb_width=self.wb_width,
+            seed=self.seed,
+            epoch=self.epoch,
+            record=tuple(self.recorded_epochs()),
+            stop_at=self.stop_limit(),
+        )
+
+    def network_configs(self) -> List[Config]:
+        """One Config per network of the grid, row by row (or just this run's)."""
+        return [config.network_config() for config in self.configurations()]
+
+    def stop_limit(self) -> Optional[float]:
+        """The error to stop at in the network's own units, which the trainers compare: stop_at
+        itself, or with your own data (whose errors are shown in y's units squared) stop_at / sd**2."""
+        if self.stop_at is None or self.data is None:
+            return self.stop_at
+        from .owndata import scale_of  # (loaded already by a run on its own data)
+
+        return self.stop_at / scale_of(self).variance
 
     def dataset(self) -> data.Dataset:
         """The samples of this run: its target curve, sample count, noise and held-out range."""

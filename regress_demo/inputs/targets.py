@@ -14,12 +14,12 @@ from typing import Callable
 
 import numpy as np
 
+from ..network.samples import textbook_sine
+
 Curve = Callable[[np.ndarray], np.ndarray]
 
 
-def _sin(x):
-    """The textbook's sine: sin of the angle pi*x + pi."""
-    return np.sin(np.pi * x + np.pi)
+_sin = textbook_sine  # the textbook's sine: sin of the angle pi*x + pi
 
 
 def _cos(x):

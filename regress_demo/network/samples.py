@@ -11,8 +11,6 @@ from typing import Callable, Optional, Tuple
 
 import numpy as np
 
-from ..inputs.targets import CURVES
-
 #: The textbook's number of samples: the angle every 0.1 on [0, 2*pi).
 TEXTBOOK_POINTS = 63
 #: Points on the smooth curves drawn in each frame (the fit and the target).
@@ -28,6 +26,11 @@ def sample_inputs(n_points: int = TEXTBOOK_POINTS):
         angle = np.arange(0, 2 * np.pi, 0.1)  # the textbook's input_data
         return (angle - np.pi) / np.pi  # rescaled so the input lies in [-1, 1)
     return np.linspace(-1.0, 1.0, n_points, endpoint=False)
+
+
+def textbook_sine(x):
+    """The textbook's target: sin of the angle pi*x + pi that the input x in [-1, 1) stands for."""
+    return np.sin(np.pi * x + np.pi)
 
 
 def sine_data():
@@ -87,7 +90,7 @@ def make_dataset(
 ) -> Dataset:
     """The samples of `target` (a function of x) at sample_inputs(n_points), with Gaussian noise of
     standard deviation `noise` (seeded by `seed`) on the targets and the range `holdout` kept out."""
-    if target is CURVES["sin"][0] and n_points == TEXTBOOK_POINTS:
+    if target is textbook_sine and n_points == TEXTBOOK_POINTS:
         x, t = sine_data()  # the textbook's numbers to the last bit
     else:
         x = sample_inputs(n_points)
@@ -95,3 +98,8 @@ def make_dataset(
     if noise > 0:
         t = t + noise * np.random.default_rng([seed, NOISE_STREAM]).standard_normal(n_points)
     return Dataset(x, t, ~held_out(x, holdout), target, holdout)
+
+
+def textbook_dataset() -> Dataset:
+    """The textbook's 63 samples of the sine, all of them for training."""
+    return make_dataset(textbook_sine)

@@ -12,10 +12,10 @@ from typing import List, Optional, Tuple
 
 import numpy as np
 
-from ..film.stopping import limit, reached
-from ..inputs.settings import Settings
-from . import samples as data
+from . import samples
+from .config import Config
 from .layers import MIDDLE_LAYERS, OutputLayer
+from .stopping import frozen_snapshots, has_diverged
 
 #: The weights of a network in the layers' shapes: [(w, b) of each hidden layer ..., (w, b) of the output].
 Weights = List[Tuple[np.ndarray, np.ndarray]]
@@ -109,10 +109,8 @@ def forward(layers, x) -> np.ndarray:
 
 
 #: Seeds of the random streams, combined with the run's seed: the sample order, each hidden
-#: neuron's initial weights (one stream per neuron), the output bias. (data.py's noise uses 3.)
+#: neuron's initial weights (one stream per neuron), the output bias. (samples.py's noise uses 3.)
 ORDER_STREAM, NEURON_STREAM, OUTPUT_STREAM = 0, 1, 2
-#: An epoch error this many times the untrained network's counts as divergence.
-DIVERGENCE_FACTOR = 100.0
 
 
 def initial_layers(n_mid: int, wb_width: float, seed: int, depth: int = 1) -> Weights:
@@ -149,55 +147,50 @@ def sample_order_rng(seed: int):
     return np.random.default_rng([seed, ORDER_STREAM])
 
 
-def has_diverged(error, weights, initial_error):
-    """True when the error or any weight is not finite, or the error exploded: grew to
-    DIVERGENCE_FACTOR times the untrained network's error (at least 0.1, the sine's own scale).
-
-    For one network: its last error, its weight arrays, its untrained error. For K networks at once:
-    errors of shape (K,), weight arrays of shape (K, ...) and initial errors (K,); a (K,) array of bools.
-    """
-    healthy = np.less_equal(
-        error, DIVERGENCE_FACTOR * np.maximum(initial_error, 0.1)
-    )  # False for nan, and for inf
-    healthy = healthy & np.isfinite(error)  # ... even when the untrained error was inf too
-    for w in weights:
-        healthy = healthy & np.isfinite(w).reshape(np.shape(error) + (-1,)).all(axis=-1)
-    return ~healthy
-
-
 def half_mean_square(y, t) -> float:
     """The error of the textbook: the mean of 1/2 (y - t)^2."""
     with np.errstate(over="ignore", invalid="ignore"):
         return float(np.mean(0.5 * (np.asarray(y) - t) ** 2))
 
 
+def _config_and_dataset(config, dataset):
+    """A Config and its samples from what Training was given: a Config (the textbook's samples by
+    default), or the package's Settings of one run (anything with network_config() and dataset())."""
+    if config is None:
+        config = Config()
+    if not isinstance(config, Config):  # the package's Settings of a single run
+        dataset = config.dataset() if dataset is None else dataset
+        config = config.network_config()
+    return config, samples.textbook_dataset() if dataset is None else dataset
+
+
 class Training:
     """A network of hidden layers (the textbook: one of sigmoid neurons) and an identity output,
-    trained by SGD on the samples of the settings."""
+    trained by SGD on the training samples of a dataset."""
 
-    def __init__(self, settings: Settings | None = None):
-        self.settings = s = Settings() if settings is None else settings
-        if s.is_grid:
-            raise ValueError(
-                "Training takes one configuration; train a grid with TrainingGroup or lockstep.Lockstep"
-            )
-        self.rng = sample_order_rng(s.seed)
-        self.dataset = s.dataset()
+    def __init__(self, config: Config | None = None, dataset: samples.Dataset | None = None):
+        self.config, self.dataset = _config_and_dataset(config, dataset)
+        self.rng = sample_order_rng(self.config.seed)
         self.x, self.t = self.dataset.x_train, self.dataset.t_train  # the training samples
-        self.grid = data.grid()
-        Middle = MIDDLE_LAYERS[s.activation]  # noqa: N806 - a class
-        self.middle_layers = [Middle(1 if d == 0 else s.n_mid, s.n_mid) for d in range(s.depth)]
-        self.output_layer = OutputLayer(s.n_mid, 1)
-        # Start from the nested initial weights, the same as in a comparison grid (see initial_layers).
-        for layer, (w, b) in zip(self.layers, initial_layers(s.n_mid, s.wb_width, s.seed, s.depth)):
-            layer.w[:], layer.b[:] = w, b
+        self.grid = samples.grid()
+        self._make_layers(self.config)
         self.errors: list[float] = []  # the error of every epoch trained so far
-        self.heldout_errors: list[
-            float
-        ] = []  # the held-out error at the end of every epoch, if any
+        self.heldout_errors: list[float] = []  # the held-out error at each epoch's end, if any
         self.diverged_at: int | None = None  # the epoch at which training blew up, if it did
-        self.reached_at: int | None = None  # the epoch whose error reached --stop-at, if one did
+        self.reached_at: int | None = None  # the epoch whose error reached stop_at, if one did
         self.initial_error = half_mean_square(self.predict(self.x), self.t)  # before training
+
+    def _make_layers(self, c: Config):
+        """The layers of layers.py, from the nested initial weights (see initial_layers)."""
+        Middle = MIDDLE_LAYERS[c.activation]  # noqa: N806 - a class
+        self.middle_layers = [Middle(1 if d == 0 else c.n_mid, c.n_mid) for d in range(c.depth)]
+        self.output_layer = OutputLayer(c.n_mid, 1)
+        weights = initial_layers(c.n_mid, c.wb_width, c.seed, c.depth)
+        for layer, (w, b) in zip(self.layers, weights):
+            layer.w[:], layer.b[:] = w, b
+
+    def __repr__(self):
+        return f"Training of {self.layers}, eta={self.config.eta}, epoch {len(self.errors)}"
 
     @property
     def layers(self):
@@ -216,17 +209,15 @@ class Training:
     def train_epoch(self):
         """One epoch of SGD: every training sample once, in a fresh random order, batch_size at a
         time (the last batch may be smaller). Returns each sample's output during the epoch."""
-        s = self.settings
+        c = self.config
         outputs = np.empty_like(self.t)
         order = self.rng.permutation(len(self.x))
         eta = np.asarray(
-            s.eta
-        )  # (a 0-d array: NumPy multiplies an array by it faster than by a float)
-        with np.errstate(
-            over="ignore", invalid="ignore"
-        ):  # a too-large eta may overflow: see has_diverged
-            for start in range(0, len(order), s.batch_size):
-                batch = order[start : start + s.batch_size]
+            c.eta
+        )  # (a 0-d array: NumPy multiplies an array by it faster than a float)
+        with np.errstate(over="ignore", invalid="ignore"):  # a large eta may overflow: has_diverged
+            for start in range(0, len(order), c.batch_size):
+                batch = order[start : start + c.batch_size]
                 x = self.x[batch].reshape(-1, 1)  # (batch, 1 input)
                 t = self.t[batch].reshape(-1, 1)  # (batch, 1 output)
                 # forward propagation
@@ -241,66 +232,68 @@ class Training:
                     grad_y = layer.grad_x
                 # update of weights and biases
                 for layer in self.layers:
-                    layer.update(eta, s.l2, s.momentum)
+                    layer.update(eta, c.l2, c.momentum)
                 outputs[batch] = y[:, 0]
         self.errors.append(half_mean_square(outputs, self.t))
         if len(self.dataset.x_heldout):
-            self.heldout_errors.append(
-                half_mean_square(self.predict(self.dataset.x_heldout), self.dataset.t_heldout)
-            )
+            heldout = self.predict(self.dataset.x_heldout)
+            self.heldout_errors.append(half_mean_square(heldout, self.dataset.t_heldout))
         return outputs
 
     def snapshot(self, epoch, outputs, diverged=False, reached=False) -> Snapshot:
         """The state after `epoch`, with the outputs produced during it."""
+        weights = [(layer.w.copy(), layer.b.copy()) for layer in self.layers]
+        heldout = self.heldout_errors[-1] if self.heldout_errors else None
+        activation = self.config.activation
         return Snapshot(
-            epoch,
-            self.errors[-1],
-            outputs,
-            [(layer.w.copy(), layer.b.copy()) for layer in self.layers],
-            self.settings.activation,
-            diverged,
-            self.heldout_errors[-1] if self.heldout_errors else None,
-            reached,
+            epoch, self.errors[-1], outputs, weights, activation, diverged, heldout, reached
         )
 
+    def has_diverged(self) -> bool:
+        """Whether the last epoch's error or a weight blew up (stopping.has_diverged)."""
+        weights = [p for layer in self.layers for p in (layer.w, layer.b)]
+        return bool(has_diverged(self.errors[-1], weights, self.initial_error))
+
     def snapshots(self, on_epoch=None):
-        """Train every epoch; yield a Snapshot at each epoch that becomes a frame.
+        """Train every epoch; yield a Snapshot at each recorded epoch.
 
         If training diverges, the epoch where it did is the last snapshot (with ``diverged=True``)
-        and ``diverged_at`` is set; so is the first epoch whose error is at or below --stop-at
-        (``reached=True``, ``reached_at``). `on_epoch(epoch, error)`, if given, is called after every epoch.
-        """
-        recorded = set(self.settings.recorded_epochs())
-        for epoch in range(len(self.errors), self.settings.epoch):
-            outputs = self.train_epoch()
-            if on_epoch is not None:
-                on_epoch(epoch, self.errors[-1])
-            if has_diverged(
-                self.errors[-1],
-                [p for layer in self.layers for p in (layer.w, layer.b)],
-                self.initial_error,
-            ):
-                self.diverged_at = epoch
-                yield self.snapshot(epoch, outputs, diverged=True)
-                return
-            if reached(self.errors[-1], limit(self.settings)):  # --stop-at: the last snapshot
-                self.reached_at = epoch
-                yield self.snapshot(epoch, outputs, reached=True)
-                return
-            if epoch in recorded:
-                yield self.snapshot(epoch, outputs)
+        and ``diverged_at`` is set; so is the first epoch whose error is at or below stop_at
+        (``reached=True``, ``reached_at``). `on_epoch(epoch, error)`, if given, is called after
+        every epoch."""
+        group = TrainingGroup.of([self])
+        each = None if on_epoch is None else (lambda epoch, errors: on_epoch(epoch, errors[0]))
+        for snapshots in group.snapshots(each, start=len(self.errors)):
+            yield snapshots[0]
 
 
 class TrainingGroup:
-    """The configurations of a Settings (one, or a grid), each trained by its own Training, epoch by
-    epoch side by side; the same interface as lockstep.Lockstep."""
+    """Several networks, each trained by its own Training, epoch by epoch side by side (a
+    comparison grid); the same interface as speed's loops (stopping.Trainer)."""
 
-    def __init__(self, settings: Settings):
-        self.settings = settings
-        self.configurations = settings.configurations()
-        self.trainings = [Training(config) for config in self.configurations]
-        self.dataset = self.trainings[0].dataset
-        self.x, self.t, self.grid = self.trainings[0].x, self.trainings[0].t, self.trainings[0].grid
+    def __init__(self, configs=None, dataset: samples.Dataset | None = None):
+        """configs: a list of Config with one dataset; or the package's Settings (of a grid)."""
+        if configs is not None and hasattr(configs, "network_configs"):  # the package's Settings
+            configs, dataset = configs.network_configs(), configs.dataset()
+        configs = [Config()] if configs is None else list(configs)
+        self.trainings = [Training(config, dataset) for config in configs]
+        self._set_up()
+
+    @classmethod
+    def of(cls, trainings):
+        """A group of these Training objects, as they are."""
+        group = cls.__new__(cls)
+        group.trainings = list(trainings)
+        group._set_up()
+        return group
+
+    def _set_up(self):
+        first = self.trainings[0]
+        self.config = first.config  # what the networks share: the epochs, what is recorded, stop_at
+        self.dataset, self.x, self.t, self.grid = first.dataset, first.x, first.t, first.grid
+
+    def __repr__(self):
+        return f"TrainingGroup of {self.trainings}"
 
     @property
     def errors(self) -> List[List[float]]:
@@ -318,35 +311,30 @@ class TrainingGroup:
     def reached_at(self) -> List[Optional[int]]:
         return [training.reached_at for training in self.trainings]
 
-    def snapshots(self, on_epoch=None):
-        """Train every epoch; yield a list of Snapshots (one per configuration) at each recorded epoch.
+    def running(self) -> np.ndarray:
+        """(K,) True for each network still training."""
+        return np.array([t.diverged_at is None and t.reached_at is None for t in self.trainings])
 
-        A configuration that diverges, or reaches --stop-at, is frozen: its snapshot from that epoch
-        stays in the lists that follow. Training stops when every configuration has stopped.
-        `on_epoch(epoch, errors)`, if given, is called after every epoch with the latest errors.
-        """
-        recorded = set(self.settings.recorded_epochs())
-        latest: List[Optional[Snapshot]] = [None] * len(self.trainings)
-        for epoch in range(self.settings.epoch):
-            outputs, changed = {}, False
-            for c, training in enumerate(self.trainings):
-                if training.diverged_at is not None or training.reached_at is not None:
-                    continue
-                outputs[c] = training.train_epoch()
-                weights = [p for layer in training.layers for p in (layer.w, layer.b)]
-                if has_diverged(training.errors[-1], weights, training.initial_error):
-                    training.diverged_at = epoch
-                    latest[c] = training.snapshot(epoch, outputs.pop(c), diverged=True)
-                    changed = True
-                elif reached(training.errors[-1], limit(self.settings)):
-                    training.reached_at = epoch
-                    latest[c] = training.snapshot(epoch, outputs.pop(c), reached=True)
-                    changed = True
-            if on_epoch is not None:
-                on_epoch(epoch, [training.errors[-1] for training in self.trainings])
-            if epoch in recorded or changed:
-                for c, configuration_outputs in outputs.items():
-                    latest[c] = self.trainings[c].snapshot(epoch, configuration_outputs)
-                yield list(latest)
-            if all(t.diverged_at is not None or t.reached_at is not None for t in self.trainings):
-                return
+    def train_active(self):
+        """One epoch of every network still training: {network: its outputs during the epoch}."""
+        return {c: self.trainings[c].train_epoch() for c in np.flatnonzero(self.running()).tolist()}
+
+    def diverged(self) -> np.ndarray:
+        """(K,) whether each network's last epoch blew up (only the active ones' mean anything)."""
+        return np.array([bool(t.errors) and t.has_diverged() for t in self.trainings])
+
+    def stop(self, c: int, epoch: int, diverged: bool) -> None:
+        """Network c stops at this epoch: it diverged, or reached stop_at."""
+        if diverged:
+            self.trainings[c].diverged_at = epoch
+        else:
+            self.trainings[c].reached_at = epoch
+
+    def snapshot(self, c: int, epoch: int, outputs, diverged=False, reached=False) -> Snapshot:
+        return self.trainings[c].snapshot(epoch, outputs, diverged, reached)
+
+    def snapshots(self, on_epoch=None, start=0):
+        """Train every epoch; yield a list of Snapshots (one per network) at each recorded epoch
+        (stopping.frozen_snapshots: a network that stops is frozen at its last snapshot)."""
+        c = self.config
+        return frozen_snapshots(self, c.epoch, c.recorded_epochs(), c.stop_at, on_epoch, start)

@@ -16,9 +16,9 @@ from typing import NamedTuple, Optional, Union
 
 import numpy as np
 
-from ..film.stopping import limit, reached
 from ..inputs.settings import Settings
-from ..network.train import Snapshot, TrainingGroup, has_diverged
+from ..network.stopping import frozen_snapshots
+from ..network.train import Snapshot, TrainingGroup
 from .lockstep import SCALAR_MAX_NEURONS, Lockstep
 
 #: The name of the engine that trains with the classes of layers.py.
@@ -102,37 +102,31 @@ class OneByOne:
         """Every configuration's output for inputs x of shape (n,), by the layer classes' forward: (K, n)."""
         return np.concatenate([alone.predict(x) for alone in self.networks])
 
+    def running(self) -> np.ndarray:
+        """(K,) True for each network still training."""
+        return np.array([alone.active[0] for alone in self.networks])
+
+    def train_active(self):
+        """One epoch of every network still training: {network: its outputs during the epoch}."""
+        return {
+            c: alone.train_epoch()[0] for c, alone in enumerate(self.networks) if alone.active[0]
+        }
+
+    def diverged(self) -> np.ndarray:
+        """(K,) whether each network's last epoch blew up (only the active ones' mean anything)."""
+        return np.array([alone.diverged()[0] for alone in self.networks])
+
+    def stop(self, c: int, epoch: int, diverged: bool) -> None:
+        self.networks[c].stop(0, epoch, diverged)
+
+    def snapshot(self, c: int, epoch: int, outputs, diverged=False, reached=False) -> Snapshot:
+        return self.networks[c].snapshot(0, epoch, outputs, diverged, reached)
+
     def snapshots(self, on_epoch=None):
-        """Train every epoch; yield a list of Snapshots (one per configuration) at each recorded epoch,
-        as Lockstep.snapshots does: a configuration that diverges (or reaches --stop-at) is frozen with its
-        snapshot of that epoch, a frame is added at that epoch, and training stops when every one has stopped."""
-        recorded = set(self.settings.recorded_epochs())
-        latest: list[Snapshot | None] = [None] * len(self.networks)
-        for epoch in range(self.settings.epoch):
-            outputs, changed = {}, False
-            for c, alone in enumerate(self.networks):
-                if not alone.active[0]:
-                    continue
-                outputs[c] = alone.train_epoch()
-                weights = np.hstack((alone.w1, alone.b1, alone.w2, alone.b2[:, None]))
-                if has_diverged(alone.last_errors, [weights], alone.initial_errors)[0]:
-                    alone.active[0] = False
-                    alone.diverged_at[0] = epoch
-                    latest[c] = alone.snapshot(0, epoch, outputs.pop(c), diverged=True)
-                    changed = True
-                elif reached(alone.errors[0][-1], limit(self.settings)):  # --stop-at
-                    alone.active[0] = False
-                    alone.reached_at[0] = epoch
-                    latest[c] = alone.snapshot(0, epoch, outputs.pop(c), reached=True)
-                    changed = True
-            if on_epoch is not None:
-                on_epoch(epoch, [errors[-1] for errors in self.errors])
-            if epoch in recorded or changed:
-                for c, network_outputs in outputs.items():
-                    latest[c] = self.networks[c].snapshot(0, epoch, network_outputs)
-                yield list(latest)
-            if not any(alone.active[0] for alone in self.networks):
-                return
+        """Train every epoch; yield a list of Snapshots (one per configuration) at each recorded
+        epoch, as Lockstep.snapshots does (network/stopping.frozen_snapshots)."""
+        s = self.settings
+        return frozen_snapshots(self, s.epoch, s.recorded_epochs(), s.stop_limit(), on_epoch)
 
 
 def one_by_one_fits(settings: Settings) -> bool:

@@ -26,15 +26,14 @@ import math
 
 import numpy as np
 
-from ..film.stopping import limit
 from ..inputs.settings import Settings
 from ..network import samples as data
 from ..network.layers import MIDDLE_LAYERS
+from ..network.stopping import frozen_snapshots, has_diverged
 from ..network.train import (
     Snapshot,
     forward,
     half_mean_square,
-    has_diverged,
     initial_weights,
     network,
     sample_order_rng,
@@ -299,60 +298,44 @@ class Lockstep:
         self.step_w1[0], self.step_b1[0], self.step_w2[0], self.step_b2[0] = v_w1, v_b1, v_w2, v_b2
         return np.array([outputs])
 
+    def running(self) -> np.ndarray:
+        """(K,) True for each network still training."""
+        return self.active.copy()
+
+    def train_active(self):
+        """One epoch of every network still training: {network: its outputs during the epoch}."""
+        was_active = np.flatnonzero(self.active).tolist()
+        outputs = self.train_epoch()
+        return {c: outputs[c] for c in was_active}
+
+    def diverged(self) -> np.ndarray:
+        """(K,) whether each network's last epoch blew up (only the active ones' mean anything)."""
+        weights = np.hstack((self.w1, self.b1, self.w2, self.b2[:, None]))  # (K, 3 width + 1)
+        return has_diverged(self.last_errors, [weights], self.initial_errors)
+
+    def stop(self, c: int, epoch: int, diverged: bool) -> None:
+        """Network c stops at this epoch (frozen: the loops leave its weights as they are)."""
+        self.active[c] = False
+        (self.diverged_at if diverged else self.reached_at)[c] = epoch
+
     def snapshot(self, c: int, epoch: int, outputs, diverged=False, reached=False) -> Snapshot:
-        """Configuration c after `epoch`, with its real neurons only."""
+        """Configuration c after `epoch`, with its real neurons only; outputs: its own, (n,)."""
         n = self.configurations[c].n_mid
         layers = [
             (self.w1[c, :n].reshape(1, n).copy(), self.b1[c, :n].copy()),
             (self.w2[c, :n].reshape(n, 1).copy(), self.b2[c : c + 1].copy()),
         ]
         heldout = self.heldout_errors[c][-1] if self.heldout_errors[c] else None
+        error, activation = self.errors[c][-1], self.activations[c]
         return Snapshot(
-            epoch,
-            self.errors[c][-1],
-            outputs[c].copy(),
-            layers,
-            self.activations[c],
-            diverged,
-            heldout,
-            reached,
+            epoch, error, outputs.copy(), layers, activation, diverged, heldout, reached
         )
 
     def snapshots(self, on_epoch=None):
-        """Train every epoch; yield a list of Snapshots (one per configuration) at each recorded epoch.
-
-        A configuration that diverges, or reaches --stop-at, is frozen: its snapshot from that epoch
-        stays in the lists that follow. Training stops when every configuration has stopped.
-        `on_epoch(epoch, errors)`, if given, is called after every epoch with the latest errors.
-        """
-        recorded = set(self.settings.recorded_epochs())
-        latest: list[Snapshot | None] = [None] * len(self.configurations)
-        for epoch in range(self.settings.epoch):
-            was_active = self.active.copy()
-            outputs = self.train_epoch()
-            weights = np.hstack((self.w1, self.b1, self.w2, self.b2[:, None]))  # (K, 3 width + 1)
-            diverged = has_diverged(self.last_errors, [weights], self.initial_errors) & was_active
-            for c in np.flatnonzero(diverged):
-                self.active[c] = False
-                self.diverged_at[c] = epoch
-                latest[c] = self.snapshot(c, epoch, outputs, diverged=True)
-            if (
-                self.settings.stop_at is not None
-            ):  # --stop-at: each configuration stops at its first such epoch
-                for c in np.flatnonzero(
-                    was_active & ~diverged & (self.last_errors <= limit(self.settings))
-                ):
-                    self.active[c] = False
-                    self.reached_at[c] = epoch
-                    latest[c] = self.snapshot(c, epoch, outputs, reached=True)
-            if on_epoch is not None:
-                on_epoch(epoch, [errors[-1] for errors in self.errors])
-            if epoch in recorded or (was_active != self.active).any():
-                for c in np.flatnonzero(self.active):
-                    latest[c] = self.snapshot(c, epoch, outputs)
-                yield list(latest)
-            if not self.active.any():
-                return
+        """Train every epoch; yield a list of Snapshots (one per configuration) at each recorded
+        epoch (network/stopping.frozen_snapshots: a network that stops is frozen)."""
+        s = self.settings
+        return frozen_snapshots(self, s.epoch, s.recorded_epochs(), s.stop_limit(), on_epoch)
 
 
 class _SideBySide:
