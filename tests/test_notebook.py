@@ -15,7 +15,7 @@ import pytest
 from helpers import decode_gif
 
 import regress_demo
-from regress_demo.app import notebook
+from regress_demo.app import notebook, shown
 from regress_demo.app.notebook import NotebookProgress
 from regress_demo.app.run import make_gif
 from regress_demo.inputs.settings import Settings
@@ -162,7 +162,7 @@ def test_a_finished_run_shows_its_film_and_a_caption(tmp_path):
     result = make_gif(settings, tmp_path / "run.gif")
     page = result._repr_html_()
     assert film_frames(page) == result.frames == 6
-    assert ">finished</span>: final error " + notebook.format_error(result.final_error) in page
+    assert ">finished</span>: final error " + shown.format_error(result.final_error) in page
     assert "n_mid=5, eta=0.3, epoch=30, interval=7" in page  # what differs from the textbook's
     assert "layer classes of layers.py" in page
     assert repr(result) == (
@@ -177,8 +177,7 @@ def test_a_diverged_run_says_so_under_its_film(tmp_path):
     page = result._repr_html_()
     assert film_frames(page) == result.frames
     assert (
-        ">diverged at epoch 9</span>: final error " + notebook.format_error(result.final_error)
-        in page
+        ">diverged at epoch 9</span>: final error " + shown.format_error(result.final_error) in page
     )
     assert "eta=1.9" in page
     assert repr(result).startswith("RunResult(diverged at epoch 9, ")
@@ -197,7 +196,7 @@ def test_an_interrupted_run_says_so_under_its_film(tmp_path):
         0
     ]  # the error of the last frame
     assert record["last_frame_epoch"] == 10
-    final = notebook.format_error(record["final_error"])
+    final = shown.format_error(record["final_error"])
     assert f">interrupted while training, at epoch 10 of 40</span>: final error {final}<" in page
     assert "epoch=40, interval=5" in page
 
@@ -207,9 +206,9 @@ def test_a_grid_shows_each_networks_error_and_a_short_repr(tmp_path):
     page = result._repr_html_()
     assert film_frames(page) == 3
     assert "n_mid=1: " in page and "n_mid=3: " in page and "n_mid=[1, 3]" in page
-    assert "final errors " + " ".join(
-        notebook.format_error(e) for e in result.final_errors
-    ) in repr(result)
+    assert "final errors " + " ".join(shown.format_error(e) for e in result.final_errors) in repr(
+        result
+    )
 
 
 def test_a_result_without_a_film_or_with_a_missing_one_still_shows(tmp_path):
@@ -233,7 +232,7 @@ def test_a_run_with_a_video_shows_the_video(tmp_path):
 def test_a_video_would_be_embedded_as_a_video(tmp_path):
     path = tmp_path / "run.mp4"
     path.write_bytes(b"\x00\x00\x00\x18ftypmp42")
-    page = notebook.media_html(path, "a film")
+    page = shown.media_html(path, "a film")
     assert page.startswith("<video ") and 'src="data:video/mp4;base64,' in page
     assert embedded_films(page) == [("video/mp4", path.read_bytes())]
 
@@ -284,7 +283,7 @@ def test_in_a_notebook_one_display_is_updated_not_a_line_per_epoch(tmp_path, mon
     assert any(text.startswith("training: epoch ") for text in texts)
     assert any(text.startswith("drawing: ") for text in texts)
     assert texts[-1].startswith(
-        f"finished: epoch 200/200, error {notebook.format_error(result.final_error)} "
+        f"finished: epoch 200/200, error {shown.format_error(result.final_error)} "
         "| frames drawn 11/11"
     )
     assert capsys.readouterr() == ("", "")  # nothing else printed

@@ -83,14 +83,14 @@ class RunResult:
     def __repr__(self) -> str:
         """Short, for a terminal: ``RunResult(finished, outputs/x.gif, 101 frames, final error 8.42e-06,
         layer classes of layers.py)``."""
-        from .notebook import short_repr
+        from .shown import short_repr
 
         return short_repr(self)
 
     def _repr_html_(self) -> str:
         """In Jupyter (or anything that honours IPython's display protocol): the film itself, embedded,
-        with a caption (see notebook.result_html)."""
-        from .notebook import result_html
+        with a caption (see shown.result_html)."""
+        from .shown import result_html
 
         return result_html(self)
 

@@ -8,12 +8,8 @@ to lower. The estimates are for a laptop, from timings of the engines, within a 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 from .errors import SettingError
-
-if TYPE_CHECKING:
-    from .settings import Settings
 
 
 class BudgetError(SettingError):
@@ -38,7 +34,7 @@ class BudgetError(SettingError):
 PIXEL_BYTES = 80
 
 
-def estimated_bytes(settings: "Settings", n_train: int, frames: int) -> int:
+def estimated_bytes(settings, n_train: int, frames: int) -> int:
     """About how much memory a run keeps: a snapshot per frame and configuration (its weights and the
     in-epoch outputs), the error histories, and with --size the pixels of its frames (the frames of
     the default sizes are a few MB)."""
@@ -51,7 +47,7 @@ def estimated_bytes(settings: "Settings", n_train: int, frames: int) -> int:
     return total
 
 
-def estimated_seconds(settings: "Settings", n_train: int) -> float:
+def estimated_seconds(settings, n_train: int) -> float:
     """About how long training takes on a laptop (from timings of both engines; within a few times)."""
     configs = settings.configurations() if settings.is_grid else [settings]
     loop = settings.engine == "fast" or (

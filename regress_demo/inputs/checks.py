@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from typing import NamedTuple, Optional, Tuple
 
 import numpy as np
 
@@ -67,27 +68,133 @@ VIDEOS = ("mp4", "webm")
 ENGINES = ("auto", "fast", "layers")
 
 
+class Integer(NamedTuple):
+    """A whole number from low to high (no bound above for None); why: what a larger one costs."""
+
+    low: int
+    high: Optional[int] = None
+    why: str = ""
+
+    def check(self, name, value):
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            raise SettingError(name, "an integer", value)
+        if value < self.low:
+            raise SettingError(name, f">= {self.low}", value)
+        if self.high is not None and value > self.high:
+            raise SettingError(
+                name, f"<= {self.high}" + (f" ({self.why})" if self.why else ""), value
+            )
+
+
+class Real(NamedTuple):
+    """A finite number above low (or at it, for closed), at most high, below `below`."""
+
+    low: float
+    high: Optional[float] = None
+    why: str = ""
+    closed: bool = False
+    below: Optional[float] = None
+
+    def check(self, name, value):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise SettingError(name, "a number", value)
+        if not math.isfinite(value):
+            raise SettingError(name, "a finite number", value)
+        if value < self.low or (value == self.low and not self.closed):
+            raise SettingError(name, f"{'>=' if self.closed else '>'} {self.low:g}", value)
+        if self.high is not None and value > self.high:
+            raise SettingError(
+                name, f"<= {self.high:g}" + (f" ({self.why})" if self.why else ""), value
+            )
+        if self.below is not None and value >= self.below:
+            raise SettingError(name, f"< {self.below:g} ({self.why})", value)
+
+
+class OneOf(NamedTuple):
+    """One of a few names."""
+
+    choices: Tuple[str, ...]
+
+    def check(self, name, value):
+        if not isinstance(value, str) or value not in self.choices:
+            raise SettingError(name, f"one of {', '.join(self.choices)}", value)
+
+
+class Switch(NamedTuple):
+    """True or False."""
+
+    def check(self, name, value):
+        if not isinstance(value, bool):
+            raise SettingError(name, "True or False", value)
+
+
+class Maybe(NamedTuple):
+    """None (the setting left out), or a value that keeps the rule."""
+
+    rule: object
+
+    def check(self, name, value):
+        if value is not None:
+            self.rule.check(name, value)
+
+
+#: Each setting's rule of its own, one line each, checked in this order (the rules that join
+#: several settings follow in check()). A setting of GRID_AXES is checked value by value.
+CONSTRAINTS = {
+    "n_mid": Integer(1, 1000, "more neurons are slow and show nothing new"),
+    "eta": Real(0),
+    "activation": OneOf(ACTIVATIONS),
+    "depth": Integer(1, 8, "deeper networks of this size only train slower here"),
+    "l2": Real(0, 1, "a larger penalty pulls every weight to 0", closed=True),
+    "momentum": Real(0, None, "at 1 and above the steps never fade", closed=True, below=1),
+    "epoch": Integer(1, 1_000_000, "longer runs take hours"),
+    "wb_width": Real(0, 100, "larger initial weights leave every neuron saturated"),
+    "seed": Integer(0, 2**32 - 1),
+    "fps": Real(0.1, 50, "GIF viewers cannot show frames shorter than 20 ms", closed=True),
+    "hold": Real(0, 60, closed=True),
+    "schedule": OneOf(SCHEDULES),
+    "engine": OneOf(ENGINES),
+    "interval": Maybe(Integer(1)),
+    "simple": Switch(),
+    "show_outputs": Switch(),
+    "stop_at": Maybe(Real(0)),
+    "lang": OneOf(LANGUAGES),
+    "sheet": OneOf(SHEETS),
+    "style": OneOf(STYLES),
+}
+
+
 def check(settings) -> None:
     """Check every setting of a run (a Settings, already made plain); raise SettingError at the first
     broken rule."""
     n_train = _check_data(settings)
-    for n_mid in _values("n_mid", settings.n_mid, MAX_VALUES):
-        _integer("n_mid", n_mid, 1, 1000, "more neurons are slow and show nothing new")
-    for eta in _values("eta", settings.eta, MAX_VALUES):
-        _real("eta", eta, 0, None, "")
-    for activation in _values("activation", settings.activation, MAX_VALUES):
-        if activation not in ACTIVATIONS:
-            raise SettingError("activation", f"one of {', '.join(ACTIVATIONS)}", activation)
-    for depth in _values("depth", settings.depth, MAX_VALUES):
-        _integer("depth", depth, 1, 8, "deeper networks of this size only train slower here")
-    for l2 in _values("l2", settings.l2, MAX_VALUES):
-        _real("l2", l2, 0, 1, "a larger penalty pulls every weight to 0", allow_low=True)
+    for name, rule in CONSTRAINTS.items():
+        value = getattr(settings, name)
+        for one in _values(name, value, MAX_VALUES) if name in GRID_AXES else (value,):
+            rule.check(name, one)
     for batch_size in _values("batch_size", settings.batch_size, MAX_VALUES):
-        _integer("batch_size", batch_size, 1, n_train, "the number of training samples")
-    for momentum in _values("momentum", settings.momentum, MAX_VALUES):
-        _real("momentum", momentum, 0, None, "", allow_low=True)
-        if momentum >= 1:
-            raise SettingError("momentum", "< 1 (at 1 and above the steps never fade)", momentum)
+        Integer(1, n_train, "the number of training samples").check("batch_size", batch_size)
+    _check_grid(settings)
+    _check_frames(settings)
+    if settings.stop_at is not None:
+        object.__setattr__(settings, "stop_at", float(settings.stop_at))
+    _check_video(settings)
+    check_font(settings.lang)
+    _check_print(settings)
+    _check_size(settings)
+    frames = len(settings.frame_epochs())
+    if frames > MAX_FRAMES:
+        low = math.ceil((settings.epoch - 1) / (MAX_FRAMES - 1))
+        raise SettingError(
+            "interval",
+            f">= {low} for {settings.epoch} epochs (at most {MAX_FRAMES} frames)",
+            settings.interval,
+        )
+    _check_budget(settings, n_train, frames)
+
+
+def _check_grid(settings):
+    """A grid varies at most two settings, into at most MAX_PANELS panels."""
     varying = [name for name in GRID_AXES if len(settings.values(name)) > 1]
     if len(varying) > 2:
         raise SettingError(
@@ -103,61 +210,23 @@ def check(settings) -> None:
                 f"few enough for at most {MAX_PANELS} panels ({rows} values x {columns} values)",
                 f"{len(settings.values(rows))} x {len(settings.values(columns))}",
             )
-    _integer("epoch", settings.epoch, 1, 1_000_000, "longer runs take hours")
-    _real(
-        "wb_width", settings.wb_width, 0, 100, "larger initial weights leave every neuron saturated"
-    )
-    _integer("seed", settings.seed, 0, 2**32 - 1, "")
-    _real(
-        "fps",
-        settings.fps,
-        0.1,
-        50,
-        "GIF viewers cannot show frames shorter than 20 ms",
-        allow_low=True,
-    )
-    _real("hold", settings.hold, 0, 60, "", allow_low=True)
-    if settings.schedule not in SCHEDULES:
-        raise SettingError("schedule", f"one of {', '.join(SCHEDULES)}", settings.schedule)
-    if settings.engine not in ENGINES:
-        raise SettingError("engine", f"one of {', '.join(ENGINES)}", settings.engine)
+
+
+def _check_frames(settings):
+    """--frames (no more than the epochs) or --interval (not with log), not both."""
     if settings.frames is not None:
         if settings.epoch < 2:
             raise SettingError(
                 "frames", "left out when {epoch} is 1 (one epoch, one frame)", settings.frames
             )
-        _integer(
-            "frames",
-            settings.frames,
-            2,
-            min(settings.epoch, MAX_FRAMES),
-            "no more frames than epochs",
-        )
+        most = min(settings.epoch, MAX_FRAMES)
+        Integer(2, most, "no more frames than epochs").check("frames", settings.frames)
         if settings.interval is not None:
             raise SettingError("interval", "left out when {frames} is given", settings.interval)
-    if settings.interval is not None:
-        _integer("interval", settings.interval, 1, None, "")
-        if settings.schedule != "linear":
-            raise SettingError(
-                "interval", "left out with {schedule} log (use {frames})", settings.interval
-            )
-    for name in ("simple", "show_outputs"):
-        if not isinstance(getattr(settings, name), bool):
-            raise SettingError(name, "True or False", getattr(settings, name))
-    _check_video(settings)
-    _check_stop_at(settings)
-    _check_lang(settings)
-    _check_print(settings)
-    _check_looks(settings)
-    frames = len(settings.frame_epochs())
-    if frames > MAX_FRAMES:
-        low = math.ceil((settings.epoch - 1) / (MAX_FRAMES - 1))
+    if settings.interval is not None and settings.schedule != "linear":
         raise SettingError(
-            "interval",
-            f">= {low} for {settings.epoch} epochs (at most {MAX_FRAMES} frames)",
-            settings.interval,
+            "interval", "left out with {schedule} log (use {frames})", settings.interval
         )
-    _check_budget(settings, n_train, frames)
 
 
 def _check_video(settings):
@@ -171,20 +240,6 @@ def _check_video(settings):
     if video:
         check_video()
     object.__setattr__(settings, "video", video)
-
-
-def _check_stop_at(settings):
-    """--stop-at: an error to stop at, a finite number > 0 (or None: train every epoch)."""
-    if settings.stop_at is not None:
-        _real("stop_at", settings.stop_at, 0, None, "")
-        object.__setattr__(settings, "stop_at", float(settings.stop_at))
-
-
-def _check_lang(settings):
-    """The language of the texts: a known one, and its font there to draw it."""
-    if not isinstance(settings.lang, str) or settings.lang not in LANGUAGES:
-        raise SettingError("lang", f"one of {', '.join(LANGUAGES)}", settings.lang)
-    check_font(settings.lang)
 
 
 def _check_print(settings):
@@ -211,8 +266,6 @@ def _check_print(settings):
             "still", "a list without repeats", ",".join(str(epoch) for epoch in stills)
         )
     object.__setattr__(settings, "still", tuple(stills))
-    if settings.sheet not in SHEETS:
-        raise SettingError("sheet", f"one of {', '.join(SHEETS)}", settings.sheet)
     if settings.sheet == "print" and settings.is_grid:
         raise SettingError(
             "sheet",
@@ -235,11 +288,9 @@ def _check_print(settings):
         )
 
 
-def _check_looks(settings):
-    """The style, and the size of the frames: two whole numbers within bounds; the size a layout has
-    anyway counts as none (the same frames, the same file name)."""
-    if settings.style not in STYLES:
-        raise SettingError("style", f"one of {', '.join(STYLES)}", settings.style)
+def _check_size(settings):
+    """The size of the frames: two whole numbers within bounds (a layout's own size changes
+    nothing: film/layouts.is_sized)."""
     size = settings.size
     if size is None:
         return
@@ -317,10 +368,8 @@ def _check_budget(settings, n_train: int, frames: int):
 
 def _check_data(settings) -> int:
     """Check the settings of the samples; returns how many are left for training."""
-    if settings.data is not None:  # your own data: their rules are owndata's
-        from . import owndata
-
-        return owndata.check(settings)
+    if settings.data is not None:  # your own data
+        return _check_own_data(settings)
     if not isinstance(settings.target, str):
         raise SettingError("target", "a curve name or a formula in x", settings.target)
     object.__setattr__(settings, "target", settings.target.strip())
@@ -386,6 +435,77 @@ def _check_data(settings) -> int:
     return settings.n_points - inside
 
 
+def _check_own_data(settings) -> int:
+    """The rules of a run on its own data; returns how many samples are left for training."""
+    from .owndata import (
+        MIN_POINTS,
+        as_own_data,
+        check_points,
+        chosen_points,
+    )  # (for such a run only)
+
+    own = as_own_data(settings.data)
+    object.__setattr__(settings, "data", own)
+    if settings.target != "sin":
+        raise SettingError(
+            "data",
+            "left out when {target} is given: the data are what the network learns",
+            own.name or repr(own),
+        )
+    _integer(
+        "n_points", settings.n_points, 2, None, ""
+    )  # (the time a run takes is checked by its budget)
+    if settings.n_points != data.TEXTBOOK_POINTS:  # (the default, 63, takes every point)
+        _integer(
+            "n_points",
+            settings.n_points,
+            MIN_POINTS,
+            len(own),
+            f"the data have {len(own)} points: 63, the default, takes them all",
+        )
+    x, y = chosen_points(settings)
+    if len(x) < len(own):  # (a sample of the points must be fit to scale too)
+        check_points(f"{own.name or '(x, y)'} sampled by --n-points {settings.n_points}", x, y)
+    spread = 10 * float(
+        y.std()
+    )  # (as a curve's noise is at most 10: noise far beyond the data buries them)
+    _real(
+        "noise", settings.noise, 0, spread, "10 times the standard deviation of y", allow_low=True
+    )
+    if settings.holdout is None:
+        return len(x)
+    holdout = (
+        parse_range("holdout", settings.holdout)
+        if isinstance(settings.holdout, str)
+        else settings.holdout
+    )
+    if isinstance(holdout, str) or not isinstance(holdout, (list, tuple)) or len(holdout) != 2:
+        raise SettingError(
+            "holdout", "two numbers a,b: the range of x to keep out of training", holdout
+        )
+    for end in holdout:
+        _real("holdout", end, -math.inf, None, "", allow_low=True)
+    low, high = float(holdout[0]), float(holdout[1])
+    object.__setattr__(settings, "holdout", (low, high))
+    shown = f"{show(low)},{show(high)}"
+    if not low < high:
+        raise SettingError("holdout", "a range a,b with a < b (in the data's x)", shown)
+    inside = int(data.held_out(x, (low, high)).sum())
+    if inside == 0:
+        raise SettingError(
+            "holdout",
+            f"a range that holds a point (x runs from {show(float(x.min()))} to "
+            f"{show(float(x.max()))})",
+            shown,
+        )
+    if len(x) - inside < 2:
+        raise SettingError("holdout", "narrow enough to leave 2 points for training", shown)
+    return len(x) - inside
+
+
+# The samples
+
+
 def _values(name, value, most):
     """The values of a setting that may be a list: a tuple, checked to be non-empty and short."""
     if not isinstance(value, tuple):
@@ -400,20 +520,8 @@ def _values(name, value, most):
 
 
 def _integer(name, value, low, high, why):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise SettingError(name, "an integer", value)
-    if value < low:
-        raise SettingError(name, f">= {low}", value)
-    if high is not None and value > high:
-        raise SettingError(name, f"<= {high}" + (f" ({why})" if why else ""), value)
+    Integer(low, high, why).check(name, value)
 
 
 def _real(name, value, low, high, why, allow_low=False):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise SettingError(name, "a number", value)
-    if not math.isfinite(value):
-        raise SettingError(name, "a finite number", value)
-    if value < low or (value == low and not allow_low):
-        raise SettingError(name, f"{'>=' if allow_low else '>'} {low:g}", value)
-    if high is not None and value > high:
-        raise SettingError(name, f"<= {high:g}" + (f" ({why})" if why else ""), value)
+    Real(low, high, why, closed=allow_low).check(name, value)
