@@ -2,6 +2,7 @@
 --stop-at, --size, --lang ja, --still and --sheet print in combination. Each misuse ends with one line
 and exit code 2, nothing written; each run that is accepted writes files that agree."""
 
+import io
 import json
 import math
 import os
@@ -292,9 +293,11 @@ def test_an_interrupted_run_on_own_data_in_japanese_says_so_in_english(tmp_path,
         last_frame=shown,
         epochs_trained=558,
     )
-    assert report(settings, result, 130) == 130
+    out, err = io.StringIO(), io.StringIO()
+    assert report(settings, result, 130, out, err) == 130
     saved = tmp_path / "run.gif"
-    assert capsys.readouterr().err == (
+    assert out.getvalue() == ""
+    assert err.getvalue() == (
         f"regress-demo: interrupted after 558 of 3000 epochs; saved {saved} "
         "(2 frames, up to epoch 303, error 4.870e-03 (0.049 % of var(y)))\n"
     )

@@ -6,25 +6,31 @@ from __future__ import annotations
 import math
 import os
 import signal
-import sys
 import time
 from contextlib import contextmanager
+from enum import IntEnum
 
 from ..film import stopping
 from ..inputs.settings import Settings, show
 
 PROG = "regress-demo"
 
-EXIT_OK, EXIT_IO_ERROR, EXIT_USAGE, EXIT_DIVERGED = 0, 1, 2, 3
-# Interrupted by a signal: 128 + the signal's number, as shells report it (130 for Ctrl-C).
-EXIT_SIGINT, EXIT_SIGTERM = 128 + signal.SIGINT, 128 + signal.SIGTERM
+
+class Exit(IntEnum):
+    """The command's exit codes."""
+
+    OK = 0
+    IO_ERROR = 1  # a file could not be read or written
+    USAGE = 2  # a bad option or setting: nothing was done
+    DIVERGED = 3  # the run finished, but training blew up
+    SIGINT = 128 + signal.SIGINT  # interrupted by a signal: 128 + its number, as shells say (130)
+    SIGTERM = 128 + signal.SIGTERM
 
 
 class Progress:
     """Prints the textbook's lines at the recorded epochs and keeps one updating progress line."""
 
-    def __init__(self, settings: Settings, quiet: bool, out=None, err=None):
-        out, err = out or sys.stdout, err or sys.stderr
+    def __init__(self, settings: Settings, quiet: bool, out, err):
         self.settings, self.quiet, self.out, self.err = settings, quiet, out, err
         self.live = not quiet and err.isatty()  # an updating line only makes sense on a terminal
         self.shown = False
@@ -152,14 +158,14 @@ def _in_english(error):
     return error if english is None else english()
 
 
-def report(settings: Settings, result, interrupted_code: int) -> int:
-    """Print how the run ended; returns the exit code."""
+def report(settings: Settings, result, interrupted_code: int, out, err) -> int:
+    """Print how the run ended on out and err; returns the exit code."""
     frames = f"{result.frames} frame{'s' if result.frames != 1 else ''}"
     if result.status == "interrupted":
         while_drawing = result.interrupted_while == "drawing"
         if result.path is None:
             moment = "while drawing the first frame" if while_drawing else "before the first frame"
-            print(f"{PROG}: interrupted {moment}; nothing was written", file=sys.stderr)
+            print(f"{PROG}: interrupted {moment}; nothing was written", file=err)
         else:
             shown = result.last_frame
             epoch = max(snapshot.epoch for snapshot in shown)
@@ -173,20 +179,20 @@ def report(settings: Settings, result, interrupted_code: int) -> int:
             print(
                 f"{PROG}: interrupted {moment}; saved {result.path} "
                 f"({frames}, up to epoch {epoch}, {best}error {error:.3e})",
-                file=sys.stderr,
+                file=err,
             )
         return interrupted_code
     saved = ", ".join(str(path) for path in [result.path, *result.video_paths])
-    print(f"Saved {saved} ({frames}, {final_errors(settings, result)})")
+    print(f"Saved {saved} ({frames}, {final_errors(settings, result)})", file=out)
     if settings.stop_at is not None:  # --stop-at: whether, and when, each network reached it
-        print(stopping.summary(settings, result.reached_at))
+        print(stopping.summary(settings, result.reached_at), file=out)
     missing = stopping.missing_stills(settings, result)
     if missing:  # --still of an epoch the run never reached (it stopped, or diverged, before)
-        print(f"{PROG}: {missing}", file=sys.stderr)
+        print(f"{PROG}: {missing}", file=err)
     if result.status == "diverged":
-        print(f"{PROG}: {divergence(settings, result)}", file=sys.stderr)
-        return EXIT_DIVERGED
-    return EXIT_OK
+        print(f"{PROG}: {divergence(settings, result)}", file=err)
+        return Exit.DIVERGED
+    return Exit.OK
 
 
 def profile_line(seconds: dict) -> str:
