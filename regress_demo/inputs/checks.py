@@ -370,19 +370,7 @@ def _check_data(settings) -> int:
     """Check the settings of the samples; returns how many are left for training."""
     if settings.data is not None:  # your own data
         return _check_own_data(settings)
-    if not isinstance(settings.target, str):
-        raise SettingError("target", "a curve name or a formula in x", settings.target)
-    object.__setattr__(settings, "target", settings.target.strip())
-    shown = (
-        settings.target if len(settings.target) <= 60 else settings.target[:57] + "..."
-    )  # for messages
-    try:
-        curve = targets.target_function(settings.target)
-    except targets.FormulaError as error:
-        names = ", ".join(targets.CURVES)
-        raise SettingError(
-            "target", f"a curve name ({names}) or a formula in x; {error}", shown
-        ) from None
+    curve, shown = _target(settings)
     _integer("n_points", settings.n_points, 2, 2000, "more samples make every epoch slow")
     _real("noise", settings.noise, 0, 10, "", allow_low=True)
     x = data.sample_inputs(settings.n_points)
@@ -403,19 +391,7 @@ def _check_data(settings) -> int:
             )
     if settings.holdout is None:
         return settings.n_points
-    holdout = (
-        parse_range("holdout", settings.holdout)
-        if isinstance(settings.holdout, str)
-        else settings.holdout
-    )
-    if isinstance(holdout, str) or not isinstance(holdout, (list, tuple)) or len(holdout) != 2:
-        raise SettingError(
-            "holdout", "two numbers a,b: the range of x to keep out of training", holdout
-        )
-    for end in holdout:
-        _real("holdout", end, -math.inf, None, "", allow_low=True)
-    low, high = float(holdout[0]), float(holdout[1])
-    object.__setattr__(settings, "holdout", (low, high))
+    low, high = _holdout(settings)
     if not -1 <= low < high <= 1:
         raise SettingError(
             "holdout", "a range a,b with -1 <= a < b <= 1", f"{show(low)},{show(high)}"
@@ -433,6 +409,42 @@ def _check_data(settings) -> int:
             "holdout", "narrow enough to leave 2 samples for training", f"{show(low)},{show(high)}"
         )
     return settings.n_points - inside
+
+
+def _holdout(settings):
+    """--holdout as two finite numbers (low, high), set so on the settings."""
+    holdout = (
+        parse_range("holdout", settings.holdout)
+        if isinstance(settings.holdout, str)
+        else settings.holdout
+    )
+    if isinstance(holdout, str) or not isinstance(holdout, (list, tuple)) or len(holdout) != 2:
+        raise SettingError(
+            "holdout", "two numbers a,b: the range of x to keep out of training", holdout
+        )
+    for end in holdout:
+        _real("holdout", end, -math.inf, None, "", allow_low=True)
+    low, high = float(holdout[0]), float(holdout[1])
+    object.__setattr__(settings, "holdout", (low, high))
+    return low, high
+
+
+def _target(settings):
+    """The target: a curve name or a formula in x; its function and its text for messages."""
+    if not isinstance(settings.target, str):
+        raise SettingError("target", "a curve name or a formula in x", settings.target)
+    object.__setattr__(settings, "target", settings.target.strip())
+    shown = (
+        settings.target if len(settings.target) <= 60 else settings.target[:57] + "..."
+    )  # for messages
+    try:
+        curve = targets.target_function(settings.target)
+    except targets.FormulaError as error:
+        names = ", ".join(targets.CURVES)
+        raise SettingError(
+            "target", f"a curve name ({names}) or a formula in x; {error}", shown
+        ) from None
+    return curve, shown
 
 
 def _check_own_data(settings) -> int:
@@ -474,19 +486,7 @@ def _check_own_data(settings) -> int:
     )
     if settings.holdout is None:
         return len(x)
-    holdout = (
-        parse_range("holdout", settings.holdout)
-        if isinstance(settings.holdout, str)
-        else settings.holdout
-    )
-    if isinstance(holdout, str) or not isinstance(holdout, (list, tuple)) or len(holdout) != 2:
-        raise SettingError(
-            "holdout", "two numbers a,b: the range of x to keep out of training", holdout
-        )
-    for end in holdout:
-        _real("holdout", end, -math.inf, None, "", allow_low=True)
-    low, high = float(holdout[0]), float(holdout[1])
-    object.__setattr__(settings, "holdout", (low, high))
+    low, high = _holdout(settings)
     shown = f"{show(low)},{show(high)}"
     if not low < high:
         raise SettingError("holdout", "a range a,b with a < b (in the data's x)", shown)
