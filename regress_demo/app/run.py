@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Union
 
+import numpy as np
+
 from ..files import gallery
 from ..files.gif import GifWriter
-from ..files.parallel import Film, draw_frames
 from ..files.paths import output_path, primary_video
 from ..files.records import final_weights, run_record
 from ..files.staged import (
@@ -47,8 +48,6 @@ from ..inputs.settings import Settings
 from ..network.train import Snapshot, TrainingGroup
 from ..speed.engines import LAYER_CLASSES, OneByOne, trainer
 from ..speed.lockstep import Lockstep
-from . import background
-from .background import BackgroundTraining
 
 
 @dataclass
@@ -215,32 +214,55 @@ def make_gif(
             report_epoch = lambda epoch, errors: on_epoch(
                 epoch, min(errors_in_units(settings, errors))
             )  # noqa: E731
-    if background.available():
-        training = BackgroundTraining(
-            training
-        )  # it trains from now on, while the drawing code loads
-    try:
-        return _train_and_draw(
-            settings, path, training, engine, report_epoch, on_snapshot, on_frame
-        )
-    finally:
-        if isinstance(training, BackgroundTraining):
-            training.close()
+    return _train_and_draw(settings, path, training, engine, report_epoch, on_snapshot, on_frame)
+
+
+@dataclass
+class Film:
+    """What the frames drawn so far leave for the files beside the GIF (kept after a Ctrl-C)."""
+
+    sheet: List[np.ndarray] = field(default_factory=list)  # the contact sheet's frames, in order
+    last: Optional[np.ndarray] = None  # the last frame in the GIF
+    last_picked: bool = False  # whether that frame is on the sheet already
+
+    def sheet_frames(self) -> List[np.ndarray]:
+        """The contact sheet: its picks, closed by the last frame in the GIF (after a Ctrl-C)."""
+        if self.last is not None and not self.last_picked:
+            return [*self.sheet, self.last]
+        return self.sheet
+
+
+@dataclass
+class _Work:
+    """A run under way: what each phase (train, draw, write) leaves for the next."""
+
+    settings: Settings
+    path: Path
+    result: RunResult
+    clock: Stopwatch
+    frames: List[List[Snapshot]] = field(default_factory=list)  # the film's, one per frame
+    extra: Dict[int, List[Snapshot]] = field(default_factory=dict)  # --still epochs off the film
+    film: Film = field(default_factory=Film)
+    drawn: List[List[Snapshot]] = field(default_factory=list)  # the frames in the GIF
+    prints: list = field(default_factory=list)  # the files for print, staged
+
+    @property
+    def training(self):
+        return self.result.training
 
 
 def _train_and_draw(
     settings, path, training, engine, report_epoch, on_snapshot, on_frame
 ) -> RunResult:
-    """make_gif's work once it knows what trains the run."""
-    status = "finished"
-    frames: List[List[Snapshot]] = []
-    extra: Dict[
-        int, List[Snapshot]
-    ] = {}  # the snapshots of --still epochs that are not frames of the film
-    extra_epochs = (
-        set(settings.recorded_epochs()) - set(settings.frame_epochs()) if settings.still else set()
-    )
+    """make_gif's work once it knows what trains the run: train, draw, write.
+
+    Ctrl-C (or SIGTERM) is handled here, in one place: a phase it stops keeps what it has done, and
+    the run goes on to the next with that (the frames so far; the GIF without the files for print).
+    While the files are written it is held (WritingInterrupted if it stops them all the same)."""
     clock = Stopwatch()
+    result = RunResult("finished", None, None, 0, training, engine, seconds=clock.seconds)
+    result.settings = settings
+    work = _Work(settings, path, result, clock)
     with (
         GifWriter(path, settings.frame_duration_ms(), round(1000 * settings.hold)) as writer,
         ExitStack() as stack,
@@ -251,114 +273,148 @@ def _train_and_draw(
             )
             for kind in settings.video
         ]  # (opened now: an unwritable place fails before training)
-        try:
-            with clock.phase("train"):
-                from ..film.frames import (
-                    inks,
-                    make_figure,
-                )  # matplotlib: loads while the other process trains
-
-                for snapshots in training.snapshots(report_epoch):
-                    if settings.data is not None:  # your own data: shown in their units
-                        snapshots = _snapshots_in_units(settings, snapshots)
-                    if extra_epochs and still_only(extra_epochs, snapshots):
-                        extra[frame_epoch(snapshots)] = snapshots
-                        continue
-                    frames.append(snapshots)
-                    if on_snapshot is not None:
-                        on_snapshot(frames[-1])
-        except KeyboardInterrupt:
-            status = "interrupted"
-        if isinstance(training, BackgroundTraining) and training.trained is not None:
-            training = training.trained  # the trainer itself, trained in the other process
-        if status == "finished":
-            try:
-                frames = every_epoch_if_diverged_early(settings, training, frames)
-                if settings.data is not None:
-                    frames = [_snapshots_in_units(settings, snapshots) for snapshots in frames]
-            except KeyboardInterrupt:
-                status = "interrupted"
-        result = RunResult(
-            status, None, None, 0, training, engine, seconds=clock.seconds, settings=settings
+        phases = (
+            ("training", lambda: _train(work, report_epoch, on_snapshot)),
+            ("drawing", lambda: _draw(work, writer, videos, on_frame)),
+            ("drawing", lambda: _draw_one_if_none(work, writer, videos)),
+            ("drawing", lambda: _draw_prints(work, writer)),
         )
-        if status == "interrupted":
-            result.interrupted_while = "training"
-        if status == "finished" and any(epoch is not None for epoch in result.diverged_at):
-            result.status = "diverged"
-        result.status = stopping.run_status(
-            result.status, result.reached_at
-        )  # --stop-at: "reached"
-        if not frames:  # (also when Ctrl-C came while the drawing code loaded)
-            return result
-        film = Film()  # the frames of the contact sheet, the last frame in the GIF
-        picks = set(sheet_picks(fit_path(frames))) if frames else set()
-        try:
-            with clock.phase("draw"):
-                figure = make_figure(
-                    settings, training.dataset, result.histories, frames, result.heldout_histories
-                )
-                samples = [figure.draw(frames[0]), figure.draw(frames[-1])] if frames else []
-                figure.reset()
-            with clock.phase("encode"):
-                if samples:  # one palette for the whole GIF, from the first and the last frame
-                    writer.set_palette(samples, inks(settings))
-            draw_frames(figure, writer, frames, picks, film, clock, on_frame, videos)
-        except KeyboardInterrupt:
-            result.status = "interrupted"
-            result.interrupted_while = result.interrupted_while or "drawing"
-            if film.last is not None and (writer.count - 1) not in picks:
-                film.sheet.append(film.last)  # the last frame in the GIF closes the sheet
-        drawn = frames[: writer.count]
-        if not writer.count:
-            # Ctrl-C before the first frame was in the GIF: keep the training, in a GIF of one
-            # frame, its last recorded epoch (a fraction of a second, finished even if Ctrl-C comes again).
+        for moment, phase in phases:
             try:
-                with signals_held(deliver=False), clock.phase("draw"):
-                    figure = make_figure(
-                        settings,
-                        training.dataset,
-                        result.histories,
-                        frames,
-                        result.heldout_histories,
-                    )
-                    image = figure.draw(frames[-1])
-                    writer.set_palette([image], inks(settings))
-                    writer.grab_frame(image)
-                    for video in videos:
-                        video.grab_frame(image)
-                drawn, film.sheet = [frames[-1]], [image]
-            except KeyboardInterrupt:  # (only a drawing that stops itself: signals are held)
-                pass
-        if not writer.count:
+                phase()
+            except KeyboardInterrupt:
+                result.interrupted_while = result.interrupted_while or moment
+        result.status = _status(result)
+        if not writer.count:  # (Ctrl-C before the first frame, or while the drawing code loaded)
             return result
-        prints = []
-        if settings.still or settings.sheet == "print":
-            try:
-                with clock.phase("draw"):
-                    prints = staged_prints(
-                        settings,
-                        training.dataset,
-                        result.histories,
-                        result.heldout_histories,
-                        frames,
-                        drawn,
-                        extra,
-                        path,
-                    )
-            except (
-                KeyboardInterrupt
-            ):  # the GIF and the rest are written, without the files for print
-                result.status = "interrupted"
-                result.interrupted_while = result.interrupted_while or "drawing"
+        work.drawn = work.drawn or work.frames[: writer.count]
         # The last fraction of a second: finish every file even if Ctrl-C comes now.
         with signals_held(deliver=False):
             try:
                 write_files(
-                    settings, result, path, writer, drawn, film.sheet, clock, videos, prints
+                    settings,
+                    result,
+                    path,
+                    writer,
+                    work.drawn,
+                    work.film.sheet_frames(),
+                    clock,
+                    videos,
+                    work.prints,
                 )
             except KeyboardInterrupt:
                 raise WritingInterrupted from None
     return result
+
+
+def _status(result: RunResult) -> str:
+    """How the run ended: "interrupted", "diverged" (any configuration), "reached" (every one:
+    --stop-at) or "finished"."""
+    if result.interrupted_while is not None:
+        return "interrupted"
+    status = "diverged" if any(epoch is not None for epoch in result.diverged_at) else "finished"
+    return stopping.run_status(status, result.reached_at)
+
+
+def _train(work: _Work, report_epoch, on_snapshot):
+    """Train, keeping the snapshots of each recorded epoch: the film's frames, and apart from them
+    those of --still epochs that are not frames. A run that diverged early gets every epoch."""
+    settings = work.settings
+    extra_epochs = (
+        set(settings.recorded_epochs()) - set(settings.frame_epochs()) if settings.still else set()
+    )
+    with work.clock.phase("train"):
+        for snapshots in work.training.snapshots(report_epoch):
+            if settings.data is not None:  # your own data: shown in their units
+                snapshots = _snapshots_in_units(settings, snapshots)
+            if extra_epochs and still_only(extra_epochs, snapshots):
+                work.extra[frame_epoch(snapshots)] = snapshots
+                continue
+            work.frames.append(snapshots)
+            if on_snapshot is not None:
+                on_snapshot(snapshots)
+    frames = every_epoch_if_diverged_early(settings, work.training, work.frames)
+    if settings.data is not None:
+        frames = [_snapshots_in_units(settings, snapshots) for snapshots in frames]
+    work.frames[:] = frames
+
+
+def _figure(work: _Work):
+    """The film's figure (matplotlib), made for all its frames: axes fixed for the whole film."""
+    from ..film.frames import make_figure  # (matplotlib loads here, after training)
+
+    result = work.result
+    return make_figure(
+        work.settings,
+        work.training.dataset,
+        result.histories,
+        work.frames,
+        result.heldout_histories,
+    )
+
+
+def _draw(work: _Work, writer: GifWriter, videos, on_frame):
+    """Draw every frame and grab it into the GIF and the videos; keep the contact sheet's frames."""
+    from ..film.frames import inks
+
+    frames, film, clock = work.frames, work.film, work.clock
+    if not frames:
+        return
+    picks = set(sheet_picks(fit_path(frames)))
+    with clock.phase("draw"):
+        figure = _figure(work)
+        samples = [figure.draw(frames[0]), figure.draw(frames[-1])]
+        figure.reset()
+    with clock.phase("encode"):  # one palette for the whole GIF, from the first and the last frame
+        writer.set_palette(samples, inks(work.settings))
+    for k, snapshots in enumerate(frames):
+        with clock.phase("draw"):
+            image = figure.draw(snapshots)
+        with clock.phase("encode"), signals_held():  # in every file, or in none
+            writer.grab_frame(image)
+            for video in videos:
+                video.grab_frame(image)
+        film.last, film.last_picked = image, k in picks
+        if film.last_picked:
+            film.sheet.append(image)
+        if on_frame is not None:
+            on_frame(writer.count, len(frames))
+
+
+def _draw_one_if_none(work: _Work, writer: GifWriter, videos):
+    """After a Ctrl-C before the first frame was in the GIF: keep the training, in a GIF of one
+    frame, its last recorded epoch (a fraction of a second, finished even if Ctrl-C comes again)."""
+    from ..film.frames import inks
+
+    if writer.count or not work.frames:
+        return
+    with signals_held(deliver=False), work.clock.phase("draw"):
+        image = _figure(work).draw(work.frames[-1])
+        writer.set_palette([image], inks(work.settings))
+        writer.grab_frame(image)
+        for video in videos:
+            video.grab_frame(image)
+    work.drawn = [work.frames[-1]]
+    work.film = Film(sheet=[image], last=image, last_picked=True)
+
+
+def _draw_prints(work: _Work, writer: GifWriter):
+    """The files for print (--still, --sheet print), staged; a Ctrl-C leaves them out."""
+    settings = work.settings
+    if not writer.count or not (settings.still or settings.sheet == "print"):
+        return
+    result = work.result
+    with work.clock.phase("draw"):
+        work.prints = staged_prints(
+            settings,
+            work.training.dataset,
+            result.histories,
+            result.heldout_histories,
+            work.frames,
+            work.drawn or work.frames[: writer.count],
+            work.extra,
+            work.path,
+        )
 
 
 class WritingInterrupted(KeyboardInterrupt):

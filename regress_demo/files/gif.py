@@ -8,7 +8,6 @@ the end; this one keeps two.
 
 from __future__ import annotations
 
-import io
 import itertools
 import struct
 from pathlib import Path
@@ -189,33 +188,6 @@ class GifWriter:
             self._table, _table_cells(frame)
         )  # (np.take: faster than self._table[...] here)
 
-    def following(self, frame: np.ndarray) -> "GifWriter":
-        """A writer for the frames that come after `frame` in this GIF, with its palette, writing
-        into memory: its blocks() go after this writer's frames (add_blocks). Frames can so be
-        encoded in another process, and the GIF is the same, byte for byte."""
-        part = GifWriter(self.path, self.frame_ms, self.last_frame_ms)
-        part.palette, part.transparent, part._table = self.palette, self.transparent, self._table
-        part._previous = self._indices(
-            frame
-        )  # the first frame is written as its change from this one
-        part._stream = io.BytesIO()
-        return part
-
-    def blocks(self) -> bytes:
-        """The frames of a writer made by following(), the last one held for last_frame_ms."""
-        if self._pending is not None:
-            self._write(self._pending, max(self.frame_ms, self.last_frame_ms))
-            self._pending = None
-        return self._stream.getvalue()
-
-    def add_blocks(self, blocks: bytes, count: int):
-        """Add `count` frames written by a writer that followed the last frame grabbed here."""
-        with signals_held():  # all of them, or none
-            self._write(self._pending, self.frame_ms)
-            self._pending = None
-            self._stream.write(blocks)
-            self.count += count
-
     def _write(self, indices: np.ndarray, duration_ms: int):
         """Write one frame: the first whole, after the file's header; later ones as the rectangle that
         changed, in which the pixels that did not change are transparent (they compress to almost nothing)."""
@@ -279,7 +251,7 @@ class GifWriter:
 
     def close(self):
         """Write the last frame, held for last_frame_ms, and close the GIF (not yet in place: commit)."""
-        if self._pending is not None:  # (else the last frame came with add_blocks)
+        if self._pending is not None:
             self._write(self._pending, max(self.frame_ms, self.last_frame_ms))
             self._pending = None
         self._stream.write(b";")  # the GIF trailer
