@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from .. import INTERRUPTED_WHILE_STARTING, __version__, drawing_imports
-from ..files.paths import output_path, primary_video, settings_from_record
+from ..files.paths import gif_named, output_path, primary_video, settings_from_record
 from ..inputs import targets
 from ..inputs.checks import (
     parse_epochs,
@@ -464,7 +464,7 @@ def _main(argv) -> int:
     try:  # every check before matplotlib loads: a bad value is refused at once, with one line
         settings = parse_settings(args)
         out, settings = primary_video(args.out, settings)
-        path = output_path(out, settings)
+        path = output_path(out, settings, args.out)
     except SettingError as error:
         print(f"{PROG}: error: {error.for_option()}", file=sys.stderr)
         return EXIT_USAGE
@@ -480,6 +480,7 @@ def _main(argv) -> int:
     try:
         with drawing_imports():
             from .run import (
+                GalleryWriteError,
                 WritingInterrupted,
                 make_gif,
             )  # training and drawing: matplotlib and Pillow load here
@@ -507,7 +508,7 @@ def _main(argv) -> int:
         try:
             result = make_gif(
                 settings,
-                path,
+                path if gif_named(args.out) else args.out,  # (--out NAME.mp4: the GIF beside it)
                 on_epoch=progress.epoch,
                 on_snapshot=progress.snapshot,
                 on_frame=progress.frame,
@@ -523,6 +524,8 @@ def _main(argv) -> int:
             return EXIT_SIGTERM if signals else EXIT_SIGINT
         except OSError as error:
             progress.clear()
+            if isinstance(error, GalleryWriteError):  # the run's files are written: say so too
+                report(settings, error.result, EXIT_SIGTERM if signals else EXIT_SIGINT)
             target = (
                 path
                 if error.filename is None or str(error.filename).endswith(".tmp")

@@ -23,26 +23,26 @@ from typing import Callable, Dict, List, Optional, Union
 import numpy as np
 
 from ..files import gallery
-from ..files.gif import GifWriter
-from ..files.paths import output_path, primary_video
-from ..files.records import final_weights, run_record
-from ..files.staged import (
-    naming,
-    remove_stale_temporaries,
-    signals_held,
-    staged_json,
-    staged_npz,
-    staged_png,
+from ..files.paths import (
+    earlier_files,
+    file_entry,
+    gif_named,
+    output_path,
+    primary_video,
+    read_record,
+    refuse_foreign,
 )
+from ..files.records import final_weights, run_record
+from ..files.staged import commit_all, naming, signals_held
 from ..files.stills import (
-    contact_sheet,
+    FilmSheet,
+    draw_prints,
     fit_path,
     frame_epoch,
     sheet_picks,
-    staged_prints,
     still_only,
 )
-from ..files.video import VideoWriter
+from ..files.writers import WRITERS, Writer, remove_stale
 from ..film import stopping
 from ..inputs.settings import Settings
 from ..network.train import Snapshot, TrainingGroup
@@ -188,16 +188,16 @@ def make_gif(
     If training diverges, the GIF ends at that epoch with a frame that says so (status "diverged";
     in a grid, a configuration that diverges stops and its panel says so).
     If Ctrl-C interrupts training or drawing, the GIF holds the frames so far (status "interrupted");
-    a Ctrl-C while the files are being written stops that too, and the GIF is not written.
+    a Ctrl-C while the files are being written stops that too, and the GIF is not written. If only
+    the gallery (index.html) cannot be written, GalleryWriteError (an OSError) holds the result.
     Progress callbacks, if given: `on_epoch(epoch, error)` after every epoch (the best error, for a
     grid), `on_snapshot(snapshots)` at each recorded epoch (one snapshot per configuration),
     `on_frame(done, total)` after each frame drawn, and `on_start(engine, note)` before training: what
     trains the run (see trainer) and the note that says why, if it is not the one asked for.
     """
-    path, settings = primary_video(
-        path, settings
-    )  # a path NAME.mp4 asks for that video, beside NAME.gif
-    path = output_path(path, settings)
+    asked = path
+    path, settings = primary_video(path, settings)  # NAME.mp4 asks for that video, beside NAME.gif
+    path = output_path(path, settings, asked)
     training, engine, note = trainer(settings)
     if on_start is not None:
         on_start(engine, note)
@@ -205,16 +205,27 @@ def make_gif(
         warnings.warn(
             note, stacklevel=2
         )  # (from Python: the record and the result name the engine too)
-    report_epoch = None
-    if on_epoch is not None:
-        report_epoch = lambda epoch, errors: on_epoch(epoch, min(errors))  # noqa: E731
-        if settings.data is not None:  # your own data: the error in their units
-            from ..film.units import errors_in_units
+    report_epoch = None if on_epoch is None else _best_error_reporter(settings, on_epoch)
+    writers = {writer.kind: writer.for_run(path, settings) for writer in WRITERS.for_run(settings)}
+    with ExitStack() as stack:  # (leaving it removes whatever was not moved into place)
+        for writer in writers.values():  # (a GIF, a video: opened now, so a bad place fails now)
+            stack.enter_context(writer)
+        work = _Work(settings, path, training, engine, gif_named(asked))
+        result = _train_and_draw(work, writers, report_epoch, on_snapshot, on_frame)
+        result.record_path = None if result.path is None else path.with_suffix(".json")
+    if result.path is not None:
+        _write_gallery(result)
+    return result
 
-            report_epoch = lambda epoch, errors: on_epoch(
-                epoch, min(errors_in_units(settings, errors))
-            )  # noqa: E731
-    return _train_and_draw(settings, path, training, engine, report_epoch, on_snapshot, on_frame)
+
+def _best_error_reporter(settings: Settings, on_epoch):
+    """on_epoch(epoch, the best error of the epoch), for a trainer's on_epoch(epoch, errors); for
+    your own data, the error in their units."""
+    if settings.data is None:
+        return lambda epoch, errors: on_epoch(epoch, min(errors))
+    from ..film.units import errors_in_units
+
+    return lambda epoch, errors: on_epoch(epoch, min(errors_in_units(settings, errors)))
 
 
 @dataclass
@@ -232,78 +243,56 @@ class Film:
         return self.sheet
 
 
-@dataclass
 class _Work:
     """A run under way: what each phase (train, draw, write) leaves for the next."""
 
-    settings: Settings
-    path: Path
-    result: RunResult
-    clock: Stopwatch
-    frames: List[List[Snapshot]] = field(default_factory=list)  # the film's, one per frame
-    extra: Dict[int, List[Snapshot]] = field(default_factory=dict)  # --still epochs off the film
-    film: Film = field(default_factory=Film)
-    drawn: List[List[Snapshot]] = field(default_factory=list)  # the frames in the GIF
-    prints: list = field(default_factory=list)  # the files for print, staged
+    def __init__(self, settings: Settings, path: Path, training, engine: str, named_gif: bool):
+        self.settings, self.path = settings, path
+        self.named_gif = named_gif  # --out named the GIF (not a video beside it)
+        self.clock = Stopwatch()
+        self.result = RunResult("finished", None, None, 0, training, engine, settings=settings)
+        self.result.seconds = self.clock.seconds
+        self.frames: List[List[Snapshot]] = []  # the film's, one per frame
+        self.extra: Dict[int, List[Snapshot]] = {}  # the snapshots of --still epochs off the film
+        self.film = Film()
+        self.drawn: List[List[Snapshot]] = []  # the frames in the GIF
 
     @property
     def training(self):
         return self.result.training
 
 
-def _train_and_draw(
-    settings, path, training, engine, report_epoch, on_snapshot, on_frame
-) -> RunResult:
-    """make_gif's work once it knows what trains the run: train, draw, write.
+def _train_and_draw(work: _Work, writers, report_epoch, on_snapshot, on_frame) -> RunResult:
+    """make_gif's work once it knows what trains the run and has its writers (by kind, begun):
+    train, draw, write.
 
     Ctrl-C (or SIGTERM) is handled here, in one place: a phase it stops keeps what it has done, and
     the run goes on to the next with that (the frames so far; the GIF without the files for print).
     While the files are written it is held (WritingInterrupted if it stops them all the same)."""
-    clock = Stopwatch()
-    result = RunResult("finished", None, None, 0, training, engine, seconds=clock.seconds)
-    result.settings = settings
-    work = _Work(settings, path, result, clock)
-    with (
-        GifWriter(path, settings.frame_duration_ms(), round(1000 * settings.hold)) as writer,
-        ExitStack() as stack,
-    ):
-        videos = [
-            stack.enter_context(
-                VideoWriter(path.with_suffix(f".{kind}"), kind, settings.fps, settings.hold)
-            )
-            for kind in settings.video
-        ]  # (opened now: an unwritable place fails before training)
-        phases = (
-            ("training", lambda: _train(work, report_epoch, on_snapshot)),
-            ("drawing", lambda: _draw(work, writer, videos, on_frame)),
-            ("drawing", lambda: _draw_one_if_none(work, writer, videos)),
-            ("drawing", lambda: _draw_prints(work, writer)),
-        )
-        for moment, phase in phases:
-            try:
-                phase()
-            except KeyboardInterrupt:
-                result.interrupted_while = result.interrupted_while or moment
-        result.status = _status(result)
-        if not writer.count:  # (Ctrl-C before the first frame, or while the drawing code loaded)
-            return result
-        work.drawn = work.drawn or work.frames[: writer.count]
-        # The last fraction of a second: finish every file even if Ctrl-C comes now.
-        with signals_held(deliver=False):
-            try:
-                write_files(
-                    settings,
-                    result,
-                    path,
-                    writer,
-                    work.drawn,
-                    work.film.sheet_frames(),
-                    clock,
-                    videos,
-                    work.prints,
-                )
-            except KeyboardInterrupt:
-                raise WritingInterrupted from None
+    settings, result = work.settings, work.result
+    films = [writers["gif"], *(writers[kind] for kind in settings.video)]
+    phases = (
+        ("training", lambda: _train(work, report_epoch, on_snapshot)),
+        ("drawing", lambda: _draw(work, films, on_frame)),
+        ("drawing", lambda: _draw_one_if_none(work, films)),
+        ("drawing", lambda: _draw_prints(work, writers)),
+    )
+    for moment, phase in phases:
+        try:
+            phase()
+        except KeyboardInterrupt:
+            result.interrupted_while = result.interrupted_while or moment
+    result.status = _status(result)
+    count = writers["gif"].count
+    if not count:  # (Ctrl-C before the first frame, or while the drawing code loaded)
+        return result
+    work.drawn = work.drawn or work.frames[:count]
+    # The last fraction of a second: finish every file even if Ctrl-C comes now.
+    with signals_held(deliver=False):
+        try:
+            write_files(work, writers)
+        except KeyboardInterrupt:
+            raise WritingInterrupted from None
     return result
 
 
@@ -353,11 +342,11 @@ def _figure(work: _Work):
     )
 
 
-def _draw(work: _Work, writer: GifWriter, videos, on_frame):
-    """Draw every frame and grab it into the GIF and the videos; keep the contact sheet's frames."""
+def _draw(work: _Work, films: List[Writer], on_frame):
+    """Draw every frame and add it to the films (the GIF, the videos); keep the contact sheet's."""
     from ..film.frames import inks
 
-    frames, film, clock = work.frames, work.film, work.clock
+    frames, film, clock, gif = work.frames, work.film, work.clock, films[0]
     if not frames:
         return
     picks = set(sheet_picks(fit_path(frames)))
@@ -366,121 +355,149 @@ def _draw(work: _Work, writer: GifWriter, videos, on_frame):
         samples = [figure.draw(frames[0]), figure.draw(frames[-1])]
         figure.reset()
     with clock.phase("encode"):  # one palette for the whole GIF, from the first and the last frame
-        writer.set_palette(samples, inks(work.settings))
+        gif.set_palette(samples, inks(work.settings))
     for k, snapshots in enumerate(frames):
         with clock.phase("draw"):
             image = figure.draw(snapshots)
         with clock.phase("encode"), signals_held():  # in every file, or in none
-            writer.grab_frame(image)
-            for video in videos:
-                video.grab_frame(image)
+            for writer in films:
+                writer.add(image)
         film.last, film.last_picked = image, k in picks
         if film.last_picked:
             film.sheet.append(image)
         if on_frame is not None:
-            on_frame(writer.count, len(frames))
+            on_frame(gif.count, len(frames))
 
 
-def _draw_one_if_none(work: _Work, writer: GifWriter, videos):
+def _draw_one_if_none(work: _Work, films: List[Writer]):
     """After a Ctrl-C before the first frame was in the GIF: keep the training, in a GIF of one
     frame, its last recorded epoch (a fraction of a second, finished even if Ctrl-C comes again)."""
     from ..film.frames import inks
 
-    if writer.count or not work.frames:
+    if films[0].count or not work.frames:
         return
     with signals_held(deliver=False), work.clock.phase("draw"):
         image = _figure(work).draw(work.frames[-1])
-        writer.set_palette([image], inks(work.settings))
-        writer.grab_frame(image)
-        for video in videos:
-            video.grab_frame(image)
+        films[0].set_palette([image], inks(work.settings))
+        for writer in films:
+            writer.add(image)
     work.drawn = [work.frames[-1]]
     work.film = Film(sheet=[image], last=image, last_picked=True)
 
 
-def _draw_prints(work: _Work, writer: GifWriter):
-    """The files for print (--still, --sheet print), staged; a Ctrl-C leaves them out."""
-    settings = work.settings
-    if not writer.count or not (settings.still or settings.sheet == "print"):
+def _draw_prints(work: _Work, writers: Dict[str, Writer]):
+    """The files for print (--still, --sheet print), drawn into their writers; after a Ctrl-C
+    there are none (and a contact sheet of the film's frames stands in for the printed one)."""
+    prints = [writers[kind] for kind in ("stills", "print-sheet") if kind in writers]
+    if not writers["gif"].count or not prints:
         return
     result = work.result
-    with work.clock.phase("draw"):
-        work.prints = staged_prints(
-            settings,
-            work.training.dataset,
-            result.histories,
-            result.heldout_histories,
-            work.frames,
-            work.drawn or work.frames[: writer.count],
-            work.extra,
-            work.path,
-        )
+    try:
+        with work.clock.phase("draw"):
+            draw_prints(
+                work.settings,
+                work.training.dataset,
+                result.histories,
+                result.heldout_histories,
+                work.frames,
+                work.drawn or work.frames[: writers["gif"].count],
+                work.extra,
+                writers,
+            )
+    except BaseException:
+        for writer in prints:
+            writer.discard()
+            writer.files = []
+        if "print-sheet" in writers:
+            writers["sheet"] = FilmSheet.for_run(work.path, work.settings)
+        raise
 
 
 class WritingInterrupted(KeyboardInterrupt):
     """Ctrl-C while a run's files were being written: none of them was written."""
 
 
-def write_files(
-    settings: Settings,
-    result: RunResult,
-    path: Path,
-    writer: GifWriter,
-    drawn,
-    sheet,
-    clock,
-    videos=(),
-    prints=(),
-):
-    """Write the run's files: its GIF, videos, contact sheet, weights and record, all or none, then
-    the gallery. `prints`: the files for print, staged already (stills.staged_prints); a NAME.png
-    among them is the contact sheet.
+class GalleryWriteError(OSError):
+    """The run's files are written, but the folder's gallery (index.html) could not be: `result`
+    is the run's, to be reported as any other."""
 
-    Every file is finished in a temporary file first (the record last: it lists the others with
-    their sizes); then they are moved into place, the GIF first. If any of them cannot be written,
-    none is moved into place (any earlier files of the same names stay as they were) and the OSError
-    names the file that failed. Stale temporary files of killed runs in the folder are removed first.
-    """
-    remove_stale_temporaries(path.parent)
-    result.frames, result.last_frame = writer.count, drawn[-1]
-    if result.status == "finished" and not all(math.isfinite(s.error) for s in drawn[-1]):
-        result.status = (
-            "diverged"  # an error that overflowed is divergence, whatever the threshold said
-        )
-    result.path = path
-    staged = [writer, *prints]
+    def __init__(self, error: OSError, result: RunResult):
+        super().__init__(error.errno, error.strerror or str(error), error.filename)
+        self.result = result
+
+
+def _write_gallery(result: RunResult):
+    """Regenerate the folder's gallery, index.html (GalleryWriteError if it cannot be)."""
+    index = result.path.parent / gallery.INDEX_NAME
+    start = time.perf_counter()
     try:
-        with clock.phase("encode"), naming(path):
-            writer.close()
+        with naming(index):
+            gallery.write_index(result.path.parent)
+    except OSError as error:
+        raise GalleryWriteError(error, result) from None
+    finally:
+        result.seconds["write"] += time.perf_counter() - start
+
+
+def write_files(work: _Work, writers: Dict[str, Writer]):
+    """Write the run's files, all or none: the films (the GIF, the videos) are finished, the contact
+    sheet and the weights made, the record last (it lists the others with their sizes and digests,
+    and the files of earlier runs of this name still there); then all are moved into place together
+    (staged.commit_all). A file in the way that regress-demo did not write is not replaced
+    (ForeignFileError, an OSError); any failure leaves every earlier file as it was and names the
+    file that failed. Stale temporary files of killed runs in the folder are removed first.
+    """
+    settings, result, path, drawn, clock = (
+        work.settings,
+        work.result,
+        work.path,
+        work.drawn,
+        work.clock,
+    )
+    remove_stale(path.parent)
+    result.frames, result.last_frame = writers["gif"].count, drawn[-1]
+    if result.status == "finished" and not all(math.isfinite(s.error) for s in drawn[-1]):
+        result.status = "diverged"  # an error that overflowed is divergence, whatever the threshold
+    result.path = path
+    try:
         with clock.phase("encode"):
-            for video in videos:
-                video.close()
-                staged.append(video)
+            for kind in ("gif", *settings.video):
+                with naming(writers[kind].path):
+                    writers[kind].close()
         with clock.phase("write"):
-            if not any(file.path == result.sheet_path for file in prints):
-                staged.append(staged_png(result.sheet_path, contact_sheet(sheet)))
-            result.print_paths = [file.path for file in prints if file.path != result.sheet_path]
-            staged.append(staged_npz(result.weights_path, final_weights(drawn[-1], settings)))
-            result.video_paths = [video.path for video in videos]
-            # (the GIF's and the videos' temporary files are their .file's; the others are one)
-            sizes = {
-                file.path.name: getattr(file, "file", file).tmp_path.stat().st_size
-                for file in staged
-            }
-            staged.append(
-                staged_json(path.with_suffix(".json"), run_record(settings, result, drawn, sizes))
+            if "sheet" in writers:
+                writers["sheet"].add(work.film.sheet_frames())
+            writers["weights"].add(final_weights(drawn[-1], settings))
+            _record(work, writers)
+            others = [writer for kind, writer in writers.items() if kind != "record"]
+            commit_all(
+                [file for writer in [*others, writers["record"]] for file in writer.staged()]
             )
-            for file in staged:
-                with naming(file.path):
-                    file.commit()
     except BaseException:
         result.path, result.video_paths, result.print_paths = None, [], []
-        for file in staged[1:]:
-            file.discard()
         raise
-    result.record_path = path.with_suffix(".json")
-    with clock.phase("write"), naming(path.parent / gallery.INDEX_NAME):
-        gallery.write_index(path.parent)
+
+
+def _record(work: _Work, writers: Dict[str, Writer]):
+    """Stage the run record, after checking that no file of the run would replace a foreign one."""
+    settings, result, path = work.settings, work.result, work.path
+    files = [
+        file for kind, writer in writers.items() if kind != "record" for file in writer.staged()
+    ]
+    record_path = path.with_suffix(".json")
+    refuse_foreign(path, [file.path for file in files] + [record_path], work.named_gif)
+    result.video_paths = [writers[kind].path for kind in settings.video]
+    result.print_paths = [
+        file.path
+        for kind in ("stills", "print-sheet")
+        if kind in writers
+        for file in writers[kind].staged()
+        if file.path != result.sheet_path
+    ]
+    entries = [file_entry(file.path.name, file.tmp_path) for file in files]
+    now = {file.path.name for file in files} | {record_path.name}
+    entries += earlier_files(path, read_record(record_path), now)
+    writers["record"].add(run_record(settings, result, work.drawn, entries))
 
 
 #: A run that stops (every configuration diverged) within this many epochs gets a frame for every epoch.

@@ -2,7 +2,7 @@
 
 GifWriter streams the frames into the GIF with Pillow, in a temporary file beside the target that
 replaces the target only when the GIF is complete (setup -> set_palette -> grab_frame ... -> finish,
-like matplotlib's animation writers). imageio's GIF writer would keep every frame in memory until
+like matplotlib's animation writers; the Writer of writers.py). imageio's GIF writer would keep every frame in memory until
 the end; this one keeps two.
 """
 
@@ -17,6 +17,7 @@ import numpy as np
 from PIL import Image
 
 from .staged import AtomicFile, signals_held
+from .writers import WRITERS, Writer
 
 #: An ink counts as shown if the samples have it, or a blend of it with at most this share of white
 #: (a thin line in a legend may have no pixel of the pure ink).
@@ -130,7 +131,8 @@ def nearest_table(palette: np.ndarray) -> np.ndarray:
     return table
 
 
-class GifWriter:
+@WRITERS.register
+class GifWriter(Writer):
     """Streams frames into a looping GIF that replaces `path` only when complete.
 
     setup (reserve a temporary file beside `path`) -> set_palette -> grab_frame for each frame -> finish,
@@ -142,6 +144,12 @@ class GifWriter:
     not kept: memory stays at two frames, however many there are. Leaving the `with` block without
     finish() removes the temporary file, and any earlier file at `path` stays as it was.
     """
+
+    kind, suffixes = "gif", (".gif",)
+
+    @classmethod
+    def for_run(cls, gif_path: Path, settings) -> "GifWriter":
+        return cls(gif_path, settings.frame_duration_ms(), round(1000 * settings.hold))
 
     def __init__(self, path, frame_ms: int, last_frame_ms: int):
         self.path = Path(path)
@@ -161,6 +169,12 @@ class GifWriter:
         """Create missing folders and the temporary file, so that an unwritable place fails now."""
         self.file = AtomicFile(self.path)
         self._stream = open(self.file.tmp_path, "wb")
+
+    def begin(self):  # (the Writer's names for matplotlib's)
+        self.setup()
+
+    def add(self, frame: np.ndarray):
+        self.grab_frame(frame)
 
     def set_palette(
         self, sample_frames: Sequence[np.ndarray], inks: Sequence[tuple] = ((0, 0, 0),)
@@ -258,18 +272,18 @@ class GifWriter:
         stream, self._stream = self._stream, None
         stream.close()
 
+    def staged(self) -> list:
+        return [self.file] if self.file is not None else []
+
     def commit(self) -> Path:
         """Move the closed GIF into place."""
         return self.file.commit()
 
-    def __enter__(self):
-        self.setup()
-        return self
-
-    def __exit__(self, exc_type, exc, tb):
+    def discard(self):
+        """Close the file if it is open and remove it (after commit: nothing)."""
         try:
             if self._stream is not None:
-                self._stream.close()  # (on a full disk this flush fails again: the file goes all the same)
+                stream, self._stream = self._stream, None
+                stream.close()  # (on a full disk this flush fails again: the file goes all the same)
         finally:
-            self.file.discard()  # after finish() there is nothing left to remove
-        return False
+            super().discard()
