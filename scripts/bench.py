@@ -231,9 +231,9 @@ def gif_bytes(size, folder):
 
 def peak_rss_mb(args, folder) -> float:
     """Peak resident memory (MB) of a `regress-demo` run in a fresh process."""
-    script = (  # the larger of this process and the one that draws half the frames
+    script = (  # (a run is one process: it starts no other)
         "import resource, sys; from regress_demo.app.cli import main; code = main(sys.argv[1:]); "
-        "print(max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)))"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
     )
     done = subprocess.run(
         [sys.executable, "-c", script, *args, "-q", "--out", str(folder / "rss.gif")],

@@ -224,15 +224,15 @@ def test_a_signal_while_drawing_keeps_the_frames_drawn_so_far(tmp_path, monkeypa
 
 
 def test_a_signal_while_the_files_are_written_lets_them_finish(tmp_path, monkeypatch):
-    import regress_demo.app.run as run_module
+    from regress_demo.files.stills import FilmSheet
 
-    original = run_module.staged_png
+    original = FilmSheet.add
 
     def write_png_then_signal(*args):
         os.kill(os.getpid(), signal.SIGINT)  # a real Ctrl-C, in the middle of the last step
         return original(*args)
 
-    monkeypatch.setattr(run_module, "staged_png", write_png_then_signal)
+    monkeypatch.setattr(FilmSheet, "add", write_png_then_signal)
     monkeypatch.chdir(tmp_path)
     code, out, err = run_main(["--epoch", "3", "-q", "--out", "run.gif"])
     assert code == 0 and err == ""

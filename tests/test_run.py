@@ -1,7 +1,11 @@
 """A whole run's files: the run record, the final weights, the contact sheet, replay, the gallery."""
 
 import json
+import os
 import platform
+import subprocess
+import threading
+import traceback
 
 import matplotlib
 import numpy as np
@@ -203,3 +207,64 @@ def test_every_run_regenerates_the_gallery(tmp_path):
     page = (tmp_path / "index.html").read_text()
     assert page.index('src="two.gif"') < page.index('src="one.gif"')  # newest first
     assert 'href="one.json"' in page and 'href="two.png"' in page
+
+
+def test_the_result_holds_the_trained_network(tmp_path):
+    from regress_demo.network.train import TrainingGroup
+
+    result = make_gif(Settings(epoch=12, interval=11), tmp_path / "run.gif")
+    assert isinstance(result.training, TrainingGroup)
+    (w1, b1), (w2, b2) = result.last_frame[0].layers
+    trained = result.training.trainings[0]
+    np.testing.assert_array_equal(trained.middle_layer.w, w1)
+    np.testing.assert_array_equal(trained.output_layer.b, b2)
+    assert len(trained.errors) == 12
+
+
+def test_an_error_in_training_is_raised_and_nothing_is_written(tmp_path, monkeypatch):
+    from regress_demo.network.layers import MiddleLayer
+
+    def broken_backward(self, grad_y):
+        raise ValueError("a typo in backward")
+
+    monkeypatch.setattr(MiddleLayer, "backward", broken_backward)
+    with pytest.raises(ValueError, match="a typo in backward") as raised:
+        make_gif(Settings(epoch=3, engine="layers"), tmp_path / "run.gif")
+    assert any(entry.name == "broken_backward" for entry in traceback.extract_tb(raised.tb))
+    assert list(tmp_path.iterdir()) == []  # no GIF, no temporary file
+
+
+def test_a_run_starts_no_other_process(tmp_path, monkeypatch):
+    def no_fork():
+        raise AssertionError("a run forked a process")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    monkeypatch.setattr(subprocess.Popen, "__init__", lambda *args, **kwargs: no_fork())
+    result = make_gif(Settings(epoch=40, interval=2, video=("mp4",)), tmp_path / "run.gif")
+    assert result.status == "finished" and result.frames == 21
+    assert len(decode_gif(result.path).frames) == 21
+
+
+def test_three_threads_animate_at_once_each_its_own_run(tmp_path):
+    import regress_demo
+
+    settings = [dict(epoch=30, seed=seed) for seed in (1, 2, 3)]
+    alone = [
+        regress_demo.animate(out=tmp_path / f"alone{k}.gif", **kw) for k, kw in enumerate(settings)
+    ]
+    results, hinting = [None] * 3, matplotlib.rcParams["text.hinting"]
+
+    def run(k):
+        results[k] = regress_demo.animate(out=tmp_path / f"thread{k}.gif", **settings[k])
+
+    threads = [threading.Thread(target=run, args=(k,), daemon=True) for k in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a run is stuck"
+    assert matplotlib.rcParams["text.hinting"] == hinting  # as the runs found it
+    for k, (one, result) in enumerate(zip(alone, results)):
+        assert result.status == "finished" and result.path == tmp_path / f"thread{k}.gif"
+        assert result.errors == one.errors
+        assert result.path.read_bytes() == one.path.read_bytes()

@@ -3,6 +3,7 @@
 
 import io
 import json
+import os
 import re
 import zlib
 
@@ -336,15 +337,15 @@ def test_a_still_that_cannot_be_written_leaves_no_file_of_the_run(tmp_path, monk
     assert list(tmp_path.iterdir()) == []  # no GIF, no still, no temporary file
 
 
-def test_the_last_still_of_a_run_that_stopped_early_is_not_written_over_a_file_regress_demo_did_not_write(
-    tmp_path,
-):
+def test_the_last_still_of_a_run_that_stopped_early_is_refused_over_a_foreign_file(tmp_path):
+    from regress_demo.files.staged import ForeignFileError
+
     (tmp_path / "run-epoch9.png").write_text("someone's picture")  # eta 1.9 diverges at epoch 9
-    result = make_gif(
-        Settings(eta=1.9, epoch=50, simple=True, still=(2, "last"), dpi=50), tmp_path / "run.gif"
-    )
-    assert result.status == "diverged" and max(s.epoch for s in result.last_frame) == 9
+    with pytest.raises(ForeignFileError) as raised:
+        make_gif(
+            Settings(eta=1.9, epoch=50, simple=True, still=(2, "last"), dpi=50),
+            tmp_path / "run.gif",
+        )
+    assert raised.value.filename == str(tmp_path / "run-epoch9.png")
     assert (tmp_path / "run-epoch9.png").read_text() == "someone's picture"
-    assert not (tmp_path / "run-epoch9.pdf").exists()
-    record = json.loads((tmp_path / "run.json").read_text())
-    assert record["stills"] == ["run-epoch2.png", "run-epoch2.pdf"]
+    assert os.listdir(tmp_path) == ["run-epoch9.png"]  # nothing of the run, no temporary file

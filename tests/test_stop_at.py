@@ -11,7 +11,6 @@ import pytest
 from helpers import decode_gif, run_main
 
 from regress_demo.app import cli
-from regress_demo.files import parallel
 from regress_demo.film import stopping
 from regress_demo.inputs.settings import Settings
 from regress_demo.network.train import TrainingGroup
@@ -46,8 +45,7 @@ def reference():
 
 @pytest.fixture(scope="module")
 def default_run(tmp_path_factory):
-    """`regress-demo --stop-at 1e-3`: the default settings, the default engine (the layer classes,
-    trained in a forked process)."""
+    """`regress-demo --stop-at 1e-3`: the default settings and engine (the layer classes)."""
     folder = tmp_path_factory.mktemp("stop")
     code, out, err = run_main(["--stop-at", "1e-3", "--out", str(folder), "-q"])
     assert code == 0, err
@@ -133,7 +131,7 @@ def test_the_last_frame_says_reached_in_its_title(layers_engine, default_run, re
     assert np.abs(gif[rows, columns] - before[rows, columns]).mean() > 10
 
 
-def test_engine_fast_stops_at_the_same_epoch_and_draws_on_two_cores(tmp_path, reference):
+def test_engine_fast_stops_at_the_same_epoch(tmp_path, reference):
     _, first, _ = reference
     code, out, err = run_main(
         [
@@ -156,9 +154,6 @@ def test_engine_fast_stops_at_the_same_epoch_and_draws_on_two_cores(tmp_path, re
         == len(cut(Settings(), first))
         == record["frames"]
     )
-    assert (
-        len(cut(Settings(), first)) >= parallel.MIN_FRAMES
-    )  # (so a second process draws half of them)
 
 
 def test_a_run_that_never_reaches_the_error_runs_every_epoch_and_says_so(tmp_path):

@@ -305,3 +305,45 @@ def test_memory_does_not_grow_with_the_frame_count(tmp_path):
         peaks.append(int(done.stdout.split()[-1]) / 1024)  # MB
     assert len(decoded(tmp_path / "1000.mp4")) == 1000
     assert peaks[1] - peaks[0] < 40, peaks
+
+
+def test_the_same_run_gives_the_same_video_bytes(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    args = ["--epoch", "12", "--video", "mp4", "webm", "-q"]
+    assert run_main([*args, "--out", "one.gif"])[0] == 0
+    assert run_main([*args, "--out", "two.gif"])[0] == 0
+    assert run_main(["--replay", "one.json", "-q", "--out", "again.gif"])[0] == 0
+    for kind in ("mp4", "webm"):
+        first = (tmp_path / f"one.{kind}").read_bytes()
+        assert first == (tmp_path / f"two.{kind}").read_bytes(), kind
+        assert first == (tmp_path / f"again.{kind}").read_bytes(), kind
+
+
+FILE_SIZE_LIMIT = """
+import resource, signal, sys
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # (a write past the limit then fails with EFBIG)
+limit = int(sys.argv[1])
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+from regress_demo.app.cli import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+@pytest.mark.parametrize("limit", [30_000, 150_000])
+def test_a_video_on_a_full_disk_fails_in_one_line(tmp_path, limit):
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", FILE_SIZE_LIMIT, str(limit), "--epoch", "100", "--video", "mp4"]
+        + ["-q", "--out", "run.gif"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=dict(os.environ, MPLBACKEND="Agg"),
+    )
+    assert done.returncode == 1 and done.stdout == ""
+    assert re.fullmatch(
+        r"regress-demo: error: cannot write run\.(gif|mp4): File too large\n", done.stderr
+    )
+    assert os.listdir(tmp_path) == []

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from .. import INTERRUPTED_WHILE_STARTING, __version__, drawing_imports
-from ..files.paths import output_path, primary_video, settings_from_record
+from ..files.paths import gif_named, output_path, primary_video, settings_from_record
 from ..inputs.settings import SettingError, Settings, show
 from .console import (
     PROG,
@@ -190,9 +190,9 @@ def _main(argv, out, err) -> int:
     try:  # every check before matplotlib loads: a bad value is refused at once, with one line
         settings = parse_settings(args)
         where, settings = primary_video(args.out, settings)
-        path = output_path(where, settings)
+        path = output_path(where, settings, args.out)
         with drawing_imports():
-            from .run import WritingInterrupted, make_gif  # matplotlib and Pillow load here
+            from .run import GalleryWriteError, WritingInterrupted, make_gif  # matplotlib, Pillow
     except SettingError as error:
         print(f"{PROG}: error: {error.for_option()}", file=err)
         return Exit.USAGE
@@ -204,7 +204,7 @@ def _main(argv, out, err) -> int:
         return Exit.SIGINT
     if args.replay is not None:
         _replay_notes(args.replay, settings, err)
-    return _run(make_gif, WritingInterrupted, settings, path, args, out, err)
+    return _run((make_gif, WritingInterrupted, GalleryWriteError), settings, path, args, out, err)
 
 
 def _replay_notes(record, settings: Settings, err) -> None:
@@ -225,14 +225,15 @@ def _replay_notes(record, settings: Settings, err) -> None:
             print(f"{PROG}: {note}", file=err)
 
 
-def _run(make_gif, WritingInterrupted, settings: Settings, path, args, out, err) -> int:  # noqa: N803
+def _run(run, settings: Settings, path, args, out, err) -> int:
     """Train, draw and write the run, with Ctrl-C (and SIGTERM) said in one line; the exit code."""
+    make_gif, WritingInterrupted, GalleryWriteError = run  # noqa: N806 - (loaded late: matplotlib)
     progress = Progress(settings, args.quiet, out, err)
     with sigterm_as_interrupt() as signals:
         try:
             result = make_gif(
                 settings,
-                path,
+                path if gif_named(args.out) else args.out,  # (--out NAME.mp4: the GIF beside it)
                 on_epoch=progress.epoch,
                 on_snapshot=progress.snapshot,
                 on_frame=progress.frame,
@@ -248,6 +249,8 @@ def _run(make_gif, WritingInterrupted, settings: Settings, path, args, out, err)
             return Exit.SIGTERM if signals else Exit.SIGINT
         except OSError as error:
             progress.clear()
+            if isinstance(error, GalleryWriteError):  # the run's files are written: say so too
+                report(settings, error.result, Exit.SIGTERM if signals else Exit.SIGINT, out, err)
             named = error.filename is not None and not str(error.filename).endswith(".tmp")
             target = error.filename if named else path
             print(f"{PROG}: error: cannot write {target}: {error.strerror or error}", file=err)

@@ -20,35 +20,34 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Union
 
+import numpy as np
+
 from ..files import gallery
-from ..files.gif import GifWriter
-from ..files.parallel import Film, draw_frames
-from ..files.paths import output_path, primary_video
-from ..files.records import final_weights, run_record
-from ..files.staged import (
-    naming,
-    remove_stale_temporaries,
-    signals_held,
-    staged_json,
-    staged_npz,
-    staged_png,
+from ..files.paths import (
+    earlier_files,
+    file_entry,
+    gif_named,
+    output_path,
+    primary_video,
+    read_record,
+    refuse_foreign,
 )
+from ..files.records import final_weights, run_record
+from ..files.staged import commit_all, naming, signals_held
 from ..files.stills import (
-    contact_sheet,
+    FilmSheet,
+    draw_prints,
     fit_path,
     frame_epoch,
     sheet_picks,
-    staged_prints,
     still_only,
 )
-from ..files.video import VideoWriter
+from ..files.writers import WRITERS, Writer, remove_stale
 from ..film import stopping
 from ..inputs.settings import Settings
 from ..network.train import Snapshot, TrainingGroup
 from ..speed.engines import LAYER_CLASSES, OneByOne, trainer
 from ..speed.lockstep import Lockstep
-from . import background
-from .background import BackgroundTraining
 
 
 @dataclass
@@ -189,16 +188,16 @@ def make_gif(
     If training diverges, the GIF ends at that epoch with a frame that says so (status "diverged";
     in a grid, a configuration that diverges stops and its panel says so).
     If Ctrl-C interrupts training or drawing, the GIF holds the frames so far (status "interrupted");
-    a Ctrl-C while the files are being written stops that too, and the GIF is not written.
+    a Ctrl-C while the files are being written stops that too, and the GIF is not written. If only
+    the gallery (index.html) cannot be written, GalleryWriteError (an OSError) holds the result.
     Progress callbacks, if given: `on_epoch(epoch, error)` after every epoch (the best error, for a
     grid), `on_snapshot(snapshots)` at each recorded epoch (one snapshot per configuration),
     `on_frame(done, total)` after each frame drawn, and `on_start(engine, note)` before training: what
     trains the run (see trainer) and the note that says why, if it is not the one asked for.
     """
-    path, settings = primary_video(
-        path, settings
-    )  # a path NAME.mp4 asks for that video, beside NAME.gif
-    path = output_path(path, settings)
+    asked = path
+    path, settings = primary_video(path, settings)  # NAME.mp4 asks for that video, beside NAME.gif
+    path = output_path(path, settings, asked)
     training, engine, note = trainer(settings)
     if on_start is not None:
         on_start(engine, note)
@@ -206,225 +205,299 @@ def make_gif(
         warnings.warn(
             note, stacklevel=2
         )  # (from Python: the record and the result name the engine too)
-    report_epoch = None
-    if on_epoch is not None:
-        report_epoch = lambda epoch, errors: on_epoch(epoch, min(errors))  # noqa: E731
-        if settings.data is not None:  # your own data: the error in their units
-            from ..film.units import errors_in_units
-
-            report_epoch = lambda epoch, errors: on_epoch(
-                epoch, min(errors_in_units(settings, errors))
-            )  # noqa: E731
-    if background.available():
-        training = BackgroundTraining(
-            training
-        )  # it trains from now on, while the drawing code loads
-    try:
-        return _train_and_draw(
-            settings, path, training, engine, report_epoch, on_snapshot, on_frame
-        )
-    finally:
-        if isinstance(training, BackgroundTraining):
-            training.close()
+    report_epoch = None if on_epoch is None else _best_error_reporter(settings, on_epoch)
+    writers = {writer.kind: writer.for_run(path, settings) for writer in WRITERS.for_run(settings)}
+    with ExitStack() as stack:  # (leaving it removes whatever was not moved into place)
+        for writer in writers.values():  # (a GIF, a video: opened now, so a bad place fails now)
+            stack.enter_context(writer)
+        work = _Work(settings, path, training, engine, gif_named(asked))
+        result = _train_and_draw(work, writers, report_epoch, on_snapshot, on_frame)
+        result.record_path = None if result.path is None else path.with_suffix(".json")
+    if result.path is not None:
+        _write_gallery(result)
+    return result
 
 
-def _train_and_draw(
-    settings, path, training, engine, report_epoch, on_snapshot, on_frame
-) -> RunResult:
-    """make_gif's work once it knows what trains the run."""
-    status = "finished"
-    frames: List[List[Snapshot]] = []
-    extra: Dict[
-        int, List[Snapshot]
-    ] = {}  # the snapshots of --still epochs that are not frames of the film
+def _best_error_reporter(settings: Settings, on_epoch):
+    """on_epoch(epoch, the best error of the epoch), for a trainer's on_epoch(epoch, errors); for
+    your own data, the error in their units."""
+    if settings.data is None:
+        return lambda epoch, errors: on_epoch(epoch, min(errors))
+    from ..film.units import errors_in_units
+
+    return lambda epoch, errors: on_epoch(epoch, min(errors_in_units(settings, errors)))
+
+
+@dataclass
+class Film:
+    """What the frames drawn so far leave for the files beside the GIF (kept after a Ctrl-C)."""
+
+    sheet: List[np.ndarray] = field(default_factory=list)  # the contact sheet's frames, in order
+    last: Optional[np.ndarray] = None  # the last frame in the GIF
+    last_picked: bool = False  # whether that frame is on the sheet already
+
+    def sheet_frames(self) -> List[np.ndarray]:
+        """The contact sheet: its picks, closed by the last frame in the GIF (after a Ctrl-C)."""
+        if self.last is not None and not self.last_picked:
+            return [*self.sheet, self.last]
+        return self.sheet
+
+
+class _Work:
+    """A run under way: what each phase (train, draw, write) leaves for the next."""
+
+    def __init__(self, settings: Settings, path: Path, training, engine: str, named_gif: bool):
+        self.settings, self.path = settings, path
+        self.named_gif = named_gif  # --out named the GIF (not a video beside it)
+        self.clock = Stopwatch()
+        self.result = RunResult("finished", None, None, 0, training, engine, settings=settings)
+        self.result.seconds = self.clock.seconds
+        self.frames: List[List[Snapshot]] = []  # the film's, one per frame
+        self.extra: Dict[int, List[Snapshot]] = {}  # the snapshots of --still epochs off the film
+        self.film = Film()
+        self.drawn: List[List[Snapshot]] = []  # the frames in the GIF
+
+    @property
+    def training(self):
+        return self.result.training
+
+
+def _train_and_draw(work: _Work, writers, report_epoch, on_snapshot, on_frame) -> RunResult:
+    """make_gif's work once it knows what trains the run and has its writers (by kind, begun):
+    train, draw, write.
+
+    Ctrl-C (or SIGTERM) is handled here, in one place: a phase it stops keeps what it has done, and
+    the run goes on to the next with that (the frames so far; the GIF without the files for print).
+    While the files are written it is held (WritingInterrupted if it stops them all the same)."""
+    settings, result = work.settings, work.result
+    films = [writers["gif"], *(writers[kind] for kind in settings.video)]
+    phases = (
+        ("training", lambda: _train(work, report_epoch, on_snapshot)),
+        ("drawing", lambda: _draw(work, films, on_frame)),
+        ("drawing", lambda: _draw_one_if_none(work, films)),
+        ("drawing", lambda: _draw_prints(work, writers)),
+    )
+    for moment, phase in phases:
+        try:
+            phase()
+        except KeyboardInterrupt:
+            result.interrupted_while = result.interrupted_while or moment
+    result.status = _status(result)
+    count = writers["gif"].count
+    if not count:  # (Ctrl-C before the first frame, or while the drawing code loaded)
+        return result
+    work.drawn = work.drawn or work.frames[:count]
+    # The last fraction of a second: finish every file even if Ctrl-C comes now.
+    with signals_held(deliver=False):
+        try:
+            write_files(work, writers)
+        except KeyboardInterrupt:
+            raise WritingInterrupted from None
+    return result
+
+
+def _status(result: RunResult) -> str:
+    """How the run ended: "interrupted", "diverged" (any configuration), "reached" (every one:
+    --stop-at) or "finished"."""
+    if result.interrupted_while is not None:
+        return "interrupted"
+    status = "diverged" if any(epoch is not None for epoch in result.diverged_at) else "finished"
+    return stopping.run_status(status, result.reached_at)
+
+
+def _train(work: _Work, report_epoch, on_snapshot):
+    """Train, keeping the snapshots of each recorded epoch: the film's frames, and apart from them
+    those of --still epochs that are not frames. A run that diverged early gets every epoch."""
+    settings = work.settings
     extra_epochs = (
         set(settings.recorded_epochs()) - set(settings.frame_epochs()) if settings.still else set()
     )
-    clock = Stopwatch()
-    with (
-        GifWriter(path, settings.frame_duration_ms(), round(1000 * settings.hold)) as writer,
-        ExitStack() as stack,
-    ):
-        videos = [
-            stack.enter_context(
-                VideoWriter(path.with_suffix(f".{kind}"), kind, settings.fps, settings.hold)
-            )
-            for kind in settings.video
-        ]  # (opened now: an unwritable place fails before training)
-        try:
-            with clock.phase("train"):
-                from ..film.frames import (
-                    inks,
-                    make_figure,
-                )  # matplotlib: loads while the other process trains
+    with work.clock.phase("train"):
+        for snapshots in work.training.snapshots(report_epoch):
+            if settings.data is not None:  # your own data: shown in their units
+                snapshots = _snapshots_in_units(settings, snapshots)
+            if extra_epochs and still_only(extra_epochs, snapshots):
+                work.extra[frame_epoch(snapshots)] = snapshots
+                continue
+            work.frames.append(snapshots)
+            if on_snapshot is not None:
+                on_snapshot(snapshots)
+    frames = every_epoch_if_diverged_early(settings, work.training, work.frames)
+    if settings.data is not None:
+        frames = [_snapshots_in_units(settings, snapshots) for snapshots in frames]
+    work.frames[:] = frames
 
-                for snapshots in training.snapshots(report_epoch):
-                    if settings.data is not None:  # your own data: shown in their units
-                        snapshots = _snapshots_in_units(settings, snapshots)
-                    if extra_epochs and still_only(extra_epochs, snapshots):
-                        extra[frame_epoch(snapshots)] = snapshots
-                        continue
-                    frames.append(snapshots)
-                    if on_snapshot is not None:
-                        on_snapshot(frames[-1])
-        except KeyboardInterrupt:
-            status = "interrupted"
-        if isinstance(training, BackgroundTraining) and training.trained is not None:
-            training = training.trained  # the trainer itself, trained in the other process
-        if status == "finished":
-            try:
-                frames = every_epoch_if_diverged_early(settings, training, frames)
-                if settings.data is not None:
-                    frames = [_snapshots_in_units(settings, snapshots) for snapshots in frames]
-            except KeyboardInterrupt:
-                status = "interrupted"
-        result = RunResult(
-            status, None, None, 0, training, engine, seconds=clock.seconds, settings=settings
-        )
-        if status == "interrupted":
-            result.interrupted_while = "training"
-        if status == "finished" and any(epoch is not None for epoch in result.diverged_at):
-            result.status = "diverged"
-        result.status = stopping.run_status(
-            result.status, result.reached_at
-        )  # --stop-at: "reached"
-        if not frames:  # (also when Ctrl-C came while the drawing code loaded)
-            return result
-        film = Film()  # the frames of the contact sheet, the last frame in the GIF
-        picks = set(sheet_picks(fit_path(frames))) if frames else set()
-        try:
-            with clock.phase("draw"):
-                figure = make_figure(
-                    settings, training.dataset, result.histories, frames, result.heldout_histories
-                )
-                samples = [figure.draw(frames[0]), figure.draw(frames[-1])] if frames else []
-                figure.reset()
-            with clock.phase("encode"):
-                if samples:  # one palette for the whole GIF, from the first and the last frame
-                    writer.set_palette(samples, inks(settings))
-            draw_frames(figure, writer, frames, picks, film, clock, on_frame, videos)
-        except KeyboardInterrupt:
-            result.status = "interrupted"
-            result.interrupted_while = result.interrupted_while or "drawing"
-            if film.last is not None and (writer.count - 1) not in picks:
-                film.sheet.append(film.last)  # the last frame in the GIF closes the sheet
-        drawn = frames[: writer.count]
-        if not writer.count:
-            # Ctrl-C before the first frame was in the GIF: keep the training, in a GIF of one
-            # frame, its last recorded epoch (a fraction of a second, finished even if Ctrl-C comes again).
-            try:
-                with signals_held(deliver=False), clock.phase("draw"):
-                    figure = make_figure(
-                        settings,
-                        training.dataset,
-                        result.histories,
-                        frames,
-                        result.heldout_histories,
-                    )
-                    image = figure.draw(frames[-1])
-                    writer.set_palette([image], inks(settings))
-                    writer.grab_frame(image)
-                    for video in videos:
-                        video.grab_frame(image)
-                drawn, film.sheet = [frames[-1]], [image]
-            except KeyboardInterrupt:  # (only a drawing that stops itself: signals are held)
-                pass
-        if not writer.count:
-            return result
-        prints = []
-        if settings.still or settings.sheet == "print":
-            try:
-                with clock.phase("draw"):
-                    prints = staged_prints(
-                        settings,
-                        training.dataset,
-                        result.histories,
-                        result.heldout_histories,
-                        frames,
-                        drawn,
-                        extra,
-                        path,
-                    )
-            except (
-                KeyboardInterrupt
-            ):  # the GIF and the rest are written, without the files for print
-                result.status = "interrupted"
-                result.interrupted_while = result.interrupted_while or "drawing"
-        # The last fraction of a second: finish every file even if Ctrl-C comes now.
-        with signals_held(deliver=False):
-            try:
-                write_files(
-                    settings, result, path, writer, drawn, film.sheet, clock, videos, prints
-                )
-            except KeyboardInterrupt:
-                raise WritingInterrupted from None
-    return result
+
+def _figure(work: _Work):
+    """The film's figure (matplotlib), made for all its frames: axes fixed for the whole film."""
+    from ..film.frames import make_figure  # (matplotlib loads here, after training)
+
+    result = work.result
+    return make_figure(
+        work.settings,
+        work.training.dataset,
+        result.histories,
+        work.frames,
+        result.heldout_histories,
+    )
+
+
+def _draw(work: _Work, films: List[Writer], on_frame):
+    """Draw every frame and add it to the films (the GIF, the videos); keep the contact sheet's."""
+    from ..film.frames import inks
+
+    frames, film, clock, gif = work.frames, work.film, work.clock, films[0]
+    if not frames:
+        return
+    picks = set(sheet_picks(fit_path(frames)))
+    with clock.phase("draw"):
+        figure = _figure(work)
+        samples = [figure.draw(frames[0]), figure.draw(frames[-1])]
+        figure.reset()
+    with clock.phase("encode"):  # one palette for the whole GIF, from the first and the last frame
+        gif.set_palette(samples, inks(work.settings))
+    for k, snapshots in enumerate(frames):
+        with clock.phase("draw"):
+            image = figure.draw(snapshots)
+        with clock.phase("encode"), signals_held():  # in every file, or in none
+            for writer in films:
+                writer.add(image)
+        film.last, film.last_picked = image, k in picks
+        if film.last_picked:
+            film.sheet.append(image)
+        if on_frame is not None:
+            on_frame(gif.count, len(frames))
+
+
+def _draw_one_if_none(work: _Work, films: List[Writer]):
+    """After a Ctrl-C before the first frame was in the GIF: keep the training, in a GIF of one
+    frame, its last recorded epoch (a fraction of a second, finished even if Ctrl-C comes again)."""
+    from ..film.frames import inks
+
+    if films[0].count or not work.frames:
+        return
+    with signals_held(deliver=False), work.clock.phase("draw"):
+        image = _figure(work).draw(work.frames[-1])
+        films[0].set_palette([image], inks(work.settings))
+        for writer in films:
+            writer.add(image)
+    work.drawn = [work.frames[-1]]
+    work.film = Film(sheet=[image], last=image, last_picked=True)
+
+
+def _draw_prints(work: _Work, writers: Dict[str, Writer]):
+    """The files for print (--still, --sheet print), drawn into their writers; after a Ctrl-C
+    there are none (and a contact sheet of the film's frames stands in for the printed one)."""
+    prints = [writers[kind] for kind in ("stills", "print-sheet") if kind in writers]
+    if not writers["gif"].count or not prints:
+        return
+    result = work.result
+    try:
+        with work.clock.phase("draw"):
+            draw_prints(
+                work.settings,
+                work.training.dataset,
+                result.histories,
+                result.heldout_histories,
+                work.frames,
+                work.drawn or work.frames[: writers["gif"].count],
+                work.extra,
+                writers,
+            )
+    except BaseException:
+        for writer in prints:
+            writer.discard()
+            writer.files = []
+        if "print-sheet" in writers:
+            writers["sheet"] = FilmSheet.for_run(work.path, work.settings)
+        raise
 
 
 class WritingInterrupted(KeyboardInterrupt):
     """Ctrl-C while a run's files were being written: none of them was written."""
 
 
-def write_files(
-    settings: Settings,
-    result: RunResult,
-    path: Path,
-    writer: GifWriter,
-    drawn,
-    sheet,
-    clock,
-    videos=(),
-    prints=(),
-):
-    """Write the run's files: its GIF, videos, contact sheet, weights and record, all or none, then
-    the gallery. `prints`: the files for print, staged already (stills.staged_prints); a NAME.png
-    among them is the contact sheet.
+class GalleryWriteError(OSError):
+    """The run's files are written, but the folder's gallery (index.html) could not be: `result`
+    is the run's, to be reported as any other."""
 
-    Every file is finished in a temporary file first (the record last: it lists the others with
-    their sizes); then they are moved into place, the GIF first. If any of them cannot be written,
-    none is moved into place (any earlier files of the same names stay as they were) and the OSError
-    names the file that failed. Stale temporary files of killed runs in the folder are removed first.
-    """
-    remove_stale_temporaries(path.parent)
-    result.frames, result.last_frame = writer.count, drawn[-1]
-    if result.status == "finished" and not all(math.isfinite(s.error) for s in drawn[-1]):
-        result.status = (
-            "diverged"  # an error that overflowed is divergence, whatever the threshold said
-        )
-    result.path = path
-    staged = [writer, *prints]
+    def __init__(self, error: OSError, result: RunResult):
+        super().__init__(error.errno, error.strerror or str(error), error.filename)
+        self.result = result
+
+
+def _write_gallery(result: RunResult):
+    """Regenerate the folder's gallery, index.html (GalleryWriteError if it cannot be)."""
+    index = result.path.parent / gallery.INDEX_NAME
+    start = time.perf_counter()
     try:
-        with clock.phase("encode"), naming(path):
-            writer.close()
+        with naming(index):
+            gallery.write_index(result.path.parent)
+    except OSError as error:
+        raise GalleryWriteError(error, result) from None
+    finally:
+        result.seconds["write"] += time.perf_counter() - start
+
+
+def write_files(work: _Work, writers: Dict[str, Writer]):
+    """Write the run's files, all or none: the films (the GIF, the videos) are finished, the contact
+    sheet and the weights made, the record last (it lists the others with their sizes and digests,
+    and the files of earlier runs of this name still there); then all are moved into place together
+    (staged.commit_all). A file in the way that regress-demo did not write is not replaced
+    (ForeignFileError, an OSError); any failure leaves every earlier file as it was and names the
+    file that failed. Stale temporary files of killed runs in the folder are removed first.
+    """
+    settings, result, path, drawn, clock = (
+        work.settings,
+        work.result,
+        work.path,
+        work.drawn,
+        work.clock,
+    )
+    remove_stale(path.parent)
+    result.frames, result.last_frame = writers["gif"].count, drawn[-1]
+    if result.status == "finished" and not all(math.isfinite(s.error) for s in drawn[-1]):
+        result.status = "diverged"  # an error that overflowed is divergence, whatever the threshold
+    result.path = path
+    try:
         with clock.phase("encode"):
-            for video in videos:
-                video.close()
-                staged.append(video)
+            for kind in ("gif", *settings.video):
+                with naming(writers[kind].path):
+                    writers[kind].close()
         with clock.phase("write"):
-            if not any(file.path == result.sheet_path for file in prints):
-                staged.append(staged_png(result.sheet_path, contact_sheet(sheet)))
-            result.print_paths = [file.path for file in prints if file.path != result.sheet_path]
-            staged.append(staged_npz(result.weights_path, final_weights(drawn[-1], settings)))
-            result.video_paths = [video.path for video in videos]
-            # (the GIF's and the videos' temporary files are their .file's; the others are one)
-            sizes = {
-                file.path.name: getattr(file, "file", file).tmp_path.stat().st_size
-                for file in staged
-            }
-            staged.append(
-                staged_json(path.with_suffix(".json"), run_record(settings, result, drawn, sizes))
+            if "sheet" in writers:
+                writers["sheet"].add(work.film.sheet_frames())
+            writers["weights"].add(final_weights(drawn[-1], settings))
+            _record(work, writers)
+            others = [writer for kind, writer in writers.items() if kind != "record"]
+            commit_all(
+                [file for writer in [*others, writers["record"]] for file in writer.staged()]
             )
-            for file in staged:
-                with naming(file.path):
-                    file.commit()
     except BaseException:
         result.path, result.video_paths, result.print_paths = None, [], []
-        for file in staged[1:]:
-            file.discard()
         raise
-    result.record_path = path.with_suffix(".json")
-    with clock.phase("write"), naming(path.parent / gallery.INDEX_NAME):
-        gallery.write_index(path.parent)
+
+
+def _record(work: _Work, writers: Dict[str, Writer]):
+    """Stage the run record, after checking that no file of the run would replace a foreign one."""
+    settings, result, path = work.settings, work.result, work.path
+    files = [
+        file for kind, writer in writers.items() if kind != "record" for file in writer.staged()
+    ]
+    record_path = path.with_suffix(".json")
+    refuse_foreign(path, [file.path for file in files] + [record_path], work.named_gif)
+    result.video_paths = [writers[kind].path for kind in settings.video]
+    result.print_paths = [
+        file.path
+        for kind in ("stills", "print-sheet")
+        if kind in writers
+        for file in writers[kind].staged()
+        if file.path != result.sheet_path
+    ]
+    entries = [file_entry(file.path.name, file.tmp_path) for file in files]
+    now = {file.path.name for file in files} | {record_path.name}
+    entries += earlier_files(path, read_record(record_path), now)
+    writers["record"].add(run_record(settings, result, work.drawn, entries))
 
 
 #: A run that stops (every configuration diverged) within this many epochs gets a frame for every epoch.

@@ -21,7 +21,8 @@ from ..film.texts import LANGUAGES, Texts
 from ..inputs.settings import show
 from . import player
 from .paths import GENERATOR, INDEX_NAME, RECORD_KIND, json_loads
-from .staged import AtomicFile, read_text
+from .staged import read_text, staged_with
+from .writers import WRITERS, Writer
 
 ENGLISH = Texts("en")
 
@@ -51,20 +52,42 @@ def write_index(folder) -> Optional[Path]:
 
     An index.html that this gallery did not write is left as it is (and None is returned).
     """
-    folder = Path(folder)
-    existing = folder / INDEX_NAME
-    if os.path.lexists(existing):
-        try:  # only the head of a regular file is read: a FIFO or /dev/zero is not ours
-            ours = GENERATOR in read_text(existing, limit=64 * 1024, head=True)
-        except OSError:
-            ours = False
-        if not ours:
-            return None
-    # (a file name that is not UTF-8 shows with a replacement character; its links keep its bytes)
-    page = render_page(find_runs(folder)).encode("utf-8", errors="replace").decode("utf-8")
-    with AtomicFile(folder / INDEX_NAME) as file:
-        file.tmp_path.write_text(page, encoding="utf-8")
-        return file.commit()
+    with GalleryPage(Path(folder) / INDEX_NAME) as page:
+        page.add(folder)
+        return page.commit()[0] if page.staged() else None
+
+
+@WRITERS.register
+class GalleryPage(Writer):
+    """The folder's gallery, index.html, regenerated after each run (not one of the run's files)."""
+
+    kind, suffixes, in_run = "gallery", (".html",), False
+
+    @classmethod
+    def targets(cls, gif_path: Path, settings) -> list:
+        return [gif_path.parent / INDEX_NAME]
+
+    def __init__(self, path: Path):
+        self.path, self.files = path, []
+
+    def add(self, folder):
+        """The page of every run in `folder`; nothing if its index.html is not the gallery's."""
+        folder = Path(folder)
+        if os.path.lexists(self.path):
+            try:  # only the head of a regular file is read: a FIFO or /dev/zero is not ours
+                ours = GENERATOR in read_text(self.path, limit=64 * 1024, head=True)
+            except OSError:
+                ours = False
+            if not ours:
+                return
+        # (a file name that is not UTF-8 shows with a replacement character; its links keep its bytes)
+        page = render_page(find_runs(folder)).encode("utf-8", errors="replace").decode("utf-8")
+        self.files.append(
+            staged_with(self.path, lambda tmp: tmp.write_text(page, encoding="utf-8"))
+        )
+
+    def staged(self) -> list:
+        return list(self.files)
 
 
 def find_runs(folder: Path) -> list[Run]:

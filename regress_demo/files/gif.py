@@ -2,13 +2,12 @@
 
 GifWriter streams the frames into the GIF with Pillow, in a temporary file beside the target that
 replaces the target only when the GIF is complete (setup -> set_palette -> grab_frame ... -> finish,
-like matplotlib's animation writers). imageio's GIF writer would keep every frame in memory until
+like matplotlib's animation writers; the Writer of writers.py). imageio's GIF writer would keep every frame in memory until
 the end; this one keeps two.
 """
 
 from __future__ import annotations
 
-import io
 import itertools
 import struct
 from pathlib import Path
@@ -18,6 +17,7 @@ import numpy as np
 from PIL import Image
 
 from .staged import AtomicFile, signals_held
+from .writers import WRITERS, Writer
 
 #: An ink counts as shown if the samples have it, or a blend of it with at most this share of white
 #: (a thin line in a legend may have no pixel of the pure ink).
@@ -131,7 +131,8 @@ def nearest_table(palette: np.ndarray) -> np.ndarray:
     return table
 
 
-class GifWriter:
+@WRITERS.register
+class GifWriter(Writer):
     """Streams frames into a looping GIF that replaces `path` only when complete.
 
     setup (reserve a temporary file beside `path`) -> set_palette -> grab_frame for each frame -> finish,
@@ -143,6 +144,12 @@ class GifWriter:
     not kept: memory stays at two frames, however many there are. Leaving the `with` block without
     finish() removes the temporary file, and any earlier file at `path` stays as it was.
     """
+
+    kind, suffixes = "gif", (".gif",)
+
+    @classmethod
+    def for_run(cls, gif_path: Path, settings) -> "GifWriter":
+        return cls(gif_path, settings.frame_duration_ms(), round(1000 * settings.hold))
 
     def __init__(self, path, frame_ms: int, last_frame_ms: int):
         self.path = Path(path)
@@ -162,6 +169,12 @@ class GifWriter:
         """Create missing folders and the temporary file, so that an unwritable place fails now."""
         self.file = AtomicFile(self.path)
         self._stream = open(self.file.tmp_path, "wb")
+
+    def begin(self):  # (the Writer's names for matplotlib's)
+        self.setup()
+
+    def add(self, frame: np.ndarray):
+        self.grab_frame(frame)
 
     def set_palette(
         self, sample_frames: Sequence[np.ndarray], inks: Sequence[tuple] = ((0, 0, 0),)
@@ -188,33 +201,6 @@ class GifWriter:
         return np.take(
             self._table, _table_cells(frame)
         )  # (np.take: faster than self._table[...] here)
-
-    def following(self, frame: np.ndarray) -> "GifWriter":
-        """A writer for the frames that come after `frame` in this GIF, with its palette, writing
-        into memory: its blocks() go after this writer's frames (add_blocks). Frames can so be
-        encoded in another process, and the GIF is the same, byte for byte."""
-        part = GifWriter(self.path, self.frame_ms, self.last_frame_ms)
-        part.palette, part.transparent, part._table = self.palette, self.transparent, self._table
-        part._previous = self._indices(
-            frame
-        )  # the first frame is written as its change from this one
-        part._stream = io.BytesIO()
-        return part
-
-    def blocks(self) -> bytes:
-        """The frames of a writer made by following(), the last one held for last_frame_ms."""
-        if self._pending is not None:
-            self._write(self._pending, max(self.frame_ms, self.last_frame_ms))
-            self._pending = None
-        return self._stream.getvalue()
-
-    def add_blocks(self, blocks: bytes, count: int):
-        """Add `count` frames written by a writer that followed the last frame grabbed here."""
-        with signals_held():  # all of them, or none
-            self._write(self._pending, self.frame_ms)
-            self._pending = None
-            self._stream.write(blocks)
-            self.count += count
 
     def _write(self, indices: np.ndarray, duration_ms: int):
         """Write one frame: the first whole, after the file's header; later ones as the rectangle that
@@ -279,25 +265,25 @@ class GifWriter:
 
     def close(self):
         """Write the last frame, held for last_frame_ms, and close the GIF (not yet in place: commit)."""
-        if self._pending is not None:  # (else the last frame came with add_blocks)
+        if self._pending is not None:
             self._write(self._pending, max(self.frame_ms, self.last_frame_ms))
             self._pending = None
         self._stream.write(b";")  # the GIF trailer
         stream, self._stream = self._stream, None
         stream.close()
 
+    def staged(self) -> list:
+        return [self.file] if self.file is not None else []
+
     def commit(self) -> Path:
         """Move the closed GIF into place."""
         return self.file.commit()
 
-    def __enter__(self):
-        self.setup()
-        return self
-
-    def __exit__(self, exc_type, exc, tb):
+    def discard(self):
+        """Close the file if it is open and remove it (after commit: nothing)."""
         try:
             if self._stream is not None:
-                self._stream.close()  # (on a full disk this flush fails again: the file goes all the same)
+                stream, self._stream = self._stream, None
+                stream.close()  # (on a full disk this flush fails again: the file goes all the same)
         finally:
-            self.file.discard()  # after finish() there is nothing left to remove
-        return False
+            super().discard()

@@ -1,8 +1,10 @@
 """Where a run's files go, what may be replaced there, and reading a run record back.
 
-A run writes NAME.gif and, beside it, NAME.png, NAME.npz and NAME.json (and the files for print:
-NAME-epochN.png and .pdf, NAME.pdf), and the folder's gallery (index.html). A file there is replaced only if it is the tool's own (a run record beside it names
-it; the gallery page carries the tool's mark); a read-only file is never replaced.
+A run writes NAME.gif and, beside it, NAME.png, NAME.npz and NAME.json (and the videos, the files
+for print: NAME-epochN.png and .pdf, NAME.pdf), and the folder's gallery (index.html): each kind a
+Writer of writers.WRITERS, which knows their names. NAME holds every setting that changes what a
+file holds. A file there is replaced only if it is the tool's own (the run record beside it lists
+it, with these very bytes; the gallery page carries the tool's mark); a read-only file never is.
 """
 
 from __future__ import annotations
@@ -16,11 +18,9 @@ from pathlib import Path
 from ..film.layouts import is_sized
 from ..inputs.errors import SettingError
 from ..inputs.settings import Settings
-from .staged import FileTooLarge, is_read_only, read_text
+from .staged import FileTooLarge, ForeignFileError, is_read_only, read_text
+from .writers import WRITERS
 
-#: The files a run writes beside its GIF: the GIF's name with these suffixes, and the record's key
-#: that names each (a file there is replaced only if the run record beside it names it).
-SIDE_FILES = ((".png", "sheet"), (".npz", "weights"), (".json", None))
 #: The gallery page written into the output folder.
 INDEX_NAME = "index.html"
 #: The kind of a run record, the JSON that the tool writes beside each GIF.
@@ -46,15 +46,27 @@ def primary_video(out, settings: Settings):
     return str(Path(str(out)).with_suffix(".gif")), settings.replace(video=video)
 
 
-def output_path(out, settings: Settings) -> Path:
+def run_stem(settings: Settings) -> str:
+    """The name of a run's files, NAME: the settings' file_stem, and the settings for print that
+    change what a file holds (--sheet print: NAME.png; --dpi: the stills, the printed sheet)."""
+    unsized = settings.size is not None and not is_sized(settings)  # its own size: not in the name
+    stem = (settings.replace(size=None) if unsized else settings).file_stem()
+    if settings.sheet == "print":
+        stem += "_sheetprint"
+    if settings.dpi != Settings.dpi and (settings.still or settings.sheet == "print"):
+        stem += f"_dpi{settings.dpi}"
+    return stem
+
+
+def output_path(out, settings: Settings, shown=None) -> Path:
     """Where the GIF goes: `out` if it names a .gif file, else a file named after the settings
-    inside the folder `out` (default ``outputs/``).
+    inside the folder `out` (default ``outputs/``). `shown`: --out as the user gave it, for the
+    messages (NAME.mp4, which primary_video made NAME.gif).
 
     Raises SettingError for a place that cannot hold the run's files (a name too long for the file
     system, a broken symbolic link, a folder in the way, a file there that regress-demo did not
     write), and PermissionError (an OSError) for a read-only file that the run would replace."""
-    unsized = settings.size is not None and not is_sized(settings)  # its own size: not in the name
-    stem = (settings.replace(size=None) if unsized else settings).file_stem()
+    stem = run_stem(settings)
     if len(stem) > MAX_STEM:
         stem = stem[: MAX_STEM - 9] + "_" + hashlib.sha1(stem.encode()).hexdigest()[:8]
     name = stem + ".gif"
@@ -82,25 +94,13 @@ def output_path(out, settings: Settings) -> Path:
     for folder in path.parents:
         if folder.exists() and not folder.is_dir():
             raise SettingError("out", f"in a folder, but {str(folder)!r} is a file", str(path))
-    check_outputs(path, settings.video, print_files(path, settings))
+    check_outputs(path, settings, shown)
     return path
 
 
 def still_name(gif_path: Path, epoch: int, suffix: str) -> str:
     """The file name of a still (--still): NAME-epoch1000.png (and .pdf) beside NAME.gif."""
     return f"{gif_path.stem}-epoch{epoch}{suffix}"
-
-
-def print_files(path: Path, settings: Settings) -> list:
-    """The files for print a run will write beside the GIF at `path`, as far as they are known before
-    it starts (--still last: the last epoch), each with the record's key that names it."""
-    epochs = sorted({settings.epoch - 1 if epoch == "last" else epoch for epoch in settings.still})
-    files = [
-        (path.with_name(still_name(path, epoch, suffix)), "stills")
-        for epoch in epochs
-        for suffix in (".png", ".pdf")
-    ]
-    return files + ([(path.with_suffix(".pdf"), "sheet_pdf")] if settings.sheet == "print" else [])
 
 
 def _check_path_length(path: Path, whole: bool = True):
@@ -146,69 +146,131 @@ def _check_path_length(path: Path, whole: bool = True):
         )
 
 
-def replaceable(path: Path, side: Path, key: str) -> bool:
-    """True if the file `side` beside the GIF at `path` is missing, or named under `key` by the run
-    record beside that GIF (regress-demo's own, to replace); for a file known only once the run is
-    done (--still last, where the run stopped early), which check_outputs could not see."""
-    if not os.path.lexists(side):
-        return True
+def read_record(json_path: Path):
+    """The run record at `json_path` if it is one that regress-demo wrote (a dict), else None."""
+    if not os.path.lexists(json_path):
+        return None
     try:
-        record = json_loads(read_text(path.with_suffix(".json")))
+        record = json_loads(read_text(json_path))
     except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) and record.get("kind") == RECORD_KIND else None
+
+
+#: The keys of a record that name files (records from before "files" held each file's digest).
+NAMING_KEYS = ("gif", "sheet", "weights", "videos", "stills", "sheet_pdf")
+
+
+def digest(path) -> str:
+    """The SHA-256 of a file's bytes."""
+    sha = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            sha.update(chunk)
+    return sha.hexdigest()
+
+
+def file_entry(name: str, path) -> dict:
+    """A record's entry for a file named `name`, whose bytes are at `path` (its temporary file)."""
+    return {"name": name, "bytes": os.stat(path).st_size, "sha256": digest(path)}
+
+
+def ours(target: Path, record) -> bool:
+    """True if the file at `target` is one regress-demo wrote: the record beside it (read_record)
+    lists it in "files" with these very bytes (size and SHA-256), or, for a record from before the
+    digests, names it; the record itself is its own. Only a regular file can be."""
+    if record is None or os.path.islink(target) or not os.path.isfile(target):
         return False
-    named = (
-        record.get(key) if isinstance(record, dict) and record.get("kind") == RECORD_KIND else None
+    if target.suffix == ".json":
+        return True  # (read_record found it a record of regress-demo)
+    entries = record.get("files") if isinstance(record.get("files"), list) else []
+    for entry in entries:
+        if isinstance(entry, dict) and entry.get("name") == target.name and "sha256" in entry:
+            size = os.stat(target).st_size
+            return entry.get("bytes") == size and entry["sha256"] == digest(target)
+    named = [record.get(key) for key in NAMING_KEYS]
+    return any(
+        value == target.name or (isinstance(value, list) and target.name in value)
+        for value in named
     )
-    return isinstance(named, list) and side.name in named and not is_read_only(side)
 
 
-def check_outputs(path: Path, videos=(), prints=()):
+def earlier_files(gif_path: Path, record, now) -> list:
+    """The entries of the files of earlier runs of this name that this run does not write (`now`:
+    the names it writes) and that are still there as regress-demo wrote them (a still of another
+    --still, a video of another --video): listed again, so that they stay regress-demo's own."""
+    if record is None:
+        return []
+    entries = record.get("files") if isinstance(record.get("files"), list) else []
+    names = [entry.get("name") for entry in entries if isinstance(entry, dict)]
+    for value in (record.get(key) for key in NAMING_KEYS):
+        names += value if isinstance(value, list) else [value]
+    kept = []
+    for name in dict.fromkeys(names):
+        if not isinstance(name, str) or Path(name).name != name or name in now:
+            continue
+        target = gif_path.with_name(name)
+        if target.suffix != ".json" and ours(target, record):
+            kept.append({**file_entry(name, target), "earlier": True})
+    return kept
+
+
+def check_outputs(gif_path: Path, settings: Settings, shown=None):
     """Refuse to start a run whose files would replace what is not the tool's to replace: a folder
-    where a file goes; a NAME.png, NAME.npz, NAME.json or a video (NAME.mp4, NAME.webm, of `videos`)
-    that no run record of regress-demo beside it names (someone else's files), and so for the files
-    for print (`prints`: (path, the record's key) pairs, see print_files); or a read-only file
-    (PermissionError). The GIF itself is the one
-    named by --out (or by the settings): an earlier one is replaced. A foreign index.html is left
-    alone by the gallery, not refused."""
-    record = None
-    json_path = path.with_suffix(".json")
-    if os.path.lexists(json_path):
-        try:
-            record = json_loads(read_text(json_path))
-        except (OSError, ValueError):
-            record = None
-        if not isinstance(record, dict) or record.get("kind") != RECORD_KIND:
-            record = None
-    index = path.parent / INDEX_NAME
-    sides = [
-        (path.with_suffix(suffix), key)
-        for suffix, key in (*SIDE_FILES, *((f".{kind}", "videos") for kind in videos))
-    ]
-    sides += list(prints)
-    for target in (path, *(side for side, _ in sides), index):
+    where a file goes; a file of the run (of each kind of WRITERS that the settings ask for) that
+    regress-demo did not write (ours); or a read-only file (PermissionError). The GIF named by --out
+    (or by the settings) is replaced whatever it holds, unless --out named a video (then the GIF
+    goes beside it and is checked too). A foreign index.html is left alone by the gallery, not
+    refused. `shown`: --out as the user gave it."""
+    shown = str(gif_path) if shown is None else str(shown)
+    record = read_record(gif_path.with_suffix(".json"))
+    index = gif_path.parent / INDEX_NAME
+    targets = [target for target, _ in WRITERS.targets(gif_path, settings)]
+    for target in (*targets, index):
         if os.path.isdir(target):
             raise SettingError(
-                "out", f"a name whose files are free ({str(target)!r} is a folder)", str(path)
+                "out", f"a name whose files are free ({str(target)!r} is a folder)", shown
             )
-    for side, key in sides:
-        if not os.path.lexists(side):
-            continue
-        named = record.get(key) if record is not None else None
-        ours = record is not None and (
-            key is None or named == side.name or (isinstance(named, list) and side.name in named)
+    for target in foreign(gif_path, targets, record, gif_named(shown)):
+        raise SettingError(
+            "out",
+            f"a name whose files are free or regress-demo's own ({str(target)!r} was not written "
+            "by regress-demo: move it, or choose another --out)",
+            shown,
         )
-        if not ours:
-            raise SettingError(
-                "out",
-                f"a name whose files are free or regress-demo's own ({str(side)!r} was not written "
-                "by regress-demo: move it, or choose another --out)",
-                str(path),
-            )
-    for target in (path, *(side for side, _ in sides), index):
+    for target in (*targets, index):
         if is_read_only(target):
             if target == index and not _our_index(index):
                 continue  # the gallery leaves a foreign index.html alone anyway
             raise PermissionError(errno.EACCES, "the file is read-only", str(target))
+
+
+def gif_named(shown) -> bool:
+    """True if --out (as the user gave it, or None) named the GIF or a folder, not a video."""
+    return shown is None or Path(str(shown)).suffix.lower() not in VIDEO_SUFFIXES
+
+
+def foreign(gif_path: Path, targets, record, named_gif: bool) -> list:
+    """Those of `targets` that are there and that regress-demo did not write (ours: by `record`,
+    the record beside the GIF); the GIF itself is replaced whatever it holds if --out named it. (A
+    folder in the way is not one: no file can go there, and writing says so.)"""
+    return [
+        target
+        for target in targets
+        if not (target == gif_path and named_gif)
+        and os.path.lexists(target)
+        and not os.path.isdir(target)
+        and not ours(target, record)
+    ]
+
+
+def refuse_foreign(gif_path: Path, targets, named_gif: bool = True):
+    """Before a run's files are moved into place: ForeignFileError (an OSError) for the first of
+    `targets` that is there and not regress-demo's own. Catches what check_outputs could not see
+    before the run (the still of --still last where the run stopped early), and files put there
+    while it ran."""
+    for target in foreign(gif_path, targets, read_record(gif_path.with_suffix(".json")), named_gif):
+        raise ForeignFileError(target)
 
 
 def _our_index(index: Path) -> bool:

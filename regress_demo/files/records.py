@@ -14,7 +14,8 @@ from ..film import stopping
 from ..inputs.settings import GRID_AXES, Settings
 from ..network.train import Snapshot
 from .paths import RECORD_KIND, json_loads, settings_from_record
-from .staged import read_text, versions
+from .staged import read_text, staged_json, staged_npz, versions
+from .writers import WRITERS, Writer
 
 
 def final_weights(snapshots: List[Snapshot], settings: Settings) -> dict:
@@ -39,8 +40,9 @@ def final_weights(snapshots: List[Snapshot], settings: Settings) -> dict:
     return arrays
 
 
-def run_record(settings: Settings, result, frames: List[List[Snapshot]], sizes=None) -> dict:
-    """Everything needed to understand and repeat a run, for the JSON beside its GIF.
+def run_record(settings: Settings, result, frames: List[List[Snapshot]], files=()) -> dict:
+    """Everything needed to understand and repeat a run, for the JSON beside its GIF. `files`: an
+    entry (name, bytes, sha256: paths.file_entry) for each file beside it that regress-demo wrote.
 
     Like the GIF, the weights and the printed line, it describes the last frame: each network's
     final error is the one of its last frame's epoch, and its errors run up to that epoch;
@@ -91,7 +93,7 @@ def run_record(settings: Settings, result, frames: List[List[Snapshot]], sizes=N
         "sheet": result.sheet_path.name,
         "weights": result.weights_path.name,
         "videos": [video.name for video in result.video_paths],
-        "files": [{"name": name, "bytes": size} for name, size in (sizes or {}).items()],
+        "files": list(files),
         "status": result.status,
         "engine": result.engine,
         "settings": settings.as_dict(),
@@ -109,6 +111,40 @@ def run_record(settings: Settings, result, frames: List[List[Snapshot]], sizes=N
         if pdf in result.print_paths:
             record["sheet_pdf"] = pdf.name
     return record
+
+
+class _OneFile(Writer):
+    """A file written whole from its content: NAME plus the kind's suffix."""
+
+    @classmethod
+    def for_run(cls, gif_path: Path, settings):
+        return cls(gif_path.with_suffix(cls.suffixes[0]))
+
+    def __init__(self, path: Path):
+        self.path, self.files = path, []
+
+    def staged(self) -> list:
+        return list(self.files)
+
+
+@WRITERS.register
+class Weights(_OneFile):
+    """The final weights, NAME.npz (final_weights)."""
+
+    kind, suffixes = "weights", (".npz",)
+
+    def add(self, arrays):
+        self.files.append(staged_npz(self.path, arrays))
+
+
+@WRITERS.register
+class Record(_OneFile):
+    """The run record, NAME.json (run_record): written last, it lists the others."""
+
+    kind, suffixes = "record", (".json",)
+
+    def add(self, document):
+        self.files.append(staged_json(self.path, document))
 
 
 def layers_digest() -> str:

@@ -6,6 +6,7 @@ leaves no temporary file behind.
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
@@ -19,16 +20,20 @@ import time
 import zipfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import List
+from typing import Iterable, List, Optional, Protocol, Sequence
 
 import numpy as np
 
 from ..inputs.reading import MAX_READ_BYTES, FileTooLarge, read_text  # noqa: F401
 
-#: The temporary files the tool writes beside its outputs: ``.NAME.EXT.PID-RANDOM.tmp``.
-TEMPORARY = re.compile(
-    r"^\.(?P<target>.+\.(?:gif|png|npz|json|html))\.(?:(?P<pid>\d+)-)?[A-Za-z0-9_]{8}\.tmp$"
-)
+
+def temporary_pattern(suffixes: Iterable[str]) -> "re.Pattern":
+    """The names of the tool's temporary files beside its outputs ending in these suffixes (".gif",
+    ...; writers.WRITERS knows every one): ``.NAME.EXT.PID-RANDOM.tmp``."""
+    ends = "|".join(sorted(re.escape(suffix.lstrip(".")) for suffix in set(suffixes)))
+    return re.compile(rf"^\.(?P<target>.+\.(?:{ends}))\.(?:(?P<pid>\d+)-)?[A-Za-z0-9_]{{8}}\.tmp$")
+
+
 #: A temporary file whose writer cannot be identified is stale after this many seconds.
 STALE_SECONDS = 24 * 3600
 
@@ -43,11 +48,11 @@ def is_read_only(path) -> bool:
     return stat.S_ISREG(info.st_mode) and not info.st_mode & 0o222
 
 
-def stale_temporaries(folder) -> List[Path]:
+def stale_temporaries(folder, pattern: "re.Pattern") -> List[Path]:
     """The temporary files of this tool in `folder` left by a writer that is gone: one killed (SIGKILL,
     a power cut) before it could remove its file. A file names its writer's process id; it is stale
     when that process no longer exists on this machine, or, for a name without one, when it is older
-    than STALE_SECONDS. Only regular files whose names match TEMPORARY are considered."""
+    than STALE_SECONDS. Only regular files whose names match `pattern` (temporary_pattern) count."""
     stale = []
     try:
         entries = list(os.scandir(folder))
@@ -55,7 +60,7 @@ def stale_temporaries(folder) -> List[Path]:
         return stale
     now = time.time()
     for entry in entries:
-        match = TEMPORARY.match(entry.name)
+        match = pattern.match(entry.name)
         if match is None:
             continue
         try:
@@ -72,10 +77,10 @@ def stale_temporaries(folder) -> List[Path]:
     return sorted(stale)
 
 
-def remove_stale_temporaries(folder) -> List[Path]:
-    """Remove stale_temporaries(folder); returns what was removed."""
+def remove_stale_temporaries(folder, pattern: "re.Pattern") -> List[Path]:
+    """Remove stale_temporaries(folder, pattern); returns what was removed."""
     removed = []
-    for path in stale_temporaries(folder):
+    for path in stale_temporaries(folder, pattern):
         try:
             path.unlink()
         except OSError:
@@ -94,6 +99,19 @@ def _process_exists(pid: int) -> bool:
     return True
 
 
+class StagedFile(Protocol):
+    """A complete file in its temporary place beside `path` (`tmp_path`), not yet in place."""
+
+    path: Path
+    tmp_path: Optional[Path]  # None once committed or discarded
+
+    def commit(self) -> Path:
+        """Move it into place."""
+
+    def discard(self) -> None:
+        """Remove the temporary file, if it is still there."""
+
+
 class AtomicFile:
     """A temporary file beside `path`; `commit()` moves it onto `path`, anything else removes it.
 
@@ -103,12 +121,8 @@ class AtomicFile:
     def __init__(self, path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(
-            prefix=f".{self.path.name}.{os.getpid()}-", suffix=".tmp", dir=self.path.parent
-        )
-        os.close(fd)
-        self.tmp_path = Path(name)
-        os.chmod(name, 0o666 & ~_umask())  # mkstemp makes it private; outputs are for sharing
+        self.tmp_path: Optional[Path] = _temporary_beside(self.path)
+        os.chmod(self.tmp_path, 0o666 & ~_umask())  # mkstemp makes it private; outputs are shared
 
     def commit(self) -> Path:
         """Move the complete temporary file into place."""
@@ -128,6 +142,77 @@ class AtomicFile:
     def __exit__(self, exc_type, exc, tb):
         self.discard()  # after commit() there is nothing left to remove
         return False
+
+
+def _temporary_beside(path: Path) -> Path:
+    """A new empty file ``.NAME.PID-RANDOM.tmp`` beside `path`."""
+    fd, name = tempfile.mkstemp(
+        prefix=f".{path.name}.{os.getpid()}-", suffix=".tmp", dir=path.parent
+    )
+    os.close(fd)
+    return Path(name)
+
+
+class ForeignFileError(OSError):
+    """A file in a run's way that regress-demo did not write: it is never replaced."""
+
+    def __init__(self, path):
+        super().__init__(
+            errno.EEXIST,
+            "it was not written by regress-demo (move it, or choose another --out)",
+            str(path),
+        )
+
+
+def commit_all(files: Sequence[StagedFile]) -> List[Path]:
+    """Move every staged file into place, all or none.
+
+    Each earlier file in the way is first set aside (renamed to a temporary name beside it), then
+    the new one moved in; once all are in place the earlier ones are removed. If a step fails (a
+    folder in the way, a file that may not be renamed), every file moved so far goes back to how it
+    was, the staged files are removed, and the OSError names the file that failed."""
+    moved = []  # (staged file, the earlier file set aside or None), in order
+    try:
+        for file in files:
+            with naming(file.path):
+                moved.append((file, _set_aside(file.path)))
+                file.commit()
+    except BaseException:
+        for file, aside in reversed(moved):
+            _put_back(file, aside)
+        for file in files:
+            file.discard()
+        raise
+    for _, aside in moved:
+        if aside is not None:
+            aside.unlink(missing_ok=True)
+    return [file.path for file in files]
+
+
+def _set_aside(path: Path) -> Optional[Path]:
+    """Rename the file at `path`, if any, to a temporary name beside it, and return that name."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    if stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    aside = _temporary_beside(path)
+    try:
+        os.replace(path, aside)
+    except BaseException:
+        aside.unlink(missing_ok=True)
+        raise
+    return aside
+
+
+def _put_back(file: StagedFile, aside: Optional[Path]):
+    """Undo a step of commit_all: the earlier file back in its place (or none if there was none)."""
+    committed = file.tmp_path is None
+    if aside is not None:
+        os.replace(aside, file.path)
+    elif committed:
+        file.path.unlink(missing_ok=True)
 
 
 @contextmanager

@@ -15,8 +15,9 @@ import numpy as np
 from PIL import Image
 
 from ..network import samples as data
-from .paths import print_files, replaceable, still_name
-from .staged import naming, staged_with
+from .paths import still_name
+from .staged import naming, staged_png, staged_with
+from .writers import WRITERS, Writer
 
 #: The tiles of a contact sheet.
 SHEET_TILES = 8
@@ -185,65 +186,107 @@ def save_figure(figure, path, dpi: int) -> list:
     return files
 
 
-def staged_stills(
-    figure, gif_path, film: Sequence[list], stills: Dict[int, list], dpi: int
-) -> list:
-    """Each still (epoch -> snapshots) drawn by the film's figure and staged as PNG and PDF (see
-    save_figure); all of them, or on any error none (the exception goes on)."""
-    files = []
-    try:
-        for epoch, snapshots in stills.items():
-            show_frame(figure, film, snapshots)
-            with every_artist_drawn(figure):
-                files += save_figure(
-                    figure.figure, gif_path.with_name(still_name(gif_path, epoch, ".png")), dpi
-                )
-    except BaseException:
-        for file in files:
-            file.discard()
-        raise
-    return files
-
-
-def staged_prints(
-    settings, dataset, histories, heldout_histories, frames, drawn, extra, gif_path
-) -> list:
-    """The files for print, staged (AtomicFiles, ready to commit or discard): the stills (--still) and
+def draw_prints(settings, dataset, histories, heldout_histories, frames, drawn, extra, writers):
+    """Draw the files for print into their writers (`writers`: by kind): the stills (--still) and
     the printable contact sheet (--sheet print: NAME.png and NAME.pdf). `frames` are the film's
     frames (its figure is made for them), `drawn` those in the GIF, `extra` the snapshots of --still
-    epochs that are not frames. A still of `last` where the run stopped early is left out if its
-    name, unknown before the run, is a file that regress-demo did not write."""
+    epochs that are not frames."""
     from ..film.frames import make_figure
 
-    files = []
-    try:
-        stills = still_frames(settings, drawn, extra)
-        checked = {
-            side for side, _ in print_files(gif_path, settings)
-        }  # (before the run: places.check_outputs)
-        stills = {
-            epoch: snapshots
-            for epoch, snapshots in stills.items()
-            if all(
-                side in checked or replaceable(gif_path, side, "stills")
-                for side in (
-                    gif_path.with_name(still_name(gif_path, epoch, suffix))
-                    for suffix in (".png", ".pdf")
-                )
-            )
-        }
-        if stills:
-            figure = make_figure(settings, dataset, histories, frames, heldout_histories)
-            files += staged_stills(figure, gif_path, frames, stills, settings.dpi)
-        if settings.sheet == "print":
-            from ..film.sheet import print_sheet
+    stills = still_frames(settings, drawn, extra) if "stills" in writers else {}
+    if stills:
+        figure = make_figure(settings, dataset, histories, frames, heldout_histories)
+        for epoch, snapshots in stills.items():
+            show_frame(figure, frames, snapshots)
+            with every_artist_drawn(figure):
+                writers["stills"].add((epoch, figure.figure))
+    if "print-sheet" in writers:
+        from ..film.sheet import print_sheet
 
-            tiles = [drawn[k] for k in sheet_picks(fit_path(drawn))]
-            files += save_figure(
-                print_sheet(settings, dataset, tiles), gif_path.with_suffix(".png"), settings.dpi
-            )
-    except BaseException:
-        for file in files:
-            file.discard()
-        raise
-    return files
+        tiles = [drawn[k] for k in sheet_picks(fit_path(drawn))]
+        writers["print-sheet"].add(print_sheet(settings, dataset, tiles))
+
+
+class _Prints(Writer):
+    """Figures saved as PNG at --dpi and as PDF beside it, staged (see save_figure)."""
+
+    suffixes = (".png", ".pdf")
+
+    @classmethod
+    def for_run(cls, gif_path, settings):
+        return cls(gif_path, settings.dpi)
+
+    def __init__(self, gif_path, dpi: int):
+        self.gif_path, self.dpi, self.files = gif_path, dpi, []
+
+    def staged(self) -> list:
+        return list(self.files)
+
+
+@WRITERS.register
+class Stills(_Prints):
+    """The stills (--still): NAME-epochN.png and NAME-epochN.pdf, each a frame drawn for print."""
+
+    kind = "stills"
+
+    @classmethod
+    def wanted(cls, settings) -> bool:
+        return bool(settings.still)
+
+    @classmethod
+    def targets(cls, gif_path, settings) -> list:
+        """The stills' files as known before the run (--still last: the last epoch)."""
+        epochs = sorted(
+            {settings.epoch - 1 if epoch == "last" else epoch for epoch in settings.still}
+        )
+        return [
+            gif_path.with_name(still_name(gif_path, epoch, suffix))
+            for epoch in epochs
+            for suffix in cls.suffixes
+        ]
+
+    def add(self, item):
+        """One still: (its epoch, the matplotlib figure that shows it)."""
+        epoch, figure = item
+        png = self.gif_path.with_name(still_name(self.gif_path, epoch, ".png"))
+        self.files += save_figure(figure, png, self.dpi)
+
+
+@WRITERS.register
+class FilmSheet(Writer):
+    """The contact sheet of the film's frames (NAME.png), for a slide."""
+
+    kind, suffixes = "sheet", (".png",)
+
+    @classmethod
+    def wanted(cls, settings) -> bool:
+        return settings.sheet != "print"
+
+    @classmethod
+    def for_run(cls, gif_path, settings):
+        return cls(gif_path.with_suffix(".png"))
+
+    def __init__(self, path):
+        self.path, self.files = path, []
+
+    def add(self, frames):
+        """The sheet's frames, (H, W, 3) arrays (see contact_sheet)."""
+        self.files.append(staged_png(self.path, contact_sheet(frames)))
+
+    def staged(self) -> list:
+        return list(self.files)
+
+
+@WRITERS.register
+class PrintSheet(_Prints):
+    """The contact sheet for print (--sheet print): NAME.png at --dpi and NAME.pdf (sheet.py)."""
+
+    kind = "print-sheet"
+
+    @classmethod
+    def wanted(cls, settings) -> bool:
+        return settings.sheet == "print"
+
+    def add(self, figure):
+        """The sheet, a matplotlib figure (sheet.print_sheet)."""
+        self.files += save_figure(figure, self.gif_path.with_suffix(".png"), self.dpi)

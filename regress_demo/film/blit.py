@@ -10,6 +10,7 @@ canvas buffer is then copied out as the frame.
 
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
 
 import matplotlib
@@ -240,15 +241,21 @@ class Blitter:
         )
 
 
+#: matplotlib's settings are one for the whole process: one thread at a time changes them.
+_STYLE_LOCK = threading.RLock()
+
+
 @contextmanager
 def _text_style():
-    """matplotlib's settings in TEXT_STYLE while inside (rc_context would copy every setting)."""
-    saved = {key: matplotlib.rcParams[key] for key in TEXT_STYLE}
-    matplotlib.rcParams.update(TEXT_STYLE)
-    try:
-        yield
-    finally:
-        matplotlib.rcParams.update(saved)
+    """matplotlib's settings in TEXT_STYLE while inside (rc_context would copy every setting); runs
+    in other threads wait meanwhile, so that each draws with them and restores what it found."""
+    with _STYLE_LOCK:
+        saved = {key: matplotlib.rcParams[key] for key in TEXT_STYLE}
+        matplotlib.rcParams.update(TEXT_STYLE)
+        try:
+            yield
+        finally:
+            matplotlib.rcParams.update(saved)
 
 
 class LossPieces:
