@@ -1,11 +1,14 @@
-"""Test helpers: decoding a GIF the way a viewer would; the command line run in this process."""
+"""Test helpers: decoding a GIF the way a viewer would; the command line run in this process; an
+activation a learner adds to layers.py."""
 
 import io
-from contextlib import redirect_stderr, redirect_stdout
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image, ImageSequence
+
+from regress_demo.network.layers import MIDDLE_LAYERS, MiddleLayer
 
 
 @dataclass
@@ -39,3 +42,26 @@ def run_main(args):
         except SystemExit as exit_info:
             code = exit_info.code
     return code, out.getvalue(), err.getvalue()
+
+
+class SoftplusLayer(MiddleLayer):
+    """A hidden layer of softplus neurons, as a learner adds one: y = log(1 + e^u)."""
+
+    @staticmethod
+    def activate(u):
+        """log(1 + e^u), elementwise."""
+        return np.logaddexp(0.0, u)
+
+    def derivative(self):
+        """f'(u) for the last forward pass, (batch, n)."""
+        return 1 / (1 + np.exp(-self.u))  # softplus'(u) = sigmoid(u)
+
+
+@contextmanager
+def registered(name="softplus", kind=SoftplusLayer):
+    """While inside, `kind` is in layers.py's registry under `name`, as a line there puts it."""
+    MIDDLE_LAYERS[name] = kind
+    try:
+        yield kind
+    finally:
+        del MIDDLE_LAYERS[name]

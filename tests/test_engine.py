@@ -6,6 +6,7 @@ import re
 
 import numpy as np
 import pytest
+from helpers import registered, run_main
 
 from regress_demo.app import cli
 from regress_demo.app.run import make_gif
@@ -219,3 +220,23 @@ def test_the_record_keeps_layers_py_and_a_replay_with_another_one_says_so(tmp_pa
         "regress-demo: layers.py has changed since this run was recorded: the replay trains with layers.py "
         "as it is now, so its numbers may differ\n"
     )
+
+
+def test_an_activation_the_fast_loops_do_not_know_trains_with_the_classes(tmp_path):
+    """--engine fast with a class added to layers.py: the classes train it, with one line that says
+    why, and the frame's formula names its f."""
+    with registered():
+        code, out, err = run_main(
+            ["--activation", "softplus", "--engine", "fast", "--epoch", "3", "--out", str(tmp_path)]
+        )
+        result = make_gif(Settings(activation="softplus", epoch=3), tmp_path / "alone.gif")
+        figure = make_figure(
+            result.settings, result.training.dataset, result.histories, [result.last_frame]
+        )
+    assert code == 0
+    assert err == (
+        "regress-demo: the fast loops do not know the activation softplus; "
+        "training with the layer classes of layers.py\n"
+    )
+    assert out.startswith("Training with the layer classes of layers.py\n")
+    assert figure.ax_neurons.get_ylabel() == "w2_j · softplus(w1_j x + b1_j)"

@@ -11,6 +11,7 @@ from .. import INTERRUPTED_WHILE_STARTING, __version__, drawing_imports
 from ..files.paths import output_path, primary_video, settings_from_record
 from ..inputs import targets
 from ..inputs.checks import (
+    ACTIVATIONS,
     parse_epochs,
     parse_range,
     parse_size,
@@ -267,9 +268,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--activation",
-        metavar="sigmoid|tanh|relu",
+        metavar="|".join(ACTIVATIONS),  # every class registered in layers.py
         nargs="+",
-        help="activation of the hidden neurons; several values make a comparison grid (default: sigmoid)",
+        help="activation of the hidden neurons, a class of regress_demo/network/layers.py; several "
+        "values make a comparison grid (default: sigmoid)",
     )
     parser.add_argument(
         "--schedule",

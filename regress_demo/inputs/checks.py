@@ -34,8 +34,9 @@ MAX_PANELS = 24
 ACROSS = ("n_mid", "activation", "depth")
 DOWN = ("eta", "l2", "momentum", "batch_size")
 GRID_AXES = ACROSS + DOWN
-#: The activations of the hidden layers.
-ACTIVATIONS = tuple(MIDDLE_LAYERS)
+#: The activations of the hidden layers: the names registered in layers.py (a live view of them, so
+#: that a class registered later is one too).
+ACTIVATIONS = MIDDLE_LAYERS.keys()
 #: How the recorded epochs are spread over the run.
 SCHEDULES = ("linear", "log")
 #: A target must stay within +-MAX_TARGET on [-1, 1]: larger values cannot be learnt by SGD from
@@ -77,7 +78,7 @@ def check(settings) -> None:
     for eta in _values("eta", settings.eta, MAX_VALUES):
         _real("eta", eta, 0, None, "")
     for activation in _values("activation", settings.activation, MAX_VALUES):
-        if activation not in ACTIVATIONS:
+        if not isinstance(activation, str) or activation not in ACTIVATIONS:
             raise SettingError("activation", f"one of {', '.join(ACTIVATIONS)}", activation)
     for depth in _values("depth", settings.depth, MAX_VALUES):
         _integer("depth", depth, 1, 8, "deeper networks of this size only train slower here")

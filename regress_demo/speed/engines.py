@@ -19,7 +19,7 @@ import numpy as np
 from ..film.stopping import limit, reached
 from ..inputs.settings import Settings
 from ..network.train import Snapshot, TrainingGroup, has_diverged
-from .lockstep import SCALAR_MAX_NEURONS, Lockstep
+from .lockstep import SCALAR_MAX_NEURONS, Lockstep, unknown_activations
 
 #: The name of the engine that trains with the classes of layers.py.
 LAYER_CLASSES = "layer classes of layers.py"
@@ -45,6 +45,13 @@ def trainer(settings: Settings) -> Trainer:
         return Trainer(TrainingGroup(settings), LAYER_CLASSES)
     if settings.engine == "auto" and not settings.is_grid:
         return Trainer(TrainingGroup(settings), LAYER_CLASSES)
+    unknown = unknown_activations(settings)
+    if unknown:  # a class added to layers.py: the loops here do not know its f and f'
+        note = (
+            f"the fast loops do not know the activation {unknown[0]}; "
+            f"training with the {LAYER_CLASSES}"
+        )
+        return Trainer(TrainingGroup(settings), LAYER_CLASSES, note)
     one_by_one = faster_one_by_one(settings)
     fast = OneByOne(settings) if one_by_one else Lockstep(settings)
     largest, relative = disagreement(settings, one_by_one)
