@@ -26,6 +26,7 @@ from .console import (
     PROG,
     GuardedStream,  # noqa: F401
     Progress,
+    check_table,
     profile_line,
     report,
     sigterm_as_interrupt,
@@ -366,6 +367,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="at the end, print where the time went: training, drawing, encoding the GIF, writing the other files",
     )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="only check the gradients of the layer classes in regress_demo/network/layers.py (backward "
+        "and update against finite differences) for every activation at depths 1 and 2, and print a "
+        "table; exit code 1 if one is wrong (every run checks its own network before it trains)",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
@@ -463,6 +471,8 @@ def main(argv=None) -> int:
 def _main(argv) -> int:
     parser = build_parser()
     args = parser.parse_args(negative_ranges_attached(sys.argv[1:] if argv is None else list(argv)))
+    if args.check:  # only the gradient check: no settings, no run
+        return check_table()
     try:  # every check before matplotlib loads: a bad value is refused at once, with one line
         settings = parse_settings(args)
         out, settings = primary_video(args.out, settings)
@@ -514,6 +524,7 @@ def _main(argv) -> int:
                 on_snapshot=progress.snapshot,
                 on_frame=progress.frame,
                 on_start=progress.start,
+                on_warning=progress.warn,
             )
         except WritingInterrupted:
             progress.clear()

@@ -44,6 +44,8 @@ from ..files.stills import (
 from ..files.video import VideoWriter
 from ..film import stopping
 from ..inputs.settings import Settings
+from ..network import edits
+from ..network.gradcheck import check_settings
 from ..network.train import Snapshot, TrainingGroup
 from ..speed.engines import LAYER_CLASSES, OneByOne, trainer
 from ..speed.lockstep import Lockstep
@@ -79,6 +81,8 @@ class RunResult:
     print_paths: List[Path] = field(
         default_factory=list
     )  # the stills (--still) and the sheet's PDF (--sheet print)
+    gradient_failure: Optional[str] = None  # the gradient check's line, if it failed (gradcheck.py)
+    layers_edited: Optional[str] = None  # the digest of an edited layers.py (edits.py)
 
     def __repr__(self) -> str:
         """Short, for a terminal: ``RunResult(finished, outputs/x.gif, 101 frames, final error 8.42e-06,
@@ -181,6 +185,7 @@ def make_gif(
     on_snapshot: Optional[Callable[[List[Snapshot]], None]] = None,
     on_frame: Optional[Callable[[int, int], None]] = None,
     on_start: Optional[Callable[[str, Optional[str]], None]] = None,
+    on_warning: Optional[Callable[[str], None]] = None,
 ) -> RunResult:
     """Train with these settings, write the animation to `path`, and the files that go beside it.
 
@@ -194,18 +199,28 @@ def make_gif(
     grid), `on_snapshot(snapshots)` at each recorded epoch (one snapshot per configuration),
     `on_frame(done, total)` after each frame drawn, and `on_start(engine, note)` before training: what
     trains the run (see trainer) and the note that says why, if it is not the one asked for.
+    Before training, the layer classes' gradients are checked against finite differences
+    (gradcheck.py): if they are wrong, `on_warning(line)` says where (a warning if not given), and
+    the run goes on; its header, record and gallery card say the check failed.
     """
     path, settings = primary_video(
         path, settings
     )  # a path NAME.mp4 asks for that video, beside NAME.gif
     path = output_path(path, settings)
     training, engine, note = trainer(settings)
+    failure = check_settings(settings)  # backward and update against finite differences
     if on_start is not None:
         on_start(engine, note)
     elif note:
         warnings.warn(
             note, stacklevel=2
         )  # (from Python: the record and the result name the engine too)
+    if failure is not None:  # a wrong gradient is a lesson too: the run goes on
+        if on_warning is not None:
+            on_warning(failure.line())
+        else:
+            warnings.warn(failure.line(), stacklevel=2)
+    layers = (None if failure is None else failure.line(), edits.edited())
     report_epoch = None
     if on_epoch is not None:
         report_epoch = lambda epoch, errors: on_epoch(epoch, min(errors))  # noqa: E731
@@ -221,7 +236,7 @@ def make_gif(
         )  # it trains from now on, while the drawing code loads
     try:
         return _train_and_draw(
-            settings, path, training, engine, report_epoch, on_snapshot, on_frame
+            settings, path, training, engine, report_epoch, on_snapshot, on_frame, layers
         )
     finally:
         if isinstance(training, BackgroundTraining):
@@ -229,9 +244,10 @@ def make_gif(
 
 
 def _train_and_draw(
-    settings, path, training, engine, report_epoch, on_snapshot, on_frame
+    settings, path, training, engine, report_epoch, on_snapshot, on_frame, layers=(None, None)
 ) -> RunResult:
-    """make_gif's work once it knows what trains the run."""
+    """make_gif's work once it knows what trains the run; `layers`: the gradient check's line if it
+    failed, and the digest of an edited layers.py (for the RunResult)."""
     status = "finished"
     frames: List[List[Snapshot]] = []
     extra: Dict[
@@ -281,6 +297,7 @@ def _train_and_draw(
         result = RunResult(
             status, None, None, 0, training, engine, seconds=clock.seconds, settings=settings
         )
+        result.gradient_failure, result.layers_edited = layers
         if status == "interrupted":
             result.interrupted_while = "training"
         if status == "finished" and any(epoch is not None for epoch in result.diverged_at):

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..film.stopping import limit, reached
 from ..inputs.settings import Settings
+from ..network.gradcheck import check_settings
 from ..network.train import Snapshot, TrainingGroup, has_diverged
 from .lockstep import SCALAR_MAX_NEURONS, Lockstep, unknown_activations
 
@@ -56,9 +57,11 @@ def trainer(settings: Settings) -> Trainer:
     fast = OneByOne(settings) if one_by_one else Lockstep(settings)
     largest, relative = disagreement(settings, one_by_one)
     if relative > AGREEMENT:
+        failed = check_settings(settings) is not None  # a broken edit, or a right one
+        verdict = "fail" if failed else "pass"
         note = (
             f"layers.py differs from the {fast.loop} (max |dw| {largest:.1e} after one epoch); "
-            f"training with the {LAYER_CLASSES}"
+            f"training with the {LAYER_CLASSES}, whose gradients {verdict} the gradient check"
         )
         return Trainer(
             TrainingGroup(settings), f"{LAYER_CLASSES} (they differ from the {fast.loop})", note
