@@ -65,3 +65,37 @@ def registered(name="softplus", kind=SoftplusLayer):
         yield kind
     finally:
         del MIDDLE_LAYERS[name]
+
+
+def edited_checkout(folder, *edits):
+    """A copy of the package in `folder` whose network/layers.py has these (old, new) text edits,
+    as a learner makes them; run it with run_checkout."""
+    import shutil
+    from pathlib import Path
+
+    import regress_demo
+
+    package = Path(regress_demo.__file__).parent
+    shutil.copytree(
+        package, Path(folder) / "regress_demo", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    layers_py = Path(folder) / "regress_demo" / "network" / "layers.py"
+    text = layers_py.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new)
+    layers_py.write_text(text, encoding="utf-8")
+    return Path(folder)
+
+
+def run_checkout(checkout, args, cwd, code=None):
+    """`python -m regress_demo ARGS` (or `python -c CODE`) with the package of this checkout."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(checkout), "MPLBACKEND": "Agg"}
+    command = ["-c", code] if code is not None else ["-m", "regress_demo", *args]
+    return subprocess.run(
+        [sys.executable, *command], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
+    )

@@ -283,3 +283,30 @@ def test_an_activation_added_to_layers_py_is_chosen_by_name_alone_and_in_a_grid(
     assert unknown[2] == (
         "regress-demo: error: --activation must be one of sigmoid, tanh, relu, got 'softplus'\n"
     )
+
+
+def test_check_prints_a_table_of_every_activation_and_depth():
+    code, out, err = run_main(["--check"])
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0].startswith("Gradient check of layers.py: backward and update against central")
+    assert lines[1].split() == ["activation", "depth", "batch", "1", "batch", "4,", "L2", "0.01"]
+    rows = [line.split() for line in lines[2:]]
+    assert [row[:2] for row in rows] == [
+        [name, depth] for name in ("sigmoid", "tanh", "relu") for depth in ("1", "2")
+    ]
+    assert all(row[2] == "ok" and row[4] == "ok" for row in rows)
+
+
+def test_check_names_a_wrong_derivative_and_fails(monkeypatch):
+    from regress_demo.network.layers import TanhLayer
+
+    monkeypatch.setattr(TanhLayer, "derivative", lambda self: 1 - self.y)  # not 1 - y^2
+    code, out, _ = run_main(["--check"])
+    assert code == 1
+    rows = {tuple(line.split()[:2]): line.split()[2] for line in out.splitlines()[2:8]}
+    assert rows[("tanh", "1")] == rows[("tanh", "2")] == "FAILED"
+    assert rows[("sigmoid", "1")] == rows[("relu", "2")] == "ok"
+    (failure,) = out.splitlines()[8:]  # one line for the method that failed
+    assert failure.startswith("regress-demo: TanhLayer.backward: dE/d")
+    assert "check derivative()" in failure

@@ -370,9 +370,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--check",
         action="store_true",
-        help="only check the gradients of the layer classes in regress_demo/network/layers.py (backward "
-        "and update against finite differences) for every activation at depths 1 and 2, and print a "
-        "table; exit code 1 if one is wrong (every run checks its own network before it trains)",
+        help="only check the gradients of the layer classes in regress_demo/network/layers.py "
+        "(backward and update against finite differences) for every activation at depths 1 and 2, "
+        "and print a table; exit code 1 if one is wrong (every run checks its own network before "
+        "it trains)",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser

@@ -34,8 +34,8 @@ class Progress:
         self.last_update = 0.0
 
     def start(self, engine: str, note):
-        """What trains the run (unless quiet), and why, if the check sent it back to the layer classes;
-        an edited layers.py is named by its digest: ``layers.py (edited: 3f2a9c)``."""
+        """What trains the run (unless quiet), and why, if the check sent it back to the layer
+        classes; an edited layers.py is named by its digest: ``layers.py (edited: 3f2a9c)``."""
         if note:
             print(f"{PROG}: {note}", file=self.err, flush=True)
         digest = edits.edited()
@@ -255,7 +255,8 @@ CHECKED_TRAINING = (("batch 1", 1, 0.0), ("batch 4, L2 0.01", 4, 0.01))
 
 def check_table(out=None) -> int:
     """`regress-demo --check`: the gradient check of every registered activation at depths 1 and 2,
-    as a small table, then one line per failure; returns the exit code (1 if any failed)."""
+    as a small table, then a line for each method that failed. Returns the exit code: 1 if one did.
+    """
     out = out or sys.stdout
     digest = edits.edited()
     edited = f" (edited: {digest})" if digest is not None else ""
@@ -267,7 +268,7 @@ def check_table(out=None) -> int:
     columns = [name for name, _, _ in CHECKED_TRAINING]
     header = f"{'activation':<12}{'depth':>5}  " + "".join(f"{c:<20}" for c in columns)
     print(header.rstrip(), file=out)
-    failures = []
+    failures = {}
     for activation in MIDDLE_LAYERS:
         for depth in (1, 2):
             cells = []
@@ -275,10 +276,10 @@ def check_table(out=None) -> int:
                 outcome = gradcheck.check(activation, depth, batch_size, l2)
                 verdict = "ok" if outcome.passed else "FAILED"
                 cells.append(f"{verdict} ({outcome.error:.0e})")
-                if not outcome.passed and outcome.line() not in failures:
-                    failures.append(outcome.line())
+                if not outcome.passed and outcome.where not in failures:
+                    failures[outcome.where] = outcome.line()  # the first of each method
             row = f"{activation:<12}{depth:>5}  " + "".join(f"{c:<20}" for c in cells)
             print(row.rstrip(), file=out)
-    for line in failures:
+    for line in failures.values():
         print(f"{PROG}: {line}", file=out)
     return EXIT_CHECK_FAILED if failures else EXIT_OK

@@ -12,12 +12,13 @@ arithmetic is wrong: the worst entry is named, with the method to look at. NumPy
 
 from __future__ import annotations
 
+import traceback
 from dataclasses import dataclass
 from typing import List, Optional
 
 import numpy as np
 
-from .layers import MIDDLE_LAYERS, OutputLayer
+from .layers import MIDDLE_LAYERS, Layer, OutputLayer
 
 #: The nudge of a weight for the central finite differences.
 EPS = 1e-6
@@ -44,6 +45,7 @@ class Outcome:
     analytic: float = 0.0  # what the class computed
     numeric: float = 0.0  # what finite differences give
     hint: str = ""  # the method to look at, e.g. "derivative()"
+    raised: str = ""  # the exception a method raised, if one did, e.g. "ValueError: ..."
 
     @property
     def passed(self) -> bool:
@@ -52,6 +54,8 @@ class Outcome:
     def line(self) -> str:
         """One line for a failed check, e.g. ``MiddleLayer.backward: dE/dw1 differs from finite
         differences by 100 % (w1[0, 2]: 0.0123 vs 0.0246): check derivative()``."""
+        if self.raised:  # (training will raise it too, with its traceback)
+            return f"{self.where} raised {self.raised}; {TEST} shows it"
         return (
             f"{self.where}: {self.gradient} differs from finite differences by "
             f"{_percent(self.error)} % ({self.entry}: {self.analytic:.3g} vs {self.numeric:.3g}): "
@@ -77,8 +81,11 @@ def check(activation: str, depth: int = 1, batch_size: int = 1, l2: float = 0.0)
         for _ in range(BATCHES):
             x = rng.uniform(-1, 1, (batch_size, 1))  # (batch, 1), in the samples' range
             t = np.sin(np.pi * x)  # the textbook's curve
-            backward += _backward(layers, x, t)
-            update += _update(layers, x, t, l2)  # (its step is from backward's gradients)
+            try:
+                backward += _backward(layers, x, t)
+                update += _update(layers, x, t, l2)  # (its step is from backward's gradients)
+            except Exception as error:  # a method that raises: named, as a gradient that is wrong
+                return Outcome(np.inf, _raiser(error), raised=f"{type(error).__name__}: {error}")
     worst_backward = max(backward, key=lambda outcome: outcome.error)
     if not worst_backward.passed:  # a wrong backward makes the update's step wrong too
         return worst_backward
@@ -107,6 +114,16 @@ def _methods(kind) -> tuple:
     """The functions a class computes with: a changed (or reloaded) one is a new check."""
     names = ("forward", "backward", "activate", "derivative", "update")
     return tuple(getattr(kind, name, None) for name in names)
+
+
+def _raiser(error) -> str:
+    """The innermost method of a layer in the traceback of `error`, e.g. "MiddleLayer.backward"."""
+    methods = [
+        f"{type(frame.f_locals['self']).__name__}.{frame.f_code.co_name}"
+        for frame, _ in traceback.walk_tb(error.__traceback__)
+        if isinstance(frame.f_locals.get("self"), Layer)
+    ]
+    return methods[-1] if methods else "a layer class"
 
 
 def _error(layers, x, t, l2=0.0) -> float:
