@@ -24,6 +24,10 @@ def layers_sha256() -> str:
 
 
 def edited() -> Optional[str]:
-    """The first 6 hex digits of layers.py's SHA-256 if it is not the shipped file, else None."""
-    digest = layers_sha256()
+    """The first 6 hex digits of layers.py's SHA-256 if it is not the shipped file, else None (also
+    where the file cannot be read: nothing to name)."""
+    try:
+        digest = layers_sha256()
+    except OSError:
+        return None
     return None if digest == SHIPPED_SHA256 else digest[:6]

@@ -53,7 +53,7 @@ class Outcome:
 
     def line(self) -> str:
         """One line for a failed check, e.g. ``MiddleLayer.backward: dE/dw1 differs from finite
-        differences by 100 % (w1[0, 2]: 0.0123 vs 0.0246): check derivative()``."""
+        differences by 100 % (w1[0, 2]: 0.0246 vs 0.0123): check derivative(); pytest ...``."""
         if self.raised:  # (training will raise it too, with its traceback)
             return f"{self.where} raised {self.raised}; {TEST} shows it"
         return (
