@@ -1,5 +1,7 @@
 """Training in a second process is a speed-up only: the same run, the same files, the same errors."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -57,8 +59,15 @@ def test_an_error_in_the_training_process_is_raised_here_with_its_traceback(tmp_
         raise ValueError("a typo in backward")
 
     monkeypatch.setattr(MiddleLayer, "backward", broken_backward)
-    with pytest.raises(ValueError, match="a typo in backward") as raised:
-        make_gif(Settings(epoch=3, engine="layers"), tmp_path / "run.gif")
+    # The gradient check names it before training (here), then training raises it (there).
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(ValueError, match="a typo in backward") as raised:
+            make_gif(Settings(epoch=3, engine="layers"), tmp_path / "run.gif")
+    assert [str(warning.message) for warning in caught] == [
+        "MiddleLayer.broken_backward raised ValueError: a typo in backward; "
+        "pytest tests/test_layers.py -k gradient shows it"
+    ]
     assert isinstance(raised.value.__cause__, RemoteTraceback)
     assert "broken_backward" in str(raised.value.__cause__)
     assert not (tmp_path / "run.gif").exists()
