@@ -37,6 +37,7 @@ from regress_demo.app.run import make_gif  # noqa: E402
 from regress_demo.files.gif import GifWriter  # noqa: E402
 from regress_demo.film.frames import INKS, SimpleFigure  # noqa: E402
 from regress_demo.inputs.settings import Settings  # noqa: E402
+from regress_demo.network import gradcheck  # noqa: E402
 from regress_demo.network import samples as data  # noqa: E402
 from regress_demo.network.train import TrainingGroup  # noqa: E402
 from regress_demo.speed.engines import disagreement  # noqa: E402
@@ -204,6 +205,17 @@ def guard_share(size, grid_seconds: float):
     return statistics.median(times[1:] if len(times) > 1 else times), grid_seconds
 
 
+def gradient_check_share(size, run_seconds: float):
+    """The gradient check every run makes before it trains (backward and update of the textbook's
+    network against finite differences: gradcheck.py), in seconds, as a share of the default run."""
+    times = []
+    for _ in range(size["repeat"] + 1):
+        start = time.perf_counter()
+        gradcheck.check("sigmoid", depth=1, batch_size=1, l2=0.0)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times[1:] if len(times) > 1 else times), run_seconds
+
+
 def sweep_training(size):
     """Training only: a sweep of 8 configurations in lockstep against the same 8 trained one by one."""
     epochs = size["epochs"]
@@ -333,6 +345,7 @@ TARGETS = {
     "--engine fast run end to end, whole process": 0.15,
     "sweep of 8 configurations vs one default run (both ours, whole processes)": 1.2,
     "check of the vectorised loop against the layer classes, share of the sweep of 8": 0.03,
+    "gradient check of the layer classes, share of the default run": 0.01,
     "--video mp4 run vs the default run (both ours, whole processes)": 1.5,
     "GIF bytes, --simple frame": 0.6,
 }
@@ -377,6 +390,10 @@ def run(quick: bool, markdown: bool, out=sys.stdout):
         name = "check of the vectorised loop against the layer classes, share of the sweep of 8"
         check, grid = guard_share(size, next(row[1] for row in rows if row[0] == sweep_name))
         rows.append((name, check, grid, "s", check / grid, TARGETS[name]))
+        name = "gradient check of the layer classes, share of the default run"
+        default_run = "default run end to end (layer classes), whole process"
+        gradients, run = gradient_check_share(size, next(r[1] for r in rows if r[0] == default_run))
+        rows.append((name, gradients, run, "s", gradients / run, TARGETS[name]))
         ours_bytes, textbook_bytes, frames = gif_bytes(size, folder)
         rows.append(
             (

@@ -1,11 +1,14 @@
-"""Test helpers: decoding a GIF the way a viewer would; the command line run in this process."""
+"""Test helpers: decoding a GIF the way a viewer would; the command line run in this process; an
+activation a learner adds to layers.py."""
 
 import io
-from contextlib import redirect_stderr, redirect_stdout
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image, ImageSequence
+
+from regress_demo.network.layers import MIDDLE_LAYERS, MiddleLayer
 
 
 @dataclass
@@ -39,3 +42,60 @@ def run_main(args):
         except SystemExit as exit_info:
             code = exit_info.code
     return code, out.getvalue(), err.getvalue()
+
+
+class SoftplusLayer(MiddleLayer):
+    """A hidden layer of softplus neurons, as a learner adds one: y = log(1 + e^u)."""
+
+    @staticmethod
+    def activate(u):
+        """log(1 + e^u), elementwise."""
+        return np.logaddexp(0.0, u)
+
+    def derivative(self):
+        """f'(u) for the last forward pass, (batch, n)."""
+        return 1 / (1 + np.exp(-self.u))  # softplus'(u) = sigmoid(u)
+
+
+@contextmanager
+def registered(name="softplus", kind=SoftplusLayer):
+    """While inside, `kind` is in layers.py's registry under `name`, as a line there puts it."""
+    MIDDLE_LAYERS[name] = kind
+    try:
+        yield kind
+    finally:
+        del MIDDLE_LAYERS[name]
+
+
+def edited_checkout(folder, *edits):
+    """A copy of the package in `folder` whose network/layers.py has these (old, new) text edits,
+    as a learner makes them; run it with run_checkout."""
+    import shutil
+    from pathlib import Path
+
+    import regress_demo
+
+    package = Path(regress_demo.__file__).parent
+    shutil.copytree(
+        package, Path(folder) / "regress_demo", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    layers_py = Path(folder) / "regress_demo" / "network" / "layers.py"
+    text = layers_py.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new)
+    layers_py.write_text(text, encoding="utf-8")
+    return Path(folder)
+
+
+def run_checkout(checkout, args, cwd, code=None):
+    """`python -m regress_demo ARGS` (or `python -c CODE`) with the package of this checkout."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(checkout), "MPLBACKEND": "Agg"}
+    command = ["-c", code] if code is not None else ["-m", "regress_demo", *args]
+    return subprocess.run(
+        [sys.executable, *command], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
+    )

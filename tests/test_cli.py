@@ -1,13 +1,14 @@
 """The command line: help, a real run, and one clear line for every bad value."""
 
 import io
+import json
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from helpers import decode_gif, run_main
+from helpers import decode_gif, registered, run_main
 
 from regress_demo.app import cli
 
@@ -252,3 +253,60 @@ def test_the_command_python_m_and_the_script_share_one_entry_point():
     assert scripts == {"regress-demo": "regress_demo:main"}
     assert "from . import main" in (root / "regress_demo" / "__main__.py").read_text()
     assert "from regress_demo import main" in (root / "scripts" / "run_demo.py").read_text()
+
+
+def test_an_activation_added_to_layers_py_is_chosen_by_name_alone_and_in_a_grid(tmp_path):
+    """A class and its entry in the registry are the whole change: --help lists it, a single run and
+    a grid (which the fast loops would train) train with it."""
+    short = ["--epoch", "3", "--interval", "2", "--out", str(tmp_path)]
+    with registered():
+        help_code, help_text, _ = run_main(["--help"])
+        single = run_main(["--activation", "softplus", *short])
+        grid = run_main(["--activation", "sigmoid", "softplus", "--n-mid", "2", *short])
+    unknown = run_main(["--activation", "softplus", *short])  # removed again
+    assert help_code == 0 and "--activation sigmoid|tanh|relu|softplus" in help_text
+    code, out, err = single
+    assert (code, err) == (0, "")
+    assert out.startswith("Training with the layer classes of layers.py\n")
+    stem = "sin_nmid3_eta0.1_epoch3_seed1_interval2_activationsoftplus"
+    record = json.loads((tmp_path / f"{stem}.json").read_text())
+    assert record["settings"]["activation"] == ["softplus"] and record["status"] == "finished"
+    code, out, err = grid
+    assert code == 0
+    assert err == (
+        "regress-demo: the fast loops do not know the activation softplus; "
+        "training with the layer classes of layers.py\n"
+    )
+    stem = "sin_nmid2_eta0.1_epoch3_seed1_interval2_activationsigmoid-softplus"
+    assert len(decode_gif(tmp_path / f"{stem}.gif").frames) == 2
+    assert unknown[0] == 2
+    assert unknown[2] == (
+        "regress-demo: error: --activation must be one of sigmoid, tanh, relu, got 'softplus'\n"
+    )
+
+
+def test_check_prints_a_table_of_every_activation_and_depth():
+    code, out, err = run_main(["--check"])
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0].startswith("Gradient check of layers.py: backward and update against central")
+    assert lines[1].split() == ["activation", "depth", "batch", "1", "batch", "4,", "L2", "0.01"]
+    rows = [line.split() for line in lines[2:]]
+    assert [row[:2] for row in rows] == [
+        [name, depth] for name in ("sigmoid", "tanh", "relu") for depth in ("1", "2")
+    ]
+    assert all(row[2] == "ok" and row[4] == "ok" for row in rows)
+
+
+def test_check_names_a_wrong_derivative_and_fails(monkeypatch):
+    from regress_demo.network.layers import TanhLayer
+
+    monkeypatch.setattr(TanhLayer, "derivative", lambda self: 1 - self.y)  # not 1 - y^2
+    code, out, _ = run_main(["--check"])
+    assert code == 1
+    rows = {tuple(line.split()[:2]): line.split()[2] for line in out.splitlines()[2:8]}
+    assert rows[("tanh", "1")] == rows[("tanh", "2")] == "FAILED"
+    assert rows[("sigmoid", "1")] == rows[("relu", "2")] == "ok"
+    (failure,) = out.splitlines()[8:]  # one line for the method that failed
+    assert failure.startswith("regress-demo: TanhLayer.backward: dE/d")
+    assert "check derivative()" in failure

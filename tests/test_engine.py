@@ -1,11 +1,13 @@
 """What runs is what layers.py says: an edit of the layer classes shows in the default run, in what
 its frames draw, and sends a grid (or --engine fast) back to the classes with a line that says why."""
 
+import hashlib
 import json
 import re
 
 import numpy as np
 import pytest
+from helpers import decode_gif, edited_checkout, registered, run_checkout, run_main
 
 from regress_demo.app import cli
 from regress_demo.app.run import make_gif
@@ -87,7 +89,7 @@ def test_an_edited_layer_class_sends_a_grid_back_to_the_classes(tmp_path, steepe
     assert code == 0, err
     assert re.fullmatch(
         r"regress-demo: layers.py differs from the vectorised loop \(max \|dw\| \d\.\de[-+]\d\d after one epoch\); "
-        r"training with the layer classes of layers.py\n",
+        r"training with the layer classes of layers.py, whose gradients pass the gradient check\n",
         err,
     )
     assert out.startswith(
@@ -219,3 +221,142 @@ def test_the_record_keeps_layers_py_and_a_replay_with_another_one_says_so(tmp_pa
         "regress-demo: layers.py has changed since this run was recorded: the replay trains with layers.py "
         "as it is now, so its numbers may differ\n"
     )
+
+
+def test_an_activation_the_fast_loops_do_not_know_trains_with_the_classes(tmp_path):
+    """--engine fast with a class added to layers.py: the classes train it, with one line that says
+    why, and the frame's formula names its f."""
+    with registered():
+        code, out, err = run_main(
+            ["--activation", "softplus", "--engine", "fast", "--epoch", "3", "--out", str(tmp_path)]
+        )
+        result = make_gif(Settings(activation="softplus", epoch=3), tmp_path / "alone.gif")
+        figure = make_figure(
+            result.settings, result.training.dataset, result.histories, [result.last_frame]
+        )
+    assert code == 0
+    assert err == (
+        "regress-demo: the fast loops do not know the activation softplus; "
+        "training with the layer classes of layers.py\n"
+    )
+    assert out.startswith("Training with the layer classes of layers.py\n")
+    assert figure.ax_neurons.get_ylabel() == "w2_j · softplus(w1_j x + b1_j)"
+
+
+# Edits of layers.py as a learner makes them, in a copy of the package (helpers.edited_checkout).
+SIGMOID = "return 1 / (1 + np.exp(-u))  # sigmoid(u) = 1 / (1 + e^-u)"
+DERIVATIVE = "return (1 - self.y) * self.y  # sigmoid'(u) = y(1-y)"
+FACTOR_REMOVED = [(DERIVATIVE, "return 1 - self.y  # sigmoid'(u) = y(1-y), its factor y left out")]
+STEEPER = [
+    (SIGMOID, "return 1 / (1 + np.exp(-2 * u))  # a steeper sigmoid: 1 / (1 + e^-2u)"),
+    (DERIVATIVE, "return 2 * (1 - self.y) * self.y  # its derivative: 2 y (1 - y)"),
+]
+SHORT = ["--epoch", "41", "--interval", "20", "--out", "out"]
+TEXTBOOK_STEM = "sin_nmid3_eta0.1_epoch41_seed1_interval20"
+
+
+def digest_of(checkout):
+    layers_py = checkout / "regress_demo" / "network" / "layers.py"
+    return hashlib.sha256(layers_py.read_bytes()).hexdigest()[:6]
+
+
+def cards(index):
+    """Each card of a gallery page, as its HTML."""
+    return index.read_text(encoding="utf-8").split('<article class="card')[1:]
+
+
+def test_a_derivative_without_its_factor_is_named_and_the_run_goes_on(tmp_path):
+    checkout = edited_checkout(tmp_path / "checkout", *FACTOR_REMOVED)
+    digest = digest_of(checkout)
+    done = run_checkout(checkout, SHORT, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    warning = re.fullmatch(
+        r"regress-demo: (MiddleLayer\.backward: dE/d[wb]1 differs from finite differences by "
+        r"\d+ % \([wb]1\[[\d, ]+\]: \S+ vs \S+\): check derivative\(\); "
+        r"pytest tests/test_layers.py -k gradient shows it)\n",
+        done.stderr,
+    )
+    assert warning, done.stderr
+    assert (
+        done.stdout.splitlines()[0]
+        == f"Training with the layer classes of layers.py (edited: {digest})"
+    )
+    stem = f"{TEXTBOOK_STEM}_layers{digest}"
+    assert len(decode_gif(tmp_path / "out" / f"{stem}.gif").frames) == 3
+    record = json.loads((tmp_path / "out" / f"{stem}.json").read_text())
+    assert record["gradient_check"] == "failed" and record["status"] == "finished"
+    assert record["gradient_check_failure"] == warning.group(1)
+    assert record["layers_edited"] == digest
+    (card,) = cards(tmp_path / "out" / "index.html")
+    assert f"layers.py edited ({digest}) · gradient check failed" in card
+
+
+def test_a_right_edit_passes_and_stands_beside_the_textbook_run(tmp_path):
+    assert cli.main([*SHORT[:-1], str(tmp_path / "out"), "-q"]) == 0  # the textbook's layers.py
+    checkout = edited_checkout(tmp_path / "checkout", *STEEPER)
+    digest = digest_of(checkout)
+    done = run_checkout(checkout, SHORT, cwd=tmp_path)
+    assert done.returncode == 0 and done.stderr == ""  # no gradient warning
+    assert (
+        done.stdout.splitlines()[0]
+        == f"Training with the layer classes of layers.py (edited: {digest})"
+    )
+    textbook = json.loads((tmp_path / "out" / f"{TEXTBOOK_STEM}.json").read_text())
+    edited = json.loads((tmp_path / "out" / f"{TEXTBOOK_STEM}_layers{digest}.json").read_text())
+    assert (textbook["layers_edited"], textbook["gradient_check"]) == (None, "passed")
+    assert (edited["layers_edited"], edited["gradient_check"]) == (digest, "passed")
+    assert edited["runs"][0]["final_error"] != textbook["runs"][0]["final_error"]
+    first, second = (
+        decode_gif(tmp_path / "out" / f"{stem}.gif").frames[-1]
+        for stem in (TEXTBOOK_STEM, f"{TEXTBOOK_STEM}_layers{digest}")
+    )
+    assert not np.array_equal(first, second)
+    newest, older = cards(tmp_path / "out" / "index.html")
+    assert f"layers.py edited ({digest})" in newest and "gradient check" not in newest
+    assert "layers.py edited" not in older
+
+
+SOFTPLUS_CLASS = '''class SoftplusLayer(MiddleLayer):
+    """A hidden layer of softplus neurons: y = log(1 + e^u)."""
+
+    @staticmethod
+    def activate(u):
+        """log(1 + e^u), elementwise."""
+        return np.logaddexp(0.0, u)
+
+    def derivative(self):
+        """f'(u) for the last forward pass, (batch, n)."""
+        return 1 / (1 + np.exp(-self.u))  # softplus'(u) = sigmoid(u)
+
+
+#: The hidden layer for each activation name'''
+ADD_SOFTPLUS = [
+    ("#: The hidden layer for each activation name", SOFTPLUS_CLASS),
+    ('"relu": ReluLayer}', '"relu": ReluLayer, "softplus": SoftplusLayer}'),
+]
+
+
+def test_an_activation_added_to_the_file_is_chosen_on_the_command_line_and_in_animate(tmp_path):
+    checkout = edited_checkout(tmp_path / "checkout", *ADD_SOFTPLUS)
+    digest = digest_of(checkout)
+    help_text = run_checkout(checkout, ["--help"], cwd=tmp_path).stdout
+    assert "--activation sigmoid|tanh|relu|softplus" in help_text
+    fast = run_checkout(
+        checkout, ["--activation", "softplus", "--engine", "fast", *SHORT], cwd=tmp_path
+    )
+    assert fast.returncode == 0
+    assert fast.stderr == (
+        "regress-demo: the fast loops do not know the activation softplus; "
+        "training with the layer classes of layers.py\n"
+    )
+    code = (
+        "from regress_demo import animate\n"
+        "result = animate('out/animated.gif', activation='softplus', epoch=5, quiet=True)\n"
+        "print(result.status, result.layers_edited, result.gradient_failure)\n"
+    )
+    animated = run_checkout(checkout, [], cwd=tmp_path, code=code)
+    assert animated.stdout == f"finished {digest} None\n", animated.stderr
+    check = run_checkout(checkout, ["--check"], cwd=tmp_path)
+    assert check.returncode == 0
+    rows = [line.split()[:3] for line in check.stdout.splitlines()[2:]]
+    assert ["softplus", "1", "ok"] in rows and ["softplus", "2", "ok"] in rows

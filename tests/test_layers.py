@@ -2,10 +2,15 @@
 
 import numpy as np
 import pytest
+from helpers import SoftplusLayer, registered
 
+from regress_demo.network import layers as layers_py
 from regress_demo.network.layers import MIDDLE_LAYERS, MiddleLayer, OutputLayer
 
 EPS = 1e-6
+#: Every class registered in layers.py, and one a learner adds (helpers.SoftplusLayer, registered
+#: only while a test runs).
+EVERY_ACTIVATION = [*MIDDLE_LAYERS, "softplus"]
 
 
 def numerical_gradient(loss, array):
@@ -27,11 +32,12 @@ def assert_close(analytic, numeric):
     assert relative.max() < 1e-6, f"largest relative error {relative.max():.2e}"
 
 
-@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
+@pytest.mark.parametrize("activation", EVERY_ACTIVATION)
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_middle_layer_gradients_match_finite_differences(activation, seed):
     rng = np.random.default_rng(seed)
-    layer = MIDDLE_LAYERS[activation](3, 5, wb_width=1.0, rng=rng)
+    with registered():
+        layer = MIDDLE_LAYERS[activation](3, 5, wb_width=1.0, rng=rng)
     x = rng.standard_normal((4, 3))
     grad_y = rng.standard_normal((4, 5))  # dE/dy for the loss E = sum(grad_y * y)
 
@@ -106,15 +112,17 @@ def forward_backward(middles, output, x, t):
 
 
 @pytest.mark.parametrize("depth", [1, 2])
-@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
+@pytest.mark.parametrize("activation", EVERY_ACTIVATION)
 @pytest.mark.parametrize("l2", [0.0, 0.3])
-def test_the_update_follows_the_gradient_of_the_whole_network_with_l2(activation, depth, l2):
+@pytest.mark.parametrize("batch", [1, 4])
+def test_the_update_follows_the_gradient_of_the_whole_network_with_l2(activation, depth, l2, batch):
     """The step each layer takes, -(w_after - w_before) / eta, is the gradient of
     J = 1/(2B) sum (y - t)^2 + l2/2 * sum of every squared weight (not the biases)."""
-    middles, output = network(activation, depth)
+    with registered():
+        middles, output = network(activation, depth)
     layers = middles + [output]
     rng = np.random.default_rng(1)
-    x, t = rng.standard_normal((6, 1)), rng.standard_normal((6, 1))
+    x, t = rng.standard_normal((batch, 1)), rng.standard_normal((batch, 1))
 
     def loss():
         y = x
@@ -214,3 +222,20 @@ def test_one_sgd_step_on_a_1_2_1_network_worked_by_hand():
     # w1 -= eta * x * delta_mid; b1 -= eta * delta_mid
     np.testing.assert_allclose(middle.w, [[0.5017295146568873, -0.2968816574498383]], rtol=1e-12)
     np.testing.assert_allclose(middle.b, [0.10345902931377471, 0.20623668510032336], rtol=1e-12)
+
+
+def test_a_layer_prints_short_with_its_shape_and_activation():
+    assert repr(MiddleLayer(1, 3)) == "MiddleLayer(1 -> 3, sigmoid)"
+    assert repr(MIDDLE_LAYERS["tanh"](3, 3)) == "TanhLayer(3 -> 3, tanh)"
+    assert repr(OutputLayer(3, 1)) == "OutputLayer(3 -> 1, identity)"
+    with registered():
+        assert repr(SoftplusLayer(1, 10)) == "SoftplusLayer(1 -> 10, softplus)"
+    assert repr(SoftplusLayer(1, 10)) == "SoftplusLayer(1 -> 10, SoftplusLayer)"  # not registered
+
+
+def test_the_frames_name_f_by_the_class_own_label_not_its_parents():
+    assert [layers_py.label(name) for name in ("sigmoid", "tanh", "relu")] == ["σ", "tanh", "relu"]
+    with registered():  # a subclass of MiddleLayer, which is labelled σ: its name, not σ
+        assert layers_py.label("softplus") == "softplus"
+    with registered("steep", type("SteepLayer", (MiddleLayer,), {"label": "σ₂"})):
+        assert layers_py.label("steep") == "σ₂"

@@ -456,3 +456,15 @@ def test_long_headers_wrap_to_the_frame_s_width():
         for text in figure.figure.texts:
             box = text.get_window_extent(renderer)
             assert box.x0 >= 0 and box.x1 <= figure.figure.bbox.width, text.get_text()
+
+
+def test_the_header_says_when_the_gradient_check_failed(monkeypatch):
+    from regress_demo.film.captions import beyond_textbook
+    from regress_demo.network.layers import MiddleLayer
+
+    assert not beyond_textbook(Settings())  # the textbook's frame: no header
+    monkeypatch.setattr(MiddleLayer, "derivative", lambda self: 1 - self.y)  # its factor y left out
+    assert beyond_textbook(Settings())
+    assert settings_lines(Settings())[-1] == "gradient check failed"
+    assert settings_lines(Settings(activation="tanh"))[-1] != "gradient check failed"
+    assert settings_lines(Settings(lang="ja"))[-1] == "勾配チェック不合格"

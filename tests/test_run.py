@@ -6,6 +6,7 @@ import platform
 import subprocess
 import threading
 import traceback
+import warnings
 
 import matplotlib
 import numpy as np
@@ -228,8 +229,15 @@ def test_an_error_in_training_is_raised_and_nothing_is_written(tmp_path, monkeyp
         raise ValueError("a typo in backward")
 
     monkeypatch.setattr(MiddleLayer, "backward", broken_backward)
-    with pytest.raises(ValueError, match="a typo in backward") as raised:
-        make_gif(Settings(epoch=3, engine="layers"), tmp_path / "run.gif")
+    # The gradient check names it before training, then training raises it.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(ValueError, match="a typo in backward") as raised:
+            make_gif(Settings(epoch=3, engine="layers"), tmp_path / "run.gif")
+    assert [str(warning.message) for warning in caught] == [
+        "MiddleLayer.broken_backward raised ValueError: a typo in backward; "
+        "pytest tests/test_layers.py -k gradient shows it"
+    ]
     assert any(entry.name == "broken_backward" for entry in traceback.extract_tb(raised.tb))
     assert list(tmp_path.iterdir()) == []  # no GIF, no temporary file
 

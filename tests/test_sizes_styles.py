@@ -12,10 +12,10 @@ from matplotlib.text import Text
 
 from regress_demo.app import cli
 from regress_demo.app.run import make_gif
+from regress_demo.files.paths import output_path
 from regress_demo.files.records import replay_settings
 from regress_demo.film.frames import PRINT_INKS, make_figure
 from regress_demo.film.layouts import MAX_SIDE, MIN_SIDE, Layout, is_sized, natural_size
-from regress_demo.files.paths import output_path
 from regress_demo.inputs.settings import Settings
 from regress_demo.network.train import Training
 from regress_demo.speed.lockstep import Lockstep

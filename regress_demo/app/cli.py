@@ -15,6 +15,7 @@ from .console import (
     Exit,
     GuardedStream,  # noqa: F401
     Progress,
+    check_table,
     profile_line,
     report,
     sigterm_as_interrupt,
@@ -85,7 +86,7 @@ def build_parser(out=None, err=None) -> argparse.ArgumentParser:
         parser.add_argument(
             *option.flags,
             dest=option.setting,
-            metavar=option.metavar,
+            metavar=option.metavar() if callable(option.metavar) else option.metavar,
             nargs="+" if option.several else None,
             help=text,
         )
@@ -187,6 +188,8 @@ class _Parser(argparse.ArgumentParser):
 def _main(argv, out, err) -> int:
     """Parse, check, train, draw and write; one line on err for whatever stops it."""
     args = build_parser(out, err).parse_args(negative_ranges_attached(argv))
+    if args.check:  # only the gradient check: no settings, no run
+        return check_table(out)
     try:  # every check before matplotlib loads: a bad value is refused at once, with one line
         settings = parse_settings(args)
         where, settings = primary_video(args.out, settings)
@@ -238,6 +241,7 @@ def _run(run, settings: Settings, path, args, out, err) -> int:
                 on_snapshot=progress.snapshot,
                 on_frame=progress.frame,
                 on_start=progress.start,
+                on_warning=progress.warn,
             )
         except WritingInterrupted:
             progress.clear()

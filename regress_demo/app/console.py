@@ -12,6 +12,8 @@ from enum import IntEnum
 
 from ..film import stopping
 from ..inputs.settings import Settings, show
+from ..network import edits, gradcheck
+from ..network.layers import MIDDLE_LAYERS
 
 PROG = "regress-demo"
 
@@ -21,6 +23,7 @@ class Exit(IntEnum):
 
     OK = 0
     IO_ERROR = 1  # a file could not be read or written
+    CHECK_FAILED = 1  # regress-demo --check: a gradient of the layer classes is wrong
     USAGE = 2  # a bad option or setting: nothing was done
     DIVERGED = 3  # the run finished, but training blew up
     SIGINT = 128 + signal.SIGINT  # interrupted by a signal: 128 + its number, as shells say (130)
@@ -37,11 +40,19 @@ class Progress:
         self.last_update = 0.0
 
     def start(self, engine: str, note):
-        """What trains the run (unless quiet), and why, if the check sent it back to the layer classes."""
+        """What trains the run (unless quiet), and why, if the check sent it back to the layer
+        classes; an edited layers.py is named by its digest: ``layers.py (edited: 3f2a9c)``."""
         if note:
             print(f"{PROG}: {note}", file=self.err, flush=True)
+        digest = edits.edited()
+        if digest is not None:
+            engine = engine.replace("layers.py", f"layers.py (edited: {digest})", 1)
         if not self.quiet:
             print(f"Training with the {engine}", file=self.out, flush=True)
+
+    def warn(self, line: str):
+        """A warning that does not stop the run (the gradient check's), on standard error."""
+        print(f"{PROG}: {line}", file=self.err, flush=True)
 
     def epoch(self, epoch: int, error: float):
         now = time.monotonic()
@@ -241,3 +252,39 @@ def divergence(settings: Settings, result) -> str:
         f"{len(which)} of {len(diverged_at)} configurations diverged ({', '.join(which)}) "
         f"— try smaller etas"
     )
+
+
+#: What `regress-demo --check` checks besides the depths: the textbook's batch of 1 without L2, and
+#: a batch of 4 with L2 (the mean over a batch, and update's penalty).
+CHECKED_TRAINING = (("batch 1", 1, 0.0), ("batch 4, L2 0.01", 4, 0.01))
+
+
+def check_table(out) -> int:
+    """`regress-demo --check`: the gradient check of every registered activation at depths 1 and 2,
+    as a small table, then a line for each method that failed. Returns the exit code: 1 if one did.
+    """
+    digest = edits.edited()
+    edited = f" (edited: {digest})" if digest is not None else ""
+    print(
+        f"Gradient check of layers.py{edited}: backward and update against central finite "
+        f"differences, {gradcheck.N_MID} neurons per hidden layer (the worst relative error)",
+        file=out,
+    )
+    columns = [name for name, _, _ in CHECKED_TRAINING]
+    header = f"{'activation':<12}{'depth':>5}  " + "".join(f"{c:<20}" for c in columns)
+    print(header.rstrip(), file=out)
+    failures = {}
+    for activation in MIDDLE_LAYERS:
+        for depth in (1, 2):
+            cells = []
+            for _, batch_size, l2 in CHECKED_TRAINING:
+                outcome = gradcheck.check(activation, depth, batch_size, l2)
+                verdict = "ok" if outcome.passed else "FAILED"
+                cells.append(f"{verdict} ({outcome.error:.0e})")
+                if not outcome.passed and outcome.where not in failures:
+                    failures[outcome.where] = outcome.line()  # the first of each method
+            row = f"{activation:<12}{depth:>5}  " + "".join(f"{c:<20}" for c in cells)
+            print(row.rstrip(), file=out)
+    for line in failures.values():
+        print(f"{PROG}: {line}", file=out)
+    return Exit.CHECK_FAILED if failures else Exit.OK

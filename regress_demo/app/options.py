@@ -4,7 +4,7 @@ turns what was typed into Settings; the choices come from the settings' rules (i
 
 from __future__ import annotations
 
-from typing import Callable, NamedTuple, Optional, Tuple
+from typing import Callable, NamedTuple, Optional, Tuple, Union
 
 from ..inputs import checks, targets
 from ..inputs.errors import SettingError
@@ -31,7 +31,7 @@ class Option(NamedTuple):
 
     flags: Tuple[str, ...]
     setting: str
-    metavar: Optional[str]
+    metavar: Union[str, Callable[[], str], None]  # a function: the choices as they are when asked
     help: str
     parse: Optional[Callable] = None
 
@@ -224,8 +224,9 @@ SETTING_OPTIONS = [
     Option(
         ("--activation",),
         "activation",
-        _choices("activation"),
-        f"activation of the hidden neurons; {GRID} (default: %s)",
+        lambda: _choices("activation"),  # every class registered in layers.py, when asked
+        "activation of the hidden neurons, a class of regress_demo/network/layers.py; "
+        f"{GRID} (default: %s)",
     ),
     Option(
         ("--schedule",),
@@ -313,6 +314,13 @@ SETTING_OPTIONS = [
 #: The options of the command itself, not of a run's settings: (flags, metavar, help).
 COMMAND_OPTIONS = [
     (("--open",), None, "open the folder's gallery (index.html) in the web browser after the run"),
+    (
+        ("--check",),
+        None,
+        "only check the gradients of the layer classes in regress_demo/network/layers.py (backward "
+        "and update against finite differences) for every activation at depths 1 and 2, and print a "
+        "table; exit code 1 if one is wrong (every run checks its own network before it trains)",
+    ),
     (
         ("--replay",),
         "RUN.json",

@@ -45,6 +45,8 @@ from ..files.stills import (
 from ..files.writers import WRITERS, Writer, remove_stale
 from ..film import stopping
 from ..inputs.settings import Settings
+from ..network import edits
+from ..network.gradcheck import check_settings
 from ..network.train import Snapshot, TrainingGroup
 from ..speed.engines import LAYER_CLASSES, OneByOne, trainer
 from ..speed.lockstep import Lockstep
@@ -78,6 +80,8 @@ class RunResult:
     print_paths: List[Path] = field(
         default_factory=list
     )  # the stills (--still) and the sheet's PDF (--sheet print)
+    gradient_failure: Optional[str] = None  # the gradient check's line, if it failed
+    layers_edited: Optional[str] = None  # the digest of an edited layers.py (network/edits.py)
 
     def __repr__(self) -> str:
         """Short, for a terminal: ``RunResult(finished, outputs/x.gif, 101 frames, final error 8.42e-06,
@@ -180,6 +184,7 @@ def make_gif(
     on_snapshot: Optional[Callable[[List[Snapshot]], None]] = None,
     on_frame: Optional[Callable[[int, int], None]] = None,
     on_start: Optional[Callable[[str, Optional[str]], None]] = None,
+    on_warning: Optional[Callable[[str], None]] = None,
 ) -> RunResult:
     """Train with these settings, write the animation to `path`, and the files that go beside it.
 
@@ -194,23 +199,31 @@ def make_gif(
     grid), `on_snapshot(snapshots)` at each recorded epoch (one snapshot per configuration),
     `on_frame(done, total)` after each frame drawn, and `on_start(engine, note)` before training: what
     trains the run (see trainer) and the note that says why, if it is not the one asked for.
+    Before training, the layer classes' gradients are checked against finite differences
+    (network/gradcheck.py): if they are wrong, `on_warning(line)` says where (a warning if not
+    given), and the run goes on; its header, record and gallery card say the check failed.
     """
     asked = path
     path, settings = primary_video(path, settings)  # NAME.mp4 asks for that video, beside NAME.gif
     path = output_path(path, settings, asked)
     training, engine, note = trainer(settings)
+    failure = check_settings(settings)  # backward and update against finite differences
     if on_start is not None:
         on_start(engine, note)
     elif note:
         warnings.warn(
             note, stacklevel=2
         )  # (from Python: the record and the result name the engine too)
+    if failure is not None:  # a wrong gradient is a lesson too: the run goes on
+        (on_warning or (lambda line: warnings.warn(line, stacklevel=3)))(failure.line())
     report_epoch = None if on_epoch is None else _best_error_reporter(settings, on_epoch)
     writers = {writer.kind: writer.for_run(path, settings) for writer in WRITERS.for_run(settings)}
     with ExitStack() as stack:  # (leaving it removes whatever was not moved into place)
         for writer in writers.values():  # (a GIF, a video: opened now, so a bad place fails now)
             stack.enter_context(writer)
         work = _Work(settings, path, training, engine, gif_named(asked))
+        work.result.gradient_failure = None if failure is None else failure.line()
+        work.result.layers_edited = edits.edited()
         result = _train_and_draw(work, writers, report_epoch, on_snapshot, on_frame)
         result.record_path = None if result.path is None else path.with_suffix(".json")
     if result.path is not None:

@@ -206,6 +206,7 @@ def render_card(run: Run, say: Texts = ENGLISH) -> str:
         if isinstance(engine, str)
         else ""
     )
+    layers_note = _layers_note(record, say)
     links = [_link(run.record_name, say("page_record")), _link(run.gif, "GIF")]
     links += [
         _link(name, say("page_video", kind=name.rsplit(".", 1)[-1].upper())) for name in run.videos
@@ -235,11 +236,22 @@ def render_card(run: Run, say: Texts = ENGLISH) -> str:
         f"<h2>{_text(title)}</h2>\n"
         f'<p class="status"><span class="badge">{_text(said_status(status, say))}</span>{_text(frames_note)}</p>\n'
         f"{engine_note}"
+        f"{layers_note}"
         f"{render_results(record.get('runs'), say, settings.get('stop_at'))}"
         f"{render_settings(settings, say)}"
         f'<p class="links">{" · ".join(links)}</p>\n'
         f"</div>\n</article>\n"
     )
+
+
+def _layers_note(record: dict, say: Texts = ENGLISH) -> str:
+    """A card's line for a run of an edited layers.py, or whose gradient check failed (else "")."""
+    notes = []
+    if isinstance(record.get("layers_edited"), str):
+        notes.append(say("layers_edited", digest=record["layers_edited"]))
+    if record.get("gradient_check") == "failed":
+        notes.append(say("gradient_check_failed"))
+    return f'<p class="engine">{_text(" · ".join(notes))}</p>\n' if notes else ""
 
 
 #: Settings besides n_mid and eta that may vary in a grid, and become columns of its results.

@@ -102,7 +102,11 @@ def run_record(settings: Settings, result, frames: List[List[Snapshot]], files=(
         "runs": runs,
         "versions": versions(),
         "layers_sha256": layers_digest(),  # layers.py as it was: a replay with another one says so
+        "layers_edited": result.layers_edited,  # its short digest if it is not the shipped file
+        "gradient_check": "passed" if result.gradient_failure is None else "failed",
     }
+    if result.gradient_failure is not None:  # where backward or update is wrong (gradcheck.py)
+        record["gradient_check_failure"] = result.gradient_failure
     if (
         result.print_paths
     ):  # (--still, --sheet print: only then, so that other records stay as they were)

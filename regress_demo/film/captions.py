@@ -10,6 +10,7 @@ from typing import List
 
 from ..inputs import targets
 from ..inputs.settings import Settings, show
+from ..network import edits, gradcheck
 from ..network import samples as data
 from .stopping import threshold
 from .texts import texts_of
@@ -61,7 +62,7 @@ def settings_lines(settings: Settings, max_chars: int = 200) -> List[str]:
             say("header_heldout", low=show(settings.holdout[0]), high=show(settings.holdout[1]))
         )
     lines = []
-    for parts in (network, samples):
+    for parts in (network, samples, layers_notes(settings)):
         for i, part in enumerate(parts):
             if i and len(lines[-1]) + 3 + len(part) <= max_chars:
                 lines[-1] += "   " + part
@@ -70,9 +71,23 @@ def settings_lines(settings: Settings, max_chars: int = 200) -> List[str]:
     return lines
 
 
+def layers_notes(settings: Settings) -> List[str]:
+    """What the header says of layers.py, if it is not the shipped file or its gradients are wrong:
+    "layers.py edited (3f2a9c)", "gradient check failed"."""
+    say, notes = texts_of(settings), []
+    digest = edits.edited()
+    if digest is not None:
+        notes.append(say("layers_edited", digest=digest))
+    if gradcheck.check_settings(settings) is not None:
+        notes.append(say("gradient_check_failed"))
+    return notes
+
+
 def beyond_textbook(settings: Settings) -> bool:
     """True if the network, its training or its data differ from the textbook's in more than n_mid
-    and eta (the settings the textbook's frame names)."""
+    and eta (the settings the textbook's frame names), or layers.py does (layers_notes)."""
+    if layers_notes(settings):
+        return True
     textbook = Settings(
         n_mid=settings.n_mid,
         eta=settings.eta,

@@ -16,6 +16,7 @@ import numpy as np
 from matplotlib.colors import to_rgb
 
 from ..inputs.settings import Settings, show
+from ..network import layers
 from ..network import samples as data
 from ..network.samples import Dataset
 from ..network.train import Snapshot
@@ -290,7 +291,7 @@ class RichFigure:
         ax_neurons.axhline(0, color="0.8", lw=0.8)
         ax_neurons.set_ylim(*self._neuron_limits(snapshots))
         ax_neurons.set_xlabel(x_label(settings))
-        f = {"sigmoid": "σ", "tanh": "tanh", "relu": "relu"}[settings.activation]
+        f = layers.label(settings.activation)  # σ, tanh, relu, or a new class's own
         if settings.depth == 1:
             neuron_label = f"w2_j · {f}(w1_j x + b1_j)"
             which = say("neurons_share")

@@ -66,6 +66,9 @@ ENGLISH = {
     "header_noise": "noise σ={noise}",
     "header_heldout": "held out: x in [{low}, {high}]",
     "header_stop_at": "stop at error ≤ {limit}",
+    # The header and the gallery card of a run of an edited layers.py (edits.py, gradcheck.py).
+    "layers_edited": "layers.py edited ({digest})",
+    "gradient_check_failed": "gradient check failed",
     # Your own data (--data): the header, the neuron panel's bias, the error's share of var(y).
     "header_data": "data: {name}, {points}",
     "data_points": "{count} points",
@@ -166,6 +169,8 @@ JAPANESE = {
     "header_noise": "ノイズ σ={noise}",
     "header_heldout": "学習に使わない範囲: x が [{low}, {high}]",
     "header_stop_at": "誤差 {limit} 以下で停止",
+    "layers_edited": "layers.py を編集 ({digest})",
+    "gradient_check_failed": "勾配チェック不合格",
     "header_data": "データ: {name}、{points}",
     "data_points": "{count} 点",
     "data_drawn": "{total} 点から無作為に {count} 点",

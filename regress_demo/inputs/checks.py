@@ -32,8 +32,9 @@ MAX_PANELS = 24
 ACROSS = ("n_mid", "activation", "depth")
 DOWN = ("eta", "l2", "momentum", "batch_size")
 GRID_AXES = ACROSS + DOWN
-#: The activations of the hidden layers.
-ACTIVATIONS = tuple(MIDDLE_LAYERS)
+#: The activations of the hidden layers: the names registered in layers.py (a live view of them, so
+#: that a class registered later is one too).
+ACTIVATIONS = MIDDLE_LAYERS.keys()
 #: How the recorded epochs are spread over the run.
 SCHEDULES = ("linear", "log")
 #: A target must stay within +-MAX_TARGET on [-1, 1]: larger values cannot be learnt by SGD from

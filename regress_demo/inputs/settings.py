@@ -16,6 +16,7 @@ from typing import List, Optional, Tuple, Union
 
 import numpy as np
 
+from ..network import edits
 from ..network import samples as data
 from ..network.config import Config
 from . import checks, targets
@@ -319,7 +320,8 @@ class Settings:
     def file_stem(self) -> str:
         """A file name built from the settings, e.g. ``sin_nmid3_eta0.1_epoch2001_seed1``;
         settings that differ from their defaults are added, e.g. ``_schedulelog``. A typed target
-        formula is named by a short digest of its text, e.g. ``formula3f2a9c``."""
+        formula is named by a short digest of its text, e.g. ``formula3f2a9c``; an edited layers.py
+        by a short digest of the file, e.g. ``_layers3f2a9c`` (network/edits.py)."""
         if self.data is not None:
             stem = self.data.stem()
         elif targets.is_named(self.target):
@@ -358,6 +360,11 @@ class Settings:
             else:
                 text = show(value) if isinstance(value, float) else str(value).lower()
             stem += f"_{field.name.replace('_', '')}{text}"
+        digest = edits.edited()
+        if (
+            digest is not None
+        ):  # an edited layers.py: its run goes beside the textbook's, not over it
+            stem += f"_layers{digest}"
         return stem
 
 

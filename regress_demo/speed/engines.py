@@ -17,9 +17,10 @@ from typing import NamedTuple, Optional, Union
 import numpy as np
 
 from ..inputs.settings import Settings
+from ..network.gradcheck import check_settings
 from ..network.stopping import frozen_snapshots
 from ..network.train import Snapshot, TrainingGroup
-from .lockstep import SCALAR_MAX_NEURONS, Lockstep
+from .lockstep import SCALAR_MAX_NEURONS, Lockstep, unknown_activations
 
 #: The name of the engine that trains with the classes of layers.py.
 LAYER_CLASSES = "layer classes of layers.py"
@@ -45,13 +46,22 @@ def trainer(settings: Settings) -> Trainer:
         return Trainer(TrainingGroup(settings), LAYER_CLASSES)
     if settings.engine == "auto" and not settings.is_grid:
         return Trainer(TrainingGroup(settings), LAYER_CLASSES)
+    unknown = unknown_activations(settings)
+    if unknown:  # a class added to layers.py: the loops here do not know its f and f'
+        note = (
+            f"the fast loops do not know the activation {unknown[0]}; "
+            f"training with the {LAYER_CLASSES}"
+        )
+        return Trainer(TrainingGroup(settings), LAYER_CLASSES, note)
     one_by_one = faster_one_by_one(settings)
     fast = OneByOne(settings) if one_by_one else Lockstep(settings)
     largest, relative = disagreement(settings, one_by_one)
     if relative > AGREEMENT:
+        failed = check_settings(settings) is not None  # a broken edit, or a right one
+        verdict = "fail" if failed else "pass"
         note = (
             f"layers.py differs from the {fast.loop} (max |dw| {largest:.1e} after one epoch); "
-            f"training with the {LAYER_CLASSES}"
+            f"training with the {LAYER_CLASSES}, whose gradients {verdict} the gradient check"
         )
         return Trainer(
             TrainingGroup(settings), f"{LAYER_CLASSES} (they differ from the {fast.loop})", note

@@ -68,6 +68,12 @@ SCALAR_ACTIVATIONS = {
 }
 
 
+def unknown_activations(settings: Settings) -> list:
+    """The activations of these settings that the loops here do not know (a class added to
+    layers.py): only the layer classes train those."""
+    return [name for name in settings.values("activation") if name not in SCALAR_ACTIVATIONS]
+
+
 class Lockstep:
     """The configurations of a Settings (one, or a grid) trained in one loop."""
 
