@@ -367,6 +367,7 @@ def check(
 
     wrong = []
     tables = [claim for page in PAGES for claim in table_claims(page.read_text(encoding="utf-8"))]
+    tables = list(dict.fromkeys(tables))  # (a row both READMEs give is checked once)
     for command, quoted in (claim for claim in tables if wanted(claim[0])):
         now = given(get(command), quoted)
         says = f"a table says {quoted!r}, the run gives {now!r}"
