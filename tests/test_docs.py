@@ -239,3 +239,12 @@ def test_the_japanese_readme_names_the_book_and_says_how_to_save_a_csv():
     assert "UTF-8" in text and "CSV UTF-8 (コンマ区切り)" in text and "Shift_JIS" in text
     assert 'lang="ja")' in text
     assert "説明 は" not in text
+
+
+def test_the_file_name_the_options_page_gives_is_the_settings_own():
+    from regress_demo.inputs.settings import Settings
+
+    text = read(ROOT / "docs" / "options.md")
+    assert "`sin_nmid3_eta0.1_epoch2001_seed1_fps5_size1920x1080`" in text
+    named = Settings(fps=5, size=(1920, 1080), sheet="print", still=(5,), video=())
+    assert named.file_stem() == "sin_nmid3_eta0.1_epoch2001_seed1_fps5_size1920x1080"
