@@ -248,3 +248,16 @@ def test_the_file_name_the_options_page_gives_is_the_settings_own():
     assert "`sin_nmid3_eta0.1_epoch2001_seed1_fps5_size1920x1080`" in text
     named = Settings(fps=5, size=(1920, 1080), sheet="print", still=(5,), video=())
     assert named.file_stem() == "sin_nmid3_eta0.1_epoch2001_seed1_fps5_size1920x1080"
+
+
+def test_every_link_in_the_walkthrough_notebook_leads_to_a_file_and_a_heading():
+    import json
+
+    notebook = ROOT / "docs" / "walkthrough.ipynb"
+    cells = json.loads(read(notebook))["cells"]
+    text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    found = links(text)
+    assert found
+    for path, anchor in found:
+        target = (notebook.parent / path).resolve()
+        assert target.is_file() and (not anchor or anchor in anchors(target)), (path, anchor)
