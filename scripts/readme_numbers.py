@@ -15,10 +15,13 @@ that the pages still say what the program gives, to the digits quoted. It checks
 - LIMITS: each limit the pages quote for a setting (1000 neurons, 2000 samples, 24 panels, ...),
   which a Settings must accept at the limit and refuse beyond it.
 
-It does not check: times (the test suite's, which the README gives as measured; the
-benchmarks', which BENCHMARKS.md gives with its machine: scripts/bench.py measures them); the
-sizes of the extras' downloads; the sizes a layout is designed with (18 pt on a slide, 8.4 × 8 in
-at --dpi); and the example values inside messages (`line 7`, `max |dw| 3.1e-02`).
+It checks only these four kinds. The other numbers of the pages are not checked here: the
+options' defaults (tests/test_docs.py compares them with the parser's), other constants of the
+design (the 1e-9 agreement of the fast loops, the text sizes of a slide, 8.4 × 8 in at --dpi, exit
+codes, 256 MB), facts of the data (63 samples, 92 days at 52.5° N), times (the test suite's, which
+the README gives as measured; the benchmarks', which BENCHMARKS.md gives with its machine:
+scripts/bench.py measures them), the sizes of the extras' downloads, and the example values inside
+messages (`line 7`, `max |dw| 3.1e-02`).
 
     python scripts/readme_numbers.py                 # every claim (a few minutes)
     python scripts/readme_numbers.py --engine fast   # the runs with the fast loops where they fit
@@ -259,6 +262,7 @@ PRINTED = [
     "regress-demo --eta -1",
 ]
 
+ZERO = "0."  # (a formula of 200 characters: 0.000...0+x)
 #: (what a page says, the setting it limits, settings at the limit, settings beyond it).
 LIMITS = [
     ("more than 1000 neurons", "n_mid", dict(n_mid=1000, epoch=10), dict(n_mid=1001)),
@@ -297,6 +301,19 @@ LIMITS = [
     ("each side from 320 to 3840", "size", dict(size=(320, 3840)), dict(size=(319, 3841))),
     ("50 to 600", "dpi", dict(dpi=600, still=(1,)), dict(dpi=601, still=(1,))),
     ("from 0.1 to 50", "fps", dict(fps=50), dict(fps=51)),
+    (
+        "more than 200 characters",
+        "target",
+        dict(target=ZERO + "0" * 196 + "+x"),
+        dict(target=ZERO + "0" * 197 + "+x"),
+    ),
+    ("between −1e6 and 1e6", "target", dict(target="1e6*x"), dict(target="1.0001e6*x")),
+    (
+        "fewer than 4 points",
+        "data",
+        dict(data=([1, 2, 3, 4], [1, 0, 1, 0])),
+        dict(data=([1, 2, 3], [1, 0, 1])),
+    ),
     (
         "fewer than 4 or more than 100,000 points",
         "data",
