@@ -71,13 +71,24 @@ def short(value: float) -> str:
     return f"{mantissa}e{int(exponent)}"
 
 
+@contextlib.contextmanager
+def inside(folder):
+    """Work in this folder for a while (contextlib.chdir, for Python before 3.11)."""
+    before = os.getcwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
 def settings_of(command: str, engine: Optional[str] = None) -> Settings:
     """The Settings of a `regress-demo ...` command line, as the command line reads them."""
     argv = shlex.split(command)
     if argv and argv[0] == "regress-demo":
         argv = argv[1:]
     args = cli.build_parser().parse_args(cli.negative_ranges_attached(argv))
-    with contextlib.chdir(ROOT):  # (a --data file's name is relative to the checkout)
+    with inside(ROOT):  # (a --data file's name is relative to the checkout)
         settings = cli.parse_settings(args)
     if engine is not None and engine != settings.engine:
         settings = settings.replace(engine=engine)
@@ -121,7 +132,7 @@ def printed(command: str) -> str:
     -q in an empty folder that sees the checkout's examples/."""
     argv = cli.negative_ranges_attached(shlex.split(command)[1:]) + ["-q"]
     out, err = io.StringIO(), io.StringIO()
-    with tempfile.TemporaryDirectory() as folder, contextlib.chdir(folder):
+    with tempfile.TemporaryDirectory() as folder, inside(folder):
         os.symlink(ROOT / "examples", Path(folder) / "examples")
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             code = cli.main(argv)

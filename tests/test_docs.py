@@ -3,7 +3,7 @@ heading that exist, every command the pages show is one the command line takes, 
 commands are the same in both READMEs, the options page lists exactly the parser's options, and
 each reference page says what it is for."""
 
-import contextlib
+import os
 import re
 import shlex
 from pathlib import Path
@@ -82,12 +82,17 @@ def test_every_page_that_is_linked_to_is_reached_from_the_readme():
 
 
 def accepted(words: list) -> None:
-    """Parse a regress-demo command line as the command does, without running it."""
+    """Parse a regress-demo command line as the command does, without running it (from the
+    checkout, where examples/daylight.csv is)."""
     if words in (["--help"], ["--version"]):
         return  # (they print and stop)
     args = cli.build_parser().parse_args(cli.negative_ranges_attached(words))
-    with contextlib.chdir(ROOT):  # (examples/daylight.csv is relative to the checkout)
+    before = os.getcwd()
+    os.chdir(ROOT)
+    try:
         cli.parse_settings(args)
+    finally:
+        os.chdir(before)
 
 
 def check_command(part: str) -> None:
