@@ -344,7 +344,7 @@ def test_help_and_the_readme_agree_on_lang(capsys):
     assert code == 0 and "--lang en|ja" in help_text and "(default: en)" in help_text
     row = next(
         line
-        for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+        for line in (ROOT / "docs" / "options.md").read_text(encoding="utf-8").splitlines()
         if line.startswith("| `--lang")
     )
     option, default, what = [cell.strip() for cell in row.strip("|").split(" | ")]
@@ -424,7 +424,7 @@ def _bash_blocks(text: str) -> list:
 def test_the_japanese_readme_gives_the_readme_s_two_commands_exactly():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     japanese = (ROOT / "README.ja.md").read_text(encoding="utf-8")
-    two = _bash_blocks(readme.split("## Two commands", 1)[1])[:2]
+    two = _bash_blocks(readme.split("## Quick start", 1)[1])[:2]
     assert two[0].endswith(".venv/bin/regress-demo") and two[1].endswith(
         ".venv/bin/python -m pytest"
     )

@@ -10,7 +10,6 @@ from helpers import decode_gif, run_main
 from matplotlib.colors import to_rgb
 from matplotlib.text import Text
 
-from regress_demo.app import cli
 from regress_demo.app.run import make_gif
 from regress_demo.files.paths import output_path
 from regress_demo.files.records import replay_settings
@@ -298,22 +297,6 @@ def test_size_and_style_are_in_the_file_name_the_record_the_replay_and_the_galle
     assert decode_gif(result.path).sizes == {(640, 360)}
     page = (tmp_path / "index.html").read_text()
     assert "<dt>size</dt><dd>640, 360</dd>" in page and "<dt>style</dt><dd>print</dd>" in page
-
-
-def test_the_readme_options_table_and_help_name_the_same_options(capsys):
-    from pathlib import Path
-
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    table = readme.split("## Options", 1)[1].split("\n## ", 1)[0]
-    in_table = set(re.findall(r"^\| (?:`-[a-z]`, )?`(--[a-z0-9-]+)", table, flags=re.M))
-    in_help = {
-        option
-        for action in cli.build_parser()._actions
-        for option in action.option_strings
-        if option.startswith("--") and "_" not in option and option not in ("--help", "--epochs")
-    }
-    assert in_table == in_help
-    assert {"--size", "--style"} <= in_table
 
 
 PRINT = Settings(epoch=31, frames=3, n_mid=10, style="print", holdout=(0.6, 1))

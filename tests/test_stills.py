@@ -301,7 +301,7 @@ def test_the_readme_and_help_agree_on_the_options_for_print(capsys):
 
     assert cli.main(["--help"]) == 0
     help_text = " ".join(capsys.readouterr().out.split())
-    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    readme = (Path(__file__).parent.parent / "docs" / "options.md").read_text()
     for option, default in [
         ("--still EPOCH[,EPOCH...]", None),
         ("--dpi N", "300"),

@@ -382,7 +382,8 @@ def test_help_and_the_readme_agree_on_stop_at(capsys):
     (action,) = [a for a in parser._actions if a.dest == "stop_at"]
     assert action.option_strings == ["--stop-at", "--stop_at"] and action.metavar == "ERROR"
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    (row,) = [line for line in readme.splitlines() if line.startswith("| `--stop-at")]
+    options = (ROOT / "docs" / "options.md").read_text(encoding="utf-8")
+    (row,) = [line for line in options.splitlines() if line.startswith("| `--stop-at")]
     assert row.startswith("| `--stop-at ERROR` (or `--stop_at`) | none |")
     assert "regress-demo --n-mid 2 3 10 --stop-at 1e-3" in readme
     assert re.search(r"at or below ERROR", action.help) and "at or below" in row
