@@ -359,6 +359,48 @@ BAD_FILES = [
         "--data comma.csv, line 2: '1,5' is not a number (write the decimal comma as a point: 1.5)",
     ),
     (
+        "thousands.csv",
+        'x,y\n1,"12,345"\n2,3\n3,1\n4,0\n',
+        [],
+        "--data thousands.csv, line 2: '12,345' is not a number (no commas in numbers: 1000 for a "
+        "thousand, 1.000 for a decimal comma)",
+    ),
+    (
+        "underscore.csv",
+        "1,2\n2,3\n3,4_0\n4,5\n",
+        [],
+        "--data underscore.csv, line 3: '4_0' is not a number",
+    ),
+    (
+        "superscript.csv",
+        "a,b\n1,2\n2,3\n3,5\n4,4\n",
+        ["--data-columns", "\u00b3,2"],
+        "--data superscript.csv: has no column '\u00b3' (the names a, b or numbers 1 to 2)",
+    ),
+    (
+        "control.csv",
+        "a,\x1b[2J\x1b[31mOK,c\n1,2,3\n2,3,1\n3,4,5\n4,5,2\n",
+        [],
+        "--data control.csv: has 3 columns (a, '\\x1b[2J\\x1b[31mOK', c): choose x and y with "
+        "--data-columns A,B",
+    ),
+    (
+        "control.csv",
+        "\x1b]0;title\x07,b,c\n1,2,3\n2,3,1\n3,4,5\n4,5,2\n",
+        ["--data-columns", "b,z"],
+        "--data control.csv: has no column 'z' (the names '\\x1b]0;title\\x07', b, c or numbers "
+        "1 to 3)",
+    ),
+    (
+        "names.csv",
+        ",".join(f"c{k}" for k in range(20000))
+        + "\n"
+        + "".join(f"{i}," + ",".join(["1"] * 19999) + "\n" for i in range(4)),
+        [],
+        "--data names.csv: has 20000 columns (c0, c1, c2, c3, c4, c5, c6, c7, c8, c9 and 19990 more): "
+        "choose x and y with --data-columns A,B",
+    ),
+    (
         "nan.csv",
         "1,2\n2,nan\n3,4\n4,5\n",
         [],
@@ -550,3 +592,63 @@ def test_a_run_without_data_does_not_load_its_modules():
         check=True,
     )
     assert result.stdout == "[]\n"
+
+
+@pytest.mark.parametrize(
+    "content, options, labels",
+    [
+        (
+            "city,1990,2000\n1,2,3\n2,3,1\n3,4,5\n4,5,2\n",
+            ["--data-columns", "1990,2000"],
+            ("1990", "2000"),
+        ),
+        ("x,inf\n1,2\n2,3\n3,5\n4,4\n", [], ("x", "inf")),
+        ("nan,NaN\n1,2\n2,3\n3,5\n4,4\n", [], ("nan", "NaN")),
+    ],
+    ids=["years-as-names", "a-column-named-inf", "columns-named-nan"],
+)
+def test_a_first_row_with_any_cell_not_a_finite_number_is_a_header(
+    tmp_path, monkeypatch, content, options, labels
+):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "named.csv").write_text(content, encoding="utf-8")
+    code, _, err = run_main(["--data", "named.csv", *options, "--epoch", "3", "--simple", "-q"])
+    assert (code, err) == (0, "")
+    record = json.loads(next(tmp_path.glob("outputs/*.json")).read_text(encoding="utf-8"))
+    data = record["settings"]["data"]
+    assert (data["x_label"], data["y_label"]) == labels and data["points"] == 4
+
+
+def test_a_replay_from_another_folder_finds_the_file_the_run_read(tmp_path, monkeypatch):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "in.csv").write_text("1,2\n2,3\n3,5\n4,4\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    options = ["--epoch", "3", "--simple", "-q"]
+    assert run_main(["--data", "data/in.csv", *options, "--out", "run.gif"])[0] == 0
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    code, _, err = run_main(["--replay", "../run.json", "--out", "again.gif", "-q"])
+    assert (code, err) == (0, "")  # the file is there, unchanged: nothing to say
+    (tmp_path / "data" / "in.csv").write_text("1,2\n2,3\n3,5\n4,5\n", encoding="utf-8")
+    code, _, err = run_main(["--replay", "../run.json", "--out", "third.gif", "-q"])
+    assert code == 0 and err == (
+        f"regress-demo: {tmp_path / 'data' / 'in.csv'} has changed since this run was recorded: "
+        "the replay uses the data kept in its record\n"
+    )
+
+
+def test_a_replay_does_not_read_or_wait_for_a_fifo_the_record_names(tmp_path):
+    import threading
+
+    from regress_demo.inputs.owndata import replay_note
+
+    os.mkfifo(tmp_path / "pipe")
+    own = OwnData([1, 2, 3, 4], [2, 3, 5, 4], "pipe", str(tmp_path / "pipe"), "0" * 64)
+    notes = []
+    worker = threading.Thread(target=lambda: notes.append(replay_note(Settings(data=own))))
+    worker.start()
+    worker.join(5)
+    assert not worker.is_alive()  # (a FIFO with no writer would block a plain open for ever)
+    assert notes[0].endswith(
+        "pipe has changed since this run was recorded: the replay uses the data kept in its record"
+    )

@@ -238,7 +238,8 @@ def read_file(path, columns: Optional[str] = None) -> OwnData:
     labels = tuple(
         names[k] if k < len(names) and names[k] else default for k, default in ((i, "x"), (j, "y"))
     )
-    result = OwnData(x, y, name, path, sha256, *labels)
+    # (the path is recorded whole: a replay from another folder finds the same file)
+    result = OwnData(x, y, name, os.path.abspath(path), sha256, *labels)
     check_points(path, result.x, result.y)
     return result
 
@@ -270,18 +271,31 @@ def _rows(path: str, text: str):
     return rows
 
 
-def _is_number(cell: str) -> bool:
+#: A number as a cell may write it: 12, -1.5, .5, 3e8, nan, inf (not Python's 1_000).
+NUMBER = re.compile(
+    r"[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?|[-+]?(nan|inf|infinity)", re.IGNORECASE
+)
+
+
+def _number(cell: str) -> float:
+    """The number a cell holds; ValueError if it is none."""
+    if not NUMBER.fullmatch(cell):
+        raise ValueError(cell)
+    return float(cell)
+
+
+def _is_finite_number(cell: str) -> bool:
     try:
-        float(cell)
+        return math.isfinite(_number(cell))
     except ValueError:
         return False
-    return True
 
 
 def _header(path: str, rows):
-    """The first row as a header if none of its cells is a number."""
+    """The first row as a header if any of its cells is not a finite number (month,2019,2020 and
+    x,nan are headers)."""
     first = rows[0][1]
-    if first and not any(_is_number(cell) for cell in first):
+    if first and not all(_is_finite_number(cell) for cell in first):
         if len(rows) == 1:
             raise DataError(path, "has a header but no data")
         return first, rows[1:]
@@ -292,7 +306,7 @@ def _columns(path: str, columns: Optional[str], header, width: int):
     """The indices of the x and y columns."""
     if columns is None:
         if width > 2:
-            names = ", ".join(header) if header else f"{width} of them"
+            names = _names(header) if header else f"{width} of them"
             raise DataError(
                 path, f"has {width} columns ({names}): choose x and y with --data-columns A,B"
             )
@@ -304,14 +318,31 @@ def _columns(path: str, columns: Optional[str], header, width: int):
     for part in parts:
         if header and part in header:
             chosen.append(header.index(part))
-        elif part.isdigit() and 1 <= int(part) <= width:
+        elif re.fullmatch("[0-9]+", part) and 1 <= int(part) <= width:
             chosen.append(int(part) - 1)
         else:
-            known = f"the names {', '.join(header)} or " if header else ""
-            raise DataError(path, f"has no column {part!r} ({known}numbers 1 to {width})")
+            known = f"the names {_names(header)} or " if header else ""
+            raise DataError(path, f"has no column {show(part)} ({known}numbers 1 to {width})")
     if chosen[0] == chosen[1]:
         raise SettingError("data_columns", "two different columns", columns)
     return chosen
+
+
+#: A message lists at most this many of a file's column names.
+LISTED_NAMES = 10
+
+
+def _names(header) -> str:
+    """The columns' names for a message: each as it is if plain, else escaped (a name may hold a
+    terminal's control sequences), cut short; at most LISTED_NAMES of them."""
+    shown = [
+        name
+        if name.isprintable() and len(name) <= 40 and "," not in name
+        else show(name if len(name) <= 40 else name[:39] + "…")
+        for name in header[:LISTED_NAMES]
+    ]
+    more = len(header) - LISTED_NAMES
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
 def _numbers(path: str, rows, column: int) -> np.ndarray:
@@ -321,18 +352,23 @@ def _numbers(path: str, rows, column: int) -> np.ndarray:
             raise DataError(path, f"has no value in column {column + 1}", number)
         cell = cells[column]
         try:
-            value = float(cell)
+            value = _number(cell)
         except ValueError:
-            shown, comma = (
-                cell if len(cell) <= 30 else cell[:27] + "...",
-                re.fullmatch(r"[-+]?\d+,\d+", cell.strip()),
-            )
-            hint = " (write the decimal comma as a point: 1.5)" if comma else ""
-            raise DataError(path, f"{shown!r} is not a number{hint}", number) from None
+            shown = show(cell if len(cell) <= 30 else cell[:27] + "...")
+            raise DataError(path, f"{shown} is not a number{_comma_hint(cell)}", number) from None
         if not math.isfinite(value):
-            raise DataError(path, f"{cell!r} is not a finite number", number)
+            raise DataError(path, f"{show(cell)} is not a finite number", number)
         values.append(value)
     return np.array(values)
+
+
+def _comma_hint(cell: str) -> str:
+    """What a comma in a number may mean: a decimal comma (1,5), or either that or thousands (1,000)."""
+    if re.fullmatch(r"[-+]?[0-9]{1,3}(,[0-9]{3})+", cell):
+        return " (no commas in numbers: 1000 for a thousand, 1.000 for a decimal comma)"
+    if re.fullmatch(r"[-+]?[0-9]+,[0-9]+", cell):
+        return " (write the decimal comma as a point: 1.5)"
+    return ""
 
 
 # Checking
@@ -555,15 +591,34 @@ def make_dataset(settings) -> data.Dataset:
 
 def replay_note(settings) -> Optional[str]:
     """One line if the file a recorded run read is gone or has changed since (the replay uses the
-    data kept in the record); None if it is as it was, or the data came from arrays."""
+    data kept in the record); None if it is as it was, or the data came from arrays. Only a regular
+    file of at most MAX_READ_BYTES is read (a record may name /dev/zero or a FIFO)."""
     own = settings.data
     if own is None or not own.path:
         return None
+    shown = os.path.relpath(own.path) if os.path.isabs(own.path) else own.path
+    shown = shown if not shown.startswith("..") else own.path
+    shown = shown if shown.isprintable() else repr(shown)
     try:
-        with open(own.path, "rb") as file:
-            now = hashlib.sha256(file.read()).hexdigest()
+        now = _file_digest(own.path)
     except OSError:
-        return f"{own.path} is gone since this run was recorded: the replay uses the data kept in its record"
+        return f"{shown} is gone since this run was recorded: the replay uses the data kept in its record"
     if now != own.sha256:
-        return f"{own.path} has changed since this run was recorded: the replay uses the data kept in its record"
+        return f"{shown} has changed since this run was recorded: the replay uses the data kept in its record"
     return None
+
+
+def _file_digest(path) -> Optional[str]:
+    """The SHA-256 of a regular file of at most MAX_READ_BYTES; None for anything else (a device, a
+    FIFO, a folder, a larger file), found without reading it or waiting for it."""
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    with os.fdopen(fd, "rb") as file:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_READ_BYTES:
+            return None
+        digest = hashlib.sha256()
+        while chunk := file.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
