@@ -431,3 +431,29 @@ def test_a_grid_beyond_n_mid_and_eta_lists_its_axes_and_held_out_errors():
     assert "<th>activation</th>" in table and "<th>depth</th>" not in table
     assert "<th>held-out error</th>" in table
     assert "<td>tanh</td>" in table and '<td class="error">2.00e-02</td>' in table
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("data", {"name": "", "x": 2.5}),  # numbers where a list of them goes
+        ("frame_epochs", list(range(100_000))),  # far more frames than a run may have
+        ("status", "x" * 100_000),
+        ("runs", [{"n_mid": 3, "eta": 0.1}] * 1000),
+    ],
+    ids=["data-x-a-number", "frame-epochs-100000", "status-100k", "runs-1000"],
+)
+def test_a_crafted_record_is_skipped_and_the_other_cards_stay(runs, field, value):
+    before = page_of(runs)
+    make_gif(runs / "crafted.gif", BLUE)
+    crafted = record("crafted.gif", settings([3], [0.1]), [], status="finished")
+    crafted["videos"] = ["crafted.mp4"]
+    (runs / "crafted.mp4").write_bytes(b"\0" * 64)
+    if field == "data":
+        crafted["settings"]["data"] = value
+    else:
+        crafted[field] = value
+    write(runs, "crafted.json", crafted, T0 + 99)
+    after = page_of(runs)
+    assert after.images == before.images and after.headings == before.headings
+    assert (runs / "index.html").stat().st_size < 100_000

@@ -397,8 +397,8 @@ BAD_FILES = [
         + "\n"
         + "".join(f"{i}," + ",".join(["1"] * 19999) + "\n" for i in range(4)),
         [],
-        "--data names.csv: has 20000 columns (c0, c1, c2, c3, c4, c5, c6, c7, c8, c9 and 19990 more): "
-        "choose x and y with --data-columns A,B",
+        "--data names.csv: has 20000 columns (c0, c1, c2, c3, c4, c5, c6, c7, c8, c9 and 19990 "
+        "more): choose x and y with --data-columns A,B",
     ),
     (
         "nan.csv",

@@ -18,6 +18,8 @@ from urllib.parse import quote
 
 from ..film import stopping
 from ..film.texts import LANGUAGES, Texts
+from ..inputs.checks import MAX_FRAMES, MAX_PANELS, MAX_STILLS
+from ..inputs.owndata import JSON_POINTS
 from ..inputs.settings import show
 from . import player
 from .paths import GENERATOR, INDEX_NAME, RECORD_KIND, json_loads
@@ -80,7 +82,7 @@ def read_run(path: Path) -> Optional[Run]:
         record = json_loads(read_text(path))
     except (OSError, ValueError):  # unreadable, not UTF-8, not JSON, or nested too deeply
         return None
-    if not isinstance(record, dict) or record.get("kind") != RECORD_KIND:
+    if not isinstance(record, dict) or record.get("kind") != RECORD_KIND or not shown(record):
         return None
     gif = _file_beside(path, record.get("gif"))
     if gif is None:
@@ -102,6 +104,40 @@ def read_run(path: Path) -> Optional[Run]:
         videos,
         _prints(path, record),
     )
+
+
+def shown(record: dict) -> bool:
+    """True if a card can show the record: each field the card reads of the type and at most the
+    length that regress-demo writes. A record is a stranger's input (shared, edited, crafted): one
+    that is not is skipped, and the other cards are as they were."""
+    settings = record.get("settings", {})
+    if not isinstance(settings, dict):
+        return False
+    data = settings.get("data")
+    if data is not None and not (
+        isinstance(data, dict)
+        and isinstance(data.get("x", []), list)
+        and len(data.get("x", [])) <= JSON_POINTS
+        and _is_count(data.get("points", 0))
+    ):
+        return False
+    most = {
+        "frame_epochs": MAX_FRAMES,
+        "runs": MAX_PANELS,
+        "videos": 2,
+        "stills": 2 * MAX_STILLS,
+    }
+    if not all(
+        isinstance(record.get(key, []), list) and len(record.get(key, [])) <= count
+        for key, count in most.items()
+    ):
+        return False
+    texts = (record.get("status", ""), record.get("engine", ""))
+    return all(text is None or isinstance(text, str) and len(text) <= MAX_TEXT for text in texts)
+
+
+def _is_count(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def _prints(record_path: Path, record: dict) -> list:
@@ -245,9 +281,8 @@ def heading(settings: dict, say: Texts = ENGLISH) -> str:
         settings.get("data"), dict
     ):  # your own data: the file's name, or the number of points
         own = settings["data"]
-        parts.insert(
-            0, as_text(own.get("name")) or say("data_points", count=len(own.get("x") or []))
-        )
+        count = len(own["x"]) if "x" in own else own.get("points", 0)  # (a long series: in the NPZ)
+        parts.insert(0, as_text(own.get("name")) or say("data_points", count=count))
     if "epoch" in settings:
         parts.append(say("epochs", count=as_text(settings["epoch"])))
     if "seed" in settings:

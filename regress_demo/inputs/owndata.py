@@ -363,7 +363,7 @@ def _numbers(path: str, rows, column: int) -> np.ndarray:
 
 
 def _comma_hint(cell: str) -> str:
-    """What a comma in a number may mean: a decimal comma (1,5), or either that or thousands (1,000)."""
+    """What a comma in a number may mean: a decimal comma (1,5); that or thousands (1,000)."""
     if re.fullmatch(r"[-+]?[0-9]{1,3}(,[0-9]{3})+", cell):
         return " (no commas in numbers: 1000 for a thousand, 1.000 for a decimal comma)"
     if re.fullmatch(r"[-+]?[0-9]+,[0-9]+", cell):
@@ -419,6 +419,9 @@ def as_own_data(value) -> OwnData:
     if isinstance(value, (str, os.PathLike)):
         return read_file(value)
     if isinstance(value, dict):
+        texts = [value.get(key) for key in ("name", "path", "sha256", "x_label", "y_label")]
+        if not all(text is None or isinstance(text, str) and len(text) <= 4096 for text in texts):
+            raise SettingError("data", "a record's data: names as short texts", "a damaged record")
         try:
             result = OwnData(
                 value["x"],
@@ -435,6 +438,10 @@ def as_own_data(value) -> OwnData:
             ) from None
         if result.x.shape != result.y.shape or result.x.ndim != 1:
             raise SettingError("data", "a record's data: x and y of one length", "a damaged record")
+        if value.get("digest") is not None and value.get("digest") != result.digest:
+            raise SettingError(
+                "data", "a record's data: the numbers it was recorded with", "an edited record"
+            )
         check_points(result.name or "of the record", result.x, result.y)
         return result
     try:
@@ -457,8 +464,10 @@ def as_own_data(value) -> OwnData:
 
 
 def numbers_from_npz(record: dict, npz_path) -> dict:
-    """A record's data with the numbers that its weights file keeps (a series longer than JSON_POINTS);
-    SettingError if that file is missing, not a regular file of a sane size, or not the one written."""
+    """A record's data with the numbers its weights file keeps (a series longer than JSON_POINTS);
+    SettingError if that file is missing, not a regular file of a sane size, holds arrays of
+    another size than the record's points, or not the numbers recorded. A record is a stranger's
+    input: each array's size is checked before it is read."""
     import stat
     import zipfile
 
@@ -469,18 +478,39 @@ def numbers_from_npz(record: dict, npz_path) -> dict:
             record.get("name") or "(x, y)",
         )
 
+    points = record.get("points")
+    if not isinstance(points, int) or isinstance(points, bool):
+        raise refused("the record says no number of points")
+    if not MIN_POINTS <= points <= MAX_POINTS:
+        raise refused(f"the record says {show(points)} points: from {MIN_POINTS} to {MAX_POINTS}")
     try:
         info = os.stat(npz_path)
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_READ_BYTES:
             raise refused("not a regular file of at most 256 MB")
-        with np.load(npz_path, allow_pickle=False) as arrays:
-            x, y = arrays["data_x"], arrays["data_y"]
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+        with zipfile.ZipFile(npz_path) as archive:
+            x, y = (_npz_array(archive, name, points) for name in ("data_x", "data_y"))
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
         raise refused("missing or unreadable") from None
-    own = as_own_data({**record, "x": x, "y": y})
-    if own.digest != record.get("digest"):
+    if x is None or y is None:
+        raise refused(f"they are not {points} numbers each, as recorded")
+    if OwnData(x, y).digest != record.get("digest"):
         raise refused("they are not the ones recorded")
     return {**record, "x": x, "y": y}
+
+
+#: Room for an array's header in a .npy file, beyond its numbers.
+NPY_HEADER = 4096
+
+
+def _npz_array(archive, name: str, points: int):
+    """The array `name` of an NPZ archive if it is `points` float64 numbers, else None; its size is
+    checked before it is unpacked (a small file may inflate to gigabytes)."""
+    member = archive.getinfo(name + ".npy")
+    if member.file_size > 8 * points + NPY_HEADER:
+        return None
+    with archive.open(member) as file:
+        array = np.lib.format.read_array(file, allow_pickle=False)
+    return array if array.shape == (points,) and array.dtype == np.float64 else None
 
 
 def _short(value) -> str:
@@ -599,13 +629,12 @@ def replay_note(settings) -> Optional[str]:
     shown = os.path.relpath(own.path) if os.path.isabs(own.path) else own.path
     shown = shown if not shown.startswith("..") else own.path
     shown = shown if shown.isprintable() else repr(shown)
+    kept = "since this run was recorded: the replay uses the data kept in its record"
     try:
         now = _file_digest(own.path)
     except OSError:
-        return f"{shown} is gone since this run was recorded: the replay uses the data kept in its record"
-    if now != own.sha256:
-        return f"{shown} has changed since this run was recorded: the replay uses the data kept in its record"
-    return None
+        return f"{shown} is gone {kept}"
+    return f"{shown} has changed {kept}" if now != own.sha256 else None
 
 
 def _file_digest(path) -> Optional[str]:

@@ -1,0 +1,89 @@
+"""A run's record and weights file read back: a replay treats them as input from a stranger (they get
+shared and edited), with the limits of a CSV file, and refuses a bad one with one line."""
+
+import json
+import zipfile
+
+import numpy as np
+from helpers import run_main
+
+QUICK = ["--epoch", "2", "--simple", "-q"]
+
+
+def write_series(path, points):
+    x = np.arange(points) * 0.5
+    lines = (f"{float(a)!r},{float(np.sin(a / 50))!r}\n" for a in x)
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def test_a_record_whose_numbers_were_edited_is_refused(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write_series(tmp_path / "short.csv", 30)
+    assert run_main(["--data", "short.csv", *QUICK, "--out", "run.gif"])[0] == 0
+    record = json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))
+    record["settings"]["data"]["x"][3] += 0.25  # the file's digest stays: it would be a lie
+    (tmp_path / "edited.json").write_text(json.dumps(record), encoding="utf-8")
+    assert run_main(["--replay", "edited.json", "--out", "again.gif"]) == (
+        2,
+        "",
+        "regress-demo: error: --replay must be a record with valid settings (data must be a "
+        "record's data: the numbers it was recorded with, got 'an edited record'), got "
+        "'edited.json'\n",
+    )
+    assert not (tmp_path / "again.gif").exists()
+
+
+def test_a_record_whose_data_path_is_no_text_is_refused(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write_series(tmp_path / "short.csv", 30)
+    assert run_main(["--data", "short.csv", *QUICK, "--out", "run.gif"])[0] == 0
+    record = json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))
+    record["settings"]["data"]["path"] = 0  # (os.open(0) would be standard input)
+    (tmp_path / "path.json").write_text(json.dumps(record), encoding="utf-8")
+    assert run_main(["--replay", "path.json", "--out", "again.gif"]) == (
+        2,
+        "",
+        "regress-demo: error: --replay must be a record with valid settings (data must be a "
+        "record's data: names as short texts, got 'a damaged record'), got 'path.json'\n",
+    )
+
+
+def write_inflating_npz(path, values):
+    """An NPZ whose data_x declares `values` zeros: a few hundred kB on disk, unpacked far more."""
+    header = {"descr": "<f8", "fortran_order": False, "shape": (values,)}
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("data_x.npy", "w", force_zip64=True) as member:
+            np.lib.format.write_array_header_1_0(member, header)
+            zeros = bytes(8 << 20)
+            for _ in range(values // (1 << 20)):
+                member.write(zeros)
+        with archive.open("data_y.npy", "w") as member:
+            np.lib.format.write_array(member, np.zeros(3))
+
+
+def test_an_npz_larger_than_the_record_says_is_refused_before_it_is_unpacked(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write_series(tmp_path / "long.csv", 2500)
+    assert run_main(["--data", "long.csv", *QUICK, "--out", "run.gif"])[0] == 0
+    write_inflating_npz(tmp_path / "run.npz", 40 << 20)  # 40 million numbers, 320 MB unpacked
+    assert (tmp_path / "run.npz").stat().st_size < 2 << 20
+    assert run_main(["--replay", "run.json", "--out", "again.gif"]) == (
+        2,
+        "",
+        "regress-demo: error: --replay must be a record with valid settings (data must be numbers "
+        "kept in run.npz beside the record (they are not 2500 numbers each, as recorded), got "
+        "'long.csv'), got 'run.json'\n",
+    )
+    assert not (tmp_path / "again.gif").exists()
+
+
+def test_a_record_that_claims_more_points_than_a_run_may_have_is_refused(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write_series(tmp_path / "long.csv", 2500)
+    assert run_main(["--data", "long.csv", *QUICK, "--out", "run.gif"])[0] == 0
+    record = json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))
+    record["settings"]["data"]["points"] = 10**9
+    (tmp_path / "run.json").write_text(json.dumps(record), encoding="utf-8")
+    code, out, err = run_main(["--replay", "run.json", "--out", "again.gif"])
+    assert (code, out) == (2, "") and err.count("\n") == 1
+    assert "the record says 1000000000 points: from 4 to 100000" in err
