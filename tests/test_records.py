@@ -1,5 +1,5 @@
-"""A run's record and weights file read back: a replay treats them as input from a stranger (they get
-shared and edited), with the limits of a CSV file, and refuses a bad one with one line."""
+"""A run's record and weights file read back: a replay treats them as input from a stranger
+(they get shared and edited), with the limits of a CSV file, and refuses a bad one with one line."""
 
 import json
 import zipfile

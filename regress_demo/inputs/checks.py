@@ -19,7 +19,7 @@ from ..network import samples as data
 from ..network.layers import MIDDLE_LAYERS
 from . import targets
 from .budget import BudgetError, duration, estimated_bytes, estimated_seconds, size
-from .errors import MissingPackage, SettingError, show
+from .errors import MissingPackage, SettingError, not_integer, show
 
 #: The number of frames the default frame interval aims for.
 TARGET_FRAMES = 100
@@ -221,7 +221,7 @@ def _check_print(settings):
             settings.sheet,
         )
     if isinstance(settings.dpi, bool) or not isinstance(settings.dpi, numbers.Integral):
-        raise SettingError("dpi", "an integer", settings.dpi)
+        raise not_integer("dpi", settings.dpi)
     if not DPI_RANGE[0] <= settings.dpi <= DPI_RANGE[1]:
         raise SettingError(
             "dpi",
@@ -403,7 +403,7 @@ def _values(name, value, most):
 
 def _integer(name, value, low, high, why):
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise SettingError(name, "an integer", value)
+        raise not_integer(name, value)
     if value < low:
         raise SettingError(name, f">= {low}", value)
     if high is not None and value > high:
