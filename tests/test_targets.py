@@ -200,7 +200,9 @@ def test_longest_formula_is_accepted():
         ("", "it is empty"),
         ("   ", "it is empty"),
         ("1+", "it is not a valid expression"),
-        ("x\0", "it is not a valid expression"),
+        ("x\0", "it is not one line of printable characters"),
+        ("sin(x) # $\\alpha_{$", "it contains a comment (#)"),  # (it would reach the header)
+        ("(x\n+ 1)", "it is not one line of printable characters"),
         ("+".join(["x"] * 101), "it is longer than 200 characters"),
         ("(" * 100 + "x" + ")" * 100, "it is longer than 200 characters"),
         ("(" * 10000, "it is longer than 200 characters"),
