@@ -652,3 +652,28 @@ def test_a_replay_does_not_read_or_wait_for_a_fifo_the_record_names(tmp_path):
     assert notes[0].endswith(
         "pipe has changed since this run was recorded: the replay uses the data kept in its record"
     )
+
+
+@pytest.mark.parametrize("middle, spread", [(0.0, 3e7), (5e95, 1e95)], ids=["3e7", "1e96"])
+def test_data_of_any_magnitude_are_drawn_with_whole_tick_labels(tmp_path, middle, spread):
+    from regress_demo.film.frames import make_figure
+    from regress_demo.film.units import in_data_units
+    from regress_demo.network.train import Training
+
+    x = np.arange(30.0)
+    y = middle + spread * np.sin(x / 5)
+    settings = Settings(data=(x, y), epoch=40, frames=2)
+    training = Training(settings)
+    frames = [in_data_units(settings, [snapshot]) for snapshot in training.snapshots()]
+    figure = make_figure(settings, training.dataset, [training.errors], frames, [[]])
+    figure.draw(frames[-1])
+    fit, marks = figure.fit_line.get_ydata(), figure.output_marks.get_ydata()
+    assert np.isfinite(fit).all() and np.isfinite(marks).all()  # nothing cut at 1e6
+    assert np.nanmax(fit) > middle + 0.5 * spread  # the fit reaches the data's peak
+    for line in figure.neuron_lines:
+        assert np.isfinite(line.get_ydata()).all()
+    labels = [label.get_text() for label in figure.ax.get_yticklabels() if label.get_text()]
+    values = [float(text.replace("−", "-")) for text in labels]
+    # each label is a whole value in the data's units (with no multiplier above the axis)
+    assert min(values) < middle < max(values) and max(values) - min(values) >= spread
+    assert figure.ax.yaxis.get_offset_text().get_text() == ""  # nothing above the axis

@@ -9,10 +9,12 @@ ticks in the data's own units (years, say).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, fields
 from typing import List, Optional, Sequence
 
 import numpy as np
+from matplotlib.ticker import Formatter
 
 from ..inputs.owndata import Scale, chosen_points, scale_of
 from ..network import samples as data
@@ -160,6 +162,8 @@ def in_units(figure, settings, snapshots: Sequence[Snapshot]):
     for ax in figure.figure.axes:
         if ax is not loss:
             ax.set_xlim(low - margin, high + margin)
+            ax.xaxis.set_major_formatter(WholeTicks())
+            ax.yaxis.set_major_formatter(WholeTicks())
     ax = figure.ax
     if (
         not settings.is_grid
@@ -174,6 +178,27 @@ def in_units(figure, settings, snapshots: Sequence[Snapshot]):
             legend.set_loc("best")
         if neurons is not None:
             neurons.set_ylim(*_neuron_limits(figure, scale, snapshots))
+
+
+class WholeTicks(Formatter):
+    """Tick labels that each say their whole value, 2019.5 or 1.5e6, with the digits that tell the
+    ticks apart: no "1e6" or "+2e3" above the axis for all of them, where it sits on the title."""
+
+    ticks = np.zeros(0)
+
+    def set_locs(self, locs):
+        self.ticks = np.asarray(locs, dtype=float)
+
+    def __call__(self, value, pos=None):
+        locs = self.ticks
+        steps = np.diff(np.sort(locs))
+        step = float(steps[steps > 0].min()) if (steps > 0).any() else abs(value) or 1.0
+        largest = float(np.abs(locs).max()) if locs.size else abs(value)
+        if largest < 1e6 and step >= 1e-4:  # plain decimals: as many as the step has
+            return f"{value:.{max(0, -math.floor(math.log10(step) + 1e-9))}f}"
+        digits = max(0, math.floor(math.log10(largest)) - math.floor(math.log10(step) + 1e-9))
+        mantissa, exponent = f"{value:.{digits}e}".split("e")
+        return "0" if value == 0 else f"{mantissa}e{int(exponent)}"
 
 
 def _neuron_limits(figure, scale: Scale, snapshots):
