@@ -252,3 +252,22 @@ def test_the_command_python_m_and_the_script_share_one_entry_point():
     assert scripts == {"regress-demo": "regress_demo:main"}
     assert "from . import main" in (root / "regress_demo" / "__main__.py").read_text()
     assert "from regress_demo import main" in (root / "scripts" / "run_demo.py").read_text()
+
+
+def test_ctrl_c_after_every_file_is_written_does_not_cut_the_report_short(tmp_path, monkeypatch):
+    import signal
+
+    from regress_demo.app import cli
+
+    real_report = cli.report
+
+    def pressed_twice(*args):  # Ctrl-C as the run's report is printed: the files are complete
+        signal.raise_signal(signal.SIGINT)
+        signal.raise_signal(signal.SIGINT)
+        return real_report(*args)
+
+    monkeypatch.setattr(cli, "report", pressed_twice)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_main(["--epoch", "3", "--simple", "--out", "run.gif", "--profile"])
+    assert code == 0 and "\nSaved run.gif (3 frames" in out and err.startswith("time: train ")
+    assert (tmp_path / "run.json").exists()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .. import INTERRUPTED_WHILE_STARTING, __version__, drawing_imports
 from ..files.paths import output_path, primary_video, settings_from_record
+from ..files.staged import signals_held
 from ..inputs import targets
 from ..inputs.checks import (
     parse_epochs,
@@ -532,11 +533,12 @@ def _main(argv) -> int:
                 f"{PROG}: error: cannot write {target}: {error.strerror or error}", file=sys.stderr
             )
             return EXIT_IO_ERROR
-        progress.clear()
-
-    code = report(settings, result, EXIT_SIGTERM if signals else EXIT_SIGINT)
-    if args.profile:
-        print(profile_line(result.seconds), file=sys.stderr)
+        # Every file is written: Ctrl-C from now on would only cut the report short, with no word
+        with signals_held(deliver=False):
+            progress.clear()
+            code = report(settings, result, EXIT_SIGTERM if signals else EXIT_SIGINT)
+            if args.profile:
+                print(profile_line(result.seconds), file=sys.stderr)
     if args.open and result.path is not None:
         open_gallery(result.path.parent / "index.html")
     return code
