@@ -352,3 +352,49 @@ def test_animate_takes_every_setting_by_name_and_refuses_bad_video_and_unknown_o
         regress_demo.animate(nmid=5, out=tmp_path)
     with pytest.raises(ValueError, match="eta must be > 0"):
         regress_demo.animate(eta=-1, out=tmp_path)
+
+
+INTERRUPTED_IMPORT = """
+import importlib.abc, signal, sys
+
+class Interrupter(importlib.abc.MetaPathFinder):
+    armed = True
+
+    def find_spec(self, name, path, target=None):  # Ctrl-C as this module of matplotlib loads
+        if Interrupter.armed and name == sys.argv[1]:
+            Interrupter.armed = False
+            signal.raise_signal(signal.SIGINT)
+        return None
+
+sys.meta_path.insert(0, Interrupter())
+import regress_demo
+from regress_demo.app.notebook import how_it_ended
+try:
+    print("first:", how_it_ended(regress_demo.animate(epoch=3, simple=True, quiet=True)))
+except KeyboardInterrupt:
+    print("first: KeyboardInterrupt")
+print("second:", how_it_ended(regress_demo.animate(epoch=3, simple=True, quiet=True)))
+"""
+
+
+@pytest.mark.parametrize("module", ["matplotlib.colors", "matplotlib.figure"])
+def test_an_interrupt_while_matplotlib_loads_leaves_the_next_animate_working(tmp_path, module):
+    import os
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-c", INTERRUPTED_IMPORT, module],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(root), "MPLBACKEND": "Agg"},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    first, second = done.stdout.splitlines()
+    assert first in (
+        "first: KeyboardInterrupt",
+        "first: interrupted while training, before the first of 3 epochs",
+    )  # (not "at epoch -1")
+    assert second == "second: finished"

@@ -253,10 +253,9 @@ def _train_and_draw(
         ]  # (opened now: an unwritable place fails before training)
         try:
             with clock.phase("train"):
-                from ..film.frames import (
-                    inks,
-                    make_figure,
-                )  # matplotlib: loads while the other process trains
+                # matplotlib loads while the other process trains; Ctrl-C waits till it has loaded
+                with signals_held():
+                    from ..film.frames import inks, make_figure
 
                 for snapshots in training.snapshots(report_epoch):
                     if settings.data is not None:  # your own data: shown in their units
