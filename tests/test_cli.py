@@ -271,3 +271,26 @@ def test_ctrl_c_after_every_file_is_written_does_not_cut_the_report_short(tmp_pa
     code, out, err = run_main(["--epoch", "3", "--simple", "--out", "run.gif", "--profile"])
     assert code == 0 and "\nSaved run.gif (3 frames" in out and err.startswith("time: train ")
     assert (tmp_path / "run.json").exists()
+
+
+def test_running_out_of_memory_gives_one_line_and_no_traceback(tmp_path):
+    import os
+    import resource
+
+    def limited():  # as `ulimit -v 700000`: less than the budget, which is a laptop's
+        resource.setrlimit(resource.RLIMIT_AS, (700 * 2**20, 700 * 2**20))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "regress_demo", "--size", "3600x3600", "--epoch", "3", "-q"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "OPENBLAS_NUM_THREADS": "1", "PYTHONPATH": str(ROOT)},
+        preexec_fn=limited,
+        timeout=300,
+    )
+    assert (done.returncode, done.stderr) == (
+        1,
+        "regress-demo: error: out of memory: lower --size, --frames, --dpi or the number of "
+        "videos\n",
+    )

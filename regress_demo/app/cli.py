@@ -533,6 +533,14 @@ def _main(argv) -> int:
                 f"{PROG}: error: cannot write {target}: {error.strerror or error}", file=sys.stderr
             )
             return EXIT_IO_ERROR
+        except MemoryError:  # (the budget is a laptop's: this machine, or its limit, has less)
+            progress.clear()
+            print(
+                f"{PROG}: error: out of memory: lower --size, --frames, --dpi or the number of "
+                "videos",
+                file=sys.stderr,
+            )
+            return EXIT_IO_ERROR
         # Every file is written: Ctrl-C from now on would only cut the report short, with no word
         with signals_held(deliver=False):
             progress.clear()

@@ -116,6 +116,14 @@ def natural_size(settings) -> Tuple[int, int]:
     return int(width * DPI + 1e-8), int(height * DPI + 1e-8)
 
 
+def frame_inches(settings) -> Tuple[float, float]:
+    """The size in inches of a run's frames: its own, or as its layout fills --size."""
+    if settings.size is None:
+        width, height = natural_size(settings)
+        return width / DPI, height / DPI
+    return Layout(settings, (0.0, 0.0)).inches
+
+
 class Layout:
     """A frame's size, the size of its text and where its panels go: a layout's own (no --size),
     or one that fills --size."""

@@ -297,11 +297,13 @@ def parse_size(name: str, text: str) -> "tuple[int, int]":
 
 def _check_budget(settings, n_train: int, frames: int):
     """Refuse a combination of settings that would need more memory or time than a laptop has."""
-    memory = estimated_bytes(settings, n_train, frames)
+    memory = estimated_bytes(settings, n_train, frames, layouts.frame_inches(settings))
     if memory > MAX_BYTES:
         lower = ["frames"] + [name for name in ("n_mid", "depth") if max(settings.values(name)) > 1]
         lower += ["the number of grid values"] if settings.is_grid else []
         lower += ["size"] if settings.size is not None else []
+        lower += ["the number of videos"] if len(settings.video) > 1 else []
+        lower += ["dpi"] if settings.still or settings.sheet == "print" else []
         raise BudgetError(
             f"would keep about {size(memory)} in memory (at most {size(MAX_BYTES)})", lower
         )
