@@ -677,3 +677,18 @@ def test_data_of_any_magnitude_are_drawn_with_whole_tick_labels(tmp_path, middle
     # each label is a whole value in the data's units (with no multiplier above the axis)
     assert min(values) < middle < max(values) and max(values) - min(values) >= spread
     assert figure.ax.yaxis.get_offset_text().get_text() == ""  # nothing above the axis
+
+
+def test_names_in_a_script_no_font_has_are_drawn_as_boxes_without_warnings(tmp_path, monkeypatch):
+    import warnings
+
+    from regress_demo.film.units import drawn
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "hindi.csv").write_text("वर्ष,मूल्य\n1,2\n2,3\n3,5\n4,4\n", encoding="utf-8")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        code, _, err = run_main(["--data", "hindi.csv", "--epoch", "3", "--still", "last", "-q"])
+    assert (code, err) == (0, "")
+    assert [str(w.message) for w in caught if "Glyph" in str(w.message)] == []
+    assert drawn("वर्ष $1") == "□□□□ \\$1"  # (as matplotlib would draw them: boxes)

@@ -9,6 +9,7 @@ ticks in the data's own units (years, say).
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, fields
 from typing import List, Optional, Sequence
@@ -20,6 +21,7 @@ from ..inputs.owndata import Scale, chosen_points, scale_of
 from ..network import samples as data
 from ..network.samples import Dataset
 from ..network.train import Snapshot
+from . import fonts
 from .texts import Texts, texts_of
 
 #: An axis label from a column's name is cut to this many characters (the frame has room for no more):
@@ -33,7 +35,32 @@ def drawn(text: str, limit: Optional[int] = None) -> str:
     `limit` characters."""
     if limit is not None and len(text) > limit:
         text = text[: limit - 1] + "…"
+    text = "".join(char if has_glyph(char) else MISSING_GLYPH for char in text)
     return text.replace("$", r"\$")
+
+
+#: What a character no font of the frames has (Hangul, say) is drawn as: the box matplotlib would
+#: draw, but without its warning.
+MISSING_GLYPH = "□"
+
+
+@functools.lru_cache(maxsize=4096)
+def has_glyph(char: str) -> bool:
+    """True if a font the frames use (matplotlib's own, or the Japanese one) can draw `char`."""
+    if char.isascii():
+        return True
+    return any(ord(char) in charmap for charmap in _charmaps())
+
+
+@functools.lru_cache(maxsize=1)
+def _charmaps() -> list:
+    """The characters of matplotlib's own font and of the Japanese one, if it is installed."""
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    paths = [font_manager.findfont(fonts.FALLBACK, fallback_to_default=True)]
+    paths += [path for path in [fonts.japanese_font_file()] if path is not None]
+    return [FT2Font(str(path)).get_charmap() for path in paths]
 
 
 def header(settings) -> List[str]:
