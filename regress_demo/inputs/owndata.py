@@ -647,7 +647,8 @@ def _file_digest(path) -> Optional[str]:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_READ_BYTES:
             return None
-        digest = hashlib.sha256()
-        while chunk := file.read(1 << 20):
+        digest, left = hashlib.sha256(), MAX_READ_BYTES + 1  # (a file that grows: read no more)
+        while left > 0 and (chunk := file.read(min(left, 1 << 20))):
             digest.update(chunk)
-    return digest.hexdigest()
+            left -= len(chunk)
+    return digest.hexdigest() if left > 0 else None
