@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from helpers import command, deep, run_main
 from PIL import Image
 
 from regress_demo.files.gallery import write_index
@@ -457,3 +458,41 @@ def test_a_crafted_record_is_skipped_and_the_other_cards_stay(runs, field, value
     after = page_of(runs)
     assert after.images == before.images and after.headings == before.headings
     assert (runs / "index.html").stat().st_size < 100_000
+
+
+def test_nested_records_in_the_folder_leave_the_gallery_working(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("deep.json").write_text(deep(100_000))
+    record = {
+        "kind": "regress-demo run",
+        "gif": "run.gif",
+        "status": deep(3),
+        "settings": {"target": "T", "n_mid": "T"},
+        "runs": [{"n_mid": "T", "status": "T"}],
+    }
+    Path("nested.json").write_text(json.dumps(record).replace('"T"', deep(500)))
+    Path("deeper.json").write_text(json.dumps(record).replace('"T"', deep(5000)))
+    code, out, err = run_main(["--epoch", "3", "-q", "--out", "run.gif"])
+    assert code == 0 and err == ""
+    page = Path("index.html").read_text()
+    assert (
+        page.count('<article class="card') == 2
+    )  # this run, and the nested record that names its GIF
+
+
+def test_a_fifo_or_dev_zero_in_the_output_folder_neither_hangs_nor_eats_memory(tmp_path):
+    os.mkfifo(tmp_path / "fifo.json")
+    os.symlink("/dev/zero", tmp_path / "zero.json")
+    os.symlink("/dev/zero", tmp_path / "index.html")
+    code, out, err = command(["--epoch", "3", "-q", "--out", "run.gif"], cwd=tmp_path, timeout_s=60)
+    assert code == 0 and err == ""
+    assert sorted(os.listdir(tmp_path)) == [
+        "fifo.json",
+        "index.html",
+        "run.gif",
+        "run.json",
+        "run.npz",
+        "run.png",
+        "zero.json",
+    ]
+    assert os.readlink(tmp_path / "index.html") == "/dev/zero"  # someone else's: left alone

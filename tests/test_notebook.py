@@ -398,3 +398,36 @@ def test_an_interrupt_while_matplotlib_loads_leaves_the_next_animate_working(tmp
         "first: interrupted while training, before the first of 3 epochs",
     )  # (not "at epoch -1")
     assert second == "second: finished"
+
+
+def test_a_still_the_run_never_reached_is_named_in_a_notebook_too(tmp_path):
+    """animate(still="8,11") of a run of 12 epochs that diverged at epoch 9: epoch 11 is left out, and said."""
+    import regress_demo
+
+    with pytest.warns(UserWarning) as caught:
+        result = regress_demo.animate(
+            tmp_path, lang="ja", eta=1.9, epoch=12, frames=2, still="8,11", dpi=50, quiet=True
+        )
+    assert result.status == "diverged"
+    assert [str(warning.message) for warning in caught] == [
+        "no still of epoch 11: the film ends at epoch 9"
+    ]
+    assert sorted(path.name.rsplit("-", 1)[1] for path in tmp_path.glob("*-epoch*.png")) == [
+        "epoch8.png"
+    ]
+
+
+def test_the_notebook_s_repr_and_caption_of_a_japanese_run_on_own_data_speak_english(tmp_path):
+    from regress_demo import animate
+
+    result = animate(
+        data=(np.arange(12.0), np.sin(np.arange(12.0))),
+        lang="ja",
+        epoch=2,
+        frames=2,
+        out=str(tmp_path),
+        quiet=True,
+    )
+    assert repr(result).isascii() and "% of var(y)), layer classes" in repr(result)
+    caption = result._repr_html_().split('<div style="font-family')[1]
+    assert "% of var(y))" in caption and "var(y) の" not in caption

@@ -2,10 +2,15 @@
 (they get shared and edited), with the limits of a CSV file, and refuses a bad one with one line."""
 
 import json
+import os
 import zipfile
+from pathlib import Path
 
 import numpy as np
-from helpers import run_main
+import pytest
+from helpers import command, deep, run_main
+
+from regress_demo.inputs.settings import Settings
 
 QUICK = ["--epoch", "2", "--simple", "-q"]
 
@@ -87,3 +92,73 @@ def test_a_record_that_claims_more_points_than_a_run_may_have_is_refused(tmp_pat
     code, out, err = run_main(["--replay", "run.json", "--out", "again.gif"])
     assert (code, out) == (2, "") and err.count("\n") == 1
     assert "the record says 1000000000 points: from 4 to 100000" in err
+
+
+FILES = ["index.html", "run.gif", "run.json", "run.npz", "run.png"]
+
+
+def test_numpy_scalars_are_plain_values_in_every_file(tmp_path):
+    from regress_demo import make_gif
+
+    settings = Settings(
+        n_mid=np.int64(3),
+        eta=np.float32(0.5),
+        seed=np.uint32(2),
+        epoch=np.int64(3),
+        wb_width=np.float64(0.1),
+        simple=np.bool_(False),
+        holdout=np.array([0.2, 0.5]),
+    )
+    assert (
+        type(settings.n_mid) is int and type(settings.eta) is float and type(settings.seed) is int
+    )
+    assert type(settings.simple) is bool and settings.holdout == (0.2, 0.5)
+    result = make_gif(settings, tmp_path / "run.gif")
+    record = json.loads((tmp_path / "run.json").read_text())
+    assert record["settings"]["n_mid"] == [3] and record["settings"]["seed"] == 2
+    assert sorted(os.listdir(tmp_path)) == FILES and result.status == "finished"
+    grid = Settings(n_mid=np.array([1, 3]), eta=[np.float32(0.1), np.float64(0.5)], epoch=3)
+    assert grid.n_mid == (1, 3) and all(type(eta) is float for eta in grid.eta)
+
+
+@pytest.mark.parametrize(
+    "content, reason",
+    [
+        (deep(100_000), "a readable JSON run record"),
+        (
+            json.dumps({"kind": "regress-demo run", "settings": {"target": "TARGET"}}).replace(
+                '"TARGET"', deep(5000)
+            ),
+            "a readable JSON run record",
+        ),
+        (
+            json.dumps({"kind": "regress-demo run", "settings": {"target": "TARGET"}}).replace(
+                '"TARGET"', deep(500)
+            ),
+            "a record with valid settings (target must be a curve name or a formula in x, got [[[[...]]]])",
+        ),
+        (
+            json.dumps({"kind": "regress-demo run", "settings": {"n_mid": "N"}}).replace(
+                '"N"', deep(500)
+            ),
+            "a record with valid settings (n_mid must be a value or a flat list of values, got [[[[...]]]])",
+        ),
+    ],
+)
+def test_a_deeply_nested_record_is_refused_with_one_line(tmp_path, monkeypatch, content, reason):
+    monkeypatch.chdir(tmp_path)
+    Path("deep.json").write_text(content)
+    code, _, err = run_main(["--replay", "deep.json"])
+    assert code == 2
+    assert err == f"regress-demo: error: --replay must be {reason}, got 'deep.json'\n"
+
+
+def test_replay_of_a_device_or_a_fifo_is_refused_at_once(tmp_path):
+    os.mkfifo(tmp_path / "fifo.json")
+    for source in ("/dev/zero", "fifo.json"):  # (in a process of its own: a regression would hang)
+        code, _, err = command(["--replay", source], cwd=tmp_path, timeout_s=30)
+        assert code == 2
+        assert err == (
+            f"regress-demo: error: --replay must be a run record: a regular file of a sane size "
+            f"(it is not a regular file), got '{source}'\n"
+        )
