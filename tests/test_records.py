@@ -162,3 +162,20 @@ def test_replay_of_a_device_or_a_fifo_is_refused_at_once(tmp_path):
             f"regress-demo: error: --replay must be a run record: a regular file of a sane size "
             f"(it is not a regular file), got '{source}'\n"
         )
+
+
+def test_a_weights_file_that_is_a_fifo_is_refused_without_waiting(tmp_path, monkeypatch):
+    import os
+
+    monkeypatch.chdir(tmp_path)
+    write_series(tmp_path / "long.csv", 2500)
+    assert run_main(["--data", "long.csv", *QUICK, "--out", "run.gif"])[0] == 0
+    os.remove(tmp_path / "run.npz")
+    os.mkfifo(tmp_path / "run.npz")  # (a plain open would wait for a writer for ever)
+    assert run_main(["--replay", "run.json", "--out", "again.gif"]) == (
+        2,
+        "",
+        "regress-demo: error: --replay must be a record with valid settings (data must be numbers "
+        "kept in run.npz beside the record (not a regular file of at most 256 MB), got "
+        "'long.csv'), got 'run.json'\n",
+    )

@@ -483,14 +483,19 @@ def numbers_from_npz(record: dict, npz_path) -> dict:
         raise refused("the record says no number of points")
     if not MIN_POINTS <= points <= MAX_POINTS:
         raise refused(f"the record says {show(points)} points: from {MIN_POINTS} to {MAX_POINTS}")
-    try:
-        info = os.stat(npz_path)
+    try:  # (opened once, without waiting: what is checked is what is read)
+        fd = os.open(npz_path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        raise refused("missing or unreadable") from None
+    with os.fdopen(fd, "rb") as file:
+        info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_READ_BYTES:
             raise refused("not a regular file of at most 256 MB")
-        with zipfile.ZipFile(npz_path) as archive:
-            x, y = (_npz_array(archive, name, points) for name in ("data_x", "data_y"))
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
-        raise refused("missing or unreadable") from None
+        try:
+            with zipfile.ZipFile(file) as archive:
+                x, y = (_npz_array(archive, name, points) for name in ("data_x", "data_y"))
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+            raise refused("missing or unreadable") from None
     if x is None or y is None:
         raise refused(f"they are not {points} numbers each, as recorded")
     if OwnData(x, y).digest != record.get("digest"):
