@@ -441,8 +441,9 @@ def test_a_grid_beyond_n_mid_and_eta_lists_its_axes_and_held_out_errors():
         ("frame_epochs", list(range(100_000))),  # far more frames than a run may have
         ("status", "x" * 100_000),
         ("runs", [{"n_mid": 3, "eta": 0.1}] * 1000),
+        ("runs", [{"n_mid": 3, "eta": 0.1, "status": "y" * 100_000}]),
     ],
-    ids=["data-x-a-number", "frame-epochs-100000", "status-100k", "runs-1000"],
+    ids=["data-x-a-number", "frame-epochs-100000", "status-100k", "runs-1000", "a-run-s-status"],
 )
 def test_a_crafted_record_is_skipped_and_the_other_cards_stay(runs, field, value):
     before = page_of(runs)

@@ -132,8 +132,12 @@ def shown(record: dict) -> bool:
         for key, count in most.items()
     ):
         return False
-    texts = (record.get("status", ""), record.get("engine", ""))
-    return all(text is None or isinstance(text, str) and len(text) <= MAX_TEXT for text in texts)
+    rows = [row for row in record.get("runs", []) if isinstance(row, dict)]
+    texts = [record.get("status", ""), record.get("engine", "")]
+    if not all(text is None or isinstance(text, str) and len(text) <= MAX_TEXT for text in texts):
+        return False
+    statuses = [row.get("status") for row in rows]  # (others are shown as text, cut short)
+    return all(len(status) <= MAX_TEXT for status in statuses if isinstance(status, str))
 
 
 def _is_count(value) -> bool:
@@ -304,7 +308,7 @@ def render_results(runs, say: Texts = ENGLISH, stop_at=None) -> str:
     header += f"<th>{say('page_ending')}</th>"
     lines = [f'<table class="results">\n<tr>{header}</tr>\n']
     for row in rows:
-        status = str(row.get("status", "unknown"))
+        status = as_text(row.get("status", "unknown"))
         ending = said_status(status, say)
         if status == "diverged" and row.get("diverged_at") is not None:
             ending = say("diverged_at", epoch=as_text(row["diverged_at"]))
