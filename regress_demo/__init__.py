@@ -55,8 +55,11 @@ def drawing_imports():
     that the notebook's own plots still show inline) and keeps matplotlib's warnings about
     its configuration (an unwritable home folder, a font cache being built) off the screen: they are
     not the user's business, and would break the one-line messages."""
+    from .files.staged import signals_held  # (Ctrl-C waits for the imports: never half of one)
+
     if "matplotlib" in sys.modules:
-        yield
+        with signals_held():
+            yield
         return
     # In a notebook's kernel, MPLBACKEND is the kernel's own (inline plots): it stays.
     backend = None if _in_kernel() else os.environ.pop("MPLBACKEND", None)
@@ -66,9 +69,10 @@ def drawing_imports():
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            import matplotlib  # noqa: F401  (the import that reads MPLBACKEND and the configuration)
+            with signals_held():
+                import matplotlib  # noqa: F401  (the import that reads MPLBACKEND and the configuration)
 
-            yield
+                yield
     finally:
         logger.setLevel(level)
         if backend is not None:

@@ -1,9 +1,14 @@
-"""Test helpers: decoding a GIF the way a viewer would; the command line run in this process; an
-activation a learner adds to layers.py."""
+"""Test helpers: decoding a GIF the way a viewer would; the command line run in this process or in a
+process of its own; one error line checked; nested JSON and the example data; an activation a
+learner adds to layers.py."""
 
 import io
+import os
+import subprocess
+import sys
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageSequence
@@ -99,3 +104,33 @@ def run_checkout(checkout, args, cwd, code=None):
     return subprocess.run(
         [sys.executable, *command], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
     )
+
+
+def one_error_line(err: str, start: str = "regress-demo: error: ") -> str:
+    assert err.startswith(start) and err.count("\n") == 1 and err.endswith("\n"), err
+    assert "Traceback" not in err
+    return err
+
+
+def command(args, cwd, env=None, timeout_s=120):
+    """The command in a process of its own: (exit code, stdout, stderr)."""
+    environment = dict(os.environ, **(env or {}))
+    process = subprocess.run(
+        [sys.executable, "-m", "regress_demo", *args],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        timeout=timeout_s,
+    )
+    return process.returncode, process.stdout, process.stderr.decode(errors="replace")
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def deep(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+def daylight():
+    return str(ROOT / "examples" / "daylight.csv")

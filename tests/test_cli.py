@@ -2,13 +2,14 @@
 
 import io
 import json
+import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from helpers import decode_gif, registered, run_main
+from helpers import command, decode_gif, registered, run_main
 
 from regress_demo.app import cli
 
@@ -146,15 +147,15 @@ def test_an_output_inside_a_file_gives_one_line_and_exit_2(tmp_path):
 
 def test_console_script_and_script_run_the_same_command(tmp_path):
     script = Path(sys.executable).parent / "regress-demo"
-    for command in ([str(script)], [sys.executable, str(ROOT / "scripts" / "run_demo.py")]):
+    for program in ([str(script)], [sys.executable, str(ROOT / "scripts" / "run_demo.py")]):
         done = subprocess.run(
-            [*command, "--n-mid", "0"], cwd=tmp_path, capture_output=True, text=True
+            [*program, "--n-mid", "0"], cwd=tmp_path, capture_output=True, text=True
         )
         assert (done.returncode, done.stderr) == (
             2,
             "regress-demo: error: --n-mid must be >= 1, got 0\n",
         )
-        done = subprocess.run([*command, "--version"], cwd=tmp_path, capture_output=True, text=True)
+        done = subprocess.run([*program, "--version"], cwd=tmp_path, capture_output=True, text=True)
         assert done.returncode == 0 and done.stdout.startswith("regress-demo 0.")
 
 
@@ -310,3 +311,146 @@ def test_check_names_a_wrong_derivative_and_fails(monkeypatch):
     (failure,) = out.splitlines()[8:]  # one line for the method that failed
     assert failure.startswith("regress-demo: TanhLayer.backward: dE/d")
     assert "check derivative()" in failure
+
+
+def test_ctrl_c_after_every_file_is_written_does_not_cut_the_report_short(tmp_path, monkeypatch):
+    import signal
+
+    from regress_demo.app import cli
+
+    real_report = cli.report
+
+    def pressed_twice(*args):  # Ctrl-C as the run's report is printed: the files are complete
+        signal.raise_signal(signal.SIGINT)
+        signal.raise_signal(signal.SIGINT)
+        return real_report(*args)
+
+    monkeypatch.setattr(cli, "report", pressed_twice)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_main(["--epoch", "3", "--simple", "--out", "run.gif", "--profile"])
+    assert code == 0 and "\nSaved run.gif (3 frames" in out and err.startswith("time: train ")
+    assert (tmp_path / "run.json").exists()
+
+
+def test_running_out_of_memory_gives_one_line_and_no_traceback(tmp_path):
+    import os
+    import resource
+
+    def limited():  # as `ulimit -v 700000`: less than the budget, which is a laptop's
+        resource.setrlimit(resource.RLIMIT_AS, (700 * 2**20, 700 * 2**20))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "regress_demo", "--size", "3600x3600", "--epoch", "3", "-q"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "OPENBLAS_NUM_THREADS": "1", "PYTHONPATH": str(ROOT)},
+        preexec_fn=limited,
+        timeout=300,
+    )
+    assert (done.returncode, done.stderr) == (
+        1,
+        "regress-demo: error: out of memory: lower --size, --frames, --dpi or the number of "
+        "videos\n",
+    )
+
+
+@pytest.mark.parametrize(
+    "option, named",
+    [(["--no-outputs"], "--no-outputs"), (["--simple"], "--simple"), (["--eta", "0.2"], "--eta")],
+)
+def test_replay_with_other_options_names_them_as_typed(tmp_path, monkeypatch, option, named):
+    monkeypatch.chdir(tmp_path)
+    Path("run.json").write_text("{}")
+    code, _, err = run_main(["--replay", "run.json", *option])
+    assert code == 2
+    assert err == (
+        "regress-demo: error: --replay must be used without other settings (only --out, --quiet, --profile and --open), "
+        f"got '{named}'\n"
+    )
+
+
+def test_a_ctrl_c_while_the_network_is_built_says_so(tmp_path, monkeypatch):
+    import regress_demo.app.run as run_module
+
+    def interrupted(settings):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(run_module, "trainer", interrupted)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_main(["--epoch", "3", "-q", "--out", "run.gif"])
+    assert code == 130
+    assert err == "regress-demo: interrupted while starting; nothing was written\n"
+    assert os.listdir(tmp_path) == []
+
+
+FILES = ["index.html", "run.gif", "run.json", "run.npz", "run.png"]
+
+
+def test_an_unknown_mplbackend_is_ignored(tmp_path):
+    code, out, err = command(
+        ["--epoch", "3", "-q", "--out", "run.gif"],
+        cwd=tmp_path,
+        env={"MPLBACKEND": "NoSuchBackend"},
+    )
+    assert code == 0 and err == "" and sorted(os.listdir(tmp_path)) == FILES
+
+
+def test_standard_output_on_a_full_device_keeps_the_run_and_says_so(tmp_path):
+    with open("/dev/full", "w") as full:
+        process = subprocess.run(
+            [sys.executable, "-m", "regress_demo", "--epoch", "3", "--out", "run.gif"],
+            cwd=tmp_path,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    assert process.returncode == 1
+    assert (
+        process.stderr
+        == "regress-demo: error: cannot write to standard output: No space left on device\n"
+    )
+    assert sorted(os.listdir(tmp_path)) == FILES
+
+
+def test_a_closed_pipe_on_standard_output_keeps_the_run(tmp_path):
+    read, write = os.pipe()
+    os.close(read)  # like `| head -1` once it has its line: nobody reads
+    try:
+        process = subprocess.run(
+            [sys.executable, "-m", "regress_demo", "--epoch", "3", "--out", "run.gif"],
+            cwd=tmp_path,
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.close(write)
+    assert process.returncode == 0 and process.stderr == ""
+    assert sorted(os.listdir(tmp_path)) == FILES
+
+
+def test_paths_the_locale_cannot_encode_are_shown_escaped(tmp_path):
+    code, out, err = command(
+        ["--epoch", "3", "-q", "--out", "ñandú/"], cwd=tmp_path, env={"PYTHONIOENCODING": "ascii"}
+    )
+    assert code == 0 and err == ""
+    assert out.decode("ascii").startswith(
+        "Saved \\xf1and\\xfa/sin_nmid3_eta0.1_epoch3_seed1.gif (3 frames"
+    )
+    assert len(os.listdir(tmp_path / "ñandú")) == 5
+
+
+@pytest.mark.parametrize(
+    "args, code, err",
+    [
+        (["--eta", "-1"], 2, "regress-demo: error: --eta must be > 0, got -1\n"),
+        (["--epoch", "3", "-q", "--out", "run.gif"], 0, ""),
+    ],
+)
+def test_an_unwritable_home_adds_no_lines(tmp_path, args, code, err):
+    env = {"HOME": "/dev/null", "MPLCONFIGDIR": "", "XDG_CONFIG_HOME": "", "XDG_CACHE_HOME": ""}
+    result = command(args, cwd=tmp_path, env=env)
+    assert (result[0], result[2]) == (code, err)

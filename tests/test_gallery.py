@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from helpers import command, deep, run_main
 from PIL import Image
 
 from regress_demo.files.gallery import write_index
@@ -431,3 +432,68 @@ def test_a_grid_beyond_n_mid_and_eta_lists_its_axes_and_held_out_errors():
     assert "<th>activation</th>" in table and "<th>depth</th>" not in table
     assert "<th>held-out error</th>" in table
     assert "<td>tanh</td>" in table and '<td class="error">2.00e-02</td>' in table
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("data", {"name": "", "x": 2.5}),  # numbers where a list of them goes
+        ("frame_epochs", list(range(100_000))),  # far more frames than a run may have
+        ("status", "x" * 100_000),
+        ("runs", [{"n_mid": 3, "eta": 0.1}] * 1000),
+        ("runs", [{"n_mid": 3, "eta": 0.1, "status": "y" * 100_000}]),
+    ],
+    ids=["data-x-a-number", "frame-epochs-100000", "status-100k", "runs-1000", "a-run-s-status"],
+)
+def test_a_crafted_record_is_skipped_and_the_other_cards_stay(runs, field, value):
+    before = page_of(runs)
+    make_gif(runs / "crafted.gif", BLUE)
+    crafted = record("crafted.gif", settings([3], [0.1]), [], status="finished")
+    crafted["videos"] = ["crafted.mp4"]
+    (runs / "crafted.mp4").write_bytes(b"\0" * 64)
+    if field == "data":
+        crafted["settings"]["data"] = value
+    else:
+        crafted[field] = value
+    write(runs, "crafted.json", crafted, T0 + 99)
+    after = page_of(runs)
+    assert after.images == before.images and after.headings == before.headings
+    assert (runs / "index.html").stat().st_size < 100_000
+
+
+def test_nested_records_in_the_folder_leave_the_gallery_working(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("deep.json").write_text(deep(100_000))
+    record = {
+        "kind": "regress-demo run",
+        "gif": "run.gif",
+        "status": deep(3),
+        "settings": {"target": "T", "n_mid": "T"},
+        "runs": [{"n_mid": "T", "status": "T"}],
+    }
+    Path("nested.json").write_text(json.dumps(record).replace('"T"', deep(500)))
+    Path("deeper.json").write_text(json.dumps(record).replace('"T"', deep(5000)))
+    code, out, err = run_main(["--epoch", "3", "-q", "--out", "run.gif"])
+    assert code == 0 and err == ""
+    page = Path("index.html").read_text()
+    assert (
+        page.count('<article class="card') == 2
+    )  # this run, and the nested record that names its GIF
+
+
+def test_a_fifo_or_dev_zero_in_the_output_folder_neither_hangs_nor_eats_memory(tmp_path):
+    os.mkfifo(tmp_path / "fifo.json")
+    os.symlink("/dev/zero", tmp_path / "zero.json")
+    os.symlink("/dev/zero", tmp_path / "index.html")
+    code, out, err = command(["--epoch", "3", "-q", "--out", "run.gif"], cwd=tmp_path, timeout_s=60)
+    assert code == 0 and err == ""
+    assert sorted(os.listdir(tmp_path)) == [
+        "fifo.json",
+        "index.html",
+        "run.gif",
+        "run.json",
+        "run.npz",
+        "run.png",
+        "zero.json",
+    ]
+    assert os.readlink(tmp_path / "index.html") == "/dev/zero"  # someone else's: left alone

@@ -21,6 +21,7 @@ from matplotlib.text import Text
 from regress_demo.film import texts
 from regress_demo.film.blit import _text_style
 from regress_demo.film.frames import make_figure
+from regress_demo.film.texts import Texts
 from regress_demo.inputs.settings import Settings
 from regress_demo.network.train import TrainingGroup
 
@@ -450,3 +451,62 @@ def test_the_japanese_readme_s_commands_and_picture_are_real():
     pictures = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", japanese)
     assert pictures == ["docs/sin_nmid3_eta0.1_ja.png"] and (ROOT / pictures[0]).is_file()
     assert "_langja" in japanese and Settings(lang="ja").file_stem().endswith("_langja")
+
+
+@pytest.fixture(scope="module")
+def japanese_folder(tmp_path_factory):
+    """One folder: an English single run, then a Japanese grid (the gallery speaks Japanese)."""
+    folder = tmp_path_factory.mktemp("lecture")
+    for args in (
+        ["--epoch", "3", "--frames", "2"],
+        ["--lang", "ja", "--n-mid", "1", "3", "--epoch", "3", "--frames", "2"],
+    ):
+        code, _, err = run_main([*args, "--out", str(folder), "--quiet"])
+        assert code == 0, err
+    return folder
+
+
+def test_the_japanese_gallery_names_what_trained_each_run_in_japanese(japanese_folder):
+    page = (japanese_folder / "index.html").read_text(encoding="utf-8")
+    notes = re.findall(r'<p class="engine">(.*?)</p>', page)
+    assert len(notes) == 2
+    for note in notes:
+        assert "layer classes" not in note and "loop" not in note and "checked" not in note, note
+    assert notes[0].startswith("学習に使ったもの: ") and notes[0].endswith(
+        "のループ (layers.py と照合済み)"
+    )
+    assert (
+        notes[1] == "学習に使ったもの: layers.py の層のクラス"
+    )  # the English run's, on the Japanese page
+
+
+def test_every_name_of_what_trains_a_run_has_its_japanese():
+    say = Texts("ja")
+    for name in [
+        "layer classes of layers.py",
+        "vectorised loop, checked against layers.py",
+        "plain-float loop, checked against layers.py",
+        "plain-float loop per network, checked against layers.py",
+        "layer classes of layers.py (they differ from the vectorised loop)",
+    ]:
+        said = say.engine(name)
+        assert CJK.search(said) and not re.search(r"classes|loop|checked|differ", said), said
+    assert say.engine("a crafted name") == "a crafted name"
+    assert (
+        Texts("en").engine("vectorised loop, checked against layers.py")
+        == "vectorised loop, checked against layers.py"
+    )
+
+
+def test_a_japanese_run_on_arrays_is_headed_in_japanese_in_the_gallery(tmp_path):
+    import numpy as np
+
+    import regress_demo
+
+    x = np.linspace(0.0, 10.0, 20)
+    regress_demo.animate(tmp_path, data=(x, np.sin(x)), lang="ja", epoch=2, frames=2, quiet=True)
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert re.findall(r"<h2>(.*?)</h2>", page) == [
+        "20 点 · n_mid 3 · eta 0.1 · 2 エポック · seed 1"
+    ]
+    assert "<dt>data</dt><dd>(x, y): 20 点, sha256 " in page and " points" not in page

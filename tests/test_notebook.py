@@ -351,3 +351,83 @@ def test_animate_takes_every_setting_by_name_and_refuses_bad_video_and_unknown_o
         regress_demo.animate(nmid=5, out=tmp_path)
     with pytest.raises(ValueError, match="eta must be > 0"):
         regress_demo.animate(eta=-1, out=tmp_path)
+
+
+INTERRUPTED_IMPORT = """
+import importlib.abc, signal, sys
+
+class Interrupter(importlib.abc.MetaPathFinder):
+    armed = True
+
+    def find_spec(self, name, path, target=None):  # Ctrl-C as this module of matplotlib loads
+        if Interrupter.armed and name == sys.argv[1]:
+            Interrupter.armed = False
+            signal.raise_signal(signal.SIGINT)
+        return None
+
+sys.meta_path.insert(0, Interrupter())
+import regress_demo
+from regress_demo.app.shown import how_it_ended
+try:
+    print("first:", how_it_ended(regress_demo.animate(epoch=3, simple=True, quiet=True)))
+except KeyboardInterrupt:
+    print("first: KeyboardInterrupt")
+print("second:", how_it_ended(regress_demo.animate(epoch=3, simple=True, quiet=True)))
+"""
+
+
+@pytest.mark.parametrize("module", ["matplotlib.colors", "matplotlib.figure"])
+def test_an_interrupt_while_matplotlib_loads_leaves_the_next_animate_working(tmp_path, module):
+    import os
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-c", INTERRUPTED_IMPORT, module],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(root), "MPLBACKEND": "Agg"},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    first, second = done.stdout.splitlines()
+    assert first in (
+        "first: KeyboardInterrupt",
+        "first: interrupted while training, before the first of 3 epochs",
+        "first: interrupted while drawing, at epoch 2 of 3",  # (matplotlib loads after training)
+    )  # (not "at epoch -1")
+    assert second == "second: finished"
+
+
+def test_a_still_the_run_never_reached_is_named_in_a_notebook_too(tmp_path):
+    """animate(still="8,11") of a run of 12 epochs that diverged at epoch 9: epoch 11 is left out, and said."""
+    import regress_demo
+
+    with pytest.warns(UserWarning) as caught:
+        result = regress_demo.animate(
+            tmp_path, lang="ja", eta=1.9, epoch=12, frames=2, still="8,11", dpi=50, quiet=True
+        )
+    assert result.status == "diverged"
+    assert [str(warning.message) for warning in caught] == [
+        "no still of epoch 11: the film ends at epoch 9"
+    ]
+    assert sorted(path.name.rsplit("-", 1)[1] for path in tmp_path.glob("*-epoch*.png")) == [
+        "epoch8.png"
+    ]
+
+
+def test_the_notebook_s_repr_and_caption_of_a_japanese_run_on_own_data_speak_english(tmp_path):
+    from regress_demo import animate
+
+    result = animate(
+        data=(np.arange(12.0), np.sin(np.arange(12.0))),
+        lang="ja",
+        epoch=2,
+        frames=2,
+        out=str(tmp_path),
+        quiet=True,
+    )
+    assert repr(result).isascii() and "% of var(y)), layer classes" in repr(result)
+    caption = result._repr_html_().split('<div style="font-family')[1]
+    assert "% of var(y))" in caption and "var(y) の" not in caption

@@ -15,6 +15,7 @@ from regress_demo.app.run import make_gif
 from regress_demo.files.gif import GifWriter
 from regress_demo.files.stills import contact_sheet, sheet_picks
 from regress_demo.film.frames import INKS, GridFigure, RichFigure, SimpleFigure, make_figure
+from regress_demo.film.texts import Texts
 from regress_demo.inputs.settings import Settings
 from regress_demo.network import samples as data
 from regress_demo.network.train import Training
@@ -490,3 +491,72 @@ def test_a_label_at_the_edge_of_the_canvas_keeps_the_part_inside():
     ink = pixels[:, :, 0] < 128
     assert ink.sum() > 30  # the bowls of p and q, above the baseline
     assert ink[-1].any()  # down to the bottom row, where the stems leave the canvas
+
+
+@pytest.mark.parametrize("epochs", [1, 3, 2001])
+def test_the_error_axis_ticks_whole_epochs_only(epochs):
+    """A run that diverged at epoch 0 (--eta 1.9 --n-mid 10) draws one epoch: no tick at epoch 0.2."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    from regress_demo.film.panels import loss_axis
+
+    ax = Figure().add_subplot()
+    loss_axis(ax, [[0.3] * epochs], Texts("ja"))
+    ticks = [tick for tick in ax.get_xticks() if 0 <= tick <= max(epochs - 1, 1)]
+    assert len(ticks) >= 2 and all(float(tick).is_integer() for tick in ticks), ticks
+    if epochs == 2001:  # the textbook's run: the ticks it always had
+        assert ticks == [0, 250, 500, 750, 1000, 1250, 1500, 1750, 2000]
+
+
+@pytest.mark.parametrize("layout", [dict(simple=True), dict(size=(1280, 720))])
+def test_a_legend_inside_the_fit_panel_is_drawn_over_the_fit(layout):
+    """A diverged fit (a flat line at the top of the panel) must not cross the legend's words: the
+    legend inside the panel (--simple; --size in a wide frame) is drawn over the animated fit."""
+    import numpy as np
+
+    from regress_demo.film.frames import make_figure
+    from regress_demo.inputs.settings import Settings
+    from regress_demo.network.train import TrainingGroup
+
+    settings = Settings(eta=1.9, epoch=12, frames=2, lang="ja", **layout)
+    group = TrainingGroup(settings)
+    frames = list(group.snapshots())
+    figure = make_figure(settings, group.dataset, group.errors, frames, group.heldout_errors)
+    pixels = figure.draw(frames[-1]).astype(int)
+    assert frames[-1][0].epoch < 11  # it diverged
+    height = pixels.shape[0]
+    # the fit's and the outputs' colours (tab:red, tab:blue) at full strength
+    inked = [np.abs(pixels - colour).sum(axis=2) < 60 for colour in ([214, 39, 40], [31, 119, 180])]
+    legend = figure.ax.get_legend()
+    renderer = figure.figure.canvas.get_renderer()
+    box = legend.get_window_extent(
+        renderer
+    )  # the legend's words: right of its handles, inside its frame
+    left = min(text.get_window_extent(renderer).x0 for text in legend.get_texts())
+    rows, columns = (
+        slice(int(height - box.y1) + 3, int(height - box.y0) - 3),
+        slice(int(left), int(box.x1) - 3),
+    )
+    assert not any(ink[rows, columns].any() for ink in inked)
+
+
+@pytest.mark.parametrize("layout", [dict(simple=True), dict(size=(1280, 720))])
+def test_a_legend_placed_best_stays_in_the_background(layout):
+    """A legend placed "best" (a target other than the sine) is placed once, with the first frame: drawn
+    each frame, it would move from frame to frame with the fit."""
+    from regress_demo.film.frames import make_figure
+    from regress_demo.inputs.settings import Settings
+    from regress_demo.network.train import TrainingGroup
+
+    for target in ("gauss", "sin"):
+        settings = Settings(target=target, epoch=2, frames=2, **layout)
+        group = TrainingGroup(settings)
+        frames = list(group.snapshots())
+        figure = make_figure(settings, group.dataset, group.errors, frames, group.heldout_errors)
+        legend = figure.ax.get_legend()
+        assert legend.get_animated() == (target == "sin") and (
+            legend in figure.blitter.artists
+        ) == (target == "sin")

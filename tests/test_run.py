@@ -7,11 +7,12 @@ import subprocess
 import threading
 import traceback
 import warnings
+from pathlib import Path
 
 import matplotlib
 import numpy as np
 import pytest
-from helpers import decode_gif
+from helpers import decode_gif, run_main
 
 from regress_demo.app import cli
 from regress_demo.app.run import make_gif
@@ -276,3 +277,86 @@ def test_three_threads_animate_at_once_each_its_own_run(tmp_path):
         assert result.status == "finished" and result.path == tmp_path / f"thread{k}.gif"
         assert result.errors == one.errors
         assert result.path.read_bytes() == one.path.read_bytes()
+
+
+def interrupt_drawing(monkeypatch, after: int):
+    """Make the frame drawing raise KeyboardInterrupt at the given call (0: the first)."""
+    from regress_demo.film.frames import RichFigure
+
+    original, calls = RichFigure.draw, []
+
+    def draw(self, snapshots):
+        calls.append(snapshots)
+        if len(calls) == after + 1:
+            raise KeyboardInterrupt
+        return original(self, snapshots)
+
+    monkeypatch.setattr(RichFigure, "draw", draw)
+
+
+def test_interrupted_while_drawing_every_file_describes_the_last_frame(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    interrupt_drawing(monkeypatch, after=2 + 3)  # the palette's two frames, then three frames
+    code, out, err = run_main(["--epoch", "40", "--interval", "5", "-q", "--out", "run.gif"])
+    assert code == 130
+    record = json.loads(Path("run.json").read_text())
+    (run,) = record["runs"]
+    assert (
+        record["frame_epochs"] == [0, 5, 10]
+        and run["last_frame_epoch"] == 10
+        and run["epochs_trained"] == 40
+    )
+    assert len(run["errors"]) == 11 and run["final_error"] == run["errors"][-1]
+    assert err == (
+        "regress-demo: interrupted while drawing (40 epochs trained); saved run.gif "
+        f"(3 frames, up to epoch 10, error {run['final_error']:.3e})\n"
+    )
+    assert len(decode_gif("run.gif").frames) == 3
+    # the weights are those at the end of epoch 10, as a run of 11 epochs leaves them
+    monkeypatch.undo()
+    monkeypatch.chdir(tmp_path)
+    assert run_main(["--epoch", "11", "-q", "--out", "short/run.gif"])[0] == 0
+    with np.load("run.npz") as weights, np.load("short/run.npz") as expected:
+        for name in expected.files:
+            np.testing.assert_array_equal(weights[name], expected[name])
+    short = json.loads(Path("short/run.json").read_text())["runs"][0]
+    assert short["final_error"] == run["final_error"]
+    page = Path("index.html").read_text()
+    assert f"{run['final_error']:.2e}" in page
+
+
+FILES = ["index.html", "run.gif", "run.json", "run.npz", "run.png"]
+
+
+def test_a_ctrl_c_while_the_first_frame_is_drawn_keeps_the_trained_run(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    interrupt_drawing(monkeypatch, after=0)
+    code, out, err = run_main(["--epoch", "30", "-q", "--out", "run.gif"])
+    assert code == 130
+    record = json.loads(Path("run.json").read_text())
+    (run,) = record["runs"]
+    assert (
+        record["status"] == "interrupted"
+        and record["frame_epochs"] == [29]
+        and record["frames"] == 1
+    )
+    assert run["epochs_trained"] == 30 and run["last_frame_epoch"] == 29
+    assert err == (
+        "regress-demo: interrupted while drawing (30 epochs trained); saved run.gif "
+        f"(1 frame, up to epoch 29, error {run['final_error']:.3e})\n"
+    )
+    assert len(decode_gif("run.gif").frames) == 1 and sorted(os.listdir(tmp_path)) == FILES
+
+
+def test_an_error_that_is_not_finite_is_divergence(tmp_path, monkeypatch):
+    import regress_demo.speed.lockstep as lockstep
+
+    monkeypatch.setattr(
+        lockstep, "has_diverged", lambda error, weights, initial: np.zeros(np.shape(error), bool)
+    )
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_main(["--eta", "50", "--epoch", "30", "-q", "--out", "run.gif"])
+    assert code == 3
+    record = json.loads(Path("run.json").read_text())
+    assert record["status"] == record["runs"][0]["status"] == "diverged"
+    assert err.startswith("regress-demo: diverged at epoch ") and "None" not in err

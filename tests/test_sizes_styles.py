@@ -379,3 +379,43 @@ def test_the_palette_of_a_print_film_holds_its_inks(tmp_path):
         palette = np.array(image.getpalette()[: 3 * 64]).reshape(-1, 3)
     inks = {tuple(row) for row in palette}
     assert sum(ink in inks for ink in PRINT_INKS[:6]) >= 5  # the neurons' colours, exactly
+
+
+GRID_24 = dict(n_mid=[1, 2, 3, 4, 5, 6, 7, 8], eta=[0.1, 0.2, 0.3])
+
+
+@pytest.mark.parametrize(
+    "within, beyond, named",
+    [
+        (dict(size=(3840, 2400)), dict(video=("mp4", "webm")), "or the number of videos"),
+        (dict(size=(3840, 2160), **GRID_24), dict(still=(0,), dpi=600), "size or dpi"),
+    ],
+    ids=["two-video-encoders", "a-600-dpi-still-of-a-grid"],
+)
+def test_the_memory_budget_counts_the_video_encoders_and_the_stills(within, beyond, named):
+    Settings(**within)  # the frames alone: within the budget
+    with pytest.raises(ValueError, match=r"would keep about 2\.\d+ GB in memory") as error:
+        Settings(**within, **beyond)
+    assert str(error.value).endswith(named)
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        Settings(),
+        Settings(simple=True),
+        Settings(size=(1920, 1080)),
+        Settings(size=(800, 1200), style="print"),
+        Settings(n_mid=(1, 3, 10), eta=(0.05, 0.5)),
+        Settings(n_mid=(1, 2, 3, 4, 5, 6), eta=(0.1, 0.2, 0.3, 0.4), size=(3840, 2160)),
+        Settings(n_mid=(1, 3), target="x**2", noise=0.1, holdout=(0.2, 0.6), epoch=300),
+    ],
+)
+def test_the_budget_counts_the_frame_the_layout_lays_out(settings):
+    """The memory budget takes a grid's header as two lines; the frames lay out its real lines."""
+    from regress_demo.film.layouts import frame_inches
+    from regress_demo.inputs.geometry import estimated_inches
+
+    laid_out, estimated = frame_inches(settings), estimated_inches(settings)
+    for real, guess in zip(laid_out, estimated):
+        assert abs(guess - real) <= 0.1 * real

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import decode_gif, run_main
+from helpers import daylight, decode_gif, run_main
 
 from regress_demo.app import cli
 from regress_demo.film import stopping
@@ -405,3 +405,62 @@ def test_the_notebook_s_repr_and_caption_and_the_gallery_say_reached(tmp_path):
     assert 'data-status="reached"' in html and f">reached 0.2 at epoch {reached}</span>" in html
     page = (tmp_path / "index.html").read_text()
     assert f"<td>reached 0.2 at epoch {reached}</td>" in page and ".status-reached .badge" in page
+
+
+@pytest.mark.parametrize("options", [[], ["--engine", "fast"], ["--n-mid", "3", "4"]])
+def test_stop_at_on_own_data_is_an_error_in_the_data_s_units(tmp_path, options):
+    # the errors of a run on its own data are shown in y's units squared (hours² here), and so is --stop-at
+    code, out, err = run_main(
+        [
+            "--data",
+            daylight(),
+            "--stop-at",
+            "0.5",
+            "--epoch",
+            "150",
+            "--frames",
+            "2",
+            "-q",
+            "--out",
+            str(tmp_path),
+            *options,
+        ]
+    )
+    assert code == 0, err
+    record = json.loads(next(tmp_path.glob("*.json")).read_text())
+    for run in record["runs"]:
+        errors = run["errors"]
+        assert run["status"] == "reached" and errors[-1] == run["final_error"] <= 0.5 < min(
+            errors[:-1]
+        )
+        assert run["reached_at"] == len(errors) - 1
+    assert (
+        f"reached 0.5 at epoch {record['runs'][0]['reached_at']}" in out or "reached 0.5 (" in out
+    )
+
+
+def test_a_still_beyond_the_epoch_a_run_stopped_at_is_named_not_silently_missing(tmp_path):
+    code, out, err = run_main(
+        [
+            "--stop-at",
+            "0.09",
+            "--still",
+            "5,150,last,200",
+            "--dpi",
+            "50",
+            "--simple",
+            "--epoch",
+            "300",
+            "--frames",
+            "2",
+            "-q",
+            "--out",
+            str(tmp_path),
+        ]
+    )
+    assert code == 0 and "reached 0.09 at epoch 20" in out
+    assert err == "regress-demo: no still of epoch 150, 200: the film ends at epoch 20\n"
+    stills = sorted(path.name.rsplit("-", 1)[1] for path in tmp_path.glob("*-epoch*"))
+    assert stills == ["epoch20.pdf", "epoch20.png", "epoch5.pdf", "epoch5.png"]
+    record = json.loads(next(tmp_path.glob("*.json")).read_text())
+    assert sorted(record["stills"]) == sorted(path.name for path in tmp_path.glob("*-epoch*"))

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import ast
 import builtins
+import os
 import time
 import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import one_error_line, run_main
 
 from regress_demo.inputs import targets
+from regress_demo.inputs.settings import Settings
 from regress_demo.inputs.targets import (
     CURVES,
     FUNCTIONS,
@@ -200,7 +203,9 @@ def test_longest_formula_is_accepted():
         ("", "it is empty"),
         ("   ", "it is empty"),
         ("1+", "it is not a valid expression"),
-        ("x\0", "it is not a valid expression"),
+        ("x\0", "it is not one line of printable characters"),
+        ("sin(x) # $\\alpha_{$", "it contains a comment (#)"),  # (it would reach the header)
+        ("(x\n+ 1)", "it is not one line of printable characters"),
         ("+".join(["x"] * 101), "it is longer than 200 characters"),
         ("(" * 100 + "x" + ")" * 100, "it is longer than 200 characters"),
         ("(" * 10000, "it is longer than 200 characters"),
@@ -263,3 +268,41 @@ def test_is_named_and_describe():
     assert not is_named("x**2") and not is_named("Sin")
     assert describe(" sawtooth ") == "sawtooth"
     assert describe("  sin(3*x) + 0.3*x ") == "y = sin(3*x) + 0.3*x"
+
+
+@pytest.mark.parametrize(
+    "target, n_points, reason",
+    [
+        ("1e308*x", 63, "between -1e6 and 1e6"),
+        ("2**1023*x", 63, "between -1e6 and 1e6"),
+        ("sign(x)*1e154*x", 63, "between -1e6 and 1e6"),
+        ("tan(pi*x/2)", 63, "between -1e6 and 1e6"),
+        ("1e7", 63, "between -1e6 and 1e6"),
+        (
+            "1/x",
+            63,
+            "finite for every x in [-1, 1] (not at x=0)",
+        ),  # no sample lands on 0: the grid does
+        ("1/x", 64, "finite for every x in [-1, 1] (not at x=0)"),
+        ("log(abs(x))", 63, "finite for every x in [-1, 1] (not at x=0)"),
+        (
+            "1/(x-1)",
+            63,
+            "finite for every x in [-1, 1] (not at x=1)",
+        ),  # the right end, never a sample
+    ],
+)
+def test_targets_too_large_or_not_finite_are_refused(
+    tmp_path, monkeypatch, target, n_points, reason
+):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_main(
+        ["--target", target, "--n-points", str(n_points), "--epoch", "3", "-q"]
+    )
+    assert code == 2 and out == ""
+    assert one_error_line(err).startswith(f"regress-demo: error: --target must be {reason}")
+    assert os.listdir(tmp_path) == []
+
+
+def test_the_largest_target_accepted_trains():
+    assert Settings(target="1e6*x").target == "1e6*x"

@@ -2,8 +2,13 @@
 line, ValueError from the Python API, and nothing is written."""
 
 import os
+import re
+import time
+from pathlib import Path
 
+import numpy as np
 import pytest
+from helpers import one_error_line, run_main
 
 from regress_demo.app import cli
 from regress_demo.inputs.settings import SettingError, Settings
@@ -204,11 +209,11 @@ API_CASES = [
     ({"n_mid": [2, 0]}, "n_mid must be >= 1, got 0"),
     ({"n_mid": (1, 1)}, "n_mid must be a list without repeats, got [1, 1]"),
     ({"schedule": "Log"}, "schedule must be one of linear, log, got 'Log'"),
-    ({"frames": 2.0}, "frames must be an integer, got 2"),
+    ({"frames": 2.0}, "frames must be an integer, got 2.0"),
     ({"simple": 1}, "simple must be True or False, got 1"),
     ({"show_outputs": "no"}, "show_outputs must be True or False, got 'no'"),
     ({"epoch": 0}, "epoch must be >= 1, got 0"),
-    ({"epoch": 100.0}, "epoch must be an integer, got 100"),
+    ({"epoch": 100.0}, "epoch must be an integer, got 100.0"),
     ({"interval": 0}, "interval must be >= 1, got 0"),
     ({"wb_width": 0}, "wb_width must be > 0, got 0"),
     ({"seed": -1}, "seed must be >= 0, got -1"),
@@ -228,6 +233,10 @@ API_CASES = [
     ({"holdout": [0.1, float("inf")]}, "holdout must be a finite number, got inf"),
     ({"activation": ["relu", "Tanh"]}, "activation must be one of sigmoid, tanh, relu, got 'Tanh'"),
     ({"depth": 1.5}, "depth must be an integer, got 1.5"),
+    (
+        {"seed": 7.0},
+        "seed must be an integer, got 7.0",
+    ),  # (a whole float is no integer: not "got 7")
     ({"batch_size": True}, "batch_size must be an integer, got True"),
     ({"l2": "0.1"}, "l2 must be a number, got '0.1'"),
     ({"noise": 11}, "noise must be <= 10, got 11"),
@@ -302,3 +311,117 @@ def test_a_rule_naming_another_setting_names_it_as_each_side_spells_it():
         Settings(interval=5, frames=10)
     assert str(raised.value) == "interval must be left out when frames is given, got 5"
     assert raised.value.for_option() == "--interval must be left out when --frames is given, got 5"
+
+
+@pytest.mark.parametrize(
+    "args, lower",
+    [
+        (
+            [
+                "--depth",
+                "8",
+                "--n-mid",
+                "1000",
+                "--n-points",
+                "2",
+                "--epoch",
+                "2500",
+                "--frames",
+                "2500",
+            ],
+            "would keep about 131 GB in memory (at most 2 GB): lower --frames, --n-mid or --depth",
+        ),
+        (
+            ["--depth", "8", "--n-mid", "1000", "--n-points", "2000", "--epoch", "1000000"],
+            "lower --frames",
+        ),
+        (
+            ["--depth", "2", "--n-mid", "100", "--n-points", "2000", "--epoch", "100000"],
+            "would train for about 4.6 hours (at most about 1 hour): lower --epoch, --n-points, --n-mid or --depth",
+        ),
+        (["--epoch", "1000000", "--n-points", "2000"], "would train for about"),
+        (
+            ["--n-mid", "1000", "500", "--eta", "0.1", "0.2", "0.3", "--epoch", "1000000"],
+            "the number of grid values",
+        ),
+    ],
+)
+def test_resource_bombs_are_refused_before_starting(tmp_path, monkeypatch, args, lower):
+    monkeypatch.chdir(tmp_path)
+    started = time.monotonic()
+    code, out, err = run_main(args + ["-q"])
+    assert code == 2 and out == ""
+    assert one_error_line(err).startswith("regress-demo: error: this run ") and lower in err
+    assert time.monotonic() - started < 5 and os.listdir(tmp_path) == []
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def readme_commands():
+    text = (ROOT / "README.md").read_text()
+    commands = re.findall(r"`(regress-demo[^`]*)`", text) + re.findall(r"vs `(--[^`]*)`", text)
+    return sorted(
+        {c for c in commands if "RUN.json" not in c and "NAME" not in c and "--replay" not in c}
+    )
+
+
+def test_the_defaults_and_every_readme_example_stay_accepted():
+    commands = readme_commands()
+    assert len(commands) > 20
+    parser = cli.build_parser()
+    for line in commands:
+        words = line.replace('"', "").split()
+        args = [word for word in words if word != "regress-demo"]
+        formula = [i for i, word in enumerate(args) if word == "--target"]
+        for i in formula:  # a formula with spaces: one argument
+            end = next((j for j in range(i + 1, len(args)) if args[j].startswith("--")), len(args))
+            args[i + 1 : end] = [" ".join(args[i + 1 : end])]
+        if args and not args[0].startswith("-"):
+            continue
+        settings = cli.parse_settings(parser.parse_args(cli.negative_ranges_attached(args)))
+        assert settings is not None, line
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"n_mid": [[1, 2]]}, "n_mid must be a value or a flat list of values, got [[1, 2]]"),
+        (
+            {"eta": [[0.1], [0.2]]},
+            "eta must be a value or a flat list of values, got [[0.1], [0.2]]",
+        ),
+        (
+            {"n_mid": np.array([[1, 2]])},
+            "n_mid must be a value or a flat list of values, got [[1, 2]]",
+        ),
+        ({"frames": [3, 4]}, "frames must be an integer, got [3, 4]"),
+        ({"target": ["sin"]}, "target must be a curve name or a formula in x, got ['sin']"),
+        ({"seed": 10**5000}, "seed must be <= 4294967295, got (about 2**16610)"),
+    ],
+)
+def test_wrong_types_raise_value_error_before_anything_is_written(tmp_path, changes, message):
+    from regress_demo import make_gif
+
+    with pytest.raises(ValueError) as error_info:
+        make_gif(Settings(epoch=3, **changes), tmp_path / "run.gif")
+    assert str(error_info.value) == message
+    assert os.listdir(tmp_path) == []
+
+
+def test_from_python_size_and_still_take_the_command_line_s_text_too():
+    # (they were refused with a message asking for what they were: "must be WxH ..., got '1280x720'")
+    settings = Settings(size="1280x720", still="3,last", epoch=5)
+    assert settings.size == (1280, 720) and settings.still == (3, "last")
+    assert (
+        settings.file_stem() == Settings(size=(1280, 720), still=(3, "last"), epoch=5).file_stem()
+    )
+    with pytest.raises(
+        SettingError, match=r"still must be epochs from 0 to 4 or last, separated by commas, got 9"
+    ):
+        Settings(still="1,9", epoch=5)
+    with pytest.raises(
+        SettingError,
+        match=r"size must be WxH, two whole numbers of pixels, e.g. 1920x1080, got '16:9'",
+    ):
+        Settings(size="16:9")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .. import INTERRUPTED_WHILE_STARTING, __version__, drawing_imports
 from ..files.paths import gif_named, output_path, primary_video, settings_from_record
+from ..files.staged import signals_held
 from ..inputs.settings import SettingError, Settings, show
 from .console import (
     PROG,
@@ -259,10 +260,20 @@ def _run(run, settings: Settings, path, args, out, err) -> int:
             target = error.filename if named else path
             print(f"{PROG}: error: cannot write {target}: {error.strerror or error}", file=err)
             return Exit.IO_ERROR
-        progress.clear()
-    code = report(settings, result, Exit.SIGTERM if signals else Exit.SIGINT, out, err)
-    if args.profile:
-        print(profile_line(result.seconds), file=err)
+        except MemoryError:  # (the budget is a laptop's: this machine, or its limit, has less)
+            progress.clear()
+            print(
+                f"{PROG}: error: out of memory: lower --size, --frames, --dpi or the number of "
+                "videos",
+                file=err,
+            )
+            return Exit.IO_ERROR
+        # Every file is written: Ctrl-C from now on would only cut the report short, with no word
+        with signals_held(deliver=False):
+            progress.clear()
+            code = report(settings, result, Exit.SIGTERM if signals else Exit.SIGINT, out, err)
+            if args.profile:
+                print(profile_line(result.seconds), file=err)
     if args.open and result.path is not None:
         open_gallery(result.path.parent / "index.html", err)
     return code

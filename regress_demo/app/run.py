@@ -343,7 +343,8 @@ def _train(work: _Work, report_epoch, on_snapshot):
 
 def _figure(work: _Work):
     """The film's figure (matplotlib), made for all its frames: axes fixed for the whole film."""
-    from ..film.frames import make_figure  # (matplotlib loads here, after training)
+    with signals_held():  # (matplotlib loads here, after training: Ctrl-C waits till it has)
+        from ..film.frames import make_figure
 
     result = work.result
     return make_figure(
@@ -357,7 +358,8 @@ def _figure(work: _Work):
 
 def _draw(work: _Work, films: List[Writer], on_frame):
     """Draw every frame and add it to the films (the GIF, the videos); keep the contact sheet's."""
-    from ..film.frames import inks
+    with signals_held():  # (matplotlib loads here, after training: Ctrl-C waits till it has)
+        from ..film.frames import inks
 
     frames, film, clock, gif = work.frames, work.film, work.clock, films[0]
     if not frames:

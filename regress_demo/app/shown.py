@@ -73,13 +73,15 @@ def how_it_ended(result) -> str:
         text = "interrupted" + (
             f" while {result.interrupted_while}" if result.interrupted_while else ""
         )
-        if settings is not None:
+        if settings is not None and (result.last_frame or result.epochs_trained):
             last = (
                 max(s.epoch for s in result.last_frame)
                 if result.last_frame
                 else result.epochs_trained - 1
             )
             text += f", at epoch {last} of {settings.epoch}"
+        elif settings is not None:  # (before the first epoch was trained)
+            text += f", before the first of {settings.epoch} epochs"
         return text
     if settings is not None and settings.stop_at is not None:  # ``reached 1e-3 at epoch 666``
         text = stopping.summary(settings, result.reached_at)

@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 from ..film import stopping
 from ..film.texts import LANGUAGES, Texts
+from ..inputs.checks import MAX_FRAMES, MAX_PANELS, MAX_STILLS
 from ..inputs.settings import show
 from . import player
 from .paths import GENERATOR, INDEX_NAME, RECORD_KIND, json_loads
@@ -103,7 +104,7 @@ def read_run(path: Path) -> Optional[Run]:
         record = json_loads(read_text(path))
     except (OSError, ValueError):  # unreadable, not UTF-8, not JSON, or nested too deeply
         return None
-    if not isinstance(record, dict) or record.get("kind") != RECORD_KIND:
+    if not isinstance(record, dict) or record.get("kind") != RECORD_KIND or not shown(record):
         return None
     gif = _file_beside(path, record.get("gif"))
     if gif is None:
@@ -125,6 +126,46 @@ def read_run(path: Path) -> Optional[Run]:
         videos,
         _prints(path, record),
     )
+
+
+def shown(record: dict) -> bool:
+    """True if a card can show the record: each field the card reads of the type and at most the
+    length that regress-demo writes. A record is a stranger's input (shared, edited, crafted): one
+    that is not is skipped, and the other cards are as they were."""
+    settings = record.get("settings", {})
+    if not isinstance(settings, dict):
+        return False
+    data = settings.get("data")
+    if data is not None:
+        from ..inputs.owndata import JSON_POINTS  # (loaded for a run on its own data only)
+    if data is not None and not (
+        isinstance(data, dict)
+        and isinstance(data.get("x", []), list)
+        and len(data.get("x", [])) <= JSON_POINTS
+        and _is_count(data.get("points", 0))
+    ):
+        return False
+    most = {
+        "frame_epochs": MAX_FRAMES,
+        "runs": MAX_PANELS,
+        "videos": 2,
+        "stills": 2 * MAX_STILLS,
+    }
+    if not all(
+        isinstance(record.get(key, []), list) and len(record.get(key, [])) <= count
+        for key, count in most.items()
+    ):
+        return False
+    rows = [row for row in record.get("runs", []) if isinstance(row, dict)]
+    texts = [record.get("status", ""), record.get("engine", "")]
+    if not all(text is None or isinstance(text, str) and len(text) <= MAX_TEXT for text in texts):
+        return False
+    statuses = [row.get("status") for row in rows]  # (others are shown as text, cut short)
+    return all(len(status) <= MAX_TEXT for status in statuses if isinstance(status, str))
+
+
+def _is_count(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def _prints(record_path: Path, record: dict) -> list:
@@ -280,9 +321,8 @@ def heading(settings: dict, say: Texts = ENGLISH) -> str:
         settings.get("data"), dict
     ):  # your own data: the file's name, or the number of points
         own = settings["data"]
-        parts.insert(
-            0, as_text(own.get("name")) or say("data_points", count=len(own.get("x") or []))
-        )
+        count = len(own["x"]) if "x" in own else own.get("points", 0)  # (a long series: in the NPZ)
+        parts.insert(0, as_text(own.get("name")) or say("data_points", count=count))
     if "epoch" in settings:
         parts.append(say("epochs", count=as_text(settings["epoch"])))
     if "seed" in settings:
@@ -304,7 +344,7 @@ def render_results(runs, say: Texts = ENGLISH, stop_at=None) -> str:
     header += f"<th>{say('page_ending')}</th>"
     lines = [f'<table class="results">\n<tr>{header}</tr>\n']
     for row in rows:
-        status = str(row.get("status", "unknown"))
+        status = as_text(row.get("status", "unknown"))
         ending = said_status(status, say)
         if status == "diverged" and row.get("diverged_at") is not None:
             ending = say("diverged_at", epoch=as_text(row["diverged_at"]))

@@ -333,7 +333,7 @@ def settings_from_record(record_path) -> Settings:
                 data, Path(record_path).with_suffix(".npz")
             )
         return Settings(**record["settings"])
-    except (SettingError, TypeError) as error:
+    except (ValueError, TypeError, OverflowError) as error:  # (SettingError is a ValueError)
         reason = str(error) if len(str(error)) <= 300 else str(error)[:297] + "..."
         raise SettingError("replay", f"a record with valid settings ({reason})", shown) from None
     except RecursionError:

@@ -31,7 +31,10 @@ def fit_path(frames: Sequence[list], grid=None) -> np.ndarray:
 
     grid = data.grid() if grid is None else grid
     fits = np.array(
-        [[finite_or_nan(snapshot.fit(grid)) for snapshot in snapshots] for snapshots in frames]
+        [
+            [finite_or_nan(snapshot.fit(grid), snapshot) for snapshot in snapshots]
+            for snapshots in frames
+        ]
     )
     squares = np.diff(fits, axis=0) ** 2  # (frames - 1, configurations, grid points)
     seen = np.isfinite(squares)

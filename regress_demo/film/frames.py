@@ -45,7 +45,6 @@ from .panels import (  # noqa: F401 - HELDOUT_SHADE, y_limits: part of what a fr
 from .stopping import grid_header, threshold
 from .texts import texts_of
 
-DPI = 100  # (layouts.DPI: the frames without --size)
 #: The neuron panel draws at most this many neurons one by one (those with the largest |w2_j|).
 MAX_NEURON_LINES = 8
 #: How many earlier fits stay visible as faint trails.
@@ -138,8 +137,8 @@ class SimpleFigure:
         """The frame for these snapshots (a list of one) as an (H, W, 3) uint8 array."""
         (snapshot,) = snapshots
         s = self.settings
-        self.fit_line.set_data(self.grid, finite_or_nan(snapshot.fit(self.grid)))
-        self.output_marks.set_data(self.x, finite_or_nan(snapshot.outputs))
+        self.fit_line.set_data(self.grid, finite_or_nan(snapshot.fit(self.grid), snapshot))
+        self.output_marks.set_data(self.x, finite_or_nan(snapshot.outputs, snapshot))
         self.title.set_text(
             self.say("simple_epoch", epoch=snapshot.epoch, epochs=s.epoch, error=snapshot.error)
         )
@@ -367,12 +366,12 @@ class RichFigure:
     def draw(self, snapshots: List[Snapshot]) -> np.ndarray:
         """The frame for these snapshots (a list of one) as an (H, W, 3) uint8 array."""
         (snapshot,) = snapshots
-        fit = finite_or_nan(snapshot.fit(self.grid))
+        fit = finite_or_nan(snapshot.fit(self.grid), snapshot)
         for line, trail in zip(self.trail_lines[TRAILS - len(self.trails) :], self.trails):
             line.set_data(self.grid, trail)
         self.trails.append(fit)
         self.fit_line.set_data(self.grid, fit)
-        self.output_marks.set_data(self.x, finite_or_nan(snapshot.outputs))
+        self.output_marks.set_data(self.x, finite_or_nan(snapshot.outputs, snapshot))
         self.title.set_text(
             self.say(
                 "rich_epoch", epoch=snapshot.epoch, epochs=self.settings.epoch, error=snapshot.error
@@ -392,7 +391,7 @@ class RichFigure:
         for line, values in zip(
             self.neuron_lines + [self.other_line] * bool(self.hidden.size) + [self.bias_line], lines
         ):
-            line.set_data(self.grid, finite_or_nan(values))
+            line.set_data(self.grid, finite_or_nan(values, snapshot))
         self._next_loss_piece(snapshot.epoch)
         self.loss_now.set_data([snapshot.epoch], [snapshot.error])
         self.loss_cursor.set_xdata([snapshot.epoch, snapshot.epoch])
@@ -408,7 +407,7 @@ class RichFigure:
         """What drawing this frame leaves for the next ones (its fit as a trail, its piece of the loss
         curve), without drawing it: the same state as after draw."""
         (snapshot,) = snapshots
-        self.trails.append(finite_or_nan(snapshot.fit(self.grid)))
+        self.trails.append(finite_or_nan(snapshot.fit(self.grid), snapshot))
         self._next_loss_piece(snapshot.epoch)
         self.blitter.grow_only()
 
@@ -576,7 +575,7 @@ class GridFigure:
                 or self.header.get_text()
             )
         for (fit, title, warning), snapshot in zip(self.panels, snapshots):
-            fit.set_data(self.grid, finite_or_nan(snapshot.fit(self.grid)))
+            fit.set_data(self.grid, finite_or_nan(snapshot.fit(self.grid), snapshot))
             title.set_text(
                 self.say("grid_diverged")
                 if snapshot.diverged

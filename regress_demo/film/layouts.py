@@ -13,27 +13,15 @@ This module loads matplotlib only when a figure is made (checks.py asks it for n
 
 from __future__ import annotations
 
-import math
 import textwrap
 from typing import Optional, Sequence, Tuple
 
 import numpy as np
 
+from ..inputs import geometry
 from ..inputs.checks import MAX_SIDE, MIN_SIDE  # noqa: F401 - the sides a --size may give
+from ..inputs.geometry import DPI, GRID_PANEL, RICH_INCHES, SIMPLE_INCHES, SLIDE, STACKED, WIDE  # noqa: F401
 
-#: Dots per inch of the frames without --size.
-DPI = 100
-#: The short side of a frame with --size, in inches: a 16:9 slide is 13.33 x 7.5 in.
-SLIDE = 7.5
-#: The short side of a frame with --size whose panels are stacked (square, portrait, 4:3), in inches:
-#: three panels and their labels one above the other need more room than SLIDE gives at those sizes
-#: (shown 7.5 in high, its text is three quarters of a wide frame's).
-STACKED = 10.0
-#: Frames wider than this (width / height) put the panels side by side (16:9, 16:10, 3:2); 4:3,
-#: square and portrait frames keep them stacked.
-WIDE = 1.4
-#: The least room of a grid's panel, with its titles and tick labels, in inches (width, height).
-GRID_PANEL = (3.3, 1.8)
 #: Text sizes in points, with --size: titles and axis labels at least 18 pt, the rest at least 14 pt,
 #: what a lecture hall reads from the back.
 FONTS = {"title": 18, "label": 18, "tick": 14, "legend": 14, "header": 14, "note": 14}
@@ -93,18 +81,13 @@ def mark_epochs(lines, epochs: int):
 
 def grid_inches(settings, lines_count: Optional[int] = None) -> Tuple[float, float, float, float]:
     """A comparison grid's own size without --size: (width, height, header, loss height) in inches,
-    from its rows and columns and the lines of its header."""
-    from .captions import (
-        settings_lines,
-    )  # (at run time: captions needs settings, which needs checks)
+    from its rows and columns and the lines of its header (geometry.grid_inches)."""
+    from .captions import settings_lines  # (at run time: captions needs settings)
 
-    rows, cols = settings.grid_shape()
-    width = max(7.0, 2.5 * cols + 0.8)
     if lines_count is None:
+        width = geometry.grid_inches(settings, 0)[0]
         lines_count = len(settings_lines(settings, int(width / 0.07)))
-    header = 0.62 + 0.16 * lines_count  # inches: the epoch, the settings, the panels' titles
-    loss_height = 3.2 if not settings.simple else 0.0
-    return width, 1.95 * rows + loss_height + header + 0.3, header, loss_height
+    return geometry.grid_inches(settings, lines_count)
 
 
 def natural_size(settings) -> Tuple[int, int]:
@@ -112,13 +95,21 @@ def natural_size(settings) -> Tuple[int, int]:
     if settings.is_grid:
         width, height, _, _ = grid_inches(settings)
     else:
-        width, height = (6.4, 4.8) if settings.simple else (8.4, 8.0)
+        width, height = SIMPLE_INCHES if settings.simple else RICH_INCHES
     return int(width * DPI + 1e-8), int(height * DPI + 1e-8)
 
 
 def is_sized(settings) -> bool:
     """True if the run's --size changes its frames: it is given, and not their own size."""
     return settings.size is not None and tuple(settings.size) != natural_size(settings)
+
+
+def frame_inches(settings) -> Tuple[float, float]:
+    """The size in inches of a run's frames: its own, or as its layout fills --size."""
+    if settings.size is None:
+        width, height = natural_size(settings)
+        return width / DPI, height / DPI
+    return Layout(settings, (0.0, 0.0)).inches
 
 
 class Layout:
@@ -130,29 +121,9 @@ class Layout:
         self.sized = is_sized(settings)
         self.wide = False
         if self.sized:
-            width, height = settings.size
-            self.wide = width / height > WIDE
-            self.dpi = min(width, height) / (SLIDE if self.wide else STACKED)
-            self.dpi /= self._grid_growth(settings, width / self.dpi, height / self.dpi)
-            self.inches = (width / self.dpi, height / self.dpi)
+            self.dpi, self.inches, self.wide = geometry.sized(*settings.size, settings)
         else:
             self.dpi, self.inches = DPI, inches
-
-    @staticmethod
-    def _grid_growth(settings, width: float, height: float) -> float:
-        """How much larger than the slide a grid is laid out (its text that much smaller), so that each
-        panel keeps about GRID_PANEL inches and the error panel and its legend their room: 1 for a
-        few panels (up to 3 x 2 on a 16:9 slide), 2 for 8 columns."""
-        if not settings.is_grid:
-            return 1.0
-        rows, cols = settings.grid_shape()
-        legend_rows = math.ceil(rows * cols / 4)
-        below = (
-            1.3 if settings.simple else 3.0 + 0.3 * legend_rows
-        )  # the header, the error panel, its legend
-        return max(
-            1.0, (GRID_PANEL[0] * cols + 1.0) / width, (GRID_PANEL[1] * rows + below) / height
-        )
 
     def __repr__(self) -> str:
         return f"Layout({self.inches[0]:.2f} x {self.inches[1]:.2f} in at {self.dpi:g} dpi)"

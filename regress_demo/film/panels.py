@@ -22,10 +22,17 @@ FIT_COLOUR, OUTPUT_COLOUR, TARGET_COLOUR, SAMPLE_COLOUR = "tab:red", "tab:blue",
 HELDOUT_COLOUR, HELDOUT_SHADE = "tab:purple", "#f1ecf7"  # the held-out samples and their range
 
 
-def finite_or_nan(values):
-    """Values a diverged network produced, with inf and overflow as gaps (NaN) instead of lines."""
+#: A drawn value beyond this, in the network's units, is a diverged network's overflow: a gap.
+FAR = 1e6
+
+
+def finite_or_nan(values, snapshot=None):
+    """Values of `snapshot` to draw, with inf and overflow as gaps (NaN) instead of lines: beyond
+    FAR, or for your own data (a snapshot in its units) beyond |mean| + FAR sd of y."""
     values = np.asarray(values, dtype=float)
-    return np.where(np.isfinite(values) & (np.abs(values) < 1e6), values, np.nan)
+    scale = getattr(snapshot, "scale", None)  # (units.DataSnapshot: the data's units)
+    far = FAR if scale is None else abs(scale.mean) + FAR * scale.sd
+    return np.where(np.isfinite(values) & (np.abs(values) < far), values, np.nan)
 
 
 #: Errors above this many times the smallest first-epoch error (and above this, at least) are off the

@@ -100,7 +100,12 @@ def print_sheet(settings: Settings, dataset: Dataset, frames: Sequence[list]) ->
         if limits is not None:
             ax.set_xlim(*limits)
         ax.plot(
-            grid, finite_or_nan(snapshot.fit(grid)), "-", color=FIT_COLOUR, lw=1.8, label=say("fit")
+            grid,
+            finite_or_nan(snapshot.fit(grid), snapshot),
+            "-",
+            color=FIT_COLOUR,
+            lw=1.8,
+            label=say("fit"),
         )
         ax.set_title(tile_title(snapshot, say), fontsize=TITLE_PT, loc="left", y=TITLE_Y)
         ax.tick_params(

@@ -9,15 +9,19 @@ ticks in the data's own units (years, say).
 
 from __future__ import annotations
 
+import functools
+import math
 from dataclasses import dataclass, fields
 from typing import List, Optional, Sequence
 
 import numpy as np
+from matplotlib.ticker import Formatter
 
 from ..inputs.owndata import Scale, chosen_points, scale_of
 from ..network import samples as data
 from ..network.samples import Dataset
 from ..network.train import Snapshot
+from . import fonts
 from .texts import Texts, texts_of
 
 #: An axis label from a column's name is cut to this many characters (the frame has room for no more):
@@ -31,7 +35,32 @@ def drawn(text: str, limit: Optional[int] = None) -> str:
     `limit` characters."""
     if limit is not None and len(text) > limit:
         text = text[: limit - 1] + "…"
+    text = "".join(char if has_glyph(char) else MISSING_GLYPH for char in text)
     return text.replace("$", r"\$")
+
+
+#: What a character no font of the frames has (Hangul, say) is drawn as: the box matplotlib would
+#: draw, but without its warning.
+MISSING_GLYPH = "□"
+
+
+@functools.lru_cache(maxsize=4096)
+def has_glyph(char: str) -> bool:
+    """True if a font the frames use (matplotlib's own, or the Japanese one) can draw `char`."""
+    if char.isascii():
+        return True
+    return any(ord(char) in charmap for charmap in _charmaps())
+
+
+@functools.lru_cache(maxsize=1)
+def _charmaps() -> list:
+    """The characters of matplotlib's own font and of the Japanese one, if it is installed."""
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    paths = [font_manager.findfont(fonts.FALLBACK, fallback_to_default=True)]
+    paths += [path for path in [fonts.japanese_font_file()] if path is not None]
+    return [FT2Font(str(path)).get_charmap() for path in paths]
 
 
 def header(settings) -> List[str]:
@@ -160,6 +189,8 @@ def in_units(figure, settings, snapshots: Sequence[Snapshot]):
     for ax in figure.figure.axes:
         if ax is not loss:
             ax.set_xlim(low - margin, high + margin)
+            ax.xaxis.set_major_formatter(WholeTicks())
+            ax.yaxis.set_major_formatter(WholeTicks())
     ax = figure.ax
     if (
         not settings.is_grid
@@ -174,6 +205,27 @@ def in_units(figure, settings, snapshots: Sequence[Snapshot]):
             legend.set_loc("best")
         if neurons is not None:
             neurons.set_ylim(*_neuron_limits(figure, scale, snapshots))
+
+
+class WholeTicks(Formatter):
+    """Tick labels that each say their whole value, 2019.5 or 1.5e6, with the digits that tell the
+    ticks apart: no "1e6" or "+2e3" above the axis for all of them, where it sits on the title."""
+
+    ticks = np.zeros(0)
+
+    def set_locs(self, locs):
+        self.ticks = np.asarray(locs, dtype=float)
+
+    def __call__(self, value, pos=None):
+        locs = self.ticks
+        steps = np.diff(np.sort(locs))
+        step = float(steps[steps > 0].min()) if (steps > 0).any() else abs(value) or 1.0
+        largest = float(np.abs(locs).max()) if locs.size else abs(value)
+        if largest < 1e6 and step >= 1e-4:  # plain decimals: as many as the step has
+            return f"{value:.{max(0, -math.floor(math.log10(step) + 1e-9))}f}"
+        digits = max(0, math.floor(math.log10(largest)) - math.floor(math.log10(step) + 1e-9))
+        mantissa, exponent = f"{value:.{digits}e}".split("e")
+        return "0" if value == 0 else f"{mantissa}e{int(exponent)}"
 
 
 def _neuron_limits(figure, scale: Scale, snapshots):

@@ -34,17 +34,43 @@ class BudgetError(SettingError):
 PIXEL_BYTES = 80
 
 
-def estimated_bytes(settings, n_train: int, frames: int) -> int:
+#: Bytes a video encoder keeps per pixel of a frame: the frames it looks ahead at and refers back
+#: to (measured at 1920x1080: about 100 for MP4's, 145 for WebM's; at 3840x3840, about 70 each).
+VIDEO_PIXEL_BYTES = 100
+#: Bytes a still (--still, --sheet print) keeps per pixel at its dpi: the canvas and the PNG's
+#: rows (measured: about 4.5).
+STILL_PIXEL_BYTES = 12
+#: The size of a contact sheet for print, in inches: A4 (sheet.py).
+PRINT_SHEET_INCHES = (8.27, 11.7)
+
+
+def estimated_bytes(settings, n_train: int, frames: int, inches=None) -> int:
     """About how much memory a run keeps: a snapshot per frame and configuration (its weights and the
-    in-epoch outputs), the error histories, and with --size the pixels of its frames (the frames of
-    the default sizes are a few MB)."""
+    in-epoch outputs), the error histories, with --size the pixels of its frames (the frames of
+    the default sizes are a few MB), each video's encoder, and the largest still for print.
+    `inches`: the frames' size in inches (from layouts.py); without it, neither videos nor stills
+    are counted."""
     total = 0 if settings.size is None else PIXEL_BYTES * settings.size[0] * settings.size[1]
+    if inches is not None:
+        total += print_bytes(settings, inches)
+        pixels = (
+            settings.size[0] * settings.size[1] if settings.size else inches[0] * inches[1] * 1e4
+        )
+        total += VIDEO_PIXEL_BYTES * len(settings.video) * int(pixels)  # (1e4: 100 dpi squared)
     for config in settings.configurations() if settings.is_grid else [settings]:
         n_mid, depth = config.n_mid, config.depth
         weights = 3 * n_mid + 1 + (depth - 1) * (n_mid * n_mid + n_mid)
         snapshot = 8 * (weights + n_train) + 400 + 250 * depth
         total += frames * snapshot + settings.epoch * 32 * (2 if settings.holdout else 1)
     return total
+
+
+def print_bytes(settings, inches) -> int:
+    """The memory of the largest file for print at --dpi: a still of a frame, or the A4 sheet."""
+    sizes = [inches] if settings.still else []
+    sizes += [PRINT_SHEET_INCHES] if settings.sheet == "print" else []
+    dots = [width * height * settings.dpi**2 for width, height in sizes]
+    return int(STILL_PIXEL_BYTES * max(dots, default=0))
 
 
 def estimated_seconds(settings, n_train: int) -> float:

@@ -16,8 +16,9 @@ from ..network import samples as data
 from ..network.layers import MIDDLE_LAYERS
 from . import targets
 from .budget import BudgetError, duration, estimated_bytes, estimated_seconds, size
-from .errors import SettingError, show
+from .errors import SettingError, not_integer, show
 from .extras import check_font, check_video
+from .geometry import estimated_inches
 
 #: The number of frames the default frame interval aims for.
 TARGET_FRAMES = 100
@@ -78,7 +79,7 @@ class Integer(NamedTuple):
 
     def check(self, name, value):
         if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-            raise SettingError(name, "an integer", value)
+            raise not_integer(name, value)
         if value < self.low:
             raise SettingError(name, f">= {self.low}", value)
         if self.high is not None and value > self.high:
@@ -274,7 +275,7 @@ def _check_print(settings):
             settings.sheet,
         )
     if isinstance(settings.dpi, bool) or not isinstance(settings.dpi, numbers.Integral):
-        raise SettingError("dpi", "an integer", settings.dpi)
+        raise not_integer("dpi", settings.dpi)
     if not DPI_RANGE[0] <= settings.dpi <= DPI_RANGE[1]:
         raise SettingError(
             "dpi",
@@ -347,11 +348,13 @@ def parse_size(name: str, text: str) -> "tuple[int, int]":
 
 def _check_budget(settings, n_train: int, frames: int):
     """Refuse a combination of settings that would need more memory or time than a laptop has."""
-    memory = estimated_bytes(settings, n_train, frames)
+    memory = estimated_bytes(settings, n_train, frames, estimated_inches(settings))
     if memory > MAX_BYTES:
         lower = ["frames"] + [name for name in ("n_mid", "depth") if max(settings.values(name)) > 1]
         lower += ["the number of grid values"] if settings.is_grid else []
         lower += ["size"] if settings.size is not None else []
+        lower += ["the number of videos"] if len(settings.video) > 1 else []
+        lower += ["dpi"] if settings.still or settings.sheet == "print" else []
         raise BudgetError(
             f"would keep about {size(memory)} in memory (at most {size(MAX_BYTES)})", lower
         )

@@ -41,6 +41,8 @@ def show(value) -> str:
     ``0.10000001`` (never rounded), strings quoted; long or deeply nested values are shortened."""
     if isinstance(value, np.generic):
         value = value.item()
+    if isinstance(value, Exact):
+        return repr(float(value))
     if isinstance(value, float):
         if not math.isfinite(value):
             return str(value)
@@ -57,6 +59,18 @@ def show(value) -> str:
             else f"{'-' if value < 0 else ''}(about 2**{value.bit_length()})"
         )
     return _SHORT.repr(value)
+
+
+class Exact(float):
+    """A float that a message shows as Python writes it, 100.0 (not 100): for a rule that wants an
+    integer, where 100 would read as one."""
+
+
+def not_integer(name: str, value) -> SettingError:
+    """The error for a value that is not an integer (a float shown as one: 100.0)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    return SettingError(name, "an integer", Exact(value) if type(value) is float else value)
 
 
 def _short_repr():

@@ -238,7 +238,8 @@ def read_file(path, columns: Optional[str] = None) -> OwnData:
     labels = tuple(
         names[k] if k < len(names) and names[k] else default for k, default in ((i, "x"), (j, "y"))
     )
-    result = OwnData(x, y, name, path, sha256, *labels)
+    # (the path is recorded whole: a replay from another folder finds the same file)
+    result = OwnData(x, y, name, os.path.abspath(path), sha256, *labels)
     check_points(path, result.x, result.y)
     return result
 
@@ -270,18 +271,31 @@ def _rows(path: str, text: str):
     return rows
 
 
-def _is_number(cell: str) -> bool:
+#: A number as a cell may write it: 12, -1.5, .5, 3e8, nan, inf (not Python's 1_000).
+NUMBER = re.compile(
+    r"[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?|[-+]?(nan|inf|infinity)", re.IGNORECASE
+)
+
+
+def _number(cell: str) -> float:
+    """The number a cell holds; ValueError if it is none."""
+    if not NUMBER.fullmatch(cell):
+        raise ValueError(cell)
+    return float(cell)
+
+
+def _is_finite_number(cell: str) -> bool:
     try:
-        float(cell)
+        return math.isfinite(_number(cell))
     except ValueError:
         return False
-    return True
 
 
 def _header(path: str, rows):
-    """The first row as a header if none of its cells is a number."""
+    """The first row as a header if any of its cells is not a finite number (month,2019,2020 and
+    x,nan are headers)."""
     first = rows[0][1]
-    if first and not any(_is_number(cell) for cell in first):
+    if first and not all(_is_finite_number(cell) for cell in first):
         if len(rows) == 1:
             raise DataError(path, "has a header but no data")
         return first, rows[1:]
@@ -292,7 +306,7 @@ def _columns(path: str, columns: Optional[str], header, width: int):
     """The indices of the x and y columns."""
     if columns is None:
         if width > 2:
-            names = ", ".join(header) if header else f"{width} of them"
+            names = _names(header) if header else f"{width} of them"
             raise DataError(
                 path, f"has {width} columns ({names}): choose x and y with --data-columns A,B"
             )
@@ -304,14 +318,31 @@ def _columns(path: str, columns: Optional[str], header, width: int):
     for part in parts:
         if header and part in header:
             chosen.append(header.index(part))
-        elif part.isdigit() and 1 <= int(part) <= width:
+        elif re.fullmatch("[0-9]+", part) and 1 <= int(part) <= width:
             chosen.append(int(part) - 1)
         else:
-            known = f"the names {', '.join(header)} or " if header else ""
-            raise DataError(path, f"has no column {part!r} ({known}numbers 1 to {width})")
+            known = f"the names {_names(header)} or " if header else ""
+            raise DataError(path, f"has no column {show(part)} ({known}numbers 1 to {width})")
     if chosen[0] == chosen[1]:
         raise SettingError("data_columns", "two different columns", columns)
     return chosen
+
+
+#: A message lists at most this many of a file's column names.
+LISTED_NAMES = 10
+
+
+def _names(header) -> str:
+    """The columns' names for a message: each as it is if plain, else escaped (a name may hold a
+    terminal's control sequences), cut short; at most LISTED_NAMES of them."""
+    shown = [
+        name
+        if name.isprintable() and len(name) <= 40 and "," not in name
+        else show(name if len(name) <= 40 else name[:39] + "…")
+        for name in header[:LISTED_NAMES]
+    ]
+    more = len(header) - LISTED_NAMES
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
 def _numbers(path: str, rows, column: int) -> np.ndarray:
@@ -321,18 +352,23 @@ def _numbers(path: str, rows, column: int) -> np.ndarray:
             raise DataError(path, f"has no value in column {column + 1}", number)
         cell = cells[column]
         try:
-            value = float(cell)
+            value = _number(cell)
         except ValueError:
-            shown, comma = (
-                cell if len(cell) <= 30 else cell[:27] + "...",
-                re.fullmatch(r"[-+]?\d+,\d+", cell.strip()),
-            )
-            hint = " (write the decimal comma as a point: 1.5)" if comma else ""
-            raise DataError(path, f"{shown!r} is not a number{hint}", number) from None
+            shown = show(cell if len(cell) <= 30 else cell[:27] + "...")
+            raise DataError(path, f"{shown} is not a number{_comma_hint(cell)}", number) from None
         if not math.isfinite(value):
-            raise DataError(path, f"{cell!r} is not a finite number", number)
+            raise DataError(path, f"{show(cell)} is not a finite number", number)
         values.append(value)
     return np.array(values)
+
+
+def _comma_hint(cell: str) -> str:
+    """What a comma in a number may mean: a decimal comma (1,5); that or thousands (1,000)."""
+    if re.fullmatch(r"[-+]?[0-9]{1,3}(,[0-9]{3})+", cell):
+        return " (no commas in numbers: 1000 for a thousand, 1.000 for a decimal comma)"
+    if re.fullmatch(r"[-+]?[0-9]+,[0-9]+", cell):
+        return " (write the decimal comma as a point: 1.5)"
+    return ""
 
 
 # Checking
@@ -383,6 +419,9 @@ def as_own_data(value) -> OwnData:
     if isinstance(value, (str, os.PathLike)):
         return read_file(value)
     if isinstance(value, dict):
+        texts = [value.get(key) for key in ("name", "path", "sha256", "x_label", "y_label")]
+        if not all(text is None or isinstance(text, str) and len(text) <= 4096 for text in texts):
+            raise SettingError("data", "a record's data: names as short texts", "a damaged record")
         try:
             result = OwnData(
                 value["x"],
@@ -399,6 +438,10 @@ def as_own_data(value) -> OwnData:
             ) from None
         if result.x.shape != result.y.shape or result.x.ndim != 1:
             raise SettingError("data", "a record's data: x and y of one length", "a damaged record")
+        if value.get("digest") is not None and value.get("digest") != result.digest:
+            raise SettingError(
+                "data", "a record's data: the numbers it was recorded with", "an edited record"
+            )
         check_points(result.name or "of the record", result.x, result.y)
         return result
     try:
@@ -421,8 +464,10 @@ def as_own_data(value) -> OwnData:
 
 
 def numbers_from_npz(record: dict, npz_path) -> dict:
-    """A record's data with the numbers that its weights file keeps (a series longer than JSON_POINTS);
-    SettingError if that file is missing, not a regular file of a sane size, or not the one written."""
+    """A record's data with the numbers its weights file keeps (a series longer than JSON_POINTS);
+    SettingError if that file is missing, not a regular file of a sane size, holds arrays of
+    another size than the record's points, or not the numbers recorded. A record is a stranger's
+    input: each array's size is checked before it is read."""
     import stat
     import zipfile
 
@@ -433,18 +478,44 @@ def numbers_from_npz(record: dict, npz_path) -> dict:
             record.get("name") or "(x, y)",
         )
 
-    try:
-        info = os.stat(npz_path)
+    points = record.get("points")
+    if not isinstance(points, int) or isinstance(points, bool):
+        raise refused("the record says no number of points")
+    if not MIN_POINTS <= points <= MAX_POINTS:
+        raise refused(f"the record says {show(points)} points: from {MIN_POINTS} to {MAX_POINTS}")
+    try:  # (opened once, without waiting: what is checked is what is read)
+        fd = os.open(npz_path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        raise refused("missing or unreadable") from None
+    with os.fdopen(fd, "rb") as file:
+        info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_READ_BYTES:
             raise refused("not a regular file of at most 256 MB")
-        with np.load(npz_path, allow_pickle=False) as arrays:
-            x, y = arrays["data_x"], arrays["data_y"]
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
-        raise refused("missing or unreadable") from None
-    own = as_own_data({**record, "x": x, "y": y})
-    if own.digest != record.get("digest"):
+        try:
+            with zipfile.ZipFile(file) as archive:
+                x, y = (_npz_array(archive, name, points) for name in ("data_x", "data_y"))
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+            raise refused("missing or unreadable") from None
+    if x is None or y is None:
+        raise refused(f"they are not {points} numbers each, as recorded")
+    if OwnData(x, y).digest != record.get("digest"):
         raise refused("they are not the ones recorded")
     return {**record, "x": x, "y": y}
+
+
+#: Room for an array's header in a .npy file, beyond its numbers.
+NPY_HEADER = 4096
+
+
+def _npz_array(archive, name: str, points: int):
+    """The array `name` of an NPZ archive if it is `points` float64 numbers, else None; its size is
+    checked before it is unpacked (a small file may inflate to gigabytes)."""
+    member = archive.getinfo(name + ".npy")
+    if member.file_size > 8 * points + NPY_HEADER:
+        return None
+    with archive.open(member) as file:
+        array = np.lib.format.read_array(file, allow_pickle=False)
+    return array if array.shape == (points,) and array.dtype == np.float64 else None
 
 
 def _short(value) -> str:
@@ -488,15 +559,34 @@ def make_dataset(settings) -> data.Dataset:
 
 def replay_note(settings) -> Optional[str]:
     """One line if the file a recorded run read is gone or has changed since (the replay uses the
-    data kept in the record); None if it is as it was, or the data came from arrays."""
+    data kept in the record); None if it is as it was, or the data came from arrays. Only a regular
+    file of at most MAX_READ_BYTES is read (a record may name /dev/zero or a FIFO)."""
     own = settings.data
     if own is None or not own.path:
         return None
+    shown = os.path.relpath(own.path) if os.path.isabs(own.path) else own.path
+    shown = shown if not shown.startswith("..") else own.path
+    shown = shown if shown.isprintable() else repr(shown)
+    kept = "since this run was recorded: the replay uses the data kept in its record"
     try:
-        with open(own.path, "rb") as file:
-            now = hashlib.sha256(file.read()).hexdigest()
+        now = _file_digest(own.path)
     except OSError:
-        return f"{own.path} is gone since this run was recorded: the replay uses the data kept in its record"
-    if now != own.sha256:
-        return f"{own.path} has changed since this run was recorded: the replay uses the data kept in its record"
-    return None
+        return f"{shown} is gone {kept}"
+    return f"{shown} has changed {kept}" if now != own.sha256 else None
+
+
+def _file_digest(path) -> Optional[str]:
+    """The SHA-256 of a regular file of at most MAX_READ_BYTES; None for anything else (a device, a
+    FIFO, a folder, a larger file), found without reading it or waiting for it."""
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    with os.fdopen(fd, "rb") as file:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_READ_BYTES:
+            return None
+        digest, left = hashlib.sha256(), MAX_READ_BYTES + 1  # (a file that grows: read no more)
+        while left > 0 and (chunk := file.read(min(left, 1 << 20))):
+            digest.update(chunk)
+            left -= len(chunk)
+    return digest.hexdigest() if left > 0 else None

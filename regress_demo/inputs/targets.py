@@ -267,6 +267,10 @@ def parse_formula(text: str) -> Curve:
         raise FormulaError("it is empty")
     if len(text) > MAX_FORMULA_LENGTH:
         raise FormulaError(f"it is longer than {MAX_FORMULA_LENGTH} characters")
+    if "#" in text:  # (a comment is no part of the curve, and would reach the header as it is)
+        raise FormulaError("it contains a comment (#): write the formula alone")
+    if not text.isprintable():  # a line break, a tab or a control character
+        raise FormulaError("it is not one line of printable characters")
     try:
         tree = ast.parse(text, mode="eval")  # only builds the syntax tree; nothing is run
     except (SyntaxError, ValueError):

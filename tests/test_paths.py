@@ -1,0 +1,93 @@
+"""Where a run's files go: names too long or broken, files that are not regress-demo's or are
+read-only left alone, the files of an earlier run replaced."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from helpers import one_error_line, run_main
+
+from regress_demo.inputs.settings import Settings
+
+
+@pytest.mark.parametrize(
+    "out", ["d/" + "a" * 300 + ".gif", "d/" + "a" * 240 + ".gif", "b" * 300 + "/run.gif"]
+)
+def test_names_too_long_for_the_file_system_get_one_line(tmp_path, monkeypatch, out):
+    monkeypatch.chdir(tmp_path)
+    code, out_text, err = run_main(["--out", out, "--epoch", "3", "-q"])
+    assert code == 2
+    assert one_error_line(err).startswith("regress-demo: error: --out must be a ")
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_long_name_made_from_the_settings_is_shortened(tmp_path):
+    from regress_demo.files.paths import output_path
+
+    settings = Settings(
+        eta=[0.1 + k * 1e-16 * 2**40 for k in range(8)],
+        n_mid=[1, 2, 3, 4, 5, 6, 7, 8][:3],
+        epoch=3,
+        target="sin(x)",
+    )
+    assert len(settings.file_stem()) > 150
+    path = output_path(tmp_path, settings)
+    assert len(path.name) <= 160 and path.suffix == ".gif"
+
+
+@pytest.mark.parametrize("out", ["gone", "gone/run.gif", "gone.gif"])
+def test_a_broken_symbolic_link_as_out_gets_one_line(tmp_path, monkeypatch, out):
+    monkeypatch.chdir(tmp_path)
+    os.symlink("nowhere", "gone" if "/" in out or out == "gone" else "gone.gif")
+    code, _, err = run_main(["--out", out, "--epoch", "3", "-q"])
+    assert code == 2
+    assert "is a broken symbolic link" in one_error_line(err) and "File exists" not in err
+    assert sorted(os.listdir(tmp_path)) == [out.split("/")[0]]
+
+
+@pytest.mark.parametrize("name", ["report.json", "report.png", "report.npz"])
+def test_a_file_regress_demo_did_not_write_is_not_replaced(tmp_path, monkeypatch, name):
+    monkeypatch.chdir(tmp_path)
+    Path(name).write_bytes(b"my own work")
+    code, out, err = run_main(["--epoch", "3", "-q", "--out", "report.gif"])
+    assert code == 2
+    assert one_error_line(err) == (
+        f"regress-demo: error: --out must be a name whose files are free or regress-demo's own ('{name}' was not "
+        "written by regress-demo: move it, or choose another --out), got 'report.gif'\n"
+    )
+    assert Path(name).read_bytes() == b"my own work" and os.listdir(tmp_path) == [name]
+
+
+def test_the_files_of_an_earlier_run_are_replaced(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert run_main(["--epoch", "3", "-q", "--out", "run.gif"])[0] == 0
+    code, out, err = run_main(["--epoch", "4", "-q", "--out", "run.gif"])
+    assert code == 0 and err == ""
+    assert json.loads(Path("run.json").read_text())["settings"]["epoch"] == 4
+
+
+FILES = ["index.html", "run.gif", "run.json", "run.npz", "run.png"]
+
+
+@pytest.mark.parametrize("name", ["index.html", "run.json", "run.gif"])
+def test_a_read_only_file_is_respected_with_one_line(tmp_path, monkeypatch, name):
+    monkeypatch.chdir(tmp_path)
+    assert run_main(["--epoch", "3", "-q", "--out", "run.gif"])[0] == 0
+    before = {file: Path(file).read_bytes() for file in FILES}
+    os.chmod(name, 0o444)
+    code, out, err = run_main(["--epoch", "4", "-q", "--out", "run.gif"])
+    assert code == 1
+    assert err == f"regress-demo: error: cannot write {name}: the file is read-only\n"
+    assert {file: Path(file).read_bytes() for file in FILES} == before
+    assert os.stat(name).st_mode & 0o777 == 0o444
+
+
+@pytest.mark.parametrize("kind", ["folder", "fifo"])
+def test_something_else_where_a_file_goes_is_refused_before_starting(tmp_path, monkeypatch, kind):
+    monkeypatch.chdir(tmp_path)
+    os.mkdir("run.json") if kind == "folder" else os.mkfifo("run.json")
+    code, out, err = run_main(["--epoch", "3", "-q", "--out", "run.gif"])
+    assert code == 2
+    assert "run.json" in one_error_line(err)
+    assert os.listdir(tmp_path) == ["run.json"]
