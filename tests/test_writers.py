@@ -253,3 +253,41 @@ def test_a_file_that_may_not_be_replaced_leaves_every_earlier_file_as_it_was(tmp
     assert err == "regress-demo: error: cannot write run.png: Operation not permitted\n"
     assert listing(tmp_path) == before
     assert temporaries(tmp_path) == []
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0 or not os.path.exists("/usr/bin/setpriv"),
+    reason="needs root, to run as another user",
+)
+def test_in_a_sticky_folder_a_file_of_another_user_leaves_every_earlier_file_as_it_was():
+    import shutil
+    import tempfile
+
+    shared = Path(tempfile.mkdtemp(prefix="shared-", dir="/tmp"))
+    cache = Path(tempfile.mkdtemp(prefix="mpl-", dir="/tmp"))
+    try:
+        os.chmod(shared, 0o1777)  # sticky, as /tmp: only a file's owner may rename or replace it
+        os.chmod(cache, 0o777)
+
+        def as_nobody(*args):
+            return subprocess.run(
+                ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+                + [sys.executable, "-m", "regress_demo", *args, "-q", "--out", "run.gif"],
+                cwd=shared,
+                capture_output=True,
+                text=True,
+                timeout=300,
+                env=dict(os.environ, MPLBACKEND="Agg", MPLCONFIGDIR=str(cache), HOME=str(cache)),
+            )
+
+        assert as_nobody("--epoch", "20").returncode == 0
+        os.chown(shared / "run.png", 0, 0)  # the sheet now belongs to someone else
+        before = listing(shared)
+        done = as_nobody("--epoch", "30")  # (the GIF and the weights go into place before it)
+        assert done.returncode == 1 and done.stdout == ""
+        assert done.stderr == "regress-demo: error: cannot write run.png: Operation not permitted\n"
+        assert listing(shared) == before
+        assert temporaries(shared) == []
+    finally:
+        shutil.rmtree(shared, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
