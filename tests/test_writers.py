@@ -226,3 +226,68 @@ def test_a_run_record_lists_each_file_with_its_size_and_digest(tmp_path):
         data = (tmp_path / entry["name"]).read_bytes()
         assert entry["bytes"] == len(data)
         assert entry["sha256"] == hashlib.sha256(data).hexdigest()
+
+
+def test_a_file_that_may_not_be_replaced_leaves_every_earlier_file_as_it_was(tmp_path, monkeypatch):
+    """As for a user in a sticky folder whose run.png belongs to someone else: it may be neither
+    linked nor renamed (EPERM), found after the GIF and the weights went into place."""
+    from regress_demo.files import staged
+
+    monkeypatch.chdir(tmp_path)
+    assert run_main(["--epoch", "20", "-q", "--out", "run.gif"])[0] == 0
+    before = listing(tmp_path)
+    link, replace = os.link, os.replace
+
+    def not_permitted(call):
+        def refuse(source, target, *args, **kwargs):
+            if Path(source).name == "run.png" or Path(target).name == "run.png":
+                raise PermissionError(errno.EPERM, os.strerror(errno.EPERM), str(source))
+            return call(source, target, *args, **kwargs)
+
+        return refuse
+
+    monkeypatch.setattr(staged.os, "link", not_permitted(link))
+    monkeypatch.setattr(staged.os, "replace", not_permitted(replace))
+    code, out, err = run_main(["--epoch", "30", "-q", "--out", "run.gif"])
+    assert code == 1 and out == ""
+    assert err == "regress-demo: error: cannot write run.png: Operation not permitted\n"
+    assert listing(tmp_path) == before
+    assert temporaries(tmp_path) == []
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0 or not os.path.exists("/usr/bin/setpriv"),
+    reason="needs root, to run as another user",
+)
+def test_in_a_sticky_folder_a_file_of_another_user_leaves_every_earlier_file_as_it_was():
+    import shutil
+    import tempfile
+
+    shared = Path(tempfile.mkdtemp(prefix="shared-", dir="/tmp"))
+    cache = Path(tempfile.mkdtemp(prefix="mpl-", dir="/tmp"))
+    try:
+        os.chmod(shared, 0o1777)  # sticky, as /tmp: only a file's owner may rename or replace it
+        os.chmod(cache, 0o777)
+
+        def as_nobody(*args):
+            return subprocess.run(
+                ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+                + [sys.executable, "-m", "regress_demo", *args, "-q", "--out", "run.gif"],
+                cwd=shared,
+                capture_output=True,
+                text=True,
+                timeout=300,
+                env=dict(os.environ, MPLBACKEND="Agg", MPLCONFIGDIR=str(cache), HOME=str(cache)),
+            )
+
+        assert as_nobody("--epoch", "20").returncode == 0
+        os.chown(shared / "run.png", 0, 0)  # the sheet now belongs to someone else
+        before = listing(shared)
+        done = as_nobody("--epoch", "30")  # (the GIF and the weights go into place before it)
+        assert done.returncode == 1 and done.stdout == ""
+        assert done.stderr == "regress-demo: error: cannot write run.png: Operation not permitted\n"
+        assert listing(shared) == before
+        assert temporaries(shared) == []
+    finally:
+        shutil.rmtree(shared, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)

@@ -422,7 +422,6 @@ def _draw_prints(work: _Work, writers: Dict[str, Writer]):
     except BaseException:
         for writer in prints:
             writer.discard()
-            writer.files = []
         if "print-sheet" in writers:
             writers["sheet"] = FilmSheet.for_run(work.path, work.settings)
         raise
@@ -462,13 +461,8 @@ def write_files(work: _Work, writers: Dict[str, Writer]):
     (ForeignFileError, an OSError); any failure leaves every earlier file as it was and names the
     file that failed. Stale temporary files of killed runs in the folder are removed first.
     """
-    settings, result, path, drawn, clock = (
-        work.settings,
-        work.result,
-        work.path,
-        work.drawn,
-        work.clock,
-    )
+    settings, result, path, drawn = work.settings, work.result, work.path, work.drawn
+    clock = work.clock
     remove_stale(path.parent)
     result.frames, result.last_frame = writers["gif"].count, drawn[-1]
     if result.status == "finished" and not all(math.isfinite(s.error) for s in drawn[-1]):
@@ -490,6 +484,8 @@ def write_files(work: _Work, writers: Dict[str, Writer]):
             )
     except BaseException:
         result.path, result.video_paths, result.print_paths = None, [], []
+        for writer in writers.values():  # (the sheet that stands in for the printed one too)
+            writer.discard()
         raise
 
 

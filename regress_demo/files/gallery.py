@@ -23,7 +23,7 @@ from ..inputs.settings import show
 from . import player
 from .paths import GENERATOR, INDEX_NAME, RECORD_KIND, json_loads
 from .staged import read_text, staged_with
-from .writers import WRITERS, Writer
+from .writers import WRITERS, WholeFiles
 
 ENGLISH = Texts("en")
 
@@ -59,7 +59,7 @@ def write_index(folder) -> Optional[Path]:
 
 
 @WRITERS.register
-class GalleryPage(Writer):
+class GalleryPage(WholeFiles):
     """The folder's gallery, index.html, regenerated after each run (not one of the run's files)."""
 
     kind, suffixes, in_run = "gallery", (".html",), False
@@ -69,7 +69,8 @@ class GalleryPage(Writer):
         return [gif_path.parent / INDEX_NAME]
 
     def __init__(self, path: Path):
-        self.path, self.files = path, []
+        super().__init__()
+        self.path = path
 
     def add(self, folder):
         """The page of every run in `folder`; nothing if its index.html is not the gallery's."""
@@ -86,9 +87,6 @@ class GalleryPage(Writer):
         self.files.append(
             staged_with(self.path, lambda tmp: tmp.write_text(page, encoding="utf-8"))
         )
-
-    def staged(self) -> list:
-        return list(self.files)
 
 
 def find_runs(folder: Path) -> list[Run]:

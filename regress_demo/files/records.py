@@ -15,7 +15,7 @@ from ..inputs.settings import GRID_AXES, Settings
 from ..network.train import Snapshot
 from .paths import RECORD_KIND, json_loads, settings_from_record
 from .staged import read_text, staged_json, staged_npz, versions
-from .writers import WRITERS, Writer
+from .writers import WRITERS, WholeFiles
 
 
 def final_weights(snapshots: List[Snapshot], settings: Settings) -> dict:
@@ -117,7 +117,7 @@ def run_record(settings: Settings, result, frames: List[List[Snapshot]], files=(
     return record
 
 
-class _OneFile(Writer):
+class _OneFile(WholeFiles):
     """A file written whole from its content: NAME plus the kind's suffix."""
 
     @classmethod
@@ -125,10 +125,8 @@ class _OneFile(Writer):
         return cls(gif_path.with_suffix(cls.suffixes[0]))
 
     def __init__(self, path: Path):
-        self.path, self.files = path, []
-
-    def staged(self) -> list:
-        return list(self.files)
+        super().__init__()
+        self.path = path
 
 
 @WRITERS.register

@@ -167,7 +167,7 @@ class ForeignFileError(OSError):
 def commit_all(files: Sequence[StagedFile]) -> List[Path]:
     """Move every staged file into place, all or none.
 
-    Each earlier file in the way is first set aside (renamed to a temporary name beside it), then
+    Each earlier file in the way is first set aside (kept under a temporary name beside it), then
     the new one moved in; once all are in place the earlier ones are removed. If a step fails (a
     folder in the way, a file that may not be renamed), every file moved so far goes back to how it
     was, the staged files are removed, and the OSError names the file that failed."""
@@ -190,7 +190,8 @@ def commit_all(files: Sequence[StagedFile]) -> List[Path]:
 
 
 def _set_aside(path: Path) -> Optional[Path]:
-    """Rename the file at `path`, if any, to a temporary name beside it, and return that name."""
+    """Keep the file at `path`, if any, under a temporary name beside it, and return that name: a
+    second (hard) link, so that `path` is never missing, or where links fail, the file renamed."""
     try:
         info = os.lstat(path)
     except FileNotFoundError:
@@ -199,7 +200,11 @@ def _set_aside(path: Path) -> Optional[Path]:
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
     aside = _temporary_beside(path)
     try:
-        os.replace(path, aside)
+        aside.unlink()
+        try:
+            os.link(path, aside, follow_symlinks=False)
+        except OSError:  # (a file system without hard links)
+            os.replace(path, aside)
     except BaseException:
         aside.unlink(missing_ok=True)
         raise

@@ -17,7 +17,7 @@ from PIL import Image
 from ..network import samples as data
 from .paths import still_name
 from .staged import naming, staged_png, staged_with
-from .writers import WRITERS, Writer
+from .writers import WRITERS, WholeFiles
 
 #: The tiles of a contact sheet.
 SHEET_TILES = 8
@@ -210,7 +210,7 @@ def draw_prints(settings, dataset, histories, heldout_histories, frames, drawn, 
         writers["print-sheet"].add(print_sheet(settings, dataset, tiles))
 
 
-class _Prints(Writer):
+class _Prints(WholeFiles):
     """Figures saved as PNG at --dpi and as PDF beside it, staged (see save_figure)."""
 
     suffixes = (".png", ".pdf")
@@ -220,10 +220,8 @@ class _Prints(Writer):
         return cls(gif_path, settings.dpi)
 
     def __init__(self, gif_path, dpi: int):
-        self.gif_path, self.dpi, self.files = gif_path, dpi, []
-
-    def staged(self) -> list:
-        return list(self.files)
+        super().__init__()
+        self.gif_path, self.dpi = gif_path, dpi
 
 
 @WRITERS.register
@@ -256,7 +254,7 @@ class Stills(_Prints):
 
 
 @WRITERS.register
-class FilmSheet(Writer):
+class FilmSheet(WholeFiles):
     """The contact sheet of the film's frames (NAME.png), for a slide."""
 
     kind, suffixes = "sheet", (".png",)
@@ -270,14 +268,12 @@ class FilmSheet(Writer):
         return cls(gif_path.with_suffix(".png"))
 
     def __init__(self, path):
-        self.path, self.files = path, []
+        super().__init__()
+        self.path = path
 
     def add(self, frames):
         """The sheet's frames, (H, W, 3) arrays (see contact_sheet)."""
         self.files.append(staged_png(self.path, contact_sheet(frames)))
-
-    def staged(self) -> list:
-        return list(self.files)
 
 
 @WRITERS.register

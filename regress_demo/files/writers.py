@@ -23,7 +23,7 @@ from .staged import StagedFile, commit_all, remove_stale_temporaries, temporary_
 
 
 class Writer(ABC):
-    """One kind of output: begin -> add (each frame, or the content) -> close -> commit or discard."""
+    """One kind of output: begin -> add (a frame, or the content) -> close -> commit, or discard."""
 
     #: Its name in the registry (and, for a video, the value of --video that asks for it).
     kind: ClassVar[str] = ""
@@ -42,14 +42,14 @@ class Writer(ABC):
         """The files of this kind for a run whose GIF is `gif_path`, as known before it starts."""
         return [gif_path.with_suffix(suffix) for suffix in cls.suffixes]
 
-    def begin(self):
+    def begin(self):  # noqa: B027 - optional: only the films have something to open
         """Reserve the temporary files (an unwritable place fails now, before any work)."""
 
     @abstractmethod
     def add(self, item):
         """A frame (the films) or the content (everything else)."""
 
-    def close(self):
+    def close(self):  # noqa: B027 - optional: only the films have something to finish
         """Complete the files, still in their temporary places."""
 
     @abstractmethod
@@ -72,6 +72,20 @@ class Writer(ABC):
     def __exit__(self, exc_type, exc, tb):
         self.discard()
         return False
+
+
+class WholeFiles(Writer):
+    """A writer whose files are each staged whole when their content comes (all kinds but films)."""
+
+    def __init__(self):
+        self.files: List[StagedFile] = []
+
+    def staged(self) -> List[StagedFile]:
+        return list(self.files)
+
+    def discard(self):
+        super().discard()
+        self.files = []
 
 
 class WriterRegistry:
@@ -97,7 +111,7 @@ class WriterRegistry:
         return list(self._kinds)
 
     def for_run(self, settings) -> List[Type[Writer]]:
-        """The kinds a run with these settings writes, all or none (the GIF first, the record last)."""
+        """The kinds a run with these settings writes, all or none, in the order of registration."""
         return [writer for writer in self if writer.in_run and writer.wanted(settings)]
 
     def targets(self, gif_path: Path, settings) -> List[Tuple[Path, Type[Writer]]]:

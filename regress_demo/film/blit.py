@@ -218,8 +218,8 @@ class Blitter:
                 self.grown = self.pristine_grown = self.canvas.copy_from_bbox(self.growth_box)
 
     def _grow(self):
-        """The growing artists' region as drawn so far, with their new pieces drawn into it. Only that
-        region is copied, not the whole canvas: a second process brings it up to date quickly."""
+        """The growing artists' region as drawn so far, with their new pieces drawn into it. Only
+        that region is copied, not the whole canvas: skipping frames (for a still) stays quick."""
         if self.growing:
             self.canvas.restore_region(self.grown)
             for artist in self.growing:
