@@ -171,31 +171,14 @@ class RichFigure:
         self.history = np.asarray(histories[0], dtype=float)
         heldout = heldout_histories[0] if heldout_histories else []
         self.heldout_history = np.asarray(heldout, dtype=float) if len(heldout) else None
-        self.say = say = texts_of(settings)
+        self.say = texts_of(settings)
         self.grid = data.grid()
         layout = self.layout = Layout(settings, (8.4, 8.0))
         self.figure = layout.figure()
         self.blitter = Blitter(self.figure)
-        animate = self.blitter.animate
         lines = settings_lines(settings, max_chars=layout.chars(110))
-        if layout.sized:
-            ax_fit, ax_neurons, ax_loss = layout.rich_axes(self.figure)
-        else:
-            spec = self.figure.add_gridspec(
-                3,
-                1,
-                height_ratios=[3, 1.7, 1.5],
-                left=0.09,
-                right=0.75,
-                top=0.92 - 0.016 * (len(lines) - 1),
-                bottom=0.07,
-                hspace=0.36,
-            )
-            ax_fit = self.figure.add_subplot(spec[0])
-            ax_neurons = self.figure.add_subplot(spec[1], sharex=ax_fit)
-            ax_loss = self.figure.add_subplot(spec[2])
-        self.ax, self.ax_neurons, self.ax_loss = ax_fit, ax_neurons, ax_loss
-        header = self.figure.text(
+        self.ax, self.ax_neurons, self.ax_loss = self._panels(layout, len(lines))
+        self.header = self.figure.text(
             0.5,
             0.975 - 0.008 * (len(lines) - 1),
             "\n".join(lines),
@@ -206,7 +189,38 @@ class RichFigure:
             linespacing=1.3,
         )
 
-        # The fit panel.
+        self._fit_panel(dataset, settings, layout)
+        self._neuron_lines(settings, final, layout)
+        self._neuron_axes(settings, snapshots, layout)
+        self._loss_panel(settings, layout)
+        # Side by side, the fit's title (with your own data, longer: its share of var(y)) would run into
+        # the neurons' title on its right: that one goes a line up.
+        lifted = [self.neurons_title] if layout.wide and settings.data is not None else []
+        layout.finish(self.figure, [self.header], lifted=lifted, fit_axes=self.ax)
+
+    def _panels(self, layout: Layout, header_lines: int):
+        """The three panels, one above the other: the fit, the neurons (sharing its x), the loss."""
+        if layout.sized:
+            ax_fit, ax_neurons, ax_loss = layout.rich_axes(self.figure)
+        else:
+            spec = self.figure.add_gridspec(
+                3,
+                1,
+                height_ratios=[3, 1.7, 1.5],
+                left=0.09,
+                right=0.75,
+                top=0.92 - 0.016 * (header_lines - 1),
+                bottom=0.07,
+                hspace=0.36,
+            )
+            ax_fit = self.figure.add_subplot(spec[0])
+            ax_neurons = self.figure.add_subplot(spec[1], sharex=ax_fit)
+            ax_loss = self.figure.add_subplot(spec[2])
+        return ax_fit, ax_neurons, ax_loss
+
+    def _fit_panel(self, dataset: Dataset, settings: Settings, layout: Layout):
+        """The fit panel: the samples, the fit and its trails, the outputs during the epoch."""
+        ax_fit, say, animate = self.ax, self.say, self.blitter.animate
         fit_axes(ax_fit, self.grid, dataset, settings)
         self.trails = deque(maxlen=TRAILS)
         self.trail_lines = [
@@ -238,7 +252,10 @@ class RichFigure:
         )
         self.warning = animate(warning_box(ax_fit, 14))
 
-        # The neuron panel: which neurons get a line of their own is fixed for the whole animation.
+    def _neuron_lines(self, settings: Settings, final: Optional[Snapshot], layout: Layout):
+        """The neuron panel's lines: which neurons get a line of their own is fixed for the whole
+        animation (the largest |w2_j| of the last frame), the others summed; the output bias."""
+        ax_neurons, say, animate = self.ax_neurons, self.say, self.blitter.animate
         n_mid = settings.n_mid
         w2 = (
             np.abs(np.nan_to_num(final.w2, nan=0.0, posinf=0.0, neginf=0.0))
@@ -282,6 +299,10 @@ class RichFigure:
         self.bias_line = animate(
             ax_neurons.plot([], [], ":", color="black", lw=1.3, label=say(bias_key))[0]
         )
+
+    def _neuron_axes(self, settings: Settings, snapshots, layout: Layout):
+        """The neuron panel's axes: limits for every frame, labels that name the math, the title."""
+        ax_neurons, say = self.ax_neurons, self.say
         if (
             settings.style == "print"
         ):  # each neuron its own dashes and marks too, for black and white
@@ -304,11 +325,13 @@ class RichFigure:
         title = say(
             "neurons_title_print" if settings.style == "print" else "neurons_title", which=which
         )
-        neurons_title = ax_neurons.set_title(title, fontsize=9, loc="left", y=TITLE_Y)
+        self.neurons_title = ax_neurons.set_title(title, fontsize=9, loc="left", y=TITLE_Y)
         ax_neurons.grid(True, color="0.92")
         ax_neurons.legend(**layout.legend(7.5, (1.02, 1.05)))
 
-        # The loss panel.
+    def _loss_panel(self, settings: Settings, layout: Layout):
+        """The loss panel: the error of every epoch so far (and the held-out error), growing."""
+        ax_loss, say, animate = self.ax_loss, self.say, self.blitter.animate
         loss_axis(
             ax_loss,
             [self.history] + ([self.heldout_history] if self.heldout_history is not None else []),
@@ -331,10 +354,6 @@ class RichFigure:
         self.loss_pieces = LossPieces(self.blitter)
         self.loss_now = animate(ax_loss.plot([], [], "o", color="tab:red", ms=5, clip_on=False)[0])
         self.loss_cursor = animate(ax_loss.axvline(0, color="0.5", lw=0.8))
-        # Side by side, the fit's title (with your own data, longer: its share of var(y)) would run into
-        # the neurons' title on its right: that one goes a line up.
-        lifted = [neurons_title] if layout.wide and settings.data is not None else []
-        layout.finish(self.figure, [header], lifted=lifted, fit_axes=ax_fit)
 
     def _neuron_limits(self, snapshots):
         """y limits that hold every drawn neuron line of every frame (within reason)."""
@@ -422,7 +441,7 @@ class GridFigure:
         self.columns, self.rows = settings.grid_axes()
         self.histories = [np.asarray(h, dtype=float) for h in histories]
         self.heldout = [np.asarray(h, dtype=float) for h in heldout_histories or [] if len(h)]
-        self.say = say = texts_of(settings)
+        self.say = texts_of(settings)
         self.grid = data.grid()
         rows, cols = settings.grid_shape()
         with_loss = not settings.simple
@@ -431,7 +450,6 @@ class GridFigure:
         width, height, header, loss_height = grid_inches(settings, len(lines))
         self.figure = layout.figure()
         self.blitter = Blitter(self.figure)
-        animate = self.blitter.animate
         if layout.sized:
             spec = layout.grid_spec(self.figure, rows, cols, with_loss)
         else:
@@ -458,6 +476,14 @@ class GridFigure:
             fontsize=8.5,
             color="0.3",
         )
+        names = self._fit_panels(spec, dataset, rows, cols)
+        if with_loss:
+            self._loss_panel(spec[rows, :], width)
+        layout.finish(self.figure, [self.header, settings_text], lifted=names)
+
+    def _fit_panels(self, spec, dataset: Dataset, rows: int, cols: int):
+        """A fit panel per configuration, row by row, sharing their axes; returns their names."""
+        settings, animate = self.settings, self.blitter.animate
         self.panels, names = [], []
         first = None
         for r in range(rows):
@@ -475,73 +501,76 @@ class GridFigure:
                     ax.set_title("", fontsize=8, loc="right", y=TITLE_Y)
                 )  # error, "diverged"
                 self.panels.append((fit, title, animate(warning_box(ax, 8))))
-        if with_loss:
-            ax_loss = self.ax_loss = self.figure.add_subplot(spec[rows, :])
-            loss_axis(ax_loss, self.histories + self.heldout, say, fontsize=8)
-            ax_loss.tick_params(labelsize=7)
-            if self.heldout:
-                ax_loss.set_title(
-                    say("grid_heldout_note"),
-                    fontsize=7.5,
-                    loc="right",
-                    color=HELDOUT_COLOUR,
-                    y=TITLE_Y,
-                )
-            self.loss_lines = [
+        self.ax = first
+        return names
+
+    def _loss_panel(self, cell, width: float):
+        """The loss panel under the fits: a curve per configuration (and its held-out error)."""
+        settings, layout, say, animate = self.settings, self.layout, self.say, self.blitter.animate
+        ax_loss = self.ax_loss = self.figure.add_subplot(cell)
+        loss_axis(ax_loss, self.histories + self.heldout, say, fontsize=8)
+        ax_loss.tick_params(labelsize=7)
+        if self.heldout:
+            ax_loss.set_title(
+                say("grid_heldout_note"),
+                fontsize=7.5,
+                loc="right",
+                color=HELDOUT_COLOUR,
+                y=TITLE_Y,
+            )
+        self.loss_lines = [
+            self.blitter.grow(
+                ax_loss.plot(
+                    [],
+                    [],
+                    lw=1.2,
+                    color=self._colour(config),
+                    linestyle=self._style(config),
+                    label=settings.label(config),
+                )[0]
+            )
+            for config in self.configurations
+        ]
+        self.heldout_lines = (
+            [
                 self.blitter.grow(
                     ax_loss.plot(
                         [],
                         [],
-                        lw=1.2,
+                        lw=0.7,
+                        alpha=0.7,
                         color=self._colour(config),
                         linestyle=self._style(config),
-                        label=settings.label(config),
                     )[0]
                 )
                 for config in self.configurations
             ]
-            self.heldout_lines = (
-                [
-                    self.blitter.grow(
-                        ax_loss.plot(
-                            [],
-                            [],
-                            lw=0.7,
-                            alpha=0.7,
-                            color=self._colour(config),
-                            linestyle=self._style(config),
-                        )[0]
-                    )
-                    for config in self.configurations
-                ]
-                if self.heldout
-                else []
-            )
-            self.loss_pieces = LossPieces(self.blitter)
-            if (
-                settings.style == "print"
-            ):  # each curve its own dashes and marks too, for black and white
-                for k, line in enumerate(self.loss_lines + self.heldout_lines):
-                    line.set(**print_look(k % len(self.loss_lines)))
-            longest = max(len(line.get_label()) for line in self.loss_lines)
-            columns = int(
-                (width - 0.8) / (0.06 * longest + 0.6)
-            )  # 7 pt characters are about 0.06 in wide
-            if layout.sized:
-                columns = layout.legend_columns(longest)
-            legend_size = layout.font("legend", 7)
-            columns = max(1, min(len(self.configurations), columns))
-            ax_loss.legend(
-                handles=self.loss_lines,
-                fontsize=legend_size,
-                ncol=columns,
-                loc="lower left",
-                bbox_to_anchor=(0.0, 1.0),
-                frameon=False,
-            )
-            self.loss_cursor = animate(ax_loss.axvline(0, color="0.5", lw=0.8))
-        self.ax = first
-        layout.finish(self.figure, [self.header, settings_text], lifted=names)
+            if self.heldout
+            else []
+        )
+        self.loss_pieces = LossPieces(self.blitter)
+        if (
+            settings.style == "print"
+        ):  # each curve its own dashes and marks too, for black and white
+            for k, line in enumerate(self.loss_lines + self.heldout_lines):
+                line.set(**print_look(k % len(self.loss_lines)))
+        longest = max(len(line.get_label()) for line in self.loss_lines)
+        columns = int(
+            (width - 0.8) / (0.06 * longest + 0.6)
+        )  # 7 pt characters are about 0.06 in wide
+        if layout.sized:
+            columns = layout.legend_columns(longest)
+        legend_size = layout.font("legend", 7)
+        columns = max(1, min(len(self.configurations), columns))
+        ax_loss.legend(
+            handles=self.loss_lines,
+            fontsize=legend_size,
+            ncol=columns,
+            loc="lower left",
+            bbox_to_anchor=(0.0, 1.0),
+            frameon=False,
+        )
+        self.loss_cursor = animate(ax_loss.axvline(0, color="0.5", lw=0.8))
 
     def _colour(self, config: Settings) -> str:
         """Each column has its colour, in the panels and in the loss panel (in print: each panel)."""
