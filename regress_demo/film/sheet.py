@@ -47,24 +47,59 @@ def tile_title(snapshot, say: Texts = Texts("en")) -> str:
 @in_its_font  # the texts of a Japanese sheet in a Japanese font (fonts.py)
 def print_sheet(settings: Settings, dataset: Dataset, frames: Sequence[list]) -> Figure:
     """The printable contact sheet of these frames (one snapshot each: a single network), COLUMNS
-    tiles to a row: in each the target, the samples and the fit of its epoch, its epoch and error above."""
+    tiles to a row: in each the target, the samples and the fit of its epoch, its epoch and error
+    above."""
+    rows = -(-len(frames) // COLUMNS)
+    figure, spec, height = _sheet(settings, rows)
+    say, grid, limits = texts_of(settings), data.grid(), None
+    if settings.data is not None:  # your own data: drawn in its units, as the film draws them
+        from ..inputs.owndata import chosen_points
+        from .units import for_drawing
+
+        dataset, (x, _) = for_drawing(settings, dataset), chosen_points(settings)
+        grid = np.linspace(x.min(), x.max(), data.GRID_POINTS)
+        limits = (x.min() - 0.025 * np.ptp(x), x.max() + 0.025 * np.ptp(x))
+    y_text = textwrap.fill(y_label(settings), 22)  # (a tile is 1.4 in high: a long name, 2 lines)
+    first = None
+    for k, (snapshot,) in enumerate(frames):
+        ax = figure.add_subplot(spec[k // COLUMNS, k % COLUMNS], sharex=first, sharey=first)
+        first = first or ax
+        fit_axes(ax, grid, dataset, settings, small=True)
+        if limits is not None:
+            ax.set_xlim(*limits)
+        fit = finite_or_nan(snapshot.fit(grid), snapshot)
+        ax.plot(grid, fit, "-", color=FIT_COLOUR, lw=1.8, label=say("fit"))
+        ax.set_title(tile_title(snapshot, say), fontsize=TITLE_PT, loc="left", y=TITLE_Y)
+        last_row = k // COLUMNS == rows - 1 or k + COLUMNS >= len(frames)
+        ax.tick_params(labelsize=SMALL_PT, labelleft=k % COLUMNS == 0, labelbottom=last_row)
+        if k % COLUMNS == 0:
+            ax.set_ylabel(y_text, fontsize=SMALL_PT)
+        show_warning(warning_box(ax, SMALL_PT), snapshot, say, short=True)
+    figure.text(0.5, 0.42 / height, x_label(settings), ha="center", va="center", fontsize=SMALL_PT)
+    figure.legend(
+        handles=first.get_lines(),
+        loc="lower center",
+        bbox_to_anchor=(0.5, 0.0),
+        ncol=4,
+        fontsize=SMALL_PT,
+        frameon=False,
+    )
+    return figure
+
+
+def _sheet(settings: Settings, rows: int):
+    """The A4-wide page of the sheet, its settings' lines on top, and the grid of its tiles:
+    (figure, gridspec, height in inches)."""
     from .captions import settings_lines
 
-    rows = -(-len(frames) // COLUMNS)
     lines = settings_lines(settings, max_chars=120)
     header = 0.2 + 0.16 * len(lines)  # inches: the settings' lines
     footer = 0.75  # the x label and the legend
     height = header + rows * TILE_HEIGHT + footer
     figure = Figure(figsize=(A4_WIDTH, height))
-    figure.text(
-        0.5,
-        1 - 0.1 / height,
-        "\n".join(lines),
-        ha="center",
-        va="top",
-        fontsize=SMALL_PT,
-        color="0.25",
-    )
+    top = 1 - 0.1 / height
+    text = "\n".join(lines)
+    figure.text(0.5, top, text, ha="center", va="top", fontsize=SMALL_PT, color="0.25")
     spec = figure.add_gridspec(
         rows,
         COLUMNS,
@@ -75,57 +110,7 @@ def print_sheet(settings: Settings, dataset: Dataset, frames: Sequence[list]) ->
         hspace=0.45,
         wspace=0.1,
     )
-    say, grid, limits = texts_of(settings), data.grid(), None
-    x_text, y_text = (
-        x_label(settings),
-        y_label(settings),
-    )  # (with your own data, its columns' names)
-    y_text = textwrap.fill(
-        y_text, 22
-    )  # (a tile is 1.4 in high: a long column name takes two lines)
-    if (
-        settings.data is not None
-    ):  # your own data: drawn in its units, as the film draws them (ownunits.py)
-        from ..inputs.owndata import chosen_points
-        from .units import for_drawing
-
-        dataset, (x, _) = for_drawing(settings, dataset), chosen_points(settings)
-        grid = np.linspace(x.min(), x.max(), data.GRID_POINTS)
-        limits = (x.min() - 0.025 * np.ptp(x), x.max() + 0.025 * np.ptp(x))
-    first = None
-    for k, (snapshot,) in enumerate(frames):
-        ax = figure.add_subplot(spec[k // COLUMNS, k % COLUMNS], sharex=first, sharey=first)
-        first = first or ax
-        fit_axes(ax, grid, dataset, settings, small=True)
-        if limits is not None:
-            ax.set_xlim(*limits)
-        ax.plot(
-            grid,
-            finite_or_nan(snapshot.fit(grid), snapshot),
-            "-",
-            color=FIT_COLOUR,
-            lw=1.8,
-            label=say("fit"),
-        )
-        ax.set_title(tile_title(snapshot, say), fontsize=TITLE_PT, loc="left", y=TITLE_Y)
-        ax.tick_params(
-            labelsize=SMALL_PT,
-            labelleft=k % COLUMNS == 0,
-            labelbottom=k // COLUMNS == rows - 1 or k + COLUMNS >= len(frames),
-        )
-        if k % COLUMNS == 0:
-            ax.set_ylabel(y_text, fontsize=SMALL_PT)
-        show_warning(warning_box(ax, SMALL_PT), snapshot, say, short=True)
-    figure.text(0.5, 0.42 / height, x_text, ha="center", va="center", fontsize=SMALL_PT)
-    figure.legend(
-        handles=first.get_lines(),
-        loc="lower center",
-        bbox_to_anchor=(0.5, 0.0),
-        ncol=4,
-        fontsize=SMALL_PT,
-        frameon=False,
-    )
-    return figure
+    return figure, spec, height
 
 
 def font_sizes(figure: Figure) -> List[float]:
