@@ -40,6 +40,41 @@ def final_weights(snapshots: List[Snapshot], settings: Settings) -> dict:
     return arrays
 
 
+def _network_record(settings: Settings, result, last: Snapshot, c: int) -> dict:
+    """Network c of the run, as the record keeps it: its settings of the grid, how it ended and
+    its errors up to its last frame's epoch `last`."""
+    config = settings.configurations()[c]
+    history, diverged_at = result.histories[c], result.diverged_at[c]
+    heldout = result.heldout_histories[c]
+    shown = min(len(history), last.epoch + 1)
+    if (diverged_at is not None and diverged_at <= last.epoch) or not math.isfinite(last.error):
+        status = "diverged"
+        if diverged_at is None or diverged_at > last.epoch:
+            diverged_at = last.epoch
+    else:
+        status = "interrupted" if result.status == "interrupted" else "finished"
+        diverged_at = None
+    run = {name: getattr(config, name) for name in GRID_AXES}
+    run.update(
+        {
+            "status": status,
+            "diverged_at": diverged_at,
+            "epochs_trained": len(history),
+            "last_frame_epoch": last.epoch,
+            "final_error": history[shown - 1] if shown else None,
+            "errors": list(history[:shown]),
+        }
+    )
+    if settings.stop_at is not None:  # --stop-at: "reached" and the epoch, if the film ends there
+        run.update(stopping.record_fields(status, result.reached_at[c], last.epoch))
+    if settings.holdout is not None:
+        run["final_heldout_error"] = (
+            heldout[shown - 1] if heldout and len(heldout) >= shown else None
+        )
+        run["heldout_errors"] = list(heldout[:shown])
+    return run
+
+
 def run_record(settings: Settings, result, frames: List[List[Snapshot]], files=()) -> dict:
     """Everything needed to understand and repeat a run, for the JSON beside its GIF. `files`: an
     entry (name, bytes, sha256: paths.file_entry) for each file beside it that regress-demo wrote.
@@ -47,45 +82,8 @@ def run_record(settings: Settings, result, frames: List[List[Snapshot]], files=(
     Like the GIF, the weights and the printed line, it describes the last frame: each network's
     final error is the one of its last frame's epoch, and its errors run up to that epoch;
     epochs_trained says how far training got (further, if Ctrl-C came while drawing)."""
-    runs = []
-    for c, (config, history, heldout, diverged_at) in enumerate(
-        zip(
-            settings.configurations(),
-            result.histories,
-            result.heldout_histories,
-            result.diverged_at,
-        )
-    ):
-        last = frames[-1][c]
-        shown = min(len(history), last.epoch + 1)
-        if (diverged_at is not None and diverged_at <= last.epoch) or not math.isfinite(last.error):
-            status = "diverged"
-            if diverged_at is None or diverged_at > last.epoch:
-                diverged_at = last.epoch
-        else:
-            status = "interrupted" if result.status == "interrupted" else "finished"
-            diverged_at = None
-        run = {name: getattr(config, name) for name in GRID_AXES}
-        run.update(
-            {
-                "status": status,
-                "diverged_at": diverged_at,
-                "epochs_trained": len(history),
-                "last_frame_epoch": last.epoch,
-                "final_error": history[shown - 1] if shown else None,
-                "errors": list(history[:shown]),
-            }
-        )
-        if (
-            settings.stop_at is not None
-        ):  # --stop-at: "reached" and the epoch, if the film ends there
-            run.update(stopping.record_fields(status, result.reached_at[c], last.epoch))
-        if settings.holdout is not None:
-            run["final_heldout_error"] = (
-                heldout[shown - 1] if heldout and len(heldout) >= shown else None
-            )
-            run["heldout_errors"] = list(heldout[:shown])
-        runs.append(run)
+    configurations = settings.configurations()
+    runs = [_network_record(settings, result, frames[-1][c], c) for c in range(len(configurations))]
     record = {
         "kind": RECORD_KIND,
         "version": 1,

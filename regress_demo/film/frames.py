@@ -506,7 +506,7 @@ class GridFigure:
 
     def _loss_panel(self, cell, width: float):
         """The loss panel under the fits: a curve per configuration (and its held-out error)."""
-        settings, layout, say, animate = self.settings, self.layout, self.say, self.blitter.animate
+        settings, say, animate = self.settings, self.say, self.blitter.animate
         ax_loss = self.ax_loss = self.figure.add_subplot(cell)
         loss_axis(ax_loss, self.histories + self.heldout, say, fontsize=8)
         ax_loss.tick_params(labelsize=7)
@@ -554,6 +554,12 @@ class GridFigure:
         ):  # each curve its own dashes and marks too, for black and white
             for k, line in enumerate(self.loss_lines + self.heldout_lines):
                 line.set(**print_look(k % len(self.loss_lines)))
+        self._loss_legend(ax_loss, width)
+        self.loss_cursor = animate(ax_loss.axvline(0, color="0.5", lw=0.8))
+
+    def _loss_legend(self, ax_loss, width: float):
+        """The loss panel's legend above it: a configuration per entry, as many columns as fit."""
+        layout = self.layout
         longest = max(len(line.get_label()) for line in self.loss_lines)
         columns = int(
             (width - 0.8) / (0.06 * longest + 0.6)
@@ -570,7 +576,6 @@ class GridFigure:
             bbox_to_anchor=(0.0, 1.0),
             frameon=False,
         )
-        self.loss_cursor = animate(ax_loss.axvline(0, color="0.5", lw=0.8))
 
     def _colour(self, config: Settings) -> str:
         """Each column has its colour, in the panels and in the loss panel (in print: each panel)."""

@@ -401,28 +401,16 @@ class _SideBySide:
         """One epoch in this sample order for the active configurations, with Lockstep's (K, width)
         weights, which it updates; returns the outputs (K, n_samples), or None (and the weights as
         they were) if any value overflowed."""
-        n, places = (
-            self.n,
-            self.owner * w1.shape[1] + self.columns,
-        )  # each neuron's place in w1.flat
+        n, places = self.n, self.owner * w1.shape[1] + self.columns  # each neuron's in w1.flat
         params, w1b1, w2b2, steps, h1t = self.params, self.w1b1, self.w2b2, self.steps, self.h1t
         mine, eta_back = self._frozen(eta, active)
-        w1b1[:, 0], w1b1[:, 1], w2b2[:n], w2b2[n:-1] = (
-            w1.take(places),
-            b1.take(places),
-            w2.take(places),
-            b2,
-        )
+        w1b1[:, 0], w1b1[:, 1] = w1.take(places), b1.take(places)
+        w2b2[:n], w2b2[n:-1] = w2.take(places), b2
         w2b2[-1] = -1.0  # (an epoch that overflowed may have left nan here)
         if not active.all():  # the frozen take part with zero weights
             w1b1[~mine], w2b2[:n][~mine], w2b2[n:-1][~active] = 0.0, 0.0, 0.0
-        sums, inputs, negated, targets, errors = (
-            self.sums,
-            self.inputs,
-            self.negated,
-            self.targets,
-            self.errors,
-        )
+        sums, inputs, negated = self.sums, self.inputs, self.negated
+        targets, errors = self.targets, self.errors
         step_w1b1, step_w2b2 = steps[: 2 * n].reshape(n, 2), steps[2 * n :]
         h, wh, eta_delta = h1t[:n], np.empty(len(w2b2)), np.empty(len(w2b2))
         wh_n, eta_delta_n = wh[:n], eta_delta[:n]
@@ -440,16 +428,12 @@ class _SideBySide:
                 sums.dot(wh, out=delta)  # dE/dy = y - t, with y = sum_j w2_j h_j + b2, (K,)
                 eta_back.dot(delta, out=eta_delta)  # eta dE/dy, for each neuron and each b2
                 np.subtract(ones, h, out=one_minus_h)
-                np.multiply(
-                    eta_delta_n, wh_n, out=delta_h
-                )  # eta delta_h = eta dE/dy w2 h (1 - h) ...
+                # eta delta_h = eta dE/dy w2 h (1 - h) ...
+                np.multiply(eta_delta_n, wh_n, out=delta_h)
                 delta_h *= one_minus_h  # ... = eta dE/du of the hidden layer (w2 before its update)
-                np.multiply(
-                    delta_col, inputs[i], out=step_w1b1
-                )  # eta dE/d(w1, b1) = eta delta_h (x, 1)
-                np.multiply(
-                    eta_delta, h1t, out=step_w2b2
-                )  # eta dE/d(w2, b2) = eta dE/dy (h, 1); 0 for -1
+                # eta dE/d(w1, b1) = eta delta_h (x, 1); eta dE/d(w2, b2) = eta dE/dy (h, 1), 0 for -1
+                np.multiply(delta_col, inputs[i], out=step_w1b1)
+                np.multiply(eta_delta, h1t, out=step_w2b2)
                 params -= steps
         if not np.isfinite(params).all():  # inf and nan stay in the parameters once there
             return None
