@@ -31,7 +31,8 @@ are options."""
 
 EPILOG = """\
 examples:
-  regress-demo                          the textbook settings: 3 hidden neurons, eta 0.1, 2001 epochs
+  regress-demo                          the textbook settings: 3 hidden neurons, eta 0.1,
+                                        2001 epochs
   regress-demo --n-mid 1                one neuron can only make one S-shaped step
   regress-demo --n-mid 10               more neurons, a different path to the same curve
   regress-demo --eta 0.5                a larger learning rate: faster, and noisier
@@ -47,7 +48,8 @@ examples:
   regress-demo --activation sigmoid tanh relu --n-mid 3 10
                                         a grid of activations (rows) by n_mid (columns)
   regress-demo --n-mid 2 3 10 --stop-at 1e-3
-                                        how soon each n_mid learns the curve: each stops at error 1e-3
+                                        how soon each n_mid learns the curve: each stops at
+                                        error 1e-3
   regress-demo --still 80,last --sheet print
                                         for a handout: two frames and the contact sheet, as PNG
                                         at 300 dpi and as PDF
@@ -101,15 +103,14 @@ def build_parser(out=None, err=None) -> argparse.ArgumentParser:
 
 
 def negative_ranges_attached(argv):
-    """`--holdout -0.5,0` as `--holdout=-0.5,0`, `--target -x**2` as `--target=-x**2`: argparse would
-    take the value for an option."""
+    """`--holdout -0.5,0` as `--holdout=-0.5,0`, `--target -x**2` as `--target=-x**2`: argparse
+    would take the value for an option."""
     argv = list(argv)
     for i in range(len(argv) - 2, -1, -1):
         value = argv[i + 1]
         negative_range = argv[i] == "--holdout" and value[:1] == "-" and value[1:2] in "0123456789."
-        negative_formula = (
-            argv[i] == "--target" and value[:1] == "-" and value[1:2] != "-"
-        )  # e.g. -x**2
+        # e.g. -x**2
+        negative_formula = argv[i] == "--target" and value[:1] == "-" and value[1:2] != "-"
         if negative_range or negative_formula:
             argv[i : i + 2] = [f"{argv[i]}={value}"]
     return argv
@@ -280,7 +281,8 @@ def _run(run, settings: Settings, path, args, out, err) -> int:
 
 
 def open_gallery(index, err):
-    """Open the gallery page in the web browser; one line if there is none (the run still succeeded)."""
+    """Open the gallery page in the web browser; one line if there is none (the run still
+    succeeded)."""
     import webbrowser
 
     try:

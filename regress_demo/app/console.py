@@ -61,7 +61,8 @@ class Progress:
             done = epoch + 1
             best = "best " if self.settings.is_grid else ""
             self.line(
-                f"training: epoch {done}/{self.settings.epoch} ({100 * done // self.settings.epoch}%)"
+                f"training: epoch {done}/{self.settings.epoch} "
+                f"({100 * done // self.settings.epoch}%)"
                 f"  {best}error {error:.3e}"
             )
 
@@ -93,7 +94,8 @@ class Progress:
 
 @contextmanager
 def sigterm_as_interrupt():
-    """While inside, SIGTERM stops the run like Ctrl-C does; yields a list that records the signals."""
+    """While inside, SIGTERM stops the run like Ctrl-C does; yields a list that records the
+    signals."""
     received = []
 
     def handler(signum, frame):
@@ -147,7 +149,8 @@ class GuardedStream:
 
     def _failed(self, error):
         self.error = error
-        try:  # what is still buffered goes nowhere, so that leaving Python does not fail on it again
+        # What is still buffered goes nowhere, so that leaving Python does not fail on it again.
+        try:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, self.stream.fileno())
             os.close(devnull)

@@ -318,8 +318,8 @@ COMMAND_OPTIONS = [
         ("--check",),
         None,
         "only check the gradients of the layer classes in regress_demo/network/layers.py (backward "
-        "and update against finite differences) for every activation at depths 1 and 2, and print a "
-        "table; exit code 1 if one is wrong (every run checks its own network before it trains)",
+        "and update against finite differences) for every activation at depths 1 and 2, and print "
+        "a table; exit code 1 if one is wrong (every run checks its own network before it trains)",
     ),
     (
         ("--replay",),

@@ -1,10 +1,10 @@
 """A whole run: train, draw a frame at each recorded epoch, write the GIF and what goes beside it.
 
 First the network is trained and a snapshot kept at each recorded epoch (small: the weights and
-the in-epoch outputs); then the frames are drawn, with axes fixed for the whole animation because the
-whole error history is known by then. Beside the GIF go a contact sheet (PNG), the final weights
-(NPZ) and the run record (JSON: records.py), and, when asked, the files for print (--still, --sheet print:
-stills.py, sheet.py); then the folder's gallery, index.html, is regenerated.
+the in-epoch outputs); then the frames are drawn, with axes fixed for the whole animation because
+the whole error history is known by then. Beside the GIF go a contact sheet (PNG), the final weights
+(NPZ) and the run record (JSON: records.py), and, when asked, the files for print (--still, --sheet
+print: stills.py, sheet.py); then the folder's gallery, index.html, is regenerated.
 
 A run that diverges or is interrupted (Ctrl-C) still ends with a valid GIF of the frames so far,
 and its record says how it ended.
@@ -56,13 +56,13 @@ from ..speed.lockstep import Lockstep
 class RunResult:
     """What a run produced, and how it ended."""
 
-    status: str  # "finished", "diverged" (any configuration), "interrupted" or "reached" (every one: --stop-at)
+    # "finished", "diverged" (any configuration), "interrupted" or "reached" (every one: --stop-at)
+    status: str
     path: Optional[Path]  # the GIF; None if the run was interrupted before its first frame
     record_path: Optional[Path]  # the run record (JSON) beside the GIF
     frames: int
-    training: Union[
-        Lockstep, OneByOne, TrainingGroup
-    ]  # the layer classes, or a checked loop (see trainer)
+    # the layer classes, or a checked loop (see trainer)
+    training: Union[Lockstep, OneByOne, TrainingGroup]
     engine: str = (
         LAYER_CLASSES  # what trained it, as the progress output, the record and the gallery say
     )
@@ -70,36 +70,34 @@ class RunResult:
         None  # what the GIF's last frame shows, one per configuration
     )
     interrupted_while: Optional[str] = None  # "training" or "drawing", if the run was interrupted
-    seconds: Dict[str, float] = field(
-        default_factory=dict
-    )  # time per phase: train, draw, encode, write
-    video_paths: List[Path] = field(
-        default_factory=list
-    )  # the videos beside the GIF, if any were asked for
+    # time per phase: train, draw, encode, write
+    seconds: Dict[str, float] = field(default_factory=dict)
+    # the videos beside the GIF, if any were asked for
+    video_paths: List[Path] = field(default_factory=list)
     settings: Optional[Settings] = None  # the settings of the run
-    print_paths: List[Path] = field(
-        default_factory=list
-    )  # the stills (--still) and the sheet's PDF (--sheet print)
+    # the stills (--still) and the sheet's PDF (--sheet print)
+    print_paths: List[Path] = field(default_factory=list)
     gradient_failure: Optional[str] = None  # the gradient check's line, if it failed
     layers_edited: Optional[str] = None  # the digest of an edited layers.py (network/edits.py)
 
     def __repr__(self) -> str:
-        """Short, for a terminal: ``RunResult(finished, outputs/x.gif, 101 frames, final error 8.42e-06,
-        layer classes of layers.py)``."""
+        """Short, for a terminal: ``RunResult(finished, outputs/x.gif, 101 frames, final error
+        8.42e-06, layer classes of layers.py)``."""
         from .shown import short_repr
 
         return short_repr(self)
 
     def _repr_html_(self) -> str:
-        """In Jupyter (or anything that honours IPython's display protocol): the film itself, embedded,
-        with a caption (see shown.result_html)."""
+        """In Jupyter (or anything that honours IPython's display protocol): the film itself,
+        embedded, with a caption (see shown.result_html)."""
         from .shown import result_html
 
         return result_html(self)
 
     @property
     def histories(self) -> List[List[float]]:
-        """The error of every epoch trained, one list per configuration (in the data's units for your own data)."""
+        """The error of every epoch trained, one list per configuration (in the data's units for
+        your own data)."""
         if self.settings is not None and self.settings.data is not None:
             return _in_data_units(self.settings, self.training.errors)
         return self.training.errors
@@ -192,16 +190,16 @@ def make_gif(
     line; default outputs/); anything else raises SettingError, a ValueError.
     If training diverges, the GIF ends at that epoch with a frame that says so (status "diverged";
     in a grid, a configuration that diverges stops and its panel says so).
-    If Ctrl-C interrupts training or drawing, the GIF holds the frames so far (status "interrupted");
-    a Ctrl-C while the files are being written stops that too, and the GIF is not written. If only
-    the gallery (index.html) cannot be written, GalleryWriteError (an OSError) holds the result.
-    Progress callbacks, if given: `on_epoch(epoch, error)` after every epoch (the best error, for a
-    grid), `on_snapshot(snapshots)` at each recorded epoch (one snapshot per configuration),
-    `on_frame(done, total)` after each frame drawn, and `on_start(engine, note)` before training: what
-    trains the run (see trainer) and the note that says why, if it is not the one asked for.
-    Before training, the layer classes' gradients are checked against finite differences
-    (network/gradcheck.py): if they are wrong, `on_warning(line)` says where (a warning if not
-    given), and the run goes on; its header, record and gallery card say the check failed.
+    If Ctrl-C interrupts training or drawing, the GIF holds the frames so far (status
+    "interrupted"); a Ctrl-C while the files are being written stops that too, and the GIF is not
+    written. If only the gallery (index.html) cannot be written, GalleryWriteError (an OSError)
+    holds the result. Progress callbacks, if given: `on_epoch(epoch, error)` after every epoch (the
+    best error, for a grid), `on_snapshot(snapshots)` at each recorded epoch (one snapshot per
+    configuration), `on_frame(done, total)` after each frame drawn, and `on_start(engine, note)`
+    before training: what trains the run (see trainer) and the note that says why, if it is not the
+    one asked for. Before training, the layer classes' gradients are checked against finite
+    differences (network/gradcheck.py): if they are wrong, `on_warning(line)` says where (a warning
+    if not given), and the run goes on; its header, record and gallery card say the check failed.
     """
     asked = path
     path, settings = primary_video(path, settings)  # NAME.mp4 asks for that video, beside NAME.gif
@@ -211,9 +209,8 @@ def make_gif(
     if on_start is not None:
         on_start(engine, note)
     elif note:
-        warnings.warn(
-            note, stacklevel=2
-        )  # (from Python: the record and the result name the engine too)
+        # (from Python: the record and the result name the engine too)
+        warnings.warn(note, stacklevel=2)
     if failure is not None:  # a wrong gradient is a lesson too: the run goes on
         (on_warning or (lambda line: warnings.warn(line, stacklevel=3)))(failure.line())
     report_epoch = None if on_epoch is None else _best_error_reporter(settings, on_epoch)
@@ -511,7 +508,8 @@ def _record(work: _Work, writers: Dict[str, Writer]):
     writers["record"].add(run_record(settings, result, work.drawn, entries))
 
 
-#: A run that stops (every configuration diverged) within this many epochs gets a frame for every epoch.
+#: A run that stops (every configuration diverged) within this many epochs gets a frame for every
+#: epoch.
 EARLY_DIVERGENCE = 100
 
 

@@ -2,8 +2,8 @@
 
 GifWriter streams the frames into the GIF with Pillow, in a temporary file beside the target that
 replaces the target only when the GIF is complete (setup -> set_palette -> grab_frame ... -> finish,
-like matplotlib's animation writers; the Writer of writers.py). imageio's GIF writer would keep every frame in memory until
-the end; this one keeps two.
+like matplotlib's animation writers; the Writer of writers.py). imageio's GIF writer would keep
+every frame in memory until the end; this one keeps two.
 """
 
 from __future__ import annotations
@@ -28,13 +28,13 @@ GIF_AREA_SHARE = 0.001
 #: Blends toward white added for each colour of the palette, at 1/4, 2/4 and 3/4 of the way: the
 #: antialiased edges of a line on white paper.
 GIF_BLENDS = 3
-#: At most this many colours, plus one index for the pixels that did not change. Few colours compress
-#: well: the edges of a moving line, which are most of what changes from frame to frame, take only a
-#: few values, and the compressed codes start one bit wider than an index (7 bits for a table of 64
-#: entries, 9 for 256).
+#: At most this many colours, plus one index for the pixels that did not change. Few colours
+#: compress well: the edges of a moving line, which are most of what changes from frame to frame,
+#: take only a few values, and the compressed codes start one bit wider than an index (7 bits for a
+#: table of 64 entries, 9 for 256).
 GIF_COLOURS = 63
-#: Each colour channel is looked up in 2**5 = 32 steps of 8: the lookup table has 32**3 cells. Colours
-#: that differ by less than one step in every channel count as one.
+#: Each colour channel is looked up in 2**5 = 32 steps of 8: the lookup table has 32**3 cells.
+#: Colours that differ by less than one step in every channel count as one.
 GIF_TABLE_BITS = 5
 GIF_STEP = 256 >> GIF_TABLE_BITS
 WHITE = (255, 255, 255)
@@ -53,7 +53,8 @@ def _unpack(number) -> tuple:
 
 def _shows_ink(colours: np.ndarray, ink) -> bool:
     """True if any of these (n, 3) colours is the ink, or the ink blended with a little white:
-    ink + s (255 - ink) with the same s (up to GIF_INK_REACH) in every channel, give or take 3 levels."""
+    ink + s (255 - ink) with the same s (up to GIF_INK_REACH) in every channel, give or take 3
+    levels."""
     ink = np.array(ink, dtype=float)
     room = 255 - ink  # how far each channel can go toward white
     s = ((colours - ink) * room).sum(axis=1) / max((room**2).sum(), 1.0)  # the best share of white
@@ -68,20 +69,19 @@ def gif_palette(
 
     A plot is a few colours (the inks) on white paper, and antialiasing blends each ink with the
     paper along its edges. So the palette holds, in this order while there is room:
-    white; each of the inks (the colours the figure draws with, as 8-bit RGB) that the samples show (see _shows_ink); each colour that fills at least GIF_AREA_SHARE
-    of the samples; GIF_BLENDS blends toward white of each of those; and, for where one ink crosses
-    another (a blue marker over the red line), the halfway blend of each two inks. A colour that is
-    less than GIF_STEP away from one already in the palette, in every channel, is left out: near-whites
-    become white, so the paper stays exactly white. Any other colour is shown as the nearest one of
-    the palette.
+    white; each of the inks (the colours the figure draws with, as 8-bit RGB) that the samples show
+    (see _shows_ink); each colour that fills at least GIF_AREA_SHARE of the samples; GIF_BLENDS
+    blends toward white of each of those; and, for where one ink crosses another (a blue marker over
+    the red line), the halfway blend of each two inks. A colour that is less than GIF_STEP away from
+    one already in the palette, in every channel, is left out: near-whites become white, so the
+    paper stays exactly white. Any other colour is shown as the nearest one of the palette.
     """
     pixels = np.concatenate([np.asarray(frame).reshape(-1, 3) for frame in sample_frames]).astype(
         np.uint32
     )
     packed, counts = np.unique(_pack(pixels[:, 0], pixels[:, 1], pixels[:, 2]), return_counts=True)
-    colours = np.stack([packed >> 16, (packed >> 8) & 255, packed & 255], axis=1).astype(
-        int
-    )  # (n, 3)
+    # (n, 3)
+    colours = np.stack([packed >> 16, (packed >> 8) & 255, packed & 255], axis=1).astype(int)
     inks = [rgb for rgb in dict.fromkeys(map(tuple, inks)) if _shows_ink(colours, rgb)]
     by_area = np.argsort(-counts, kind="stable")  # the colours that fill the most pixels first
     by_area = by_area[counts[by_area] >= GIF_AREA_SHARE * len(pixels)]
@@ -108,7 +108,8 @@ def gif_palette(
 
 
 def _table_cells(rgb: np.ndarray) -> np.ndarray:
-    """The lookup-table cell of each colour in (..., 3) uint8: r // 8 * 32**2 + g // 8 * 32 + b // 8."""
+    """The lookup-table cell of each colour in (..., 3) uint8: r // 8 * 32**2 + g // 8 * 32 + b //
+    8."""
     steps = rgb >> (8 - GIF_TABLE_BITS)  # (one pass over all three channels is faster than three)
     cells = steps[..., 0].astype(np.uint16) << (2 * GIF_TABLE_BITS)
     cells |= steps[..., 1].astype(np.uint16) << GIF_TABLE_BITS
@@ -123,7 +124,8 @@ def nearest_table(palette: np.ndarray) -> np.ndarray:
     centres = np.arange(GIF_STEP / 2 - 0.5, 256, GIF_STEP, dtype=np.float32)
     cube = np.stack(np.meshgrid(centres, centres, centres, indexing="ij"), axis=-1).reshape(-1, 3)
     colours = palette.astype(np.float32)
-    # |cube - colour|² = |cube|² - 2 cube·colour + |colour|², and |cube|² is the same for every colour
+    # |cube - colour|² = |cube|² - 2 cube·colour + |colour|², and |cube|² is the same for every
+    # colour
     distances = (colours**2).sum(axis=1) - 2 * cube @ colours.T
     table = distances.argmin(axis=1).astype(np.uint8)
     # Palette colours are at least GIF_STEP apart in some channel, so no two of them share a cell.
@@ -135,14 +137,15 @@ def nearest_table(palette: np.ndarray) -> np.ndarray:
 class GifWriter(Writer):
     """Streams frames into a looping GIF that replaces `path` only when complete.
 
-    setup (reserve a temporary file beside `path`) -> set_palette -> grab_frame for each frame -> finish,
-    like matplotlib's animation writers. A plot has few colours, so every frame is drawn with one
-    small palette made from sample frames (gif_palette): each pixel becomes the index of the nearest
-    palette colour, found in a lookup table (nearest_table). Only the rectangle that changed since the
-    frame before is written, with the pixels that did not change transparent. The file is written
-    block by block as the GIF format lays it out; Pillow compresses the pixels (LZW). The frames are
-    not kept: memory stays at two frames, however many there are. Leaving the `with` block without
-    finish() removes the temporary file, and any earlier file at `path` stays as it was.
+    setup (reserve a temporary file beside `path`) -> set_palette -> grab_frame for each frame ->
+    finish, like matplotlib's animation writers. A plot has few colours, so every frame is drawn
+    with one small palette made from sample frames (gif_palette): each pixel becomes the index of
+    the nearest palette colour, found in a lookup table (nearest_table). Only the rectangle that
+    changed since the frame before is written, with the pixels that did not change transparent. The
+    file is written block by block as the GIF format lays it out; Pillow compresses the pixels
+    (LZW). The frames are not kept: memory stays at two frames, however many there are. Leaving the
+    `with` block without finish() removes the temporary file, and any earlier file at `path` stays
+    as it was.
     """
 
     kind, suffixes = "gif", (".gif",)
@@ -198,13 +201,13 @@ class GifWriter(Writer):
 
     def _indices(self, frame: np.ndarray) -> np.ndarray:
         """Each pixel's palette index, (H, W) uint8."""
-        return np.take(
-            self._table, _table_cells(frame)
-        )  # (np.take: faster than self._table[...] here)
+        # (np.take: faster than self._table[...] here)
+        return np.take(self._table, _table_cells(frame))
 
     def _write(self, indices: np.ndarray, duration_ms: int):
-        """Write one frame: the first whole, after the file's header; later ones as the rectangle that
-        changed, in which the pixels that did not change are transparent (they compress to almost nothing)."""
+        """Write one frame: the first whole, after the file's header; later ones as the rectangle
+        that changed, in which the pixels that did not change are transparent (they compress to
+        almost nothing)."""
         header = b""
         if self._previous is None:
             header = self._header(width=indices.shape[1], height=indices.shape[0])
@@ -212,9 +215,8 @@ class GifWriter(Writer):
         else:
             changed = indices != self._previous
             rows, columns = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
-            if (
-                rows.size == 0
-            ):  # the same picture: one unchanged pixel keeps the frame (and its duration)
+            # the same picture: one unchanged pixel keeps the frame (and its duration)
+            if rows.size == 0:
                 rows, columns = np.array([0]), np.array([0])
             window = (slice(rows[0], rows[-1] + 1), slice(columns[0], columns[-1] + 1))
             part = np.where(changed[window], indices[window], self.transparent).astype(np.uint8)
@@ -224,25 +226,26 @@ class GifWriter(Writer):
         self._previous = indices
 
     def _bits(self) -> int:
-        """Bits per index: the colour table has 2**bits entries, enough for the palette and "unchanged"."""
+        """Bits per index: the colour table has 2**bits entries, enough for the palette and
+        "unchanged"."""
         return max(2, self.transparent.bit_length())  # (the GIF format wants at least 2)
 
     def _header(self, width: int, height: int) -> bytes:
         """The start of the file: signature, screen size, the colour table, and "loop forever"."""
         bits = self._bits()
-        table = np.zeros(
-            (2**bits, 3), np.uint8
-        )  # the entries after the palette's colours are never shown
+        # the entries after the palette's colours are never shown
+        table = np.zeros((2**bits, 3), np.uint8)
         table[: len(self.palette)] = self.palette
-        # Screen descriptor flags: a global colour table (0x80), 8 bits per primary (0x70), its size.
-        screen = struct.pack(
-            "<HHBBB", width, height, 0x80 | 0x70 | (bits - 1), 0, 0
-        )  # background: 0, white
+        # Screen descriptor flags: a global colour table (0x80), 8 bits per primary (0x70), its
+        # size.
+        # background: 0, white
+        screen = struct.pack("<HHBBB", width, height, 0x80 | 0x70 | (bits - 1), 0, 0)
         loop = b"!\xff\x0bNETSCAPE2.0" + struct.pack("<BBHB", 3, 1, 0, 0)  # repeat count 0: forever
         return b"GIF89a" + screen + table.tobytes() + loop
 
     def _image(self, part: np.ndarray, offset, duration_ms: int) -> bytes:
-        """One frame: how long it shows and which index is transparent, where it goes, its pixels."""
+        """One frame: how long it shows and which index is transparent, where it goes, its
+        pixels."""
         bits = self._bits()
         # Graphic control: disposal 1 (keep this frame under the next one) and the transparent index
         # (the first frame, written whole, has no pixel with it).
@@ -250,11 +253,11 @@ class GifWriter(Writer):
             "<BBHBB", 4, (1 << 2) | 1, duration_ms // 10, self.transparent, 0
         )
         height, width = part.shape
-        descriptor = b"," + struct.pack(
-            "<HHHHB", offset[0], offset[1], width, height, 0
-        )  # no own table
+        # no own table
+        descriptor = b"," + struct.pack("<HHHHB", offset[0], offset[1], width, height, 0)
         # Pillow's GIF encoder compresses the indices (LZW, codes starting at bits + 1 bits; 0: not
-        # interlaced) and cuts the result into the format's sub-blocks of at most 255 bytes; a 0 byte ends them.
+        # interlaced) and cuts the result into the format's sub-blocks of at most 255 bytes; a 0
+        # byte ends them.
         pixels = Image.fromarray(np.ascontiguousarray(part)).tobytes("gif", "L", bits, 0)
         return control + descriptor + bytes([bits]) + pixels + b"\0"
 
@@ -264,7 +267,8 @@ class GifWriter(Writer):
         return self.commit()
 
     def close(self):
-        """Write the last frame, held for last_frame_ms, and close the GIF (not yet in place: commit)."""
+        """Write the last frame, held for last_frame_ms, and close the GIF (not yet in place:
+        commit)."""
         if self._pending is not None:
             self._write(self._pending, max(self.frame_ms, self.last_frame_ms))
             self._pending = None
@@ -284,6 +288,6 @@ class GifWriter(Writer):
         try:
             if self._stream is not None:
                 stream, self._stream = self._stream, None
-                stream.close()  # (on a full disk this flush fails again: the file goes all the same)
+                stream.close()  # (on a full disk this flush fails again: the file goes anyway)
         finally:
             super().discard()

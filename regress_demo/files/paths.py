@@ -36,8 +36,8 @@ VIDEO_SUFFIXES = (".mp4", ".webm")
 
 
 def primary_video(out, settings: Settings):
-    """`--out NAME.mp4` (or .webm): the video is what the user asked for, so the settings gain it, and
-    the GIF, which every run writes, goes beside it as NAME.gif. Returns (out, settings)."""
+    """`--out NAME.mp4` (or .webm): the video is what the user asked for, so the settings gain it,
+    and the GIF, which every run writes, goes beside it as NAME.gif. Returns (out, settings)."""
     suffix = Path(str(out)).suffix.lower() if out is not None else ""
     if suffix not in VIDEO_SUFFIXES:
         return out, settings
@@ -74,9 +74,8 @@ def output_path(out, settings: Settings, shown=None) -> Path:
     if "\0" in text:
         raise SettingError("out", "a path without NUL characters", text)
     path = Path(text)
-    _check_path_length(
-        path, whole=False
-    )  # before anything looks at the path: the OS would refuse it
+    # before anything looks at the path: the OS would refuse it
+    _check_path_length(path, whole=False)
     if text.endswith(("/", os.sep)) or path.is_dir() or path.suffix == "":
         path = path / name
     elif path.suffix.lower() != ".gif":
@@ -86,7 +85,8 @@ def output_path(out, settings: Settings, shown=None) -> Path:
         if os.path.islink(place) and not os.path.exists(place):
             raise SettingError(
                 "out",
-                f"in a folder that exists or can be made ({str(place)!r} is a broken symbolic link)",
+                f"in a folder that exists or can be made "
+                f"({str(place)!r} is a broken symbolic link)",
                 str(path),
             )
     if path.is_dir():
@@ -293,8 +293,8 @@ def json_loads(text: str):
 
 
 def settings_from_record(record_path) -> Settings:
-    """The settings of an earlier run, from its record (the JSON beside its GIF); SettingError if the
-    file is no readable run record with valid settings. Only a regular file is read, of at most
+    """The settings of an earlier run, from its record (the JSON beside its GIF); SettingError if
+    the file is no readable run record with valid settings. Only a regular file is read, of at most
     outputs.MAX_READ_BYTES."""
     shown = str(record_path)
     try:
@@ -324,9 +324,8 @@ def settings_from_record(record_path) -> Settings:
         raise SettingError("replay", f"a record with known settings only (not {unknown})", shown)
     try:
         data = record["settings"].get("data")
-        if (
-            isinstance(data, dict) and "x" not in data
-        ):  # a long series: its numbers are in the NPZ beside the record
+        # a long series: its numbers are in the NPZ beside the record
+        if isinstance(data, dict) and "x" not in data:
             from ..inputs.owndata import numbers_from_npz
 
             record["settings"]["data"] = numbers_from_npz(

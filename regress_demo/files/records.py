@@ -1,6 +1,6 @@
 """A run's record: the JSON beside its GIF that holds everything needed to understand and repeat the
-run (every setting, what trained it, every file, each network's errors and ending), the final weights
-for the NPZ, and what a replay reads back.
+run (every setting, what trained it, every file, each network's errors and ending), the final
+weights for the NPZ, and what a replay reads back.
 """
 
 from __future__ import annotations
@@ -21,16 +21,15 @@ from .writers import WRITERS, WholeFiles
 def final_weights(snapshots: List[Snapshot], settings: Settings) -> dict:
     """The weights of the last frame, in the layers' shapes, numbered from the input: w1 (1, n_mid),
     b1 (n_mid,), ..., and the output layer's (n_mid, 1), (1,) last (w2, b2 with one hidden layer);
-    for a grid, one set per configuration with the suffix _0, _1, ... and the grid's settings of each;
-    for your own data, its numbers too: data_x, data_y."""
+    for a grid, one set per configuration with the suffix _0, _1, ... and the grid's settings of
+    each; for your own data, its numbers too: data_x, data_y."""
     arrays = {}
     for c, snapshot in enumerate(snapshots):
         suffix = f"_{c}" if settings.is_grid else ""
         for number, (w, b) in enumerate(snapshot.layers, start=1):
             arrays[f"w{number}{suffix}"], arrays[f"b{number}{suffix}"] = w, b
-    if (
-        settings.data is not None
-    ):  # your own data's numbers (a long series is kept only here: see owndata.JSON_POINTS)
+    # your own data's numbers (a long series is kept only here: see owndata.JSON_POINTS)
+    if settings.data is not None:
         arrays["data_x"], arrays["data_y"] = settings.data.x, settings.data.y
     if settings.is_grid:
         configurations = settings.configurations()
@@ -105,9 +104,8 @@ def run_record(settings: Settings, result, frames: List[List[Snapshot]], files=(
     }
     if result.gradient_failure is not None:  # where backward or update is wrong (gradcheck.py)
         record["gradient_check_failure"] = result.gradient_failure
-    if (
-        result.print_paths
-    ):  # (--still, --sheet print: only then, so that other records stay as they were)
+    # (--still, --sheet print: only then, so that other records stay as they were)
+    if result.print_paths:
         pdf = result.sheet_path.with_suffix(".pdf")
         record["stills"] = [p.name for p in result.print_paths if p != pdf]
         if pdf in result.print_paths:
@@ -148,7 +146,8 @@ class Record(_OneFile):
 
 
 def layers_digest() -> str:
-    """The SHA-256 of layers.py as it is now: the code that trained (or was checked against) the run."""
+    """The SHA-256 of layers.py as it is now: the code that trained (or was checked against) the
+    run."""
     from ..network import layers
 
     return hashlib.sha256(Path(layers.__file__).read_bytes()).hexdigest()

@@ -1,4 +1,5 @@
-"""Writing a run's files safely: each goes to a temporary file that replaces the target only when complete.
+"""Writing a run's files safely: each goes to a temporary file that replaces the target only when
+complete.
 
 So an earlier file of the same name is never left truncated, and a failure (a full disk, Ctrl-C)
 leaves no temporary file behind.
@@ -49,10 +50,11 @@ def is_read_only(path) -> bool:
 
 
 def stale_temporaries(folder, pattern: "re.Pattern") -> List[Path]:
-    """The temporary files of this tool in `folder` left by a writer that is gone: one killed (SIGKILL,
-    a power cut) before it could remove its file. A file names its writer's process id; it is stale
-    when that process no longer exists on this machine, or, for a name without one, when it is older
-    than STALE_SECONDS. Only regular files whose names match `pattern` (temporary_pattern) count."""
+    """The temporary files of this tool in `folder` left by a writer that is gone: one killed
+    (SIGKILL, a power cut) before it could remove its file. A file names its writer's process id; it
+    is stale when that process no longer exists on this machine, or, for a name without one, when it
+    is older than STALE_SECONDS. Only regular files whose names match `pattern` (temporary_pattern)
+    count."""
     stale = []
     try:
         entries = list(os.scandir(folder))
@@ -222,7 +224,8 @@ def _put_back(file: StagedFile, aside: Optional[Path]):
 
 @contextmanager
 def signals_held(deliver: bool = True):
-    """Hold Ctrl-C (SIGINT) and SIGTERM while a file is being written, so that it is never cut in the
+    """Hold Ctrl-C (SIGINT) and SIGTERM while a file is being written, so that it is never cut in
+    the
     middle; a signal that came meanwhile is delivered on leaving (or dropped, if `deliver` is False:
     for the last moments of a run, when finishing its files is what stopping would leave undone)."""
     if threading.current_thread() is not threading.main_thread():
@@ -325,7 +328,8 @@ def staged_png(path, image) -> "AtomicFile":
 
 
 def staged_with(path, write) -> "AtomicFile":
-    """An AtomicFile for `path` that `write(temporary_path)` fills, ready to commit() (or discard())."""
+    """An AtomicFile for `path` that `write(temporary_path)` fills, ready to commit() (or
+    discard())."""
     with _staging(path) as file:
         write(file.tmp_path)
     return file

@@ -97,16 +97,16 @@ def frame_epoch(snapshots) -> int:
 
 
 def still_only(extra_epochs, snapshots) -> bool:
-    """True for the snapshots of an epoch recorded for --still only (`extra_epochs`: those not in the
-    film), not a frame of the film; a frame where a network diverged is always one."""
+    """True for the snapshots of an epoch recorded for --still only (`extra_epochs`: those not in
+    the film), not a frame of the film; a frame where a network diverged is always one."""
     epoch = frame_epoch(snapshots)
     return epoch in extra_epochs and not any(s.diverged and s.epoch == epoch for s in snapshots)
 
 
 def still_frames(settings, drawn: Sequence[list], extra: Dict[int, list]) -> Dict[int, list]:
-    """The snapshots of each --still epoch, by epoch, up to the film's last frame (`drawn`: the frames
-    in the GIF): last is that frame; an epoch after it (where training stopped early: diverged,
-    interrupted) is left out."""
+    """The snapshots of each --still epoch, by epoch, up to the film's last frame (`drawn`: the
+    frames in the GIF): last is that frame; an epoch after it (where training stopped early:
+    diverged, interrupted) is left out."""
     last = frame_epoch(drawn[-1])
     by_epoch = {epoch: snapshots for epoch, snapshots in extra.items() if epoch <= last}
     by_epoch.update((frame_epoch(snapshots), snapshots) for snapshots in drawn)
@@ -124,9 +124,8 @@ def whole_curves(figure, epoch: int):
         pairs.append((figure.loss_line, figure.history))
         if figure.heldout_line is not None:
             pairs.append((figure.heldout_line, figure.heldout_history))
-    pairs += list(
-        zip(getattr(figure, "loss_lines", []), getattr(figure, "histories", []))
-    )  # GridFigure
+    # GridFigure
+    pairs += list(zip(getattr(figure, "loss_lines", []), getattr(figure, "histories", [])))
     pairs += list(zip(getattr(figure, "heldout_lines", []), getattr(figure, "heldout", [])))
     for line, history in pairs:
         set_piece(line, history, slice(0, epoch + 1))
@@ -149,7 +148,8 @@ def every_artist_drawn(figure):
 
 def show_frame(figure, film: Sequence[list], snapshots):
     """Bring the figure to the state of the frame for these snapshots, as the film shows it: the
-    frames before it drawn (skipped: their trails, the error so far), then it; the error curves whole."""
+    frames before it drawn (skipped: their trails, the error so far), then it; the error curves
+    whole."""
     epoch = frame_epoch(snapshots)
     figure.reset()
     for earlier in film:

@@ -92,9 +92,8 @@ class VideoWriter(Writer):
         if height % 2 or width % 2:
             frame = np.pad(frame, ((0, height % 2), (0, width % 2), (0, 0)), constant_values=255)
         if self.count == 0:
-            self._stream._video_stream.options = dict(
-                self._options
-            )  # (imageio takes no codec options)
+            # (imageio takes no codec options)
+            self._stream._video_stream.options = dict(self._options)
         with naming(self.path):
             self._stream.write_frame(frame)
         self._last = frame

@@ -21,13 +21,14 @@ from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 from PIL import Image
 
-#: Text without hinting: it looks the same at this size and draws twice as fast (text is most of a frame).
+#: Text without hinting: it looks the same at this size and draws twice as fast (text is most of a
+#: frame).
 TEXT_STYLE = {"text.hinting": "no_hinting"}
 
 
 class Label:
-    """A one-line text that changes every frame (an epoch, an error), drawn from cached images of its
-    characters.
+    """A one-line text that changes every frame (an epoch, an error), drawn from cached images of
+    its characters.
 
     matplotlib lays out and rasterises a text anew at every draw: the nine labels of a grid frame
     cost twice as much as all its lines. Here each character is rasterised once, by matplotlib with
@@ -35,8 +36,8 @@ class Label:
     text artist keeps the label's text, font, colour and place; matplotlib no longer draws it.
     """
 
-    #: (character, font, dpi) -> (coverage (h, w) in 0..1, x offset, rows above the baseline, advance),
-    #: shared by every label: the eight error labels of a grid have one font.
+    #: (character, font, dpi) -> (coverage (h, w) in 0..1, x offset, rows above the baseline,
+    #: advance), shared by every label: the eight error labels of a grid have one font.
     glyphs: dict = {}
 
     def __init__(self, text):
@@ -117,7 +118,7 @@ class Label:
         baseline = pixels.shape[0] - y  # the text is placed by its baseline (va="baseline")
         # where each character's coverage goes (top, left), as the pen advances
         places, pen = [], x
-        for coverage, offset, above, advance in glyphs:
+        for _coverage, offset, above, advance in glyphs:
             places.append((int(round(baseline - above)), int(round(pen + offset))))
             pen += advance
         drawn = [
@@ -183,7 +184,8 @@ class Blitter:
         return artist
 
     def grow(self, artist):
-        """Mark an artist whose data, set before each render, is the piece to add to what is drawn."""
+        """Mark an artist whose data, set before each render, is the piece to add to what is
+        drawn."""
         artist.set_animated(True)
         self.growing.append(artist)
         return artist
@@ -201,13 +203,15 @@ class Blitter:
             return self._render()
 
     def grow_only(self):
-        """Add the growing artists' pieces to what they drew so far, as render does, without drawing a frame."""
+        """Add the growing artists' pieces to what they drew so far, as render does, without drawing
+        a frame."""
         with _text_style():
             self._start()
             self._grow()
 
     def _start(self):
-        """The first time: draw the static figure, keep it, and keep the region the growing artists draw in."""
+        """The first time: draw the static figure, keep it, and keep the region the growing artists
+        draw in."""
         if self.pristine is None:
             self.canvas.draw()  # draws everything but the animated artists
             self.pristine = self.canvas.copy_from_bbox(self.figure.bbox)
@@ -235,7 +239,8 @@ class Blitter:
             for label in self.labels:
                 label.draw(pixels)
         width, height = self.canvas.get_width_height(physical=True)
-        # RGBA -> RGB by Pillow's raw decoder: many times faster than copying a NumPy slice [..., :3]
+        # RGBA -> RGB by Pillow's raw decoder: many times faster than copying a NumPy slice [...,
+        # :3]
         return np.asarray(
             Image.frombytes("RGB", (width, height), self.canvas.buffer_rgba(), "raw", "RGBX")
         )

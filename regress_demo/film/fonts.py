@@ -23,7 +23,8 @@ FALLBACK = "DejaVu Sans"
 
 
 def _register(path: Path) -> None:
-    """Add the font file to matplotlib's list of fonts, once (fonts are looked up by family name)."""
+    """Add the font file to matplotlib's list of fonts, once (fonts are looked up by family
+    name)."""
     from matplotlib import font_manager
 
     if not any(entry.fname == str(path) for entry in font_manager.fontManager.ttflist):

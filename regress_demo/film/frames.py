@@ -4,7 +4,8 @@ Three layouts: SimpleFigure (the fit only, as in the textbook), RichFigure (the 
 neuron's contribution and the loss, for one configuration) and GridFigure (a panel per configuration
 and a combined loss panel). Each is built once with everything that never changes; `draw` updates
 only what changes and returns the frame as pixels (blit.py). The contact sheet puts a few frames
-side by side for a still (stills.py). INKS are the colours the figures draw with, for the GIF's palette (gif.py).
+side by side for a still (stills.py). INKS are the colours the figures draw with, for the GIF's
+palette (gif.py).
 """
 
 from __future__ import annotations
@@ -97,9 +98,8 @@ class SimpleFigure:
         legend_size = layout.font("legend", 8)
         corner = "upper right" if settings.target == "sin" else "best"
         legend = ax.legend(loc=corner, fontsize=legend_size, framealpha=0.9)
-        if (
-            corner != "best" and settings.data is None
-        ):  # over the fit (one placed "best" stays put, under it)
+        # over the fit (one placed "best" stays put, under it)
+        if corner != "best" and settings.data is None:
             animate(legend)
         name = ax.set_title(
             say("simple_title", n_mid=settings.n_mid, eta=show(settings.eta)),
@@ -107,14 +107,12 @@ class SimpleFigure:
             loc="left",
             y=TITLE_Y,
         )
-        self.title = self.blitter.label(
-            ax.set_title("", fontsize=11, loc="right", y=TITLE_Y)
-        )  # epoch, error
+        # epoch, error
+        self.title = self.blitter.label(ax.set_title("", fontsize=11, loc="right", y=TITLE_Y))
         self.warning = animate(warning_box(ax, 14))
         top, headers = 0.93, []
-        if beyond_textbook(
-            settings
-        ):  # the textbook's title says it all; other settings get a header
+        # the textbook's title says it all; other settings get a header
+        if beyond_textbook(settings):
             lines = settings_lines(settings, max_chars=layout.chars(95))
             headers.append(
                 self.figure.text(
@@ -156,7 +154,8 @@ class SimpleFigure:
 
 
 class RichFigure:
-    """One configuration explained: the fit with trails, each hidden neuron's contribution, the loss."""
+    """One configuration explained: the fit with trails, each hidden neuron's contribution, the
+    loss."""
 
     def __init__(
         self,
@@ -193,8 +192,8 @@ class RichFigure:
         self._neuron_lines(settings, final, layout)
         self._neuron_axes(settings, snapshots, layout)
         self._loss_panel(settings, layout)
-        # Side by side, the fit's title (with your own data, longer: its share of var(y)) would run into
-        # the neurons' title on its right: that one goes a line up.
+        # Side by side, the fit's title (with your own data, longer: its share of var(y)) would run
+        # into the neurons' title on its right: that one goes a line up.
         lifted = [self.neurons_title] if layout.wide and settings.data is not None else []
         layout.finish(self.figure, [self.header], lifted=lifted, fit_axes=self.ax)
 
@@ -243,9 +242,8 @@ class RichFigure:
         ax_fit.tick_params(labelbottom=False)
         options = layout.fit_legend(settings)
         legend = ax_fit.legend(**options)
-        if (
-            layout.sized and options["loc"] != "best"
-        ):  # inside the panel: drawn over the fit and the outputs
+        # inside the panel: drawn over the fit and the outputs
+        if layout.sized and options["loc"] != "best":
             animate(legend)
         self.title = self.blitter.label(
             ax_fit.set_title(say("rich_epoch_blank"), fontsize=11, loc="left", y=TITLE_Y)
@@ -292,9 +290,8 @@ class RichFigure:
                 )[0]
             )
         bias_key = "output_bias_b2" if settings.depth == 1 else "output_bias"
-        if (
-            settings.data is not None
-        ):  # your own data: the bias in y's units, mean + sd · b2 (ownunits.py)
+        # your own data: the bias in y's units, mean + sd · b2 (ownunits.py)
+        if settings.data is not None:
             bias_key = "data_bias_b2" if settings.depth == 1 else "data_bias"
         self.bias_line = animate(
             ax_neurons.plot([], [], ":", color="black", lw=1.3, label=say(bias_key))[0]
@@ -303,9 +300,8 @@ class RichFigure:
     def _neuron_axes(self, settings: Settings, snapshots, layout: Layout):
         """The neuron panel's axes: limits for every frame, labels that name the math, the title."""
         ax_neurons, say = self.ax_neurons, self.say
-        if (
-            settings.style == "print"
-        ):  # each neuron its own dashes and marks too, for black and white
+        # each neuron its own dashes and marks too, for black and white
+        if settings.style == "print":
             for i, line in enumerate(self.neuron_lines):
                 line.set(**print_look(i, len(self.grid)))
         ax_neurons.axhline(0, color="0.8", lw=0.8)
@@ -423,8 +419,8 @@ class RichFigure:
             set_piece(self.heldout_line, self.heldout_history, piece)
 
     def skip(self, snapshots: List[Snapshot]):
-        """What drawing this frame leaves for the next ones (its fit as a trail, its piece of the loss
-        curve), without drawing it: the same state as after draw."""
+        """What drawing this frame leaves for the next ones (its fit as a trail, its piece of the
+        loss curve), without drawing it: the same state as after draw."""
         (snapshot,) = snapshots
         self.trails.append(finite_or_nan(snapshot.fit(self.grid), snapshot))
         self._next_loss_piece(snapshot.epoch)
@@ -497,9 +493,8 @@ class GridFigure:
                 names.append(
                     ax.set_title(settings.label(config, "  "), fontsize=8, loc="left", y=TITLE_Y)
                 )
-                title = self.blitter.label(
-                    ax.set_title("", fontsize=8, loc="right", y=TITLE_Y)
-                )  # error, "diverged"
+                # error, "diverged"
+                title = self.blitter.label(ax.set_title("", fontsize=8, loc="right", y=TITLE_Y))
                 self.panels.append((fit, title, animate(warning_box(ax, 8))))
         self.ax = first
         return names
@@ -549,9 +544,8 @@ class GridFigure:
             else []
         )
         self.loss_pieces = LossPieces(self.blitter)
-        if (
-            settings.style == "print"
-        ):  # each curve its own dashes and marks too, for black and white
+        # each curve its own dashes and marks too, for black and white
+        if settings.style == "print":
             for k, line in enumerate(self.loss_lines + self.heldout_lines):
                 line.set(**print_look(k % len(self.loss_lines)))
         self._loss_legend(ax_loss, width)
@@ -561,9 +555,8 @@ class GridFigure:
         """The loss panel's legend above it: a configuration per entry, as many columns as fit."""
         layout = self.layout
         longest = max(len(line.get_label()) for line in self.loss_lines)
-        columns = int(
-            (width - 0.8) / (0.06 * longest + 0.6)
-        )  # 7 pt characters are about 0.06 in wide
+        # 7 pt characters are about 0.06 in wide
+        columns = int((width - 0.8) / (0.06 * longest + 0.6))
         if layout.sized:
             columns = layout.legend_columns(longest)
         legend_size = layout.font("legend", 7)
@@ -578,7 +571,8 @@ class GridFigure:
         )
 
     def _colour(self, config: Settings) -> str:
-        """Each column has its colour, in the panels and in the loss panel (in print: each panel)."""
+        """Each column has its colour, in the panels and in the loss panel (in print: each
+        panel)."""
         if self.settings.style == "print":
             return print_look(self.configurations.index(config))["color"]
         if self.columns is None:
@@ -629,9 +623,8 @@ class GridFigure:
             set_piece(line, history, piece)
         for line, history in zip(self.heldout_lines, self.heldout):
             set_piece(line, history, piece)
-        if (
-            self.settings.style == "print"
-        ):  # marks at the same epochs whatever the pieces: about 10 a curve
+        # marks at the same epochs whatever the pieces: about 10 a curve
+        if self.settings.style == "print":
             mark_epochs(self.loss_lines + self.heldout_lines, self.settings.epoch)
 
     def skip(self, snapshots: List[Snapshot]):
@@ -651,9 +644,8 @@ def make_figure(
     heldout_histories=None,
 ):
     """The figure that suits these settings, made to fit every frame of the run."""
-    if settings.data is not None and not getattr(
-        dataset, "in_data_units", False
-    ):  # your own data (ownunits.py)
+    # your own data (ownunits.py)
+    if settings.data is not None and not getattr(dataset, "in_data_units", False):
         from .units import for_drawing, in_units
 
         figure = make_figure(

@@ -1,5 +1,5 @@
-"""Sizes and styles of the frames: how big a frame is (--size), how big its text, where its panels go,
-and how its lines look in print (--style print).
+"""Sizes and styles of the frames: how big a frame is (--size), how big its text, where its panels
+go, and how its lines look in print (--style print).
 
 Without --size every layout keeps its own size (840 x 800, the textbook's 640 x 480, a grid's own)
 and the numbers frames.py gives. With --size W x H a frame is laid out as if it filled a slide: its
@@ -22,16 +22,16 @@ from ..inputs import geometry
 from ..inputs.checks import MAX_SIDE, MIN_SIDE  # noqa: F401 - the sides a --size may give
 from ..inputs.geometry import DPI, GRID_PANEL, RICH_INCHES, SIMPLE_INCHES, SLIDE, STACKED, WIDE  # noqa: F401
 
-#: Text sizes in points, with --size: titles and axis labels at least 18 pt, the rest at least 14 pt,
-#: what a lecture hall reads from the back.
+#: Text sizes in points, with --size: titles and axis labels at least 18 pt, the rest at least 14
+#: pt, what a lecture hall reads from the back.
 FONTS = {"title": 18, "label": 18, "tick": 14, "legend": 14, "header": 14, "note": 14}
 #: Room around the panels, in inches (matplotlib's constrained layout adds it around every label).
 PAD = 0.08
 #: A character of DejaVu Sans is about this many ems wide, on average (to break long header lines).
 EM_WIDTH = 0.6
 #: --style print: the Okabe-Ito colours, told apart by colour-blind readers (yellow last: faint on
-#: white paper; black, the output bias's, as the dark grey of matplotlib's tableau-colorblind10), each
-#: with its own dash pattern and marker, told apart in black and white.
+#: white paper; black, the output bias's, as the dark grey of matplotlib's tableau-colorblind10),
+#: each with its own dash pattern and marker, told apart in black and white.
 PRINT_COLOURS = [
     "#0072B2",
     "#E69F00",
@@ -71,8 +71,9 @@ def print_look(k: int, points: Optional[int] = None) -> dict:
 
 
 def mark_epochs(lines, epochs: int):
-    """Marks on growing error curves (drawn piece by piece) at about 10 epochs each, the k-th curve's
-    a little after the one before's, so that the marks of two curves do not fall on each other."""
+    """Marks on growing error curves (drawn piece by piece) at about 10 epochs each, the k-th
+    curve's a little after the one before's, so that the marks of two curves do not fall on each
+    other."""
     period = max(1, epochs // 10)
     for k, line in enumerate(lines):
         x = np.asarray(line.get_xdata(), dtype=int)
@@ -162,25 +163,24 @@ class Layout:
         )
 
     def fit_legend(self, settings) -> dict:
-        """The fit panel's legend: beside it, or inside it with --size (where text is large, the room
-        beside the panels goes to the neurons')."""
+        """The fit panel's legend: beside it, or inside it with --size (where text is large, the
+        room beside the panels goes to the neurons')."""
         if not self.sized:
             return self.legend(8)
-        sine = (
-            settings.target == "sin" and getattr(settings, "data", None) is None
-        )  # (its corner is free)
+        # (its corner is free)
+        sine = settings.target == "sin" and getattr(settings, "data", None) is None
         return dict(loc="upper right" if sine else "best", fontsize=FONTS["legend"], framealpha=0.9)
 
     def legend_columns(self, longest: int) -> int:
         """How many legend entries of at most `longest` characters fit side by side, with --size."""
         em = FONTS["legend"] / 72
-        return int(
-            (self.inches[0] - 0.8) / (EM_WIDTH * em * longest + 5 * em)
-        )  # + the line, the gaps
+        # + the line, the gaps
+        return int((self.inches[0] - 0.8) / (EM_WIDTH * em * longest + 5 * em))
 
     def neuron_lines(self, default: int, n_mid: int) -> int:
         """How many neurons the neuron panel draws one by one: with --size, as many as its legend
-        holds beside it (the others are drawn as their sum; a sum of one would take as much room)."""
+        holds beside it (the others are drawn as their sum; a sum of one would take as much
+        room)."""
         if not self.sized:
             return default
         return min(default, n_mid if n_mid <= 6 else 5)
@@ -278,7 +278,8 @@ class Layout:
         return top
 
     def _legends_over_titles(self, figure, renderer):
-        """A legend that stands on its panel (a grid's error panel) goes above the panel's titles."""
+        """A legend that stands on its panel (a grid's error panel) goes above the panel's
+        titles."""
         from matplotlib.transforms import ScaledTranslation
 
         for ax in figure.axes:
@@ -286,9 +287,8 @@ class Layout:
             titles = [
                 title for title in (ax.title, ax._left_title, ax._right_title) if title.get_text()
             ]
-            if (
-                legend is None or legend._loc != 3 or not titles
-            ):  # (3: "lower left", standing on its anchor)
+            # (3: "lower left", standing on its anchor)
+            if legend is None or legend._loc != 3 or not titles:
                 continue
             height = (
                 max(title.get_window_extent(renderer).height for title in titles) / figure.dpi + PAD

@@ -35,8 +35,8 @@ def finite_or_nan(values, snapshot=None):
     return np.where(np.isfinite(values) & (np.abs(values) < far), values, np.nan)
 
 
-#: Errors above this many times the smallest first-epoch error (and above this, at least) are off the
-#: loss chart (a diverging run); they do not stretch its axis.
+#: Errors above this many times the smallest first-epoch error (and above this, at least) are off
+#: the loss chart (a diverging run); they do not stretch its axis.
 LOSS_CEILING = 1e3
 
 
@@ -45,11 +45,11 @@ def loss_axis(ax, histories: Sequence[Sequence[float]], say: Texts, fontsize=Non
     networks that did not diverge (all of them if every one did), up to LOSS_CEILING."""
     ax.set_yscale("log")
     ax.yaxis.set_minor_locator(NullLocator())  # ticks and labels at the powers of ten only
-    ax.yaxis.set_major_formatter(
-        FuncFormatter(power_of_ten)
-    )  # (not mathtext: its parser takes 0.1 s to load)
+    # (not mathtext: its parser takes 0.1 s to load)
+    ax.yaxis.set_major_formatter(FuncFormatter(power_of_ten))
     ax.set_xlim(0, max(max(len(history) for history in histories) - 1, 1))
-    # epochs are whole numbers: matplotlib's own steps, but no tick at epoch 0.2 when only epoch 0 was drawn
+    # epochs are whole numbers: matplotlib's own steps, but no tick at epoch 0.2 when only epoch 0
+    # was drawn
     ax.xaxis.set_major_locator(MaxNLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10], integer=True))
     ax.set_ylim(*loss_limits(histories))
     ax.set_xlabel(say("epoch"), fontsize=fontsize)
@@ -72,11 +72,11 @@ def power_of_ten(value, _position=None) -> str:
 
 
 def loss_limits(histories: Sequence[Sequence[float]]):
-    """y limits that hold every error up to the ceiling; diverged histories count only if all diverged."""
+    """y limits that hold every error up to the ceiling; diverged histories count only if all
+    diverged."""
     firsts = [h[0] for h in histories if len(h) and np.isfinite(h[0])]
-    ceiling = LOSS_CEILING * max(
-        1.0, min(firsts, default=1.0)
-    )  # a target of a larger scale has larger errors
+    # a target of a larger scale has larger errors
+    ceiling = LOSS_CEILING * max(1.0, min(firsts, default=1.0))
     healthy = [h for h in histories if len(h) and all(np.isfinite(e) and e <= ceiling for e in h)]
     histories = healthy or histories
     errors = np.array(
@@ -90,10 +90,10 @@ def loss_limits(histories: Sequence[Sequence[float]]):
 
 def y_limits(dataset: Dataset, grid):
     """The y range of the fit panels, fixed for the whole animation so that nothing jumps: the
-    target and the samples, rounded out to tenths, with room above and below (-1.6 to 1.6 for the sine)."""
-    target = (
-        [] if dataset.target is None else [dataset.target(grid)]
-    )  # (your own data: the samples only)
+    target and the samples, rounded out to tenths, with room above and below (-1.6 to 1.6 for the
+    sine)."""
+    # (your own data: the samples only)
+    target = [] if dataset.target is None else [dataset.target(grid)]
     values = np.concatenate(target + [dataset.t])
     low, high = np.floor(values.min() * 10) / 10, np.ceil(values.max() * 10) / 10
     room = 0.3 * max(high - low, 0.5)
@@ -101,7 +101,8 @@ def y_limits(dataset: Dataset, grid):
 
 
 def set_piece(line, history, piece: slice):
-    """Give a growing loss line the piece of its history to draw next (zeros and overflow as gaps)."""
+    """Give a growing loss line the piece of its history to draw next (zeros and overflow as
+    gaps)."""
     errors = history[piece]
     line.set_data(np.arange(len(history))[piece], np.where(errors > 0, errors, np.nan))
 
@@ -149,7 +150,8 @@ def fit_axes(ax, grid, dataset: Dataset, settings: Settings, small=False):
 
 
 def x_label(settings: Settings) -> str:
-    """What x is: for the textbook's sine, its angle rescaled; for your own data, its x column's name."""
+    """What x is: for the textbook's sine, its angle rescaled; for your own data, its x column's
+    name."""
     if getattr(settings, "data", None) is not None:
         from .units import LABEL_CHARS, drawn
 

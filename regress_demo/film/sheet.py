@@ -38,9 +38,14 @@ TILE_HEIGHT = 1.85  # inches, with the tile's title
 SMALL_PT, TITLE_PT = 8.0, 9.0
 
 
-def tile_title(snapshot, say: Texts = Texts("en")) -> str:
-    """What a tile says above its panel: `epoch 80 · error 4.6e-02` (with your own data, in its units:
-    its share of var(y), which the film's titles give, would run into the next tile's title)."""
+#: The English texts, the default of what a tile says.
+ENGLISH = Texts("en")
+
+
+def tile_title(snapshot, say: Texts = ENGLISH) -> str:
+    """What a tile says above its panel: `epoch 80 · error 4.6e-02` (with your own data, in its
+    units: its share of var(y), which the film's titles give, would run into the next tile's
+    title)."""
     return say("tile_title", epoch=snapshot.epoch, error=float(snapshot.error))
 
 

@@ -95,7 +95,8 @@ def card_ending(row: dict, stop_at, say) -> Optional[str]:
 
 
 def missing_stills(settings, result) -> str:
-    """One line naming the --still epochs the run never reached (it stopped, or diverged, before), or ""."""
+    """One line naming the --still epochs the run never reached (it stopped, or diverged, before),
+    or ""."""
     last = (
         max(snapshot.epoch for snapshot in result.last_frame)
         if result.last_frame

@@ -24,15 +24,15 @@ from ..network.train import Snapshot
 from . import fonts
 from .texts import Texts, texts_of
 
-#: An axis label from a column's name is cut to this many characters (the frame has room for no more):
-#: x's along the panel's width, y's along its height.
+#: An axis label from a column's name is cut to this many characters (the frame has room for no
+#: more): x's along the panel's width, y's along its height.
 LABEL_CHARS, Y_LABEL_CHARS = 60, 30
 
 
 def drawn(text: str, limit: Optional[int] = None) -> str:
     """A text of the data (its file's or a column's name) as a frame draws it: as it is, never as
-    matplotlib's mathtext ($ escaped: a name like 'cost $x_2$' or '$\\bad$' is not a formula), cut to
-    `limit` characters."""
+    matplotlib's mathtext ($ escaped: a name like 'cost $x_2$' or '$\\bad$' is not a formula), cut
+    to `limit` characters."""
     if limit is not None and len(text) > limit:
         text = text[: limit - 1] + "…"
     text = "".join(char if has_glyph(char) else MISSING_GLYPH for char in text)
@@ -78,12 +78,16 @@ def header(settings) -> List[str]:
     ]
 
 
+#: The English texts: what an error says unless a run speaks another language.
+ENGLISH = Texts("en")
+
+
 class ErrorValue(float):
     """An error in the data's units that, formatted, also says its share of y's variance:
     ``f"{e:.2e}"`` gives ``1.23e+00 (0.15 % of var(y))`` (in the language of `say`), ``f"{e:.1e}"``
     the short ``1.2e+00 (0.15 %)`` of a grid's panel."""
 
-    def __new__(cls, value: float, variance: float, say: Texts = Texts("en")):
+    def __new__(cls, value: float, variance: float, say: Texts = ENGLISH):
         error = super().__new__(cls, value)
         error.variance, error.say = variance, say
         return error
@@ -93,9 +97,8 @@ class ErrorValue(float):
         if not spec or spec[-1] not in "eEgGf" or not np.isfinite(self):
             return text
         percent = 100 * float(self) / self.variance
-        share = (
-            f"{percent:.0f} %" if 10 <= percent < 1000 else f"{percent:.2g} %"
-        )  # 0.05 %, 2.7 %, 76 %, 180 %, 3.7e+05 %
+        # 0.05 %, 2.7 %, 76 %, 180 %, 3.7e+05 %
+        share = f"{percent:.0f} %" if 10 <= percent < 1000 else f"{percent:.2g} %"
         return (
             f"{text} ({share})"
             if spec.startswith(".1")
@@ -119,8 +122,8 @@ def errors_in_units(settings, history: Sequence[float]) -> List[float]:
 
 @dataclass
 class DataSnapshot(Snapshot):
-    """A snapshot whose curves, outputs and errors are in the data's units: fit(x) takes x in them and
-    gives y in them; the weights (layers) stay the network's."""
+    """A snapshot whose curves, outputs and errors are in the data's units: fit(x) takes x in them
+    and gives y in them; the weights (layers) stay the network's."""
 
     scale: Scale = Scale()
 
@@ -131,7 +134,8 @@ class DataSnapshot(Snapshot):
         return self.scale.y(Snapshot.fit(self, x))
 
     def contributions(self, x) -> np.ndarray:
-        """Each neuron's share of y, sd · w2_j · h_j(u): with mean + sd · b2, they sum to the fit."""
+        """Each neuron's share of y, sd · w2_j · h_j(u): with mean + sd · b2, they sum to the
+        fit."""
         return self.scale.sd * Snapshot.contributions(self, x)
 
     @property
@@ -141,7 +145,8 @@ class DataSnapshot(Snapshot):
 
 
 def in_data_units(settings, snapshots: List[Snapshot]) -> List[Snapshot]:
-    """The snapshots of one recorded epoch in the data's units (those that are already, as they are)."""
+    """The snapshots of one recorded epoch in the data's units (those that are already, as they
+    are)."""
     scale, say = scale_of(settings), texts_of(settings)
     shown = []
     for snapshot in snapshots:
@@ -170,7 +175,8 @@ class DatasetInUnits(Dataset):
 
 
 def for_drawing(settings, dataset: Dataset) -> Dataset:
-    """The samples in the data's units, for the frame (no target curve: the points are the target)."""
+    """The samples in the data's units, for the frame (no target curve: the points are the
+    target)."""
     scale = scale_of(settings)
     return DatasetInUnits(
         scale.x(dataset.x), scale.y(dataset.t), dataset.train, None, settings.holdout
@@ -179,7 +185,8 @@ def for_drawing(settings, dataset: Dataset) -> Dataset:
 
 def in_units(figure, settings, snapshots: Sequence[Snapshot]):
     """Make a frame's figure show the data's units: the curves drawn over the data's x, the axes'
-    limits, the neuron panel's scale (its labels are the columns' names from the start: panels.x_label)."""
+    limits, the neuron panel's scale (its labels are the columns' names from the start:
+    panels.x_label)."""
     scale = scale_of(settings)
     x, _ = chosen_points(settings)
     low, high = float(x.min()), float(x.max())
@@ -192,16 +199,13 @@ def in_units(figure, settings, snapshots: Sequence[Snapshot]):
             ax.xaxis.set_major_formatter(WholeTicks())
             ax.yaxis.set_major_formatter(WholeTicks())
     ax = figure.ax
-    if (
-        not settings.is_grid
-    ):  # (the axes' labels, the neuron panel's and its bias's are set as the figure is
-        neurons = getattr(
-            figure, "ax_neurons", None
-        )  # made, before a --size layout places them: frames.py)
+    # (the axes' labels, the neuron panel's and its bias's are set as the figure is
+    if not settings.is_grid:
+        # made, before a --size layout places them: frames.py)
+        neurons = getattr(figure, "ax_neurons", None)
         legend = ax.get_legend()
-        if neurons is None and hasattr(
-            legend, "set_loc"
-        ):  # (matplotlib 3.8 on) the sine's corner may hide data
+        # (matplotlib 3.8 on) the sine's corner may hide data
+        if neurons is None and hasattr(legend, "set_loc"):
             legend.set_loc("best")
         if neurons is not None:
             neurons.set_ylim(*_neuron_limits(figure, scale, snapshots))

@@ -45,8 +45,8 @@ PRINT_SHEET_INCHES = (8.27, 11.7)
 
 
 def estimated_bytes(settings, n_train: int, frames: int, inches=None) -> int:
-    """About how much memory a run keeps: a snapshot per frame and configuration (its weights and the
-    in-epoch outputs), the error histories, with --size the pixels of its frames (the frames of
+    """About how much memory a run keeps: a snapshot per frame and configuration (its weights and
+    the in-epoch outputs), the error histories, with --size the pixels of its frames (the frames of
     the default sizes are a few MB), each video's encoder, and the largest still for print.
     `inches`: the frames' size in inches (from layouts.py); without it, neither videos nor stills
     are counted."""
@@ -74,14 +74,13 @@ def print_bytes(settings, inches) -> int:
 
 
 def estimated_seconds(settings, n_train: int) -> float:
-    """About how long training takes on a laptop (from timings of both engines; within a few times)."""
+    """About how long training takes on a laptop (from timings of both engines; within a few
+    times)."""
     configs = settings.configurations() if settings.is_grid else [settings]
-    loop = settings.engine == "fast" or (
-        settings.engine == "auto" and settings.is_grid
-    )  # as engines.trainer
-    if loop and all(
-        c.depth == 1 and c.batch_size == 1 for c in configs
-    ):  # lockstep.py: all at once
+    # as engines.trainer
+    loop = settings.engine == "fast" or settings.engine == "auto" and settings.is_grid
+    # lockstep.py: all at once
+    if loop and all(c.depth == 1 and c.batch_size == 1 for c in configs):
         per_sample = (3e-6 if len(configs) == 1 else 10e-6) + 20e-9 * sum(c.n_mid for c in configs)
         return settings.epoch * n_train * per_sample
     seconds = 0.0

@@ -1,5 +1,5 @@
-"""Every rule a run's settings must keep, in one place, with messages that name the setting, the rule
-and the value (``eta must be > 0, got -1``); Settings calls :func:`check` when it is created.
+"""Every rule a run's settings must keep, in one place, with messages that name the setting, the
+rule and the value (``eta must be > 0, got -1``); Settings calls :func:`check` when it is created.
 
 The choices and limits the rules use are here too; settings.py holds what each setting means.
 """
@@ -48,10 +48,12 @@ CHECK_GRID = np.linspace(-1.0, 1.0, 4001)
 #: may start (estimated for a laptop from the settings; see estimated_bytes and estimated_seconds).
 MAX_BYTES = 2 * 1024**3
 MAX_SECONDS = 3600.0
-#: The contact sheet: the film's frames reduced (PNG), or re-drawn for print (PNG and PDF; sheet.py).
+#: The contact sheet: the film's frames reduced (PNG), or re-drawn for print (PNG and PDF;
+#: sheet.py).
 SHEETS = ("film", "print")
 #: The stills' and the printed sheet's resolution: from screen to the finest a printer prints (a
-#: larger PNG only grows: 600 dpi makes a 5000-pixel-wide still of a frame; the PDF is sharp at any size).
+#: larger PNG only grows: 600 dpi makes a 5000-pixel-wide still of a frame; the PDF is sharp at any
+#: size).
 DPI_RANGE, DEFAULT_DPI = (50, 600), 300
 #: At most this many --still epochs (each is a PNG and a PDF, drawn at print resolution).
 MAX_STILLS = 20
@@ -63,10 +65,11 @@ MIN_SIDE, MAX_SIDE = 320, 3840
 LANGUAGES = ("en", "ja")
 #: The formats of the video that may go beside the GIF (video.py).
 VIDEOS = ("mp4", "webm")
-#: What trains the network. "auto": the classes of layers.py for a single run (train.py); for a grid,
-#: the vectorised loop of lockstep.py, or its plain-float loop network by network where that is faster
-#: (engines.faster_one_by_one), checked against the classes before it trains. "fast": the
-#: loops of lockstep.py for a single run too, checked the same way. "layers": the classes everywhere.
+#: What trains the network. "auto": the classes of layers.py for a single run (train.py); for a
+#: grid, the vectorised loop of lockstep.py, or its plain-float loop network by network where that
+#: is faster (engines.faster_one_by_one), checked against the classes before it trains. "fast": the
+#: loops of lockstep.py for a single run too, checked the same way. "layers": the classes
+#: everywhere.
 ENGINES = ("auto", "fast", "layers")
 
 
@@ -167,8 +170,8 @@ CONSTRAINTS = {
 
 
 def check(settings) -> None:
-    """Check every setting of a run (a Settings, already made plain); raise SettingError at the first
-    broken rule."""
+    """Check every setting of a run (a Settings, already made plain); raise SettingError at the
+    first broken rule."""
     n_train = _check_data(settings)
     for name, rule in CONSTRAINTS.items():
         value = getattr(settings, name)
@@ -201,7 +204,8 @@ def _check_grid(settings):
     if len(varying) > 2:
         raise SettingError(
             varying[2],
-            f"a single value: a grid varies at most two settings (here {varying[0]} and {varying[1]})",
+            "a single value: a grid varies at most two settings "
+            f"(here {varying[0]} and {varying[1]})",
             list(settings.values(varying[2])),
         )
     if len(varying) == 2:
@@ -245,8 +249,8 @@ def _check_video(settings):
 
 
 def _check_print(settings):
-    """--still, --dpi and --sheet: epochs of the run (or last), each once; a sane resolution, given only
-    for something it prints; a printed sheet for a single network."""
+    """--still, --dpi and --sheet: epochs of the run (or last), each once; a sane resolution, given
+    only for something it prints; a printed sheet for a single network."""
     last = settings.epoch - 1
     stills = settings.still if isinstance(settings.still, tuple) else (settings.still,)
     if isinstance(settings.still, str):  # "80,last", as on the command line
@@ -313,8 +317,9 @@ def _check_size(settings):
 
 
 def parse_epochs(name: str, text: str) -> tuple:
-    """Turn the text "0,500,last" of --still (or of Settings(still=...)) into (0, 500, "last"); what is neither
-    an integer nor last stays text, for the check to refuse with the run's range of epochs."""
+    """Turn the text "0,500,last" of --still (or of Settings(still=...)) into (0, 500, "last"); what
+    is neither an integer nor last stays text, for the check to refuse with the run's range of
+    epochs."""
     items = []
     for item in text.split(","):
         item = item.strip()
@@ -326,7 +331,8 @@ def parse_epochs(name: str, text: str) -> tuple:
 
 
 def parse_range(name: str, text: str) -> "tuple[float, float]":
-    """Turn the text "a,b" of --holdout (or of Settings(holdout=...)) into two floats, or raise SettingError."""
+    """Turn the text "a,b" of --holdout (or of Settings(holdout=...)) into two floats, or raise
+    SettingError."""
     parts = text.split(",")
     if len(parts) != 2:
         raise SettingError(name, "two numbers a,b", text)
@@ -337,7 +343,8 @@ def parse_range(name: str, text: str) -> "tuple[float, float]":
 
 
 def parse_size(name: str, text: str) -> "tuple[int, int]":
-    """Turn the text "WxH" of --size (or of Settings(size=...)) into two ints, or raise SettingError."""
+    """Turn the text "WxH" of --size (or of Settings(size=...)) into two ints, or raise
+    SettingError."""
     parts = text.lower().replace("×", "x").split("x")
     if len(parts) != 2 or not all(
         part.strip().isascii() and part.strip().isdigit() for part in parts
@@ -438,9 +445,8 @@ def _target(settings):
     if not isinstance(settings.target, str):
         raise SettingError("target", "a curve name or a formula in x", settings.target)
     object.__setattr__(settings, "target", settings.target.strip())
-    shown = (
-        settings.target if len(settings.target) <= 60 else settings.target[:57] + "..."
-    )  # for messages
+    # for messages
+    shown = settings.target if len(settings.target) <= 60 else settings.target[:57] + "..."
     try:
         curve = targets.target_function(settings.target)
     except targets.FormulaError as error:
@@ -468,9 +474,8 @@ def _check_own_data(settings) -> int:
             "left out when {target} is given: the data are what the network learns",
             own.name or repr(own),
         )
-    _integer(
-        "n_points", settings.n_points, 2, None, ""
-    )  # (the time a run takes is checked by its budget)
+    # (the time a run takes is checked by its budget)
+    _integer("n_points", settings.n_points, 2, None, "")
     if settings.n_points != data.TEXTBOOK_POINTS:  # (the default, 63, takes every point)
         _integer(
             "n_points",
@@ -482,9 +487,8 @@ def _check_own_data(settings) -> int:
     x, y = chosen_points(settings)
     if len(x) < len(own):  # (a sample of the points must be fit to scale too)
         check_points(f"{own.name or '(x, y)'} sampled by --n-points {settings.n_points}", x, y)
-    spread = 10 * float(
-        y.std()
-    )  # (as a curve's noise is at most 10: noise far beyond the data buries them)
+    # (as a curve's noise is at most 10: noise far beyond the data buries them)
+    spread = 10 * float(y.std())
     _real(
         "noise", settings.noise, 0, spread, "10 times the standard deviation of y", allow_low=True
     )

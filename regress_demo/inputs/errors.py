@@ -1,6 +1,7 @@
 """The error for a setting that breaks its rule, and how values are shown in its messages.
 
-Messages name the setting, the rule and the value, as scikit-learn's do: ``eta must be > 0, got -1``.
+Messages name the setting, the rule and the value, as scikit-learn's do: ``eta must be > 0, got
+-1``.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ def _option(name: str) -> str:
 
 
 def _named(rule: str, spell) -> str:
-    """The rule with each {setting} in it spelt by `spell` (rules without braces are left as they are)."""
+    """The rule with each {setting} in it spelt by `spell` (rules without braces are left as they
+    are)."""
     return re.sub(r"\{([a-z_]+)\}", lambda match: spell(match.group(1)), rule)
 
 

@@ -12,9 +12,9 @@ DPI = 100
 RICH_INCHES, SIMPLE_INCHES = (8.4, 8.0), (6.4, 4.8)
 #: The short side of a frame with --size, in inches: a 16:9 slide is 13.33 x 7.5 in.
 SLIDE = 7.5
-#: The short side of a frame with --size whose panels are stacked (square, portrait, 4:3), in inches:
-#: three panels and their labels one above the other need more room than SLIDE gives at those
-#: sizes (shown 7.5 in high, its text is three quarters of a wide frame's).
+#: The short side of a frame with --size whose panels are stacked (square, portrait, 4:3), in
+#: inches: three panels and their labels one above the other need more room than SLIDE gives at
+#: those sizes (shown 7.5 in high, its text is three quarters of a wide frame's).
 STACKED = 10.0
 #: Frames wider than this (width / height) put the panels side by side (16:9, 16:10, 3:2); 4:3,
 #: square and portrait frames keep them stacked.

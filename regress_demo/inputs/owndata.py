@@ -42,12 +42,12 @@ SEPARATORS = ",;\t "
 
 
 class DataError(SettingError):
-    """Data that cannot be fitted: one line naming the file (or the arrays), the line and the problem."""
+    """Data that cannot be fitted: one line naming the file (or the arrays), the line and the
+    problem."""
 
     def __init__(self, source: str, problem: str, line: Optional[int] = None):
-        source = (
-            source if source and source.isprintable() else repr(source)
-        )  # (a name with a line break stays one line)
+        # (a name with a line break stays one line)
+        source = source if source and source.isprintable() else repr(source)
         self.source, self.problem, self.line = source, problem, line
         where = f"{source}, line {line}" if line is not None else source
         ValueError.__init__(self, f"data {where}: {problem}")
@@ -59,7 +59,8 @@ class DataError(SettingError):
 
 @dataclass(frozen=True)
 class Scale:
-    """x = a + b u and y = mean + sd v: the data's units from the network's (u in [-1, 1], v standardised)."""
+    """x = a + b u and y = mean + sd v: the data's units from the network's (u in [-1, 1], v
+    standardised)."""
 
     a: float = 0.0
     b: float = 1.0
@@ -169,13 +170,15 @@ class OwnData:
         return f"<{self.name + ': ' if self.name else ''}{len(self)} points>"
 
     def stem(self) -> str:
-        """For a file name: ``data-<the file's name>`` or ``data-<a short digest of the numbers>``."""
+        """For a file name: ``data-<the file's name>`` or ``data-<a short digest of the
+        numbers>``."""
         name = re.sub(r"[^A-Za-z0-9_-]+", "-", os.path.splitext(self.name)[0]).strip("-")[:40]
         return f"data-{name or self.digest[:8]}"
 
     def as_record(self) -> dict:
-        """The data as plain JSON-ready values, for the run record: a replay needs no file. The numbers
-        of a series longer than JSON_POINTS are left to the weights file (see numbers_from_npz)."""
+        """The data as plain JSON-ready values, for the run record: a replay needs no file. The
+        numbers of a series longer than JSON_POINTS are left to the weights file (see
+        numbers_from_npz)."""
         record = {
             "name": self.name,
             "path": self.path,
@@ -245,7 +248,8 @@ def read_file(path, columns: Optional[str] = None) -> OwnData:
 
 
 def _rows(path: str, text: str):
-    """(line number, cells) of each line that is not blank or a # comment, split at the file's separator."""
+    """(line number, cells) of each line that is not blank or a # comment, split at the file's
+    separator."""
     lines = [
         (number, line)
         for number, line in enumerate(text.splitlines(), start=1)
@@ -256,17 +260,15 @@ def _rows(path: str, text: str):
     sample = "\n".join(line for _, line in lines[:50])
     try:
         separator = csv.Sniffer().sniff(sample, delimiters=SEPARATORS).delimiter
-    except (
-        csv.Error
-    ):  # no separator on every line (a short line, say): the first one found, else spaces
+    # no separator on every line (a short line, say): the first one found, else spaces
+    except csv.Error:
         separator = next((mark for mark in SEPARATORS[:3] if mark in sample), " ")
     if separator == " " or not any(separator in line for _, line in lines[:50]):
         return [(number, line.split()) for number, line in lines]  # runs of spaces or tabs
     rows = csv.reader([line for _, line in lines], delimiter=separator, skipinitialspace=True)
     rows = [(number, [cell.strip() for cell in cells]) for (number, _), cells in zip(lines, rows)]
-    if all(
-        len(cells) > 2 and not cells[-1] for _, cells in rows
-    ):  # a separator at the end of every line
+    # a separator at the end of every line
+    if all(len(cells) > 2 and not cells[-1] for _, cells in rows):
         rows = [(number, cells[:-1]) for number, cells in rows]
     return rows
 
@@ -375,7 +377,8 @@ def _comma_hint(cell: str) -> str:
 
 
 def check_points(source: str, x: np.ndarray, y: np.ndarray):
-    """What every series must be: enough points, not too many, finite, x and y each not all equal."""
+    """What every series must be: enough points, not too many, finite, x and y each not all
+    equal."""
     if len(x) < MIN_POINTS:
         raise DataError(
             source, f"has {len(x)} point{'s' * (len(x) != 1)}: at least {MIN_POINTS} are needed"
@@ -413,7 +416,8 @@ def check_points(source: str, x: np.ndarray, y: np.ndarray):
 
 
 def as_own_data(value) -> OwnData:
-    """The data setting as OwnData: OwnData itself, a file name, (x, y) array-likes, or a record's dict."""
+    """The data setting as OwnData: OwnData itself, a file name, (x, y) array-likes, or a record's
+    dict."""
     if isinstance(value, OwnData):
         return value
     if isinstance(value, (str, os.PathLike)):
@@ -446,9 +450,8 @@ def as_own_data(value) -> OwnData:
         return result
     try:
         x, y = value
-        if any(
-            np.iscomplexobj(v) or np.ma.is_masked(v) for v in (x, y)
-        ):  # (float() drops imaginary parts, masks)
+        # (float() drops imaginary parts, masks)
+        if any(np.iscomplexobj(v) or np.ma.is_masked(v) for v in (x, y)):
             raise TypeError("complex")
         x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     except (TypeError, ValueError, OverflowError):  # (10**400 is too large for a float)
@@ -524,8 +527,8 @@ def _short(value) -> str:
 
 
 def chosen_points(settings):
-    """The points a run uses, in the data's units: all of them, or --n-points of them drawn at random
-    (seeded by --seed; kept in the file's order)."""
+    """The points a run uses, in the data's units: all of them, or --n-points of them drawn at
+    random (seeded by --seed; kept in the file's order)."""
     own = settings.data
     if settings.n_points == data.TEXTBOOK_POINTS or settings.n_points >= len(own):
         return own.x, own.y
@@ -544,7 +547,8 @@ def scale_of(settings) -> Scale:
 
 def make_dataset(settings) -> data.Dataset:
     """The samples of a run on its own data, in the network's units: u in [-1, 1], v standardised;
-    noise (of --noise, in y's units) added before the scaling, the held-out range (in x's units) kept out."""
+    noise (of --noise, in y's units) added before the scaling, the held-out range (in x's units)
+    kept out."""
     x, y = chosen_points(settings)
     scale = Scale.of(x, y)
     if settings.noise > 0:

@@ -1,9 +1,9 @@
-"""Every setting of a run and its default, and what follows from them: the frames' epochs, the grid's
-configurations, the file name.
+"""Every setting of a run and its default, and what follows from them: the frames' epochs, the
+grid's configurations, the file name.
 
-The command line and the Python API both build a :class:`Settings`; it is checked when created, by the
-rules of checks.py: a value that breaks one raises :class:`SettingError` (a ``ValueError``) whose message
-names the setting, the rule and the value, e.g. ``eta must be > 0, got -1``.
+The command line and the Python API both build a :class:`Settings`; it is checked when created, by
+the rules of checks.py: a value that breaks one raises :class:`SettingError` (a ``ValueError``)
+whose message names the setting, the rule and the value, e.g. ``eta must be > 0, got -1``.
 """
 
 from __future__ import annotations
@@ -40,7 +40,8 @@ from .errors import MissingPackage, SettingError, show  # noqa: F401 - part of t
 
 def _plain(name: str, value, listable: bool):
     """A setting's value as plain Python: NumPy scalars become int, float, bool or str, arrays and
-    lists become tuples of them (where the setting takes several values). Nested lists are refused."""
+    lists become tuples of them (where the setting takes several values). Nested lists are
+    refused."""
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, str) and type(value) is not str:
@@ -76,8 +77,8 @@ PRINT_SETTINGS = ("still", "dpi", "sheet")
 class Settings:
     """The settings of one run, checked when created.
 
-    Up to two of the GRID_AXES (n_mid, activation, depth, eta, l2, momentum, batch_size) may each be a
-    list of values: the run is then a comparison grid with one configuration per pair of values,
+    Up to two of the GRID_AXES (n_mid, activation, depth, eta, l2, momentum, batch_size) may each be
+    a list of values: the run is then a comparison grid with one configuration per pair of values,
     e.g. rows = eta, columns = n_mid.
     """
 
@@ -120,7 +121,8 @@ class Settings:
         Union[int, str], ...
     ] = ()  # epochs (or "last") drawn as PNG and PDF beside the GIF
     dpi: int = DEFAULT_DPI  # the resolution of the stills' and the printed sheet's PNG
-    sheet: str = "film"  # the contact sheet: "film" (frames of the film, reduced) or "print" (re-drawn, PNG and PDF)
+    # the contact sheet: "film" (frames of the film, reduced) or "print" (re-drawn, PNG and PDF)
+    sheet: str = "film"
     size: Optional[Tuple[int, int]] = (
         None  # (width, height) of the frames in pixels; None: each layout's own
     )
@@ -222,7 +224,8 @@ class Settings:
         """The network and its training, as network/ knows them: this run's (not a grid's)."""
         if self.is_grid:
             raise ValueError(
-                "Training takes one configuration; train a grid with TrainingGroup or lockstep.Lockstep"
+                "Training takes one configuration; "
+                "train a grid with TrainingGroup or lockstep.Lockstep"
             )
         names = ("n_mid", "activation", "depth", "eta", "l2", "momentum", "batch_size")
         values = {name: self.values(name)[0] for name in names}
@@ -241,7 +244,8 @@ class Settings:
 
     def stop_limit(self) -> Optional[float]:
         """The error to stop at in the network's own units, which the trainers compare: stop_at
-        itself, or with your own data (whose errors are shown in y's units squared) stop_at / sd**2."""
+        itself, or with your own data (whose errors are shown in y's units squared) stop_at /
+        sd**2."""
         if self.stop_at is None or self.data is None:
             return self.stop_at
         from .owndata import scale_of  # (loaded already by a run on its own data)
@@ -295,8 +299,9 @@ class Settings:
         return dataclasses.replace(self, **changes)
 
     def as_dict(self) -> dict:
-        """The settings as plain JSON-ready values (the GRID_AXES always as lists; the PRINT_SETTINGS
-        only when they are not their defaults, so that the record of a run without them is as before)."""
+        """The settings as plain JSON-ready values (the GRID_AXES always as lists; the
+        PRINT_SETTINGS only when they are not their defaults, so that the record of a run without
+        them is as before)."""
         values = dataclasses.asdict(self)
         for name in PRINT_SETTINGS:
             if values[name] == Settings.__dataclass_fields__[name].default:
@@ -305,9 +310,8 @@ class Settings:
             values[name] = list(self.values(name))
         if self.holdout is not None:
             values["holdout"] = list(self.holdout)
-        if (
-            self.stop_at is None
-        ):  # (a record without it: the records of runs without --stop-at stay as they were)
+        # (a record without it: the records of runs without --stop-at stay as they were)
+        if self.stop_at is None:
             del values["stop_at"]
         if self.data is None:
             del values["data"]  # (a record without data is as it always was)
@@ -361,9 +365,8 @@ class Settings:
                 text = show(value) if isinstance(value, float) else str(value).lower()
             stem += f"_{field.name.replace('_', '')}{text}"
         digest = edits.edited()
-        if (
-            digest is not None
-        ):  # an edited layers.py: its run goes beside the textbook's, not over it
+        # an edited layers.py: its run goes beside the textbook's, not over it
+        if digest is not None:
             stem += f"_layers{digest}"
         return stem
 

@@ -208,7 +208,8 @@ def _check_name(name: str) -> None:
 
 
 def _check_call(node: ast.Call) -> None:
-    """Raise FormulaError unless a call is f(a) or f(a, b) of a listed function, by its bare name."""
+    """Raise FormulaError unless a call is f(a) or f(a, b) of a listed function, by its bare
+    name."""
     if isinstance(node.func, ast.Attribute):
         raise FormulaError(
             "attributes (a.b) are not allowed: call a function by its bare name, e.g. sin(x)"
@@ -261,7 +262,8 @@ def _evaluate(node: ast.AST, x: np.ndarray):
 
 
 def parse_formula(text: str) -> Curve:
-    """The function of x that a formula such as ``sin(3*x) + 0.3*x`` describes; FormulaError if refused."""
+    """The function of x that a formula such as ``sin(3*x) + 0.3*x`` describes; FormulaError if
+    refused."""
     text = text.strip()
     if not text:
         raise FormulaError("it is empty")
@@ -312,7 +314,8 @@ def target_function(text: str) -> Curve:
 
 
 def describe(text: str) -> str:
-    """The target as shown in a frame's header: ``sin`` for a named curve, ``y = x**2`` for a formula."""
+    """The target as shown in a frame's header: ``sin`` for a named curve, ``y = x**2`` for a
+    formula."""
     text = text.strip()
     if text in CURVES:
         return text

@@ -24,7 +24,8 @@ class Config:
     stop_at: Optional[float] = None  # stop at the first epoch whose error is at or below this
 
     def recorded_epochs(self) -> Tuple[int, ...]:
-        """The epochs that get a snapshot: those given, or every 200th and the last (the textbook)."""
+        """The epochs that get a snapshot: those given, or every 200th and the last (the
+        textbook)."""
         if self.record is not None:
             return self.record
         return tuple(sorted(set(range(0, self.epoch, 200)) | {self.epoch - 1}))

@@ -1,7 +1,8 @@
 """The samples a network learns from: inputs x in [-1, 1), targets from a curve, optional noise,
 and an optional held-out range of x that training never sees.
 
-The default is the textbook's data: the sine sampled every 0.1 on [0, 2*pi), the input rescaled to [-1, 1).
+The default is the textbook's data: the sine sampled every 0.1 on [0, 2*pi), the input rescaled to
+[-1, 1).
 """
 
 from __future__ import annotations
@@ -36,9 +37,8 @@ def textbook_sine(x):
 def sine_data():
     """The textbook's 63 samples: inputs x in [-1, 1) and targets t = sin of the original angle."""
     angle = np.arange(0, 2 * np.pi, 0.1)  # the textbook's input_data
-    return sample_inputs(), np.sin(
-        angle
-    )  # its correct_data: exactly, not to rounding, sin(pi x + pi)
+    # its correct_data: exactly, not to rounding, sin(pi x + pi)
+    return sample_inputs(), np.sin(angle)
 
 
 def grid(n=GRID_POINTS):
@@ -89,7 +89,8 @@ def make_dataset(
     seed: int = 1,
 ) -> Dataset:
     """The samples of `target` (a function of x) at sample_inputs(n_points), with Gaussian noise of
-    standard deviation `noise` (seeded by `seed`) on the targets and the range `holdout` kept out."""
+    standard deviation `noise` (seeded by `seed`) on the targets and the range `holdout` kept
+    out."""
     if target is textbook_sine and n_points == TEXTBOOK_POINTS:
         x, t = sine_data()  # the textbook's numbers to the last bit
     else:

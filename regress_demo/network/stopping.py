@@ -17,7 +17,8 @@ DIVERGENCE_FACTOR = 100.0
 
 
 def reached(error: float, stop_at: Optional[float]) -> bool:
-    """True if this epoch's error is at or below the error to stop at (never for nan, or without one)."""
+    """True if this epoch's error is at or below the error to stop at (never for nan, or without
+    one)."""
     return stop_at is not None and error <= stop_at
 
 

@@ -17,13 +17,15 @@ from .config import Config
 from .layers import MIDDLE_LAYERS, OutputLayer
 from .stopping import frozen_snapshots, has_diverged
 
-#: The weights of a network in the layers' shapes: [(w, b) of each hidden layer ..., (w, b) of the output].
+#: The weights of a network in the layers' shapes: [(w, b) of each hidden layer ..., (w, b) of the
+#: output].
 Weights = List[Tuple[np.ndarray, np.ndarray]]
 
 
 @dataclass
 class Snapshot:
-    """What a frame shows of one recorded epoch: its error, the in-epoch outputs, the weights at its end."""
+    """What a frame shows of one recorded epoch: its error, the in-epoch outputs, the weights at its
+    end."""
 
     epoch: int  # counted from 0, as in the textbook
     error: float  # the epoch's mean of 1/2 (y - t)^2 over the training samples
@@ -73,13 +75,14 @@ class Snapshot:
         return h
 
     def contributions(self, x) -> np.ndarray:
-        """Each neuron of the last hidden layer's share of the output, w2_j * h_j(x): (n_mid, len(x)).
-        The output layer's forward is their sum plus b2."""
+        """Each neuron of the last hidden layer's share of the output, w2_j * h_j(x): (n_mid,
+        len(x)). The output layer's forward is their sum plus b2."""
         with np.errstate(over="ignore", invalid="ignore"):
             return (self.hidden(x) * self.w2).T
 
     def fit(self, x) -> np.ndarray:
-        """The network's output for inputs x of shape (n,): the output layer's forward of the hidden outputs."""
+        """The network's output for inputs x of shape (n,): the output layer's forward of the hidden
+        outputs."""
         with np.errstate(over="ignore", invalid="ignore"):
             return self.network()[-1].forward(self.hidden(x))[:, 0]
 
@@ -100,7 +103,8 @@ def network(weights: Weights, activation: str = "sigmoid") -> list:
 
 
 def forward(layers, x) -> np.ndarray:
-    """The output of these layers for inputs x of shape (n,), as shape (n,): forward, layer by layer."""
+    """The output of these layers for inputs x of shape (n,), as shape (n,): forward, layer by
+    layer."""
     y = np.reshape(x, (-1, 1))
     with np.errstate(over="ignore", invalid="ignore"):  # weights may have blown up
         for layer in layers:
@@ -117,8 +121,8 @@ def initial_layers(n_mid: int, wb_width: float, seed: int, depth: int = 1) -> We
     """Nested initial weights, wb_width * N(0, 1) draws, in the layers' shapes.
 
     Hidden neuron j of layer l has a stream of its own, seeded by (seed, j) for the first layer and
-    (seed, j, l) for the others. It draws its weight from the first input of its layer, its bias, its
-    weight to the output (used if its layer is the last hidden one), then its weights from the
+    (seed, j, l) for the others. It draws its weight from the first input of its layer, its bias,
+    its weight to the output (used if its layer is the last hidden one), then its weights from the
     other inputs. So neuron j starts the same whatever n_mid is, and runs that differ in n_mid are a
     fair comparison."""
     layers, n_upper = [], 1
@@ -137,13 +141,15 @@ def initial_layers(n_mid: int, wb_width: float, seed: int, depth: int = 1) -> We
 
 
 def initial_weights(n_mid: int, wb_width: float, seed: int):
-    """The initial weights of a one-hidden-layer network as vectors: w1, b1, w2 of shape (n_mid,), and b2."""
+    """The initial weights of a one-hidden-layer network as vectors: w1, b1, w2 of shape (n_mid,),
+    and b2."""
     (w1, b1), (w2, b2) = initial_layers(n_mid, wb_width, seed)
     return w1[0], b1, w2[:, 0], float(b2[0])
 
 
 def sample_order_rng(seed: int):
-    """The generator of each epoch's sample order: the same for every configuration with this seed."""
+    """The generator of each epoch's sample order: the same for every configuration with this
+    seed."""
     return np.random.default_rng([seed, ORDER_STREAM])
 
 
@@ -155,7 +161,8 @@ def half_mean_square(y, t) -> float:
 
 def _config_and_dataset(config, dataset):
     """A Config and its samples from what Training was given: a Config (the textbook's samples by
-    default), or the package's Settings of one run (anything with network_config() and dataset())."""
+    default), or the package's Settings of one run (anything with network_config() and
+    dataset())."""
     if config is None:
         config = Config()
     if not isinstance(config, Config):  # the package's Settings of a single run
@@ -212,9 +219,8 @@ class Training:
         c = self.config
         outputs = np.empty_like(self.t)
         order = self.rng.permutation(len(self.x))
-        eta = np.asarray(
-            c.eta
-        )  # (a 0-d array: NumPy multiplies an array by it faster than a float)
+        # (a 0-d array: NumPy multiplies an array by it faster than a float)
+        eta = np.asarray(c.eta)
         with np.errstate(over="ignore", invalid="ignore"):  # a large eta may overflow: has_diverged
             for start in range(0, len(order), c.batch_size):
                 batch = order[start : start + c.batch_size]

@@ -27,7 +27,8 @@ LAYER_CLASSES = "layer classes of layers.py"
 
 
 class Trainer(NamedTuple):
-    """What trains a run, its name, and a one-line note if it is not the one the settings asked for."""
+    """What trains a run, its name, and a one-line note if it is not the one the settings asked
+    for."""
 
     training: Union[Lockstep, OneByOne, TrainingGroup]
     engine: str
@@ -37,8 +38,8 @@ class Trainer(NamedTuple):
 def trainer(settings: Settings) -> Trainer:
     """What trains these settings. The layer classes (train.py) train a single run, and every run
     with engine "layers" or of a shape the loops of lockstep.py do not train (deeper networks,
-    mini-batches). A grid, and a single run with engine "fast", train with lockstep.py, but only once
-    its first epoch agreed with the layer classes' (disagreement): if it did not, layers.py
+    mini-batches). A grid, and a single run with engine "fast", train with lockstep.py, but only
+    once its first epoch agreed with the layer classes' (disagreement): if it did not, layers.py
     has been changed, and the layer classes train the run, with a note that says why. A grid trains
     in Lockstep's one loop, or network by network in the plain-float loop (OneByOne) where that is
     faster (faster_one_by_one); each network is then checked on its own."""
@@ -83,8 +84,8 @@ class OneByOne:
     def __init__(self, settings: Settings):
         if not one_by_one_fits(settings):
             raise ValueError(
-                f"OneByOne trains networks of at most {SCALAR_MAX_NEURONS} neurons in one hidden layer "
-                "with batch size 1"
+                f"OneByOne trains networks of at most {SCALAR_MAX_NEURONS} neurons in one hidden "
+                "layer with batch size 1"
             )
         self.settings = settings
         self.configurations = settings.configurations()
@@ -109,7 +110,8 @@ class OneByOne:
         return [alone.reached_at[0] for alone in self.networks]
 
     def predict(self, x):
-        """Every configuration's output for inputs x of shape (n,), by the layer classes' forward: (K, n)."""
+        """Every configuration's output for inputs x of shape (n,), by the layer classes' forward:
+        (K, n)."""
         return np.concatenate([alone.predict(x) for alone in self.networks])
 
     def running(self) -> np.ndarray:
@@ -187,15 +189,15 @@ def faster_one_by_one(settings: Settings) -> bool:
 
 
 #: Lockstep trains a run only if, after one epoch, every weight agrees with the layer classes' to
-#: this (relative to the weight, or to 1e-3 for smaller weights): the same arithmetic in another order
-#: differs by rounding (about 1e-16); an edit of layers.py, by far more.
+#: this (relative to the weight, or to 1e-3 for smaller weights): the same arithmetic in another
+#: order differs by rounding (about 1e-16); an edit of layers.py, by far more.
 AGREEMENT = 1e-9
 
 
 def disagreement(settings: Settings, one_by_one: bool = False):
-    """How far Lockstep is from the layer classes on these settings: each configuration's first epoch
-    trained both ways, from the same initial weights and in the same sample order. With one_by_one,
-    each configuration is trained by a Lockstep of its own (as OneByOne trains it).
+    """How far Lockstep is from the layer classes on these settings: each configuration's first
+    epoch trained both ways, from the same initial weights and in the same sample order. With
+    one_by_one, each configuration is trained by a Lockstep of its own (as OneByOne trains it).
 
     Returns (the largest difference of a weight, the largest relative difference). A configuration
     whose weights overflowed both ways is not compared (it diverges at once either way); one that

@@ -4,9 +4,9 @@ over the configurations of a grid.
 The layer classes of layers.py are the one source of truth for the network's arithmetic; this loop
 is trusted only where it agrees with them: engines.disagreement trains each configuration's first
 epoch both ways before a run, and engines.trainer sends the run to the classes if they differ (an
-edit of layers.py). It trains networks of one hidden layer with batch size 1, of any activation, L2 and
-momentum; train.TrainingGroup trains deeper networks and mini-batches with the layer classes. All
-configurations see the same samples in the same order, and start from the same nested initial
+edit of layers.py). It trains networks of one hidden layer with batch size 1, of any activation, L2
+and momentum; train.TrainingGroup trains deeper networks and mini-batches with the layer classes.
+All configurations see the same samples in the same order, and start from the same nested initial
 weights as train.Training, so each one follows the path it would follow alone, to rounding (the
 tests check this after 100 epochs too). What the frames draw and the held-out errors go through the
 classes' forward (train.network).
@@ -121,12 +121,10 @@ class Lockstep:
         self.step_b2 = np.zeros(k)
         self.active = np.ones(k, bool)  # False once a configuration has diverged: it is frozen
         self.errors: list[list[float]] = [[] for _ in range(k)]  # per configuration, every epoch
-        self.heldout_errors: list[list[float]] = [
-            [] for _ in range(k)
-        ]  # at each epoch's end, if any held out
-        self.networks = (
-            self._networks()
-        )  # the layer classes, holding views of each configuration's weights
+        # at each epoch's end, if any held out
+        self.heldout_errors: list[list[float]] = [[] for _ in range(k)]
+        # the layer classes, holding views of each configuration's weights
+        self.networks = self._networks()
         self.initial_errors = np.array(self._errors_on(self.x, self.t))  # before training
         self.diverged_at: list[int | None] = [None] * k
         self.reached_at: list[int | None] = [
@@ -150,7 +148,8 @@ class Lockstep:
 
     @property
     def loop(self) -> str:
-        """Which of the loops trains these configurations, as the progress output and the record name it."""
+        """Which of the loops trains these configurations, as the progress output and the record
+        name it."""
         if len(self.configurations) == 1 and self.w1.shape[1] <= SCALAR_MAX_NEURONS:
             return "plain-float loop"
         return "vectorised loop"
@@ -170,7 +169,8 @@ class Lockstep:
         self.networks = self._networks()
 
     def _weights(self, c: int):
-        """Configuration c's weights in the layers' shapes: views of its real neurons, not copies."""
+        """Configuration c's weights in the layers' shapes: views of its real neurons, not
+        copies."""
         n = self.configurations[c].n_mid
         return [
             (self.w1[c, :n].reshape(1, n), self.b1[c, :n]),
@@ -178,7 +178,8 @@ class Lockstep:
         ]
 
     def predict(self, x):
-        """Every configuration's output for inputs x of shape (n,), by the layer classes' forward: (K, n)."""
+        """Every configuration's output for inputs x of shape (n,), by the layer classes' forward:
+        (K, n)."""
         return np.array([forward(layers, x) for layers in self.networks])
 
     def _errors_on(self, x, t):
@@ -194,9 +195,8 @@ class Lockstep:
         elif self.textbook:
             outputs = self._train_epoch_side_by_side(order)  # None if a value overflowed: then ...
         if outputs is None:
-            outputs = self._train_epoch_general(
-                order
-            )  # ... this loop, which keeps each network apart
+            # ... this loop, which keeps each network apart
+            outputs = self._train_epoch_general(order)
         with np.errstate(over="ignore", invalid="ignore"):
             errors = 0.5 * np.mean((outputs - self.t) ** 2, axis=1)
         self.last_errors = (
@@ -211,12 +211,13 @@ class Lockstep:
         return outputs
 
     def _heldout_errors(self):
-        """Each configuration's error on the held-out samples, with the weights at the epoch's end."""
+        """Each configuration's error on the held-out samples, with the weights at the epoch's
+        end."""
         return self._errors_on(self.dataset.x_heldout, self.dataset.t_heldout)
 
     def _train_epoch_side_by_side(self, order):
-        """The epoch for all configurations at once (see _SideBySide); None, with the weights as they
-        were, if any value overflowed."""
+        """The epoch for all configurations at once (see _SideBySide); None, with the weights as
+        they were, if any value overflowed."""
         if self._side_by_side is None:
             self._side_by_side = _SideBySide(
                 [config.n_mid for config in self.configurations], self.x, self.t
@@ -246,9 +247,8 @@ class Lockstep:
                 slope = np.empty_like(h)  # f'(u), each configuration's own
                 for kind, where in rows.items():
                     slope[where] = SLOPES[kind](u[where], h[where])
-                delta_h = (
-                    delta * self.w2 * slope
-                )  # dE/du of the hidden layer (w2 before its update)
+                # dE/du of the hidden layer (w2 before its update)
+                delta_h = delta * self.w2 * slope
                 grad_w2 = (
                     h * delta + l2 * self.w2
                 ) * self.mask  # dJ/dw2 = h delta + lambda w2 (none for padding)
@@ -366,23 +366,22 @@ class _SideBySide:
         self.n = n = len(owner)
         # Every parameter in one vector, so that one subtraction updates them all, and a last entry
         # that is no parameter (its step is always 0) but brings the target into the output's sum:
-        # [w1, b1 of neuron 0, w1, b1 of neuron 1, ..., w2 of each neuron, b2 of each configuration, -1].
+        # [w1, b1 of neuron 0, w1, b1 of neuron 1, ..., w2 of each neuron, b2 of each configuration,
+        # -1].
         self.params = np.empty(3 * n + k + 1)
         self.w1b1 = self.params[: 2 * n].reshape(n, 2)  # a row (w1_j, b1_j) per neuron
         self.w2b2 = self.params[2 * n :]  # (w2_j of each neuron, b2 of each configuration, -1)
         self.steps = np.empty_like(self.params)  # eta dE/d(params), laid out as params
-        self.h1t = np.ones(
-            len(self.w2b2)
-        )  # (h_j of each neuron, 1 for each b2, the sample's target t)
+        # (h_j of each neuron, 1 for each b2, the sample's target t)
+        self.h1t = np.ones(len(self.w2b2))
         # sums: row c adds up configuration c's (w2_j h_j, b2, -t) into y_c - t
         self.sums = np.zeros((k, len(self.w2b2)))
         self.sums[owner, np.arange(n)] = 1.0
         self.sums[np.arange(k), n + np.arange(k)] = 1.0
         self.sums[:, -1] = 1.0
         self.t = t
-        inputs = np.stack(
-            [x, np.ones_like(x)], axis=1
-        )  # (x, 1): the gradient of (w1, b1) is delta_h (x, 1)
+        # (x, 1): the gradient of (w1, b1) is delta_h (x, 1)
+        inputs = np.stack([x, np.ones_like(x)], axis=1)
         self.inputs, self.negated, self.targets = list(inputs), list(-inputs), t.tolist()
         self.errors = np.empty((len(t), k))  # y - t of each sample, as it was trained
         self.active_key = self.mine = self.eta_back = None  # see _frozen
@@ -431,7 +430,8 @@ class _SideBySide:
                 # eta delta_h = eta dE/dy w2 h (1 - h) ...
                 np.multiply(eta_delta_n, wh_n, out=delta_h)
                 delta_h *= one_minus_h  # ... = eta dE/du of the hidden layer (w2 before its update)
-                # eta dE/d(w1, b1) = eta delta_h (x, 1); eta dE/d(w2, b2) = eta dE/dy (h, 1), 0 for -1
+                # eta dE/d(w1, b1) = eta delta_h (x, 1); eta dE/d(w2, b2) = eta dE/dy (h, 1), 0 for
+                # -1
                 np.multiply(delta_col, inputs[i], out=step_w1b1)
                 np.multiply(eta_delta, h1t, out=step_w2b2)
                 params -= steps
