@@ -21,13 +21,18 @@ from .staged import AtomicFile, naming
 from .writers import WRITERS, Writer
 
 #: The formats --video takes: (container, codec, options). yuv420p plays in browsers, PowerPoint,
-#: Keynote and QuickTime; a plot's flat colours need little bitrate at a constant quality.
+#: Keynote and QuickTime; a plot's flat colours need little bitrate at a constant quality. One
+#: thread and no real-time deadline: the same run gives the same bytes however busy the machine.
 FORMATS = {
-    "mp4": ("mp4", "libx264", {"crf": "20", "preset": "veryfast", "movflags": "+faststart"}),
+    "mp4": (
+        "mp4",
+        "libx264",
+        {"crf": "20", "preset": "veryfast", "movflags": "+faststart", "threads": "1"},
+    ),
     "webm": (
         "webm",
         "libvpx-vp9",
-        {"crf": "32", "b": "0", "deadline": "realtime", "cpu-used": "8"},
+        {"crf": "32", "b": "0", "deadline": "good", "cpu-used": "5", "threads": "1"},
     ),
 }
 
