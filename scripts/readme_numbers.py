@@ -326,6 +326,12 @@ LIMITS = [
         dict(data=([1, 2, 3], [1, 0, 1])),
     ),
     (
+        "up to ±1e100",
+        "data",
+        dict(data=([1, 2, 3, 4], [1e100, -1e100, 0, 1])),
+        dict(data=([1, 2, 3, 4], [1.01e100, 0, 1, 2])),
+    ),
+    (
         "fewer than 4 or more than 100,000 points",
         "data",
         dict(data=(np.arange(100_000.0), np.sin(np.arange(100_000.0))), epoch=1),

@@ -78,7 +78,7 @@ def make_data():
 
 
 def train(epochs=epoch, record_every=interval, seed=0, on_record=None):
-    """The textbook's training loop; at each recorded epoch calls on_record(i, plot_x, plot_y, error)."""
+    """The textbook's training loop; each recorded epoch calls on_record(i, px, py, error)."""
     np.random.seed(seed)
     input_data, correct_data = make_data()
     n_data = len(correct_data)

@@ -138,9 +138,9 @@ def test_an_output_inside_a_file_gives_one_line_and_exit_2(tmp_path):
     (tmp_path / "a_file").write_text("not a folder")
     done = run_cli(["--epoch", "2", "-q", "--out", "a_file/run.gif"], cwd=tmp_path)
     assert done.returncode == 2
-    assert (
-        done.stderr
-        == "regress-demo: error: --out must be in a folder, but 'a_file' is a file, got 'a_file/run.gif'\n"
+    assert done.stderr == (
+        "regress-demo: error: --out must be in a folder, but 'a_file' is a file, "
+        "got 'a_file/run.gif'\n"
     )
     assert (tmp_path / "a_file").read_text() == "not a folder"
 
@@ -164,8 +164,8 @@ def test_profile_says_where_the_time_went(tmp_path, monkeypatch, capsys):
     assert cli.main(["--epoch", "4", "-q", "--profile"]) == 0
     err = capsys.readouterr().err.strip()
     match = re.fullmatch(
-        r"time: train (\S+) s \(\d+%\), draw (\S+) s \(\d+%\), encode (\S+) s \(\d+%\), write (\S+) s \(\d+%\); "
-        r"total (\S+) s",
+        r"time: train (\S+) s \(\d+%\), draw (\S+) s \(\d+%\), encode (\S+) s \(\d+%\), write "
+        r"(\S+) s \(\d+%\); total (\S+) s",
         err,
     )
     assert match, err
@@ -365,8 +365,8 @@ def test_replay_with_other_options_names_them_as_typed(tmp_path, monkeypatch, op
     code, _, err = run_main(["--replay", "run.json", *option])
     assert code == 2
     assert err == (
-        "regress-demo: error: --replay must be used without other settings (only --out, --quiet, --profile and --open), "
-        f"got '{named}'\n"
+        "regress-demo: error: --replay must be used without other settings (only --out, --quiet, "
+        f"--profile and --open), got '{named}'\n"
     )
 
 

@@ -1,5 +1,5 @@
 """What runs is what layers.py says: an edit of the layer classes shows in the default run, in what
-its frames draw, and sends a grid (or --engine fast) back to the classes with a line that says why."""
+its frames draw, and sends a grid (or --engine fast) back to the classes with a line saying why."""
 
 import hashlib
 import json
@@ -88,7 +88,8 @@ def test_an_edited_layer_class_sends_a_grid_back_to_the_classes(tmp_path, steepe
     out, err = capsys.readouterr()
     assert code == 0, err
     assert re.fullmatch(
-        r"regress-demo: layers.py differs from the vectorised loop \(max \|dw\| \d\.\de[-+]\d\d after one epoch\); "
+        r"regress-demo: layers.py differs from the vectorised loop \(max \|dw\| \d\.\de[-+]\d\d "
+        r"after one epoch\); "
         r"training with the layer classes of layers.py, whose gradients pass the gradient check\n",
         err,
     )
@@ -218,8 +219,8 @@ def test_the_record_keeps_layers_py_and_a_replay_with_another_one_says_so(tmp_pa
     record_path.write_text(json.dumps(record))
     assert cli.main(["--replay", str(record_path), "-q", "--out", str(tmp_path / "again.gif")]) == 0
     assert capsys.readouterr().err == (
-        "regress-demo: layers.py has changed since this run was recorded: the replay trains with layers.py "
-        "as it is now, so its numbers may differ\n"
+        "regress-demo: layers.py has changed since this run was recorded: the replay trains with "
+        "layers.py as it is now, so its numbers may differ\n"
     )
 
 

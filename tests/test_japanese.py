@@ -135,7 +135,8 @@ def test_every_layout_draws_only_japanese_texts_and_numbers(japanese):
         shown = [t.get_text() for t in shown_texts(figure)]
         assert not english & set(shown), name
         words = {word for text in shown for word in re.findall(r"[A-Za-z]{3,}", text)}
-        # what stays in Latin letters: the settings' own names and values, curve names, the math, the method
+        # what stays in Latin letters: the settings' own names and values,
+        # curve names, the math, the method
         names = {
             part for field in Settings.__dataclass_fields__ for part in [field, *field.split("_")]
         }
@@ -215,8 +216,9 @@ def test_japanese_frames_are_the_english_size_and_nothing_is_cut_off(japanese):
 
 
 def test_the_changing_titles_are_drawn_where_matplotlib_lays_them_out(japanese):
-    """The epoch and error titles are put together from cached images of their characters (blit.Label):
-    in the Japanese font, each one's ink lies inside the box matplotlib lays the text out in, and fills it."""
+    """The epoch and error titles are put together from cached images of their characters
+    (blit.Label): in the Japanese font, each one's ink lies inside the box matplotlib lays the text
+    out in, and fills it."""
     checked = 0
     for name, (figure, pixels) in japanese.items():
         height = pixels.shape[0]
@@ -387,8 +389,10 @@ def test_the_japanese_gallery_opens_in_chromium_with_its_heading(japanese_run, t
             """<script>
 window.onload = function () {
   var image = document.images[0];
-  document.title = "lang " + document.documentElement.lang + " heading " + document.querySelector("h2").textContent
-    + " image " + (image.complete && image.naturalWidth) + " status " + document.querySelector(".badge").textContent;
+  document.title = "lang " + document.documentElement.lang
+    + " heading " + document.querySelector("h2").textContent
+    + " image " + (image.complete && image.naturalWidth)
+    + " status " + document.querySelector(".badge").textContent;
 };
 </script></body>""",
         ),

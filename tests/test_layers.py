@@ -14,7 +14,7 @@ EVERY_ACTIVATION = [*MIDDLE_LAYERS, "softplus"]
 
 
 def numerical_gradient(loss, array):
-    """Central finite differences of loss() with respect to every entry of `array` (changed in place)."""
+    """Central finite differences of loss() in each entry of `array` (changed in place)."""
     grad = np.zeros_like(array)
     for index in np.ndindex(array.shape):
         saved = array[index]
@@ -218,7 +218,8 @@ def test_one_sgd_step_on_a_1_2_1_network_worked_by_hand():
     # w2 -= eta * h * delta_out; b2 -= eta * delta_out
     np.testing.assert_allclose(output.w, [[0.420919063906463], [0.7182759026907033]], rtol=1e-12)
     np.testing.assert_allclose(output.b, [0.08566047908941207], rtol=1e-12)
-    # delta_mid = delta_out * w2 * h (1 - h) = (-0.0345902931, -0.0623668510), with w2 before the update
+    # delta_mid = delta_out * w2 * h (1 - h) = (-0.0345902931, -0.0623668510),
+    # with w2 before the update
     # w1 -= eta * x * delta_mid; b1 -= eta * delta_mid
     np.testing.assert_allclose(middle.w, [[0.5017295146568873, -0.2968816574498383]], rtol=1e-12)
     np.testing.assert_allclose(middle.b, [0.10345902931377471, 0.20623668510032336], rtol=1e-12)

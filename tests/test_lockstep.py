@@ -1,4 +1,4 @@
-"""The vectorised lockstep training of a grid follows each configuration's path alone with the layers."""
+"""The lockstep training of a grid follows each configuration's path alone with the layers."""
 
 import numpy as np
 import pytest
@@ -74,7 +74,8 @@ def test_a_diverging_configuration_is_frozen_and_the_others_go_on():
     assert diverged[1] == alone.diverged_at
     assert len(lockstep.errors[0]) == 40  # the healthy one trained every epoch
     assert len(lockstep.errors[1]) == diverged[1] + 1 and len(lockstep.errors[2]) == 1
-    # a frame is added at the epoch a configuration diverged, and its panel keeps the diverged snapshot
+    # a frame is added at the epoch a configuration diverged,
+    # and its panel keeps the diverged snapshot
     epochs = [max(s.epoch for s in frame) for frame in frames]
     assert diverged[1] in epochs and epochs[-1] == 39
     assert frames[-1][1].diverged and frames[-1][1].epoch == diverged[1]

@@ -1,5 +1,5 @@
-"""The options beyond the textbook: target curves, sample count, noise, a held-out range, activations,
-depth, L2, mini-batches and momentum; the default run stays the textbook's."""
+"""The options beyond the textbook: target curves, sample count, noise, a held-out range,
+activations, depth, L2, mini-batches and momentum; the default run stays the textbook's."""
 
 import json
 
@@ -20,7 +20,7 @@ from regress_demo.network.train import Training, TrainingGroup, initial_layers, 
 from regress_demo.speed.engines import OneByOne, trainer
 from regress_demo.speed.lockstep import Lockstep
 
-# The data ------------------------------------------------------------------------------------------
+# The data -----------------------------------------------------------------------------------------
 
 
 def test_the_default_data_is_exactly_the_textbook_s():
@@ -73,7 +73,7 @@ def test_the_held_out_range_is_kept_out_of_training():
     assert len(seen) == 3 * 53 and not set(seen) & set(dataset.t_heldout.tolist())
 
 
-# Training ------------------------------------------------------------------------------------------
+# Training -----------------------------------------------------------------------------------------
 
 
 def test_deeper_layers_draw_nested_initial_weights_and_depth_1_is_unchanged():
@@ -228,7 +228,7 @@ def test_held_out_error_is_the_error_of_the_epoch_s_final_weights_on_the_held_ou
     assert len(frames[-1][0].outputs) == len(dataset.x_train)
 
 
-# Grids ---------------------------------------------------------------------------------------------
+# Grids --------------------------------------------------------------------------------------------
 
 
 def test_an_activation_grid_has_a_row_per_activation_and_a_column_per_n_mid():
@@ -266,7 +266,7 @@ def test_a_grid_of_activations_runs_end_to_end(tmp_path):
         assert list(weights["activation"]) == ["sigmoid", "tanh", "relu"]
 
 
-# Files, frames and the command line ----------------------------------------------------------------
+# Files, frames and the command line ---------------------------------------------------------------
 
 
 def test_a_deep_network_s_weights_file_numbers_its_layers(tmp_path):
@@ -322,8 +322,8 @@ def test_the_header_names_every_setting_that_is_not_the_textbook_s():
         )
     )
     assert lines == [
-        "n_mid=3   activation=relu   depth=2   eta=0.1   momentum=0.9   L2=0.01   2001 epochs   wb_width=0.01   "
-        "seed=1   mini-batch SGD, batch size 5",
+        "n_mid=3   activation=relu   depth=2   eta=0.1   momentum=0.9   L2=0.01   2001 epochs   "
+        "wb_width=0.01   seed=1   mini-batch SGD, batch size 5",
         "target gauss   50 samples   noise σ=0.1   held out: x in [-0.2, 0.2]",
     ]
     assert "target y = x**3" in settings_lines(Settings(target="x**3"))[1]

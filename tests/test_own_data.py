@@ -93,9 +93,9 @@ def test_replay_gives_the_same_gif_also_after_the_file_changed_or_went(
     (folder / "years.csv").unlink()
     code, _, err = run_main(["--replay", "first.json", "--out", str(tmp_path / "gone.gif"), "-q"])
     assert code == 0
-    assert (
-        err
-        == "regress-demo: years.csv is gone since this run was recorded: the replay uses the data kept in its record\n"
+    assert err == (
+        "regress-demo: years.csv is gone since this run was recorded: "
+        "the replay uses the data kept in its record\n"
     )
     assert (tmp_path / "gone.gif").read_bytes() == first
     write_years(folder / "years.csv")  # (as it was, for the other tests)
@@ -125,8 +125,9 @@ def test_a_long_series_is_kept_in_the_weights_file_and_replays_from_it(tmp_path,
     assert run_main(["--replay", "long.json", "--out", "third.gif"]) == (
         2,
         "",
-        "regress-demo: error: --replay must be a record with valid settings (data must be numbers kept in "
-        "long.npz beside the record (they are not the ones recorded), got 'long.csv'), got 'long.json'\n",
+        "regress-demo: error: --replay must be a record with valid settings (data must be numbers "
+        "kept in long.npz beside the record (they are not the ones recorded), got 'long.csv'), "
+        "got 'long.json'\n",
     )
     assert not (tmp_path / "third.gif").exists()
 
@@ -340,7 +341,8 @@ def test_the_notebook_call_takes_the_data(tmp_path):
 
 
 BAD_FILES = [
-    # (file name, its content (None: none), extra options, the message after "regress-demo: error: ")
+    # (file name, its content (None: none), extra options,
+    #  the message after "regress-demo: error: ")
     ("missing.csv", None, [], "--data missing.csv: no such file"),
     ("", None, [], "--data '': no such file"),
     ("empty.csv", "", [], "--data empty.csv: is empty"),
@@ -436,8 +438,8 @@ BAD_FILES = [
         "huge.csv",
         "".join(f"{i},{i % 7}\n" for i in range(MAX_POINTS + 1)),
         [],
-        "--data huge.csv: has 100001 points: at most 100,000 (each epoch trains on every point, one at a time: "
-        "take a sample with --n-points)",
+        "--data huge.csv: has 100001 points: at most 100,000 (each epoch trains on every point, "
+        "one at a time: take a sample with --n-points)",
     ),
     (
         "binary.csv",
@@ -464,7 +466,8 @@ BAD_FILES = [
         "ok.csv",
         "1,2\n2,3\n3,5\n4,4\n",
         ["--target", "gauss"],
-        "--data must be left out when --target is given: the data are what the network learns, got 'ok.csv'",
+        "--data must be left out when --target is given: the data are what the network learns, got "
+        "'ok.csv'",
     ),
     (
         "ok.csv",
@@ -585,8 +588,9 @@ def test_a_run_without_data_does_not_load_its_modules():
 
     code = (
         "import sys; from regress_demo.app import cli; s = cli.parse_settings(cli.build_parser()"
-        ".parse_args([])); s.dataset(); s.as_dict(); s.file_stem(); from regress_demo.film import captions; "
-        "captions.settings_lines(s); print(sorted(m for m in sys.modules if m.endswith(('.owndata', '.units'))))"
+        ".parse_args([])); s.dataset(); s.as_dict(); s.file_stem(); from regress_demo.film "
+        "import captions; captions.settings_lines(s); "
+        "print(sorted(m for m in sys.modules if m.endswith(('.owndata', '.units'))))"
     )
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     result = subprocess.run(
@@ -762,7 +766,7 @@ def series_csv(path, header, points=30):
 
 def texts_over_texts_or_off(figure, width, height, smallest_px):
     """What a frame's headers, titles and axis labels show wrongly: a text smaller than smallest_px,
-    off the frame, or over another (tick labels and legends: the suite's layout tests measure them)."""
+    off the frame, or over another (tick labels and legends: the layout tests measure them)."""
     renderer = figure.canvas.get_renderer()
     texts = list(figure.texts)
     for ax in figure.axes:
@@ -795,7 +799,8 @@ def test_own_data_at_a_size_names_its_columns_and_keeps_titles_apart(tmp_path, l
     )
     for frame in frames:
         figure.draw(frame)
-    # the fit's own x axis and the neurons' say the x column, cut short; y is the y column, drawn as it is
+    # the fit's own x axis and the neurons' say the x column, cut short;
+    # y is the y column, drawn as it is
     label = LONG_X[:59] + "…"
     assert (
         figure.ax.get_xlabel().replace("\n", " ")

@@ -53,8 +53,9 @@ def test_a_file_regress_demo_did_not_write_is_not_replaced(tmp_path, monkeypatch
     code, out, err = run_main(["--epoch", "3", "-q", "--out", "report.gif"])
     assert code == 2
     assert one_error_line(err) == (
-        f"regress-demo: error: --out must be a name whose files are free or regress-demo's own ('{name}' was not "
-        "written by regress-demo: move it, or choose another --out), got 'report.gif'\n"
+        f"regress-demo: error: --out must be a name whose files are free or regress-demo's own "
+        f"('{name}' was not written by regress-demo: move it, or choose another --out), "
+        "got 'report.gif'\n"
     )
     assert Path(name).read_bytes() == b"my own work" and os.listdir(tmp_path) == [name]
 

@@ -135,13 +135,15 @@ def test_numpy_scalars_are_plain_values_in_every_file(tmp_path):
             json.dumps({"kind": "regress-demo run", "settings": {"target": "TARGET"}}).replace(
                 '"TARGET"', deep(500)
             ),
-            "a record with valid settings (target must be a curve name or a formula in x, got [[[[...]]]])",
+            "a record with valid settings (target must be a curve name or a formula in x, got "
+            "[[[[...]]]])",
         ),
         (
             json.dumps({"kind": "regress-demo run", "settings": {"n_mid": "N"}}).replace(
                 '"N"', deep(500)
             ),
-            "a record with valid settings (n_mid must be a value or a flat list of values, got [[[[...]]]])",
+            "a record with valid settings (n_mid must be a value or a flat list of values, got "
+            "[[[[...]]]])",
         ),
     ],
 )

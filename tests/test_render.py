@@ -1,5 +1,5 @@
-"""The frames and the GIF: what each layout draws, frame counts, sizes, timing, looping, determinism,
-the contact sheet, and never a half-written file."""
+"""The frames and the GIF: what each layout draws, frame counts, sizes, timing, looping,
+determinism, the contact sheet, and never a half-written file."""
 
 import os
 import stat
@@ -192,7 +192,8 @@ def test_the_loss_panel_grows_to_the_current_epoch_with_fixed_limits():
     assert len(set(limits)) == 1
     low, high = limits[0][0]
     assert low <= min(errors) and max(errors) <= high
-    # the pieces add up to the whole curve: a fresh figure drawing only the last frame shows the same
+    # the pieces add up to the whole curve: a fresh figure drawing only the last frame
+    # shows the same
     fresh, _, _ = figure_for(Settings(epoch=30, interval=10))
     box = figure.ax_loss.get_window_extent()
     rows = slice(image.shape[0] - int(box.y1), image.shape[0] - int(box.y0))
@@ -248,7 +249,7 @@ def test_the_contact_sheet_tiles_eight_frames_from_first_to_last():
 
 
 def streamed_gif(path, images):
-    """Write these frames as make_gif does (the palette from the first and the last) and decode them."""
+    """Write these frames as make_gif does (the palette from the first and last) and decode them."""
     with GifWriter(path, 100, 500) as writer:
         writer.set_palette([images[0], images[-1]], INKS)
         for image in images:
@@ -304,7 +305,8 @@ def test_the_palette_is_small_and_unchanged_pixels_have_an_index_inside_it(tmp_p
     table_size = 2 ** ((flags & 7) + 1)
     assert flags & 0x80 and table_size <= 64
     with Image.open(tmp_path / "run.gif") as gif:
-        # the transparent index (a pixel that did not change) is the first after the palette's colours
+        # the transparent index (a pixel that did not change) is the first
+        # after the palette's colours
         assert gif.info["transparency"] == len(palette) < table_size
 
 
@@ -495,7 +497,7 @@ def test_a_label_at_the_edge_of_the_canvas_keeps_the_part_inside():
 
 @pytest.mark.parametrize("epochs", [1, 3, 2001])
 def test_the_error_axis_ticks_whole_epochs_only(epochs):
-    """A run that diverged at epoch 0 (--eta 1.9 --n-mid 10) draws one epoch: no tick at epoch 0.2."""
+    """A run diverged at epoch 0 (--eta 1.9 --n-mid 10) draws one epoch: no tick at epoch 0.2."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -545,8 +547,8 @@ def test_a_legend_inside_the_fit_panel_is_drawn_over_the_fit(layout):
 
 @pytest.mark.parametrize("layout", [dict(simple=True), dict(size=(1280, 720))])
 def test_a_legend_placed_best_stays_in_the_background(layout):
-    """A legend placed "best" (a target other than the sine) is placed once, with the first frame: drawn
-    each frame, it would move from frame to frame with the fit."""
+    """A legend placed "best" (a target other than the sine) is placed once, with the first frame:
+    drawn each frame, it would move from frame to frame with the fit."""
     from regress_demo.film.frames import make_figure
     from regress_demo.inputs.settings import Settings
     from regress_demo.network.train import TrainingGroup

@@ -1,4 +1,4 @@
-"""Divergence, interruption and disk trouble end cleanly: valid files or none, never a half-written one."""
+"""Divergence, interruption and disk trouble end cleanly: whole files or none, never half a file."""
 
 import errno
 import io
@@ -31,9 +31,9 @@ def test_a_large_eta_diverges_and_stops_with_exit_3(tmp_path, monkeypatch):
     record = json.loads((tmp_path / "big.json").read_text())
     (run,) = record["runs"]
     epoch = run["diverged_at"]
-    assert (
-        err
-        == f"regress-demo: diverged at epoch {epoch} (the error blew up) — try a smaller eta than 1.9\n"
+    assert err == (
+        f"regress-demo: diverged at epoch {epoch} (the error blew up) — "
+        "try a smaller eta than 1.9\n"
     )
     assert record["status"] == run["status"] == "diverged" and run["epochs_trained"] == epoch + 1
     assert 0 < epoch and run["errors"][-1] > 100 * 0.1  # it exploded after some epochs
@@ -415,7 +415,7 @@ BOMBS = [
 
 @st.composite
 def arguments(draw):
-    """Mostly valid options, often with one option given any text at all, now and then a resource bomb."""
+    """Mostly valid options, often one given any text at all, now and then a resource bomb."""
     if draw(st.integers(0, 9)) == 0:
         return [f"{name}={value}" for name, value in draw(st.sampled_from(BOMBS)).items()] + ["-q"]
     options = draw(st.fixed_dictionaries({}, optional=VALID))

@@ -1,4 +1,4 @@
-"""A whole run's files: the run record, the final weights, the contact sheet, replay, the gallery."""
+"""A whole run's files: the run record, the final weights, the contact sheet, replay, gallery."""
 
 import json
 import os
@@ -190,8 +190,8 @@ def test_replay_gives_a_byte_identical_gif(tmp_path, monkeypatch, capsys):
         ),
         (
             '{"kind": "regress-demo run", "settings": {"n_mid": [[1], [2]]}}',
-            "replay must be a record with valid settings (n_mid must be a value or a flat list of values, got [[1], [2]]), "
-            "got '{path}'",
+            "replay must be a record with valid settings (n_mid must be a value or a flat list of "
+            "values, got [[1], [2]]), got '{path}'",
         ),
     ],
 )

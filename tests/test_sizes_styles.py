@@ -1,4 +1,4 @@
-"""Frames of any size (--size) and for print (--style print): the frame's pixels, the size of its text,
+"""Frames of any size (--size) and for print (--style print): the frame's pixels, its text's size,
 no text over another or off the frame, lines told apart in black and white, no colour named."""
 
 import json
@@ -172,7 +172,8 @@ def test_a_grid_of_6_at_1920x1080_fills_the_width_with_large_text_never_over_oth
         (GRID.replace(simple=True, size=(1280, 720)), 24, 18.6),
         (SLIDE.replace(size=(1080, 1080), n_mid=10, holdout=(0.6, 1)), 27, 21),
         (SLIDE.replace(size=(1080, 1920), simple=True), 27, 21),
-        # 24 panels cannot have 18 pt titles on one slide: the grid is laid out on a larger one (27.4 in wide)
+        # 24 panels cannot have 18 pt titles on one slide: the grid is laid out on a larger one
+        # (27.4 in wide)
         (
             Settings(
                 epoch=11, frames=2, n_mid=tuple(range(1, 9)), eta=(0.1, 0.2, 0.3), size=(1920, 1080)
@@ -232,17 +233,20 @@ BOUNDS = f"from {MIN_SIDE} to {MAX_SIDE}"
     [
         (
             "10x10",
-            f"--size must be WxH, two whole numbers of pixels {BOUNDS}, e.g. 1920x1080, got '10x10'",
+            f"--size must be WxH, two whole numbers of pixels {BOUNDS}, e.g. 1920x1080, got "
+            f"'10x10'",
         ),
         (
             "99999x2",
-            "--size must be WxH, two whole numbers of pixels from 320 to 3840, e.g. 1920x1080, got '99999x2'",
+            "--size must be WxH, two whole numbers of pixels from 320 to 3840, e.g. 1920x1080, got "
+            "'99999x2'",
         ),
         ("abc", "--size must be WxH, two whole numbers of pixels, e.g. 1920x1080, got 'abc'"),
         ("1920x", "--size must be WxH, two whole numbers of pixels, e.g. 1920x1080, got '1920x'"),
         (
             "１９２０x１０８０",
-            "--size must be WxH, two whole numbers of pixels, e.g. 1920x1080, got '１９２０x１０８０'",
+            "--size must be WxH, two whole numbers of pixels, e.g. 1920x1080, "
+            "got '１９２０x１０８０'",
         ),
     ],
 )
@@ -339,7 +343,8 @@ def test_in_print_every_neuron_line_has_its_own_dashes_marker_and_colour():
 def test_in_print_every_grid_curve_has_its_own_dashes_marker_and_colour():
     figure = drawn_figure(PRINT_GRID)
     assert_told_apart(figure.loss_lines)
-    # without the markers and dashes, the colours alone would not do in greyscale: two are within 5 %
+    # without the markers and dashes, the colours alone would not do in greyscale:
+    # two are within 5 %
     greys = sorted(grey(line.get_color()) for line in figure.loss_lines)
     assert min(b - a for a, b in zip(greys, greys[1:])) < 0.05
 

@@ -1,5 +1,6 @@
 """Stills for print: --still (PNG at --dpi, PDF with selectable text), the contact sheet's tiles
-(along the fit's path; --sheet print, readable at A4 width), bad values, the record, replay, the gallery."""
+(along the fit's path; --sheet print, readable at A4 width), bad values, the record, replay and
+the gallery."""
 
 import io
 import json
@@ -174,7 +175,7 @@ def test_a_still_between_frames_leaves_the_film_as_it_was_and_replay_makes_it_ag
 
 def path_picks(frames, count=8):
     """The sheet's rule, worked out here on its own: the first frame at which the fit has travelled
-    k/7 of its whole path (RMS change over the drawing grid, frame to frame), the last frame last."""
+    k/7 of its whole path (RMS change over the drawing grid, frame to frame); the last one last."""
     fits = np.array([frame[0].fit(data.grid()) for frame in frames])
     travelled = np.concatenate(
         [[0], np.cumsum(np.sqrt(((fits[1:] - fits[:-1]) ** 2).mean(axis=1)))]
@@ -263,16 +264,19 @@ def test_the_printed_sheet_is_a4_wide_with_text_of_8_pt_or_more(printed):
         ),
         (
             ["--sheet", "print", "--dpi", "5000"],
-            "--dpi must be from 50 to 600 (screen to print; the PDFs are sharp at any size), got 5000",
+            "--dpi must be from 50 to 600 (screen to print; the PDFs are sharp at any size), got "
+            "5000",
         ),
         (
             ["--dpi", "150"],
-            "--dpi must be left out without --still or --sheet print (it sets their resolution), got 150",
+            "--dpi must be left out without --still or --sheet print (it sets their resolution), "
+            "got 150",
         ),
         (["--sheet", "poster"], "--sheet must be one of film, print, got 'poster'"),
         (
             ["--sheet", "print", "--eta", "0.1", "0.5"],
-            "--sheet must be film for a comparison grid (a printed sheet shows one network's fit), got 'print'",
+            "--sheet must be film for a comparison grid (a printed sheet shows one network's fit), "
+            "got 'print'",
         ),
     ],
 )

@@ -30,7 +30,7 @@ def cut(settings: Settings, reached: int):
 @pytest.fixture(scope="module")
 def reference():
     """The default run without --stop-at, by the plain-float loop (it follows the layer classes to
-    rounding): its error history, the first epoch at or below the error, and the weights after it."""
+    rounding): its error history, the first epoch at or below the error, the weights after it."""
     training, kept = Lockstep(Settings(epoch=700)), []
 
     def keep(epoch, errors):
@@ -409,7 +409,8 @@ def test_the_notebook_s_repr_and_caption_and_the_gallery_say_reached(tmp_path):
 
 @pytest.mark.parametrize("options", [[], ["--engine", "fast"], ["--n-mid", "3", "4"]])
 def test_stop_at_on_own_data_is_an_error_in_the_data_s_units(tmp_path, options):
-    # the errors of a run on its own data are shown in y's units squared (hours² here), and so is --stop-at
+    # the errors of a run on its own data are shown in y's units squared (hours² here),
+    # and so is --stop-at
     code, out, err = run_main(
         [
             "--data",

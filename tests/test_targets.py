@@ -1,4 +1,4 @@
-"""The named curves, and formulas typed by the user: computed like NumPy, and refused when unsafe."""
+"""The named curves, and formulas typed by the user: computed like NumPy, refused when unsafe."""
 
 from __future__ import annotations
 
@@ -85,7 +85,10 @@ def test_curves_keep_the_shape(name):
 
 def test_function_whitelist():
     """Exactly the documented functions, with their numbers of arguments."""
-    one = "sin cos tan arcsin arccos arctan sinh cosh tanh exp log log10 sqrt abs sign floor ceil sinc"
+    one = (
+        "sin cos tan arcsin arccos arctan sinh cosh tanh exp log log10 "
+        "sqrt abs sign floor ceil sinc"
+    )
     assert {name: arguments for name, (_f, arguments) in FUNCTIONS.items()} == {
         **{name: 1 for name in one.split()},
         "minimum": 2,

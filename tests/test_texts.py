@@ -1,4 +1,4 @@
-"""The frames' texts: every key the code asks for exists, in every language, with the same values."""
+"""The frames' texts: every key the code asks for exists in every language, with the same values."""
 
 import re
 import string

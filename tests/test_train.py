@@ -83,7 +83,8 @@ def test_snapshots_come_at_the_frame_epochs_with_the_epoch_error():
     assert [s.epoch for s in snapshots] == [0, 10, 20, 24]
     assert len(training.errors) == 25
     for s in snapshots:
-        # the textbook's error: mean over the epoch's samples of 1/2 (y - t)^2, y as produced in the epoch
+        # the textbook's error: mean over the epoch's samples of 1/2 (y - t)^2,
+        # y as produced in the epoch
         assert s.error == pytest.approx(np.mean(0.5 * (s.outputs - training.t) ** 2), rel=1e-12)
         assert s.error == training.errors[s.epoch]
         assert s.fit(training.grid).shape == training.grid.shape

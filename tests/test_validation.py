@@ -58,7 +58,8 @@ CLI_CASES = [
     (["--fps", "0.0015"], "--fps must be >= 0.1, got 0.0015"),
     (
         ["--wb-width", "1e200"],
-        "--wb-width must be <= 100 (larger initial weights leave every neuron saturated), got 1e+200",
+        "--wb-width must be <= 100 (larger initial weights leave every neuron saturated), got "
+        "1e+200",
     ),
     (
         ["--epoch", "1", "--frames", "2"],
@@ -110,7 +111,8 @@ CLI_CASES = [
     ),
     (
         ["--replay", "run.json", "--eta", "0.2"],
-        "--replay must be used without other settings (only --out, --quiet, --profile and --open), got '--eta'",
+        "--replay must be used without other settings (only --out, --quiet, --profile and --open), "
+        "got '--eta'",
     ),
     (["extra"], "unrecognized arguments: extra (see regress-demo --help)"),
     (
@@ -121,8 +123,8 @@ CLI_CASES = [
     (
         ["--target", "__import__('os').system('ls')"],
         "--target must be a curve name (sin, cos, abs, step, square, "
-        "gauss, sinc, xsin, sawtooth) or a formula in x; attributes (a.b) are not allowed: call a function by its bare "
-        "name, e.g. sin(x), got \"__import__('os').system('ls')\"",
+        "gauss, sinc, xsin, sawtooth) or a formula in x; attributes (a.b) are not allowed: call a "
+        "function by its bare name, e.g. sin(x), got \"__import__('os').system('ls')\"",
     ),
     (
         ["--target", "x^2"],
@@ -187,11 +189,13 @@ CLI_CASES = [
     (["--momentum", "x"], "--momentum must be a number, got 'x'"),
     (
         ["--n-mid", "1", "2", "--eta", "0.1", "0.2", "--activation", "sigmoid", "tanh"],
-        "--eta must be a single value: a grid varies at most two settings (here n_mid and activation), got [0.1, 0.2]",
+        "--eta must be a single value: a grid varies at most two settings (here n_mid and "
+        "activation), got [0.1, 0.2]",
     ),
     (
         ["--depth", "1", "2", "3", "4", "5", "--momentum", "0", "0.1", "0.2", "0.3", "0.4"],
-        "--depth must be few enough for at most 24 panels (momentum values x depth values), got '5 x 5'",
+        "--depth must be few enough for at most 24 panels (momentum values x depth values), "
+        "got '5 x 5'",
     ),
 ]
 
@@ -288,7 +292,8 @@ def test_make_gif_checks_its_path_like_the_command_line(tmp_path):
 
     with pytest.raises(
         ValueError,
-        match=r"^out must be a folder or a file name ending in \.gif, \.mp4 or \.webm, got '.*x\.png'$",
+        match=r"^out must be a folder or a file name ending in \.gif, \.mp4 or \.webm, "
+        r"got '.*x\.png'$",
     ):
         make_gif(Settings(epoch=2), tmp_path / "x.png")
     assert os.listdir(tmp_path) == []
@@ -337,7 +342,8 @@ def test_a_rule_naming_another_setting_names_it_as_each_side_spells_it():
         ),
         (
             ["--depth", "2", "--n-mid", "100", "--n-points", "2000", "--epoch", "100000"],
-            "would train for about 4.6 hours (at most about 1 hour): lower --epoch, --n-points, --n-mid or --depth",
+            "would train for about 4.6 hours (at most about 1 hour): lower --epoch, --n-points, "
+            "--n-mid or --depth",
         ),
         (["--epoch", "1000000", "--n-points", "2000"], "would train for about"),
         (
@@ -410,7 +416,8 @@ def test_wrong_types_raise_value_error_before_anything_is_written(tmp_path, chan
 
 
 def test_from_python_size_and_still_take_the_command_line_s_text_too():
-    # (they were refused with a message asking for what they were: "must be WxH ..., got '1280x720'")
+    # (they were refused with a message asking for what they were:
+    # "must be WxH ..., got '1280x720'")
     settings = Settings(size="1280x720", still="3,last", epoch=5)
     assert settings.size == (1280, 720) and settings.still == (3, "last")
     assert (

@@ -1,4 +1,4 @@
-"""The film as a video: decoded, timed and compared with the GIF; bad input; the player in a browser."""
+"""The film as a video: decoded, timed, compared with the GIF; bad input; the browser's player."""
 
 import importlib.util
 import json
@@ -104,7 +104,8 @@ def test_out_name_mp4_makes_the_video_the_main_output_and_replay_makes_it_again(
         ),
         (
             ["--out", "x.avi"],
-            "regress-demo: error: --out must be a folder or a file name ending in .gif, .mp4 or .webm, got 'x.avi'\n",
+            "regress-demo: error: --out must be a folder or a file name ending in .gif, .mp4 or "
+            ".webm, got 'x.avi'\n",
         ),
     ],
 )
@@ -124,9 +125,8 @@ def test_without_pyav_video_says_how_to_install_it(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     code, out, err = run_main(["--epoch", "3", "--video", "mp4"])
     assert code == 2
-    assert (
-        err
-        == "regress-demo: error: --video needs PyAV: pip install -e '.[video]' (or pip install av)\n"
+    assert err == (
+        "regress-demo: error: --video needs PyAV: pip install -e '.[video]' (or pip install av)\n"
     )
     assert not os.listdir(tmp_path)
 
@@ -193,7 +193,8 @@ CHECK = """<script>
       player.dispatchEvent(new KeyboardEvent("keydown", {key: "End", bubbles: true}));
       out.push("end=" + where());
       var resources = performance.getEntriesByType("resource").map(function (e) { return e.name; });
-      out.push("network=" + resources.filter(function (name) { return !name.startsWith("file:"); }).length);
+      var remote = resources.filter(function (name) { return !name.startsWith("file:"); });
+      out.push("network=" + remote.length);
       document.title = out.join("|");
     });
   });
@@ -259,7 +260,10 @@ def test_open_shows_the_gallery_in_the_browser_or_says_it_cannot(tmp_path, monke
     assert code == 0
     assert (
         err
-        == f"regress-demo: no web browser to open {tmp_path.resolve() / 'index.html'}; open it by hand\n"
+        == (
+            f"regress-demo: no web browser to open {tmp_path.resolve() / 'index.html'}; "
+            "open it by hand\n"
+        )
         or err == "regress-demo: no web browser to open index.html; open it by hand\n"
     )
 
@@ -290,7 +294,7 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
 def test_memory_does_not_grow_with_the_frame_count(tmp_path):
-    """Frames are encoded as they come: 1000 frames (75 MB of pixels) need no more memory than 100."""
+    """Frames encoded as they come: 1000 frames (75 MB of pixels) need no more memory than 100."""
     import sys
 
     peaks = []
