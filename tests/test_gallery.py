@@ -502,3 +502,203 @@ def test_a_fifo_or_dev_zero_in_the_output_folder_neither_hangs_nor_eats_memory(t
         "zero.json",
     ]
     assert os.readlink(tmp_path / "index.html") == "/dev/zero"  # someone else's: left alone
+
+
+# --- 500 runs: finding and comparing them --------------------------------------------------------
+
+MANY = 500
+
+
+@pytest.fixture(scope="module")
+def small_runs(tmp_path_factory) -> dict:
+    """Two small runs with a WebM video each: 5 frames at epochs 0, 10, 20, 29, 39, and 3 at 0, 20,
+    39 with eta 0.5. (name: its folder)"""
+    from regress_demo import Settings
+    from regress_demo import make_gif as run
+
+    folders = {}
+    for name, more in [("a", {"frames": 5}), ("b", {"frames": 3, "eta": 0.5})]:
+        folders[name] = tmp_path_factory.mktemp(name)
+        run(Settings(epoch=40, video=("webm",), **more), folders[name] / f"{name}.gif")
+    return folders
+
+
+def copy_run(source: Path, folder: Path, name: str, mtime: int, video=False, **changes):
+    """The run in `source` copied into `folder` as `name` (its files hard-linked, its record renamed
+    and changed: settings, status, final error); `video` False drops the video (a GIF-only run)."""
+    record = json.loads(next(source.glob("*.json")).read_text())
+    os.link(source / record["gif"], folder / f"{name}.gif")
+    record.update(gif=f"{name}.gif", sheet=None, videos=[])
+    if video:
+        os.link(source / next(source.glob("*.webm")).name, folder / f"{name}.webm")
+        record["videos"] = [f"{name}.webm"]
+    for key, value in changes.items():
+        if key in record["settings"]:
+            record["settings"][key] = value
+        elif key in ("final_error", "status"):
+            record["runs"][0][key] = value
+        if key in ("status", "layers_edited"):
+            record[key] = value
+    write(folder, f"{name}.json", record, mtime)
+
+
+@pytest.fixture(scope="module")
+def many(small_runs, tmp_path_factory) -> Path:
+    """A folder of 500 runs, newest first: run-000 and run-001 with videos (a, b), the rest GIF-only
+    copies of a; every 10th with n_mid 10, every 25th diverged, and final errors that vary; run-003
+    of an edited layers.py."""
+    folder = tmp_path_factory.mktemp("many")
+    for i in range(MANY):
+        changes = {"final_error": (i % 97 + 1) * 1e-4}
+        if i % 10 == 5:
+            changes["n_mid"] = [10]
+        if i % 25 == 7:
+            changes.update(status="diverged", final_error=None)
+        if i == 3:
+            changes["layers_edited"] = "3f2a9c"  # a run of an edited layers.py
+        source = small_runs["b" if i == 1 else "a"]
+        copy_run(source, folder, f"run-{i:03}", T0 + MANY - i, video=i < 2, **changes)
+    write_index(folder)
+    return folder
+
+
+def visible(tab) -> int:
+    return tab.evaluate(
+        "() => Array.prototype.filter.call(document.querySelectorAll('article'),"
+        " function (card) { return !card.hidden; }).length"
+    )
+
+
+LOADED = """() => {
+  var images = Array.prototype.slice.call(document.images);
+  function inView(image) {
+    var box = image.getBoundingClientRect();
+    return box.top < window.innerHeight && box.bottom > 0;
+  }
+  function loaded(image) { return image.complete && image.naturalWidth > 0; }
+  return [images.filter(loaded).length, images.filter(inView).length,
+          images.filter(function (image) { return inView(image) && loaded(image); }).length];
+}"""
+
+
+def test_500_runs_open_at_once_and_fetch_only_the_first_screen(many, open_page):
+    assert (many / "index.html").stat().st_size < 2_000_000
+    tab = open_page(many / "index.html")
+    loaded = tab.evaluate("() => performance.getEntriesByType('navigation')[0].loadEventEnd")
+    assert loaded < 2000  # milliseconds from the start to the load event (all 500 GIFs: 5 s)
+    fetched, in_view, shown = tab.evaluate(LOADED)
+    assert in_view >= 1 and shown == in_view  # the first screen's films are there
+    assert fetched <= 30, fetched  # and not the other 470
+    assert tab.evaluate("() => document.querySelectorAll('article').length") == MANY
+    tab.evaluate("() => window.scrollTo(0, document.body.scrollHeight / 2)")
+    # further down, the films are fetched as they come into view
+    tab.wait_for_function(f"() => ({LOADED})()[1] > 0 && ({LOADED})()[2] === ({LOADED})()[1]")
+    assert tab.evaluate(LOADED)[0] > fetched
+
+
+def test_the_search_field_filters_and_sorting_narrow_and_order_the_cards(many, open_page):
+    tab = open_page(many / "index.html")
+    tab.fill("#find-text", "n_mid=10")
+    assert visible(tab) == MANY // 10
+    assert tab.text_content("#find-count") == f"{MANY // 10} of {MANY} shown"
+    tab.fill("#find-text", "")
+    tab.select_option("#find-status", "diverged")
+    assert visible(tab) == MANY // 25
+    tab.select_option("#find-status", "")
+    tab.select_option("#find-setting", label="n_mid 10")
+    assert visible(tab) == MANY // 10
+    tab.select_option("#find-setting", "")
+    tab.select_option("#find-source", "data")
+    assert visible(tab) == 0
+    tab.select_option("#find-source", "")
+    tab.select_option("#find-sort", "error")
+    errors = tab.eval_on_selector_all("article", "cards => cards.map(c => c.dataset.error)")
+    finite = [float(value) for value in errors if value]
+    assert finite == sorted(finite) and errors[-(MANY // 25) :] == [""] * (MANY // 25)
+    tab.select_option("#find-sort", "newest")
+    orders = tab.eval_on_selector_all("article", "cards => cards.map(c => c.dataset.order)")
+    assert orders == [str(i) for i in range(MANY)]
+
+
+def errors_of(source: Path) -> list:
+    return json.loads(next(source.glob("*.json")).read_text())["runs"][0]["errors"]
+
+
+def tick(tab, *cards: int):
+    for card in cards:
+        tab.locator("article .pick-box").nth(card).check()
+
+
+def readouts(tab) -> list:
+    return tab.locator("#compare output").all_text_contents()
+
+
+def test_two_videos_compared_step_together_by_epoch(many, small_runs, open_page):
+    tab = open_page(many / "index.html")
+    assert not tab.locator("#compare").is_visible()
+    tick(tab, 0, 1)
+    assert tab.locator("#compare").is_visible() and tab.locator("#compare video").count() == 2
+    assert tab.text_content("#compare .differ") == "differ: eta 0.1 / 0.5, frames 5 / 3"
+    a, b = errors_of(small_runs["a"]), errors_of(small_runs["b"])
+    assert readouts(tab) == [f"epoch 0 · error {a[0]:.2e}", f"epoch 0 · error {b[0]:.2e}"]
+    # the slider runs over both films' epochs (0, 10, 20, 29, 39): the third is epoch 20 in both
+    tab.eval_on_selector(
+        "#compare .seek", "s => { s.value = 2; s.dispatchEvent(new Event('input')); }"
+    )
+    assert readouts(tab) == [f"epoch 20 · error {a[20]:.2e}", f"epoch 20 · error {b[20]:.2e}"]
+    times = "() => Array.prototype.map.call(document.querySelectorAll('#compare video'),"
+    times += " function (video) { return video.currentTime; })"
+    assert tab.evaluate(times) == pytest.approx([2.5 / 10, 1.5 / 10])  # frame 2 of a, 1 of b
+    tab.focus("#compare .forward")
+    tab.keyboard.press("ArrowRight")  # epoch 29: b has no frame there and shows its epoch 20
+    assert readouts(tab) == [f"epoch 29 · error {a[29]:.2e}", f"epoch 20 · error {b[20]:.2e}"]
+    tab.keyboard.press("End")
+    assert readouts(tab) == [f"epoch 39 · error {a[39]:.2e}", f"epoch 39 · error {b[39]:.2e}"]
+    tab.click("#compare .close")
+    assert (
+        not tab.locator("#compare").is_visible() and tab.locator(".pick-box:checked").count() == 0
+    )
+
+
+def canvas_pixels(tab, index: int):
+    import base64
+
+    import numpy as np
+
+    url = tab.locator("#compare canvas").nth(index).evaluate("c => c.toDataURL('image/png')")
+    with Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))) as image:
+        return np.asarray(image.convert("RGB")).astype(int)
+
+
+def test_gifs_compared_are_drawn_frame_by_frame_and_an_edited_layers_py_is_named(
+    many, small_runs, open_page
+):
+    from helpers import decode_gif
+
+    frames = decode_gif(small_runs["a"] / "a.gif").frames
+    tab = open_page(many / "index.html")
+    tick(tab, 2, 3)
+    assert tab.text_content("#compare .differ") == (
+        "differ: layers.py as in the book / layers.py edited (3f2a9c)"
+    )
+    chooser = tab.locator("#compare input[type=file]")
+    assert chooser.count() == 2  # a page may not read a file by itself: it asks for the GIF
+    for side, name in enumerate(("run-002.gif", "run-003.gif")):
+        chooser.nth(side).set_input_files(str(many / name))
+        tab.wait_for_function(
+            f"() => document.querySelectorAll('#compare canvas').length === {side + 1}"
+        )
+    tab.focus("#compare .forward")
+    for key, frame in [("End", 4), ("ArrowLeft", 3), ("Home", 0)]:
+        tab.keyboard.press(key)
+        epoch = [0, 10, 20, 29, 39][frame]
+        a = errors_of(small_runs["a"])
+        assert readouts(tab) == [f"epoch {epoch} · error {a[epoch]:.2e}"] * 2
+        for side in (0, 1):  # (each frame is decoded, then drawn)
+            tab.wait_for_function(
+                f"() => document.querySelectorAll('#compare canvas')[{side}].dataset.frame"
+                f" === '{frame}'"
+            )
+            pixels = canvas_pixels(tab, side)
+            assert pixels.shape == frames[frame].shape
+            assert abs(pixels - frames[frame]).mean() < 1, (key, side)

@@ -724,6 +724,7 @@ a { color: #0969da; }
 code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; background: #eff2f5;
   padding: 0.1rem 0.35rem; border-radius: 4px; color: var(--ink); }
 [hidden] { display: none !important; }
+.card { content-visibility: auto; contain-intrinsic-size: auto 22rem auto 44rem; }
 button, input, select { font: inherit; }
 .changed { margin: -0.2rem 0 0.5rem; font-size: 0.9rem; }
 .pick { margin: 0 0 0.6rem; font-size: 0.9rem; }
@@ -759,7 +760,7 @@ FIND_SCRIPT = """\
 (function () {
   var main = document.querySelector("main.cards"), form = document.querySelector(".find");
   var cards = Array.prototype.slice.call(main.querySelectorAll("article.card"));
-  var words = cards.map(function (card) { return card.textContent.toLowerCase(); });
+  var words = null;  // each card's text, read at the first search
   function value(id) { return document.getElementById(id).value; }
   function fill(text, values) {  // "epoch {epoch}" with the values put in
     return text.replace(/\\{(\\w+)\\}/g, function (all, key) { return key in values ? values[key] : all; });
@@ -768,6 +769,7 @@ FIND_SCRIPT = """\
     var asked = value("find-text").toLowerCase().split(/\\s+/).filter(Boolean);
     var status = value("find-status"), setting = value("find-setting"), source = value("find-source");
     var shown = 0;
+    words = words || cards.map(function (card) { return card.textContent.toLowerCase(); });
     cards.forEach(function (card, i) {
       var match = asked.every(function (word) { return words[i].indexOf(word) >= 0; })
         && (!status || card.dataset.status === status)
@@ -843,6 +845,7 @@ FIND_SCRIPT = """\
               if (k === film.frame) {  // (the latest one asked for)
                 canvas.width = result.image.displayWidth; canvas.height = result.image.displayHeight;
                 canvas.getContext("2d").drawImage(result.image, 0, 0);
+                canvas.dataset.frame = k;
               }
               result.image.close();
             });
