@@ -4,6 +4,7 @@ and that a real browser (headless Chromium) shows every GIF from file:// with no
 import io
 import json
 import os
+import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 from helpers import command, deep, run_main
 from PIL import Image
 
-from regress_demo.files.gallery import write_index
+from regress_demo.files.gallery import DEFAULTS, write_index
 
 T0 = 1_700_000_000  # a fixed modification time, so that the order is under the test's control
 RED, GREEN, BLUE = (220, 30, 30), (30, 170, 60), (40, 70, 220)
@@ -654,10 +655,14 @@ def test_two_videos_compared_step_together_by_epoch(many, small_runs, open_page)
     assert readouts(tab) == [f"epoch 29 · error {a[29]:.2e}", f"epoch 20 · error {b[20]:.2e}"]
     tab.keyboard.press("End")
     assert readouts(tab) == [f"epoch 39 · error {a[39]:.2e}", f"epoch 39 · error {b[39]:.2e}"]
+    tab.keyboard.press("Escape")  # closed, and the keyboard is back on the card
+    assert not tab.locator("#compare").is_visible()
+    assert tab.locator(".pick-box:checked").count() == 0
+    assert tab.evaluate("() => document.activeElement.className") == "pick-box"
+    tick(tab, 0, 1)
     tab.click("#compare .close")
-    assert (
-        not tab.locator("#compare").is_visible() and tab.locator(".pick-box:checked").count() == 0
-    )
+    assert not tab.locator("#compare").is_visible()
+    assert tab.locator(".pick-box:checked").count() == 0
 
 
 def canvas_pixels(tab, index: int):
@@ -702,3 +707,72 @@ def test_gifs_compared_are_drawn_frame_by_frame_and_an_edited_layers_py_is_named
             pixels = canvas_pixels(tab, side)
             assert pixels.shape == frames[frame].shape
             assert abs(pixels - frames[frame]).mean() < 1, (key, side)
+
+
+@pytest.fixture(scope="module")
+def few(small_runs, tmp_path_factory) -> Path:
+    """Four runs: two with videos (a, b), two GIF-only, one of them of an edited layers.py."""
+    folder = tmp_path_factory.mktemp("few")
+    for i in range(4):
+        more = {"layers_edited": "3f2a9c"} if i == 3 else {}
+        copy_run(small_runs["b" if i == 1 else "a"], folder, f"run-{i}", T0 - i, i < 2, **more)
+    write_index(folder)
+    return folder
+
+
+def test_axe_finds_nothing_wrong_with_and_without_the_compare_view(few, open_page):
+    tab = open_page(few / "index.html")
+    assert axe_violations(tab) == []
+    tick(tab, 0, 2)  # a video and a GIF, side by side
+    assert tab.locator("#compare video").count() == 1 and tab.locator("#compare img").count() == 1
+    assert axe_violations(tab) == []
+
+
+def test_the_player_and_the_compare_view_fill_the_screen_from_the_keyboard(few, open_page):
+    tab = open_page(few / "index.html")
+    full = tab.get_by_role("button", name="full screen")
+    assert full.count() == 2  # each player's (the compare view's is closed)
+    full.first.focus()
+    tab.keyboard.press("Enter")
+    tab.wait_for_function("() => document.fullscreenElement !== null")
+    assert tab.evaluate("() => document.fullscreenElement.className") == "player"
+    assert tab.evaluate("() => document.querySelector('.player video').offsetWidth") > 1000
+    tab.keyboard.press("Enter")  # the button, still focused, leaves it
+    tab.wait_for_function("() => document.fullscreenElement === null")
+    tick(tab, 0, 1)
+    assert full.count() == 3
+    tab.focus("#compare .full")
+    tab.keyboard.press("Enter")
+    tab.wait_for_function("() => document.fullscreenElement !== null")
+    assert tab.evaluate("() => document.fullscreenElement.id") == "compare"
+
+
+def test_a_card_names_what_differs_from_the_textbook_and_folds_the_rest(runs):
+    html = write_index(runs).read_text(encoding="utf-8")
+    changed = re.findall(r'<p class="changed">(.*?)</p>', html)
+    assert changed == [
+        "differs from the textbook: seed=0",
+        "differs from the textbook: n_mid=1, 3, eta=0.05, 0.5, seed=0, label="
+        + "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;",
+        "differs from the textbook: eta=5, seed=0",
+    ]
+    statuses = re.findall(r'<p class="status">(.*?)</p>', html)
+    assert statuses == [
+        '<span class="badge">finished</span> · 2 frames · final error 6.29e-05',
+        f'<span class="badge">finished</span> · 2 frames · best final error {0.051:.2e}',
+        '<span class="badge">diverged</span> · 2 frames',
+    ]
+    assert html.count("<details><summary>all settings</summary>") == 3
+    assert html.count('<dl class="settings">') == 3 and html.count("</dl>\n</details>") == 3
+
+
+def test_the_textbook_s_run_says_so_and_a_japanese_page_asks_for_japanese_fonts(tmp_path):
+    make_gif(tmp_path / "run.gif", RED)
+    settings = {**DEFAULTS, "lang": "ja"}
+    write(tmp_path, "run.json", record("run.gif", settings, []), T0)
+    html = write_index(tmp_path).read_text(encoding="utf-8")
+    assert '<p class="changed">教科書どおりの設定</p>' in html
+    fonts = 'IPAexGothic, "Noto Sans CJK JP", "Hiragino Sans", "Yu Gothic", Meiryo, sans-serif'
+    assert f"body {{ font-family: {fonts}; }}" in html
+    write(tmp_path, "run.json", record("run.gif", {**DEFAULTS, "lang": "en"}, []), T0)
+    assert "IPAexGothic" not in write_index(tmp_path).read_text(encoding="utf-8")

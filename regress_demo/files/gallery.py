@@ -217,6 +217,7 @@ def render_page(runs: list[Run]) -> str:
         options = setting_options(runs)
         cards = "".join(render_card(run, say, order, options) for order, run in enumerate(runs))
         body = render_tools(runs, options, say) + f'<main class="cards">\n{cards}</main>\n'
+        body += render_compare(say)  # (over the cards, when open)
     else:
         body = (
             '<main class="empty">\n<p>No runs here yet. Make one with <code>regress-demo</code>:'
@@ -237,6 +238,7 @@ def render_page(runs: list[Run]) -> str:
         script=script,
         lang=language,
         intro=_text(say("page_intro")),
+        help=f'<p class="compare-help">{_text(say("page_compare_help"))}</p>\n' if runs else "",
     )
 
 
@@ -304,7 +306,7 @@ def best_error(record: dict) -> Optional[float]:
 
 
 def render_tools(runs: list[Run], options: dict, say: Texts) -> str:
-    """The search field, the filters and the sorting, and the (closed) compare view."""
+    """The search field, the filters and the sorting."""
     statuses = sorted({str(run.record.get("status", "unknown")) for run in runs})
     status_options = "".join(
         f'<option value="{_text(status)}">{_text(said_status(status, say))}</option>'
@@ -337,7 +339,6 @@ def render_tools(runs: list[Run], options: dict, say: Texts) -> str:
     return (
         f'<form class="find" role="search" data-shown="{_text(say("page_shown", shown="{shown}", count="{count}"))}">\n{labels}\n'
         f'<output id="find-count" aria-live="polite">{_text(shown)}</output>\n</form>\n'
-        f"{render_compare(say)}"
     )
 
 
@@ -360,7 +361,6 @@ def render_compare(say: Texts) -> str:
     data = "".join(f' data-{key}="{_text(text)}"' for key, text in texts.items())
     button = '<button type="button" class="{0}" aria-label="{1}">{2}</button>'
     return (
-        f'<p class="compare-help">{_text(say("page_compare_help"))}</p>\n'
         f'<section id="compare" class="compare" aria-labelledby="compare-title" tabindex="-1"'
         f"{data} hidden>\n"
         f'<h2 id="compare-title">{_text(say("page_compare"))}</h2>\n'
@@ -369,7 +369,7 @@ def render_compare(say: Texts) -> str:
         + button.format("forward", _text(say("page_next")), "▶")
         + f'<input class="seek" type="range" min="0" max="0" step="1" value="0" '
         f'aria-label="{_text(say("page_epoch"))}">'
-        + button.format("full", _text(say("player_full_screen")), "⛶")
+        + f'<button type="button" class="full">{_text(say("player_full_screen"))}</button>'
         + button.format("close", _text(say("page_close")), "✕")
         + "</div>\n</section>\n"
     )
@@ -672,7 +672,7 @@ PAGE = """<!DOCTYPE html>
 <header>
 <h1>regress-demo <span class="count">{count}</span></h1>
 <p>{intro}</p>
-</header>
+{help}</header>
 {body}{script}</body>
 </html>
 """
@@ -735,14 +735,18 @@ summary { cursor: pointer; color: var(--muted); margin-bottom: 0.4rem; }
 .find label { color: var(--muted); font-size: 0.9rem; }
 .find input[type=search] { min-width: 14rem; }
 .find output { color: var(--muted); font-size: 0.9rem; }
-.compare-help { max-width: 80rem; margin: 0 auto 1rem; color: var(--muted); font-size: 0.9rem; }
-.compare { max-width: 80rem; margin: 0 auto 1.5rem; padding: 1rem; background: var(--card);
-  border: 1px solid var(--line); border-radius: 10px; }
+header .compare-help { margin-top: 0.3rem; font-size: 0.9rem; }
+.compare { position: fixed; inset: 1rem; z-index: 10; max-width: 80rem; margin: 0 auto; padding: 1rem;
+  overflow: auto; background: var(--card); border: 1px solid var(--line); border-radius: 10px;
+  box-shadow: 0 8px 30px rgba(31, 35, 40, 0.35); }
+.compare h2 { margin-bottom: 0.2rem; }
+.compare .differ { margin: 0 0 0.6rem; }
 .compare:fullscreen { overflow: auto; }
 .compare .sides { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; }
 .compare figure { margin: 0; }
 .compare figcaption { font-weight: 600; margin-bottom: 0.3rem; }
-.compare video, .compare img, .compare canvas { display: block; width: 100%; height: auto; }
+.compare video, .compare img, .compare canvas { display: block; width: 100%; height: auto;
+  max-height: 72vh; object-fit: contain; }
 .compare output { display: block; color: var(--muted); font-variant-numeric: tabular-nums; }
 .compare .controls { display: flex; gap: 0.4rem; align-items: center; margin-top: 0.6rem; }
 .compare .seek { flex: 1; }
@@ -820,6 +824,7 @@ FIND_SCRIPT = """\
       film.media.muted = true; film.media.playsInline = true; film.media.preload = "auto";
       film.media.innerHTML = video.innerHTML;
       film.draw = function (k) { film.media.currentTime = (k + 0.5) / film.fps; };
+      film.steps = true;
     } else { gif(film); }
     [caption, film.media, film.readout, film.note].forEach(function (part) { if (part) { film.figure.appendChild(part); } });
     return film;
@@ -840,6 +845,7 @@ FIND_SCRIPT = """\
         decoder.tracks.ready.then(function () {
           canvas.setAttribute("role", "img"); canvas.setAttribute("aria-label", image.alt);
           film.figure.replaceChild(canvas, image); film.media = canvas; film.note.hidden = true;
+          film.steps = true;
           film.draw = function (k) {
             decoder.decode({frameIndex: k}).then(function (result) {
               if (k === film.frame) {  // (the latest one asked for)
@@ -850,7 +856,7 @@ FIND_SCRIPT = """\
               result.image.close();
             });
           };
-          film.draw(film.frame);
+          go(Number(seek.value));
         });
       });
     });
@@ -863,7 +869,8 @@ FIND_SCRIPT = """\
       while (k + 1 < film.epochs.length && film.epochs[k + 1] <= epochs[i]) { k += 1; }
       film.frame = k; film.draw(k);
       var values = {epoch: film.epochs[k], error: film.errors[k]};
-      film.readout.textContent = fill(film.errors[k] ? view.dataset.frame : view.dataset.epoch, values);
+      var text = film.errors[k] ? view.dataset.frame : view.dataset.epoch;
+      film.readout.textContent = film.steps ? fill(text, values) : "";  // (a GIF playing on its own)
     });
   }
   function open() {
@@ -885,10 +892,13 @@ FIND_SCRIPT = """\
       if (picked.length === 2) { open(); } else { close(); }
     });
   });
-  view.querySelector(".close").addEventListener("click", function () {
+  function done() {  // the view closed, nothing ticked, and the keyboard back on the last card ticked
+    if (picked.length) { picked[picked.length - 1].querySelector(".pick-box").focus(); }
+    close();
     picked.forEach(function (card) { card.querySelector(".pick-box").checked = false; });
-    picked = []; close();
-  });
+    picked = [];
+  }
+  view.querySelector(".close").addEventListener("click", done);
   view.querySelector(".back").addEventListener("click", function () { go(Number(seek.value) - 1); });
   view.querySelector(".forward").addEventListener("click", function () { go(Number(seek.value) + 1); });
   view.querySelector(".full").addEventListener("click", function () {
@@ -896,6 +906,7 @@ FIND_SCRIPT = """\
   });
   seek.addEventListener("input", function () { go(Number(seek.value)); });
   view.addEventListener("keydown", function (event) {  // the arrows, Home and End step both films
+    if (event.key === "Escape" && !document.fullscreenElement) { done(); return; }
     if (event.target.tagName === "INPUT") { return; }
     var keys = {ArrowLeft: Number(seek.value) - 1, ArrowRight: Number(seek.value) + 1, Home: 0, End: epochs.length - 1};
     if (!(event.key in keys)) { return; }

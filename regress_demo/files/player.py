@@ -93,7 +93,7 @@ def render_player(
         f'<input class="seek" type="range" min="0" max="{len(labels) - 1}" step="1" value="0" '
         f'aria-label="{say("player_frame")}">'
         f'<select class="speed" aria-label="{say("player_speed")}">{speeds}</select>'
-        f'<button type="button" class="full" aria-label="{say("player_full_screen")}">⛶</button>'
+        f'<button type="button" class="full">{say("player_full_screen")}</button>'
         f'</div>\n<output class="where">{html.escape(labels[0])}</output>\n</figure>\n'
     )
 
