@@ -308,8 +308,8 @@ CHECK = """() => {
   var outside = performance.getEntriesByType("resource").filter(function (entry) {
     return entry.name.indexOf("file:") !== 0;
   });
-  return "images " + shown.length + "/" + images.length + " columns " + (sideBySide ? "many" : "one")
-    + " fit " + fits + " outside " + outside.length;
+  return "images " + shown.length + "/" + images.length
+    + " columns " + (sideBySide ? "many" : "one") + " fit " + fits + " outside " + outside.length;
 }"""
 
 #: Chromium as the tests run it: no sandbox (in a container), no GPU, nothing fetched of its own.
@@ -773,6 +773,6 @@ def test_the_textbook_s_run_says_so_and_a_japanese_page_asks_for_japanese_fonts(
     html = write_index(tmp_path).read_text(encoding="utf-8")
     assert '<p class="changed">教科書どおりの設定</p>' in html
     fonts = 'IPAexGothic, "Noto Sans CJK JP", "Hiragino Sans", "Yu Gothic", Meiryo, sans-serif'
-    assert f"body {{ font-family: {fonts}; }}" in html
+    assert f"body {{ font-family: {fonts}; }}" in " ".join(html.split())
     write(tmp_path, "run.json", record("run.gif", {**DEFAULTS, "lang": "en"}, []), T0)
     assert "IPAexGothic" not in write_index(tmp_path).read_text(encoding="utf-8")

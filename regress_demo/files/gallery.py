@@ -224,7 +224,7 @@ def render_page(runs: list[Run]) -> str:
             " each run writes an animated GIF and a run record, and this page shows them.</p>\n</main>\n"
         )
     script = player.SCRIPT if any(run.videos for run in runs) else ""
-    script += FIND_SCRIPT if runs else ""
+    script += FIND_SCRIPT + COMPARE_SCRIPT if runs else ""
     style = STYLE + player.STYLE + (JAPANESE_STYLE if language == "ja" else "")
     if any(
         run.record.get("status") == "reached" for run in runs
@@ -326,6 +326,7 @@ def render_tools(runs: list[Run], options: dict, say: Texts) -> str:
         f'<option value="error">{_text(say("page_by_error"))}</option>'
     )
     shown = say("page_shown", shown=len(runs), count=len(runs))
+    template = say("page_shown", shown="{shown}", count="{count}")  # (the script fills it in)
     fields = [
         ("find-text", "page_search", '<input type="search" id="find-text">'),
         ("find-status", "page_status", _select("find-status", any_option + status_options)),
@@ -337,7 +338,7 @@ def render_tools(runs: list[Run], options: dict, say: Texts) -> str:
         f'<label for="{name}">{_text(say(key))}</label>{field}' for name, key, field in fields
     )
     return (
-        f'<form class="find" role="search" data-shown="{_text(say("page_shown", shown="{shown}", count="{count}"))}">\n{labels}\n'
+        f'<form class="find" role="search" data-shown="{_text(template)}">\n{labels}\n'
         f'<output id="find-count" aria-live="polite">{_text(shown)}</output>\n</form>\n'
     )
 
@@ -392,16 +393,18 @@ def render_card(run: Run, say: Texts = ENGLISH, order: int = 0, options=None) ->
     results = render_results(rows, say, settings.get("stop_at"))
     grid = sum(isinstance(row, dict) for row in rows) > 1  # (its table stays in sight)
     changes = changed(settings)
+    differs = say("page_changed", changes=changes) if changes else say("page_textbook")
+    data, pick = _card_data(run, order, options or {}, say), _text(say("page_pick"))
     return (
-        f'<article class="card {_status_class(status)}"{_card_data(run, order, options or {}, say)}>\n'
+        f'<article class="card {_status_class(status)}"{data}>\n'
         f"{_film(run, title, say, order < FIRST_SCREEN)}"
         f'<div class="body">\n'
         f"<h2>{_text(title)}</h2>\n"
-        f'<p class="changed">{_text(say("page_changed", changes=changes) if changes else say("page_textbook"))}</p>\n'
+        f'<p class="changed">{_text(differs)}</p>\n'
         f"{_status_line(record, status, grid, say)}"
         f"{engine_note}"
         f"{_layers_note(record, say)}"
-        f'<p class="pick"><label><input type="checkbox" class="pick-box"> {_text(say("page_pick"))}</label></p>\n'
+        f'<p class="pick"><label><input type="checkbox" class="pick-box"> {pick}</label></p>\n'
         f"{results if grid else ''}"
         f"<details><summary>{_text(say('page_all_settings'))}</summary>\n"
         f"{'' if grid else results}{render_settings(settings, say)}</details>\n"
@@ -426,8 +429,9 @@ def _status_line(record: dict, status: str, grid: bool, say: Texts) -> str:
 
 
 def _card_data(run: Run, order: int, options: dict, say: Texts) -> str:
-    """What the page's script finds, sorts and compares a card by, as data- attributes: its status,
-    order, best final error, curve or own data, setting choices, and each frame's epoch and error."""
+    """What the page's script finds, sorts and compares a card by, as data- attributes: its
+    status, order, best final error, curve or own data, setting choices, each frame's epoch and
+    error."""
     settings = _settings_of(run)
     best = best_error(run.record)
     tags = sorted({options[pair] for pair in _setting_values(settings) if pair in options})
@@ -444,7 +448,9 @@ def _card_data(run: Run, order: int, options: dict, say: Texts) -> str:
         "fps": f"{fps:g}" if isinstance(fps, (int, float)) and not isinstance(fps, bool) else "",
         "layers": say("layers_edited", digest=edited) if isinstance(edited, str) else "",
         "epochs": json.dumps([epoch for epoch, _ in frames]),
-        "errors": json.dumps([error(value) if value is not None else "" for _, value in frames]),
+        "errors": json.dumps(
+            [float(f"{value:.2e}") if value is not None else None for _, value in frames]
+        ),
     }
     return "".join(f' data-{key}="{_text(value)}"' for key, value in values.items())
 
@@ -736,9 +742,9 @@ summary { cursor: pointer; color: var(--muted); margin-bottom: 0.4rem; }
 .find input[type=search] { min-width: 14rem; }
 .find output { color: var(--muted); font-size: 0.9rem; }
 header .compare-help { margin-top: 0.3rem; font-size: 0.9rem; }
-.compare { position: fixed; inset: 1rem; z-index: 10; max-width: 80rem; margin: 0 auto; padding: 1rem;
-  overflow: auto; background: var(--card); border: 1px solid var(--line); border-radius: 10px;
-  box-shadow: 0 8px 30px rgba(31, 35, 40, 0.35); }
+.compare { position: fixed; inset: 1rem; z-index: 10; max-width: 80rem; margin: 0 auto;
+  padding: 1rem; overflow: auto; background: var(--card); border: 1px solid var(--line);
+  border-radius: 10px; box-shadow: 0 8px 30px rgba(31, 35, 40, 0.35); }
 .compare h2 { margin-bottom: 0.2rem; }
 .compare .differ { margin: 0 0 0.6rem; }
 .compare:fullscreen { overflow: auto; }
@@ -755,10 +761,11 @@ header .compare-help { margin-top: 0.3rem; font-size: 0.9rem; }
 #: A Japanese page asks for the Japanese font the frames are drawn in, then those of the common
 #: systems, before the generic one.
 JAPANESE_STYLE = """\
-body { font-family: IPAexGothic, "Noto Sans CJK JP", "Hiragino Sans", "Yu Gothic", Meiryo, sans-serif; }
+body { font-family: IPAexGothic, "Noto Sans CJK JP", "Hiragino Sans", "Yu Gothic", Meiryo,
+  sans-serif; }
 """
 
-#: Finding a run (the search field, the filters, the sorting) and comparing two, from file://.
+#: Finding a run: the search field, the filters, the sorting.
 FIND_SCRIPT = """\
 <script>
 (function () {
@@ -767,11 +774,14 @@ FIND_SCRIPT = """\
   var words = null;  // each card's text, read at the first search
   function value(id) { return document.getElementById(id).value; }
   function fill(text, values) {  // "epoch {epoch}" with the values put in
-    return text.replace(/\\{(\\w+)\\}/g, function (all, key) { return key in values ? values[key] : all; });
+    return text.replace(/\\{(\\w+)\\}/g, function (all, key) {
+      return key in values ? values[key] : all;
+    });
   }
   function find() {  // show the cards that match every field
     var asked = value("find-text").toLowerCase().split(/\\s+/).filter(Boolean);
-    var status = value("find-status"), setting = value("find-setting"), source = value("find-source");
+    var status = value("find-status"), setting = value("find-setting");
+    var source = value("find-source");
     var shown = 0;
     words = words || cards.map(function (card) { return card.textContent.toLowerCase(); });
     cards.forEach(function (card, i) {
@@ -782,19 +792,37 @@ FIND_SCRIPT = """\
       card.hidden = !match;
       shown += match ? 1 : 0;
     });
-    document.getElementById("find-count").textContent = fill(form.dataset.shown, {shown: shown, count: cards.length});
+    var count = {shown: shown, count: cards.length};
+    document.getElementById("find-count").textContent = fill(form.dataset.shown, count);
   }
   function error(card) { return card.dataset.error === "" ? Infinity : Number(card.dataset.error); }
   function sort() {  // newest first, or the least final error first (runs without one last)
     var order = cards.slice();
     if (value("find-sort") === "error") {
-      order.sort(function (a, b) { return error(a) - error(b) || a.dataset.order - b.dataset.order; });
+      order.sort(function (a, b) {
+        return error(a) - error(b) || a.dataset.order - b.dataset.order;
+      });
     }
     order.forEach(function (card) { main.appendChild(card); });
   }
   form.addEventListener("submit", function (event) { event.preventDefault(); });
-  form.addEventListener("input", function (event) { if (event.target.id === "find-sort") { sort(); } else { find(); } });
+  form.addEventListener("input", function (event) {
+    if (event.target.id === "find-sort") { sort(); } else { find(); }
+  });
+})();
+</script>
+"""
 
+#: Comparing two runs: their films side by side, stepped together by epoch, from file://.
+COMPARE_SCRIPT = """\
+<script>
+(function () {
+  var cards = Array.prototype.slice.call(document.querySelectorAll("main.cards article.card"));
+  function fill(text, values) {  // "epoch {epoch}" with the values put in
+    return text.replace(/\\{(\\w+)\\}/g, function (all, key) {
+      return key in values ? values[key] : all;
+    });
+  }
   var view = document.getElementById("compare"), sides = view.querySelector(".sides");
   var seek = view.querySelector(".seek"), picked = [], films = [], epochs = [];
   function settingsOf(card) {  // the card's settings (its folded list), and which layers.py
@@ -811,12 +839,13 @@ FIND_SCRIPT = """\
       text += (one[name] || "—") + " / " + (two[name] || "—");
       if (one[name] !== two[name] && parts.indexOf(text) < 0) { parts.push(text); }
     });
-    return parts.length ? fill(view.dataset.differ, {changes: parts.join(", ")}) : view.dataset.same;
+    if (!parts.length) { return view.dataset.same; }
+    return fill(view.dataset.differ, {changes: parts.join(", ")});
   }
   function side(card) {  // one of the two films, with its epoch and error under it
-    var film = {card: card, epochs: JSON.parse(card.dataset.epochs), errors: JSON.parse(card.dataset.errors),
-      fps: Number(card.dataset.fps), frame: 0, figure: document.createElement("figure"),
-      readout: document.createElement("output"), note: null};
+    var film = {card: card, epochs: JSON.parse(card.dataset.epochs),
+      errors: JSON.parse(card.dataset.errors), fps: Number(card.dataset.fps), frame: 0,
+      figure: document.createElement("figure"), readout: document.createElement("output"), note: null};
     var caption = document.createElement("figcaption"), video = card.querySelector(".player video");
     caption.textContent = card.querySelector("h2").textContent;
     if (video) {  // a video: to the middle of frame k
@@ -826,10 +855,13 @@ FIND_SCRIPT = """\
       film.draw = function (k) { film.media.currentTime = (k + 0.5) / film.fps; };
       film.steps = true;
     } else { gif(film); }
-    [caption, film.media, film.readout, film.note].forEach(function (part) { if (part) { film.figure.appendChild(part); } });
+    [caption, film.media, film.readout, film.note].forEach(function (part) {
+      if (part) { film.figure.appendChild(part); }
+    });
     return film;
   }
-  function gif(film) {  // a GIF: its frames drawn to a canvas, once its file is chosen (a page may not read it)
+  // a GIF: its frames drawn to a canvas, once its file is chosen (a page may not read it itself)
+  function gif(film) {
     var image = document.createElement("img"), canvas = document.createElement("canvas");
     image.src = film.card.dataset.gif; image.alt = film.card.querySelector(".shot img").alt;
     film.media = image; film.draw = function () {};
@@ -837,7 +869,8 @@ FIND_SCRIPT = """\
     if (!("ImageDecoder" in window)) { film.note.textContent = view.dataset.noDecoder; return; }
     var label = document.createElement("label"), input = document.createElement("input");
     input.type = "file"; input.accept = ".gif,image/gif";
-    label.textContent = fill(view.dataset.choose, {name: decodeURIComponent(film.card.dataset.gif)}) + " ";
+    var name = decodeURIComponent(film.card.dataset.gif);
+    label.textContent = fill(view.dataset.choose, {name: name}) + " ";
     label.appendChild(input); film.note.appendChild(label);
     input.addEventListener("change", function () {
       input.files[0].arrayBuffer().then(function (bytes) {
@@ -849,7 +882,8 @@ FIND_SCRIPT = """\
           film.draw = function (k) {
             decoder.decode({frameIndex: k}).then(function (result) {
               if (k === film.frame) {  // (the latest one asked for)
-                canvas.width = result.image.displayWidth; canvas.height = result.image.displayHeight;
+                canvas.width = result.image.displayWidth;
+                canvas.height = result.image.displayHeight;
                 canvas.getContext("2d").drawImage(result.image, 0, 0);
                 canvas.dataset.frame = k;
               }
@@ -861,16 +895,23 @@ FIND_SCRIPT = """\
       });
     });
   }
-  function go(i) {  // both films to the i-th of their epochs taken together: each to its last frame at or before it
+  function exponent(x) {  // 8.42e-06, as Python writes it
+    return x.toExponential(2).replace(/e([+-])(\\d)$/, function (all, sign, digit) {
+      return "e" + sign + "0" + digit;
+    });
+  }
+  // both films to the i-th of their epochs taken together: each to its last frame at or before it
+  function go(i) {
     i = Math.max(0, Math.min(epochs.length - 1, i));
-    seek.value = i; seek.setAttribute("aria-valuetext", fill(view.dataset.epoch, {epoch: epochs[i]}));
+    seek.value = i;
+    seek.setAttribute("aria-valuetext", fill(view.dataset.epoch, {epoch: epochs[i]}));
     films.forEach(function (film) {
       var k = 0;
       while (k + 1 < film.epochs.length && film.epochs[k + 1] <= epochs[i]) { k += 1; }
       film.frame = k; film.draw(k);
-      var values = {epoch: film.epochs[k], error: film.errors[k]};
-      var text = film.errors[k] ? view.dataset.frame : view.dataset.epoch;
-      film.readout.textContent = film.steps ? fill(text, values) : "";  // (a GIF playing on its own)
+      var error = film.errors[k], text = error === null ? view.dataset.epoch : view.dataset.frame;
+      var values = {epoch: film.epochs[k], error: error === null ? "" : exponent(error)};
+      film.readout.textContent = film.steps ? fill(text, values) : "";  // (a GIF on its own: none)
     });
   }
   function open() {
@@ -885,30 +926,33 @@ FIND_SCRIPT = """\
   function close() { view.hidden = true; sides.textContent = ""; films = []; }
   cards.forEach(function (card) {
     var box = card.querySelector(".pick-box");
-    box.addEventListener("change", function () {  // two ticked: compared; a third replaces the first
+    box.addEventListener("change", function () {  // two ticked: compared; a third replaces one
       picked = picked.filter(function (other) { return other !== card; });
       if (box.checked) { picked.push(card); }
       while (picked.length > 2) { picked.shift().querySelector(".pick-box").checked = false; }
       if (picked.length === 2) { open(); } else { close(); }
     });
   });
-  function done() {  // the view closed, nothing ticked, and the keyboard back on the last card ticked
+  function done() {  // the view closed, nothing ticked, the keyboard back on the last card ticked
     if (picked.length) { picked[picked.length - 1].querySelector(".pick-box").focus(); }
     close();
     picked.forEach(function (card) { card.querySelector(".pick-box").checked = false; });
     picked = [];
   }
   view.querySelector(".close").addEventListener("click", done);
-  view.querySelector(".back").addEventListener("click", function () { go(Number(seek.value) - 1); });
-  view.querySelector(".forward").addEventListener("click", function () { go(Number(seek.value) + 1); });
+  function step(by) { return function () { go(Number(seek.value) + by); }; }
+  view.querySelector(".back").addEventListener("click", step(-1));
+  view.querySelector(".forward").addEventListener("click", step(1));
   view.querySelector(".full").addEventListener("click", function () {
-    if (document.fullscreenElement) { document.exitFullscreen(); } else { view.requestFullscreen(); }
+    if (document.fullscreenElement) { document.exitFullscreen(); }
+    else { view.requestFullscreen(); }
   });
   seek.addEventListener("input", function () { go(Number(seek.value)); });
   view.addEventListener("keydown", function (event) {  // the arrows, Home and End step both films
     if (event.key === "Escape" && !document.fullscreenElement) { done(); return; }
     if (event.target.tagName === "INPUT") { return; }
-    var keys = {ArrowLeft: Number(seek.value) - 1, ArrowRight: Number(seek.value) + 1, Home: 0, End: epochs.length - 1};
+    var at = Number(seek.value);
+    var keys = {ArrowLeft: at - 1, ArrowRight: at + 1, Home: 0, End: epochs.length - 1};
     if (!(event.key in keys)) { return; }
     go(keys[event.key]); event.preventDefault();
   });

@@ -23,8 +23,8 @@ TYPES = {"webm": "video/webm", "mp4": "video/mp4"}
 
 
 def frame_errors(record: dict) -> list:
-    """For each frame of the film: (epoch, error), the error being the best of a grid's networks at
-    that epoch, or None where no network has a finite one; [] if the record's epochs are not numbers."""
+    """For each frame of the film: (epoch, error), the error being the best of a grid's networks
+    at that epoch, or None where none is finite; [] if the record's epochs are not numbers."""
     epochs = record.get("frame_epochs") if isinstance(record.get("frame_epochs"), list) else []
     runs = (
         [run for run in record.get("runs", []) if isinstance(run, dict)]
@@ -82,7 +82,8 @@ def render_player(
     data = html.escape(json.dumps(labels, ensure_ascii=False), quote=True)
     away, load = ("", 'autoplay preload="auto"') if first else (' data-away="1"', 'preload="none"')
     return (
-        f'<figure class="player" tabindex="0" data-fps="{fps:g}" data-labels="{data}" data-frame="0"'
+        f'<figure class="player" tabindex="0" data-fps="{fps:g}" data-labels="{data}"'
+        ' data-frame="0"'
         f'{away} aria-label="{html.escape(alt + say("player_keys"), quote=True)}">\n'
         f"<video muted {load} loop playsinline>{sources}</video>\n"
         f'<div class="controls">'
@@ -116,7 +117,8 @@ STYLE = """\
 SCRIPT = """\
 <script>
 function fullScreen(element) {  // the film fills the screen (a slide), or leaves it
-  if (document.fullscreenElement) { document.exitFullscreen(); } else { element.requestFullscreen(); }
+  if (document.fullscreenElement) { document.exitFullscreen(); }
+  else { element.requestFullscreen(); }
 }
 document.querySelectorAll(".player").forEach(function (player) {
   var video = player.querySelector("video"), seek = player.querySelector(".seek");
@@ -164,7 +166,9 @@ if ("IntersectionObserver" in window) {  // a film plays only while its card is 
     entries.forEach(function (entry) {
       var player = entry.target, video = player.querySelector("video");
       if (!entry.isIntersecting && !video.paused) { player.dataset.away = "1"; video.pause(); }
-      else if (entry.isIntersecting && player.dataset.away) { delete player.dataset.away; video.play(); }
+      else if (entry.isIntersecting && player.dataset.away) {
+        delete player.dataset.away; video.play();
+      }
     });
   });
   document.querySelectorAll(".player").forEach(function (player) { watch.observe(player); });

@@ -273,8 +273,10 @@ JAPANESE = {
     "page_layers_book": "layers.py は教科書どおり",
     "page_compare_frame": "エポック {epoch} · 誤差 {error}",
     "page_compare_epoch": "エポック {epoch}",
-    "page_choose_gif": "この GIF をエポックごとに進めるには、そのファイル ({name}) を選んでください:",
-    "page_no_decoder": "このブラウザーでは GIF を 1 コマずつ進められません。--video webm を付けた実行なら進められます。",
+    "page_choose_gif": "この GIF をエポックごとに進めるには、"
+    "そのファイル ({name}) を選んでください:",
+    "page_no_decoder": "このブラウザーでは GIF を 1 コマずつ進められません。"
+    "--video webm を付けた実行なら進められます。",
 }
 
 #: What trained a run (engines.py; the record keeps it in English), in Japanese, part by part.
