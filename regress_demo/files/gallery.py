@@ -845,7 +845,8 @@ COMPARE_SCRIPT = """\
   function side(card) {  // one of the two films, with its epoch and error under it
     var film = {card: card, epochs: JSON.parse(card.dataset.epochs),
       errors: JSON.parse(card.dataset.errors), fps: Number(card.dataset.fps), frame: 0,
-      figure: document.createElement("figure"), readout: document.createElement("output"), note: null};
+      figure: document.createElement("figure"), readout: document.createElement("output"),
+      note: null};
     var caption = document.createElement("figcaption"), video = card.querySelector(".player video");
     caption.textContent = card.querySelector("h2").textContent;
     if (video) {  // a video: to the middle of frame k
