@@ -591,10 +591,17 @@ def test_500_runs_open_at_once_and_fetch_only_the_first_screen(many, open_page):
     assert in_view >= 1 and shown == in_view  # the first screen's films are there
     assert fetched <= 30, fetched  # and not the other 470
     assert tab.evaluate("() => document.querySelectorAll('article').length") == MANY
+    tab.wait_for_function("() => !document.querySelector('.player video').paused")  # it plays
     tab.evaluate("() => window.scrollTo(0, document.body.scrollHeight / 2)")
     # further down, the films are fetched as they come into view
     tab.wait_for_function(f"() => ({LOADED})()[1] > 0 && ({LOADED})()[2] === ({LOADED})()[1]")
     assert tab.evaluate(LOADED)[0] > fetched
+    # a film plays only while its card is on screen: the first card's video paused down here...
+    playing = "() => !document.querySelector('.player video').paused"
+    tab.wait_for_function(f"() => !({playing})()")
+    assert tab.evaluate("() => document.querySelector('.player').dataset.away") == "1"
+    tab.evaluate("() => window.scrollTo(0, 0)")
+    tab.wait_for_function(playing)  # ...and playing again back up
 
 
 def test_the_search_field_filters_and_sorting_narrow_and_order_the_cards(many, open_page):
