@@ -1,11 +1,11 @@
 """The gallery page: which runs it shows and in what order, escaping, links, atomic and repeatable writes,
 and that a real browser (headless Chromium) shows every GIF from file:// with no server."""
 
+import io
 import json
 import os
 import re
 import shutil
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -14,7 +14,7 @@ import pytest
 from helpers import command, deep, run_main
 from PIL import Image
 
-from regress_demo.files.gallery import write_index
+from regress_demo.files.gallery import DEFAULTS, write_index
 
 T0 = 1_700_000_000  # a fixed modification time, so that the order is under the test's control
 RED, GREEN, BLUE = (220, 30, 30), (30, 170, 60), (40, 70, 220)
@@ -162,7 +162,7 @@ class Page(HTMLParser):
             self.cards.append(attrs["class"])
         elif tag == "dl":
             self.settings.append({})
-        self._tag = tag
+        self._tag = tag if not (tag == "h2" and "id" in attrs) else None
 
     def handle_endtag(self, tag):
         self._tag = None
@@ -223,7 +223,7 @@ def test_headings_statuses_and_final_errors(runs):
 
 def test_every_setting_is_shown_and_text_is_escaped(runs):
     html = write_index(runs).read_text(encoding="utf-8")
-    assert "<script" not in html
+    assert "<script>alert" not in html
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
     single, grid, diverged = Page(html).settings
     assert single == {
@@ -296,81 +296,87 @@ def test_a_failed_write_keeps_the_previous_page(runs, monkeypatch):
 
 # --- in a real browser ---------------------------------------------------------------------------
 
-CHECK = """<script>
-window.onload = function () {
+CHECK = """() => {
   var images = Array.prototype.slice.call(document.images);
   var shown = images.filter(function (image) { return image.complete && image.naturalWidth > 0; });
   var cards = document.querySelectorAll("article");
-  var sideBySide = cards.length > 1 && cards[0].getBoundingClientRect().top === cards[1].getBoundingClientRect().top;
+  var top = function (card) { return card.getBoundingClientRect().top; };
+  var sideBySide = cards.length > 1 && top(cards[0]) === top(cards[1]);
   var fits = images.every(function (image) {
     return image.getBoundingClientRect().width <= image.closest("article").getBoundingClientRect().width;
   });
   var outside = performance.getEntriesByType("resource").filter(function (entry) {
     return entry.name.indexOf("file:") !== 0;
   });
-  document.title = "images " + shown.length + "/" + images.length + " columns " + (sideBySide ? "many" : "one")
-    + " fit " + fits + " outside " + outside.length;
-};
-</script>
-"""
+  return "images " + shown.length + "/" + images.length
+    + " columns " + (sideBySide ? "many" : "one") + " fit " + fits + " outside " + outside.length;
+}"""
+
+#: Chromium as the tests run it: no sandbox (in a container), no GPU, nothing fetched of its own.
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--autoplay-policy=no-user-gesture-required",
+]
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 
 
 @pytest.fixture(scope="module")
-def chromium() -> str:
-    path = shutil.which("chromium") or (
+def browser():
+    """The system's Chromium, driven by playwright (which downloads no browser of its own here)."""
+    chromium = shutil.which("chromium") or (
         "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
     )
-    if path is None:
+    if chromium is None:
         pytest.skip(
             "Chromium is not installed (Debian: apt-get install chromium); .ci/run installs it"
         )
-    return path
+    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]'")
+    with sync_api.sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=chromium, args=ARGS)
+        yield browser
+        browser.close()
 
 
-def run_chromium(chromium: str, profile: Path, *args: str) -> subprocess.CompletedProcess:
-    command = [
-        chromium,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--hide-scrollbars",
-        f"--user-data-dir={profile}",
-        "--virtual-time-budget=5000",
-        *args,
-    ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr[-2000:]
-    return result
+@pytest.fixture
+def open_page(browser):
+    """A function that opens a file in a new tab of 1280x900 and returns the tab."""
+    contexts = []
+
+    def opened(path: Path, width=1280, height=900):
+        context = browser.new_context(viewport={"width": width, "height": height})
+        contexts.append(context)
+        tab = context.new_page()
+        tab.goto(path.as_uri(), wait_until="load")
+        return tab
+
+    yield opened
+    for context in contexts:
+        context.close()
 
 
-def test_a_browser_shows_every_gif_in_a_grid_from_file_urls(runs, chromium, tmp_path_factory):
-    html = write_index(runs).read_text(encoding="utf-8")
-    check = runs / "check.html"  # beside index.html, so that its relative links are the same
-    check.write_text(html.replace("</body>", CHECK + "</body>"), encoding="utf-8")
-    profile = tmp_path_factory.mktemp("profile")
-    dom = run_chromium(
-        chromium, profile, "--window-size=1280,900", "--dump-dom", check.as_uri()
-    ).stdout
-    title = re.search(r"<title>(.*?)</title>", dom).group(1)
-    assert title == "images 3/3 columns many fit true outside 0"
+def axe_violations(tab) -> list:
+    """What axe-core finds wrong on the page (skipped where npm has not installed it)."""
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed: run npm ci (.ci/run does)")
+    tab.add_script_tag(path=str(AXE))
+    found = tab.evaluate("() => axe.run(document).then(function (r) { return r.violations; })")
+    return [(item["id"], [node["target"] for node in item["nodes"]]) for item in found]
 
 
-def test_a_screenshot_of_the_page_shows_the_gifs(runs, chromium, tmp_path_factory):
-    index = write_index(runs)
-    shot = tmp_path_factory.mktemp("shot") / "gallery.png"
-    run_chromium(
-        chromium,
-        tmp_path_factory.mktemp("profile"),
-        "--window-size=1280,900",
-        f"--screenshot={shot}",
-        index.as_uri(),
-    )
-    with Image.open(shot) as image:
+def test_a_browser_shows_every_gif_in_a_grid_from_file_urls(runs, open_page):
+    tab = open_page(write_index(runs))
+    assert tab.evaluate(CHECK) == "images 3/3 columns many fit true outside 0"
+
+
+def test_a_screenshot_of_the_page_shows_the_gifs(runs, open_page):
+    tab = open_page(write_index(runs))
+    with Image.open(io.BytesIO(tab.screenshot())) as image:
         assert image.size == (1280, 900)
         pixels = image.convert("RGB")
         colours = pixels.getcolors(maxcolors=1_000_000)
@@ -497,3 +503,283 @@ def test_a_fifo_or_dev_zero_in_the_output_folder_neither_hangs_nor_eats_memory(t
         "zero.json",
     ]
     assert os.readlink(tmp_path / "index.html") == "/dev/zero"  # someone else's: left alone
+
+
+# --- 500 runs: finding and comparing them --------------------------------------------------------
+
+MANY = 500
+
+
+@pytest.fixture(scope="module")
+def small_runs(tmp_path_factory) -> dict:
+    """Two small runs with a WebM video each: 5 frames at epochs 0, 10, 20, 29, 39, and 3 at 0, 20,
+    39 with eta 0.5. (name: its folder)"""
+    from regress_demo import Settings
+    from regress_demo import make_gif as run
+
+    folders = {}
+    for name, more in [("a", {"frames": 5}), ("b", {"frames": 3, "eta": 0.5})]:
+        folders[name] = tmp_path_factory.mktemp(name)
+        run(Settings(epoch=40, video=("webm",), **more), folders[name] / f"{name}.gif")
+    return folders
+
+
+def copy_run(source: Path, folder: Path, name: str, mtime: int, video=False, **changes):
+    """The run in `source` copied into `folder` as `name` (its files hard-linked, its record renamed
+    and changed: settings, status, final error); `video` False drops the video (a GIF-only run)."""
+    record = json.loads(next(source.glob("*.json")).read_text())
+    os.link(source / record["gif"], folder / f"{name}.gif")
+    record.update(gif=f"{name}.gif", sheet=None, videos=[])
+    if video:
+        os.link(source / next(source.glob("*.webm")).name, folder / f"{name}.webm")
+        record["videos"] = [f"{name}.webm"]
+    for key, value in changes.items():
+        if key in record["settings"]:
+            record["settings"][key] = value
+        elif key in ("final_error", "status"):
+            record["runs"][0][key] = value
+        if key in ("status", "layers_edited"):
+            record[key] = value
+    write(folder, f"{name}.json", record, mtime)
+
+
+@pytest.fixture(scope="module")
+def many(small_runs, tmp_path_factory) -> Path:
+    """A folder of 500 runs, newest first: run-000 and run-001 with videos (a, b), the rest GIF-only
+    copies of a; every 10th with n_mid 10, every 25th diverged, and final errors that vary; run-003
+    of an edited layers.py."""
+    folder = tmp_path_factory.mktemp("many")
+    for i in range(MANY):
+        changes = {"final_error": (i % 97 + 1) * 1e-4}
+        if i % 10 == 5:
+            changes["n_mid"] = [10]
+        if i % 25 == 7:
+            changes.update(status="diverged", final_error=None)
+        if i == 3:
+            changes["layers_edited"] = "3f2a9c"  # a run of an edited layers.py
+        source = small_runs["b" if i == 1 else "a"]
+        copy_run(source, folder, f"run-{i:03}", T0 + MANY - i, video=i < 2, **changes)
+    write_index(folder)
+    return folder
+
+
+def visible(tab) -> int:
+    return tab.evaluate(
+        "() => Array.prototype.filter.call(document.querySelectorAll('article'),"
+        " function (card) { return !card.hidden; }).length"
+    )
+
+
+LOADED = """() => {
+  var images = Array.prototype.slice.call(document.images);
+  function inView(image) {
+    var box = image.getBoundingClientRect();
+    return box.top < window.innerHeight && box.bottom > 0;
+  }
+  function loaded(image) { return image.complete && image.naturalWidth > 0; }
+  return [images.filter(loaded).length, images.filter(inView).length,
+          images.filter(function (image) { return inView(image) && loaded(image); }).length];
+}"""
+
+
+def test_500_runs_open_at_once_and_fetch_only_the_first_screen(many, open_page):
+    assert (many / "index.html").stat().st_size < 2_000_000
+    tab = open_page(many / "index.html")
+    loaded = tab.evaluate("() => performance.getEntriesByType('navigation')[0].loadEventEnd")
+    assert loaded < 2000  # milliseconds from the start to the load event (all 500 GIFs: 5 s)
+    fetched, in_view, shown = tab.evaluate(LOADED)
+    assert in_view >= 1 and shown == in_view  # the first screen's films are there
+    assert fetched <= 30, fetched  # and not the other 470
+    assert tab.evaluate("() => document.querySelectorAll('article').length") == MANY
+    tab.wait_for_function("() => !document.querySelector('.player video').paused")  # it plays
+    tab.evaluate("() => window.scrollTo(0, document.body.scrollHeight / 2)")
+    # further down, the films are fetched as they come into view
+    tab.wait_for_function(f"() => ({LOADED})()[1] > 0 && ({LOADED})()[2] === ({LOADED})()[1]")
+    assert tab.evaluate(LOADED)[0] > fetched
+    # a film plays only while its card is on screen: the first card's video paused down here...
+    playing = "() => !document.querySelector('.player video').paused"
+    tab.wait_for_function(f"() => !({playing})()")
+    assert tab.evaluate("() => document.querySelector('.player').dataset.away") == "1"
+    tab.evaluate("() => window.scrollTo(0, 0)")
+    tab.wait_for_function(playing)  # ...and playing again back up
+
+
+def test_the_search_field_filters_and_sorting_narrow_and_order_the_cards(many, open_page):
+    tab = open_page(many / "index.html")
+    tab.fill("#find-text", "n_mid=10")
+    assert visible(tab) == MANY // 10
+    assert tab.text_content("#find-count") == f"{MANY // 10} of {MANY} shown"
+    tab.fill("#find-text", "")
+    tab.select_option("#find-status", "diverged")
+    assert visible(tab) == MANY // 25
+    tab.select_option("#find-status", "")
+    tab.select_option("#find-setting", label="n_mid 10")
+    assert visible(tab) == MANY // 10
+    tab.select_option("#find-setting", "")
+    tab.select_option("#find-source", "data")
+    assert visible(tab) == 0
+    tab.select_option("#find-source", "")
+    tab.select_option("#find-sort", "error")
+    errors = tab.eval_on_selector_all("article", "cards => cards.map(c => c.dataset.error)")
+    finite = [float(value) for value in errors if value]
+    assert finite == sorted(finite) and errors[-(MANY // 25) :] == [""] * (MANY // 25)
+    tab.select_option("#find-sort", "newest")
+    orders = tab.eval_on_selector_all("article", "cards => cards.map(c => c.dataset.order)")
+    assert orders == [str(i) for i in range(MANY)]
+
+
+def errors_of(source: Path) -> list:
+    return json.loads(next(source.glob("*.json")).read_text())["runs"][0]["errors"]
+
+
+def tick(tab, *cards: int):
+    for card in cards:
+        tab.locator("article .pick-box").nth(card).check()
+
+
+def readouts(tab) -> list:
+    return tab.locator("#compare output").all_text_contents()
+
+
+def test_two_videos_compared_step_together_by_epoch(many, small_runs, open_page):
+    tab = open_page(many / "index.html")
+    assert not tab.locator("#compare").is_visible()
+    tick(tab, 0, 1)
+    assert tab.locator("#compare").is_visible() and tab.locator("#compare video").count() == 2
+    assert tab.text_content("#compare .differ") == "differ: eta 0.1 / 0.5, frames 5 / 3"
+    a, b = errors_of(small_runs["a"]), errors_of(small_runs["b"])
+    assert readouts(tab) == [f"epoch 0 · error {a[0]:.2e}", f"epoch 0 · error {b[0]:.2e}"]
+    # the slider runs over both films' epochs (0, 10, 20, 29, 39): the third is epoch 20 in both
+    tab.eval_on_selector(
+        "#compare .seek", "s => { s.value = 2; s.dispatchEvent(new Event('input')); }"
+    )
+    assert readouts(tab) == [f"epoch 20 · error {a[20]:.2e}", f"epoch 20 · error {b[20]:.2e}"]
+    times = "() => Array.prototype.map.call(document.querySelectorAll('#compare video'),"
+    times += " function (video) { return video.currentTime; })"
+    assert tab.evaluate(times) == pytest.approx([2.5 / 10, 1.5 / 10])  # frame 2 of a, 1 of b
+    tab.focus("#compare .forward")
+    tab.keyboard.press("ArrowRight")  # epoch 29: b has no frame there and shows its epoch 20
+    assert readouts(tab) == [f"epoch 29 · error {a[29]:.2e}", f"epoch 20 · error {b[20]:.2e}"]
+    tab.keyboard.press("End")
+    assert readouts(tab) == [f"epoch 39 · error {a[39]:.2e}", f"epoch 39 · error {b[39]:.2e}"]
+    tab.keyboard.press("Escape")  # closed, and the keyboard is back on the card
+    assert not tab.locator("#compare").is_visible()
+    assert tab.locator(".pick-box:checked").count() == 0
+    assert tab.evaluate("() => document.activeElement.className") == "pick-box"
+    tick(tab, 0, 1)
+    tab.click("#compare .close")
+    assert not tab.locator("#compare").is_visible()
+    assert tab.locator(".pick-box:checked").count() == 0
+
+
+def canvas_pixels(tab, index: int):
+    import base64
+
+    import numpy as np
+
+    url = tab.locator("#compare canvas").nth(index).evaluate("c => c.toDataURL('image/png')")
+    with Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))) as image:
+        return np.asarray(image.convert("RGB")).astype(int)
+
+
+def test_gifs_compared_are_drawn_frame_by_frame_and_an_edited_layers_py_is_named(
+    many, small_runs, open_page
+):
+    from helpers import decode_gif
+
+    frames = decode_gif(small_runs["a"] / "a.gif").frames
+    tab = open_page(many / "index.html")
+    tick(tab, 2, 3)
+    assert tab.text_content("#compare .differ") == (
+        "differ: layers.py as in the book / layers.py edited (3f2a9c)"
+    )
+    chooser = tab.locator("#compare input[type=file]")
+    assert chooser.count() == 2  # a page may not read a file by itself: it asks for the GIF
+    for side, name in enumerate(("run-002.gif", "run-003.gif")):
+        chooser.nth(side).set_input_files(str(many / name))
+        tab.wait_for_function(
+            f"() => document.querySelectorAll('#compare canvas').length === {side + 1}"
+        )
+    tab.focus("#compare .forward")
+    for key, frame in [("End", 4), ("ArrowLeft", 3), ("Home", 0)]:
+        tab.keyboard.press(key)
+        epoch = [0, 10, 20, 29, 39][frame]
+        a = errors_of(small_runs["a"])
+        assert readouts(tab) == [f"epoch {epoch} · error {a[epoch]:.2e}"] * 2
+        for side in (0, 1):  # (each frame is decoded, then drawn)
+            tab.wait_for_function(
+                f"() => document.querySelectorAll('#compare canvas')[{side}].dataset.frame"
+                f" === '{frame}'"
+            )
+            pixels = canvas_pixels(tab, side)
+            assert pixels.shape == frames[frame].shape
+            assert abs(pixels - frames[frame]).mean() < 1, (key, side)
+
+
+@pytest.fixture(scope="module")
+def few(small_runs, tmp_path_factory) -> Path:
+    """Four runs: two with videos (a, b), two GIF-only, one of them of an edited layers.py."""
+    folder = tmp_path_factory.mktemp("few")
+    for i in range(4):
+        more = {"layers_edited": "3f2a9c"} if i == 3 else {}
+        copy_run(small_runs["b" if i == 1 else "a"], folder, f"run-{i}", T0 - i, i < 2, **more)
+    write_index(folder)
+    return folder
+
+
+def test_axe_finds_nothing_wrong_with_and_without_the_compare_view(few, open_page):
+    tab = open_page(few / "index.html")
+    assert axe_violations(tab) == []
+    tick(tab, 0, 2)  # a video and a GIF, side by side
+    assert tab.locator("#compare video").count() == 1 and tab.locator("#compare img").count() == 1
+    assert axe_violations(tab) == []
+
+
+def test_the_player_and_the_compare_view_fill_the_screen_from_the_keyboard(few, open_page):
+    tab = open_page(few / "index.html")
+    full = tab.get_by_role("button", name="full screen")
+    assert full.count() == 2  # each player's (the compare view's is closed)
+    full.first.focus()
+    tab.keyboard.press("Enter")
+    tab.wait_for_function("() => document.fullscreenElement !== null")
+    assert tab.evaluate("() => document.fullscreenElement.className") == "player"
+    assert tab.evaluate("() => document.querySelector('.player video').offsetWidth") > 1000
+    tab.keyboard.press("Enter")  # the button, still focused, leaves it
+    tab.wait_for_function("() => document.fullscreenElement === null")
+    tick(tab, 0, 1)
+    assert full.count() == 3
+    tab.focus("#compare .full")
+    tab.keyboard.press("Enter")
+    tab.wait_for_function("() => document.fullscreenElement !== null")
+    assert tab.evaluate("() => document.fullscreenElement.id") == "compare"
+
+
+def test_a_card_names_what_differs_from_the_textbook_and_folds_the_rest(runs):
+    html = write_index(runs).read_text(encoding="utf-8")
+    changed = re.findall(r'<p class="changed">(.*?)</p>', html)
+    assert changed == [
+        "differs from the textbook: seed=0",
+        "differs from the textbook: n_mid=1, 3, eta=0.05, 0.5, seed=0, label="
+        + "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;",
+        "differs from the textbook: eta=5, seed=0",
+    ]
+    statuses = re.findall(r'<p class="status">(.*?)</p>', html)
+    assert statuses == [
+        '<span class="badge">finished</span> · 2 frames · final error 6.29e-05',
+        f'<span class="badge">finished</span> · 2 frames · best final error {0.051:.2e}',
+        '<span class="badge">diverged</span> · 2 frames',
+    ]
+    assert html.count("<details><summary>all settings</summary>") == 3
+    assert html.count('<dl class="settings">') == 3 and html.count("</dl>\n</details>") == 3
+
+
+def test_the_textbook_s_run_says_so_and_a_japanese_page_asks_for_japanese_fonts(tmp_path):
+    make_gif(tmp_path / "run.gif", RED)
+    settings = {**DEFAULTS, "lang": "ja"}
+    write(tmp_path, "run.json", record("run.gif", settings, []), T0)
+    html = write_index(tmp_path).read_text(encoding="utf-8")
+    assert '<p class="changed">教科書どおりの設定</p>' in html
+    fonts = 'IPAexGothic, "Noto Sans CJK JP", "Hiragino Sans", "Yu Gothic", Meiryo, sans-serif'
+    assert f"body {{ font-family: {fonts}; }}" in " ".join(html.split())
+    write(tmp_path, "run.json", record("run.gif", {**DEFAULTS, "lang": "en"}, []), T0)
+    assert "IPAexGothic" not in write_index(tmp_path).read_text(encoding="utf-8")

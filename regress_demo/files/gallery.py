@@ -8,6 +8,7 @@ The page speaks the language of the newest run in the folder (its --lang; texts.
 from __future__ import annotations
 
 import html
+import json
 import math
 import os
 import re
@@ -19,7 +20,7 @@ from urllib.parse import quote
 from ..film import stopping
 from ..film.texts import LANGUAGES, Texts
 from ..inputs.checks import MAX_FRAMES, MAX_PANELS, MAX_STILLS
-from ..inputs.settings import show
+from ..inputs.settings import Settings, show
 from . import player
 from .paths import GENERATOR, INDEX_NAME, RECORD_KIND, json_loads
 from .staged import read_text, staged_with
@@ -31,6 +32,14 @@ ENGLISH = Texts("en")
 MAX_TEXT = 500
 #: Statuses that get their own colour; anything else is shown as it is, in neutral grey.
 STATUSES = ("finished", "diverged", "interrupted", "reached")
+#: Cards whose films are fetched at once: about a first screen; the rest as they come near it.
+FIRST_SCREEN = 6
+#: The textbook's settings, as a record keeps them: a card names those that differ.
+DEFAULTS = Settings().as_dict()
+#: Settings that change how a run is shown or where, not what it learns: not named as differing.
+SHOWN_ONLY = ("lang", "video", "size", "style", "fps", "hold", "still", "sheet", "dpi", "data")
+#: At most this many values of one setting are offered by the setting filter.
+MAX_OPTIONS = 40
 
 
 @dataclass
@@ -46,6 +55,7 @@ class Run:
     prints: list = field(
         default_factory=list
     )  # (file name, epoch or None, kind) of the files for print there
+    gif_path: Optional[Path] = None  # where the GIF is (its header gives its size)
 
 
 def write_index(folder) -> Optional[Path]:
@@ -123,6 +133,7 @@ def read_run(path: Path) -> Optional[Run]:
         _file_beside(path, record.get("sheet")),
         videos,
         _prints(path, record),
+        path.parent / gif,
     )
 
 
@@ -197,20 +208,23 @@ def page_language(runs: list[Run]) -> str:
 
 
 def render_page(runs: list[Run]) -> str:
-    """The whole gallery page, in the language of the newest run."""
+    """The whole gallery page, in the language of the newest run: the tools to find and compare
+    runs, then a card for each run."""
     language = page_language(runs)
     say = Texts(language)
     count = say("page_one_run" if len(runs) == 1 else "page_runs", count=len(runs))
     if runs:
-        body = (
-            '<main class="cards">\n' + "".join(render_card(run, say) for run in runs) + "</main>\n"
-        )
+        options = setting_options(runs)
+        cards = "".join(render_card(run, say, order, options) for order, run in enumerate(runs))
+        body = render_tools(runs, options, say) + f'<main class="cards">\n{cards}</main>\n'
+        body += render_compare(say)  # (over the cards, when open)
     else:
         body = (
             '<main class="empty">\n<p>No runs here yet. Make one with <code>regress-demo</code>:'
             " each run writes an animated GIF and a run record, and this page shows them.</p>\n</main>\n"
         )
     script = player.SCRIPT if any(run.videos for run in runs) else ""
+    script += FIND_SCRIPT + COMPARE_SCRIPT if runs else ""
     style = STYLE + player.STYLE + (JAPANESE_STYLE if language == "ja" else "")
     if any(
         run.record.get("status") == "reached" for run in runs
@@ -224,28 +238,259 @@ def render_page(runs: list[Run]) -> str:
         script=script,
         lang=language,
         intro=_text(say("page_intro")),
+        help=f'<p class="compare-help">{_text(say("page_compare_help"))}</p>\n' if runs else "",
     )
 
 
-def render_card(run: Run, say: Texts = ENGLISH) -> str:
-    """One run's card: the GIF, a heading, the status, the final errors, the settings and links."""
+def setting_options(runs: list[Run]) -> dict:
+    """The choices of the setting filter: each value of a setting that varies between the runs
+    (each value of a grid's axis on its own), e.g. ("n_mid", "10"), numbered in order."""
+    values: dict = {}
+    for run in runs:
+        for name, value in _setting_values(_settings_of(run)):
+            values.setdefault(name, set()).add(value)
+    choices = []
+    for name, found in values.items():
+        if 1 < len(found) <= MAX_OPTIONS:
+            choices += [(name, value) for value in sorted(found, key=_number_first)]
+    return {choice: number for number, choice in enumerate(choices)}
+
+
+def _setting_values(settings: dict) -> list:
+    """(name, value as text) of each setting a run may be found by: a grid's axis value by value."""
+    pairs = []
+    for name, value in settings.items():
+        if name in SHOWN_ONLY or isinstance(value, dict) or not isinstance(name, str):
+            continue
+        for item in value[:MAX_OPTIONS] if isinstance(value, list) else [value]:
+            if not isinstance(item, (list, dict)):
+                pairs.append((name, as_text(item)))
+    return pairs
+
+
+def _number_first(text: str) -> tuple:
+    """Numbers in their order (1, 3, 10), then texts in theirs."""
+    try:
+        return (0, float(text), "")
+    except ValueError:
+        return (1, 0.0, text)
+
+
+def _settings_of(run: Run) -> dict:
+    settings = run.record.get("settings")
+    return settings if isinstance(settings, dict) else {}
+
+
+def changed(settings: dict) -> str:
+    """The settings that differ from the textbook's, as the notebook's caption names them:
+    "n_mid=10, eta=0.5"; "" for none. (How the film is shown, and the data, are not named.)"""
+    parts = [
+        f"{name}={as_text(value)}"
+        for name, value in settings.items()
+        if name not in SHOWN_ONLY and value != DEFAULTS.get(name)
+    ]
+    return ", ".join(parts)
+
+
+def best_error(record: dict) -> Optional[float]:
+    """The least final error of a run's networks (the one network's, for a single run); None if none
+    is a finite number."""
+    rows = record.get("runs") if isinstance(record.get("runs"), list) else []
+    errors = [row.get("final_error") for row in rows if isinstance(row, dict)]
+    finite = [
+        value
+        for value in errors
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    ]
+    return min(finite) if finite else None
+
+
+def render_tools(runs: list[Run], options: dict, say: Texts) -> str:
+    """The search field, the filters and the sorting."""
+    statuses = sorted({str(run.record.get("status", "unknown")) for run in runs})
+    status_options = "".join(
+        f'<option value="{_text(status)}">{_text(said_status(status, say))}</option>'
+        for status in statuses
+    )
+    setting_choices = "".join(
+        f'<option value="{number}">{_text(name)} {_text(value)}</option>'
+        for (name, value), number in options.items()
+    )
+    any_option = f'<option value="">{_text(say("page_any"))}</option>'
+    sources = (
+        f'{any_option}<option value="curve">{_text(say("page_curves"))}</option>'
+        f'<option value="data">{_text(say("page_own_data"))}</option>'
+    )
+    sorts = (
+        f'<option value="newest">{_text(say("page_newest"))}</option>'
+        f'<option value="error">{_text(say("page_by_error"))}</option>'
+    )
+    shown = say("page_shown", shown=len(runs), count=len(runs))
+    template = say("page_shown", shown="{shown}", count="{count}")  # (the script fills it in)
+    fields = [
+        ("find-text", "page_search", '<input type="search" id="find-text">'),
+        ("find-status", "page_status", _select("find-status", any_option + status_options)),
+        ("find-setting", "page_setting", _select("find-setting", any_option + setting_choices)),
+        ("find-source", "page_source", _select("find-source", sources)),
+        ("find-sort", "page_sort", _select("find-sort", sorts)),
+    ]
+    labels = "".join(
+        f'<label for="{name}">{_text(say(key))}</label>{field}' for name, key, field in fields
+    )
+    return (
+        f'<form class="find" role="search" data-shown="{_text(template)}">\n{labels}\n'
+        f'<output id="find-count" aria-live="polite">{_text(shown)}</output>\n</form>\n'
+    )
+
+
+def _select(name: str, options: str) -> str:
+    return f'<select id="{name}">{options}</select>'
+
+
+def render_compare(say: Texts) -> str:
+    """The compare view, filled by the page's script when two cards are ticked: both films, one
+    slider of epochs, each film's epoch and error, and the settings in which the two differ."""
+    texts = {
+        "frame": say("page_compare_frame", epoch="{epoch}", error="{error}"),
+        "epoch": say("page_compare_epoch", epoch="{epoch}"),
+        "differ": say("page_differ", changes="{changes}"),
+        "same": say("page_same"),
+        "book": say("page_layers_book"),
+        "choose": say("page_choose_gif", name="{name}"),
+        "no-decoder": say("page_no_decoder"),
+    }
+    data = "".join(f' data-{key}="{_text(text)}"' for key, text in texts.items())
+    button = '<button type="button" class="{0}" aria-label="{1}">{2}</button>'
+    return (
+        f'<section id="compare" class="compare" aria-labelledby="compare-title" tabindex="-1"'
+        f"{data} hidden>\n"
+        f'<h2 id="compare-title">{_text(say("page_compare"))}</h2>\n'
+        f'<p class="differ"></p>\n<div class="sides"></div>\n<div class="controls">'
+        + button.format("back", _text(say("page_previous")), "◀")
+        + button.format("forward", _text(say("page_next")), "▶")
+        + f'<input class="seek" type="range" min="0" max="0" step="1" value="0" '
+        f'aria-label="{_text(say("page_epoch"))}">'
+        + f'<button type="button" class="full">{_text(say("player_full_screen"))}</button>'
+        + button.format("close", _text(say("page_close")), "✕")
+        + "</div>\n</section>\n"
+    )
+
+
+def render_card(run: Run, say: Texts = ENGLISH, order: int = 0, options=None) -> str:
+    """One run's card: the film, a heading, what differs from the textbook, the status and the final
+    error, a box to compare it; the results and every setting folded away, then the links."""
     record = run.record
-    settings = record.get("settings") if isinstance(record.get("settings"), dict) else {}
+    settings = _settings_of(run)
     title = heading(settings, say) or run.gif
     status = str(record.get("status", "unknown"))
-    frames = record.get("frames")
-    frames_note = (
-        say("page_frames", count=frames)
-        if isinstance(frames, int) and not isinstance(frames, bool)
-        else ""
-    )
     engine = record.get("engine")
     engine_note = (
         f'<p class="engine">{_text(say("page_engine", engine=say.engine(engine)))}</p>\n'
         if isinstance(engine, str)
         else ""
     )
-    layers_note = _layers_note(record, say)
+    rows = record.get("runs") if isinstance(record.get("runs"), list) else []
+    results = render_results(rows, say, settings.get("stop_at"))
+    grid = sum(isinstance(row, dict) for row in rows) > 1  # (its table stays in sight)
+    changes = changed(settings)
+    differs = say("page_changed", changes=changes) if changes else say("page_textbook")
+    data, pick = _card_data(run, order, options or {}, say), _text(say("page_pick"))
+    return (
+        f'<article class="card {_status_class(status)}"{data}>\n'
+        f"{_film(run, title, say, order < FIRST_SCREEN)}"
+        f'<div class="body">\n'
+        f"<h2>{_text(title)}</h2>\n"
+        f'<p class="changed">{_text(differs)}</p>\n'
+        f"{_status_line(record, status, grid, say)}"
+        f"{engine_note}"
+        f"{_layers_note(record, say)}"
+        f'<p class="pick"><label><input type="checkbox" class="pick-box"> {pick}</label></p>\n'
+        f"{results if grid else ''}"
+        f"<details><summary>{_text(say('page_all_settings'))}</summary>\n"
+        f"{'' if grid else results}{render_settings(settings, say)}</details>\n"
+        f'<p class="links">{" · ".join(_links(run, say))}</p>\n'
+        f"</div>\n</article>\n"
+    )
+
+
+def _status_line(record: dict, status: str, grid: bool, say: Texts) -> str:
+    """The badge, the number of frames and the final error (the best one, for a grid)."""
+    frames = record.get("frames")
+    line = (
+        say("page_frames", count=frames)
+        if isinstance(frames, int) and not isinstance(frames, bool)
+        else ""
+    )
+    best = best_error(record)
+    if best is not None:
+        line += say("page_best" if grid else "page_final", error=error(best))
+    badge = f'<span class="badge">{_text(said_status(status, say))}</span>'
+    return f'<p class="status">{badge}{_text(line)}</p>\n'
+
+
+def _card_data(run: Run, order: int, options: dict, say: Texts) -> str:
+    """What the page's script finds, sorts and compares a card by, as data- attributes: its
+    status, order, best final error, curve or own data, setting choices, each frame's epoch and
+    error."""
+    settings = _settings_of(run)
+    best = best_error(run.record)
+    tags = sorted({options[pair] for pair in _setting_values(settings) if pair in options})
+    frames = player.frame_errors(run.record)
+    fps = settings.get("fps")
+    edited = run.record.get("layers_edited")
+    values = {
+        "status": str(run.record.get("status", "unknown")),
+        "order": str(order),
+        "error": repr(best) if best is not None else "",
+        "source": "data" if isinstance(settings.get("data"), dict) else "curve",
+        "tags": " ".join(map(str, tags)),
+        "gif": quote(os.fsencode(run.gif)),
+        "fps": f"{fps:g}" if isinstance(fps, (int, float)) and not isinstance(fps, bool) else "",
+        "layers": say("layers_edited", digest=edited) if isinstance(edited, str) else "",
+        "epochs": json.dumps([epoch for epoch, _ in frames]),
+        "errors": json.dumps(
+            [float(f"{value:.2e}") if value is not None else None for _, value in frames]
+        ),
+    }
+    return "".join(f' data-{key}="{_text(value)}"' for key, value in values.items())
+
+
+def _film(run: Run, title: str, say: Texts, first: bool) -> str:
+    """The player if the run has a video, else the GIF; fetched at once only on the first screen."""
+    alt = say("page_alt", title=title)
+    fps = _settings_of(run).get("fps")
+    if (
+        isinstance(fps, (int, float))
+        and not isinstance(fps, bool)
+        and math.isfinite(fps)
+        and fps > 0
+    ):
+        film = player.render_player(run.videos, run.record, fps, alt, say, first)
+        if film:
+            return film
+    size = _gif_size(run.gif_path) if run.gif_path else None
+    box = f' width="{size[0]}" height="{size[1]}"' if size else ""
+    return (
+        f'<a class="shot" href="{_url(run.gif)}"><img src="{_url(run.gif)}" alt="{_text(alt)}"'
+        f'{box} loading="{"eager" if first else "lazy"}"></a>\n'
+    )
+
+
+def _gif_size(path: Path) -> Optional[tuple]:
+    """A GIF's width and height from its header (so that a lazy image keeps its place); None if the
+    file does not start as a GIF."""
+    try:
+        with open(path, "rb") as file:
+            head = file.read(10)
+    except OSError:
+        return None
+    if len(head) < 10 or head[:4] != b"GIF8":
+        return None
+    return int.from_bytes(head[6:8], "little"), int.from_bytes(head[8:10], "little")
+
+
+def _links(run: Run, say: Texts) -> list:
+    """The card's links: the record, the GIF, the videos, the contact sheet and the prints."""
     links = [_link(run.record_name, say("page_record")), _link(run.gif, "GIF")]
     links += [
         _link(name, say("page_video", kind=name.rsplit(".", 1)[-1].upper())) for name in run.videos
@@ -259,28 +504,7 @@ def render_card(run: Run, say: Texts = ENGLISH) -> str:
         )
         for name, epoch, kind in run.prints
     ]
-    alt = say("page_alt", title=title)
-    fps = settings.get("fps") if isinstance(settings.get("fps"), (int, float)) else None
-    film = (
-        player.render_player(run.videos, record, fps, alt, say)
-        if fps and math.isfinite(fps) and fps > 0
-        else ""
-    )
-    if not film:
-        film = f'<a class="shot" href="{_url(run.gif)}"><img src="{_url(run.gif)}" alt="{_text(alt)}" loading="eager"></a>\n'
-    return (
-        f'<article class="card {_status_class(status)}">\n'
-        f"{film}"
-        f'<div class="body">\n'
-        f"<h2>{_text(title)}</h2>\n"
-        f'<p class="status"><span class="badge">{_text(said_status(status, say))}</span>{_text(frames_note)}</p>\n'
-        f"{engine_note}"
-        f"{layers_note}"
-        f"{render_results(record.get('runs'), say, settings.get('stop_at'))}"
-        f"{render_settings(settings, say)}"
-        f'<p class="links">{" · ".join(links)}</p>\n'
-        f"</div>\n</article>\n"
-    )
+    return links
 
 
 def _layers_note(record: dict, say: Texts = ENGLISH) -> str:
@@ -454,7 +678,7 @@ PAGE = """<!DOCTYPE html>
 <header>
 <h1>regress-demo <span class="count">{count}</span></h1>
 <p>{intro}</p>
-</header>
+{help}</header>
 {body}{script}</body>
 </html>
 """
@@ -505,10 +729,234 @@ a { color: #0969da; }
   border-radius: 10px; text-align: center; color: var(--muted); }
 code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; background: #eff2f5;
   padding: 0.1rem 0.35rem; border-radius: 4px; color: var(--ink); }
+[hidden] { display: none !important; }
+.card { content-visibility: auto; contain-intrinsic-size: auto 22rem auto 44rem; }
+button, input, select { font: inherit; }
+.changed { margin: -0.2rem 0 0.5rem; font-size: 0.9rem; }
+.pick { margin: 0 0 0.6rem; font-size: 0.9rem; }
+details { margin: 0 0 0.7rem; font-size: 0.9rem; }
+summary { cursor: pointer; color: var(--muted); margin-bottom: 0.4rem; }
+.find { max-width: 80rem; margin: 0 auto 1rem; display: flex; flex-wrap: wrap; gap: 0.4rem 0.6rem;
+  align-items: center; }
+.find label { color: var(--muted); font-size: 0.9rem; }
+.find input[type=search] { min-width: 14rem; }
+.find output { color: var(--muted); font-size: 0.9rem; }
+header .compare-help { margin-top: 0.3rem; font-size: 0.9rem; }
+.compare { position: fixed; inset: 1rem; z-index: 10; max-width: 80rem; margin: 0 auto;
+  padding: 1rem; overflow: auto; background: var(--card); border: 1px solid var(--line);
+  border-radius: 10px; box-shadow: 0 8px 30px rgba(31, 35, 40, 0.35); }
+.compare h2 { margin-bottom: 0.2rem; }
+.compare .differ { margin: 0 0 0.6rem; }
+.compare:fullscreen { overflow: auto; }
+.compare .sides { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; }
+.compare figure { margin: 0; }
+.compare figcaption { font-weight: 600; margin-bottom: 0.3rem; }
+.compare video, .compare img, .compare canvas { display: block; width: 100%; height: auto;
+  max-height: 72vh; object-fit: contain; }
+.compare output { display: block; color: var(--muted); font-variant-numeric: tabular-nums; }
+.compare .controls { display: flex; gap: 0.4rem; align-items: center; margin-top: 0.6rem; }
+.compare .seek { flex: 1; }
 """
 
-#: A Japanese page asks for the Japanese fonts of the common systems before the generic one.
+#: A Japanese page asks for the Japanese font the frames are drawn in, then those of the common
+#: systems, before the generic one.
 JAPANESE_STYLE = """\
-body { font-family: system-ui, "Hiragino Sans", "Hiragino Kaku Gothic ProN", "Yu Gothic UI", "Yu Gothic", Meiryo,
-  "Noto Sans CJK JP", "Noto Sans JP", "IPAexGothic", sans-serif; }
+body { font-family: IPAexGothic, "Noto Sans CJK JP", "Hiragino Sans", "Yu Gothic", Meiryo,
+  sans-serif; }
+"""
+
+#: Finding a run: the search field, the filters, the sorting.
+FIND_SCRIPT = """\
+<script>
+(function () {
+  var main = document.querySelector("main.cards"), form = document.querySelector(".find");
+  var cards = Array.prototype.slice.call(main.querySelectorAll("article.card"));
+  var words = null;  // each card's text, read at the first search
+  function value(id) { return document.getElementById(id).value; }
+  function fill(text, values) {  // "epoch {epoch}" with the values put in
+    return text.replace(/\\{(\\w+)\\}/g, function (all, key) {
+      return key in values ? values[key] : all;
+    });
+  }
+  function find() {  // show the cards that match every field
+    var asked = value("find-text").toLowerCase().split(/\\s+/).filter(Boolean);
+    var status = value("find-status"), setting = value("find-setting");
+    var source = value("find-source");
+    var shown = 0;
+    words = words || cards.map(function (card) { return card.textContent.toLowerCase(); });
+    cards.forEach(function (card, i) {
+      var match = asked.every(function (word) { return words[i].indexOf(word) >= 0; })
+        && (!status || card.dataset.status === status)
+        && (!setting || card.dataset.tags.split(" ").indexOf(setting) >= 0)
+        && (!source || card.dataset.source === source);
+      card.hidden = !match;
+      shown += match ? 1 : 0;
+    });
+    var count = {shown: shown, count: cards.length};
+    document.getElementById("find-count").textContent = fill(form.dataset.shown, count);
+  }
+  function error(card) { return card.dataset.error === "" ? Infinity : Number(card.dataset.error); }
+  function sort() {  // newest first, or the least final error first (runs without one last)
+    var order = cards.slice();
+    if (value("find-sort") === "error") {
+      order.sort(function (a, b) {
+        return error(a) - error(b) || a.dataset.order - b.dataset.order;
+      });
+    }
+    order.forEach(function (card) { main.appendChild(card); });
+  }
+  form.addEventListener("submit", function (event) { event.preventDefault(); });
+  form.addEventListener("input", function (event) {
+    if (event.target.id === "find-sort") { sort(); } else { find(); }
+  });
+})();
+</script>
+"""
+
+#: Comparing two runs: their films side by side, stepped together by epoch, from file://.
+COMPARE_SCRIPT = """\
+<script>
+(function () {
+  var cards = Array.prototype.slice.call(document.querySelectorAll("main.cards article.card"));
+  function fill(text, values) {  // "epoch {epoch}" with the values put in
+    return text.replace(/\\{(\\w+)\\}/g, function (all, key) {
+      return key in values ? values[key] : all;
+    });
+  }
+  var view = document.getElementById("compare"), sides = view.querySelector(".sides");
+  var seek = view.querySelector(".seek"), picked = [], films = [], epochs = [];
+  function settingsOf(card) {  // the card's settings (its folded list), and which layers.py
+    var found = {"layers.py": card.dataset.layers || view.dataset.book};
+    card.querySelectorAll(".settings dt").forEach(function (name) {
+      found[name.textContent] = name.nextElementSibling.textContent;
+    });
+    return found;
+  }
+  function differ(a, b) {  // "eta 0.1 / 0.5, seed 0 / 1"
+    var one = settingsOf(a), two = settingsOf(b), parts = [];
+    Object.keys(one).concat(Object.keys(two)).forEach(function (name) {
+      var text = name === "layers.py" ? "" : name + " ";
+      text += (one[name] || "—") + " / " + (two[name] || "—");
+      if (one[name] !== two[name] && parts.indexOf(text) < 0) { parts.push(text); }
+    });
+    if (!parts.length) { return view.dataset.same; }
+    return fill(view.dataset.differ, {changes: parts.join(", ")});
+  }
+  function side(card) {  // one of the two films, with its epoch and error under it
+    var film = {card: card, epochs: JSON.parse(card.dataset.epochs),
+      errors: JSON.parse(card.dataset.errors), fps: Number(card.dataset.fps), frame: 0,
+      figure: document.createElement("figure"), readout: document.createElement("output"),
+      note: null};
+    var caption = document.createElement("figcaption"), video = card.querySelector(".player video");
+    caption.textContent = card.querySelector("h2").textContent;
+    if (video) {  // a video: to the middle of frame k
+      film.media = document.createElement("video");
+      film.media.muted = true; film.media.playsInline = true; film.media.preload = "auto";
+      film.media.innerHTML = video.innerHTML;
+      film.draw = function (k) { film.media.currentTime = (k + 0.5) / film.fps; };
+      film.steps = true;
+    } else { gif(film); }
+    [caption, film.media, film.readout, film.note].forEach(function (part) {
+      if (part) { film.figure.appendChild(part); }
+    });
+    return film;
+  }
+  // a GIF: its frames drawn to a canvas, once its file is chosen (a page may not read it itself)
+  function gif(film) {
+    var image = document.createElement("img"), canvas = document.createElement("canvas");
+    image.src = film.card.dataset.gif; image.alt = film.card.querySelector(".shot img").alt;
+    film.media = image; film.draw = function () {};
+    film.note = document.createElement("p"); film.note.className = "note";
+    if (!("ImageDecoder" in window)) { film.note.textContent = view.dataset.noDecoder; return; }
+    var label = document.createElement("label"), input = document.createElement("input");
+    input.type = "file"; input.accept = ".gif,image/gif";
+    var name = decodeURIComponent(film.card.dataset.gif);
+    label.textContent = fill(view.dataset.choose, {name: name}) + " ";
+    label.appendChild(input); film.note.appendChild(label);
+    input.addEventListener("change", function () {
+      input.files[0].arrayBuffer().then(function (bytes) {
+        var decoder = new ImageDecoder({data: bytes, type: "image/gif"});
+        decoder.tracks.ready.then(function () {
+          canvas.setAttribute("role", "img"); canvas.setAttribute("aria-label", image.alt);
+          film.figure.replaceChild(canvas, image); film.media = canvas; film.note.hidden = true;
+          film.steps = true;
+          film.draw = function (k) {
+            decoder.decode({frameIndex: k}).then(function (result) {
+              if (k === film.frame) {  // (the latest one asked for)
+                canvas.width = result.image.displayWidth;
+                canvas.height = result.image.displayHeight;
+                canvas.getContext("2d").drawImage(result.image, 0, 0);
+                canvas.dataset.frame = k;
+              }
+              result.image.close();
+            });
+          };
+          go(Number(seek.value));
+        });
+      });
+    });
+  }
+  function exponent(x) {  // 8.42e-06, as Python writes it
+    return x.toExponential(2).replace(/e([+-])(\\d)$/, function (all, sign, digit) {
+      return "e" + sign + "0" + digit;
+    });
+  }
+  // both films to the i-th of their epochs taken together: each to its last frame at or before it
+  function go(i) {
+    i = Math.max(0, Math.min(epochs.length - 1, i));
+    seek.value = i;
+    seek.setAttribute("aria-valuetext", fill(view.dataset.epoch, {epoch: epochs[i]}));
+    films.forEach(function (film) {
+      var k = 0;
+      while (k + 1 < film.epochs.length && film.epochs[k + 1] <= epochs[i]) { k += 1; }
+      film.frame = k; film.draw(k);
+      var error = film.errors[k], text = error === null ? view.dataset.epoch : view.dataset.frame;
+      var values = {epoch: film.epochs[k], error: error === null ? "" : exponent(error)};
+      film.readout.textContent = film.steps ? fill(text, values) : "";  // (a GIF on its own: none)
+    });
+  }
+  function open() {
+    sides.textContent = ""; films = picked.map(side);
+    films.forEach(function (film) { sides.appendChild(film.figure); });
+    epochs = films[0].epochs.concat(films[1].epochs).sort(function (a, b) { return a - b; })
+      .filter(function (epoch, i, all) { return i === 0 || epoch !== all[i - 1]; });
+    seek.max = Math.max(0, epochs.length - 1);
+    view.querySelector(".differ").textContent = differ(picked[0], picked[1]);
+    view.hidden = false; go(0); view.focus();
+  }
+  function close() { view.hidden = true; sides.textContent = ""; films = []; }
+  cards.forEach(function (card) {
+    var box = card.querySelector(".pick-box");
+    box.addEventListener("change", function () {  // two ticked: compared; a third replaces one
+      picked = picked.filter(function (other) { return other !== card; });
+      if (box.checked) { picked.push(card); }
+      while (picked.length > 2) { picked.shift().querySelector(".pick-box").checked = false; }
+      if (picked.length === 2) { open(); } else { close(); }
+    });
+  });
+  function done() {  // the view closed, nothing ticked, the keyboard back on the last card ticked
+    if (picked.length) { picked[picked.length - 1].querySelector(".pick-box").focus(); }
+    close();
+    picked.forEach(function (card) { card.querySelector(".pick-box").checked = false; });
+    picked = [];
+  }
+  view.querySelector(".close").addEventListener("click", done);
+  function step(by) { return function () { go(Number(seek.value) + by); }; }
+  view.querySelector(".back").addEventListener("click", step(-1));
+  view.querySelector(".forward").addEventListener("click", step(1));
+  view.querySelector(".full").addEventListener("click", function () {
+    if (document.fullscreenElement) { document.exitFullscreen(); }
+    else { view.requestFullscreen(); }
+  });
+  seek.addEventListener("input", function () { go(Number(seek.value)); });
+  view.addEventListener("keydown", function (event) {  // the arrows, Home and End step both films
+    if (event.key === "Escape" && !document.fullscreenElement) { done(); return; }
+    if (event.target.tagName === "INPUT") { return; }
+    var at = Number(seek.value);
+    var keys = {ArrowLeft: at - 1, ArrowRight: at + 1, Home: 0, End: epochs.length - 1};
+    if (!(event.key in keys)) { return; }
+    go(keys[event.key]); event.preventDefault();
+  });
+})();
+</script>
 """
