@@ -417,7 +417,7 @@ def test_a_still_the_run_never_reached_is_named_in_a_notebook_too(tmp_path):
     ]
 
 
-def test_the_notebook_s_repr_and_caption_of_a_japanese_run_on_own_data_speak_english(tmp_path):
+def test_a_japanese_run_s_caption_is_japanese_and_its_repr_english(tmp_path):
     from regress_demo import animate
 
     result = animate(
@@ -429,5 +429,24 @@ def test_the_notebook_s_repr_and_caption_of_a_japanese_run_on_own_data_speak_eng
         quiet=True,
     )
     assert repr(result).isascii() and "% of var(y)), layer classes" in repr(result)
-    caption = result._repr_html_().split('<div style="font-family')[1]
-    assert "% of var(y))" in caption and "var(y) の" not in caption
+    page = result._repr_html_()
+    caption = page.split('<div style="font-family')[1]
+    error = f"{result.last_frame[0].error:.3g}"  # in the data's units, with its share of var(y)
+    assert f">完了</span>: 最終の誤差 {error}" in caption and "(var(y) の " in caption
+    assert "学習に使ったもの: layers.py の層のクラス、2 フレーム" in caption
+    assert "final error" not in page and 'alt="regress-demo の実行の動画: ' in page
+
+
+def test_animate_in_japanese_captions_in_japanese(tmp_path):
+    result = regress_demo.animate(lang="ja", eta=1.9, epoch=12, frames=2, out=tmp_path, quiet=True)
+    page = result._repr_html_()
+    assert film_frames(page) == result.frames
+    error = shown.format_error(result.final_error)
+    assert f">エポック 9 で発散</span>: 最終の誤差 {error}<br>eta=1.9, epoch=12, frames=2" in page
+    assert repr(result).startswith("RunResult(diverged at epoch 9, ")
+    lines = shown.caption(regress_demo.animate(lang="ja", epoch=3, out=tmp_path, quiet=True))
+    assert lines.split("\n")[:2] == [
+        "完了: 最終の誤差 " + lines.split("最終の誤差 ")[1].split("\n")[0],
+        "epoch=3, lang='ja'",
+    ]
+    assert lines.split("\n")[2].startswith("学習に使ったもの: layers.py の層のクラス、3 フレーム、")

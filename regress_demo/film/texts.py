@@ -110,6 +110,23 @@ ENGLISH = {
     "player_forward": "one frame forward",
     "player_frame": "frame",
     "player_speed": "speed",
+    # The caption under a film in a notebook (app/shown.py), and the explorer (app/explore.py).
+    "caption_diverged_some": "diverged ({count} of {total} networks)",
+    "caption_while_training": " while training",
+    "caption_while_drawing": " while drawing",
+    "caption_at_epoch_of": ", at epoch {epoch} of {epochs}",
+    "caption_before_first": ", before the first of {epochs} epochs",
+    "caption_no_epoch": "no epoch trained",
+    "caption_final_error": "final error {error}",
+    "caption_held_out": ", held out {error}",
+    "caption_held_out_one": " (held out {error})",
+    "caption_final_errors": "final errors {errors}",
+    "caption_textbook": "the textbook's settings",
+    "caption_trained": "trained with the {engine}; {frames} frames",
+    "caption_file": ", {path}",
+    "caption_alt": "The film of a regress-demo run: {settings}; {ending}",
+    "caption_its_settings": "its settings",
+    "caption_no_film": "No film was written: the run stopped before its first frame.",
 }
 
 #: The texts of the Japanese frames, in the textbook's terms (中間層, 出力層, ニューロン, 学習係数,
@@ -211,6 +228,23 @@ JAPANESE = {
     "player_forward": "1 フレーム進む",
     "player_frame": "フレーム",
     "player_speed": "再生速度",
+    # The caption under a film in a notebook, and the explorer.
+    "caption_diverged_some": "発散 ({total} 個中 {count} 個のネットワーク)",
+    "caption_while_training": " (学習中)",
+    "caption_while_drawing": " (描画中)",
+    "caption_at_epoch_of": "、エポック {epoch} / {epochs}",
+    "caption_before_first": "、最初のエポックの前 (全 {epochs} エポック)",
+    "caption_no_epoch": "学習したエポックなし",
+    "caption_final_error": "最終の誤差 {error}",
+    "caption_held_out": "、学習に使わないデータの誤差 {error}",
+    "caption_held_out_one": " (学習に使わないデータ {error})",
+    "caption_final_errors": "最終の誤差 {errors}",
+    "caption_textbook": "教科書どおりの設定",
+    "caption_trained": "学習に使ったもの: {engine}、{frames} フレーム",
+    "caption_file": "、{path}",
+    "caption_alt": "regress-demo の実行の動画: {settings}。{ending}",
+    "caption_its_settings": "その設定",
+    "caption_no_film": "動画はありません: 最初のフレームの前に止まりました。",
 }
 
 #: What trained a run (engines.py; the record keeps it in English), in Japanese, part by part.
