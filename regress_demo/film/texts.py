@@ -127,6 +127,11 @@ ENGLISH = {
     "caption_alt": "The film of a regress-demo run: {settings}; {ending}",
     "caption_its_settings": "its settings",
     "caption_no_film": "No film was written: the run stopped before its first frame.",
+    "explore_busy": "training and drawing: {settings} …",
+    "explore_done": "{ending}, final error {error}, in {seconds:.1f} s; trained with the {engine}",
+    "explore_fast": " (engine='fast': faster than the layer classes for one network)",
+    "explore_newest": "now",
+    "explore_before": "before",
 }
 
 #: The texts of the Japanese frames, in the textbook's terms (中間層, 出力層, ニューロン, 学習係数,
@@ -245,6 +250,11 @@ JAPANESE = {
     "caption_alt": "regress-demo の実行の動画: {settings}。{ending}",
     "caption_its_settings": "その設定",
     "caption_no_film": "動画はありません: 最初のフレームの前に止まりました。",
+    "explore_busy": "学習と描画中: {settings} …",
+    "explore_done": "{ending}、最終の誤差 {error}、{seconds:.1f} 秒 (学習に使ったもの: {engine})",
+    "explore_fast": " (engine='fast': ネットワーク 1 つなら層のクラスより速いループ)",
+    "explore_newest": "今回",
+    "explore_before": "前回",
 }
 
 #: What trained a run (engines.py; the record keeps it in English), in Japanese, part by part.
