@@ -44,7 +44,7 @@ def test_a_slider_moved_in_a_kernel_trains_and_shows_the_new_film_beside_the_old
     (printed,) = [out for out in book.cells[0].outputs if out.output_type == "stream"]
     shown = json.loads(printed.text)
     assert shown["n_mid"] == 5 and shown["seconds"] < CHANGE_SECONDS
-    assert "finished, final error " in shown["status"]
+    assert shown["status"].startswith("finished: final error ")
     assert "trained with the plain-float loop, checked against layers.py" in shown["status"]
     assert film_frames(shown["newest"].split("</h4>", 1)[1]) == 101
     assert "n_mid=5, engine=&#x27;fast&#x27;" in shown["newest"]
@@ -78,7 +78,7 @@ def test_each_control_starts_at_the_value_given_and_a_change_retrains(tmp_path):
 
 def test_the_explorer_in_japanese_and_with_the_layer_classes_says_what_trained_it(tmp_path):
     explorer = regress_demo.explore(out=tmp_path, epoch=12, lang="ja", engine="layers")
-    assert explorer.status.value.startswith("完了、最終の誤差 ")
+    assert explorer.status.value.startswith("完了: 最終の誤差 ")
     assert "(学習に使ったもの: layers.py の層のクラス)" in explorer.status.value
     assert "engine=" not in explorer.status.value  # (said only of the faster loop it chose)
     assert ">今回</h4>" in explorer.newest.value and "最終の誤差" in explorer.newest.value
@@ -105,3 +105,11 @@ def test_without_ipywidgets_a_one_line_hint_says_how_to_install_it(tmp_path, mon
         "explore() needs ipywidgets: pip install -e '.[notebook]' (or pip install ipywidgets)"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_value_the_rules_refuse_is_said_in_the_status_line_and_the_film_stays(tmp_path):
+    explorer = regress_demo.explore(out=tmp_path, epoch=51, frames=16)
+    first, film = explorer.result, explorer.newest.value
+    explorer.controls["epoch"].value = 11  # fewer epochs than the 16 frames asked for
+    assert explorer.status.value == "frames must be &lt;= 11 (no more frames than epochs), got 16"
+    assert explorer.result is first and explorer.newest.value == film

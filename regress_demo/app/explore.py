@@ -28,7 +28,7 @@ from ..inputs.extras import check_widgets
 from ..inputs.settings import Settings
 from ..speed.engines import LAYER_CLASSES
 from .notebook import animate
-from .shown import changed_settings, format_error, how_it_ended, result_html
+from .shown import changed_settings, final_errors, how_it_ended, result_html
 
 #: The settings the explorer has a control for, in the order they are shown.
 CONTROLLED = ("n_mid", "eta", "epoch", "activation", "target", "seed")
@@ -89,14 +89,14 @@ class Explorer:
         """Train and draw with the controls' values; the film before moves beside the new one."""
         chosen = {**self.settings, **{name: c.value for name, c in self.controls.items()}}
         say = Texts(chosen.get("lang", "en"))
-        changed = changed_settings(Settings(**chosen), say)
-        self.status.value = html.escape(say("explore_busy", settings=changed))
-        started = time.monotonic()
         try:
-            result = animate(self.out, quiet=True, **chosen)
-        except ValueError as error:  # (a setting the controls allow that the rules refuse)
+            changed = changed_settings(Settings(**chosen), say)
+        except ValueError as error:  # (a value the controls allow that the rules refuse here)
             self.status.value = html.escape(str(error))
             return
+        self.status.value = html.escape(say("explore_busy", settings=changed))
+        started = time.monotonic()
+        result = animate(self.out, quiet=True, **chosen)
         seconds = time.monotonic() - started
         if self.result is not None:
             self.before.value = heading(say("explore_before")) + self.film
@@ -105,7 +105,7 @@ class Explorer:
         done = say(
             "explore_done",
             ending=how_it_ended(result, say),
-            error=format_error(result.final_error, say),
+            errors=final_errors(result, say=say),
             seconds=seconds,
             engine=say.engine(result.engine),
         )

@@ -111,7 +111,7 @@ def _how_it_stopped(result, settings, say: Texts) -> str:
     return text if result.status == "reached" else f"{result.status}, {text}"
 
 
-def _final_errors(result, labelled: bool = True, say: Texts = ENGLISH) -> str:
+def final_errors(result, labelled: bool = True, say: Texts = ENGLISH) -> str:
     """``final error 8.42e-06`` (and the held-out one), or one per network of a grid: the errors of
     the film's last frame (see shown_errors)."""
     settings = _settings(result)
@@ -156,7 +156,7 @@ def changed_settings(settings: Optional[Settings], say: Texts = ENGLISH) -> str:
 def short_repr(result) -> str:
     """``RunResult(finished, outputs/x.gif, 101 frames, final error 8.42e-06, layer classes of layers.py)``."""
     where = _path(result.path) if result.path is not None else "no GIF"
-    return f"RunResult({how_it_ended(result)}, {where}, {result.frames} frames, {_final_errors(result, labelled=False)}, {result.engine})"
+    return f"RunResult({how_it_ended(result)}, {where}, {result.frames} frames, {final_errors(result, labelled=False)}, {result.engine})"
 
 
 def caption_texts(result) -> Texts:
@@ -167,7 +167,7 @@ def caption_texts(result) -> Texts:
 def caption(result) -> str:
     """The caption under the film, as plain text, one item a line, in the run's language."""
     say = caption_texts(result)
-    lines = [f"{how_it_ended(result, say)}: {_final_errors(result, say=say)}"]
+    lines = [f"{how_it_ended(result, say)}: {final_errors(result, say=say)}"]
     changed = changed_settings(_settings(result), say)
     if changed:
         lines.append(changed)
