@@ -8,6 +8,10 @@ In a Jupyter notebook, one call shows the film under the cell:
 
     import regress_demo
     regress_demo.animate(n_mid=10, eta=0.5, epoch=500)
+
+and sliders for n_mid, eta, epoch, activation, target and seed, each change a new film:
+
+    regress_demo.explore(n_mid=3, eta=0.1)
 """
 
 import importlib
@@ -37,6 +41,7 @@ _EXPORTS = {
     "make_gif": "app.run",
     "RunResult": "app.run",
     "animate": "app.notebook",
+    "explore": "app.explore",
 }
 __all__ = list(_EXPORTS)
 

@@ -234,6 +234,20 @@ def sweep_training(size):
     return lockstep, one_by_one, 1
 
 
+def explorer_change(size, folder):
+    """Seconds from a change of the explorer's n_mid slider (3 to 5, a default-sized run) to its new
+    film: what the change runs in the notebook's process (training with --engine fast, the
+    explorer's choice, the frames and the files), against the same change with the layer classes."""
+    from regress_demo.app.notebook import animate
+
+    def change(engine):
+        return lambda: animate(
+            folder / "explore", quiet=True, engine=engine, n_mid=5, epoch=size["run_epochs"]
+        )
+
+    return change("fast"), change("layers"), 1
+
+
 def gif_bytes(size, folder):
     """GIF size in bytes, --simple frame against the textbook's, the same frames and frame size."""
     epochs, interval = size["run_epochs"], size["run_interval"]
@@ -349,6 +363,7 @@ TARGETS = {
     "gradient check of the layer classes, share of the default run": 0.01,
     "--video mp4 run vs the default run (both ours, whole processes)": 1.5,
     "GIF bytes, --simple frame": 0.6,
+    "explorer: a slider's change of a default run, --engine fast vs the layer classes": 0.6,
 }
 
 
@@ -385,6 +400,10 @@ def run(quick: bool, markdown: bool, out=sys.stdout):
                 video_encode(size, folder),
             ),
             ("training a sweep of 8: lockstep vs one by one (ours)", sweep_training(size)),
+            (
+                "explorer: a slider's change of a default run, --engine fast vs the layer classes",
+                explorer_change(size, folder),
+            ),
         ]:
             a, b = interleaved(ours, baseline, repeat, warm_up=not quick)
             rows.append((name, a / per, b / per, "s", a / b, TARGETS.get(name)))

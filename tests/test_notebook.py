@@ -22,8 +22,22 @@ from regress_demo.inputs.settings import Settings
 from regress_demo.network.layers import MiddleLayer, OutputLayer
 from regress_demo.network.samples import sine_data
 
-WALKTHROUGH = Path(__file__).resolve().parent.parent / "docs" / "walkthrough.ipynb"
-#: The films the walkthrough makes: three, of 16 frames each (frames=16 in each animate call).
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+#: The walkthrough in English and in Japanese (the textbook's terms), and the words each shows.
+WALKTHROUGHS = {
+    "walkthrough.ipynb": {
+        "finished": ">finished</span>: final error",
+        "held_out": ", held out ",
+        "errors": r"^training error (\S+), held-out error (\S+) \((\d+) times larger\)$",
+    },
+    "walkthrough.ja.ipynb": {
+        "finished": ">完了</span>: 最終の誤差 ",
+        "held_out": "、学習に使わないデータの誤差 ",
+        "errors": r"^訓練データの誤差 (\S+)、学習に使わないデータの誤差 (\S+) \((\d+) 倍\)$",
+    },
+}
+#: The films each walkthrough makes: three, of 16 frames each (frames=16 in each animate call);
+#: the explorer writes one more.
 WALKTHROUGH_FILMS = 3
 WALKTHROUGH_FRAMES = 16
 
@@ -76,11 +90,9 @@ def kernel_name(tmp_path, monkeypatch):
 
 def hand_worked_gradients(text: str) -> dict:
     """The gradients the walkthrough worked out by hand, from its printed lines
-    ``grad_w1 (1, 3)  by hand: 0.0012 -0.003 0.0004``."""
-    return {
-        name: np.array([float(v) for v in values.split()])
-        for name, values in re.findall(r"^(grad_\w+) .*?by hand: (.*)$", text, flags=re.M)
-    }
+    ``grad_w1 (1, 3)  by hand: 0.0012 -0.003 0.0004`` (in Japanese ``手計算:``)."""
+    found = re.findall(r"^(grad_\w+) .*?(?:by hand|手計算): +(.*)$", text, flags=re.M)
+    return {name: np.array([float(v) for v in values.split()]) for name, values in found}
 
 
 def the_layer_classes_gradients() -> dict:
@@ -102,10 +114,13 @@ def the_layer_classes_gradients() -> dict:
     }
 
 
-def test_the_walkthrough_runs_top_to_bottom_in_a_kernel(tmp_path, kernel_name):
+@pytest.mark.parametrize("name", sorted(WALKTHROUGHS))
+def test_the_walkthrough_runs_top_to_bottom_in_a_kernel(tmp_path, kernel_name, name):
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
-    book = nbformat.read(WALKTHROUGH, as_version=4)
+    pytest.importorskip("ipywidgets")
+    words = WALKTHROUGHS[name]
+    book = nbformat.read(DOCS / name, as_version=4)
     code_cells = [cell for cell in book.cells if cell.cell_type == "code"]
     assert all(not cell.outputs and cell.execution_count is None for cell in code_cells), (
         "stored with outputs"
@@ -141,16 +156,24 @@ def test_the_walkthrough_runs_top_to_bottom_in_a_kernel(tmp_path, kernel_name):
     assert len(films) == WALKTHROUGH_FILMS
     for page in films:
         assert film_frames(page) == WALKTHROUGH_FRAMES
-        assert "finished" in page and "final error" in page
-    assert "holdout=[0.6, 1]" in films[-1] and "held out" in films[-1]
-    assert len(list((work / "outputs").glob("*.gif"))) == WALKTHROUGH_FILMS
+        assert words["finished"] in page
+    assert "holdout=[0.6, 1]" in films[-1] and words["held_out"] in films[-1]
+    assert len(list((work / "outputs").glob("*.gif"))) == WALKTHROUGH_FILMS + 1  # (the explorer's)
+
+    # the held-out numbers printed agree with the text: the held-out error is many times larger
+    ((training, held_out, times),) = re.findall(words["errors"], printed, flags=re.M)
+    assert float(held_out) > 5 * float(training) and int(times) > 5
+
+    # the explorer shows its sliders (a widget), after its first film
+    (explorer,) = [cell for cell in code_cells if "explore(" in cell.source]
+    assert any("application/vnd.jupyter.widget-view+json" in out.data for out in explorer.outputs)
 
     # one progress line per film, updated in place: not a line per epoch
     for cell in code_cells:
         if "animate(" in cell.source:
             lines = [output for output in cell.outputs if output.output_type == "display_data"]
             assert len(lines) == 1 and lines[0].data["text/plain"].startswith(
-                "finished: epoch 300/300"
+                "finished: 300/300 epochs"
             )
 
 
@@ -280,10 +303,10 @@ def test_in_a_notebook_one_display_is_updated_not_a_line_per_epoch(tmp_path, mon
     (handle,) = display.handles  # one display for the whole run
     texts = [shown["text/plain"] for shown in handle.shown]
     assert 3 <= len(texts) < 200  # updated as it went, throttled
-    assert any(text.startswith("training: epoch ") for text in texts)
+    assert any(re.match(r"training: \d+/200 epochs", text) for text in texts)
     assert any(text.startswith("drawing: ") for text in texts)
     assert texts[-1].startswith(
-        f"finished: epoch 200/200, error {shown.format_error(result.final_error)} "
+        f"finished: 200/200 epochs, error {shown.format_error(result.final_error)} "
         "| frames drawn 11/11"
     )
     assert capsys.readouterr() == ("", "")  # nothing else printed
@@ -303,7 +326,7 @@ def test_progress_updates_at_most_ten_times_a_second_and_shows_the_end():
         progress.epoch(epoch, 1.0 / (epoch + 1))
     (handle,) = display.handles
     assert len(handle.shown) <= 1 + 2001 * 0.001 * 10 + 2
-    assert handle.shown[-1]["text/plain"].startswith("training: epoch 2001/2001, error 0.0005")
+    assert handle.shown[-1]["text/plain"].startswith("training: 2001/2001 epochs, error 0.0005")
 
 
 def test_in_a_terminal_or_quiet_nothing_extra(tmp_path, monkeypatch, capsys):
@@ -417,7 +440,7 @@ def test_a_still_the_run_never_reached_is_named_in_a_notebook_too(tmp_path):
     ]
 
 
-def test_the_notebook_s_repr_and_caption_of_a_japanese_run_on_own_data_speak_english(tmp_path):
+def test_a_japanese_run_s_caption_is_japanese_and_its_repr_english(tmp_path):
     from regress_demo import animate
 
     result = animate(
@@ -429,5 +452,24 @@ def test_the_notebook_s_repr_and_caption_of_a_japanese_run_on_own_data_speak_eng
         quiet=True,
     )
     assert repr(result).isascii() and "% of var(y)), layer classes" in repr(result)
-    caption = result._repr_html_().split('<div style="font-family')[1]
-    assert "% of var(y))" in caption and "var(y) の" not in caption
+    page = result._repr_html_()
+    caption = page.split('<div style="font-family')[1]
+    error = f"{result.last_frame[0].error:.3g}"  # in the data's units, with its share of var(y)
+    assert f">完了</span>: 最終の誤差 {error}" in caption and "(var(y) の " in caption
+    assert "学習に使ったもの: layers.py の層のクラス、2 フレーム" in caption
+    assert "final error" not in page and 'alt="regress-demo の実行の動画: ' in page
+
+
+def test_animate_in_japanese_captions_in_japanese(tmp_path):
+    result = regress_demo.animate(lang="ja", eta=1.9, epoch=12, frames=2, out=tmp_path, quiet=True)
+    page = result._repr_html_()
+    assert film_frames(page) == result.frames
+    error = shown.format_error(result.final_error)
+    assert f">エポック 9 で発散</span>: 最終の誤差 {error}<br>eta=1.9, epoch=12, frames=2" in page
+    assert repr(result).startswith("RunResult(diverged at epoch 9, ")
+    lines = shown.caption(regress_demo.animate(lang="ja", epoch=3, out=tmp_path, quiet=True))
+    assert lines.split("\n")[:2] == [
+        "完了: 最終の誤差 " + lines.split("最終の誤差 ")[1].split("\n")[0],
+        "epoch=3, lang='ja'",
+    ]
+    assert lines.split("\n")[2].startswith("学習に使ったもの: layers.py の層のクラス、3 フレーム、")

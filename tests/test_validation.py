@@ -432,3 +432,31 @@ def test_from_python_size_and_still_take_the_command_line_s_text_too():
         match=r"size must be WxH, two whole numbers of pixels, e.g. 1920x1080, got '16:9'",
     ):
         Settings(size="16:9")
+
+
+def test_a_run_missing_several_extras_names_them_all_in_one_line(tmp_path, monkeypatch):
+    import importlib.util
+
+    monkeypatch.chdir(tmp_path)
+    find_spec = importlib.util.find_spec
+    hidden = ("av", "matplotlib_fontja")
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *args: None if name.split(".")[0] in hidden else find_spec(name, *args),
+    )
+    code, out, err = run_main(["--lang", "ja", "--video", "mp4", "webm", "--epoch", "5"])
+    assert (code, out) == (2, "")
+    assert err == (
+        "regress-demo: error: --video needs PyAV and --lang needs matplotlib-fontja "
+        "(the Japanese font): pip install -e '.[lecture]' installs them all "
+        "(or pip install av matplotlib-fontja)\n"
+    )
+    assert os.listdir(tmp_path) == []
+    with pytest.raises(SettingError) as raised:  # the Python API says the same, naming settings
+        Settings(lang="ja", video="mp4")
+    assert str(raised.value).startswith("video needs PyAV and lang needs matplotlib-fontja ")
+    # one missing: the one line of its own extra, as before
+    assert run_main(["--video", "mp4", "--epoch", "5"])[2] == (
+        "regress-demo: error: --video needs PyAV: pip install -e '.[video]' (or pip install av)\n"
+    )

@@ -83,8 +83,10 @@ def animate(out=None, *, quiet: bool = False, video=None, **settings):
 
 class NotebookProgress:
     """One line in a notebook cell's output, updated in place while a run trains and draws:
-    ``training: epoch 120/500, error 1.23e-03 | frames drawn 0/26``. It is one display (a display
-    handle, updated at most every PROGRESS_INTERVAL seconds and at the end), not a line per epoch.
+    ``training: 120/500 epochs, error 1.23e-03 | frames drawn 0/26`` (a count of the epochs trained;
+    the frames number them from 0, as the textbook does: the last of 500 is epoch 499). It is one
+    display (a display handle, updated at most every PROGRESS_INTERVAL seconds and at the end), not
+    a line per epoch.
 
     `display` is IPython.display.display (the default) or a stand-in with its signature: called once
     with ``display_id=True``, it returns a handle whose ``update`` replaces what it shows."""
@@ -137,7 +139,7 @@ class NotebookProgress:
         best = "best " if self.settings.is_grid else ""
         error = "" if self.error is None else f", {best}error {format_error(self.error)}"
         line = (
-            f"{self.phase}: epoch {self.epochs_done}/{self.settings.epoch}{error}"
+            f"{self.phase}: {self.epochs_done}/{self.settings.epoch} epochs{error}"
             f" | frames drawn {self.frames_done}/{self.frames_total}"
         )
         if self.phase not in ("starting", "training", "drawing"):

@@ -10,12 +10,15 @@ from pathlib import Path
 from typing import Optional
 
 from ..film import stopping
+from ..film.texts import Texts
 from ..inputs.settings import Settings, show
 
 #: A film larger than this is linked to, not embedded (a notebook carrying it would be unwieldy).
 MAX_EMBED_BYTES = 40 * 1024**2
 #: How each kind of film is embedded: an image, or (for a video, should one be written) a <video>.
 MEDIA_TYPES = {".gif": "image/gif", ".mp4": "video/mp4", ".webm": "video/webm"}
+#: The terminal's texts: a repr and the progress line stay in English whatever the run's language.
+ENGLISH = Texts("en")
 #: The colour of each status in the caption (readable on a light and a dark background).
 STATUS_COLOURS = {
     "finished": "#2e8b57",
@@ -25,10 +28,11 @@ STATUS_COLOURS = {
 }
 
 
-def format_error(error: float) -> str:
+def format_error(error: float, say: Texts = ENGLISH) -> str:
     """An error as the captions and the short repr show it: ``8.42e-06``, ``0.0361``, ``inf`` (with
-    your own data, its share of var(y) in English, as the rest of the caption, whatever --lang is)."""
-    error = error.in_english() if hasattr(error, "in_english") else error
+    your own data, its share of var(y), in the language of `say`)."""
+    if hasattr(error, "in_english") and say.language == "en":
+        error = error.in_english()
     return f"{error:.3g}" if math.isfinite(error) else str(error)
 
 
@@ -60,62 +64,85 @@ def shown_errors(result):
     )
 
 
-def how_it_ended(result) -> str:
-    """``finished``, ``diverged at epoch 9``, ``interrupted while training, at epoch 120 of 500`` or,
-    with --stop-at, ``reached 1e-3 at epoch 666``."""
+def how_it_ended(result, say: Texts = ENGLISH) -> str:
+    """``finished``, ``diverged at epoch 9``, ``interrupted while training, at epoch 120 of 500``
+    or, with --stop-at, ``reached 1e-3 at epoch 666`` (in the language of `say`)."""
     settings = _settings(result)
     if result.status == "diverged":
         epochs = [epoch for epoch in result.diverged_at if epoch is not None]
         if settings is not None and settings.is_grid:
-            return f"diverged ({len(epochs)} of {len(result.diverged_at)} networks)"
-        return f"diverged at epoch {epochs[0]}" if epochs else "diverged"
+            return say("caption_diverged_some", count=len(epochs), total=len(result.diverged_at))
+        return say("diverged_at", epoch=epochs[0]) if epochs else say("page_diverged")
     if result.status == "interrupted":
-        text = "interrupted" + (
-            f" while {result.interrupted_while}" if result.interrupted_while else ""
-        )
-        if settings is not None and (result.last_frame or result.epochs_trained):
-            last = (
-                max(s.epoch for s in result.last_frame)
-                if result.last_frame
-                else result.epochs_trained - 1
-            )
-            text += f", at epoch {last} of {settings.epoch}"
-        elif settings is not None:  # (before the first epoch was trained)
-            text += f", before the first of {settings.epoch} epochs"
-        return text
+        return _how_it_was_interrupted(result, settings, say)
     if settings is not None and settings.stop_at is not None:  # ``reached 1e-3 at epoch 666``
-        text = stopping.summary(settings, result.reached_at)
-        return text if result.status == "reached" else f"{result.status}, {text}"
-    return result.status
+        return _how_it_stopped(result, settings, say)
+    return say(f"page_{result.status}") if f"page_{result.status}" in say.table else result.status
 
 
-def _final_errors(result, labelled: bool = True) -> str:
+def _how_it_was_interrupted(result, settings, say: Texts) -> str:
+    """``interrupted while training, at epoch 120 of 500`` (or before the first epoch)."""
+    text = say("page_interrupted")
+    if result.interrupted_while in ("training", "drawing"):
+        text += say(f"caption_while_{result.interrupted_while}")
+    if settings is not None and (result.last_frame or result.epochs_trained):
+        last = (
+            max(s.epoch for s in result.last_frame)
+            if result.last_frame
+            else result.epochs_trained - 1
+        )
+        text += say("caption_at_epoch_of", epoch=last, epochs=settings.epoch)
+    elif settings is not None:  # (before the first epoch was trained)
+        text += say("caption_before_first", epochs=settings.epoch)
+    return text
+
+
+def _how_it_stopped(result, settings, say: Texts) -> str:
+    """With --stop-at: ``reached 1e-3 at epoch 666``, or ``finished, did not reach 1e-3 in 2001
+    epochs`` (a Japanese grid's summary stays in English, as the printed line)."""
+    if say.language != "en" and not settings.is_grid:
+        limit = stopping.threshold(settings.stop_at)
+        epoch = result.reached_at[0] if result.reached_at else None
+        if epoch is not None:
+            return say("page_reached_at", limit=limit, epoch=epoch)
+        if result.status == "finished":
+            return say("page_not_reached", limit=limit)
+    text = stopping.summary(settings, result.reached_at)
+    return text if result.status == "reached" else f"{result.status}, {text}"
+
+
+def final_errors(result, labelled: bool = True, say: Texts = ENGLISH) -> str:
     """``final error 8.42e-06`` (and the held-out one), or one per network of a grid: the errors of
     the film's last frame (see shown_errors)."""
     settings = _settings(result)
     if not any(result.histories):
-        return "no epoch trained"
+        return say("caption_no_epoch")
     errors = shown_errors(result)
     if settings is None or not settings.is_grid:
         error, heldout = errors[0]
-        text = f"final error {format_error(error)}"
-        return text + (f", held out {format_error(heldout)}" if heldout is not None else "")
+        text = say("caption_final_error", error=format_error(error, say))
+        if heldout is not None:
+            text += say("caption_held_out", error=format_error(heldout, say))
+        return text
     if not labelled:
-        return "final errors " + " ".join(format_error(error) for error, _ in errors)
+        listed = " ".join(format_error(error, say) for error, _ in errors)
+        return say("caption_final_errors", errors=listed)
     parts = []
     for config, (error, heldout) in zip(settings.configurations(), errors):
-        held = f" (held out {format_error(heldout)})" if heldout is not None else ""
-        parts.append(f"{settings.label(config)}: {format_error(error)}{held}")
-    return "final errors " + "; ".join(parts)
+        held = ""
+        if heldout is not None:
+            held = say("caption_held_out_one", error=format_error(heldout, say))
+        parts.append(f"{settings.label(config)}: {format_error(error, say)}{held}")
+    return say("caption_final_errors", errors="; ".join(parts))
 
 
-def changed_settings(settings: Optional[Settings]) -> str:
+def changed_settings(settings: Optional[Settings], say: Texts = ENGLISH) -> str:
     """The settings that differ from the textbook's (the defaults): ``n_mid=10, eta=0.5, epoch=500``."""
     if settings is None:
         return ""
     changed = settings.changed()
     if not changed:
-        return "the textbook's settings"
+        return say("caption_textbook")
     parts = []
     for name, value in changed.items():
         if isinstance(value, tuple):
@@ -129,18 +156,24 @@ def changed_settings(settings: Optional[Settings]) -> str:
 def short_repr(result) -> str:
     """``RunResult(finished, outputs/x.gif, 101 frames, final error 8.42e-06, layer classes of layers.py)``."""
     where = _path(result.path) if result.path is not None else "no GIF"
-    return f"RunResult({how_it_ended(result)}, {where}, {result.frames} frames, {_final_errors(result, labelled=False)}, {result.engine})"
+    return f"RunResult({how_it_ended(result)}, {where}, {result.frames} frames, {final_errors(result, labelled=False)}, {result.engine})"
+
+
+def caption_texts(result) -> Texts:
+    """The texts of a result's caption: in the language of its run (``lang="ja"``: Japanese)."""
+    return Texts(getattr(_settings(result), "lang", "en"))
 
 
 def caption(result) -> str:
-    """The caption under the film, as plain text, one item a line."""
-    lines = [f"{how_it_ended(result)}: {_final_errors(result)}"]
-    changed = changed_settings(_settings(result))
+    """The caption under the film, as plain text, one item a line, in the run's language."""
+    say = caption_texts(result)
+    lines = [f"{how_it_ended(result, say)}: {final_errors(result, say=say)}"]
+    changed = changed_settings(_settings(result), say)
     if changed:
         lines.append(changed)
-    lines.append(f"trained with the {result.engine}; {result.frames} frames")
+    lines.append(say("caption_trained", engine=say.engine(result.engine), frames=result.frames))
     if result.path is not None:
-        lines[-1] += f", {_path(result.path)}"
+        lines[-1] += say("caption_file", path=_path(result.path))
     return "\n".join(lines)
 
 
@@ -172,8 +205,12 @@ def media_html(path: Path, alt: str) -> str:
 
 def result_html(result) -> str:
     """A RunResult as a notebook shows it: the film, embedded, and its caption."""
-    settings = _settings(result)
-    alt = f"The film of a regress-demo run: {changed_settings(settings) or 'its settings'}; {how_it_ended(result)}"
+    settings, say = _settings(result), caption_texts(result)
+    alt = say(
+        "caption_alt",
+        settings=changed_settings(settings, say) or say("caption_its_settings"),
+        ending=how_it_ended(result, say),
+    )
     if (
         result.path is not None
     ):  # a video if one was written (it can be paused and stepped), else the GIF
@@ -181,10 +218,10 @@ def result_html(result) -> str:
             result.video_paths[0] if getattr(result, "video_paths", None) else result.path, alt
         )
     else:
-        film = "<p>No film was written: the run stopped before its first frame.</p>"
+        film = f"<p>{html.escape(say('caption_no_film'))}</p>"
     colour = STATUS_COLOURS.get(result.status, "inherit")
     first, *rest = caption(result).split("\n")
-    status, _, errors = first.partition(": ")
+    status, _, errors = first.partition(": ")  # (the Japanese caption writes ": " too)
     lines = [
         f'<span style="color:{colour}; font-weight:bold">{html.escape(status)}</span>: {html.escape(errors)}'
     ]

@@ -17,7 +17,7 @@ from ..network.layers import MIDDLE_LAYERS
 from . import targets
 from .budget import BudgetError, duration, estimated_bytes, estimated_seconds, size
 from .errors import SettingError, not_integer, show
-from .extras import check_font, check_video
+from .extras import check_extras
 from .geometry import estimated_inches
 
 #: The number of frames the default frame interval aims for.
@@ -184,7 +184,7 @@ def check(settings) -> None:
     if settings.stop_at is not None:
         object.__setattr__(settings, "stop_at", float(settings.stop_at))
     _check_video(settings)
-    check_font(settings.lang)
+    check_extras(bool(settings.video), settings.lang)  # every missing package named in one line
     _check_print(settings)
     _check_size(settings)
     frames = len(settings.frame_epochs())
@@ -236,15 +236,13 @@ def _check_frames(settings):
 
 
 def _check_video(settings):
-    """The video formats: known ones, each once, and PyAV there to write them."""
+    """The video formats: known ones, each once (PyAV, which writes them: check_extras)."""
     video = settings.video if isinstance(settings.video, tuple) else (settings.video,)
     for kind in video:
         if kind not in VIDEOS:
             raise SettingError("video", f"one of {', '.join(VIDEOS)}", kind)
     if len(set(video)) != len(video):
         raise SettingError("video", "a list without repeats", list(video))
-    if video:
-        check_video()
     object.__setattr__(settings, "video", video)
 
 
