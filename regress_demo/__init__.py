@@ -56,8 +56,8 @@ def __getattr__(name):
 @contextmanager
 def drawing_imports():
     """While inside, a first import of matplotlib ignores MPLBACKEND (the frames are drawn with Agg
-    whatever it says, and an unknown name would stop the import; in a notebook's kernel it is kept, so
-    that the notebook's own plots still show inline) and keeps matplotlib's warnings about
+    whatever it says, and an unknown name would stop the import; in a notebook's kernel it is kept,
+    so that the notebook's own plots still show inline) and keeps matplotlib's warnings about
     its configuration (an unwritable home folder, a font cache being built) off the screen: they are
     not the user's business, and would break the one-line messages."""
     from .files.staged import signals_held  # (Ctrl-C waits for the imports: never half of one)
@@ -85,7 +85,8 @@ def drawing_imports():
 
 
 def _in_kernel() -> bool:
-    """Whether this runs in a Jupyter kernel (an IPython shell with a kernel), without importing IPython."""
+    """Whether this runs in a Jupyter kernel (an IPython shell with a kernel), without importing
+    IPython."""
     get_ipython = getattr(sys.modules.get("IPython"), "get_ipython", None)
     try:
         return get_ipython is not None and getattr(get_ipython(), "kernel", None) is not None

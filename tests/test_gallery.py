@@ -1,5 +1,5 @@
-"""The gallery page: which runs it shows and in what order, escaping, links, atomic and repeatable writes,
-and that a real browser (headless Chromium) shows every GIF from file:// with no server."""
+"""The gallery page: which runs it shows and in what order, escaping, links, atomic and repeatable
+writes, and that a real browser (headless Chromium) shows every GIF from file:// with no server."""
 
 import io
 import json
@@ -136,9 +136,8 @@ def runs(tmp_path) -> Path:
     write(tmp_path, "stranger.json", {"kind": "something else", "gif": "stranger.gif"}, T0 + 40)
     write(tmp_path, "list.json", [1, 2, 3], T0 + 40)
     write(tmp_path, "broken.json", '{"kind": "regress-demo run", "gif": ', T0 + 40)
-    write(
-        tmp_path, "orphan.json", record("orphan.gif", settings([3], [0.1]), []), T0 + 40
-    )  # GIF deleted
+    # GIF deleted
+    write(tmp_path, "orphan.json", record("orphan.gif", settings([3], [0.1]), []), T0 + 40)
     return tmp_path
 
 
@@ -194,9 +193,8 @@ def test_one_card_per_run_newest_first_and_other_files_skipped(runs):
         assert not any(skipped in link for link in page.links)
 
     os.utime(runs / "grid.json", (T0 + 50, T0 + 50))  # now the newest
-    os.utime(
-        runs / "single.json", (T0 + 10, T0 + 10)
-    )  # the same time as "diverged run #1.json": by name
+    # the same time as "diverged run #1.json": by name
+    os.utime(runs / "single.json", (T0 + 10, T0 + 10))
     assert [image["src"] for image in page_of(runs).images] == [
         "grid.gif",
         "diverged%20run%20%231.gif",
@@ -237,9 +235,8 @@ def test_every_setting_is_shown_and_text_is_escaped(runs):
         "hold": "2",
     }
     assert grid["n_mid"] == "1, 3" and grid["eta"] == "0.05, 0.5"
-    assert (
-        grid["label"] == SCRIPT
-    )  # a new setting is shown too, to the reader exactly as it was written
+    # a new setting is shown too, to the reader exactly as it was written
+    assert grid["label"] == SCRIPT
     assert diverged["eta"] == "5"
 
 
@@ -253,9 +250,8 @@ def test_links_are_relative_and_lead_to_the_files(runs):
     assert {"single.json", "grid.json", "diverged%20run%20%231.json", "single.png"} <= set(
         page.links
     )
-    assert (
-        sum(link.endswith(".png") for link in page.links) == 1
-    )  # only the run with a contact sheet
+    # only the run with a contact sheet
+    assert sum(link.endswith(".png") for link in page.links) == 1
 
 
 def test_an_empty_folder_says_how_to_make_a_run(tmp_path):
@@ -482,9 +478,8 @@ def test_nested_records_in_the_folder_leave_the_gallery_working(tmp_path, monkey
     code, out, err = run_main(["--epoch", "3", "-q", "--out", "run.gif"])
     assert code == 0 and err == ""
     page = Path("index.html").read_text()
-    assert (
-        page.count('<article class="card') == 2
-    )  # this run, and the nested record that names its GIF
+    # this run, and the nested record that names its GIF
+    assert page.count('<article class="card') == 2
 
 
 def test_a_fifo_or_dev_zero_in_the_output_folder_neither_hangs_nor_eats_memory(tmp_path):

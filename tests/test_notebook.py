@@ -1,5 +1,5 @@
-"""In a notebook: the walkthrough run in a Jupyter kernel, a RunResult that shows its film, animate(),
-and the progress line that updates in place."""
+"""In a notebook: the walkthrough run in a Jupyter kernel, a RunResult that shows its film,
+animate(), and the progress line that updates in place."""
 
 import base64
 import importlib.util
@@ -60,8 +60,9 @@ def film_frames(html: str) -> int:
 
 @pytest.fixture
 def kernel_name(tmp_path, monkeypatch):
-    """A kernel that runs this Python (sys.executable, with this environment's packages), declared in
-    a kernelspec of a temporary Jupyter path; Jupyter's and IPython's own folders are temporary too."""
+    """A kernel that runs this Python (sys.executable, with this environment's packages), declared
+    in a kernelspec of a temporary Jupyter path; Jupyter's and IPython's own folders are temporary
+    too."""
     name = "regress-demo-tests"
     spec = tmp_path / "jupyter" / "kernels" / name
     spec.mkdir(parents=True)
@@ -75,9 +76,8 @@ def kernel_name(tmp_path, monkeypatch):
         )
     )
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
-    monkeypatch.delenv(
-        "MPLBACKEND", raising=False
-    )  # (as Jupyter starts a kernel: it chooses inline plots)
+    # (as Jupyter starts a kernel: it chooses inline plots)
+    monkeypatch.delenv("MPLBACKEND", raising=False)
     for variable, folder in (
         ("JUPYTER_DATA_DIR", "data"),
         ("JUPYTER_CONFIG_DIR", "config"),
@@ -96,7 +96,8 @@ def hand_worked_gradients(text: str) -> dict:
 
 
 def the_layer_classes_gradients() -> dict:
-    """The same step with the layer classes, here: the walkthrough's layers (seed 1, wb_width 0.5) and sample 10."""
+    """The same step with the layer classes, here: the walkthrough's layers (seed 1, wb_width 0.5)
+    and sample 10."""
     rng = np.random.default_rng(1)
     middle_layer, output_layer = (
         MiddleLayer(1, 3, wb_width=0.5, rng=rng),
@@ -145,7 +146,8 @@ def test_the_walkthrough_runs_top_to_bottom_in_a_kernel(tmp_path, kernel_name, n
             by_hand[name], value.ravel(), rtol=1e-7, atol=1e-12, err_msg=name
         )
 
-    # the plots (the data, the fit and the error curve), inline, though regress_demo loaded matplotlib first
+    # the plots (the data, the fit and the error curve), inline, though regress_demo loaded
+    # matplotlib first
     assert sum("image/png" in output.get("data", {}) for output in outputs) >= 2
 
     # the films, embedded, each decoding to its frames; each with its caption
@@ -215,9 +217,8 @@ def test_an_interrupted_run_says_so_under_its_film(tmp_path):
     assert result.status == "interrupted"
     page = result._repr_html_()
     assert film_frames(page) == result.frames == 3  # epochs 0, 5 and 10
-    record = json.loads((tmp_path / "run.json").read_text())["runs"][
-        0
-    ]  # the error of the last frame
+    # the error of the last frame
+    record = json.loads((tmp_path / "run.json").read_text())["runs"][0]
     assert record["last_frame_epoch"] == 10
     final = shown.format_error(record["final_error"])
     assert f">interrupted while training, at epoch 10 of 40</span>: final error {final}<" in page
@@ -424,7 +425,8 @@ def test_an_interrupt_while_matplotlib_loads_leaves_the_next_animate_working(tmp
 
 
 def test_a_still_the_run_never_reached_is_named_in_a_notebook_too(tmp_path):
-    """animate(still="8,11") of a run of 12 epochs that diverged at epoch 9: epoch 11 is left out, and said."""
+    """animate(still="8,11") of a run of 12 epochs that diverged at epoch 9: epoch 11 is left out,
+    and said."""
     import regress_demo
 
     with pytest.warns(UserWarning) as caught:

@@ -1,4 +1,5 @@
-"""regress-demo in a Jupyter notebook (JupyterLab, VS Code, Colab): one call, the film under the cell.
+"""regress-demo in a Jupyter notebook (JupyterLab, VS Code, Colab): one call, the film under the
+cell.
 
     import regress_demo
     regress_demo.animate(n_mid=10, eta=0.5, epoch=500)
@@ -7,7 +8,8 @@
 :class:`~regress_demo.run.RunResult`. A RunResult shows itself in a notebook (``_repr_html_``): the
 film, embedded in the page so that a saved notebook still shows it elsewhere, and a caption with the
 settings that differ from the textbook's, the final error, how the run ended and what trained it.
-While it trains and draws, a notebook shows one line that updates in place; a terminal gets nothing extra.
+While it trains and draws, a notebook shows one line that updates in place; a terminal gets nothing
+extra.
 
 IPython is not a dependency: it is looked for among the modules already imported (a notebook's
 kernel has imported it), never imported here.
@@ -32,8 +34,8 @@ PROGRESS_INTERVAL = 0.1
 
 def in_notebook() -> bool:
     """Whether output goes to a notebook's cell (Jupyter, VS Code, Colab: an IPython shell with a
-    kernel), which can show HTML and update a line in place; not in a terminal, in IPython's terminal
-    shell, or where IPython was never imported."""
+    kernel), which can show HTML and update a line in place; not in a terminal, in IPython's
+    terminal shell, or where IPython was never imported."""
     return _in_kernel()
 
 
@@ -42,9 +44,9 @@ def animate(out=None, *, quiet: bool = False, video=None, **settings):
 
     Every setting of Settings is a keyword argument (``n_mid=[1, 3, 10]`` makes a grid); `out` is a
     .gif file or a folder (default outputs/), as make_gif's `path`. Returns the RunResult, which a
-    notebook shows as the film. In a notebook, one line updates as it trains and draws, unless `quiet`.
-    `video` ("mp4", "webm" or both) writes the film as a video too (PyAV: the `video` extra), and the
-    notebook then shows the video, which can be paused and stepped.
+    notebook shows as the film. In a notebook, one line updates as it trains and draws, unless
+    `quiet`. `video` ("mp4", "webm" or both) writes the film as a video too (PyAV: the `video`
+    extra), and the notebook then shows the video, which can be paused and stepped.
     """
     if video is not None and video is not False:
         settings["video"] = video

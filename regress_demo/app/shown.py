@@ -53,9 +53,9 @@ def _path(path: Path) -> str:
 
 
 def shown_errors(result):
-    """Per configuration, (error, held-out error or None) of the film's last frame: what the film and
-    the run record show (training in the other process may have gone further before a Ctrl-C reached
-    it); the last epoch trained when there is no film."""
+    """Per configuration, (error, held-out error or None) of the film's last frame: what the film
+    and the run record show (training in the other process may have gone further before a Ctrl-C
+    reached it); the last epoch trained when there is no film."""
     if result.last_frame:
         return [(snapshot.error, snapshot.heldout_error) for snapshot in result.last_frame]
     heldout = [history[-1] if history else None for history in result.heldout_histories]
@@ -137,7 +137,8 @@ def final_errors(result, labelled: bool = True, say: Texts = ENGLISH) -> str:
 
 
 def changed_settings(settings: Optional[Settings], say: Texts = ENGLISH) -> str:
-    """The settings that differ from the textbook's (the defaults): ``n_mid=10, eta=0.5, epoch=500``."""
+    """The settings that differ from the textbook's (the defaults): ``n_mid=10, eta=0.5,
+    epoch=500``."""
     if settings is None:
         return ""
     changed = settings.changed()
@@ -154,7 +155,8 @@ def changed_settings(settings: Optional[Settings], say: Texts = ENGLISH) -> str:
 
 
 def short_repr(result) -> str:
-    """``RunResult(finished, outputs/x.gif, 101 frames, final error 8.42e-06, layer classes of layers.py)``."""
+    """``RunResult(finished, outputs/x.gif, 101 frames, final error 8.42e-06, layer classes of
+    layers.py)``."""
     where = _path(result.path) if result.path is not None else "no GIF"
     return f"RunResult({how_it_ended(result)}, {where}, {result.frames} frames, {final_errors(result, labelled=False)}, {result.engine})"
 
@@ -211,9 +213,8 @@ def result_html(result) -> str:
         settings=changed_settings(settings, say) or say("caption_its_settings"),
         ending=how_it_ended(result, say),
     )
-    if (
-        result.path is not None
-    ):  # a video if one was written (it can be paused and stepped), else the GIF
+    # a video if one was written (it can be paused and stepped), else the GIF
+    if result.path is not None:
         film = media_html(
             result.video_paths[0] if getattr(result, "video_paths", None) else result.path, alt
         )

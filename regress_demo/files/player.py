@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import json
 import math
+from pathlib import Path
 from urllib.parse import quote
 
 from ..film.texts import Texts
@@ -51,8 +52,8 @@ def frame_errors(record: dict) -> list:
 
 
 def frame_labels(record: dict, say: Texts = Texts("en")) -> list:
-    """For each frame of the film: "epoch E · error X" (the best error, for a grid), from the record,
-    in the page's language."""
+    """For each frame of the film: "epoch E · error X" (the best error, for a grid), from the
+    record, in the page's language."""
     rows = record.get("runs") if isinstance(record.get("runs"), list) else []
     several = sum(isinstance(row, dict) for row in rows) > 1
     return [
@@ -66,9 +67,9 @@ def frame_labels(record: dict, say: Texts = Texts("en")) -> list:
 def render_player(
     videos: list, record: dict, fps: float, alt: str, say: Texts = Texts("en"), first: bool = True
 ) -> str:
-    """The card's player: its <video> (one <source> per file, WebM first) and its controls; "" if the
-    record does not say what each frame is. A player below the first screen (`first` false) loads
-    nothing until it comes into view, and then plays."""
+    """The card's player: its <video> (one <source> per file, WebM first) and its controls; "" if
+    the record does not say what each frame is. A player below the first screen (`first` false)
+    loads nothing until it comes into view, and then plays."""
     labels = frame_labels(record, say)
     if not labels or not videos:
         return ""
@@ -99,79 +100,7 @@ def render_player(
     )
 
 
-STYLE = """\
-.player { margin: 0; border-bottom: 1px solid var(--line); background: #fff; outline: none; }
-.player:focus-visible, .player:focus { box-shadow: inset 0 0 0 2px #0969da; }
-.player video { display: block; width: 100%; height: auto; }
-.player .controls { display: flex; gap: 0.35rem; align-items: center; padding: 0.4rem 0.6rem 0; }
-.player button { font: inherit; padding: 0.1rem 0.55rem; border: 1px solid var(--line); border-radius: 6px;
-  background: var(--paper); cursor: pointer; }
-.player .seek { flex: 1; min-width: 4rem; }
-.player select { font: inherit; font-size: 0.85rem; }
-.player:fullscreen { display: flex; flex-direction: column; justify-content: center; }
-.player:fullscreen video { flex: 1; min-height: 0; object-fit: contain; }
-.player .where { display: block; padding: 0.2rem 0.6rem 0.5rem; font-size: 0.85rem; color: var(--muted);
-  font-variant-numeric: tabular-nums; }
-"""
-
-SCRIPT = """\
-<script>
-function fullScreen(element) {  // the film fills the screen (a slide), or leaves it
-  if (document.fullscreenElement) { document.exitFullscreen(); }
-  else { element.requestFullscreen(); }
-}
-document.querySelectorAll(".player").forEach(function (player) {
-  var video = player.querySelector("video"), seek = player.querySelector(".seek");
-  var where = player.querySelector(".where"), play = player.querySelector(".play");
-  var fps = Number(player.dataset.fps), labels = JSON.parse(player.dataset.labels), last = labels.length - 1;
-  function show(k) {
-    k = Math.max(0, Math.min(last, k));
-    player.dataset.frame = k; seek.value = k; where.textContent = labels[k];
-    return k;
-  }
-  function playing() { return Math.floor(video.currentTime * fps + 1e-6); }
-  function go(k) {
-    video.pause();
-    video.currentTime = (show(k) + 0.5) / fps;  // the middle of frame k
-  }
-  function toggle() { if (video.paused) { video.play(); } else { video.pause(); show(playing()); } }
-  function follow() {  // the readout follows the film frame by frame while it plays
-    if (!video.paused) { show(playing()); window.requestAnimationFrame(follow); }
-  }
-  video.addEventListener("play", function () { play.textContent = play.dataset.pause; window.requestAnimationFrame(follow); });
-  video.addEventListener("pause", function () { play.textContent = play.dataset.play; });
-  play.addEventListener("click", toggle);
-  player.querySelector(".back").addEventListener("click", function () { go(Number(player.dataset.frame) - 1); });
-  player.querySelector(".forward").addEventListener("click", function () { go(Number(player.dataset.frame) + 1); });
-  seek.addEventListener("input", function () { go(Number(seek.value)); });
-  player.querySelector(".speed").addEventListener("change", function (event) {
-    video.playbackRate = Number(event.target.value);
-  });
-  player.querySelector(".full").addEventListener("click", function () { fullScreen(player); });
-  player.addEventListener("keydown", function (event) {
-    if (event.target.tagName === "SELECT" || event.target.tagName === "INPUT") { return; }
-    var k = video.paused ? Number(player.dataset.frame) : playing();
-    if (event.key === " ") { toggle(); }
-    else if (event.key === "ArrowLeft") { go(k - 1); }
-    else if (event.key === "ArrowRight") { go(k + 1); }
-    else if (event.key === "Home") { go(0); }
-    else if (event.key === "End") { go(last); }
-    else if (event.key === "f") { fullScreen(player); }
-    else { return; }
-    event.preventDefault();
-  });
-});
-if ("IntersectionObserver" in window) {  // a film plays only while its card is on screen
-  var watch = new IntersectionObserver(function (entries) {
-    entries.forEach(function (entry) {
-      var player = entry.target, video = player.querySelector("video");
-      if (!entry.isIntersecting && !video.paused) { player.dataset.away = "1"; video.pause(); }
-      else if (entry.isIntersecting && player.dataset.away) {
-        delete player.dataset.away; video.play();
-      }
-    });
-  });
-  document.querySelectorAll(".player").forEach(function (player) { watch.observe(player); });
-}
-</script>
-"""
+def asset(name: str) -> str:
+    """A style sheet or script of the page (files/page/), as it goes into index.html."""
+    text = (Path(__file__).parent / "page" / name).read_text(encoding="utf-8")
+    return f"<script>\n{text}</script>\n" if name.endswith(".js") else text

@@ -48,7 +48,8 @@ class MissingPackages(MissingPackage):
 
 
 def japanese_font_file() -> Optional[Path]:
-    """The path of IPAexGothic in the installed matplotlib-fontja, or None if it is not installed."""
+    """The path of IPAexGothic in the installed matplotlib-fontja, or None if it is not
+    installed."""
     spec = importlib.util.find_spec(FONT_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
         return None
