@@ -299,7 +299,8 @@ CHECK = """() => {
   var top = function (card) { return card.getBoundingClientRect().top; };
   var sideBySide = cards.length > 1 && top(cards[0]) === top(cards[1]);
   var fits = images.every(function (image) {
-    return image.getBoundingClientRect().width <= image.closest("article").getBoundingClientRect().width;
+    var card = image.closest("article").getBoundingClientRect();
+    return image.getBoundingClientRect().width <= card.width;
   });
   var outside = performance.getEntriesByType("resource").filter(function (entry) {
     return entry.name.indexOf("file:") !== 0;

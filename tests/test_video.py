@@ -328,14 +328,6 @@ def test_the_same_run_gives_the_same_video_bytes(tmp_path, monkeypatch):
         assert len(decoded(tmp_path / other)) == len(frames)
 
 
-def decoded(path):
-    """Every frame of a video, as RGB arrays."""
-    import av
-
-    with av.open(str(path)) as container:
-        return [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
-
-
 FILE_SIZE_LIMIT = """
 import resource, signal, sys
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # (a write past the limit then fails with EFBIG)

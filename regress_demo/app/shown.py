@@ -158,7 +158,8 @@ def short_repr(result) -> str:
     """``RunResult(finished, outputs/x.gif, 101 frames, final error 8.42e-06, layer classes of
     layers.py)``."""
     where = _path(result.path) if result.path is not None else "no GIF"
-    return f"RunResult({how_it_ended(result)}, {where}, {result.frames} frames, {final_errors(result, labelled=False)}, {result.engine})"
+    errors, ended = final_errors(result, labelled=False), how_it_ended(result)
+    return f"RunResult({ended}, {where}, {result.frames} frames, {errors}, {result.engine})"
 
 
 def caption_texts(result) -> Texts:
@@ -224,11 +225,13 @@ def result_html(result) -> str:
     first, *rest = caption(result).split("\n")
     status, _, errors = first.partition(": ")  # (the Japanese caption writes ": " too)
     lines = [
-        f'<span style="color:{colour}; font-weight:bold">{html.escape(status)}</span>: {html.escape(errors)}'
+        f'<span style="color:{colour}; font-weight:bold">{html.escape(status)}</span>: '
+        f"{html.escape(errors)}"
     ]
     lines += [html.escape(line) for line in rest]
     return (
-        f'<div class="regress-demo-result" data-status="{html.escape(result.status)}" style="margin-bottom:1em">'
+        f'<div class="regress-demo-result" data-status="{html.escape(result.status)}" '
+        'style="margin-bottom:1em">'
         f"{film}"
         f'<div style="font-family:sans-serif; font-size:0.9em; line-height:1.5; margin-top:0.3em">'
         + "<br>".join(lines)

@@ -413,7 +413,8 @@ def _data_summary(data, say: Texts = ENGLISH) -> object:
     if not isinstance(data, dict) or not isinstance(data.get("x"), list):
         return data
     name = as_text(data.get("name")) if data.get("name") else "(x, y)"
-    return f"{name}: {say('data_points', count=len(data['x']))}, sha256 {as_text(data.get('sha256'))[:12]}…"
+    points = say("data_points", count=len(data["x"]))
+    return f"{name}: {points}, sha256 {as_text(data.get('sha256'))[:12]}…"
 
 
 def error(value) -> str:

@@ -198,7 +198,8 @@ def render_page(runs: list[Run]) -> str:
     else:
         body = (
             '<main class="empty">\n<p>No runs here yet. Make one with <code>regress-demo</code>:'
-            " each run writes an animated GIF and a run record, and this page shows them.</p>\n</main>\n"
+            " each run writes an animated GIF and a run record, and this page shows them."
+            "</p>\n</main>\n"
         )
     script = player.asset("player.js") if any(run.videos for run in runs) else ""
     script += player.asset("find.js") + player.asset("compare.js") if runs else ""

@@ -51,7 +51,11 @@ def frame_errors(record: dict) -> list:
     return frames
 
 
-def frame_labels(record: dict, say: Texts = Texts("en")) -> list:
+#: The English texts, the default of what the player says.
+ENGLISH = Texts("en")
+
+
+def frame_labels(record: dict, say: Texts = ENGLISH) -> list:
     """For each frame of the film: "epoch E · error X" (the best error, for a grid), from the
     record, in the page's language."""
     rows = record.get("runs") if isinstance(record.get("runs"), list) else []
@@ -65,7 +69,7 @@ def frame_labels(record: dict, say: Texts = Texts("en")) -> list:
 
 
 def render_player(
-    videos: list, record: dict, fps: float, alt: str, say: Texts = Texts("en"), first: bool = True
+    videos: list, record: dict, fps: float, alt: str, say: Texts = ENGLISH, first: bool = True
 ) -> str:
     """The card's player: its <video> (one <source> per file, WebM first) and its controls; "" if
     the record does not say what each frame is. A player below the first screen (`first` false)
@@ -88,7 +92,8 @@ def render_player(
         f'{away} aria-label="{html.escape(alt + say("player_keys"), quote=True)}">\n'
         f"<video muted {load} loop playsinline>{sources}</video>\n"
         f'<div class="controls">'
-        f'<button type="button" class="play" aria-label="{say("player_play_or_pause")}" data-play="{say("player_play")}" '
+        f'<button type="button" class="play" aria-label="{say("player_play_or_pause")}" '
+        f'data-play="{say("player_play")}" '
         f'data-pause="{say("player_pause")}">{say("player_pause")}</button>'
         f'<button type="button" class="back" aria-label="{say("player_back")}">◀</button>'
         f'<button type="button" class="forward" aria-label="{say("player_forward")}">▶</button>'
