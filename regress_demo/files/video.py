@@ -23,7 +23,7 @@ from .writers import WRITERS, Writer
 #: The formats --video takes: (container, codec, options). yuv420p plays in browsers, PowerPoint,
 #: Keynote and QuickTime; a plot's flat colours need little bitrate at a constant quality.
 FORMATS = {
-    "mp4": ("mp4", "libx264", {"crf": "20", "preset": "veryfast", "movflags": "+faststart"}),
+    "mp4": ("mp4", "libx264", {"crf": "20", "preset": "veryfast"}),
     "webm": (
         "webm",
         "libvpx-vp9",
@@ -32,8 +32,15 @@ FORMATS = {
 }
 
 
-#: FFmpeg's options for the container: no random track identifiers, no version strings.
+#: FFmpeg's options for the container: no random track identifiers, no version strings; an MP4's
+#: index (its moov box) before its frames (faststart), so a browser can seek before it has it all.
 CONTAINER_OPTIONS = {"fflags": "+bitexact"}
+MUXER_OPTIONS = {"mp4": {"movflags": "+faststart"}}
+
+
+def container_options(kind: str) -> dict:
+    """The muxer's options for a video of this kind (FFmpeg's, by name)."""
+    return {**CONTAINER_OPTIONS, **MUXER_OPTIONS.get(kind, {})}
 
 
 def frame_count(hold_seconds: float, fps: float) -> int:
@@ -75,7 +82,7 @@ class VideoWriter(Writer):
                 "w",
                 plugin="pyav",
                 container=container,
-                container_options=CONTAINER_OPTIONS,
+                container_options=container_options(self.kind),
             )
             self._stream.init_video_stream(codec, fps=self.fps)
             self._options = options
