@@ -511,6 +511,21 @@ def test_the_error_axis_ticks_whole_epochs_only(epochs):
         assert ticks == [0, 250, 500, 750, 1000, 1250, 1500, 1750, 2000]
 
 
+@pytest.mark.parametrize("settings", [Settings(epoch=3), Settings(epoch=3, size=(1920, 1080))])
+def test_a_short_run_s_log_error_axis_has_two_tick_labels_or_more(settings):
+    """Three epochs' errors span less than a decade: the axis still names two powers of ten."""
+    figure, frames, _ = figure_for(settings)
+    figure.draw(frames[-1])
+    ax = figure.loss_line.axes
+    low, high = ax.get_ylim()
+    labels = [
+        label.get_text()
+        for tick, label in zip(ax.get_yticks(), ax.get_yticklabels())
+        if low <= tick <= high and label.get_text()
+    ]
+    assert len(labels) >= 2, labels
+
+
 @pytest.mark.parametrize("layout", [dict(simple=True), dict(size=(1280, 720))])
 def test_a_legend_inside_the_fit_panel_is_drawn_over_the_fit(layout):
     """A diverged fit (a flat line at the top of the panel) must not cross the legend's words: the
