@@ -280,6 +280,24 @@ SETTING_OPTIONS = [
         "(default: %s)",
     ),
     Option(
+        ("--sheet-epochs", "--sheet_epochs"),
+        "sheet_epochs",
+        "EPOCH[,EPOCH...]",
+        f"the epochs of --sheet print's tiles, up to {checks.MAX_PRINTED}, e.g. 0,200,2000 "
+        "(default: 8 spread along the fit's path)",
+        checks.parse_epochs,
+    ),
+    Option(
+        ("--handout",),
+        "handout",
+        "EPOCHS",
+        "write NAME-handout.pdf, one A4 page for a lecture: the run's settings, the fit at these "
+        f"epochs (up to {checks.MAX_PRINTED}; book: the textbook's 0,200,...,2000) and the error "
+        "curve with them marked; text 8 pt or more, the fit and the samples apart in greyscale, "
+        "in the language of --lang",
+        checks.parse_epochs,
+    ),
+    Option(
         ("--size",),
         "size",
         "WxH",

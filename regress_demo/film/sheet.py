@@ -56,14 +56,8 @@ def print_sheet(settings: Settings, dataset: Dataset, frames: Sequence[list]) ->
     above."""
     rows = -(-len(frames) // COLUMNS)
     figure, spec, height = _sheet(settings, rows)
-    say, grid, limits = texts_of(settings), data.grid(), None
-    if settings.data is not None:  # your own data: drawn in its units, as the film draws them
-        from ..inputs.owndata import chosen_points
-        from .units import for_drawing
-
-        dataset, (x, _) = for_drawing(settings, dataset), chosen_points(settings)
-        grid = np.linspace(x.min(), x.max(), data.GRID_POINTS)
-        limits = (x.min() - 0.025 * np.ptp(x), x.max() + 0.025 * np.ptp(x))
+    say = texts_of(settings)
+    dataset, grid, limits = drawing_grid(settings, dataset)
     y_text = textwrap.fill(y_label(settings), 22)  # (a tile is 1.4 in high: a long name, 2 lines)
     first = None
     for k, (snapshot,) in enumerate(frames):
@@ -90,6 +84,19 @@ def print_sheet(settings: Settings, dataset: Dataset, frames: Sequence[list]) ->
         frameon=False,
     )
     return figure
+
+
+def drawing_grid(settings: Settings, dataset: Dataset):
+    """(dataset, x grid, x limits or None) of a printed fit panel: for your own data, in its units
+    as the film draws them."""
+    if settings.data is None:
+        return dataset, data.grid(), None
+    from ..inputs.owndata import chosen_points
+    from .units import for_drawing
+
+    dataset, (x, _) = for_drawing(settings, dataset), chosen_points(settings)
+    grid = np.linspace(x.min(), x.max(), data.GRID_POINTS)
+    return dataset, grid, (x.min() - 0.025 * np.ptp(x), x.max() + 0.025 * np.ptp(x))
 
 
 def _sheet(settings: Settings, rows: int):
