@@ -410,9 +410,9 @@ def test_the_fit_and_the_samples_differ_in_grey_on_the_rendered_page():
     fit flat, the samples on the sine) the fit's pixels are near black, each ring's lighter, and
     the ring's centre paper white."""
     figure, training = handout_figure()
-    dpi = 150
+    figure.set_dpi(150)  # (the pixels' positions below: at the dpi it is saved at)
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi)
+    figure.savefig(buffer, format="png", dpi=150)
     grey = np.asarray(Image.open(buffer).convert("L"), dtype=float)
     height = grey.shape[0]
     ax, (fit,) = figure.axes[0], [line for line in figure.axes[0].get_lines() if line.get_lw() > 2]
