@@ -275,9 +275,9 @@ SETTING_OPTIONS = [
         ("--sheet",),
         "sheet",
         _choices("sheet"),
-        "the contact sheet NAME.png: film (8 of the film's frames at half size) or print "
-        "(8 tiles drawn anew at A4 width, text 8 pt or more, as PNG at --dpi and NAME.pdf) "
-        "(default: %s)",
+        "the contact sheet NAME.png: film (8 of the film's frames at their size, a 1080-pixel "
+        "slide's at half size) or print (8 tiles drawn anew at A4 width, text 8 pt or more, as "
+        "PNG at --dpi and NAME.pdf) (default: %s)",
     ),
     Option(
         ("--sheet-epochs", "--sheet_epochs"),

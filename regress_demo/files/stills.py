@@ -75,10 +75,23 @@ def sheet_picks(path, count: int = SHEET_TILES) -> List[int]:
     return picks
 
 
-def contact_sheet(frames: Sequence[np.ndarray], columns: int = 4, shrink: int = 2) -> Image.Image:
+#: A single network's frames laid out on a slide (--size) at least this many pixels on their short
+#: side have text 28 pixels high or more: the sheet halves them, to about 14. Other frames' text is
+#: about 10 pixels (a grid's can be less): their tiles stay at the frame's size.
+HALVED_FROM = 1080
+
+
+def sheet_shrink(settings) -> int:
+    """How many times smaller the sheet's tiles are than the film's frames: 2 for a slide's frames,
+    else 1, so that no text on the sheet is under about 10 pixels high."""
+    slide = settings.size is not None and min(settings.size) >= HALVED_FROM
+    return 2 if slide and not settings.is_grid else 1
+
+
+def contact_sheet(frames: Sequence[np.ndarray], columns: int = 4, shrink: int = 1) -> Image.Image:
     """A still grid of these frames, each `shrink` times smaller (each pixel the mean of a
-    shrink x shrink square), `columns` to a row: the film's own frames, for a slide (for print,
-    sheet.py draws each tile anew)."""
+    shrink x shrink square; sheet_shrink chooses), `columns` to a row: the film's own frames, for
+    a slide (for print, sheet.py draws each tile anew)."""
     tiles = [Image.fromarray(frame).reduce(shrink) for frame in frames]
     width, height = tiles[0].size
     rows = -(-len(tiles) // columns)
@@ -280,15 +293,15 @@ class FilmSheet(WholeFiles):
 
     @classmethod
     def for_run(cls, gif_path, settings):
-        return cls(gif_path.with_suffix(".png"))
+        return cls(gif_path.with_suffix(".png"), sheet_shrink(settings))
 
-    def __init__(self, path):
+    def __init__(self, path, shrink: int = 1):
         super().__init__()
-        self.path = path
+        self.path, self.shrink = path, shrink
 
     def add(self, frames):
         """The sheet's frames, (H, W, 3) arrays (see contact_sheet)."""
-        self.files.append(staged_png(self.path, contact_sheet(frames)))
+        self.files.append(staged_png(self.path, contact_sheet(frames, shrink=self.shrink)))
 
 
 @WRITERS.register

@@ -2,8 +2,8 @@
 as PNG at --dpi and as vector PDF.
 
 The sheet is as wide as an A4 page (8.27 in) and its smallest text is 8 pt, so that printed at A4
-width every word stays readable; the film's sheet (stills.contact_sheet) halves the frames, and
-their text with them, to about 5 pixels. The tiles are the frames stills.sheet_picks chooses.
+width every word stays readable; the film's sheet (stills.contact_sheet) shows the frames as they
+are, for a screen. The tiles are the frames stills.sheet_picks chooses.
 """
 
 from __future__ import annotations
