@@ -21,9 +21,10 @@ from .staged import AtomicFile, naming
 from .writers import WRITERS, Writer
 
 #: The formats --video takes: (container, codec, options). yuv420p plays in browsers, PowerPoint,
-#: Keynote and QuickTime; a plot's flat colours need little bitrate at a constant quality.
+#: Keynote and QuickTime; a plot's flat colours need little bitrate at a constant quality. x264 in
+#: one thread: with several, a busy machine gave different bytes for the same run.
 FORMATS = {
-    "mp4": ("mp4", "libx264", {"crf": "20", "preset": "veryfast"}),
+    "mp4": ("mp4", "libx264", {"crf": "20", "preset": "veryfast", "threads": "1"}),
     "webm": (
         "webm",
         "libvpx-vp9",
