@@ -809,7 +809,8 @@ def test_own_data_at_a_size_names_its_columns_and_keeps_titles_apart(tmp_path, l
     )
     assert figure.ax.get_ylabel() == r"cost \$x_2\$ in \$"
     assert (
-        figure.ax_neurons.yaxis.label.get_fontsize() == 18
+        # (a formula longer than its panel is kept whole, its font smaller: 14 pt at least)
+        figure.ax_neurons.yaxis.label.get_fontsize() >= 14
         and figure.ax_neurons.get_ylabel().startswith("sd · ")
     )
     title = figure.ax._left_title  # (drawn by the blitter from cached characters, at its place)

@@ -241,11 +241,23 @@ def test_the_contact_sheet_tiles_eight_frames_from_first_to_last():
     assert sheet_picks(20) == [0, 3, 5, 8, 11, 14, 16, 19]
     assert sheet_picks(3) == [0, 1, 2] and sheet_picks(1) == [0]
     frames = [np.full((40, 60, 3), 10 * k, np.uint8) for k in sheet_picks(20)]
-    sheet = np.asarray(contact_sheet(frames))
+    sheet = np.asarray(contact_sheet(frames, shrink=2))
     assert sheet.shape == (2 * 20, 4 * 30, 3)
     tiles = [sheet[r * 20 + 10, c * 30 + 15, 0] for r in range(2) for c in range(4)]
     assert tiles == [10 * k for k in sheet_picks(20)]  # in order, row by row
-    assert np.asarray(contact_sheet(frames[:3])).shape == (20, 3 * 30, 3)  # fewer frames than tiles
+    assert np.asarray(contact_sheet(frames[:3], shrink=2)).shape == (20, 3 * 30, 3)  # 3 tiles
+
+
+def test_the_contact_sheet_keeps_the_film_s_text_size_and_halves_only_a_slide_s(tmp_path):
+    """The default frame's smallest text is about 10 pixels high: its tiles stay at full size; a
+    1920x1080 frame's text is 28 pixels or more: halved, 14."""
+    for settings, tile in [
+        (Settings(epoch=3, frames=2), (840, 800)),
+        (Settings(epoch=3, frames=2, size=(1920, 1080)), (960, 540)),
+    ]:
+        make_gif(settings, tmp_path / "run.gif")
+        with Image.open(tmp_path / "run.png") as sheet:
+            assert sheet.size == (2 * tile[0], tile[1])  # 2 frames, side by side
 
 
 def streamed_gif(path, images):
@@ -511,6 +523,21 @@ def test_the_error_axis_ticks_whole_epochs_only(epochs):
     assert len(ticks) >= 2 and all(float(tick).is_integer() for tick in ticks), ticks
     if epochs == 2001:  # the textbook's run: the ticks it always had
         assert ticks == [0, 250, 500, 750, 1000, 1250, 1500, 1750, 2000]
+
+
+@pytest.mark.parametrize("settings", [Settings(epoch=3), Settings(epoch=3, size=(1920, 1080))])
+def test_a_short_run_s_log_error_axis_has_two_tick_labels_or_more(settings):
+    """Three epochs' errors span less than a decade: the axis still names two powers of ten."""
+    figure, frames, _ = figure_for(settings)
+    figure.draw(frames[-1])
+    ax = figure.loss_line.axes
+    low, high = ax.get_ylim()
+    labels = [
+        label.get_text()
+        for tick, label in zip(ax.get_yticks(), ax.get_yticklabels())
+        if low <= tick <= high and label.get_text()
+    ]
+    assert len(labels) >= 2, labels
 
 
 @pytest.mark.parametrize("layout", [dict(simple=True), dict(size=(1280, 720))])

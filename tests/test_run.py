@@ -129,7 +129,7 @@ def test_the_contact_sheet_is_written_beside_the_gif(tmp_path):
     gif = decode_gif(tmp_path / "run.gif")
     with Image.open(tmp_path / "run.png") as sheet:
         height, width = gif.frames[0].shape[:2]
-        assert sheet.size == (4 * width // 2, 2 * height // 2)  # 6 frames: 4 + 2 tiles, half size
+        assert sheet.size == (4 * width, 2 * height)  # 6 frames: 4 + 2 tiles, at the film's size
 
 
 def test_replay_gives_a_byte_identical_gif(tmp_path, monkeypatch, capsys):

@@ -99,6 +99,9 @@ def check_text(figure_object, width, height, title_px=36, other_px=28):
     boxes = []
     for text, role in texts:
         pixels = text.get_fontsize() * figure.dpi / 72
+        # a formula longer than its panel is kept whole (never broken inside its brackets): its
+        # font may shrink to fit, down to the size of the other texts
+        role = "other" if role == "title" and "σ(w1_j" in text.get_text() else role
         assert pixels >= (title_px if role == "title" else other_px) - 1e-9, (
             text.get_text(),
             role,
@@ -223,6 +226,36 @@ def test_a_wide_frame_puts_the_fit_beside_the_neurons_and_the_error(slide_figure
     assert fit.x1 < neurons.x0 and fit.x1 < loss.x0  # side by side
     assert neurons.y0 > loss.y1  # the neurons over the error
     assert fit.height > 0.6 and fit.width > neurons.width  # the fit large on the left
+
+
+@pytest.mark.parametrize(
+    "size, options",
+    [
+        ((1920, 1080), {}),
+        ((1000, 1000), {}),
+        ((800, 800), {"lang": "ja"}),
+        ((1280, 720), {"depth": 2}),
+    ],
+)
+def test_a_slide_s_neuron_label_breaks_only_between_terms(size, options):
+    """Each line of the label holds whole brackets, and none ends or starts inside an equation or a
+    sum: `w2_j ·` / `σ(w1_j x + b1_j)`, never `σ(w1_j x +` / `b1_j)`."""
+    figure = make_figure(
+        Settings(epoch=5, frames=2, size=size, **options), *_training_parts(size, options)
+    )
+    label = figure.ax_neurons.yaxis.label
+    lines = label.get_text().split("\n")
+    for line in lines:
+        assert line.count("(") == line.count(")"), lines
+        assert not re.search(r"(^[+=])|([+=]$)", line.strip()), lines
+    assert label.get_fontsize() >= 14, label.get_fontsize()  # broken, not shrunk to fit
+
+
+def _training_parts(size, options):
+    """The dataset, histories, frames and held-out histories of a short run, for make_figure."""
+    training = Training(Settings(epoch=5, frames=2, size=size, **options))
+    frames = [[snapshot] for snapshot in training.snapshots()]
+    return training.dataset, [training.errors], frames, [training.heldout_errors]
 
 
 BOUNDS = f"from {MIN_SIDE} to {MAX_SIDE}"

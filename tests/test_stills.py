@@ -353,3 +353,144 @@ def test_the_last_still_of_a_run_that_stopped_early_is_refused_over_a_foreign_fi
     assert raised.value.filename == str(tmp_path / "run-epoch9.png")
     assert (tmp_path / "run-epoch9.png").read_text() == "someone's picture"
     assert os.listdir(tmp_path) == ["run-epoch9.png"]  # nothing of the run, no temporary file
+
+
+# ---- --handout: one A4 page for a lecture ----
+
+#: Epochs of the handout: two frames of the film and one between frames (7).
+HANDOUT = Settings(epoch=60, interval=5, seed=2, handout=(0, 7, 59))
+
+
+@pytest.fixture(scope="module")
+def handout(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("handout")
+    result = make_gif(HANDOUT, folder / "run.gif")
+    return folder / "run-handout.pdf", result
+
+
+def handout_figure(settings=HANDOUT):
+    """The handout's page as the run draws it, with the training that made it."""
+    from regress_demo.film.handout import handout_page
+    from regress_demo.network.train import Training
+
+    training = Training(settings)
+    chosen = {s.epoch: [s] for s in training.snapshots() if s.epoch in settings.handout}
+    return handout_page(settings, training.dataset, training.errors, chosen), training
+
+
+def test_the_handout_is_one_a4_page_naming_each_chosen_epoch(handout):
+    pypdf = pytest.importorskip("pypdf")
+    path, result = handout
+    reader = pypdf.PdfReader(path)
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert (float(box.width), float(box.height)) == pytest.approx((595.4, 841.7), abs=1)  # A4
+    text = reader.pages[0].extract_text()
+    for epoch in HANDOUT.handout:
+        assert f"epoch {epoch} · error" in text
+    assert "n_mid=3" in text and "eta=0.1" in text  # the run's settings
+    assert path in result.print_paths
+    record = json.loads(path.with_name("run.json").read_text())
+    assert "run-handout.pdf" in {entry["name"] for entry in record["files"]}
+    assert record["settings"]["handout"] == [0, 7, 59]
+
+
+def test_no_text_on_the_handout_is_under_8_pt(handout):
+    """Each text's size as printed: its font size (Tf) scaled by its text and page matrices."""
+    pypdf = pytest.importorskip("pypdf")
+    sizes = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            scale = (abs(tm[0] * tm[3] - tm[1] * tm[2]) * abs(cm[0] * cm[3] - cm[1] * cm[2])) ** 0.5
+            sizes.append(size * scale)
+
+    pypdf.PdfReader(handout[0]).pages[0].extract_text(visitor_text=visit)
+    assert len(sizes) > 30 and min(sizes) >= 8 - 1e-6, sorted(sizes)[:5]
+
+
+def test_the_fit_and_the_samples_differ_in_grey_on_the_rendered_page():
+    """In greyscale the fit is a thick black line, the samples hollow grey rings: at epoch 0 (the
+    fit flat, the samples on the sine) the fit's pixels are near black, each ring's lighter, and
+    the ring's centre paper white."""
+    figure, training = handout_figure()
+    figure.set_dpi(150)  # (the pixels' positions below: at the dpi it is saved at)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=150)
+    grey = np.asarray(Image.open(buffer).convert("L"), dtype=float)
+    height = grey.shape[0]
+    ax, (fit,) = figure.axes[0], [line for line in figure.axes[0].get_lines() if line.get_lw() > 2]
+
+    def pixels(x, y, half):
+        px, py = ax.transData.transform((x, y))
+        row, col = int(round(height - py)), int(round(px))
+        return grey[row - half : row + half + 1, col - half : col + half + 1]
+
+    fit_x, fit_y = fit.get_data()
+    fit_dark = [pixels(x, y, 1).min() for x, y in zip(fit_x[::40], fit_y[::40])]
+    far = [
+        (x, t)
+        for x, t in zip(training.dataset.x_train, training.dataset.t_train)
+        if abs(t - np.interp(x, fit_x, fit_y)) > 0.5
+    ]
+    assert len(far) > 20
+    ring_dark = [pixels(x, t, 3).min() for x, t in far]
+    centres = [pixels(x, t, 0).min() for x, t in far]
+    assert max(fit_dark) <= 40, fit_dark
+    assert min(ring_dark) >= max(fit_dark) + 50, (min(ring_dark), max(fit_dark))
+    assert np.median(centres) >= 200
+
+
+def test_handout_book_gives_the_textbook_s_epochs_and_the_page_says_them_in_japanese():
+    settings = Settings(handout="book", lang="ja", epoch=2001, interval=400)
+    assert settings.handout == (0, 200, 400, 600, 800, 1000, 1200, 1400, 1600, 1800, 2000)
+    figure, _ = handout_figure(settings.replace(epoch=2001))
+    titles = [ax.get_title(loc="left") for ax in figure.axes]
+    assert titles[:2] == ["エポック 0 · 誤差 2.8e-01", "エポック 200 · 誤差 9.1e-03"]
+    assert titles[-1] == "各エポックの誤差 (上のエポックに印)"
+
+
+def test_sheet_epochs_choose_the_printed_sheet_s_tiles(tmp_path):
+    settings = Settings(epoch=60, interval=5, seed=2, sheet="print", sheet_epochs="0,7,59")
+    make_gif(settings, tmp_path / "run.gif")
+    titles = [text for text in pdf_texts(tmp_path / "run.pdf") if text.startswith("epoch ")]
+    assert [title.split(" ·")[0] for title in titles] == ["epoch 0", "epoch 7", "epoch 59"]
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (
+            ["--handout", "book", "--epoch", "300"],
+            "--handout must be epochs from 0 to 299 (book needs --epoch 2001 or more), got 'book'",
+        ),
+        (
+            ["--handout", "0,5000"],
+            "--handout must be epochs from 0 to 2000, separated by commas (or book: "
+            "0,200,...,2000), got 5000",
+        ),
+        (["--handout", "0,200,0"], "--handout must be a list without repeats, got '0,200,0'"),
+        (
+            ["--handout", ",".join(str(k) for k in range(13))],
+            "--handout must be at most 12 epochs (one A4 page), got '0,1,2,3,4,5,6,7,8,9,10,11,12'",
+        ),
+        (
+            ["--handout", "0", "--n-mid", "1", "3"],
+            "--handout must be left out for a comparison grid (a handout shows one network's fit),"
+            " got '0'",
+        ),
+        (
+            ["--sheet-epochs", "0,5"],
+            "--sheet-epochs must be left out without --sheet print (it chooses the printed sheet's"
+            " tiles), got '0,5'",
+        ),
+    ],
+)
+def test_a_bad_handout_or_sheet_epochs_is_one_line_exit_2_and_nothing_written(
+    tmp_path, monkeypatch, capsys, args, message
+):
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(args + ["-q"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err == f"regress-demo: error: {message}\n"
+    assert list(tmp_path.iterdir()) == []

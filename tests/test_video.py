@@ -58,6 +58,26 @@ def test_the_video_has_the_gif_s_frames_rate_and_hold(run, kind):
     assert psnr(frames[len(gif) // 2], gif[len(gif) // 2]) >= 30
 
 
+def top_level_boxes(path) -> list:
+    """An MP4 file's top-level boxes by name, in file order (each: 4-byte size, 4-byte name)."""
+    data, names, at = path.read_bytes(), [], 0
+    while at + 8 <= len(data):
+        size = int.from_bytes(data[at : at + 4], "big")
+        names.append(data[at + 4 : at + 8].decode("latin-1"))
+        if size == 1:  # a 64-bit size follows the name
+            size = int.from_bytes(data[at + 8 : at + 16], "big")
+        if size < 8:
+            break
+        at += size
+    return names
+
+
+def test_the_mp4_s_index_comes_before_its_frames(run):
+    boxes = top_level_boxes(run.path.with_suffix(".mp4"))
+    assert "moov" in boxes and "mdat" in boxes, boxes
+    assert boxes.index("moov") < boxes.index("mdat"), boxes
+
+
 def test_the_record_lists_every_file_with_its_size(run):
     record = json.loads(run.record_path.read_text())
     assert record["videos"] == ["run.mp4", "run.webm"]

@@ -50,8 +50,10 @@ examples:
   regress-demo --n-mid 2 3 10 --stop-at 1e-3
                                         how soon each n_mid learns the curve: each stops at
                                         error 1e-3
+  regress-demo --handout book          a lecture's handout: one A4 page, the fit at epochs
+                                        0, 200, ..., 2000 and the error curve (NAME-handout.pdf)
   regress-demo --still 80,last --sheet print
-                                        for a handout: two frames and the contact sheet, as PNG
+                                        for print: two frames and the contact sheet, as PNG
                                         at 300 dpi and as PDF
   regress-demo --size 1920x1080 --style print
                                         frames for a 16:9 slide (large text, the panels side
@@ -61,7 +63,8 @@ examples:
 
 Each run writes NAME.gif, NAME.png (a contact sheet of 8 frames), NAME.npz (the final
 weights) and NAME.json (the run record) into the output folder, and regenerates the folder's
-gallery, index.html; with --still, NAME-epochN.png and .pdf, with --sheet print, NAME.pdf too."""
+gallery, index.html; with --still, NAME-epochN.png and .pdf, with --sheet print, NAME.pdf too,
+with --handout, NAME-handout.pdf."""
 
 
 def build_parser(out=None, err=None) -> argparse.ArgumentParser:

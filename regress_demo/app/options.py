@@ -275,9 +275,27 @@ SETTING_OPTIONS = [
         ("--sheet",),
         "sheet",
         _choices("sheet"),
-        "the contact sheet NAME.png: film (8 of the film's frames at half size) or print "
-        "(8 tiles drawn anew at A4 width, text 8 pt or more, as PNG at --dpi and NAME.pdf) "
-        "(default: %s)",
+        "the contact sheet NAME.png: film (8 of the film's frames at their size, a 1080-pixel "
+        "slide's at half size) or print (8 tiles drawn anew at A4 width, text 8 pt or more, as "
+        "PNG at --dpi and NAME.pdf) (default: %s)",
+    ),
+    Option(
+        ("--sheet-epochs", "--sheet_epochs"),
+        "sheet_epochs",
+        "EPOCH[,EPOCH...]",
+        f"the epochs of --sheet print's tiles, up to {checks.MAX_PRINTED}, e.g. 0,200,2000 "
+        "(default: 8 spread along the fit's path)",
+        checks.parse_epochs,
+    ),
+    Option(
+        ("--handout",),
+        "handout",
+        "EPOCHS",
+        "write NAME-handout.pdf, one A4 page for a lecture: the run's settings, the fit at these "
+        f"epochs (up to {checks.MAX_PRINTED}; book: the textbook's 0,200,...,2000) and the error "
+        "curve with them marked; text 8 pt or more, the fit and the samples apart in greyscale, "
+        "in the language of --lang",
+        checks.parse_epochs,
     ),
     Option(
         ("--size",),

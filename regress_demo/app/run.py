@@ -317,11 +317,10 @@ def _status(result: RunResult) -> str:
 
 def _train(work: _Work, report_epoch, on_snapshot):
     """Train, keeping the snapshots of each recorded epoch: the film's frames, and apart from them
-    those of --still epochs that are not frames. A run that diverged early gets every epoch."""
+    those of epochs for print (--still, --handout, --sheet-epochs) that are not frames. A run that
+    diverged early gets every epoch."""
     settings = work.settings
-    extra_epochs = (
-        set(settings.recorded_epochs()) - set(settings.frame_epochs()) if settings.still else set()
-    )
+    extra_epochs = set(settings.recorded_epochs()) - set(settings.frame_epochs())
     with work.clock.phase("train"):
         for snapshots in work.training.snapshots(report_epoch):
             if settings.data is not None:  # your own data: shown in their units
@@ -400,7 +399,7 @@ def _draw_one_if_none(work: _Work, films: List[Writer]):
 def _draw_prints(work: _Work, writers: Dict[str, Writer]):
     """The files for print (--still, --sheet print), drawn into their writers; after a Ctrl-C
     there are none (and a contact sheet of the film's frames stands in for the printed one)."""
-    prints = [writers[kind] for kind in ("stills", "print-sheet") if kind in writers]
+    prints = [writers[kind] for kind in ("stills", "print-sheet", "handout") if kind in writers]
     if not writers["gif"].count or not prints:
         return
     result = work.result
@@ -497,7 +496,7 @@ def _record(work: _Work, writers: Dict[str, Writer]):
     result.video_paths = [writers[kind].path for kind in settings.video]
     result.print_paths = [
         file.path
-        for kind in ("stills", "print-sheet")
+        for kind in ("stills", "print-sheet", "handout")
         if kind in writers
         for file in writers[kind].staged()
         if file.path != result.sheet_path

@@ -75,10 +75,23 @@ def sheet_picks(path, count: int = SHEET_TILES) -> List[int]:
     return picks
 
 
-def contact_sheet(frames: Sequence[np.ndarray], columns: int = 4, shrink: int = 2) -> Image.Image:
+#: A single network's frames laid out on a slide (--size) at least this many pixels on their short
+#: side have text 28 pixels high or more: the sheet halves them, to about 14. Other frames' text is
+#: about 10 pixels (a grid's can be less): their tiles stay at the frame's size.
+HALVED_FROM = 1080
+
+
+def sheet_shrink(settings) -> int:
+    """How many times smaller the sheet's tiles are than the film's frames: 2 for a slide's frames,
+    else 1, so that no text on the sheet is under about 10 pixels high."""
+    slide = settings.size is not None and min(settings.size) >= HALVED_FROM
+    return 2 if slide and not settings.is_grid else 1
+
+
+def contact_sheet(frames: Sequence[np.ndarray], columns: int = 4, shrink: int = 1) -> Image.Image:
     """A still grid of these frames, each `shrink` times smaller (each pixel the mean of a
-    shrink x shrink square), `columns` to a row: the film's own frames, for a slide (for print,
-    sheet.py draws each tile anew)."""
+    shrink x shrink square; sheet_shrink chooses), `columns` to a row: the film's own frames, for
+    a slide (for print, sheet.py draws each tile anew)."""
     tiles = [Image.fromarray(frame).reduce(shrink) for frame in frames]
     width, height = tiles[0].size
     rows = -(-len(tiles) // columns)
@@ -107,10 +120,17 @@ def still_frames(settings, drawn: Sequence[list], extra: Dict[int, list]) -> Dic
     """The snapshots of each --still epoch, by epoch, up to the film's last frame (`drawn`: the
     frames in the GIF): last is that frame; an epoch after it (where training stopped early:
     diverged, interrupted) is left out."""
+    return chosen_frames(settings.still, drawn, extra)
+
+
+def chosen_frames(epochs, drawn: Sequence[list], extra: Dict[int, list]) -> Dict[int, list]:
+    """The snapshots of each of these epochs (or last: the film's last frame), by epoch, in order,
+    from the frames in the GIF and the snapshots recorded for print only (`extra`); an epoch after
+    the last frame (training stopped early) is left out."""
     last = frame_epoch(drawn[-1])
     by_epoch = {epoch: snapshots for epoch, snapshots in extra.items() if epoch <= last}
     by_epoch.update((frame_epoch(snapshots), snapshots) for snapshots in drawn)
-    wanted = {last if epoch == "last" else epoch for epoch in settings.still}
+    wanted = {last if epoch == "last" else epoch for epoch in epochs}
     return {epoch: by_epoch[epoch] for epoch in sorted(wanted) if epoch in by_epoch}
 
 
@@ -190,10 +210,10 @@ def save_figure(figure, path, dpi: int) -> list:
 
 
 def draw_prints(settings, dataset, histories, heldout_histories, frames, drawn, extra, writers):
-    """Draw the files for print into their writers (`writers`: by kind): the stills (--still) and
-    the printable contact sheet (--sheet print: NAME.png and NAME.pdf). `frames` are the film's
-    frames (its figure is made for them), `drawn` those in the GIF, `extra` the snapshots of --still
-    epochs that are not frames."""
+    """Draw the files for print into their writers (`writers`: by kind): the stills (--still), the
+    printable contact sheet (--sheet print: NAME.png and NAME.pdf) and the handout (--handout).
+    `frames` are the film's frames (its figure is made for them), `drawn` those in the GIF, `extra`
+    the snapshots of epochs for print that are not frames."""
     from ..film.frames import make_figure
 
     stills = still_frames(settings, drawn, extra) if "stills" in writers else {}
@@ -206,8 +226,16 @@ def draw_prints(settings, dataset, histories, heldout_histories, frames, drawn, 
     if "print-sheet" in writers:
         from ..film.sheet import print_sheet
 
-        tiles = [drawn[k] for k in sheet_picks(fit_path(drawn))]
+        if settings.sheet_epochs:  # the tiles asked for, else spread along the fit's path
+            tiles = list(chosen_frames(settings.sheet_epochs, drawn, extra).values())
+        else:
+            tiles = [drawn[k] for k in sheet_picks(fit_path(drawn))]
         writers["print-sheet"].add(print_sheet(settings, dataset, tiles))
+    if "handout" in writers:
+        from ..film.handout import handout_page
+
+        chosen = chosen_frames(settings.handout, drawn, extra)
+        writers["handout"].add(handout_page(settings, dataset, histories[0], chosen))
 
 
 class _Prints(WholeFiles):
@@ -265,15 +293,15 @@ class FilmSheet(WholeFiles):
 
     @classmethod
     def for_run(cls, gif_path, settings):
-        return cls(gif_path.with_suffix(".png"))
+        return cls(gif_path.with_suffix(".png"), sheet_shrink(settings))
 
-    def __init__(self, path):
+    def __init__(self, path, shrink: int = 1):
         super().__init__()
-        self.path = path
+        self.path, self.shrink = path, shrink
 
     def add(self, frames):
         """The sheet's frames, (H, W, 3) arrays (see contact_sheet)."""
-        self.files.append(staged_png(self.path, contact_sheet(frames)))
+        self.files.append(staged_png(self.path, contact_sheet(frames, shrink=self.shrink)))
 
 
 @WRITERS.register
@@ -289,3 +317,41 @@ class PrintSheet(_Prints):
     def add(self, figure):
         """The sheet, a matplotlib figure (sheet.print_sheet)."""
         self.files += save_figure(figure, self.gif_path.with_suffix(".png"), self.dpi)
+
+
+def handout_name(gif_path) -> str:
+    """The handout's file name beside the GIF: NAME-handout.pdf."""
+    return f"{gif_path.stem}-handout.pdf"
+
+
+@WRITERS.register
+class Handout(WholeFiles):
+    """The handout (--handout): NAME-handout.pdf, one A4 page (film/handout.py)."""
+
+    kind, suffixes = "handout", (".pdf",)
+
+    @classmethod
+    def wanted(cls, settings) -> bool:
+        return bool(settings.handout)
+
+    @classmethod
+    def targets(cls, gif_path, settings) -> list:
+        return [gif_path.with_name(handout_name(gif_path))]
+
+    @classmethod
+    def for_run(cls, gif_path, settings):
+        return cls(gif_path.with_name(handout_name(gif_path)))
+
+    def __init__(self, path):
+        super().__init__()
+        self.path = path
+
+    def add(self, figure):
+        """The page, a matplotlib figure (handout.handout_page), saved as vector PDF."""
+        import matplotlib
+
+        def save(tmp):
+            figure.savefig(tmp, format="pdf", metadata=PDF_METADATA)
+
+        with matplotlib.rc_context(PDF_STYLE), naming(self.path):
+            self.files.append(staged_with(self.path, save))

@@ -22,13 +22,10 @@ from .writers import WRITERS, Writer
 
 #: The formats --video takes: (container, codec, options). yuv420p plays in browsers, PowerPoint,
 #: Keynote and QuickTime; a plot's flat colours need little bitrate at a constant quality. One
-#: thread and no real-time deadline: the same run gives the same bytes however busy the machine.
+#: thread and no real-time deadline, so that the same run gives the same frames however busy the
+#: machine (the moov box first, for seeking: CONTAINER_OPTIONS).
 FORMATS = {
-    "mp4": (
-        "mp4",
-        "libx264",
-        {"crf": "20", "preset": "veryfast", "movflags": "+faststart", "threads": "1"},
-    ),
+    "mp4": ("mp4", "libx264", {"crf": "20", "preset": "veryfast", "threads": "1"}),
     "webm": (
         "webm",
         "libvpx-vp9",
@@ -37,8 +34,15 @@ FORMATS = {
 }
 
 
-#: FFmpeg's options for the container: no random track identifiers, no version strings.
+#: FFmpeg's options for the container: no random track identifiers, no version strings; an MP4's
+#: index (its moov box) before its frames (faststart), so a browser can seek before it has it all.
 CONTAINER_OPTIONS = {"fflags": "+bitexact"}
+MUXER_OPTIONS = {"mp4": {"movflags": "+faststart"}}
+
+
+def container_options(kind: str) -> dict:
+    """The muxer's options for a video of this kind (FFmpeg's, by name)."""
+    return {**CONTAINER_OPTIONS, **MUXER_OPTIONS.get(kind, {})}
 
 
 def frame_count(hold_seconds: float, fps: float) -> int:
@@ -80,7 +84,7 @@ class VideoWriter(Writer):
                 "w",
                 plugin="pyav",
                 container=container,
-                container_options=CONTAINER_OPTIONS,
+                container_options=container_options(self.kind),
             )
             self._stream.init_video_stream(codec, fps=self.fps)
             self._options = options

@@ -322,8 +322,40 @@ class Layout:
                 extent = text.get_window_extent(renderer)
                 length = extent.height if text is ax.yaxis.label else extent.width
                 if length > room:  # as many characters a line as fit, at the width of those it has
-                    broken = True
                     lines = text.get_text().split("\n")
                     chars = max(8, int(max(len(line) for line in lines) * room / length) - 1)
-                    text.set_text(textwrap.fill(" ".join(lines), chars))
+                    wrapped = break_between_terms(" ".join(lines), chars)
+                    if wrapped == text.get_text():  # a term longer than the room: a smaller font
+                        text.set_fontsize(text.get_fontsize() * room / length)
+                    text.set_text(wrapped)
+                    broken = True
         return broken
+
+
+#: A space that textwrap does not break at: the spaces inside a formula, while a label is wrapped.
+KEEP_TOGETHER = "\u00a0"
+#: The signs of a formula: a space beside one of them is inside the formula ...
+OPERATORS = set("·+-−=×*/<>≤≥")
+#: ... but for one after a product's dot or a comma outside brackets: there a product's factors or
+#: two formulas meet, and a line may end (as TeX ends a line after a binary operator).
+BETWEEN_TERMS = set("·,")
+
+
+def break_between_terms(text: str, chars: int) -> str:
+    """The text in lines of about `chars` characters, broken only between words or terms: never at
+    a space inside a function's brackets or beside an operator other than a product's dot, so
+    `w2_j · σ(w1_j x + b1_j)` breaks only after its dot and `w_j · h_j(x), h = σ(…)` never inside
+    `h = σ(…)`; a term longer than a line stays whole."""
+    brackets, kept = [], []  # for each open bracket: whether it is a function's, as in σ(
+    for k, char in enumerate(text):
+        before, after = text[k - 1 : k], text[k + 1 : k + 2]
+        if char in "([":
+            brackets.append(before.strip() != "")  # (a bracket after a space: words, as here)
+        elif char in ")]" and brackets:
+            brackets.pop()
+        inside = any(brackets) or (
+            before not in BETWEEN_TERMS and bool({before, after} & OPERATORS)
+        )
+        kept.append(KEEP_TOGETHER if char == " " and inside else char)
+    wrapped = textwrap.fill("".join(kept), chars, break_long_words=False, break_on_hyphens=False)
+    return wrapped.replace(KEEP_TOGETHER, " ")

@@ -85,7 +85,15 @@ def loss_limits(histories: Sequence[Sequence[float]]):
     if errors.size == 0:
         return 1e-6, 1.0
     low, high = max(errors.min(), 1e-12) / 2, errors.max() * 2
-    return low, max(high, low * 10)
+    return two_powers_of_ten(low, max(high, low * 10))
+
+
+def two_powers_of_ten(low: float, high: float):
+    """Limits of a log axis labelled at the powers of ten only, widened out to the powers of ten
+    around them when fewer than two lie inside (a short run's errors span less than a decade)."""
+    if np.floor(np.log10(high)) - np.ceil(np.log10(low)) >= 1:
+        return low, high
+    return 10 ** np.floor(np.log10(low)), 10 ** np.ceil(np.log10(high))
 
 
 def y_limits(dataset: Dataset, grid):

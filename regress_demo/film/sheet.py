@@ -2,8 +2,8 @@
 as PNG at --dpi and as vector PDF.
 
 The sheet is as wide as an A4 page (8.27 in) and its smallest text is 8 pt, so that printed at A4
-width every word stays readable; the film's sheet (stills.contact_sheet) halves the frames, and
-their text with them, to about 5 pixels. The tiles are the frames stills.sheet_picks chooses.
+width every word stays readable; the film's sheet (stills.contact_sheet) shows the frames as they
+are, for a screen. The tiles are the frames stills.sheet_picks chooses.
 """
 
 from __future__ import annotations
@@ -56,14 +56,8 @@ def print_sheet(settings: Settings, dataset: Dataset, frames: Sequence[list]) ->
     above."""
     rows = -(-len(frames) // COLUMNS)
     figure, spec, height = _sheet(settings, rows)
-    say, grid, limits = texts_of(settings), data.grid(), None
-    if settings.data is not None:  # your own data: drawn in its units, as the film draws them
-        from ..inputs.owndata import chosen_points
-        from .units import for_drawing
-
-        dataset, (x, _) = for_drawing(settings, dataset), chosen_points(settings)
-        grid = np.linspace(x.min(), x.max(), data.GRID_POINTS)
-        limits = (x.min() - 0.025 * np.ptp(x), x.max() + 0.025 * np.ptp(x))
+    say = texts_of(settings)
+    dataset, grid, limits = drawing_grid(settings, dataset)
     y_text = textwrap.fill(y_label(settings), 22)  # (a tile is 1.4 in high: a long name, 2 lines)
     first = None
     for k, (snapshot,) in enumerate(frames):
@@ -90,6 +84,19 @@ def print_sheet(settings: Settings, dataset: Dataset, frames: Sequence[list]) ->
         frameon=False,
     )
     return figure
+
+
+def drawing_grid(settings: Settings, dataset: Dataset):
+    """(dataset, x grid, x limits or None) of a printed fit panel: for your own data, in its units
+    as the film draws them."""
+    if settings.data is None:
+        return dataset, data.grid(), None
+    from ..inputs.owndata import chosen_points
+    from .units import for_drawing
+
+    dataset, (x, _) = for_drawing(settings, dataset), chosen_points(settings)
+    grid = np.linspace(x.min(), x.max(), data.GRID_POINTS)
+    return dataset, grid, (x.min() - 0.025 * np.ptp(x), x.max() + 0.025 * np.ptp(x))
 
 
 def _sheet(settings: Settings, rows: int):

@@ -32,6 +32,8 @@ ENGLISH = {
     "grid_epoch": "epoch {epoch} / {epochs}",
     "grid_error": "error {error:.1e}",
     "tile_title": "epoch {epoch} · error {error:.1e}",
+    "handout_title": "How the network learns the curve, epoch by epoch",
+    "handout_error": "The error of each epoch; the epochs above marked",
     "grid_diverged": "diverged",
     "diverged_at": "diverged at epoch {epoch}",
     # --stop-at: the last frame of a network that reached the error.
@@ -190,6 +192,8 @@ JAPANESE = {
     "grid_epoch": "エポック {epoch} / {epochs}",
     "grid_error": "誤差 {error:.1e}",
     "tile_title": "エポック {epoch} · 誤差 {error:.1e}",
+    "handout_title": "ニューラルネットワークが曲線を学ぶ様子 (エポックごと)",
+    "handout_error": "各エポックの誤差 (上のエポックに印)",
     "grid_diverged": "発散",
     "diverged_at": "エポック {epoch} で発散",
     "simple_reached": "エポック {epoch} で {limit} に到達   誤差 {error:.2e}",

@@ -57,6 +57,10 @@ SHEETS = ("film", "print")
 DPI_RANGE, DEFAULT_DPI = (50, 600), 300
 #: At most this many --still epochs (each is a PNG and a PDF, drawn at print resolution).
 MAX_STILLS = 20
+#: The textbook's epochs for a handout (--handout book): its figures of the fit at 0, 200, ... 2000.
+BOOK_EPOCHS = tuple(range(0, 2001, 200))
+#: At most this many fit panels on a handout's A4 page, or tiles on a printed sheet (4 rows of 3).
+MAX_PRINTED = 12
 #: How a frame is drawn: for a screen, or safe in black and white and for colour-blind readers.
 STYLES = ("screen", "print")
 #: The sides of a frame given by --size, in pixels: from a thumbnail to a 4K screen.
@@ -270,6 +274,20 @@ def _check_print(settings):
             "still", "a list without repeats", ",".join(str(epoch) for epoch in stills)
         )
     object.__setattr__(settings, "still", tuple(stills))
+    for name in ("sheet_epochs", "handout"):
+        object.__setattr__(settings, name, _printed_epochs(settings, name))
+    if settings.sheet_epochs and settings.sheet != "print":
+        raise SettingError(
+            "sheet_epochs",
+            "left out without {sheet} print (it chooses the printed sheet's tiles)",
+            ",".join(str(epoch) for epoch in settings.sheet_epochs),
+        )
+    if settings.handout and settings.is_grid:
+        raise SettingError(
+            "handout",
+            "left out for a comparison grid (a handout shows one network's fit)",
+            ",".join(str(epoch) for epoch in settings.handout),
+        )
     if settings.sheet == "print" and settings.is_grid:
         raise SettingError(
             "sheet",
@@ -290,6 +308,33 @@ def _check_print(settings):
             "left out without {still} or {sheet} print (it sets their resolution)",
             settings.dpi,
         )
+
+
+def _printed_epochs(settings, name: str) -> tuple:
+    """--handout and --sheet-epochs: from 1 to MAX_PRINTED epochs of the run, each once, in order;
+    --handout book: the textbook's 0, 200, ..., 2000 (a run of 2001 epochs or more)."""
+    value = getattr(settings, name)
+    epochs = parse_epochs(name, value) if isinstance(value, str) else tuple(value)
+    last = settings.epoch - 1
+    if name == "handout" and epochs == ("book",):
+        if last < BOOK_EPOCHS[-1]:
+            raise SettingError(
+                "handout", f"epochs from 0 to {last} (book needs {{epoch}} 2001 or more)", "book"
+            )
+        return BOOK_EPOCHS
+    shown = ",".join(str(epoch) for epoch in epochs)
+    rule = f"epochs from 0 to {last}, separated by commas"
+    rule += " (or book: 0,200,...,2000)" if name == "handout" else ""
+    for epoch in epochs:
+        if isinstance(epoch, bool) or not isinstance(epoch, numbers.Integral):
+            raise SettingError(name, rule, epoch)
+        if not 0 <= epoch <= last:
+            raise SettingError(name, rule, epoch)
+    if len(epochs) > MAX_PRINTED:
+        raise SettingError(name, f"at most {MAX_PRINTED} epochs (one A4 page)", shown)
+    if len(set(epochs)) != len(epochs):
+        raise SettingError(name, "a list without repeats", shown)
+    return tuple(sorted(int(epoch) for epoch in epochs))
 
 
 def _check_size(settings):

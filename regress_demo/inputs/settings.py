@@ -70,7 +70,7 @@ def default_interval(epoch: int) -> int:
 
 
 #: The settings for print, left out of the record when they are at their defaults.
-PRINT_SETTINGS = ("still", "dpi", "sheet")
+PRINT_SETTINGS = ("still", "dpi", "sheet", "sheet_epochs", "handout")
 
 
 @dataclass(frozen=True)
@@ -123,6 +123,10 @@ class Settings:
     dpi: int = DEFAULT_DPI  # the resolution of the stills' and the printed sheet's PNG
     # the contact sheet: "film" (frames of the film, reduced) or "print" (re-drawn, PNG and PDF)
     sheet: str = "film"
+    sheet_epochs: Tuple[
+        int, ...
+    ] = ()  # the printed sheet's tiles; () : chosen along the fit's path
+    handout: Tuple[int, ...] = ()  # the epochs of the A4 handout, NAME-handout.pdf (() : none)
     size: Optional[Tuple[int, int]] = (
         None  # (width, height) of the frames in pixels; None: each layout's own
     )
@@ -137,7 +141,8 @@ class Settings:
             value = _plain(
                 item.name,
                 getattr(self, item.name),
-                item.name in GRID_AXES + ("holdout", "video", "still", "size"),
+                item.name
+                in GRID_AXES + ("holdout", "video", "still", "size", "sheet_epochs", "handout"),
             )
             object.__setattr__(self, item.name, value)
         for name in GRID_AXES:
@@ -285,9 +290,10 @@ class Settings:
         return _distinct_epochs(np.rint(ideal).astype(int), last)
 
     def recorded_epochs(self) -> List[int]:
-        """The epochs the training keeps a snapshot of: the frames' and those of --still (which are
-        drawn as stills only, not added to the film)."""
-        extra = {epoch for epoch in self.still if epoch != "last"}
+        """The epochs the training keeps a snapshot of: the frames' and those of --still, --handout
+        and --sheet-epochs (which are drawn for print only, not added to the film)."""
+        printed = (*self.still, *self.sheet_epochs, *self.handout)
+        extra = {epoch for epoch in printed if epoch != "last"}
         return sorted(set(self.frame_epochs()) | extra) if extra else self.frame_epochs()
 
     def frame_duration_ms(self) -> int:
