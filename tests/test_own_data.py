@@ -360,16 +360,44 @@ BAD_FILES = [
     ),
     (
         "comma.csv",
-        "x;y\n1;1,5\n2;2,5\n3;1\n4;0\n",
+        'x,y\n1,"1,5"\n2,"2,5"\n3,1\n4,0\n',
         [],
-        "--data comma.csv, line 2: '1,5' is not a number (write the decimal comma as a point: 1.5)",
+        "--data comma.csv, line 2: '1,5' is not a number (a decimal comma is read with ; or tabs "
+        "between the fields; here write 1.5)",
+    ),
+    (
+        "mixed.csv",
+        "x;y\n1;1,5\n2;2.5\n3;1\n4;0\n",
+        [],
+        "--data mixed.csv, line 3: '2.5' has a decimal point, but line 2 has a decimal comma "
+        "('1,5'): one mark for the whole column",
+    ),
+    (
+        "grouped.csv",
+        "x;y\n1;1.234,5\n2;2,5\n3;1\n4;0\n",
+        [],
+        "--data grouped.csv, line 2: '1.234,5' is not a number (no thousands separators: 1234,5)",
+    ),
+    (
+        "dates.csv",
+        "month,sales\n2019-01,4\n2019-02,5\n2019-13x,6\n2019-04,5\n",
+        [],
+        "--data dates.csv, line 4: '2019-13x' is not a date like the column's first (ISO 8601: "
+        "2019-01, 2019-01-31 or 2019-01-31T12:00)",
+    ),
+    (
+        "baddate.csv",
+        "day,sales\n2019-01-30,4\n2019-01-31,5\n2019-02-30,6\n2019-03-01,5\n",
+        [],
+        "--data baddate.csv, line 4: '2019-02-30' is not a date like the column's first (ISO 8601: "
+        "2019-01, 2019-01-31 or 2019-01-31T12:00)",
     ),
     (
         "thousands.csv",
         'x,y\n1,"12,345"\n2,3\n3,1\n4,0\n',
         [],
-        "--data thousands.csv, line 2: '12,345' is not a number (no commas in numbers: 1000 for a "
-        "thousand, 1.000 for a decimal comma)",
+        "--data thousands.csv, line 2: '12,345' is not a number (no thousands separators: 12345; "
+        "a decimal comma only with ; or tabs between fields)",
     ),
     (
         "underscore.csv",
@@ -983,14 +1011,16 @@ def test_a_long_y_column_name_stays_beside_its_panel_in_the_film_and_on_the_prin
     "name, content, message",
     [
         (
-            "sjis.csv",
-            "日付,気温\n1,2\n2,3\n3,1\n4,5\n".encode("cp932"),
-            '--data sjis.csv: is not UTF-8 text: save it as UTF-8 (a spreadsheet\'s "CSV UTF-8")',
+            "sjis.csv",  # Shift_JIS cut in the middle of a character: not cp932 either
+            "日付,気温\n1,2\n2,3\n3,1\n4,5\n".encode("cp932")[:-1] + b"\x82",
+            "--data sjis.csv: is neither UTF-8 nor Shift_JIS (cp932) text: save it as UTF-8 "
+            '(a spreadsheet\'s "CSV UTF-8")',
         ),
         (
             "utf16.csv",
             "x,y\n1,2\n2,3\n3,1\n4,5\n".encode("utf-16"),
-            '--data utf16.csv: is not UTF-8 text: save it as UTF-8 (a spreadsheet\'s "CSV UTF-8")',
+            "--data utf16.csv: is neither UTF-8 nor Shift_JIS (cp932) text: save it as UTF-8 "
+            '(a spreadsheet\'s "CSV UTF-8")',
         ),
     ],
 )
@@ -1056,3 +1086,118 @@ def test_from_python_holdout_takes_the_command_line_s_text_too_with_own_data():
     assert Settings(data=daylight(), holdout="200,365").holdout == (200.0, 365.0)
     with pytest.raises(SettingError, match=r"holdout must be two numbers a,b, got 'a,b'"):
         Settings(data=daylight(), holdout="a,b")
+
+
+# Files as people have them: dates, a European spreadsheet's export, a Japanese Excel's CSV
+
+
+def drawn_frame(settings):
+    """The last frame of a short run on `settings`, drawn: the figure, and its training."""
+    from regress_demo.film.units import errors_in_units, in_data_units
+
+    training = Training(settings)
+    frames = [in_data_units(settings, [snapshot]) for snapshot in training.snapshots()]
+    histories = [errors_in_units(settings, training.errors)]
+    figure = make_figure(settings, training.dataset, histories, frames, [training.heldout_errors])
+    figure.draw(frames[-1])
+    figure.figure.canvas.draw()
+    return figure, training
+
+
+def tick_texts(axis) -> list:
+    return [label.get_text() for label in axis.get_ticklabels() if label.get_text()]
+
+
+def monthly_csv(path, separator=",", day=False):
+    months = [f"{2019 + k // 12}-{k % 12 + 1:02d}" + ("-15" if day else "") for k in range(48)]
+    values = [4 + math.sin(2 * math.pi * k / 12) + 0.02 * k for k in range(48)]
+    lines = ["month" + separator + "sales"] + [
+        f"{m}{separator}{v:.3f}" for m, v in zip(months, values)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return months, np.array([float(f"{v:.3f}") for v in values])
+
+
+@pytest.mark.parametrize("day", [False, True], ids=["monthly", "daily"])
+def test_iso_dates_as_x_train_and_are_shown_as_dates(tmp_path, monkeypatch, day):
+    monkeypatch.chdir(tmp_path)
+    months, values = monthly_csv(tmp_path / "sales.csv", day=day)
+    code, out, err = run_main(["--data", "sales.csv", "--epoch", "40", "--frames", "2", "-q"])
+    assert (code, err) == (0, "")
+    own = read_file(tmp_path / "sales.csv")
+    assert own.x_dates and own.x_written == tuple(months)
+    first = np.datetime64(months[0] + ("" if day else "-01"), "D")
+    assert own.x[0] == (first - np.datetime64("1970-01-01", "D")).astype(int)
+    np.testing.assert_array_equal(own.y, values)
+    record = json.loads(next(tmp_path.glob("outputs/*.json")).read_text(encoding="utf-8"))
+    data = record["settings"]["data"]
+    assert data["x_written"] == months and data["x"] == own.x.tolist()
+    figure, _ = drawn_frame(Settings(data=own, epoch=20, frames=2))
+    ticks = tick_texts(figure.ax_neurons.xaxis)
+    assert "2020" in ticks and "2022" in ticks, ticks  # years, not day numbers like 18000
+    assert figure.ax_neurons.get_xlabel() == "month"
+
+
+def test_datetime64_arrays_are_dates_too():
+    x = np.arange("2020-01-01", "2020-03-01", dtype="datetime64[D]")
+    y = np.sin(np.arange(len(x)) / 5)
+    settings = Settings(data=(x, y), epoch=10, frames=2)
+    assert settings.data.x_dates and settings.data.x_written[0] == "2020-01-01"
+    assert settings.data.x[0] == 18262  # days since 1970-01-01
+    figure, _ = drawn_frame(settings)
+    assert any(text in ("Feb", "2020-Feb", "Jan") for text in tick_texts(figure.ax_neurons.xaxis))
+
+
+def gas_csv(path):
+    """A European spreadsheet's export: a byte-order mark, CRLF, ; between fields, decimal
+    commas."""
+    temperatures = np.round(np.linspace(-5, 25, 60), 2)
+    gas = np.round(600 - 20 * temperatures + 0.3 * temperatures**2, 1)
+    lines = ["\ufeffAußentemperatur (°C);Gasverbrauch (kWh)"]
+    lines += [f"{t:.2f};{g:.1f}".replace(".", ",") for t, g in zip(temperatures, gas)]
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-8"))
+    return temperatures, gas
+
+
+def test_a_european_export_with_decimal_commas_is_read_in_its_units(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    temperatures, gas = gas_csv(tmp_path / "gas.csv")
+    own = read_file(tmp_path / "gas.csv")
+    np.testing.assert_array_equal(own.x, temperatures)
+    np.testing.assert_array_equal(own.y, gas)
+    assert (own.x_label, own.y_label) == ("Außentemperatur (°C)", "Gasverbrauch (kWh)")
+    code, out, err = run_main(["--data", "gas.csv", "--epoch", "30", "--frames", "2", "-q"])
+    assert (code, err) == (0, "")
+    figure, _ = drawn_frame(Settings(data=own, epoch=20, frames=2))
+    x_ticks = [float(t.replace("−", "-")) for t in tick_texts(figure.ax_neurons.xaxis)]
+    y_ticks = [float(t.replace("−", "-")) for t in tick_texts(figure.ax.yaxis)]
+    assert 0 in x_ticks and 20 in x_ticks and max(y_ticks) >= 600 and min(y_ticks) <= 300
+    assert figure.ax.get_ylabel() == "Gasverbrauch (kWh)"
+
+
+def test_a_tab_separated_file_with_decimal_commas_is_read_too(tmp_path):
+    path = tmp_path / "tabs.csv"
+    path.write_text("x\ty\n1\t0,5\n2\t-1,25\n3\t2\n4\t,5\n", encoding="utf-8")
+    np.testing.assert_array_equal(read_file(path).y, [0.5, -1.25, 2, 0.5])
+
+
+def test_a_japanese_excel_csv_in_shift_jis_is_read_and_says_so(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    rows = ["日付,気温（℃）"] + [f"{k},{10 + 5 * math.sin(k / 5):.2f}" for k in range(40)]
+    (tmp_path / "気温.csv").write_bytes("\r\n".join(rows).encode("cp932"))
+    code, out, err = run_main(["--data", "気温.csv", "--epoch", "20", "--frames", "2", "-q"])
+    assert code == 0
+    assert err == "regress-demo: 気温.csv is not UTF-8: read as Shift_JIS (cp932)\n"
+    own = read_file(tmp_path / "気温.csv")
+    assert (own.x_label, own.y_label, own.encoding) == ("日付", "気温（℃）", "cp932")
+    assert own.y[1] == pytest.approx(10 + 5 * math.sin(1 / 5), abs=0.005)
+
+
+def test_a_windows_1252_file_is_not_taken_for_shift_jis(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ansi.csv").write_bytes("Maß;Wert\n1;2\n2;3\n3;1\n4;5\n".encode("cp1252"))
+    code, out, err = run_main(["--data", "ansi.csv", "--epoch", "3", "-q"])
+    assert code == 2 and one_error_line(err) == (
+        "regress-demo: error: --data ansi.csv: is neither UTF-8 nor Shift_JIS (cp932) text: "
+        'save it as UTF-8 (a spreadsheet\'s "CSV UTF-8")'
+    )

@@ -15,6 +15,7 @@ from dataclasses import dataclass, fields
 from typing import List, Optional, Sequence
 
 import numpy as np
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.ticker import Formatter
 
 from ..inputs.owndata import Scale, chosen_points, scale_of
@@ -198,6 +199,8 @@ def in_units(figure, settings, snapshots: Sequence[Snapshot]):
             ax.set_xlim(low - margin, high + margin)
             ax.xaxis.set_major_formatter(WholeTicks())
             ax.yaxis.set_major_formatter(WholeTicks())
+            if settings.data.x_dates:  # x in days since 1970: matplotlib's date ticks
+                date_axis(ax.xaxis)
     ax = figure.ax
     # (the axes' labels, the neuron panel's and its bias's are set as the figure is
     if not settings.is_grid:
@@ -209,6 +212,14 @@ def in_units(figure, settings, snapshots: Sequence[Snapshot]):
             legend.set_loc("best")
         if neurons is not None:
             neurons.set_ylim(*_neuron_limits(figure, scale, snapshots))
+
+
+def date_axis(axis):
+    """An axis of matplotlib's date numbers (days since 1970) with ticks at round dates, labelled
+    as dates."""
+    locator = AutoDateLocator(minticks=3, maxticks=7)
+    axis.set_major_locator(locator)
+    axis.set_major_formatter(ConciseDateFormatter(locator))
 
 
 class WholeTicks(Formatter):
