@@ -525,13 +525,17 @@ def test_an_error_says_its_share_of_the_variance():
     from regress_demo.film.units import ErrorValue
 
     shares = [f"{ErrorValue(error, 4.0):.2e}" for error in (0.002, 0.1, 3.04, 7.2, 4e6)]
+    # with the RMSE, √(2 E), in y's units (its column's name ends with them in brackets)
     assert shares == [
-        "2.00e-03 (0.05 % of var(y))",
-        "1.00e-01 (2.5 % of var(y))",
-        "3.04e+00 (76 % of var(y))",
-        "7.20e+00 (180 % of var(y))",
-        "4.00e+06 (1e+08 % of var(y))",
+        "2.00e-03 (0.05 % of var(y)), RMSE 0.0632",
+        "1.00e-01 (2.5 % of var(y)), RMSE 0.447",
+        "3.04e+00 (76 % of var(y)), RMSE 2.47",
+        "7.20e+00 (180 % of var(y)), RMSE 3.79",
+        "4.00e+06 (1e+08 % of var(y)), RMSE 2.83e+03",
     ]
+    assert f"{ErrorValue(364.5, 2.5e4, unit='kWh'):.2e}" == (
+        "3.64e+02 (1.5 % of var(y)), RMSE 27 kWh"
+    )
     assert (
         f"{ErrorValue(0.1, 4.0):.1e}" == "1.0e-01 (2.5 %)"
         and f"{ErrorValue(float('inf'), 4.0):.2e}" == "inf"
@@ -911,8 +915,8 @@ def test_with_lang_ja_the_terminal_still_speaks_english_about_own_data(tmp_path)
     assert code == 0, err
     epoch_lines = [line for line in out.splitlines() if line.startswith("Epoch: ")]
     assert epoch_lines == [
-        "Epoch: 0/2 Error: 5.70502 (57 % of var(y))",
-        "Epoch: 1/2 Error: 5.35624 (54 % of var(y))",
+        "Epoch: 0/2 Error: 5.70502 (57 % of var(y)), RMSE 3.38",
+        "Epoch: 1/2 Error: 5.35624 (54 % of var(y)), RMSE 3.27",
     ]
     assert out.isascii()
 
@@ -940,7 +944,7 @@ def test_an_interrupted_run_on_own_data_in_japanese_says_so_in_english(tmp_path,
     assert out.getvalue() == ""
     assert err.getvalue() == (
         f"regress-demo: interrupted after 558 of 3000 epochs; saved {saved} "
-        "(2 frames, up to epoch 303, error 4.870e-03 (0.049 % of var(y)))\n"
+        "(2 frames, up to epoch 303, error 4.870e-03 (0.049 % of var(y)), RMSE 0.0987)\n"
     )
 
 
@@ -1201,3 +1205,44 @@ def test_a_windows_1252_file_is_not_taken_for_shift_jis(tmp_path, monkeypatch):
         "regress-demo: error: --data ansi.csv: is neither UTF-8 nor Shift_JIS (cp932) text: "
         'save it as UTF-8 (a spreadsheet\'s "CSV UTF-8")'
     )
+
+
+def test_the_error_is_also_an_rmse_in_y_s_units_in_the_line_the_title_and_the_record(
+    tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    gas_csv(tmp_path / "gas.csv")
+    code, out, err = run_main(["--data", "gas.csv", "--epoch", "60", "--frames", "2", "-q"])
+    assert (code, err) == (0, "")
+    record = json.loads(next(tmp_path.glob("outputs/*.json")).read_text(encoding="utf-8"))
+    run = record["runs"][0]
+    assert run["unit"] == "kWh"
+    assert run["final_rmse"] == pytest.approx(math.sqrt(2 * run["final_error"]), rel=1e-12)
+    printed = float(out.split("RMSE ")[-1].split(" kWh)")[0])
+    assert printed == pytest.approx(run["final_rmse"], rel=5e-3)
+    figure, _ = drawn_frame(Settings(data=read_file(tmp_path / "gas.csv"), epoch=20, frames=2))
+    assert "kWh" in figure.title.get_text() and "RMSE" in figure.title.get_text()
+    assert figure.ax_loss.get_ylabel() == "error (kWh²)"
+
+
+def test_a_poor_fit_prints_what_to_try_and_the_card_shows_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monthly_csv(tmp_path / "sales.csv")
+    code, out, err = run_main(["--data", "sales.csv", "--epoch", "30", "--frames", "2", "-q"])
+    assert (code, err) == (0, "")
+    hint = out.splitlines()[-1]
+    assert hint.startswith("Hint: the fit leaves ") and hint.endswith(
+        "of var(y): try more neurons, wider initial weights and more epochs, "
+        "e.g. --n-mid 20 --wb-width 10 --epoch 5000"
+    )
+    record = json.loads(next(tmp_path.glob("outputs/*.json")).read_text(encoding="utf-8"))
+    assert record["runs"][0]["final_share_of_variance"] > 0.2
+    page = (tmp_path / "outputs" / "index.html").read_text(encoding="utf-8")
+    assert f'<p class="hint">{hint.removeprefix("Hint: ")}</p>' in page
+    # the card shows the data, not the sine's settings the run did not use
+    assert "<dt>target</dt>" not in page and "<dt>n_points</dt>" not in page
+    assert "sales.csv: 48 points" in page
+    # a good fit prints no hint
+    gas_csv(tmp_path / "gas.csv")
+    code, out, err = run_main(["--data", "gas.csv", "--epoch", "60", "--frames", "2", "-q"])
+    assert code == 0 and "Hint" not in out

@@ -198,6 +198,12 @@ def report(settings: Settings, result, interrupted_code: int, out, err) -> int:
         return interrupted_code
     saved = ", ".join(str(path) for path in [result.path, *result.video_paths])
     print(f"Saved {saved} ({frames}, {final_errors(settings, result)})", file=out)
+    if settings.data is not None and result.status == "finished":
+        from ..film.units import poor_fit_hint
+
+        hint = poor_fit_hint(settings, result.final_error)
+        if hint:
+            print(f"Hint: {hint}", file=out)
     if settings.stop_at is not None:  # --stop-at: whether, and when, each network reached it
         print(stopping.summary(settings, result.reached_at), file=out)
     missing = stopping.missing_stills(settings, result)

@@ -20,6 +20,7 @@ from ..film import stopping
 from ..film.texts import LANGUAGES, Texts
 from ..inputs.checks import MAX_FRAMES, MAX_PANELS, MAX_STILLS
 from ..inputs.settings import show
+from ..network.samples import TEXTBOOK_POINTS
 from . import player
 from .paths import GENERATOR, INDEX_NAME, RECORD_KIND, json_loads
 from .staged import read_text, staged_with
@@ -245,7 +246,7 @@ def render_card(run: Run, say: Texts = ENGLISH) -> str:
         if isinstance(engine, str)
         else ""
     )
-    layers_note = _layers_note(record, say)
+    layers_note = _layers_note(record, say) + _hint_note(record)
     links = [_link(run.record_name, say("page_record")), _link(run.gif, "GIF")]
     links += [
         _link(name, say("page_video", kind=name.rsplit(".", 1)[-1].upper())) for name in run.videos
@@ -281,6 +282,17 @@ def render_card(run: Run, say: Texts = ENGLISH) -> str:
         f'<p class="links">{" · ".join(links)}</p>\n'
         f"</div>\n</article>\n"
     )
+
+
+def _hint_note(record: dict) -> str:
+    """A card's line of what to try, for a run on its own data that fitted poorly (else "")."""
+    runs = record.get("runs")
+    hint = (
+        runs[0].get("hint")
+        if isinstance(runs, list) and runs and isinstance(runs[0], dict)
+        else None
+    )
+    return f'<p class="hint">{_text(hint)}</p>\n' if isinstance(hint, str) else ""
 
 
 def _layers_note(record: dict, say: Texts = ENGLISH) -> str:
@@ -363,6 +375,11 @@ def render_settings(settings: dict, say: Texts = ENGLISH) -> str:
     """Every setting, whatever its name, as a definition list."""
     if not settings:
         return ""
+    if isinstance(settings.get("data"), dict):  # your own data: not the curve it did not use
+        unused = ("target", "noise") if settings.get("noise") == 0 else ("target",)
+        settings = {key: value for key, value in settings.items() if key not in unused}
+        if settings.get("n_points") == TEXTBOOK_POINTS:  # (all the points: the data say how many)
+            del settings["n_points"]
     settings = {
         key: _data_summary(value, say) if key == "data" else value
         for key, value in settings.items()
@@ -376,10 +393,13 @@ def render_settings(settings: dict, say: Texts = ENGLISH) -> str:
 
 def _data_summary(data, say: Texts = ENGLISH) -> object:
     """Your own data in a card: the file's name, the number of points and the digest, not the numbers."""
-    if not isinstance(data, dict) or not isinstance(data.get("x"), list):
+    count = len(data["x"]) if isinstance(data, dict) and isinstance(data.get("x"), list) else None
+    if isinstance(data, dict) and _is_count(data.get("points")):  # (a long series: in the NPZ)
+        count = data["points"]
+    if count is None:
         return data
     name = as_text(data.get("name")) if data.get("name") else "(x, y)"
-    return f"{name}: {say('data_points', count=len(data['x']))}, sha256 {as_text(data.get('sha256'))[:12]}…"
+    return f"{name}: {say('data_points', count=count)}, sha256 {as_text(data.get('sha256'))[:12]}…"
 
 
 def error(value) -> str:

@@ -64,6 +64,10 @@ def _network_record(settings: Settings, result, last: Snapshot, c: int) -> dict:
             "errors": list(history[:shown]),
         }
     )
+    if settings.data is not None and run["final_error"] is not None:  # RMSE in y's units
+        from ..film.units import final_in_units
+
+        run.update(final_in_units(settings, run["final_error"]))
     if settings.stop_at is not None:  # --stop-at: "reached" and the epoch, if the film ends there
         run.update(stopping.record_fields(status, result.reached_at[c], last.epoch))
     if settings.holdout is not None:

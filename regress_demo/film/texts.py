@@ -77,6 +77,10 @@ ENGLISH = {
     "data_bias_b2": "mean + sd · b2",
     "data_bias": "mean + sd · output bias",
     "share_of_variance": "({share} of var(y))",
+    "rmse": ", RMSE {rmse}",
+    "error_unit": "error ({unit}²)",
+    "poor_fit": "the fit leaves {share} of var(y): try more neurons, wider initial weights and "
+    "more epochs, e.g. --n-mid 20 --wb-width 10 --epoch 5000",
     # The gallery page (gallery.py, player.py), in the language of the newest run in the folder.
     "page_runs": "{count} runs",
     "page_one_run": "{count} run",
@@ -178,6 +182,10 @@ JAPANESE = {
     "data_bias_b2": "mean + sd · b2",
     "data_bias": "mean + sd · 出力層のバイアス",
     "share_of_variance": "(var(y) の {share})",
+    "rmse": "、RMSE {rmse}",
+    "error_unit": "誤差 ({unit}²)",
+    "poor_fit": "当てはまりが var(y) の {share} を残しています: ニューロンを増やし、初期の重みを広げ、"
+    "エポックを増やしてみてください (例: --n-mid 20 --wb-width 10 --epoch 5000)",
     # The gallery page.
     "page_runs": "{count} 件の実行",
     "page_one_run": "{count} 件の実行",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from dataclasses import dataclass, fields
 from typing import List, Optional, Sequence
 
@@ -83,14 +84,25 @@ def header(settings) -> List[str]:
 ENGLISH = Texts("en")
 
 
-class ErrorValue(float):
-    """An error in the data's units that, formatted, also says its share of y's variance:
-    ``f"{e:.2e}"`` gives ``1.23e+00 (0.15 % of var(y))`` (in the language of `say`), ``f"{e:.1e}"``
-    the short ``1.2e+00 (0.15 %)`` of a grid's panel."""
+def unit_of(label: str) -> str:
+    """The unit a column's name ends with, in brackets: "kWh" of "Gasverbrauch (kWh)"; else ""."""
+    found = re.search(r"[(\[]([^()\[\]]{1,16})[)\]]\s*$", label or "")
+    return found.group(1).strip() if found else ""
 
-    def __new__(cls, value: float, variance: float, say: Texts = ENGLISH):
+
+def rmse(error: float) -> float:
+    """The root-mean-square error of the textbook's error, a mean of ½(y − t)²: √(2 E)."""
+    return math.sqrt(2 * error) if error >= 0 else math.nan
+
+
+class ErrorValue(float):
+    """An error in the data's units that, formatted, also says its share of y's variance and the
+    RMSE in y's units: ``f"{e:.2e}"`` gives ``1.23e+00 (0.15 % of var(y)), RMSE 1.57 kWh`` (in the
+    language of `say`), ``f"{e:.1e}"`` the short ``1.2e+00 (0.15 %)`` of a grid's panel."""
+
+    def __new__(cls, value: float, variance: float, say: Texts = ENGLISH, unit: str = ""):
         error = super().__new__(cls, value)
-        error.variance, error.say = variance, say
+        error.variance, error.say, error.unit = variance, say, unit
         return error
 
     def __format__(self, spec: str) -> str:
@@ -100,25 +112,47 @@ class ErrorValue(float):
         percent = 100 * float(self) / self.variance
         # 0.05 %, 2.7 %, 76 %, 180 %, 3.7e+05 %
         share = f"{percent:.0f} %" if 10 <= percent < 1000 else f"{percent:.2g} %"
-        return (
-            f"{text} ({share})"
-            if spec.startswith(".1")
-            else f"{text} {self.say('share_of_variance', share=share)}"
-        )
+        if spec.startswith(".1"):
+            return f"{text} ({share})"
+        root = f"{rmse(float(self)):.3g}" + (f" {self.unit}" if self.unit else "")
+        return f"{text} {self.say('share_of_variance', share=share)}{self.say('rmse', rmse=root)}"
 
     def __reduce__(self):
-        return ErrorValue, (float(self), self.variance, self.say)
+        return ErrorValue, (float(self), self.variance, self.say, self.unit)
 
     def in_english(self) -> "ErrorValue":
         """The same error for the terminal, whose messages are in English whatever --lang is."""
-        return ErrorValue(float(self), self.variance)
+        return ErrorValue(float(self), self.variance, ENGLISH, self.unit)
+
+
+#: A run on its own data that ends above this share of var(y) prints what to try (poor_fit).
+POOR_FIT = 0.2
+
+
+def poor_fit_hint(settings, error: float, say: Texts = ENGLISH) -> Optional[str]:
+    """What to try when a fit leaves more than POOR_FIT of var(y): more neurons, a larger
+    --wb-width, more epochs (on a monthly series of five seasons, 38 % became 24 %); else None."""
+    share = error / scale_of(settings).variance
+    if settings.data is None or settings.is_grid or not POOR_FIT < share < math.inf:
+        return None
+    return say("poor_fit", share=f"{100 * share:.0f} %")
+
+
+def final_in_units(settings, error: float) -> dict:
+    """A final error's RMSE in y's units and its share of var(y), for the record."""
+    fields = {
+        "final_rmse": rmse(error),
+        "final_share_of_variance": error / scale_of(settings).variance,
+    }
+    hint = poor_fit_hint(settings, error)
+    return {**fields, "unit": unit_of(settings.data.y_label), **({"hint": hint} if hint else {})}
 
 
 def errors_in_units(settings, history: Sequence[float]) -> List[float]:
     """An error history in the data's units (each error times sd²), for the record and the terminal
     (in English, as every message there)."""
-    variance = scale_of(settings).variance
-    return [ErrorValue(error * variance, variance) for error in history]
+    variance, unit = scale_of(settings).variance, unit_of(settings.data.y_label)
+    return [ErrorValue(error * variance, variance, ENGLISH, unit) for error in history]
 
 
 @dataclass
@@ -148,7 +182,7 @@ class DataSnapshot(Snapshot):
 def in_data_units(settings, snapshots: List[Snapshot]) -> List[Snapshot]:
     """The snapshots of one recorded epoch in the data's units (those that are already, as they
     are)."""
-    scale, say = scale_of(settings), texts_of(settings)
+    scale, say, unit = scale_of(settings), texts_of(settings), unit_of(settings.data.y_label)
     shown = []
     for snapshot in snapshots:
         if isinstance(snapshot, DataSnapshot):
@@ -159,10 +193,10 @@ def in_data_units(settings, snapshots: List[Snapshot]) -> List[Snapshot]:
             for item in fields(Snapshot)
             if item.name != "_network"
         }
-        values["error"] = ErrorValue(snapshot.error * scale.variance, scale.variance, say)
+        values["error"] = ErrorValue(snapshot.error * scale.variance, scale.variance, say, unit)
         if snapshot.heldout_error is not None:
             values["heldout_error"] = ErrorValue(
-                snapshot.heldout_error * scale.variance, scale.variance, say
+                snapshot.heldout_error * scale.variance, scale.variance, say, unit
             )
         values["outputs"] = scale.y(snapshot.outputs)
         shown.append(DataSnapshot(**values, scale=scale))
@@ -212,6 +246,9 @@ def in_units(figure, settings, snapshots: Sequence[Snapshot]):
             legend.set_loc("best")
         if neurons is not None:
             neurons.set_ylim(*_neuron_limits(figure, scale, snapshots))
+    unit = unit_of(settings.data.y_label)
+    if loss is not None and unit:  # the error axis in y's unit, squared
+        loss.set_ylabel(texts_of(settings)("error_unit", unit=drawn(unit)))
 
 
 def date_axis(axis):
