@@ -37,6 +37,8 @@ _EXPORTS = {
     "make_gif": "app.run",
     "RunResult": "app.run",
     "animate": "app.notebook",
+    "load": "files.model",
+    "Model": "files.model",
 }
 __all__ = list(_EXPORTS)
 

@@ -1246,3 +1246,32 @@ def test_a_poor_fit_prints_what_to_try_and_the_card_shows_it(tmp_path, monkeypat
     gas_csv(tmp_path / "gas.csv")
     code, out, err = run_main(["--data", "gas.csv", "--epoch", "60", "--frames", "2", "-q"])
     assert code == 0 and "Hint" not in out
+
+
+def test_predict_of_a_run_and_of_its_loaded_record_is_what_the_last_frame_draws(tmp_path):
+    import regress_demo
+    from regress_demo import make_gif
+
+    months, _ = monthly_csv(tmp_path / "sales.csv", day=True)
+    settings = Settings(data=read_file(tmp_path / "sales.csv"), epoch=40, frames=2)
+    result = make_gif(settings, tmp_path / "sales.gif")
+    own, last = settings.data, result.last_frame[0]
+    drawn = last.fit(own.x)  # the last frame's fit, in the data's units (film/units.py)
+    np.testing.assert_allclose(result.predict(own.x), drawn, rtol=1e-12)
+    model = regress_demo.load(tmp_path / "sales.json")
+    np.testing.assert_allclose(model.predict(own.x), drawn, rtol=1e-12)
+    # dates as the file writes them, or as datetime64, give the same
+    np.testing.assert_allclose(model.predict(list(months)), drawn, rtol=1e-12)
+    as_dates = np.array(months, dtype="datetime64[D]")
+    np.testing.assert_allclose(result.predict(as_dates), drawn, rtol=1e-12)
+    with np.load(tmp_path / "sales.npz") as arrays:
+        scale = arrays["scale"]
+        assert bool(arrays["x_dates"]) and scale[2] == pytest.approx(own.y.mean())
+
+
+def test_load_refuses_what_is_not_a_record(tmp_path):
+    import regress_demo
+
+    (tmp_path / "x.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(SettingError, match="a run record written by regress-demo"):
+        regress_demo.load(tmp_path / "x.json")

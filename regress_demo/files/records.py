@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import List
 
 from ..film import stopping
+from ..inputs.owndata import scale_of
 from ..inputs.settings import GRID_AXES, Settings
 from ..network.train import Snapshot
+from .model import scaling_arrays
 from .paths import RECORD_KIND, json_loads, settings_from_record
 from .staged import read_text, staged_json, staged_npz, versions
 from .writers import WRITERS, WholeFiles
@@ -31,6 +33,8 @@ def final_weights(snapshots: List[Snapshot], settings: Settings) -> dict:
     # your own data's numbers (a long series is kept only here: see owndata.JSON_POINTS)
     if settings.data is not None:
         arrays["data_x"], arrays["data_y"] = settings.data.x, settings.data.y
+        # and their scaling and transforms: what predict needs to work in the data's units
+        arrays.update(scaling_arrays(scale_of(settings), settings.data.x_dates))
     if settings.is_grid:
         configurations = settings.configurations()
         for name in GRID_AXES:

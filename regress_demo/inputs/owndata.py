@@ -472,7 +472,7 @@ def _dates_written(rows, column: int):
     return [cells[column] if column < len(cells) else "" for _, cells in rows]
 
 
-def _day_number(cell: str) -> float:
+def day_number(cell: str) -> float:
     """Days since 1970-01-01 UTC of an ISO 8601 date (a time without a zone taken as UTC);
     ValueError if it is none."""
     if not DATE.fullmatch(cell):
@@ -489,7 +489,7 @@ def _dates(path: str, rows, column: int) -> np.ndarray:
     for number, cells in rows:
         cell = cells[column] if column < len(cells) else ""
         try:
-            values.append(_day_number(cell))
+            values.append(day_number(cell))
         except ValueError:
             shown = show(cell if len(cell) <= 30 else cell[:27] + "...")
             raise DataError(
