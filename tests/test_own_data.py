@@ -1275,3 +1275,56 @@ def test_load_refuses_what_is_not_a_record(tmp_path):
     (tmp_path / "x.json").write_text("{}", encoding="utf-8")
     with pytest.raises(SettingError, match="a run record written by regress-demo"):
         regress_demo.load(tmp_path / "x.json")
+
+
+def bode_csv(path, points=3000):
+    """A noisy measurement over six decades of x: a low-pass filter's gain, 1 mHz to 1 kHz."""
+    rng = np.random.default_rng(0)
+    f = np.geomspace(1e-3, 1e3, points)
+    gain = 100 / np.sqrt(1 + (f / 10) ** 2) * np.exp(0.03 * rng.standard_normal(points))
+    rows = "".join(f"{a:.6g},{b:.6g}\n" for a, b in zip(f, gain))
+    path.write_text("frequency (Hz),gain (mV)\n" + rows, encoding="utf-8")
+    return f, gain
+
+
+def test_log_x_and_log_y_train_on_decades_and_show_log_axes_in_the_data_s_units(
+    tmp_path, monkeypatch
+):
+    import regress_demo
+
+    monkeypatch.chdir(tmp_path)
+    bode_csv(tmp_path / "bode.csv", points=400)
+    options = ["--data", "bode.csv", "--log-x", "--log-y", "--epoch", "80", "--frames", "2"]
+    code, out, err = run_main([*options, "-q"])
+    assert (code, err) == (0, "")
+    assert "RMSE" in out and "in log10 y)" in out
+    record_path = next(tmp_path.glob("outputs/*logx_logy.json"))
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    assert (
+        record["settings"]["log_x"] is True and record["runs"][0]["final_share_of_variance"] < 0.2
+    )
+    settings = Settings(data=read_file(tmp_path / "bode.csv"), log_x=True, log_y=True, epoch=40)
+    figure, training = drawn_frame(settings)
+    assert figure.ax.get_xscale() == "log" and figure.ax.get_yscale() == "log"
+    ticks = tick_texts(figure.ax_neurons.xaxis)
+    assert "$\\mathdefault{10^{-3}}$" in ticks and "$\\mathdefault{10^{3}}$" in ticks, ticks
+    header = " ".join(text.get_text() for text in figure.figure.texts)
+    assert "trained on u = log10 x rescaled to [−1, 1], v = log10 y standardised" in header
+    # predict turns the decades back: what the record's network gives at 1 Hz is a gain in mV
+    model = regress_demo.load(record_path)
+    assert 50 < float(model.predict([1.0])[0]) < 200
+
+
+def test_log_x_with_a_zero_or_without_data_is_refused_in_one_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "zero.csv").write_text("x,y\n0,1\n1,2\n2,3\n3,5\n", encoding="utf-8")
+    code, out, err = run_main(["--data", "zero.csv", "--log-x", "--epoch", "3"])
+    assert (code, out) == (2, "") and one_error_line(err) == (
+        "regress-demo: error: --data zero.csv: x is 0 at point 1: --log-x needs every x > 0"
+    )
+    code, out, err = run_main(["--log-y", "--epoch", "3"])
+    assert (code, out) == (2, "") and one_error_line(err) == (
+        "regress-demo: error: --log-y must be given with --data (a file's numbers over decades), "
+        "got True"
+    )
+    assert os.listdir(tmp_path) == ["zero.csv"]

@@ -1,7 +1,8 @@
 """The model afterwards: a run's final network as a function of x in the data's own units.
 
 A run on your own data trains on u = (x - a) / b and v = (y - mean) / sd (owndata.Scale); its
-weights file (NPZ) keeps that scaling and the transforms before it (dates as days since 1970), so
+weights file (NPZ) keeps that scaling and the transforms before it (dates as days since 1970,
+log10 of x or y with --log-x, --log-y), so
 that `predict` turns x into u, runs the layer classes' forward, and turns v back into y:
 
     import regress_demo
@@ -20,13 +21,15 @@ from ..inputs.settings import SettingError
 from ..network.train import forward, network
 from .paths import read_record
 
-#: The NPZ's arrays that hold the scaling of own data: [a, b, mean, sd], and whether x are dates.
-SCALE, X_DATES = "scale", "x_dates"
+#: The NPZ's arrays that hold the scaling of own data: [a, b, mean, sd]; whether x are dates, and
+#: whether x and y were trained on as log10.
+SCALE, X_DATES, LOGS = "scale", "x_dates", ("log_x", "log_y")
 
 
 def scaling_arrays(scale: Scale, x_dates: bool) -> dict:
     """The scaling and the transforms, as the weights file keeps them."""
-    return {SCALE: np.array([scale.a, scale.b, scale.mean, scale.sd]), X_DATES: np.array(x_dates)}
+    arrays = {SCALE: np.array([scale.a, scale.b, scale.mean, scale.sd]), X_DATES: np.array(x_dates)}
+    return {**arrays, **{name: np.array(getattr(scale, name)) for name in LOGS}}
 
 
 def x_as_numbers(x, x_dates: bool) -> np.ndarray:
@@ -78,7 +81,8 @@ def load(record_path, configuration: int = 0) -> Model:
             layers = [
                 (arrays[f"w{k}{suffix}"], arrays[f"b{k}{suffix}"]) for k in range(1, count + 1)
             ]
-            scale = Scale(*arrays[SCALE].tolist()) if SCALE in arrays.files else Scale()
+            logs = [bool(arrays[name]) if name in arrays.files else False for name in LOGS]
+            scale = Scale(*arrays[SCALE].tolist(), *logs) if SCALE in arrays.files else Scale()
             x_dates = bool(arrays[X_DATES]) if X_DATES in arrays.files else False
     except (OSError, ValueError, KeyError) as error:
         raise SettingError("load", "a record with its weights beside it", str(error)) from None

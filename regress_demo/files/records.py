@@ -11,10 +11,8 @@ from pathlib import Path
 from typing import List
 
 from ..film import stopping
-from ..inputs.owndata import scale_of
 from ..inputs.settings import GRID_AXES, Settings
 from ..network.train import Snapshot
-from .model import scaling_arrays
 from .paths import RECORD_KIND, json_loads, settings_from_record
 from .staged import read_text, staged_json, staged_npz, versions
 from .writers import WRITERS, WholeFiles
@@ -34,6 +32,9 @@ def final_weights(snapshots: List[Snapshot], settings: Settings) -> dict:
     if settings.data is not None:
         arrays["data_x"], arrays["data_y"] = settings.data.x, settings.data.y
         # and their scaling and transforms: what predict needs to work in the data's units
+        from ..inputs.owndata import scale_of  # (loaded for a run on its own data only)
+        from .model import scaling_arrays
+
         arrays.update(scaling_arrays(scale_of(settings), settings.data.x_dates))
     if settings.is_grid:
         configurations = settings.configurations()

@@ -90,6 +90,11 @@ def unit_of(label: str) -> str:
     return found.group(1).strip() if found else ""
 
 
+def error_unit(settings) -> str:
+    """The unit of a run's RMSE: y's, or "log10 y" when it trains on log10 y (--log-y)."""
+    return "in log10 y" if settings.log_y else unit_of(settings.data.y_label)
+
+
 def rmse(error: float) -> float:
     """The root-mean-square error of the textbook's error, a mean of ½(y − t)²: √(2 E)."""
     return math.sqrt(2 * error) if error >= 0 else math.nan
@@ -145,13 +150,13 @@ def final_in_units(settings, error: float) -> dict:
         "final_share_of_variance": error / scale_of(settings).variance,
     }
     hint = poor_fit_hint(settings, error)
-    return {**fields, "unit": unit_of(settings.data.y_label), **({"hint": hint} if hint else {})}
+    return {**fields, "unit": error_unit(settings), **({"hint": hint} if hint else {})}
 
 
 def errors_in_units(settings, history: Sequence[float]) -> List[float]:
     """An error history in the data's units (each error times sd²), for the record and the terminal
     (in English, as every message there)."""
-    variance, unit = scale_of(settings).variance, unit_of(settings.data.y_label)
+    variance, unit = scale_of(settings).variance, error_unit(settings)
     return [ErrorValue(error * variance, variance, ENGLISH, unit) for error in history]
 
 
@@ -175,14 +180,14 @@ class DataSnapshot(Snapshot):
 
     @property
     def b2(self) -> float:
-        """The output bias in y's units: mean + sd · b2."""
-        return float(self.scale.y(self.layers[-1][1][0]))
+        """The output bias in y's units: mean + sd · b2 (in log10 y with --log-y)."""
+        return float(self.scale.trained_y(self.layers[-1][1][0]))
 
 
 def in_data_units(settings, snapshots: List[Snapshot]) -> List[Snapshot]:
     """The snapshots of one recorded epoch in the data's units (those that are already, as they
     are)."""
-    scale, say, unit = scale_of(settings), texts_of(settings), unit_of(settings.data.y_label)
+    scale, say, unit = scale_of(settings), texts_of(settings), error_unit(settings)
     shown = []
     for snapshot in snapshots:
         if isinstance(snapshot, DataSnapshot):
@@ -246,9 +251,34 @@ def in_units(figure, settings, snapshots: Sequence[Snapshot]):
             legend.set_loc("best")
         if neurons is not None:
             neurons.set_ylim(*_neuron_limits(figure, scale, snapshots))
-    unit = unit_of(settings.data.y_label)
+    _log_axes(figure, settings, x)
+    unit = unit_of(settings.data.y_label) if not settings.log_y else ""
     if loss is not None and unit:  # the error axis in y's unit, squared
         loss.set_ylabel(texts_of(settings)("error_unit", unit=drawn(unit)))
+
+
+def _log_axes(figure, settings, x):
+    """--log-x, --log-y: log axes in the data's own units (the curves drawn over x spread evenly
+    in log10 x)."""
+    loss = getattr(figure, "ax_loss", None)
+    if settings.log_x:
+        low, high = float(x.min()), float(x.max())
+        figure.grid = np.geomspace(low, high, data.GRID_POINTS)
+        margin = (high / low) ** 0.025
+        for ax in figure.figure.axes:
+            if ax is not loss:
+                ax.set_xscale("log")
+                ax.set_xlim(low / margin, high * margin)
+    if settings.log_y:
+        _, y = chosen_points(settings)
+        low, high = float(y.min()), float(y.max())
+        margin = (high / low) ** 0.15
+        fits = (
+            [ax for ax in figure.figure.axes if ax is not loss] if settings.is_grid else [figure.ax]
+        )
+        for ax in fits:
+            ax.set_yscale("log")
+            ax.set_ylim(low / margin, high * margin)
 
 
 def date_axis(axis):

@@ -63,30 +63,43 @@ class DataError(SettingError):
 @dataclass(frozen=True)
 class Scale:
     """x = a + b u and y = mean + sd v: the data's units from the network's (u in [-1, 1], v
-    standardised)."""
+    standardised); with log_x (--log-x), log10 x = a + b u; with log_y, log10 y = mean + sd v."""
 
     a: float = 0.0
     b: float = 1.0
     mean: float = 0.0
     sd: float = 1.0
+    log_x: bool = False
+    log_y: bool = False
 
     @classmethod
-    def of(cls, x: np.ndarray, y: np.ndarray) -> "Scale":
+    def of(cls, x: np.ndarray, y: np.ndarray, log_x=False, log_y=False) -> "Scale":
+        x, y = (np.log10(x) if log_x else x), (np.log10(y) if log_y else y)
         low, high = float(x.min()), float(x.max())
-        return cls((low + high) / 2, (high - low) / 2, float(y.mean()), float(y.std()))
+        return cls(
+            (low + high) / 2, (high - low) / 2, float(y.mean()), float(y.std()), log_x, log_y
+        )
 
     def u(self, x):
-        """x rescaled to the network's input: (x - a) / b."""
-        return (np.asarray(x, dtype=float) - self.a) / self.b
+        """x rescaled to the network's input: (x - a) / b, of log10 x with log_x."""
+        x = np.asarray(x, dtype=float)
+        return ((np.log10(x) if self.log_x else x) - self.a) / self.b
 
     def x(self, u):
-        return self.a + self.b * np.asarray(u, dtype=float)
+        x = self.a + self.b * np.asarray(u, dtype=float)
+        return 10**x if self.log_x else x
 
     def v(self, y):
-        """y standardised: (y - mean) / sd."""
-        return (np.asarray(y, dtype=float) - self.mean) / self.sd
+        """y standardised: (y - mean) / sd, of log10 y with log_y."""
+        y = np.asarray(y, dtype=float)
+        return ((np.log10(y) if self.log_y else y) - self.mean) / self.sd
 
     def y(self, v):
+        y = self.trained_y(v)
+        return 10**y if self.log_y else y
+
+    def trained_y(self, v):
+        """mean + sd v: y, or log10 y with log_y (what the neuron panel's lines sum to)."""
         return self.mean + self.sd * np.asarray(v, dtype=float)
 
     @property
@@ -95,7 +108,8 @@ class Scale:
 
     def describe(self, say) -> str:
         """The scaling, for a frame's header."""
-        return say("data_scaling", mean=_num(self.mean), sd=_num(self.sd))
+        x, y = ("log10 x" if self.log_x else "x"), ("log10 y" if self.log_y else "y")
+        return say("data_scaling", x=x, y=y, mean=_num(self.mean), sd=_num(self.sd))
 
 
 def _num(value: float) -> str:
@@ -696,7 +710,7 @@ def scale_of(settings) -> Scale:
     """The scaling of a run: from its points, or the identity for a built-in target."""
     if getattr(settings, "data", None) is None:
         return Scale()
-    return Scale.of(*chosen_points(settings))
+    return Scale.of(*chosen_points(settings), settings.log_x, settings.log_y)
 
 
 def make_dataset(settings) -> data.Dataset:
@@ -704,7 +718,7 @@ def make_dataset(settings) -> data.Dataset:
     noise (of --noise, in y's units) added before the scaling, the held-out range (in x's units)
     kept out."""
     x, y = chosen_points(settings)
-    scale = Scale.of(x, y)
+    scale = Scale.of(x, y, settings.log_x, settings.log_y)
     if settings.noise > 0:
         y = y + settings.noise * np.random.default_rng(
             [settings.seed, data.NOISE_STREAM]
