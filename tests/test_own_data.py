@@ -1328,3 +1328,46 @@ def test_log_x_with_a_zero_or_without_data_is_refused_in_one_line(tmp_path, monk
         "got True"
     )
     assert os.listdir(tmp_path) == ["zero.csv"]
+
+
+def test_thousands_of_points_train_with_the_checked_loop_and_mark_one_point_in_ten(
+    tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    f, _ = bode_csv(tmp_path / "bode.csv")
+    options = ["--data", "bode.csv", "--log-x", "--log-y", "--frames", "2"]
+    # 3000 points, 100 epochs: about 12 s with the layer classes, so auto takes the loop
+    code, out, err = run_main([*options, "--epoch", "100"])
+    assert (code, err) == (0, "")
+    assert (
+        "Training with the plain-float loop, checked against layers.py (the layer classes of "
+        "layers.py would take about 12 seconds)" in out.splitlines()
+    )
+    record = json.loads(next(tmp_path.glob("outputs/*.json")).read_text(encoding="utf-8"))
+    assert record["engine"].startswith("plain-float loop, checked against layers.py")
+    # a short run stays with the layer classes
+    code, out, err = run_main([*options, "--epoch", "5"])
+    assert code == 0 and "Training with the layer classes of layers.py" in out.splitlines()
+    settings = Settings(data=read_file(tmp_path / "bode.csv"), log_x=True, epoch=3, frames=2)
+    figure, _ = drawn_frame(settings)
+    marks = figure.output_marks.get_xdata()
+    assert len(marks) == 300 and marks[1] == pytest.approx(f[10], rel=1e-5)
+    artists = figure.blitter.artists
+    assert artists.index(figure.fit_line) > artists.index(figure.output_marks)  # the fit on top
+    header = " ".join(text.get_text() for text in figure.figure.texts)
+    assert "bode.csv, 3000 points" in header and "+ for 1 point in 10" in header
+
+
+def test_a_long_run_says_its_estimate_first(tmp_path):
+    from regress_demo.app.console import Progress
+
+    bode_csv(tmp_path / "bode.csv")
+    data = read_file(tmp_path / "bode.csv")
+    for epoch, engine, said in [
+        (2001, "layers", "Training takes about 4 minutes (estimated)\n"),
+        (200, "layers", ""),
+    ]:
+        settings = Settings(data=data, epoch=epoch, engine=engine)
+        out = io.StringIO()
+        Progress(settings, False, out, io.StringIO()).start("layer classes of layers.py", None)
+        assert out.getvalue() == said + "Training with the layer classes of layers.py\n"

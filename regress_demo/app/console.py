@@ -16,6 +16,8 @@ from ..network import edits, gradcheck
 from ..network.layers import MIDDLE_LAYERS
 
 PROG = "regress-demo"
+#: A run whose training is estimated to take longer than this, in seconds, says so first.
+ANNOUNCED_SECONDS = 30.0
 
 
 class Exit(IntEnum):
@@ -48,6 +50,12 @@ class Progress:
         if digest is not None:
             engine = engine.replace("layers.py", f"layers.py (edited: {digest})", 1)
         if not self.quiet:
+            from ..inputs.budget import duration
+            from ..speed.engines import expected_seconds
+
+            seconds = expected_seconds(self.settings, engine)
+            if seconds > ANNOUNCED_SECONDS:  # a long run says so before it starts
+                print(f"Training takes about {duration(seconds)} (estimated)", file=self.out)
             print(f"Training with the {engine}", file=self.out, flush=True)
 
     def warn(self, line: str):

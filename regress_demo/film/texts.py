@@ -73,6 +73,7 @@ ENGLISH = {
     "header_data": "data: {name}, {points}",
     "data_points": "{count} points",
     "data_drawn": "{count} of {total} points, drawn at random",
+    "data_marks": "+ for 1 point in {step}",
     "data_scaling": "trained on u = {x} rescaled to [−1, 1], v = {y} standardised (mean {mean}, "
     "sd {sd})",
     "data_bias_b2": "mean + sd · b2",
@@ -179,6 +180,7 @@ JAPANESE = {
     "header_data": "データ: {name}、{points}",
     "data_points": "{count} 点",
     "data_drawn": "{total} 点から無作為に {count} 点",
+    "data_marks": "+ は {step} 点に 1 点",
     "data_scaling": "学習: u = {x} を [−1, 1] に変換、v = {y} を標準化 (平均 {mean}、標準偏差 {sd})",
     "data_bias_b2": "mean + sd · b2",
     "data_bias": "mean + sd · 出力層のバイアス",

@@ -74,10 +74,26 @@ def header(settings) -> List[str]:
         if len(x) < len(own)
         else say("data_points", count=len(own))
     )
+    step = mark_step(settings)
+    marks = [say("data_marks", step=step)] if step > 1 else []
     return [
         say("header_data", name=drawn(own.name or "(x, y)"), points=count),
+        *marks,
         scale_of(settings).describe(say),
     ]
+
+
+#: At most about this many + marks (the outputs during the epoch) are drawn: more bury the fit.
+MAX_MARKS = 300
+
+
+def mark_step(settings) -> int:
+    """1, or k when the outputs of only 1 training point in k get a + mark (above MAX_MARKS)."""
+    x, _ = chosen_points(settings)
+    count = int(np.count_nonzero(~data.held_out(x, settings.holdout)))
+    if settings.is_grid or not settings.show_outputs:
+        return 1
+    return math.ceil(count / MAX_MARKS) if count > MAX_MARKS else 1
 
 
 #: The English texts: what an error says unless a run speaks another language.
@@ -242,6 +258,12 @@ def in_units(figure, settings, snapshots: Sequence[Snapshot]):
                 date_axis(ax.xaxis)
     ax = figure.ax
     # (the axes' labels, the neuron panel's and its bias's are set as the figure is
+    step = mark_step(settings)
+    if step > 1:  # 1 point in `step` marked, and the fit drawn over the marks
+        figure.marks = slice(None, None, step)
+        artists = figure.blitter.artists
+        artists.remove(figure.fit_line)
+        artists.insert(artists.index(figure.output_marks) + 1, figure.fit_line)
     if not settings.is_grid:
         # made, before a --size layout places them: frames.py)
         neurons = getattr(figure, "ax_neurons", None)
