@@ -1371,3 +1371,30 @@ def test_a_long_run_says_its_estimate_first(tmp_path):
         out = io.StringIO()
         Progress(settings, False, out, io.StringIO()).start("layer classes of layers.py", None)
         assert out.getvalue() == said + "Training with the layer classes of layers.py\n"
+
+
+def test_the_neuron_panel_holds_every_line_it_draws_however_far_from_the_data(tmp_path):
+    import dataclasses
+
+    from regress_demo.film.units import errors_in_units, in_data_units
+
+    settings = Settings(data=read_file(write_years(tmp_path / "years.csv")), epoch=5, frames=2)
+    training = Training(settings)
+    snapshots = list(training.snapshots())
+    (w1, b1), (w2, b2) = snapshots[-1].layers
+    # two neurons of about ±25 sd that nearly cancel, as a long run on noisy data may leave them
+    w1 = np.array([[3.0, 3.0, 1.0]])
+    far = dataclasses.replace(
+        snapshots[-1], layers=[(w1, b1), (np.array([[25.0], [-25.0], [0.5]]), b2)]
+    )
+    frames = [in_data_units(settings, [s]) for s in [snapshots[0], far]]
+    figure = make_figure(
+        settings, training.dataset, [errors_in_units(settings, training.errors)], frames, [[]]
+    )
+    figure.draw(frames[-1])
+    low, high = figure.ax_neurons.get_ylim()
+    drawn_lines = [line for line in figure.ax_neurons.get_lines() if len(line.get_ydata()) > 2]
+    values = np.concatenate([np.asarray(line.get_ydata(), dtype=float) for line in drawn_lines])
+    sd = np.std(VALUES)
+    assert values.max() > 20 * sd and values.min() < -20 * sd  # far beyond the old ±10 sd
+    assert low <= values.min() and values.max() <= high

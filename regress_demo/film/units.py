@@ -333,15 +333,13 @@ class WholeTicks(Formatter):
 
 
 def _neuron_limits(figure, scale: Scale, snapshots):
-    """y limits that hold the neuron panel's lines (within reason: 10 sd beyond 0 and the mean)."""
+    """y limits that hold every finite line the neuron panel draws in any frame, however far from
+    the data (a neuron of -247 beside a bias of +231): what the title says sums to the fit is all
+    on the panel."""
     values = [np.array([0.0, scale.mean - scale.sd, scale.mean + scale.sd])]
     values += [figure._lines(snapshot).ravel() for snapshot in snapshots]
     values = np.concatenate(values)
     values = values[np.isfinite(values)]
-    bound_low, bound_high = (
-        min(0.0, scale.mean) - 10 * scale.sd,
-        max(0.0, scale.mean) + 10 * scale.sd,
-    )
-    low, high = max(values.min(), bound_low), min(values.max(), bound_high)
+    low, high = values.min(), values.max()
     margin = 0.08 * (high - low)
     return low - margin, high + margin
