@@ -417,6 +417,9 @@ def run(quick: bool, markdown: bool, out=sys.stdout, only=None):
         ]:
             a, b = interleaved(ours, baseline, repeat, warm_up=not quick)
             rows.append((name, a / per, b / per, "s", a / b, TARGETS.get(name)))
+        # one run each: the layer classes take minutes on 3000 points
+        a, b = interleaved(*thousands_of_points(size, folder)[:2], 1, warm_up=False)
+        rows.append((DATA_LINE, a, b, "s", a / b, TARGETS[DATA_LINE]))
         name = "check of the vectorised loop against the layer classes, share of the sweep of 8"
         check, grid = guard_share(size, next(row[1] for row in rows if row[0] == sweep_name))
         rows.append((name, check, grid, "s", check / grid, TARGETS[name]))

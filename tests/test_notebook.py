@@ -428,6 +428,7 @@ def test_the_notebook_s_repr_and_caption_of_a_japanese_run_on_own_data_speak_eng
         out=str(tmp_path),
         quiet=True,
     )
-    assert repr(result).isascii() and "% of var(y)), layer classes" in repr(result)
+    assert repr(result).isascii() and "% of var(y)), RMSE 0.7" in repr(result)
+    assert repr(result).endswith(", layer classes of layers.py)")
     caption = result._repr_html_().split('<div style="font-family')[1]
     assert "% of var(y))" in caption and "var(y) の" not in caption
