@@ -181,14 +181,16 @@ JAPANESE = {
     "data_points": "{count} 点",
     "data_drawn": "{total} 点から無作為に {count} 点",
     "data_marks": "+ は {step} 点に 1 点",
-    "data_scaling": "学習: u = {x} を [−1, 1] に変換、v = {y} を標準化 (平均 {mean}、標準偏差 {sd})",
+    "data_scaling": "学習: u = {x} を [−1, 1] に変換、v = {y} を標準化 "
+    "(平均 {mean}、標準偏差 {sd})",
     "data_bias_b2": "mean + sd · b2",
     "data_bias": "mean + sd · 出力層のバイアス",
     "share_of_variance": "(var(y) の {share})",
     "rmse": "、RMSE {rmse}",
     "error_unit": "誤差 ({unit}²)",
-    "poor_fit": "当てはまりが var(y) の {share} を残しています: ニューロンを増やし、初期の重みを広げ、"
-    "エポックを増やしてみてください (例: --n-mid 20 --wb-width 10 --epoch 5000)",
+    "poor_fit": "当てはまりが var(y) の {share} を残しています: "
+    "ニューロンを増やし、初期の重みを広げ、エポックを増やしてみてください "
+    "(例: --n-mid 20 --wb-width 10 --epoch 5000)",
     # The gallery page.
     "page_runs": "{count} 件の実行",
     "page_one_run": "{count} 件の実行",
