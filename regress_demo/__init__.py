@@ -42,6 +42,8 @@ _EXPORTS = {
     "RunResult": "app.run",
     "animate": "app.notebook",
     "explore": "app.explore",
+    "load": "files.model",
+    "Model": "files.model",
 }
 __all__ = list(_EXPORTS)
 

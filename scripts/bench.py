@@ -187,6 +187,29 @@ def end_to_end(size, folder, *options):
     return ours_command(size, folder, "run", *options), textbook_command(size, folder), 1
 
 
+#: The own-data line: a measurement of this many points over six decades of x.
+DATA_POINTS = 3000
+
+
+def thousands_of_points(size, folder):
+    """A 3000-point file (x over six decades, --log-x --log-y) end to end with --engine auto, which
+    trains it with the checked plain-float loop, against the same run with --engine layers."""
+    f = np.geomspace(1e-3, 1e3, DATA_POINTS)
+    gain = (
+        100
+        / np.sqrt(1 + (f / 10) ** 2)
+        * np.exp(0.03 * np.random.default_rng(0).normal(size=f.size))
+    )
+    rows = "".join(f"{a:.6g},{b:.6g}\n" for a, b in zip(f, gain))
+    (folder / "bode.csv").write_text("frequency (Hz),gain (mV)\n" + rows, encoding="utf-8")
+    data = ["--data", str(folder / "bode.csv"), "--log-x", "--log-y"]
+    return (
+        ours_command(size, folder, "data_auto", *data),
+        ours_command(size, folder, "data_layers", *data, "--engine", "layers"),
+        1,
+    )
+
+
 def sweep(size, folder):
     """A sweep of 8 configurations against one configuration, both ours with their default engines,
     each a whole process."""
@@ -353,6 +376,7 @@ SIZES = {
     },
 }
 
+DATA_LINE = f"{DATA_POINTS}-point file, --engine auto vs --engine layers (ours, whole processes)"
 TARGETS = {
     "SGD step, --engine fast (plain floats), n_mid=3": 0.6,
     "render + encode per frame, 640 x 480": 0.1,
@@ -364,15 +388,21 @@ TARGETS = {
     "--video mp4 run vs the default run (both ours, whole processes)": 1.5,
     "GIF bytes, --simple frame": 0.6,
     "explorer: a slider's change of a default run, --engine fast vs the layer classes": 0.6,
+    DATA_LINE: 0.2,
 }
 
 
-def run(quick: bool, markdown: bool, out=sys.stdout):
+def run(quick: bool, markdown: bool, out=sys.stdout, only=None):
     size = SIZES["quick" if quick else "full"]
     repeat = size["repeat"]
     rows = []  # (measure, ours, baseline, unit, ratio, target)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
+        if only == "data":  # the own-data line alone: one run each (the layer classes take minutes)
+            a, b = interleaved(*thousands_of_points(size, folder)[:2], 1, warm_up=False)
+            rows.append((DATA_LINE, a, b, "s", a / b, TARGETS[DATA_LINE]))
+            report(rows, markdown, out)
+            return rows
         sweep_name = "sweep of 8 configurations vs one default run (both ours, whole processes)"
         for name, (ours, baseline, per) in [
             ("SGD step, --engine fast (plain floats), n_mid=3", sgd_step(size, "fast")),
@@ -407,6 +437,9 @@ def run(quick: bool, markdown: bool, out=sys.stdout):
         ]:
             a, b = interleaved(ours, baseline, repeat, warm_up=not quick)
             rows.append((name, a / per, b / per, "s", a / b, TARGETS.get(name)))
+        # one run each: the layer classes take minutes on 3000 points
+        a, b = interleaved(*thousands_of_points(size, folder)[:2], 1, warm_up=False)
+        rows.append((DATA_LINE, a, b, "s", a / b, TARGETS[DATA_LINE]))
         name = "check of the vectorised loop against the layer classes, share of the sweep of 8"
         check, grid = guard_share(size, next(row[1] for row in rows if row[0] == sweep_name))
         rows.append((name, check, grid, "s", check / grid, TARGETS[name]))
@@ -507,8 +540,11 @@ def main():
         "--quick", action="store_true", help="tiny sizes: checks that every line runs"
     )
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    parser.add_argument(
+        "--only", choices=["data"], help="measure one line only: data, the 3000-point file's"
+    )
     args = parser.parse_args()
-    run(args.quick, args.markdown)
+    run(args.quick, args.markdown, only=args.only)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ def test_bench_quick_reports_every_measure():
     for name in bench.TARGETS:
         assert name in names
     timed = [row for row in rows if not row[0].startswith("peak RSS")]
-    assert len(timed) == len(rows) - 1 == 13
+    assert len(timed) == len(rows) - 1 == 14
     for _name, ours, baseline, _unit, ratio, _target in timed:
         assert ours > 0 and baseline > 0 and abs(ratio - ours / baseline) < 1e-9
     assert rows[-1][0].startswith("peak RSS") and rows[-1][1] is not None

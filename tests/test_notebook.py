@@ -453,7 +453,8 @@ def test_a_japanese_run_s_caption_is_japanese_and_its_repr_english(tmp_path):
         out=str(tmp_path),
         quiet=True,
     )
-    assert repr(result).isascii() and "% of var(y)), layer classes" in repr(result)
+    assert repr(result).isascii() and "% of var(y)), RMSE 0.7" in repr(result)
+    assert repr(result).endswith(", layer classes of layers.py)")
     page = result._repr_html_()
     caption = page.split('<div style="font-family')[1]
     error = f"{result.last_frame[0].error:.3g}"  # in the data's units, with its share of var(y)

@@ -362,16 +362,44 @@ BAD_FILES = [
     ),
     (
         "comma.csv",
-        "x;y\n1;1,5\n2;2,5\n3;1\n4;0\n",
+        'x,y\n1,"1,5"\n2,"2,5"\n3,1\n4,0\n',
         [],
-        "--data comma.csv, line 2: '1,5' is not a number (write the decimal comma as a point: 1.5)",
+        "--data comma.csv, line 2: '1,5' is not a number (a decimal comma is read with ; or tabs "
+        "between the fields; here write 1.5)",
+    ),
+    (
+        "mixed.csv",
+        "x;y\n1;1,5\n2;2.5\n3;1\n4;0\n",
+        [],
+        "--data mixed.csv, line 3: '2.5' has a decimal point, but line 2 has a decimal comma "
+        "('1,5'): one mark for the whole column",
+    ),
+    (
+        "grouped.csv",
+        "x;y\n1;1.234,5\n2;2,5\n3;1\n4;0\n",
+        [],
+        "--data grouped.csv, line 2: '1.234,5' is not a number (no thousands separators: 1234,5)",
+    ),
+    (
+        "dates.csv",
+        "month,sales\n2019-01,4\n2019-02,5\n2019-13x,6\n2019-04,5\n",
+        [],
+        "--data dates.csv, line 4: '2019-13x' is not a date like the column's first (ISO 8601: "
+        "2019-01, 2019-01-31 or 2019-01-31T12:00)",
+    ),
+    (
+        "baddate.csv",
+        "day,sales\n2019-01-30,4\n2019-01-31,5\n2019-02-30,6\n2019-03-01,5\n",
+        [],
+        "--data baddate.csv, line 4: '2019-02-30' is not a date like the column's first (ISO 8601: "
+        "2019-01, 2019-01-31 or 2019-01-31T12:00)",
     ),
     (
         "thousands.csv",
         'x,y\n1,"12,345"\n2,3\n3,1\n4,0\n',
         [],
-        "--data thousands.csv, line 2: '12,345' is not a number (no commas in numbers: 1000 for a "
-        "thousand, 1.000 for a decimal comma)",
+        "--data thousands.csv, line 2: '12,345' is not a number (no thousands separators: 12345; "
+        "a decimal comma only with ; or tabs between fields)",
     ),
     (
         "underscore.csv",
@@ -500,13 +528,17 @@ def test_an_error_says_its_share_of_the_variance():
     from regress_demo.film.units import ErrorValue
 
     shares = [f"{ErrorValue(error, 4.0):.2e}" for error in (0.002, 0.1, 3.04, 7.2, 4e6)]
+    # with the RMSE, √(2 E), in y's units (its column's name ends with them in brackets)
     assert shares == [
-        "2.00e-03 (0.05 % of var(y))",
-        "1.00e-01 (2.5 % of var(y))",
-        "3.04e+00 (76 % of var(y))",
-        "7.20e+00 (180 % of var(y))",
-        "4.00e+06 (1e+08 % of var(y))",
+        "2.00e-03 (0.05 % of var(y)), RMSE 0.0632",
+        "1.00e-01 (2.5 % of var(y)), RMSE 0.447",
+        "3.04e+00 (76 % of var(y)), RMSE 2.47",
+        "7.20e+00 (180 % of var(y)), RMSE 3.79",
+        "4.00e+06 (1e+08 % of var(y)), RMSE 2.83e+03",
     ]
+    assert f"{ErrorValue(364.5, 2.5e4, unit='kWh'):.2e}" == (
+        "3.64e+02 (1.5 % of var(y)), RMSE 27 kWh"
+    )
     assert (
         f"{ErrorValue(0.1, 4.0):.1e}" == "1.0e-01 (2.5 %)"
         and f"{ErrorValue(float('inf'), 4.0):.2e}" == "inf"
@@ -889,8 +921,8 @@ def test_with_lang_ja_the_terminal_still_speaks_english_about_own_data(tmp_path)
     assert code == 0, err
     epoch_lines = [line for line in out.splitlines() if line.startswith("Epoch: ")]
     assert epoch_lines == [
-        "Epoch: 0/2 Error: 5.70502 (57 % of var(y))",
-        "Epoch: 1/2 Error: 5.35624 (54 % of var(y))",
+        "Epoch: 0/2 Error: 5.70502 (57 % of var(y)), RMSE 3.38",
+        "Epoch: 1/2 Error: 5.35624 (54 % of var(y)), RMSE 3.27",
     ]
     assert out.isascii()
 
@@ -918,7 +950,7 @@ def test_an_interrupted_run_on_own_data_in_japanese_says_so_in_english(tmp_path,
     assert out.getvalue() == ""
     assert err.getvalue() == (
         f"regress-demo: interrupted after 558 of 3000 epochs; saved {saved} "
-        "(2 frames, up to epoch 303, error 4.870e-03 (0.049 % of var(y)))\n"
+        "(2 frames, up to epoch 303, error 4.870e-03 (0.049 % of var(y)), RMSE 0.0987)\n"
     )
 
 
@@ -989,14 +1021,16 @@ def test_a_long_y_column_name_stays_beside_its_panel_in_the_film_and_on_the_prin
     "name, content, message",
     [
         (
-            "sjis.csv",
-            "日付,気温\n1,2\n2,3\n3,1\n4,5\n".encode("cp932"),
-            '--data sjis.csv: is not UTF-8 text: save it as UTF-8 (a spreadsheet\'s "CSV UTF-8")',
+            "sjis.csv",  # Shift_JIS cut in the middle of a character: not cp932 either
+            "日付,気温\n1,2\n2,3\n3,1\n4,5\n".encode("cp932")[:-1] + b"\x82",
+            "--data sjis.csv: is neither UTF-8 nor Shift_JIS (cp932) text: save it as UTF-8 "
+            '(a spreadsheet\'s "CSV UTF-8")',
         ),
         (
             "utf16.csv",
             "x,y\n1,2\n2,3\n3,1\n4,5\n".encode("utf-16"),
-            '--data utf16.csv: is not UTF-8 text: save it as UTF-8 (a spreadsheet\'s "CSV UTF-8")',
+            "--data utf16.csv: is neither UTF-8 nor Shift_JIS (cp932) text: save it as UTF-8 "
+            '(a spreadsheet\'s "CSV UTF-8")',
         ),
     ],
 )
@@ -1062,3 +1096,311 @@ def test_from_python_holdout_takes_the_command_line_s_text_too_with_own_data():
     assert Settings(data=daylight(), holdout="200,365").holdout == (200.0, 365.0)
     with pytest.raises(SettingError, match=r"holdout must be two numbers a,b, got 'a,b'"):
         Settings(data=daylight(), holdout="a,b")
+
+
+# Files as people have them: dates, a European spreadsheet's export, a Japanese Excel's CSV
+
+
+def drawn_frame(settings):
+    """The last frame of a short run on `settings`, drawn: the figure, and its training."""
+    from regress_demo.film.units import errors_in_units, in_data_units
+
+    training = Training(settings)
+    frames = [in_data_units(settings, [snapshot]) for snapshot in training.snapshots()]
+    histories = [errors_in_units(settings, training.errors)]
+    figure = make_figure(settings, training.dataset, histories, frames, [training.heldout_errors])
+    figure.draw(frames[-1])
+    figure.figure.canvas.draw()
+    return figure, training
+
+
+def tick_texts(axis) -> list:
+    return [label.get_text() for label in axis.get_ticklabels() if label.get_text()]
+
+
+def monthly_csv(path, separator=",", day=False):
+    months = [f"{2019 + k // 12}-{k % 12 + 1:02d}" + ("-15" if day else "") for k in range(48)]
+    values = [4 + math.sin(2 * math.pi * k / 12) + 0.02 * k for k in range(48)]
+    lines = ["month" + separator + "sales"] + [
+        f"{m}{separator}{v:.3f}" for m, v in zip(months, values)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return months, np.array([float(f"{v:.3f}") for v in values])
+
+
+@pytest.mark.parametrize("day", [False, True], ids=["monthly", "daily"])
+def test_iso_dates_as_x_train_and_are_shown_as_dates(tmp_path, monkeypatch, day):
+    monkeypatch.chdir(tmp_path)
+    months, values = monthly_csv(tmp_path / "sales.csv", day=day)
+    code, out, err = run_main(["--data", "sales.csv", "--epoch", "40", "--frames", "2", "-q"])
+    assert (code, err) == (0, "")
+    own = read_file(tmp_path / "sales.csv")
+    assert own.x_dates and own.x_written == tuple(months)
+    first = np.datetime64(months[0] + ("" if day else "-01"), "D")
+    assert own.x[0] == (first - np.datetime64("1970-01-01", "D")).astype(int)
+    np.testing.assert_array_equal(own.y, values)
+    record = json.loads(next(tmp_path.glob("outputs/*.json")).read_text(encoding="utf-8"))
+    data = record["settings"]["data"]
+    assert data["x_written"] == months and data["x"] == own.x.tolist()
+    figure, _ = drawn_frame(Settings(data=own, epoch=20, frames=2))
+    ticks = tick_texts(figure.ax_neurons.xaxis)
+    assert "2020" in ticks and "2022" in ticks, ticks  # years, not day numbers like 18000
+    assert figure.ax_neurons.get_xlabel() == "month"
+
+
+def test_datetime64_arrays_are_dates_too():
+    x = np.arange("2020-01-01", "2020-03-01", dtype="datetime64[D]")
+    y = np.sin(np.arange(len(x)) / 5)
+    settings = Settings(data=(x, y), epoch=10, frames=2)
+    assert settings.data.x_dates and settings.data.x_written[0] == "2020-01-01"
+    assert settings.data.x[0] == 18262  # days since 1970-01-01
+    figure, _ = drawn_frame(settings)
+    assert any(text in ("Feb", "2020-Feb", "Jan") for text in tick_texts(figure.ax_neurons.xaxis))
+
+
+def gas_csv(path):
+    """A European spreadsheet's export: a byte-order mark, CRLF, ; between fields, decimal
+    commas."""
+    temperatures = np.round(np.linspace(-5, 25, 60), 2)
+    gas = np.round(600 - 20 * temperatures + 0.3 * temperatures**2, 1)
+    lines = ["\ufeffAußentemperatur (°C);Gasverbrauch (kWh)"]
+    lines += [f"{t:.2f};{g:.1f}".replace(".", ",") for t, g in zip(temperatures, gas)]
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-8"))
+    return temperatures, gas
+
+
+def test_a_european_export_with_decimal_commas_is_read_in_its_units(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    temperatures, gas = gas_csv(tmp_path / "gas.csv")
+    own = read_file(tmp_path / "gas.csv")
+    np.testing.assert_array_equal(own.x, temperatures)
+    np.testing.assert_array_equal(own.y, gas)
+    assert (own.x_label, own.y_label) == ("Außentemperatur (°C)", "Gasverbrauch (kWh)")
+    code, out, err = run_main(["--data", "gas.csv", "--epoch", "30", "--frames", "2", "-q"])
+    assert (code, err) == (0, "")
+    figure, _ = drawn_frame(Settings(data=own, epoch=20, frames=2))
+    x_ticks = [float(t.replace("−", "-")) for t in tick_texts(figure.ax_neurons.xaxis)]
+    y_ticks = [float(t.replace("−", "-")) for t in tick_texts(figure.ax.yaxis)]
+    assert 0 in x_ticks and 20 in x_ticks and max(y_ticks) >= 600 and min(y_ticks) <= 300
+    assert figure.ax.get_ylabel() == "Gasverbrauch (kWh)"
+
+
+def test_a_tab_separated_file_with_decimal_commas_is_read_too(tmp_path):
+    path = tmp_path / "tabs.csv"
+    path.write_text("x\ty\n1\t0,5\n2\t-1,25\n3\t2\n4\t,5\n", encoding="utf-8")
+    np.testing.assert_array_equal(read_file(path).y, [0.5, -1.25, 2, 0.5])
+
+
+def test_a_japanese_excel_csv_in_shift_jis_is_read_and_says_so(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    rows = ["日付,気温（℃）"] + [f"{k},{10 + 5 * math.sin(k / 5):.2f}" for k in range(40)]
+    (tmp_path / "気温.csv").write_bytes("\r\n".join(rows).encode("cp932"))
+    code, out, err = run_main(["--data", "気温.csv", "--epoch", "20", "--frames", "2", "-q"])
+    assert code == 0
+    assert err == "regress-demo: 気温.csv is not UTF-8: read as Shift_JIS (cp932)\n"
+    own = read_file(tmp_path / "気温.csv")
+    assert (own.x_label, own.y_label, own.encoding) == ("日付", "気温（℃）", "cp932")
+    assert own.y[1] == pytest.approx(10 + 5 * math.sin(1 / 5), abs=0.005)
+
+
+def test_a_windows_1252_file_is_not_taken_for_shift_jis(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ansi.csv").write_bytes("Maß;Wert\n1;2\n2;3\n3;1\n4;5\n".encode("cp1252"))
+    code, out, err = run_main(["--data", "ansi.csv", "--epoch", "3", "-q"])
+    assert code == 2 and one_error_line(err) == (
+        "regress-demo: error: --data ansi.csv: is neither UTF-8 nor Shift_JIS (cp932) text: "
+        'save it as UTF-8 (a spreadsheet\'s "CSV UTF-8")'
+    )
+
+
+def test_the_error_is_also_an_rmse_in_y_s_units_in_the_line_the_title_and_the_record(
+    tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    gas_csv(tmp_path / "gas.csv")
+    code, out, err = run_main(["--data", "gas.csv", "--epoch", "60", "--frames", "2", "-q"])
+    assert (code, err) == (0, "")
+    record = json.loads(next(tmp_path.glob("outputs/*.json")).read_text(encoding="utf-8"))
+    run = record["runs"][0]
+    assert run["unit"] == "kWh"
+    assert run["final_rmse"] == pytest.approx(math.sqrt(2 * run["final_error"]), rel=1e-12)
+    printed = float(out.split("RMSE ")[-1].split(" kWh)")[0])
+    assert printed == pytest.approx(run["final_rmse"], rel=5e-3)
+    figure, _ = drawn_frame(Settings(data=read_file(tmp_path / "gas.csv"), epoch=20, frames=2))
+    assert "kWh" in figure.title.get_text() and "RMSE" in figure.title.get_text()
+    assert figure.ax_loss.get_ylabel() == "error (kWh²)"
+
+
+def test_a_poor_fit_prints_what_to_try_and_the_card_shows_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monthly_csv(tmp_path / "sales.csv")
+    code, out, err = run_main(["--data", "sales.csv", "--epoch", "30", "--frames", "2", "-q"])
+    assert (code, err) == (0, "")
+    hint = out.splitlines()[-1]
+    assert hint.startswith("Hint: the fit leaves ") and hint.endswith(
+        "of var(y): try more neurons, wider initial weights and more epochs, "
+        "e.g. --n-mid 20 --wb-width 10 --epoch 5000"
+    )
+    record = json.loads(next(tmp_path.glob("outputs/*.json")).read_text(encoding="utf-8"))
+    assert record["runs"][0]["final_share_of_variance"] > 0.2
+    page = (tmp_path / "outputs" / "index.html").read_text(encoding="utf-8")
+    assert f'<p class="hint">{hint.removeprefix("Hint: ")}</p>' in page
+    # the card shows the data, not the sine's settings the run did not use
+    assert "<dt>target</dt>" not in page and "<dt>n_points</dt>" not in page
+    assert "sales.csv: 48 points" in page
+    # a good fit prints no hint
+    gas_csv(tmp_path / "gas.csv")
+    code, out, err = run_main(["--data", "gas.csv", "--epoch", "60", "--frames", "2", "-q"])
+    assert code == 0 and "Hint" not in out
+
+
+def test_predict_of_a_run_and_of_its_loaded_record_is_what_the_last_frame_draws(tmp_path):
+    import regress_demo
+    from regress_demo import make_gif
+
+    months, _ = monthly_csv(tmp_path / "sales.csv", day=True)
+    settings = Settings(data=read_file(tmp_path / "sales.csv"), epoch=40, frames=2)
+    result = make_gif(settings, tmp_path / "sales.gif")
+    own, last = settings.data, result.last_frame[0]
+    drawn = last.fit(own.x)  # the last frame's fit, in the data's units (film/units.py)
+    np.testing.assert_allclose(result.predict(own.x), drawn, rtol=1e-12)
+    model = regress_demo.load(tmp_path / "sales.json")
+    np.testing.assert_allclose(model.predict(own.x), drawn, rtol=1e-12)
+    # dates as the file writes them, or as datetime64, give the same
+    np.testing.assert_allclose(model.predict(list(months)), drawn, rtol=1e-12)
+    as_dates = np.array(months, dtype="datetime64[D]")
+    np.testing.assert_allclose(result.predict(as_dates), drawn, rtol=1e-12)
+    with np.load(tmp_path / "sales.npz") as arrays:
+        scale = arrays["scale"]
+        assert bool(arrays["x_dates"]) and scale[2] == pytest.approx(own.y.mean())
+
+
+def test_load_refuses_what_is_not_a_record(tmp_path):
+    import regress_demo
+
+    (tmp_path / "x.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(SettingError, match="a run record written by regress-demo"):
+        regress_demo.load(tmp_path / "x.json")
+
+
+def bode_csv(path, points=3000):
+    """A noisy measurement over six decades of x: a low-pass filter's gain, 1 mHz to 1 kHz."""
+    rng = np.random.default_rng(0)
+    f = np.geomspace(1e-3, 1e3, points)
+    gain = 100 / np.sqrt(1 + (f / 10) ** 2) * np.exp(0.03 * rng.standard_normal(points))
+    rows = "".join(f"{a:.6g},{b:.6g}\n" for a, b in zip(f, gain))
+    path.write_text("frequency (Hz),gain (mV)\n" + rows, encoding="utf-8")
+    return f, gain
+
+
+def test_log_x_and_log_y_train_on_decades_and_show_log_axes_in_the_data_s_units(
+    tmp_path, monkeypatch
+):
+    import regress_demo
+
+    monkeypatch.chdir(tmp_path)
+    bode_csv(tmp_path / "bode.csv", points=400)
+    options = ["--data", "bode.csv", "--log-x", "--log-y", "--epoch", "80", "--frames", "2"]
+    code, out, err = run_main([*options, "-q"])
+    assert (code, err) == (0, "")
+    assert "RMSE" in out and "in log10 y)" in out
+    record_path = next(tmp_path.glob("outputs/*logx_logy.json"))
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    assert (
+        record["settings"]["log_x"] is True and record["runs"][0]["final_share_of_variance"] < 0.2
+    )
+    settings = Settings(data=read_file(tmp_path / "bode.csv"), log_x=True, log_y=True, epoch=40)
+    figure, training = drawn_frame(settings)
+    assert figure.ax.get_xscale() == "log" and figure.ax.get_yscale() == "log"
+    ticks = tick_texts(figure.ax_neurons.xaxis)
+    assert "$\\mathdefault{10^{-3}}$" in ticks and "$\\mathdefault{10^{3}}$" in ticks, ticks
+    header = " ".join(text.get_text() for text in figure.figure.texts)
+    assert "trained on u = log10 x rescaled to [−1, 1], v = log10 y standardised" in header
+    # predict turns the decades back: what the record's network gives at 1 Hz is a gain in mV
+    model = regress_demo.load(record_path)
+    assert 50 < float(model.predict([1.0])[0]) < 200
+
+
+def test_log_x_with_a_zero_or_without_data_is_refused_in_one_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "zero.csv").write_text("x,y\n0,1\n1,2\n2,3\n3,5\n", encoding="utf-8")
+    code, out, err = run_main(["--data", "zero.csv", "--log-x", "--epoch", "3"])
+    assert (code, out) == (2, "") and one_error_line(err) == (
+        "regress-demo: error: --data zero.csv: x is 0 at point 1: --log-x needs every x > 0"
+    )
+    code, out, err = run_main(["--log-y", "--epoch", "3"])
+    assert (code, out) == (2, "") and one_error_line(err) == (
+        "regress-demo: error: --log-y must be given with --data (a file's numbers over decades), "
+        "got True"
+    )
+    assert os.listdir(tmp_path) == ["zero.csv"]
+
+
+def test_thousands_of_points_train_with_the_checked_loop_and_mark_one_point_in_ten(
+    tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    f, _ = bode_csv(tmp_path / "bode.csv")
+    options = ["--data", "bode.csv", "--log-x", "--log-y", "--frames", "2"]
+    # 3000 points, 100 epochs: about 12 s with the layer classes, so auto takes the loop
+    code, out, err = run_main([*options, "--epoch", "100"])
+    assert (code, err) == (0, "")
+    assert (
+        "Training with the plain-float loop, checked against layers.py (the layer classes of "
+        "layers.py would take about 12 seconds)" in out.splitlines()
+    )
+    record = json.loads(next(tmp_path.glob("outputs/*.json")).read_text(encoding="utf-8"))
+    assert record["engine"].startswith("plain-float loop, checked against layers.py")
+    # a short run stays with the layer classes
+    code, out, err = run_main([*options, "--epoch", "5"])
+    assert code == 0 and "Training with the layer classes of layers.py" in out.splitlines()
+    settings = Settings(data=read_file(tmp_path / "bode.csv"), log_x=True, epoch=3, frames=2)
+    figure, _ = drawn_frame(settings)
+    marks = figure.output_marks.get_xdata()
+    assert len(marks) == 300 and marks[1] == pytest.approx(f[10], rel=1e-5)
+    artists = figure.blitter.artists
+    assert artists.index(figure.fit_line) > artists.index(figure.output_marks)  # the fit on top
+    header = " ".join(text.get_text() for text in figure.figure.texts)
+    assert "bode.csv, 3000 points" in header and "+ for 1 point in 10" in header
+
+
+def test_a_long_run_says_its_estimate_first(tmp_path):
+    from regress_demo.app.console import Progress
+
+    bode_csv(tmp_path / "bode.csv")
+    data = read_file(tmp_path / "bode.csv")
+    for epoch, engine, said in [
+        (2001, "layers", "Training takes about 4 minutes (estimated)\n"),
+        (200, "layers", ""),
+    ]:
+        settings = Settings(data=data, epoch=epoch, engine=engine)
+        out = io.StringIO()
+        Progress(settings, False, out, io.StringIO()).start("layer classes of layers.py", None)
+        assert out.getvalue() == said + "Training with the layer classes of layers.py\n"
+
+
+def test_the_neuron_panel_holds_every_line_it_draws_however_far_from_the_data(tmp_path):
+    import dataclasses
+
+    from regress_demo.film.units import errors_in_units, in_data_units
+
+    settings = Settings(data=read_file(write_years(tmp_path / "years.csv")), epoch=5, frames=2)
+    training = Training(settings)
+    snapshots = list(training.snapshots())
+    (w1, b1), (w2, b2) = snapshots[-1].layers
+    # two neurons of about ±25 sd that nearly cancel, as a long run on noisy data may leave them
+    w1 = np.array([[3.0, 3.0, 1.0]])
+    far = dataclasses.replace(
+        snapshots[-1], layers=[(w1, b1), (np.array([[25.0], [-25.0], [0.5]]), b2)]
+    )
+    frames = [in_data_units(settings, [s]) for s in [snapshots[0], far]]
+    figure = make_figure(
+        settings, training.dataset, [errors_in_units(settings, training.errors)], frames, [[]]
+    )
+    figure.draw(frames[-1])
+    low, high = figure.ax_neurons.get_ylim()
+    drawn_lines = [line for line in figure.ax_neurons.get_lines() if len(line.get_ydata()) > 2]
+    values = np.concatenate([np.asarray(line.get_ydata(), dtype=float) for line in drawn_lines])
+    sd = np.std(VALUES)
+    assert values.max() > 20 * sd and values.min() < -20 * sd  # far beyond the old ±10 sd
+    assert low <= values.min() and values.max() <= high

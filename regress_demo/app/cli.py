@@ -212,6 +212,9 @@ def _main(argv, out, err) -> int:
         return Exit.SIGINT
     if args.replay is not None:
         _replay_notes(args.replay, settings, err)
+    elif settings.data is not None and settings.data.encoding != "utf-8":
+        name = settings.data.name if settings.data.name.isprintable() else repr(settings.data.name)
+        print(f"{PROG}: {name} is not UTF-8: read as Shift_JIS (cp932)", file=err)
     return _run((make_gif, WritingInterrupted, GalleryWriteError), settings, path, args, out, err)
 
 

@@ -16,6 +16,8 @@ from ..network import edits, gradcheck
 from ..network.layers import MIDDLE_LAYERS
 
 PROG = "regress-demo"
+#: A run whose training is estimated to take longer than this, in seconds, says so first.
+ANNOUNCED_SECONDS = 30.0
 
 
 class Exit(IntEnum):
@@ -48,6 +50,12 @@ class Progress:
         if digest is not None:
             engine = engine.replace("layers.py", f"layers.py (edited: {digest})", 1)
         if not self.quiet:
+            from ..inputs.budget import duration
+            from ..speed.engines import expected_seconds
+
+            seconds = expected_seconds(self.settings, engine)
+            if seconds > ANNOUNCED_SECONDS:  # a long run says so before it starts
+                print(f"Training takes about {duration(seconds)} (estimated)", file=self.out)
             print(f"Training with the {engine}", file=self.out, flush=True)
 
     def warn(self, line: str):
@@ -198,6 +206,12 @@ def report(settings: Settings, result, interrupted_code: int, out, err) -> int:
         return interrupted_code
     saved = ", ".join(str(path) for path in [result.path, *result.video_paths])
     print(f"Saved {saved} ({frames}, {final_errors(settings, result)})", file=out)
+    if settings.data is not None and result.status == "finished":
+        from ..film.units import poor_fit_hint
+
+        hint = poor_fit_hint(settings, result.final_error)
+        if hint:
+            print(f"Hint: {hint}", file=out)
     if settings.stop_at is not None:  # --stop-at: whether, and when, each network reached it
         print(stopping.summary(settings, result.reached_at), file=out)
     missing = stopping.missing_stills(settings, result)

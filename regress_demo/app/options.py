@@ -222,6 +222,20 @@ SETTING_OPTIONS = [
         "(e.g. year,value or 1,3); a file of more than two columns needs it",
     ),
     Option(
+        ("--log-x",),
+        "log_x",
+        None,
+        "with --data: train on log10 of x and show x on a log axis, for x over several decades "
+        "(every x > 0)",
+    ),
+    Option(
+        ("--log-y",),
+        "log_y",
+        None,
+        "with --data: train on log10 of y and show y on a log axis (every y > 0); errors are then "
+        "in log10 y",
+    ),
+    Option(
         ("--activation",),
         "activation",
         lambda: _choices("activation"),  # every class registered in layers.py, when asked

@@ -94,6 +94,16 @@ class RunResult:
 
         return result_html(self)
 
+    def predict(self, x, configuration: int = 0):
+        """The final network's y for each x, in the data's units for your own data (dates too):
+        what the last frame draws (files/model.py)."""
+        from ..files.model import Model
+        from ..inputs.owndata import scale_of
+
+        last = self.last_frame[configuration]
+        x_dates = self.settings.data is not None and self.settings.data.x_dates
+        return Model(last.layers, last.activation, scale_of(self.settings), x_dates).predict(x)
+
     @property
     def histories(self) -> List[List[float]]:
         """The error of every epoch trained, one list per configuration (in the data's units for

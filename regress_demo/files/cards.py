@@ -15,6 +15,7 @@ from urllib.parse import quote
 from ..film import stopping
 from ..film.texts import Texts
 from ..inputs.settings import Settings, show
+from ..network.samples import TEXTBOOK_POINTS
 from . import player
 
 ENGLISH = Texts("en")
@@ -214,7 +215,7 @@ def render_card(run: Run, say: Texts = ENGLISH, order: int = 0, options=None) ->
         f'<p class="changed">{_text(differs)}</p>\n'
         f"{_status_line(record, status, grid, say)}"
         f"{engine_note}"
-        f"{_layers_note(record, say)}"
+        f"{_layers_note(record, say) + _hint_note(record)}"
         f'<p class="pick"><label><input type="checkbox" class="pick-box"> {pick}</label></p>\n'
         f"{results if grid else ''}"
         f"<details><summary>{_text(say('page_all_settings'))}</summary>\n"
@@ -318,6 +319,14 @@ def _links(run: Run, say: Texts) -> list:
     return links
 
 
+def _hint_note(record: dict) -> str:
+    """A card's line of what to try, for a run on its own data that fitted poorly (else "")."""
+    runs = record.get("runs")
+    first = runs[0] if isinstance(runs, list) and runs and isinstance(runs[0], dict) else {}
+    hint = first.get("hint")
+    return f'<p class="hint">{_text(hint)}</p>\n' if isinstance(hint, str) else ""
+
+
 def _layers_note(record: dict, say: Texts = ENGLISH) -> str:
     """A card's line for a run of an edited layers.py, or whose gradient check failed (else "")."""
     notes = []
@@ -396,6 +405,11 @@ def render_settings(settings: dict, say: Texts = ENGLISH) -> str:
     """Every setting, whatever its name, as a definition list."""
     if not settings:
         return ""
+    if isinstance(settings.get("data"), dict):  # your own data: not the curve it did not use
+        unused = ("target", "noise") if settings.get("noise") == 0 else ("target",)
+        settings = {key: value for key, value in settings.items() if key not in unused}
+        if settings.get("n_points") == TEXTBOOK_POINTS:  # (all the points: the data say how many)
+            del settings["n_points"]
     settings = {
         key: _data_summary(value, say) if key == "data" else value
         for key, value in settings.items()
@@ -410,10 +424,14 @@ def render_settings(settings: dict, say: Texts = ENGLISH) -> str:
 def _data_summary(data, say: Texts = ENGLISH) -> object:
     """Your own data in a card: the file's name, the number of points and the digest, not the
     numbers."""
-    if not isinstance(data, dict) or not isinstance(data.get("x"), list):
+    count = len(data["x"]) if isinstance(data, dict) and isinstance(data.get("x"), list) else None
+    points = data.get("points") if isinstance(data, dict) else None
+    if isinstance(points, int) and not isinstance(points, bool) and points >= 0:
+        count = points  # (a long series: its numbers are in the NPZ)
+    if count is None:
         return data
     name = as_text(data.get("name")) if data.get("name") else "(x, y)"
-    points = say("data_points", count=len(data["x"]))
+    points = say("data_points", count=count)
     return f"{name}: {points}, sha256 {as_text(data.get('sha256'))[:12]}…"
 
 

@@ -31,6 +31,11 @@ def final_weights(snapshots: List[Snapshot], settings: Settings) -> dict:
     # your own data's numbers (a long series is kept only here: see owndata.JSON_POINTS)
     if settings.data is not None:
         arrays["data_x"], arrays["data_y"] = settings.data.x, settings.data.y
+        # and their scaling and transforms: what predict needs to work in the data's units
+        from ..inputs.owndata import scale_of  # (loaded for a run on its own data only)
+        from .model import scaling_arrays
+
+        arrays.update(scaling_arrays(scale_of(settings), settings.data.x_dates))
     if settings.is_grid:
         configurations = settings.configurations()
         for name in GRID_AXES:
@@ -64,6 +69,10 @@ def _network_record(settings: Settings, result, last: Snapshot, c: int) -> dict:
             "errors": list(history[:shown]),
         }
     )
+    if settings.data is not None and run["final_error"] is not None:  # RMSE in y's units
+        from ..film.units import final_in_units
+
+        run.update(final_in_units(settings, run["final_error"]))
     if settings.stop_at is not None:  # --stop-at: "reached" and the epoch, if the film ends there
         run.update(stopping.record_fields(status, result.reached_at[c], last.epoch))
     if settings.holdout is not None:

@@ -76,6 +76,8 @@ ETA_STYLES = [
 class SimpleFigure:
     """The textbook's frame: target, samples, the current fit and the in-epoch outputs."""
 
+    marks = slice(None)  # the samples whose outputs get a + mark (own data: units.mark_step)
+
     def __init__(self, settings: Settings, dataset: Dataset):
         self.settings, self.x = settings, dataset.x_train
         self.say = say = texts_of(settings)
@@ -136,7 +138,8 @@ class SimpleFigure:
         (snapshot,) = snapshots
         s = self.settings
         self.fit_line.set_data(self.grid, finite_or_nan(snapshot.fit(self.grid), snapshot))
-        self.output_marks.set_data(self.x, finite_or_nan(snapshot.outputs, snapshot))
+        outputs = finite_or_nan(snapshot.outputs, snapshot)
+        self.output_marks.set_data(self.x[self.marks], outputs[self.marks])
         self.title.set_text(
             self.say("simple_epoch", epoch=snapshot.epoch, epochs=s.epoch, error=snapshot.error)
         )
@@ -156,6 +159,8 @@ class SimpleFigure:
 class RichFigure:
     """One configuration explained: the fit with trails, each hidden neuron's contribution, the
     loss."""
+
+    marks = slice(None)  # the samples whose outputs get a + mark (own data: units.mark_step)
 
     def __init__(
         self,
@@ -386,7 +391,8 @@ class RichFigure:
             line.set_data(self.grid, trail)
         self.trails.append(fit)
         self.fit_line.set_data(self.grid, fit)
-        self.output_marks.set_data(self.x, finite_or_nan(snapshot.outputs, snapshot))
+        outputs = finite_or_nan(snapshot.outputs, snapshot)
+        self.output_marks.set_data(self.x[self.marks], outputs[self.marks])
         self.title.set_text(
             self.say(
                 "rich_epoch", epoch=snapshot.epoch, epochs=self.settings.epoch, error=snapshot.error

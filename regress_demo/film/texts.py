@@ -75,10 +75,16 @@ ENGLISH = {
     "header_data": "data: {name}, {points}",
     "data_points": "{count} points",
     "data_drawn": "{count} of {total} points, drawn at random",
-    "data_scaling": "trained on u = x rescaled to [−1, 1], v = y standardised (mean {mean}, sd {sd})",
+    "data_marks": "+ for 1 point in {step}",
+    "data_scaling": "trained on u = {x} rescaled to [−1, 1], v = {y} standardised (mean {mean}, "
+    "sd {sd})",
     "data_bias_b2": "mean + sd · b2",
     "data_bias": "mean + sd · output bias",
     "share_of_variance": "({share} of var(y))",
+    "rmse": ", RMSE {rmse}",
+    "error_unit": "error ({unit}²)",
+    "poor_fit": "the fit leaves {share} of var(y): try more neurons, wider initial weights and "
+    "more epochs, e.g. --n-mid 20 --wb-width 10 --epoch 5000",
     # The gallery page (gallery.py, player.py), in the language of the newest run in the folder.
     "page_runs": "{count} runs",
     "page_one_run": "{count} run",
@@ -232,10 +238,17 @@ JAPANESE = {
     "header_data": "データ: {name}、{points}",
     "data_points": "{count} 点",
     "data_drawn": "{total} 点から無作為に {count} 点",
-    "data_scaling": "学習: u = x を [−1, 1] に変換、v = y を標準化 (平均 {mean}、標準偏差 {sd})",
+    "data_marks": "+ は {step} 点に 1 点",
+    "data_scaling": "学習: u = {x} を [−1, 1] に変換、v = {y} を標準化 "
+    "(平均 {mean}、標準偏差 {sd})",
     "data_bias_b2": "mean + sd · b2",
     "data_bias": "mean + sd · 出力層のバイアス",
     "share_of_variance": "(var(y) の {share})",
+    "rmse": "、RMSE {rmse}",
+    "error_unit": "誤差 ({unit}²)",
+    "poor_fit": "当てはまりが var(y) の {share} を残しています: "
+    "ニューロンを増やし、初期の重みを広げ、エポックを増やしてみてください "
+    "(例: --n-mid 20 --wb-width 10 --epoch 5000)",
     # The gallery page.
     "page_runs": "{count} 件の実行",
     "page_one_run": "{count} 件の実行",

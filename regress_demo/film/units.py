@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from dataclasses import dataclass, fields
 from typing import List, Optional, Sequence
 
 import numpy as np
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.ticker import Formatter
 
 from ..inputs.owndata import Scale, chosen_points, scale_of
@@ -72,24 +74,56 @@ def header(settings) -> List[str]:
         if len(x) < len(own)
         else say("data_points", count=len(own))
     )
+    step = mark_step(settings)
+    marks = [say("data_marks", step=step)] if step > 1 else []
     return [
         say("header_data", name=drawn(own.name or "(x, y)"), points=count),
+        *marks,
         scale_of(settings).describe(say),
     ]
+
+
+#: At most about this many + marks (the outputs during the epoch) are drawn: more bury the fit.
+MAX_MARKS = 300
+
+
+def mark_step(settings) -> int:
+    """1, or k when the outputs of only 1 training point in k get a + mark (above MAX_MARKS)."""
+    x, _ = chosen_points(settings)
+    count = int(np.count_nonzero(~data.held_out(x, settings.holdout)))
+    if settings.is_grid or not settings.show_outputs:
+        return 1
+    return math.ceil(count / MAX_MARKS) if count > MAX_MARKS else 1
 
 
 #: The English texts: what an error says unless a run speaks another language.
 ENGLISH = Texts("en")
 
 
-class ErrorValue(float):
-    """An error in the data's units that, formatted, also says its share of y's variance:
-    ``f"{e:.2e}"`` gives ``1.23e+00 (0.15 % of var(y))`` (in the language of `say`), ``f"{e:.1e}"``
-    the short ``1.2e+00 (0.15 %)`` of a grid's panel."""
+def unit_of(label: str) -> str:
+    """The unit a column's name ends with, in brackets: "kWh" of "Gasverbrauch (kWh)"; else ""."""
+    found = re.search(r"[(\[]([^()\[\]]{1,16})[)\]]\s*$", label or "")
+    return found.group(1).strip() if found else ""
 
-    def __new__(cls, value: float, variance: float, say: Texts = ENGLISH):
+
+def error_unit(settings) -> str:
+    """The unit of a run's RMSE: y's, or "log10 y" when it trains on log10 y (--log-y)."""
+    return "in log10 y" if settings.log_y else unit_of(settings.data.y_label)
+
+
+def rmse(error: float) -> float:
+    """The root-mean-square error of the textbook's error, a mean of ½(y − t)²: √(2 E)."""
+    return math.sqrt(2 * error) if error >= 0 else math.nan
+
+
+class ErrorValue(float):
+    """An error in the data's units that, formatted, also says its share of y's variance and the
+    RMSE in y's units: ``f"{e:.2e}"`` gives ``1.23e+00 (0.15 % of var(y)), RMSE 1.57 kWh`` (in the
+    language of `say`), ``f"{e:.1e}"`` the short ``1.2e+00 (0.15 %)`` of a grid's panel."""
+
+    def __new__(cls, value: float, variance: float, say: Texts = ENGLISH, unit: str = ""):
         error = super().__new__(cls, value)
-        error.variance, error.say = variance, say
+        error.variance, error.say, error.unit = variance, say, unit
         return error
 
     def __format__(self, spec: str) -> str:
@@ -99,25 +133,47 @@ class ErrorValue(float):
         percent = 100 * float(self) / self.variance
         # 0.05 %, 2.7 %, 76 %, 180 %, 3.7e+05 %
         share = f"{percent:.0f} %" if 10 <= percent < 1000 else f"{percent:.2g} %"
-        return (
-            f"{text} ({share})"
-            if spec.startswith(".1")
-            else f"{text} {self.say('share_of_variance', share=share)}"
-        )
+        if spec.startswith(".1"):
+            return f"{text} ({share})"
+        root = f"{rmse(float(self)):.3g}" + (f" {self.unit}" if self.unit else "")
+        return f"{text} {self.say('share_of_variance', share=share)}{self.say('rmse', rmse=root)}"
 
     def __reduce__(self):
-        return ErrorValue, (float(self), self.variance, self.say)
+        return ErrorValue, (float(self), self.variance, self.say, self.unit)
 
     def in_english(self) -> "ErrorValue":
         """The same error for the terminal, whose messages are in English whatever --lang is."""
-        return ErrorValue(float(self), self.variance)
+        return ErrorValue(float(self), self.variance, ENGLISH, self.unit)
+
+
+#: A run on its own data that ends above this share of var(y) prints what to try (poor_fit).
+POOR_FIT = 0.2
+
+
+def poor_fit_hint(settings, error: float, say: Texts = ENGLISH) -> Optional[str]:
+    """What to try when a fit leaves more than POOR_FIT of var(y): more neurons, a larger
+    --wb-width, more epochs (on a monthly series of five seasons, 38 % became 24 %); else None."""
+    share = error / scale_of(settings).variance
+    if settings.data is None or settings.is_grid or not POOR_FIT < share < math.inf:
+        return None
+    return say("poor_fit", share=f"{100 * share:.0f} %")
+
+
+def final_in_units(settings, error: float) -> dict:
+    """A final error's RMSE in y's units and its share of var(y), for the record."""
+    fields = {
+        "final_rmse": rmse(error),
+        "final_share_of_variance": error / scale_of(settings).variance,
+    }
+    hint = poor_fit_hint(settings, error)
+    return {**fields, "unit": error_unit(settings), **({"hint": hint} if hint else {})}
 
 
 def errors_in_units(settings, history: Sequence[float]) -> List[float]:
     """An error history in the data's units (each error times sd²), for the record and the terminal
     (in English, as every message there)."""
-    variance = scale_of(settings).variance
-    return [ErrorValue(error * variance, variance) for error in history]
+    variance, unit = scale_of(settings).variance, error_unit(settings)
+    return [ErrorValue(error * variance, variance, ENGLISH, unit) for error in history]
 
 
 @dataclass
@@ -140,14 +196,14 @@ class DataSnapshot(Snapshot):
 
     @property
     def b2(self) -> float:
-        """The output bias in y's units: mean + sd · b2."""
-        return float(self.scale.y(self.layers[-1][1][0]))
+        """The output bias in y's units: mean + sd · b2 (in log10 y with --log-y)."""
+        return float(self.scale.trained_y(self.layers[-1][1][0]))
 
 
 def in_data_units(settings, snapshots: List[Snapshot]) -> List[Snapshot]:
     """The snapshots of one recorded epoch in the data's units (those that are already, as they
     are)."""
-    scale, say = scale_of(settings), texts_of(settings)
+    scale, say, unit = scale_of(settings), texts_of(settings), error_unit(settings)
     shown = []
     for snapshot in snapshots:
         if isinstance(snapshot, DataSnapshot):
@@ -158,10 +214,10 @@ def in_data_units(settings, snapshots: List[Snapshot]) -> List[Snapshot]:
             for item in fields(Snapshot)
             if item.name != "_network"
         }
-        values["error"] = ErrorValue(snapshot.error * scale.variance, scale.variance, say)
+        values["error"] = ErrorValue(snapshot.error * scale.variance, scale.variance, say, unit)
         if snapshot.heldout_error is not None:
             values["heldout_error"] = ErrorValue(
-                snapshot.heldout_error * scale.variance, scale.variance, say
+                snapshot.heldout_error * scale.variance, scale.variance, say, unit
             )
         values["outputs"] = scale.y(snapshot.outputs)
         shown.append(DataSnapshot(**values, scale=scale))
@@ -198,8 +254,16 @@ def in_units(figure, settings, snapshots: Sequence[Snapshot]):
             ax.set_xlim(low - margin, high + margin)
             ax.xaxis.set_major_formatter(WholeTicks())
             ax.yaxis.set_major_formatter(WholeTicks())
+            if settings.data.x_dates:  # x in days since 1970: matplotlib's date ticks
+                date_axis(ax.xaxis)
     ax = figure.ax
     # (the axes' labels, the neuron panel's and its bias's are set as the figure is
+    step = mark_step(settings)
+    if step > 1:  # 1 point in `step` marked, and the fit drawn over the marks
+        figure.marks = slice(None, None, step)
+        artists = figure.blitter.artists
+        artists.remove(figure.fit_line)
+        artists.insert(artists.index(figure.output_marks) + 1, figure.fit_line)
     if not settings.is_grid:
         # made, before a --size layout places them: frames.py)
         neurons = getattr(figure, "ax_neurons", None)
@@ -209,6 +273,42 @@ def in_units(figure, settings, snapshots: Sequence[Snapshot]):
             legend.set_loc("best")
         if neurons is not None:
             neurons.set_ylim(*_neuron_limits(figure, scale, snapshots))
+    _log_axes(figure, settings, x)
+    unit = unit_of(settings.data.y_label) if not settings.log_y else ""
+    if loss is not None and unit:  # the error axis in y's unit, squared
+        loss.set_ylabel(texts_of(settings)("error_unit", unit=drawn(unit)))
+
+
+def _log_axes(figure, settings, x):
+    """--log-x, --log-y: log axes in the data's own units (the curves drawn over x spread evenly
+    in log10 x)."""
+    loss = getattr(figure, "ax_loss", None)
+    if settings.log_x:
+        low, high = float(x.min()), float(x.max())
+        figure.grid = np.geomspace(low, high, data.GRID_POINTS)
+        margin = (high / low) ** 0.025
+        for ax in figure.figure.axes:
+            if ax is not loss:
+                ax.set_xscale("log")
+                ax.set_xlim(low / margin, high * margin)
+    if settings.log_y:
+        _, y = chosen_points(settings)
+        low, high = float(y.min()), float(y.max())
+        margin = (high / low) ** 0.15
+        fits = (
+            [ax for ax in figure.figure.axes if ax is not loss] if settings.is_grid else [figure.ax]
+        )
+        for ax in fits:
+            ax.set_yscale("log")
+            ax.set_ylim(low / margin, high * margin)
+
+
+def date_axis(axis):
+    """An axis of matplotlib's date numbers (days since 1970) with ticks at round dates, labelled
+    as dates."""
+    locator = AutoDateLocator(minticks=3, maxticks=7)
+    axis.set_major_locator(locator)
+    axis.set_major_formatter(ConciseDateFormatter(locator))
 
 
 class WholeTicks(Formatter):
@@ -233,15 +333,13 @@ class WholeTicks(Formatter):
 
 
 def _neuron_limits(figure, scale: Scale, snapshots):
-    """y limits that hold the neuron panel's lines (within reason: 10 sd beyond 0 and the mean)."""
+    """y limits that hold every finite line the neuron panel draws in any frame, however far from
+    the data (a neuron of -247 beside a bias of +231): what the title says sums to the fit is all
+    on the panel."""
     values = [np.array([0.0, scale.mean - scale.sd, scale.mean + scale.sd])]
     values += [figure._lines(snapshot).ravel() for snapshot in snapshots]
     values = np.concatenate(values)
     values = values[np.isfinite(values)]
-    bound_low, bound_high = (
-        min(0.0, scale.mean) - 10 * scale.sd,
-        max(0.0, scale.mean) + 10 * scale.sd,
-    )
-    low, high = max(values.min(), bound_low), min(values.max(), bound_high)
+    low, high = values.min(), values.max()
     margin = 0.08 * (high - low)
     return low - margin, high + margin

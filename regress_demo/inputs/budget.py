@@ -73,12 +73,13 @@ def print_bytes(settings, inches) -> int:
     return int(STILL_PIXEL_BYTES * max(dots, default=0))
 
 
-def estimated_seconds(settings, n_train: int) -> float:
+def estimated_seconds(settings, n_train: int, loop=None) -> float:
     """About how long training takes on a laptop (from timings of both engines; within a few
-    times)."""
+    times); `loop` True or False: with lockstep.py's loops or the layer classes, whatever the
+    settings' engine."""
     configs = settings.configurations() if settings.is_grid else [settings]
-    # as engines.trainer
-    loop = settings.engine == "fast" or settings.engine == "auto" and settings.is_grid
+    if loop is None:  # as engines.trainer (which, for auto, also looks at this estimate)
+        loop = settings.engine == "fast" or settings.engine == "auto" and settings.is_grid
     # lockstep.py: all at once
     if loop and all(c.depth == 1 and c.batch_size == 1 for c in configs):
         per_sample = (3e-6 if len(configs) == 1 else 10e-6) + 20e-9 * sum(c.n_mid for c in configs)

@@ -165,6 +165,8 @@ CONSTRAINTS = {
     "engine": OneOf(ENGINES),
     "interval": Maybe(Integer(1)),
     "simple": Switch(),
+    "log_x": Switch(),
+    "log_y": Switch(),
     "show_outputs": Switch(),
     "stop_at": Maybe(Real(0)),
     "lang": OneOf(LANGUAGES),
@@ -424,6 +426,9 @@ def _check_data(settings) -> int:
     """Check the settings of the samples; returns how many are left for training."""
     if settings.data is not None:  # your own data
         return _check_own_data(settings)
+    for name in ("log_x", "log_y"):
+        if getattr(settings, name) is True:
+            raise SettingError(name, "given with {data} (a file's numbers over decades)", True)
     curve, shown = _target(settings)
     _integer("n_points", settings.n_points, 2, 2000, "more samples make every epoch slow")
     _real("noise", settings.noise, 0, 10, "", allow_low=True)
@@ -511,6 +516,7 @@ def _check_own_data(settings) -> int:
 
     own = as_own_data(settings.data)
     object.__setattr__(settings, "data", own)
+    _check_logs(settings, own)
     if settings.target != "sin":
         raise SettingError(
             "data",
@@ -552,6 +558,22 @@ def _check_own_data(settings) -> int:
     if len(x) - inside < 2:
         raise SettingError("holdout", "narrow enough to leave 2 points for training", shown)
     return len(x) - inside
+
+
+def _check_logs(settings, own):
+    """--log-x and --log-y: every value of their column > 0, and x not dates."""
+    from .owndata import DataError
+
+    for name, values, on in (("x", own.x, settings.log_x), ("y", own.y, settings.log_y)):
+        bad = np.flatnonzero(values <= 0)
+        if on and bad.size:
+            raise DataError(
+                own.name or "(x, y)",
+                f"{name} is {show(float(values[bad[0]]))} at point {bad[0] + 1}: --log-{name} "
+                f"needs every {name} > 0",
+            )
+    if settings.log_x and own.x_dates:
+        raise DataError(own.name or "(x, y)", "x are dates: --log-x takes numbers")
 
 
 # The samples

@@ -4,13 +4,16 @@ lets the textbook's network learn it.
 The network learns on u = (x - a) / b, x rescaled to [-1, 1], and v = (y - mean) / sd, y
 standardised, so that the textbook's wb_width and eta suit any units; what a run shows is turned
 back (x = a + b u, y = mean + sd v; an error times sd**2). A file is read with the csv module (its
-Sniffer finds the separator) and every cell with float(); a bad file is refused with one line that
-names it, the line and the problem.
+Sniffer finds the separator) and every cell with float(); an x column of ISO 8601 dates (2019-01,
+2019-01-31, 2019-01-31T12:00, with or without a zone) is read as days since 1970-01-01 UTC, the
+date numbers matplotlib's date axes use. A bad file is refused with one line that names it, the
+line and the problem.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime
 import functools
 import hashlib
 import math
@@ -60,30 +63,43 @@ class DataError(SettingError):
 @dataclass(frozen=True)
 class Scale:
     """x = a + b u and y = mean + sd v: the data's units from the network's (u in [-1, 1], v
-    standardised)."""
+    standardised); with log_x (--log-x), log10 x = a + b u; with log_y, log10 y = mean + sd v."""
 
     a: float = 0.0
     b: float = 1.0
     mean: float = 0.0
     sd: float = 1.0
+    log_x: bool = False
+    log_y: bool = False
 
     @classmethod
-    def of(cls, x: np.ndarray, y: np.ndarray) -> "Scale":
+    def of(cls, x: np.ndarray, y: np.ndarray, log_x=False, log_y=False) -> "Scale":
+        x, y = (np.log10(x) if log_x else x), (np.log10(y) if log_y else y)
         low, high = float(x.min()), float(x.max())
-        return cls((low + high) / 2, (high - low) / 2, float(y.mean()), float(y.std()))
+        return cls(
+            (low + high) / 2, (high - low) / 2, float(y.mean()), float(y.std()), log_x, log_y
+        )
 
     def u(self, x):
-        """x rescaled to the network's input: (x - a) / b."""
-        return (np.asarray(x, dtype=float) - self.a) / self.b
+        """x rescaled to the network's input: (x - a) / b, of log10 x with log_x."""
+        x = np.asarray(x, dtype=float)
+        return ((np.log10(x) if self.log_x else x) - self.a) / self.b
 
     def x(self, u):
-        return self.a + self.b * np.asarray(u, dtype=float)
+        x = self.a + self.b * np.asarray(u, dtype=float)
+        return 10**x if self.log_x else x
 
     def v(self, y):
-        """y standardised: (y - mean) / sd."""
-        return (np.asarray(y, dtype=float) - self.mean) / self.sd
+        """y standardised: (y - mean) / sd, of log10 y with log_y."""
+        y = np.asarray(y, dtype=float)
+        return ((np.log10(y) if self.log_y else y) - self.mean) / self.sd
 
     def y(self, v):
+        y = self.trained_y(v)
+        return 10**y if self.log_y else y
+
+    def trained_y(self, v):
+        """mean + sd v: y, or log10 y with log_y (what the neuron panel's lines sum to)."""
         return self.mean + self.sd * np.asarray(v, dtype=float)
 
     @property
@@ -92,7 +108,8 @@ class Scale:
 
     def describe(self, say) -> str:
         """The scaling, for a frame's header."""
-        return say("data_scaling", mean=_num(self.mean), sd=_num(self.sd))
+        x, y = ("log10 x" if self.log_x else "x"), ("log10 y" if self.log_y else "y")
+        return say("data_scaling", x=x, y=y, mean=_num(self.mean), sd=_num(self.sd))
 
 
 def _num(value: float) -> str:
@@ -103,7 +120,18 @@ class OwnData:
     """A series (x, y) as read: its name, the SHA-256 of its file, the axes' labels and the numbers.
     Compared by value; shown short: ``<year-value.csv: 101 points>``."""
 
-    __slots__ = ("name", "path", "sha256", "x", "y", "x_label", "y_label", "digest")
+    __slots__ = (
+        "name",
+        "path",
+        "sha256",
+        "x",
+        "y",
+        "x_label",
+        "y_label",
+        "digest",
+        "x_written",
+        "encoding",
+    )
 
     def __init__(
         self,
@@ -114,9 +142,13 @@ class OwnData:
         sha256: Optional[str] = None,
         x_label: str = "x",
         y_label: str = "y",
+        x_written=None,
+        encoding: str = "utf-8",
     ):
         x, y = np.array(x, dtype=float), np.array(y, dtype=float)
         x.flags.writeable = y.flags.writeable = False
+        # dates as x: the cells as written (x holds them as days since 1970-01-01 UTC)
+        x_written = None if x_written is None else tuple(str(cell) for cell in x_written)
         digest = hashlib.sha256(x.tobytes() + b"|" + y.tobytes()).hexdigest()
         for key, value in dict(
             name=name,
@@ -127,6 +159,8 @@ class OwnData:
             x_label=x_label,
             y_label=y_label,
             digest=digest,
+            x_written=x_written,
+            encoding=encoding,
         ).items():
             object.__setattr__(self, key, value)
 
@@ -136,11 +170,12 @@ class OwnData:
     def __eq__(self, other):
         if not isinstance(other, OwnData):
             return NotImplemented
-        return (self.digest, self.name, self.x_label, self.y_label) == (
+        return (self.digest, self.name, self.x_label, self.y_label, self.x_written) == (
             other.digest,
             other.name,
             other.x_label,
             other.y_label,
+            other.x_written,
         )
 
     def __hash__(self):
@@ -164,7 +199,14 @@ class OwnData:
             self.sha256,
             self.x_label,
             self.y_label,
+            self.x_written,
+            self.encoding,
         )
+
+    @property
+    def x_dates(self) -> bool:
+        """True if x are dates (days since 1970-01-01 UTC, as matplotlib's date axes count)."""
+        return self.x_written is not None
 
     def __repr__(self):
         return f"<{self.name + ': ' if self.name else ''}{len(self)} points>"
@@ -181,6 +223,7 @@ class OwnData:
         numbers_from_npz)."""
         record = {
             "name": self.name,
+            "encoding": self.encoding,
             "path": self.path,
             "sha256": self.sha256,
             "x_label": self.x_label,
@@ -190,6 +233,8 @@ class OwnData:
         }
         if len(self) <= JSON_POINTS:
             record.update(x=self.x.tolist(), y=self.y.tolist())
+        if self.x_dates:  # x as written, and what it was turned into (x: days since 1970)
+            record.update(x_dates="days since 1970-01-01 UTC", x_written=list(self.x_written))
         return record
 
 
@@ -201,6 +246,7 @@ def read_file(path, columns: Optional[str] = None) -> OwnData:
     from 1); DataError for anything that is not such a file."""
     path = os.fspath(path)
     name = os.path.basename(path) or path
+    encoding, sha256 = "utf-8", None
     try:
         text = read_text(path, limit=MAX_READ_BYTES)
     except FileNotFoundError:
@@ -212,44 +258,63 @@ def read_file(path, columns: Optional[str] = None) -> OwnData:
     except (
         UnicodeDecodeError
     ) as error:  # binary, or text in another encoding (a spreadsheet's Shift_JIS, UTF-16)
-        text_like = b"\0" not in error.object[:4096] or error.object[:2] in (
-            b"\xff\xfe",
-            b"\xfe\xff",
-        )
-        raise DataError(
-            path,
-            'is not UTF-8 text: save it as UTF-8 (a spreadsheet\'s "CSV UTF-8")'
-            if text_like
-            else "is not a text file (binary)",
-        ) from None
+        text, encoding = _not_utf8(path, error.object), "cp932"
+        sha256 = hashlib.sha256(error.object).hexdigest()
     except OSError as error:
         raise DataError(path, f"cannot be read: {error.strerror or error}") from None
     if "\0" in text:
         raise DataError(path, "is not a text file (binary)")
-    sha256 = hashlib.sha256(
-        text.encode("utf-8")
-    ).hexdigest()  # (the file's bytes: they decoded strictly)
+    # (the file's bytes: they decoded strictly)
+    sha256 = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
     text = text.removeprefix("\ufeff")  # a byte-order mark, as spreadsheets write
-    rows = _rows(path, text)
+    rows, separator = _rows(path, text)
     header, rows = _header(path, rows)
     width = max(len(cells) for _, cells in rows) if rows else len(header or ())
     if width < 2:
         raise DataError(path, "has one column: two are needed, x and y")
     i, j = _columns(path, columns, header, width)
-    x, y = _numbers(path, rows, i), _numbers(path, rows, j)
+    x_written = _dates_written(rows, i)
+    x = (
+        _numbers(path, rows, i, _decimal_commas(path, rows, i, separator))
+        if x_written is None
+        else _dates(path, rows, i)
+    )
+    y = _numbers(path, rows, j, _decimal_commas(path, rows, j, separator))
     names = list(header or ())
     labels = tuple(
         names[k] if k < len(names) and names[k] else default for k, default in ((i, "x"), (j, "y"))
     )
     # (the path is recorded whole: a replay from another folder finds the same file)
-    result = OwnData(x, y, name, os.path.abspath(path), sha256, *labels)
+    result = OwnData(x, y, name, os.path.abspath(path), sha256, *labels, x_written, encoding)
     check_points(path, result.x, result.y)
     return result
 
 
+def _not_utf8(path: str, raw: bytes) -> str:
+    """The text of a file that is not UTF-8: Shift_JIS (cp932, what a Japanese Excel writes) if it
+    decodes cleanly as such; DataError if not."""
+    text_like = b"\0" not in raw[:4096] or raw[:2] in (b"\xff\xfe", b"\xfe\xff")
+    if not text_like:
+        raise DataError(path, "is not a text file (binary)")
+    try:
+        text = raw.decode("cp932")
+    except UnicodeDecodeError:
+        text = ""
+    # (a Windows-1252 file may decode too, as half-width katakana only: not taken for Japanese)
+    if "\0" not in text and any(
+        not char.isascii() and not 0xFF61 <= ord(char) <= 0xFF9F for char in text
+    ):
+        return text
+    raise DataError(
+        path,
+        "is neither UTF-8 nor Shift_JIS (cp932) text: save it as UTF-8 "
+        '(a spreadsheet\'s "CSV UTF-8")',
+    ) from None
+
+
 def _rows(path: str, text: str):
     """(line number, cells) of each line that is not blank or a # comment, split at the file's
-    separator."""
+    separator; and the separator."""
     lines = [
         (number, line)
         for number, line in enumerate(text.splitlines(), start=1)
@@ -264,13 +329,13 @@ def _rows(path: str, text: str):
     except csv.Error:
         separator = next((mark for mark in SEPARATORS[:3] if mark in sample), " ")
     if separator == " " or not any(separator in line for _, line in lines[:50]):
-        return [(number, line.split()) for number, line in lines]  # runs of spaces or tabs
+        return [(number, line.split()) for number, line in lines], " "  # runs of spaces or tabs
     rows = csv.reader([line for _, line in lines], delimiter=separator, skipinitialspace=True)
     rows = [(number, [cell.strip() for cell in cells]) for (number, _), cells in zip(lines, rows)]
     # a separator at the end of every line
     if all(len(cells) > 2 and not cells[-1] for _, cells in rows):
         rows = [(number, cells[:-1]) for number, cells in rows]
-    return rows
+    return rows, separator
 
 
 #: A number as a cell may write it: 12, -1.5, .5, 3e8, nan, inf (not Python's 1_000).
@@ -297,7 +362,7 @@ def _header(path: str, rows):
     """The first row as a header if any of its cells is not a finite number (month,2019,2020 and
     x,nan are headers)."""
     first = rows[0][1]
-    if first and not all(_is_finite_number(cell) for cell in first):
+    if first and not all(_is_finite_number(cell) or DATE.fullmatch(cell) for cell in first):
         if len(rows) == 1:
             raise DataError(path, "has a header but no data")
         return first, rows[1:]
@@ -347,14 +412,42 @@ def _names(header) -> str:
     return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
-def _numbers(path: str, rows, column: int) -> np.ndarray:
+#: A number with a decimal comma, as a European spreadsheet writes it: 23,5 or -0,25.
+DECIMAL_COMMA = re.compile(r"[-+]?[0-9]*,[0-9]+([eE][-+]?[0-9]+)?")
+
+
+def _decimal_commas(path: str, rows, column: int, separator: str) -> bool:
+    """True if a column writes its numbers with a decimal comma (23,5): read only where fields are
+    separated by ; or a tab, and only if no number of the column has a decimal point."""
+    if separator not in (";", "\t"):
+        return False
+    cells = [(number, cells[column]) for number, cells in rows if column < len(cells)]
+    comma = next(((number, cell) for number, cell in cells if DECIMAL_COMMA.fullmatch(cell)), None)
+    if comma is None:
+        return False
+    for number, cell in cells:
+        if "." in cell and "," in cell:
+            raise DataError(
+                path, f"{show(cell)} is not a number (no thousands separators: 1234,5)", number
+            )
+        if "." in cell:
+            raise DataError(
+                path,
+                f"{show(cell)} has a decimal point, but line {comma[0]} has a decimal comma "
+                f"({show(comma[1])}): one mark for the whole column",
+                number,
+            )
+    return True
+
+
+def _numbers(path: str, rows, column: int, decimal_comma: bool = False) -> np.ndarray:
     values = []
     for number, cells in rows:
         if column >= len(cells) or not cells[column]:
             raise DataError(path, f"has no value in column {column + 1}", number)
         cell = cells[column]
         try:
-            value = _number(cell)
+            value = _number(cell.replace(",", ".") if decimal_comma else cell)
         except ValueError:
             shown = show(cell if len(cell) <= 30 else cell[:27] + "...")
             raise DataError(path, f"{shown} is not a number{_comma_hint(cell)}", number) from None
@@ -367,10 +460,65 @@ def _numbers(path: str, rows, column: int) -> np.ndarray:
 def _comma_hint(cell: str) -> str:
     """What a comma in a number may mean: a decimal comma (1,5); that or thousands (1,000)."""
     if re.fullmatch(r"[-+]?[0-9]{1,3}(,[0-9]{3})+", cell):
-        return " (no commas in numbers: 1000 for a thousand, 1.000 for a decimal comma)"
+        return (
+            " (no thousands separators: 12345; a decimal comma only with ; or tabs between fields)"
+        )
     if re.fullmatch(r"[-+]?[0-9]+,[0-9]+", cell):
-        return " (write the decimal comma as a point: 1.5)"
+        return " (a decimal comma is read with ; or tabs between the fields; here write 1.5)"
     return ""
+
+
+#: An ISO 8601 date or time: 2019-01, 2019-01-31, 2019-01-31T12:00 (or a space for the T), seconds
+#: and a zone (Z, +01:00) if written.
+DATE = re.compile(
+    r"[0-9]{4}-[0-9]{2}(-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?"
+    r"(Z|[+-][0-9]{2}:?[0-9]{2})?)?)?"
+)
+#: Where matplotlib's date numbers count days from.
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+
+
+def _dates_written(rows, column: int):
+    """The cells of a column as written if its first cell is an ISO 8601 date, else None."""
+    first = rows[0][1] if rows else []
+    if column >= len(first) or not DATE.fullmatch(first[column]):
+        return None
+    return [cells[column] if column < len(cells) else "" for _, cells in rows]
+
+
+def day_number(cell: str) -> float:
+    """Days since 1970-01-01 UTC of an ISO 8601 date (a time without a zone taken as UTC);
+    ValueError if it is none."""
+    if not DATE.fullmatch(cell):
+        raise ValueError(cell)
+    moment = datetime.datetime.fromisoformat(cell + "-01" if len(cell) == 7 else cell)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.timezone.utc)
+    return (moment - EPOCH).total_seconds() / 86400
+
+
+def _dates(path: str, rows, column: int) -> np.ndarray:
+    """A column of dates as days since 1970-01-01 UTC; DataError at the first cell that is none."""
+    values = []
+    for number, cells in rows:
+        cell = cells[column] if column < len(cells) else ""
+        try:
+            values.append(day_number(cell))
+        except ValueError:
+            shown = show(cell if len(cell) <= 30 else cell[:27] + "...")
+            raise DataError(
+                path,
+                f"{shown} is not a date like the column's first (ISO 8601: 2019-01, 2019-01-31 "
+                "or 2019-01-31T12:00)",
+                number,
+            ) from None
+    return np.array(values)
+
+
+def days_since_1970(moments) -> np.ndarray:
+    """NumPy datetime64 values as days since 1970-01-01 (matplotlib's date numbers)."""
+    moments = np.asarray(moments)
+    return (moments - np.datetime64("1970-01-01T00:00:00")) / np.timedelta64(1, "D")
 
 
 # Checking
@@ -435,12 +583,17 @@ def as_own_data(value) -> OwnData:
                 value.get("sha256"),
                 str(value.get("x_label", "x")),
                 str(value.get("y_label", "y")),
+                _written(value),
             )
         except (KeyError, TypeError, ValueError):
             raise SettingError(
                 "data", "a record's data: name, x and y", "a damaged record"
             ) from None
-        if result.x.shape != result.y.shape or result.x.ndim != 1:
+        if (
+            result.x.shape != result.y.shape
+            or result.x.ndim != 1
+            or (result.x_dates and len(result.x_written) != len(result.x))
+        ):
             raise SettingError("data", "a record's data: x and y of one length", "a damaged record")
         if value.get("digest") is not None and value.get("digest") != result.digest:
             raise SettingError(
@@ -450,6 +603,9 @@ def as_own_data(value) -> OwnData:
         return result
     try:
         x, y = value
+        written = None
+        if np.issubdtype(np.asarray(x).dtype, np.datetime64):  # dates: days since 1970
+            written, x = np.datetime_as_string(np.asarray(x)).tolist(), days_since_1970(x)
         # (float() drops imaginary parts, masks)
         if any(np.iscomplexobj(v) or np.ma.is_masked(v) for v in (x, y)):
             raise TypeError("complex")
@@ -463,7 +619,19 @@ def as_own_data(value) -> OwnData:
             "data", "two flat array-likes (x, y) of one length", f"shapes {x.shape} and {y.shape}"
         )
     check_points("(x, y)", x, y)
-    return OwnData(x, y)
+    return OwnData(x, y, x_written=written)
+
+
+def _written(record: dict):
+    """A record's dates as written (None if its x are numbers); ValueError if they are damaged."""
+    written = record.get("x_written")
+    if written is None:
+        return None
+    if not isinstance(written, list) or not all(
+        isinstance(cell, str) and len(cell) <= 64 for cell in written
+    ):
+        raise ValueError("x_written")
+    return written
 
 
 def numbers_from_npz(record: dict, npz_path) -> dict:
@@ -542,7 +710,7 @@ def scale_of(settings) -> Scale:
     """The scaling of a run: from its points, or the identity for a built-in target."""
     if getattr(settings, "data", None) is None:
         return Scale()
-    return Scale.of(*chosen_points(settings))
+    return Scale.of(*chosen_points(settings), settings.log_x, settings.log_y)
 
 
 def make_dataset(settings) -> data.Dataset:
@@ -550,7 +718,7 @@ def make_dataset(settings) -> data.Dataset:
     noise (of --noise, in y's units) added before the scaling, the held-out range (in x's units)
     kept out."""
     x, y = chosen_points(settings)
-    scale = Scale.of(x, y)
+    scale = Scale.of(x, y, settings.log_x, settings.log_y)
     if settings.noise > 0:
         y = y + settings.noise * np.random.default_rng(
             [settings.seed, data.NOISE_STREAM]

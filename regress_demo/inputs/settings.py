@@ -116,6 +116,8 @@ class Settings:
     data: Optional[object] = (
         None  # your own series: a CSV file's name or (x, y), held as an owndata.OwnData
     )
+    log_x: bool = False  # your own data: train on log10 x, shown on a log axis (x > 0)
+    log_y: bool = False  # your own data: train on log10 y, shown on a log axis (y > 0)
     # For print (stills.py, sheet.py; not part of the file name, in the record only when given):
     still: Tuple[
         Union[int, str], ...
@@ -319,6 +321,9 @@ class Settings:
         # (a record without it: the records of runs without --stop-at stay as they were)
         if self.stop_at is None:
             del values["stop_at"]
+        for name in ("log_x", "log_y"):  # (only when given: other records stay as they were)
+            if not values[name]:
+                del values[name]
         if self.data is None:
             del values["data"]  # (a record without data is as it always was)
         else:

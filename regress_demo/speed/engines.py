@@ -16,6 +16,7 @@ from typing import NamedTuple, Optional, Union
 
 import numpy as np
 
+from ..inputs.budget import duration, estimated_seconds
 from ..inputs.settings import Settings
 from ..network.gradcheck import check_settings
 from ..network.stopping import frozen_snapshots
@@ -45,7 +46,8 @@ def trainer(settings: Settings) -> Trainer:
     faster (faster_one_by_one); each network is then checked on its own."""
     if settings.engine == "layers" or not Lockstep.supports(settings):
         return Trainer(TrainingGroup(settings), LAYER_CLASSES)
-    if settings.engine == "auto" and not settings.is_grid:
+    slow = layer_seconds(settings) if settings.engine == "auto" and not settings.is_grid else 0
+    if settings.engine == "auto" and not settings.is_grid and slow <= AUTO_FAST_SECONDS:
         return Trainer(TrainingGroup(settings), LAYER_CLASSES)
     unknown = unknown_activations(settings)
     if unknown:  # a class added to layers.py: the loops here do not know its f and f'
@@ -67,7 +69,29 @@ def trainer(settings: Settings) -> Trainer:
         return Trainer(
             TrainingGroup(settings), f"{LAYER_CLASSES} (they differ from the {fast.loop})", note
         )
-    return Trainer(fast, f"{fast.loop}, checked against layers.py")
+    would = f" (the {LAYER_CLASSES} would take about {duration(slow)})" if slow else ""
+    return Trainer(fast, f"{fast.loop}, checked against layers.py{would}")
+
+
+#: --engine auto trains a single run with the plain-float loop (after its check) when the layer
+#: classes would take longer than this, in seconds (estimated: budget.estimated_seconds).
+AUTO_FAST_SECONDS = 10.0
+
+
+def training_points(settings: Settings) -> int:
+    """How many samples an epoch trains on."""
+    return int(np.count_nonzero(settings.dataset().train))
+
+
+def layer_seconds(settings: Settings) -> float:
+    """About how long the layer classes would train this run."""
+    return estimated_seconds(settings, training_points(settings), loop=False)
+
+
+def expected_seconds(settings: Settings, engine: str) -> float:
+    """About how long training takes with the engine chosen (trainer's name for it)."""
+    loop = not engine.startswith(LAYER_CLASSES)
+    return estimated_seconds(settings, training_points(settings), loop=loop)
 
 
 class OneByOne:
