@@ -134,3 +134,16 @@ def deep(depth: int) -> str:
 
 def daylight():
     return str(ROOT / "examples" / "daylight.csv")
+
+
+#: Chromium as the tests run it: no sandbox (in a container), no GPU, nothing fetched of its own.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]

@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from helpers import command, deep, run_main
+from helpers import CHROMIUM_ARGS, command, deep, run_main
 from PIL import Image
 
 from regress_demo.files.gallery import DEFAULTS, write_index
@@ -309,17 +309,8 @@ CHECK = """() => {
     + " columns " + (sideBySide ? "many" : "one") + " fit " + fits + " outside " + outside.length;
 }"""
 
-#: Chromium as the tests run it: no sandbox (in a container), no GPU, nothing fetched of its own.
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--autoplay-policy=no-user-gesture-required",
-]
+#: Chromium as the tests run it (helpers.CHROMIUM_ARGS), films playing without a click.
+ARGS = [*CHROMIUM_ARGS, "--autoplay-policy=no-user-gesture-required"]
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 
 

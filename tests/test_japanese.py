@@ -13,7 +13,7 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 import pytest
-from helpers import decode_gif, run_main
+from helpers import CHROMIUM_ARGS, decode_gif, run_main
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.text import Text
@@ -400,14 +400,7 @@ window.onload = function () {
     )
     command = [
         chromium,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
+        *CHROMIUM_ARGS,
         f"--user-data-dir={tmp_path}",
         "--virtual-time-budget=5000",
         "--dump-dom",

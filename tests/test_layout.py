@@ -68,3 +68,13 @@ def test_a_network_stops_at_the_first_epoch_at_or_below_stop_at():
     last = list(stopped.snapshots())[-1]
     assert stopped.reached_at == first == last.epoch and last.reached
     assert repr(stopped).startswith("Training of [")
+
+
+def test_the_code_keeps_ruff_s_rules_and_format():
+    """Lines of at most 100 characters, the checks and the format configured in pyproject.toml."""
+    for args in (
+        ["check", "regress_demo", "tests", "scripts"],
+        ["format", "--check", "regress_demo", "tests", "scripts"],
+    ):
+        done = subprocess.run([str(BIN / "ruff"), *args], cwd=ROOT, capture_output=True, text=True)
+        assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]

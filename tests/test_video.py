@@ -10,7 +10,7 @@ import subprocess
 
 import numpy as np
 import pytest
-from helpers import decode_gif, run_main
+from helpers import CHROMIUM_ARGS, decode_gif, run_main
 
 from regress_demo.app.run import make_gif
 from regress_demo.files.video import VideoWriter
@@ -233,14 +233,7 @@ def test_the_gallery_player_steps_frames_from_file_urls(kind, chromium, tmp_path
     done = subprocess.run(
         [
             chromium,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
+            *CHROMIUM_ARGS,
             f"--user-data-dir={tmp_path / 'profile'}",
             "--autoplay-policy=no-user-gesture-required",
             "--virtual-time-budget=120000",

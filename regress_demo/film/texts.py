@@ -1,8 +1,9 @@
-"""Every text the frames and the gallery page show, by language: the one place to read or translate them.
+"""Every text the frames and the gallery page show, by language: the one place to read or translate
+them.
 
 A figure asks for its texts by key, with the values they name: ``say("neuron", number=2)`` gives
-"neuron 2". The settings' own names (n_mid, eta, wb_width, ...) and the math (w2_j · σ(w1_j x + b1_j))
-stay as they are in every language; they are not here.
+"neuron 2". The settings' own names (n_mid, eta, wb_width, ...) and the math (w2_j · σ(w1_j x +
+b1_j)) stay as they are in every language; they are not here.
 """
 
 from __future__ import annotations
@@ -88,8 +89,8 @@ ENGLISH = {
     # The gallery page (gallery.py, player.py), in the language of the newest run in the folder.
     "page_runs": "{count} runs",
     "page_one_run": "{count} run",
-    "page_intro": "Every run in this folder, newest first: a tiny neural network learning a curve (the\n"
-    "sine, unless its heading names another), with its settings and how it ended.",
+    "page_intro": "Every run in this folder, newest first: a tiny neural network learning "
+    "a curve (the\nsine, unless its heading names another), with its settings and how it ended.",
     "page_alt": "A network learning its curve: {title}",
     "page_frames": " · {count} frames",
     "page_engine": "trained with the {engine}",
@@ -252,7 +253,8 @@ JAPANESE = {
     # The gallery page.
     "page_runs": "{count} 件の実行",
     "page_one_run": "{count} 件の実行",
-    "page_intro": "このフォルダーの実行結果です (新しい順)。小さなニューラルネットワークが曲線 (見出しに"
+    "page_intro": "このフォルダーの実行結果です (新しい順)。"
+    "小さなニューラルネットワークが曲線 (見出しに"
     "ほかの曲線の名前がなければ sin) を学習していく様子と、その設定、学習の終わり方を示します。",
     "page_alt": "曲線を学習するネットワーク: {title}",
     "page_frames": " · {count} フレーム",
@@ -363,7 +365,8 @@ class Texts:
         return self.table[key].format(**values)
 
     def engine(self, name: str) -> str:
-        """What trained a run, as engines.py names it, in this language (a name it does not know as it is)."""
+        """What trained a run, as engines.py names it, in this language (a name it does not know as
+        it is)."""
         if self.language != "ja":
             return name
         checked, differ = ", checked against layers.py", " (they differ from the "
