@@ -156,7 +156,7 @@ def _heldout(run_: Run) -> np.ndarray:
 def _daylight_variance() -> float:
     """The variance of y in examples/daylight.csv: an error in the network's units times it is in
     hours²."""
-    from regress_demo.inputs.owndata import read_file
+    from regress_demo.inputs.csvfile import read_file
 
     return float(np.var(read_file(ROOT / "examples" / "daylight.csv").y))
 

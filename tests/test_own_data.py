@@ -14,7 +14,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from regress_demo import SettingError, Settings
 from regress_demo.film.frames import make_figure
 from regress_demo.film.units import ErrorValue
-from regress_demo.inputs.owndata import MAX_POINTS, OwnData, read_file
+from regress_demo.inputs.csvfile import read_file
+from regress_demo.inputs.owndata import MAX_POINTS, OwnData
 from regress_demo.network.train import Training
 
 YEARS = np.arange(1900, 2001)

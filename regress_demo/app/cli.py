@@ -148,7 +148,7 @@ def read_data(path, columns):
     """--data FILE.csv (with --data-columns A,B): the series, read and checked (owndata.py)."""
     if path is None:
         raise SettingError("data_columns", "given with {data}", columns)
-    from ..inputs.owndata import read_file
+    from ..inputs.csvfile import read_file
 
     return read_file(path, columns)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 from typing import NamedTuple, Optional, Tuple
 
 import numpy as np
@@ -514,7 +515,12 @@ def _check_own_data(settings) -> int:
         chosen_points,
     )  # (for such a run only)
 
-    own = as_own_data(settings.data)
+    given = settings.data
+    if isinstance(given, (str, os.PathLike)):  # a file's name: read it
+        from .csvfile import read_file
+
+        given = read_file(given)
+    own = as_own_data(given)
     object.__setattr__(settings, "data", own)
     _check_logs(settings, own)
     if settings.target != "sin":

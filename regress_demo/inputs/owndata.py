@@ -12,11 +12,9 @@ line and the problem.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import functools
 import hashlib
-import math
 import os
 import re
 from dataclasses import dataclass
@@ -26,7 +24,7 @@ import numpy as np
 
 from ..network import samples as data
 from .errors import SettingError, show
-from .reading import MAX_READ_BYTES, FileTooLarge, read_text
+from .reading import MAX_READ_BYTES
 
 #: A series with more points than this is refused: every epoch trains on each point, one at a time.
 MAX_POINTS = 100_000
@@ -241,233 +239,6 @@ class OwnData:
 # Reading a file
 
 
-def read_file(path, columns: Optional[str] = None) -> OwnData:
-    """The two columns of a CSV file (the first two, or `columns`: "A,B" by header name or number
-    from 1); DataError for anything that is not such a file."""
-    path = os.fspath(path)
-    name = os.path.basename(path) or path
-    encoding, sha256 = "utf-8", None
-    try:
-        text = read_text(path, limit=MAX_READ_BYTES)
-    except FileNotFoundError:
-        raise DataError(path, "no such file") from None
-    except FileTooLarge as error:
-        raise DataError(path, f"cannot be read: {error.strerror}") from None
-    except IsADirectoryError:
-        raise DataError(path, "cannot be read: it is a folder") from None
-    except (
-        UnicodeDecodeError
-    ) as error:  # binary, or text in another encoding (a spreadsheet's Shift_JIS, UTF-16)
-        text, encoding = _not_utf8(path, error.object), "cp932"
-        sha256 = hashlib.sha256(error.object).hexdigest()
-    except OSError as error:
-        raise DataError(path, f"cannot be read: {error.strerror or error}") from None
-    if "\0" in text:
-        raise DataError(path, "is not a text file (binary)")
-    # (the file's bytes: they decoded strictly)
-    sha256 = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
-    text = text.removeprefix("\ufeff")  # a byte-order mark, as spreadsheets write
-    rows, separator = _rows(path, text)
-    header, rows = _header(path, rows)
-    width = max(len(cells) for _, cells in rows) if rows else len(header or ())
-    if width < 2:
-        raise DataError(path, "has one column: two are needed, x and y")
-    i, j = _columns(path, columns, header, width)
-    x_written = _dates_written(rows, i)
-    x = (
-        _numbers(path, rows, i, _decimal_commas(path, rows, i, separator))
-        if x_written is None
-        else _dates(path, rows, i)
-    )
-    y = _numbers(path, rows, j, _decimal_commas(path, rows, j, separator))
-    names = list(header or ())
-    labels = tuple(
-        names[k] if k < len(names) and names[k] else default for k, default in ((i, "x"), (j, "y"))
-    )
-    # (the path is recorded whole: a replay from another folder finds the same file)
-    result = OwnData(x, y, name, os.path.abspath(path), sha256, *labels, x_written, encoding)
-    check_points(path, result.x, result.y)
-    return result
-
-
-def _not_utf8(path: str, raw: bytes) -> str:
-    """The text of a file that is not UTF-8: Shift_JIS (cp932, what a Japanese Excel writes) if it
-    decodes cleanly as such; DataError if not."""
-    text_like = b"\0" not in raw[:4096] or raw[:2] in (b"\xff\xfe", b"\xfe\xff")
-    if not text_like:
-        raise DataError(path, "is not a text file (binary)")
-    try:
-        text = raw.decode("cp932")
-    except UnicodeDecodeError:
-        text = ""
-    # (a Windows-1252 file may decode too, as half-width katakana only: not taken for Japanese)
-    if "\0" not in text and any(
-        not char.isascii() and not 0xFF61 <= ord(char) <= 0xFF9F for char in text
-    ):
-        return text
-    raise DataError(
-        path,
-        "is neither UTF-8 nor Shift_JIS (cp932) text: save it as UTF-8 "
-        '(a spreadsheet\'s "CSV UTF-8")',
-    ) from None
-
-
-def _rows(path: str, text: str):
-    """(line number, cells) of each line that is not blank or a # comment, split at the file's
-    separator; and the separator."""
-    lines = [
-        (number, line)
-        for number, line in enumerate(text.splitlines(), start=1)
-        if line.strip() and not line.lstrip().startswith("#")
-    ]
-    if not lines:
-        raise DataError(path, "is empty" if not text.strip() else "has no data, only comments")
-    sample = "\n".join(line for _, line in lines[:50])
-    try:
-        separator = csv.Sniffer().sniff(sample, delimiters=SEPARATORS).delimiter
-    # no separator on every line (a short line, say): the first one found, else spaces
-    except csv.Error:
-        separator = next((mark for mark in SEPARATORS[:3] if mark in sample), " ")
-    if separator == " " or not any(separator in line for _, line in lines[:50]):
-        return [(number, line.split()) for number, line in lines], " "  # runs of spaces or tabs
-    rows = csv.reader([line for _, line in lines], delimiter=separator, skipinitialspace=True)
-    rows = [(number, [cell.strip() for cell in cells]) for (number, _), cells in zip(lines, rows)]
-    # a separator at the end of every line
-    if all(len(cells) > 2 and not cells[-1] for _, cells in rows):
-        rows = [(number, cells[:-1]) for number, cells in rows]
-    return rows, separator
-
-
-#: A number as a cell may write it: 12, -1.5, .5, 3e8, nan, inf (not Python's 1_000).
-NUMBER = re.compile(
-    r"[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?|[-+]?(nan|inf|infinity)", re.IGNORECASE
-)
-
-
-def _number(cell: str) -> float:
-    """The number a cell holds; ValueError if it is none."""
-    if not NUMBER.fullmatch(cell):
-        raise ValueError(cell)
-    return float(cell)
-
-
-def _is_finite_number(cell: str) -> bool:
-    try:
-        return math.isfinite(_number(cell))
-    except ValueError:
-        return False
-
-
-def _header(path: str, rows):
-    """The first row as a header if any of its cells is not a finite number (month,2019,2020 and
-    x,nan are headers)."""
-    first = rows[0][1]
-    if first and not all(_is_finite_number(cell) or DATE.fullmatch(cell) for cell in first):
-        if len(rows) == 1:
-            raise DataError(path, "has a header but no data")
-        return first, rows[1:]
-    return None, rows
-
-
-def _columns(path: str, columns: Optional[str], header, width: int):
-    """The indices of the x and y columns."""
-    if columns is None:
-        if width > 2:
-            names = _names(header) if header else f"{width} of them"
-            raise DataError(
-                path, f"has {width} columns ({names}): choose x and y with --data-columns A,B"
-            )
-        return 0, 1
-    parts = [part.strip() for part in str(columns).split(",")]
-    if len(parts) != 2:
-        raise SettingError("data_columns", "two columns A,B (names or numbers from 1)", columns)
-    chosen = []
-    for part in parts:
-        if header and part in header:
-            chosen.append(header.index(part))
-        elif re.fullmatch("[0-9]+", part) and 1 <= int(part) <= width:
-            chosen.append(int(part) - 1)
-        else:
-            known = f"the names {_names(header)} or " if header else ""
-            raise DataError(path, f"has no column {show(part)} ({known}numbers 1 to {width})")
-    if chosen[0] == chosen[1]:
-        raise SettingError("data_columns", "two different columns", columns)
-    return chosen
-
-
-#: A message lists at most this many of a file's column names.
-LISTED_NAMES = 10
-
-
-def _names(header) -> str:
-    """The columns' names for a message: each as it is if plain, else escaped (a name may hold a
-    terminal's control sequences), cut short; at most LISTED_NAMES of them."""
-    shown = [
-        name
-        if name.isprintable() and len(name) <= 40 and "," not in name
-        else show(name if len(name) <= 40 else name[:39] + "…")
-        for name in header[:LISTED_NAMES]
-    ]
-    more = len(header) - LISTED_NAMES
-    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
-
-
-#: A number with a decimal comma, as a European spreadsheet writes it: 23,5 or -0,25.
-DECIMAL_COMMA = re.compile(r"[-+]?[0-9]*,[0-9]+([eE][-+]?[0-9]+)?")
-
-
-def _decimal_commas(path: str, rows, column: int, separator: str) -> bool:
-    """True if a column writes its numbers with a decimal comma (23,5): read only where fields are
-    separated by ; or a tab, and only if no number of the column has a decimal point."""
-    if separator not in (";", "\t"):
-        return False
-    cells = [(number, cells[column]) for number, cells in rows if column < len(cells)]
-    comma = next(((number, cell) for number, cell in cells if DECIMAL_COMMA.fullmatch(cell)), None)
-    if comma is None:
-        return False
-    for number, cell in cells:
-        if "." in cell and "," in cell:
-            raise DataError(
-                path, f"{show(cell)} is not a number (no thousands separators: 1234,5)", number
-            )
-        if "." in cell:
-            raise DataError(
-                path,
-                f"{show(cell)} has a decimal point, but line {comma[0]} has a decimal comma "
-                f"({show(comma[1])}): one mark for the whole column",
-                number,
-            )
-    return True
-
-
-def _numbers(path: str, rows, column: int, decimal_comma: bool = False) -> np.ndarray:
-    values = []
-    for number, cells in rows:
-        if column >= len(cells) or not cells[column]:
-            raise DataError(path, f"has no value in column {column + 1}", number)
-        cell = cells[column]
-        try:
-            value = _number(cell.replace(",", ".") if decimal_comma else cell)
-        except ValueError:
-            shown = show(cell if len(cell) <= 30 else cell[:27] + "...")
-            raise DataError(path, f"{shown} is not a number{_comma_hint(cell)}", number) from None
-        if not math.isfinite(value):
-            raise DataError(path, f"{show(cell)} is not a finite number", number)
-        values.append(value)
-    return np.array(values)
-
-
-def _comma_hint(cell: str) -> str:
-    """What a comma in a number may mean: a decimal comma (1,5); that or thousands (1,000)."""
-    if re.fullmatch(r"[-+]?[0-9]{1,3}(,[0-9]{3})+", cell):
-        return (
-            " (no thousands separators: 12345; a decimal comma only with ; or tabs between fields)"
-        )
-    if re.fullmatch(r"[-+]?[0-9]+,[0-9]+", cell):
-        return " (a decimal comma is read with ; or tabs between the fields; here write 1.5)"
-    return ""
-
-
 #: An ISO 8601 date or time: 2019-01, 2019-01-31, 2019-01-31T12:00 (or a space for the T), seconds
 #: and a zone (Z, +01:00) if written.
 DATE = re.compile(
@@ -564,12 +335,10 @@ def check_points(source: str, x: np.ndarray, y: np.ndarray):
 
 
 def as_own_data(value) -> OwnData:
-    """The data setting as OwnData: OwnData itself, a file name, (x, y) array-likes, or a record's
-    dict."""
+    """The data setting as OwnData: OwnData itself, (x, y) array-likes, or a record's dict (a
+    file's name is read by csvfile.read_file first)."""
     if isinstance(value, OwnData):
         return value
-    if isinstance(value, (str, os.PathLike)):
-        return read_file(value)
     if isinstance(value, dict):
         texts = [value.get(key) for key in ("name", "path", "sha256", "x_label", "y_label")]
         if not all(text is None or isinstance(text, str) and len(text) <= 4096 for text in texts):
