@@ -199,3 +199,26 @@ def show_warning(text, snapshot: Snapshot, say: Texts, short=False):
             say("diverged_at", epoch=snapshot.epoch) + ("" if short else say("diverged_hint"))
         )
     text.set_visible(snapshot.diverged)
+
+
+#: The colours of the neurons' lines, and of a grid's columns.
+NEURON_COLOURS = [
+    "tab:blue",
+    "tab:orange",
+    "tab:green",
+    "tab:purple",
+    "tab:brown",
+    "tab:pink",
+    "tab:olive",
+    "tab:cyan",
+]
+ETA_STYLES = [
+    "-",
+    "--",
+    ":",
+    "-.",
+    (0, (5, 1)),
+    (0, (3, 1, 1, 1, 1, 1)),
+    (0, (1, 3)),
+    (0, (8, 2, 2, 2)),
+]
