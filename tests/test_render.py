@@ -18,7 +18,7 @@ from regress_demo.film.frames import INKS, GridFigure, RichFigure, SimpleFigure,
 from regress_demo.film.texts import Texts
 from regress_demo.inputs.settings import Settings
 from regress_demo.network import samples as data
-from regress_demo.network.train import Training
+from regress_demo.network.train import Training, TrainingGroup
 from regress_demo.speed.lockstep import Lockstep
 
 SMALL = Settings(epoch=25, interval=4)  # frames at epochs 0, 4, ..., 24: 7 frames
@@ -589,3 +589,31 @@ def test_a_legend_placed_best_stays_in_the_background(layout):
         assert legend.get_animated() == (target == "sin") and (
             legend in figure.blitter.artists
         ) == (target == "sin")
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [dict(simple=True), dict(size=(1280, 720))],
+)
+def test_a_legend_drawn_once_gives_the_pixels_of_one_drawn_every_frame(layout):
+    """The legend over the fit is drawn again only in frames where a line comes near it; every frame
+    must equal the frame with the legend drawn over the lines each time, in a run whose fit does
+    cross the legend (where leaving the legend in the background would be wrong)."""
+    settings = Settings(eta=0.9, epoch=100, interval=1, seed=2, **layout)
+    group = TrainingGroup(settings)
+    frames = list(group.snapshots())
+    args = (group.dataset, group.errors, frames, group.heldout_errors)
+    [ours, every_frame, never] = [make_figure(settings, *args) for _ in range(3)]
+    every_frame.blitter._clear_of_covers = lambda: False  # the legend drawn over the lines always
+    never.blitter._clear_of_covers = lambda: True  # the legend left in the background always
+    shortcuts = []
+    clear_of_covers = ours.blitter._clear_of_covers
+    ours.blitter._clear_of_covers = lambda: shortcuts.append(clear_of_covers()) or shortcuts[-1]
+    wrong = 0
+    for snapshots in frames:
+        pixels = ours.draw(snapshots)
+        assert np.array_equal(pixels, every_frame.draw(snapshots)), snapshots[0].epoch
+        wrong += not np.array_equal(pixels, never.draw(snapshots))
+    assert wrong >= 1  # the fit did cross the legend
+    if settings.simple:  # the legend in a corner: most frames took the shortcut
+        assert sum(shortcuts) >= len(frames) * 0.8

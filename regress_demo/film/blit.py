@@ -18,6 +18,7 @@ import numpy as np
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.transforms import Bbox
 from PIL import Image
 
@@ -153,7 +154,9 @@ class Blitter:
 
     Growing artists (the loss curves) are drawn into the background itself, a new piece each frame,
     so a frame never redraws the thousands of points before it. `reset` goes back to the background
-    without them. Labels (see Label) are blended in last.
+    without them. Labels (see Label) are blended in last. A cover (a legend over the fit) is drawn
+    above the lines, but only in the frames where a line comes near it: in the others it is already
+    in a second background, with the very same pixels (see `cover`).
     """
 
     def __init__(self, figure: Figure):
@@ -167,6 +170,9 @@ class Blitter:
             None  # where the growing artists draw (their axes), and what they drew there:
         )
         self.grown = self.pristine_grown = None  # so far, and before the first piece
+        self.covers = []  # (artist, the lines drawn before it) for each cover
+        self.covered = None  # the background with the covers drawn on it; where they are
+        self.cover_boxes = []
 
     def label(self, text):
         """Mark a one-line text (va="baseline") that changes every frame; returns it. It is drawn
@@ -181,6 +187,20 @@ class Blitter:
         """Mark an artist as changing from frame to frame; returns it."""
         artist.set_animated(True)
         self.artists.append(artist)
+        return artist
+
+    def cover(self, artist):
+        """Mark an artist drawn over the animated lines before it (a legend inside the fit panel);
+        returns it.
+
+        A legend costs more to draw than everything else in a simple frame: matplotlib lays it out
+        again at each draw. Most frames have no line near it, and there drawing it over the lines
+        or under them gives the same pixels; so it is drawn once into a second background, and
+        drawn again over the lines only in a frame where one comes within reach of its box."""
+        self.animate(artist)
+        lines = self.artists[:-1]
+        assert all(isinstance(line, Line2D) for line in lines), "only lines are checked for reach"
+        self.covers.append((artist, lines))
         return artist
 
     def grow(self, artist):
@@ -198,9 +218,11 @@ class Blitter:
         """The frame as an (H, W, 3) uint8 array."""
         with _text_style():
             self._start()
-            self.canvas.restore_region(self.pristine)
+            clear = self._clear_of_covers()
+            self.canvas.restore_region(self.covered if clear else self.pristine)
             self._grow()
-            return self._render()
+            skipped = {id(artist) for artist, _ in self.covers} if clear else set()
+            return self._render(skipped)
 
     def grow_only(self):
         """Add the growing artists' pieces to what they drew so far, as render does, without drawing
@@ -215,11 +237,39 @@ class Blitter:
         if self.pristine is None:
             self.canvas.draw()  # draws everything but the animated artists
             self.pristine = self.canvas.copy_from_bbox(self.figure.bbox)
+            self._draw_covers()
             if self.growing:  # (lines clip to their axes: nothing they draw goes outside these)
                 self.growth_box = Bbox.union([artist.axes.bbox for artist in self.growing]).padded(
                     2
                 )
                 self.grown = self.pristine_grown = self.canvas.copy_from_bbox(self.growth_box)
+
+    def _draw_covers(self):
+        """The second background: the pristine one with the covers drawn on it, and their boxes
+        (a few pixels wider: antialiasing). None if a cover could meet what the growing artists
+        draw (they restore their own region over it)."""
+        if not self.covers:
+            return
+        renderer = self.canvas.get_renderer()
+        for artist, _lines in self.covers:
+            self.figure.draw_artist(artist)
+        self.cover_boxes = [
+            artist.get_window_extent(renderer).padded(3) for artist, _ in self.covers
+        ]
+        growing = [artist.axes.bbox.padded(2) for artist in self.growing]
+        if not any(box.overlaps(area) for box in self.cover_boxes for area in growing):
+            self.covered = self.canvas.copy_from_bbox(self.figure.bbox)
+        self.canvas.restore_region(self.pristine)
+
+    def _clear_of_covers(self) -> bool:
+        """Whether no line drawn before a cover comes near its box this frame."""
+        if self.covered is None:
+            return False
+        return not any(
+            _within_reach(line, box)
+            for (_artist, lines), box in zip(self.covers, self.cover_boxes)
+            for line in lines
+        )
 
     def _grow(self):
         """The growing artists' region as drawn so far, with their new pieces drawn into it. Only
@@ -230,9 +280,9 @@ class Blitter:
                 self.figure.draw_artist(artist)
             self.grown = self.canvas.copy_from_bbox(self.growth_box)
 
-    def _render(self) -> np.ndarray:
+    def _render(self, skipped=frozenset()) -> np.ndarray:
         for artist in self.artists:
-            if artist.get_visible():
+            if artist.get_visible() and id(artist) not in skipped:
                 self.figure.draw_artist(artist)
         if self.labels:
             pixels = np.asarray(self.canvas.buffer_rgba())
@@ -244,6 +294,29 @@ class Blitter:
         return np.asarray(
             Image.frombytes("RGB", (width, height), self.canvas.buffer_rgba(), "raw", "RGBX")
         )
+
+
+def _within_reach(line: Line2D, box: Bbox) -> bool:
+    """Whether a line (its strokes and its markers) could put ink inside the box (pixels)."""
+    if not line.get_visible():
+        return False
+    data = line.get_xydata()
+    data = data[np.isfinite(data).all(axis=1)]  # a NaN is a gap in the line, drawn nowhere
+    if not len(data):
+        return False
+    xy = line.get_transform().transform(data)  # data -> pixels
+    if not np.isfinite(xy).all():  # a point too far to place: its segments could go anywhere
+        return True
+    points = line.get_linewidth()
+    if line.get_marker() not in (None, "None", "none", "", " "):
+        points += line.get_markersize() + line.get_markeredgewidth()
+    reach = 2 + points * line.figure.dpi / 72  # pixels, with 2 for antialiasing
+    if line.get_linestyle() not in ("None", "none", "", " ") and len(xy) > 1:
+        # a segment comes near the box only if one of its ends is within its length of it
+        reach += np.hypot(*np.diff(xy, axis=0).T).max()
+    x0, y0, x1, y1 = box.extents
+    near = (xy[:, 0] > x0 - reach) & (xy[:, 0] < x1 + reach)
+    return bool((near & (xy[:, 1] > y0 - reach) & (xy[:, 1] < y1 + reach)).any())
 
 
 #: matplotlib's settings are one for the whole process: one thread at a time changes them.

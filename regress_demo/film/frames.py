@@ -84,7 +84,7 @@ class SimpleFigure:
         legend = ax.legend(loc=corner, fontsize=legend_size, framealpha=0.9)
         # over the fit (one placed "best" stays put, under it)
         if corner != "best" and settings.data is None:
-            animate(legend)
+            self.blitter.cover(legend)
         name = ax.set_title(
             say("simple_title", n_mid=settings.n_mid, eta=show(settings.eta)),
             fontsize=11,
@@ -231,7 +231,7 @@ class RichFigure:
         legend = ax_fit.legend(**options)
         # inside the panel: drawn over the fit and the outputs
         if layout.sized and options["loc"] != "best":
-            animate(legend)
+            self.blitter.cover(legend)
         self.title = self.blitter.label(
             ax_fit.set_title(say("rich_epoch_blank"), fontsize=11, loc="left", y=TITLE_Y)
         )
