@@ -170,6 +170,9 @@ def changed_settings(settings: Optional[Settings], say: Texts = ENGLISH) -> str:
     for name, value in changed.items():
         if isinstance(value, tuple):
             text = "[" + ", ".join(show(item).replace("'", "") for item in value) + "]"
+        elif name == "data":  # your own data: its file's name and its number of points
+            points = say("data_points", count=len(value))
+            text = f"<{value.name}: {points}>" if value.name else f"<{points}>"
         else:
             text = show(value)
         parts.append(f"{name}={text}")
