@@ -6,6 +6,7 @@ import base64
 import importlib.util
 import io
 import json
+import math
 import re
 import sys
 import types
@@ -638,4 +639,24 @@ def test_an_edited_layers_py_is_named_in_the_progress_line_and_the_caption(tmp_p
         r"layers\.py が float のループ と異なるため \(1 エポック後の \|dw\| の最大 \S+\)、"
         r"layers\.py の層のクラスで学習します \(その勾配は勾配チェックに不合格\)",
         note,
+    )
+
+
+def test_the_gradient_check_s_line_in_english_is_the_command_s_and_has_its_japanese():
+    from regress_demo.network.gradcheck import Outcome
+
+    differs = Outcome(
+        4.65, "MiddleLayer.backward", "dE/dw1", "w1[0, 2]", 1.99, 0.351, "derivative()"
+    )
+    raised = Outcome(math.inf, "MiddleLayer.backward", raised="ValueError: shapes (1,3) (1,4)")
+    for outcome in (differs, raised):
+        assert shown.failure_text(outcome) == outcome.line()
+    assert shown.failure_text(differs, JA) == (
+        "MiddleLayer.backward: dE/dw1 が有限差分と 465 % 違います (w1[0, 2]: 1.99 と 0.351)。"
+        "derivative() を確かめてください "
+        "(pytest tests/test_layers.py -k gradient で詳しく見られます)"
+    )
+    assert shown.failure_text(raised, JA) == (
+        "MiddleLayer.backward で ValueError: shapes (1,3) (1,4) が起きました "
+        "(pytest tests/test_layers.py -k gradient で詳しく見られます)"
     )

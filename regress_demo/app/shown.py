@@ -218,7 +218,7 @@ def media_html(path: Path, alt: str, say: Texts = ENGLISH) -> str:
         size = path.stat().st_size
         if kind is None or size > MAX_EMBED_BYTES:
             why = "caption_too_large" if kind is not None else "caption_not_a_film"
-            link = f'<a href="{name}">{name}</a>'  # (the texts hold no character HTML escapes)
+            link = f'<a href="{name}">{name}</a>'  # (the texts have no character HTML escapes)
             return f"<p>{say(why, link=link, size=size / 1024**2)}</p>"
         data = base64.b64encode(path.read_bytes()).decode("ascii")
     except OSError:
