@@ -113,3 +113,28 @@ def test_a_value_the_rules_refuse_is_said_in_the_status_line_and_the_film_stays(
     explorer.controls["epoch"].value = 11  # fewer epochs than the 16 frames asked for
     assert explorer.status.value == "frames must be &lt;= 11 (no more frames than epochs), got 16"
     assert explorer.result is first and explorer.newest.value == film
+
+
+def test_in_japanese_the_controls_are_labelled_in_the_textbook_s_terms_and_a_refusal_said(tmp_path):
+    explorer = regress_demo.explore(out=tmp_path, epoch=51, frames=16, lang="ja")
+    labels = {name: control.description for name, control in explorer.controls.items()}
+    assert labels == {
+        "n_mid": "中間層のニューロン数 n_mid",
+        "eta": "学習係数 eta",
+        "epoch": "エポック数 epoch",
+        "activation": "活性化関数 activation",
+        "target": "正解の曲線 target",
+        "seed": "乱数のシード seed",
+    }
+    assert explorer.status.value.startswith("完了: 最終の誤差 ")
+    assert "(学習に使ったもの: float のループ (layers.py と照合済み)) (engine=" in (
+        explorer.status.value
+    )
+    explorer.controls["epoch"].value = 11  # fewer epochs than the 16 frames asked for
+    assert explorer.status.value == (
+        "この値では学習できません: frames must be &lt;= 11 (no more frames than epochs), got 16"
+    )
+    english = regress_demo.explore(out=tmp_path, epoch=11, frames=2)
+    assert [control.description for control in english.controls.values()] == list(
+        explore.CONTROLLED
+    )

@@ -13,7 +13,7 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 import pytest
-from helpers import CHROMIUM_ARGS, decode_gif, run_main
+from helpers import CHROMIUM_ARGS, decode_gif, registered, run_main
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.text import Text
@@ -24,6 +24,7 @@ from regress_demo.film.frames import make_figure
 from regress_demo.film.texts import Texts
 from regress_demo.inputs.settings import Settings
 from regress_demo.network.train import TrainingGroup
+from regress_demo.speed import engines
 
 ROOT = Path(__file__).resolve().parent.parent
 JA = texts.Texts("ja")
@@ -493,6 +494,44 @@ def test_every_name_of_what_trains_a_run_has_its_japanese():
         Texts("en").engine("vectorised loop, checked against layers.py")
         == "vectorised loop, checked against layers.py"
     )
+
+
+def test_what_trains_a_long_run_and_why_the_layer_classes_train_one_are_said_in_japanese():
+    say = Texts("ja")
+    long_run = engines.trainer(Settings(epoch=20001)).engine  # (the layer classes: 50 s or so)
+    assert re.fullmatch(
+        r"plain-float loop, checked against layers\.py \(.* would take about .*\)", long_run
+    )
+    assert re.fullmatch(
+        r"float のループ \(layers\.py と照合済み。層のクラスなら約 \d+ 秒\)", say.engine(long_run)
+    )
+    with registered("softplus"):
+        note = engines.trainer(Settings(activation="softplus", engine="fast", epoch=5)).note
+    assert note == (
+        "the fast loops do not know the activation softplus; "
+        "training with the layer classes of layers.py"
+    )
+    assert say.note(note) == (
+        "速いループは活性化関数 softplus を知らないため、layers.py の層のクラスで学習します"
+    )
+    assert Texts("en").note(note) == note and say.note("a note of its own") == "a note of its own"
+
+
+def test_an_edited_layers_py_is_named_with_what_trained_the_run_as_the_command_names_it():
+    name = "plain-float loop, checked against layers.py"
+    assert Texts("en").engine("layer classes of layers.py", "3f2a9c") == (
+        "layer classes of layers.py (edited: 3f2a9c)"
+    )
+    assert (
+        Texts("en").engine(name, "3f2a9c")
+        == "plain-float loop, checked against layers.py (edited: 3f2a9c)"
+    )
+    assert (
+        JA.engine("layer classes of layers.py", "3f2a9c")
+        == "layers.py (編集済み: 3f2a9c) の層のクラス"
+    )
+    assert JA.engine(name, "3f2a9c") == "float のループ (layers.py (編集済み: 3f2a9c) と照合済み)"
+    assert JA.engine(name) == "float のループ (layers.py と照合済み)"
 
 
 def test_a_japanese_run_on_arrays_is_headed_in_japanese_in_the_gallery(tmp_path):

@@ -1,10 +1,12 @@
 """In a notebook: the walkthrough run in a Jupyter kernel, a RunResult that shows its film,
 animate(), and the progress line that updates in place."""
 
+import ast
 import base64
 import importlib.util
 import io
 import json
+import math
 import re
 import sys
 import types
@@ -12,12 +14,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import decode_gif
+from helpers import decode_gif, edited_checkout, run_checkout
+from test_engine import FACTOR_REMOVED, digest_of
 
 import regress_demo
 from regress_demo.app import notebook, shown
 from regress_demo.app.notebook import NotebookProgress
 from regress_demo.app.run import make_gif
+from regress_demo.film import stopping
+from regress_demo.film.texts import Texts
 from regress_demo.inputs.settings import Settings
 from regress_demo.network.layers import MiddleLayer, OutputLayer
 from regress_demo.network.samples import sine_data
@@ -29,11 +34,13 @@ WALKTHROUGHS = {
         "finished": ">finished</span>: final error",
         "held_out": ", held out ",
         "errors": r"^training error (\S+), held-out error (\S+) \((\d+) times larger\)$",
+        "progress": "finished: 300/300 epochs",
     },
     "walkthrough.ja.ipynb": {
         "finished": ">完了</span>: 最終の誤差 ",
         "held_out": "、学習に使わないデータの誤差 ",
         "errors": r"^訓練データの誤差 (\S+)、学習に使わないデータの誤差 (\S+) \((\d+) 倍\)$",
+        "progress": "完了: 300/300 エポック",
     },
 }
 #: The films each walkthrough makes: three, of 16 frames each (frames=16 in each animate call);
@@ -170,13 +177,11 @@ def test_the_walkthrough_runs_top_to_bottom_in_a_kernel(tmp_path, kernel_name, n
     (explorer,) = [cell for cell in code_cells if "explore(" in cell.source]
     assert any("application/vnd.jupyter.widget-view+json" in out.data for out in explorer.outputs)
 
-    # one progress line per film, updated in place: not a line per epoch
+    # one progress line per film, updated in place (not a line per epoch), in the run's language
     for cell in code_cells:
         if "animate(" in cell.source:
             lines = [output for output in cell.outputs if output.output_type == "display_data"]
-            assert len(lines) == 1 and lines[0].data["text/plain"].startswith(
-                "finished: 300/300 epochs"
-            )
+            assert len(lines) == 1 and lines[0].data["text/plain"].startswith(words["progress"])
 
 
 # --- a RunResult shows itself ------------------------------------------------------------------
@@ -461,6 +466,7 @@ def test_a_japanese_run_s_caption_is_japanese_and_its_repr_english(tmp_path):
     assert f">完了</span>: 最終の誤差 {error}" in caption and "(var(y) の " in caption
     assert "学習に使ったもの: layers.py の層のクラス、2 フレーム" in caption
     assert "final error" not in page and 'alt="regress-demo の実行の動画: ' in page
+    assert "lang=&#x27;ja&#x27;, data=&lt;12 点&gt;<br>" in caption  # (in English: <12 points>)
 
 
 def test_animate_in_japanese_captions_in_japanese(tmp_path):
@@ -476,3 +482,181 @@ def test_animate_in_japanese_captions_in_japanese(tmp_path):
         "epoch=3, lang='ja'",
     ]
     assert lines.split("\n")[2].startswith("学習に使ったもの: layers.py の層のクラス、3 フレーム、")
+
+
+# --- a Japanese notebook speaks Japanese --------------------------------------------------------
+
+JA = Texts("ja")
+
+
+def latin_words(caption: str) -> list:
+    """The words in Latin letters a Japanese caption shows, beyond what stays as it is in every
+    language: the settings as typed (`name=value`), the file, layers.py, the math and what is no
+    word (float, RMSE, var(y), inf)."""
+    text = caption
+    for kept in (r"[\w.]+=\S+", r"\S+\.gif", r"layers\.py", r"var\(y\)", "RMSE", "float", "inf"):
+        text = re.sub(kept, "", text)
+    return re.findall(r"[A-Za-z]{2,}", text)
+
+
+def progress_texts(monkeypatch, **settings):
+    """animate(**settings) as a notebook's cell runs it: (the result, every text its one progress
+    line showed)."""
+    display = StandInDisplay()
+    monkeypatch.setattr(notebook, "in_notebook", lambda: True)
+    monkeypatch.setattr("IPython.display.display", display)
+    result = regress_demo.animate(**settings)
+    (handle,) = display.handles
+    return result, [shown["text/plain"] for shown in handle.shown]
+
+
+def test_in_japanese_the_progress_line_is_japanese(tmp_path, monkeypatch, capsys):
+    result, texts = progress_texts(monkeypatch, lang="ja", epoch=200, interval=20, out=tmp_path)
+    engine = r" \| layers\.py の層のクラス"
+    assert re.fullmatch(r"学習中: 0/200 エポック \| 描画したフレーム 0/11" + engine, texts[0])
+    assert any(
+        re.fullmatch(r"学習中: \d+/200 エポック、誤差 \S+ \| 描画したフレーム 0/11" + engine, text)
+        for text in texts
+    )
+    assert any(
+        re.fullmatch(r"描画中: 200/200 .* 描画したフレーム \d+/11" + engine, t) for t in texts
+    )
+    error = re.escape(shown.format_error(result.final_error, JA))
+    assert re.fullmatch(
+        rf"完了: 200/200 エポック、誤差 {error} \| 描画したフレーム 11/11 \| \d+\.\d 秒" + engine,
+        texts[-1],
+    )
+    assert capsys.readouterr() == ("", "")  # (nothing in English beside it)
+
+
+def test_a_japanese_grid_with_stop_at_is_summed_up_in_japanese(tmp_path, monkeypatch):
+    result, texts = progress_texts(
+        monkeypatch, lang="ja", n_mid=[1, 3, 10], epoch=200, frames=10, stop_at=1e-2, out=tmp_path
+    )
+    none, three, ten = result.reached_at  # (n_mid=1 never gets there in 200 epochs)
+    assert none is None and 0 < three < 200 and 0 < ten < 200
+    assert texts[-1].startswith("完了: 200/200 エポック、最小の誤差 ")
+    page = result._repr_html_()
+    assert (
+        f">完了、3 個中 2 個が 0.01 に到達 (n_mid=3 はエポック {three}、n_mid=10 はエポック {ten})"
+        "</span>: 最終の誤差 n_mid=1: " in page
+    )
+    assert latin_words(shown.caption(result)) == []
+    # in English, as the command prints it
+    summary = stopping.summary(result.settings, result.reached_at)
+    assert summary == f"2 of 3 reached 0.01 (n_mid=3 at epoch {three}, n_mid=10 at epoch {ten})"
+    assert shown.how_it_ended(result, Texts("en")) == f"finished, {summary}"
+    unreached = regress_demo.animate(
+        lang="ja", n_mid=[1, 3], epoch=20, frames=2, stop_at=1e-9, out=tmp_path, quiet=True
+    )
+    assert shown.how_it_ended(unreached) == "finished, 0 of 2 reached 1e-9 in 20 epochs"
+    assert shown.caption(unreached).startswith("完了、2 個とも 20 エポックで 1e-9 に届かず: ")
+
+
+JAPANESE_RUNS = {
+    "diverged grid": dict(n_mid=[1, 3], eta=[0.1, 1.9], epoch=30, frames=3),
+    "held out": dict(holdout=(0.6, 1), epoch=20, frames=2),
+    "own data": dict(data=(np.arange(12.0), np.arange(12.0) ** 2), epoch=3, frames=2),
+    "own data, grid": dict(data=(np.arange(12.0), np.sin(np.arange(12.0))), n_mid=[2, 4], epoch=3),
+    "stopped": dict(epoch=60, frames=3, stop_at=0.2),
+}
+
+
+@pytest.mark.parametrize("name", sorted(JAPANESE_RUNS))
+def test_a_japanese_run_s_caption_has_no_english_word(tmp_path, name):
+    result = regress_demo.animate(tmp_path, lang="ja", quiet=True, **JAPANESE_RUNS[name])
+    caption = shown.caption(result)
+    assert latin_words(caption) == [], caption
+    assert re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", caption.split("\n")[0])  # (kana, kanji)
+
+
+def test_a_japanese_caption_without_its_film_is_japanese(tmp_path, monkeypatch):
+    result = regress_demo.animate(tmp_path, lang="ja", epoch=4, frames=2, quiet=True)
+    monkeypatch.setattr(shown, "MAX_EMBED_BYTES", 10)
+    assert "<p>動画が大きすぎてページに埋め込めません: <a href=" in result._repr_html_()
+    result.path.unlink()
+    assert f"<p>動画 {shown._path(result.path)} はもうありません。</p>" in result._repr_html_()
+    result.path = None
+    assert "<p>動画はありません: 最初のフレームの前に止まりました。</p>" in result._repr_html_()
+
+
+FAILING_LAYERS_IN_A_NOTEBOOK = """
+import IPython.display, regress_demo
+from regress_demo.app import notebook, shown
+
+class Handle:
+    def __init__(self, shown):
+        self.shown = [shown]
+
+    def update(self, shown, raw=False):
+        self.shown.append(shown)
+
+handles = []
+IPython.display.display = lambda shown, raw, display_id: handles.append(Handle(shown)) or (
+    handles[-1]
+)
+notebook.in_notebook = lambda: True
+for lang, engine in (("en", "auto"), ("ja", "auto"), ("ja", "fast")):
+    result = regress_demo.animate("out", lang=lang, engine=engine, epoch=12, frames=3)
+    print(repr([handles[-1].shown[0]["text/plain"], handles[-1].shown[-1]["text/plain"]]))
+    print(repr(shown.caption(result)))
+"""
+
+
+def test_an_edited_layers_py_is_named_in_the_progress_line_and_the_caption(tmp_path):
+    """A learner's edit that leaves out a factor of the derivative: the progress line names the file
+    by its digest as the command's first line does (test_engine.py), in either language; under it,
+    the gradient check's line, and for engine="fast" why the layer classes trained the run."""
+    checkout = edited_checkout(tmp_path / "checkout", *FACTOR_REMOVED)
+    digest = digest_of(checkout)
+    done = run_checkout(checkout, [], cwd=tmp_path, code=FAILING_LAYERS_IN_A_NOTEBOOK)
+    assert done.returncode == 0 and done.stderr == "", done.stderr  # (no English warning beside)
+    printed = [ast.literal_eval(line) for line in done.stdout.splitlines()]
+    (english, english_caption), (japanese, japanese_caption), (fast, _) = zip(
+        printed[::2], printed[1::2]
+    )
+    stem = f"sin_nmid3_eta0.1_epoch12_seed1_frames3_layers{digest}"  # the English run's
+    failure = json.loads((tmp_path / "out" / f"{stem}.json").read_text())["gradient_check_failure"]
+    classes = f"layer classes of layers.py (edited: {digest})"  # as the command's first line
+    assert english[0] == f"training: 0/12 epochs | frames drawn 0/3 | {classes}"
+    assert english[1].split("\n")[1:] == [failure]
+    assert english_caption.split("\n")[2:] == [
+        "gradient check failed",
+        f"trained with the {classes}; 3 frames, out/{stem}.gif",
+    ]
+    classes = f"layers.py (編集済み: {digest}) の層のクラス"
+    assert japanese[0] == f"学習中: 0/12 エポック | 描画したフレーム 0/3 | {classes}"
+    assert re.fullmatch(
+        r"MiddleLayer\.backward: dE/d[wb]1 が有限差分と \d+ % 違います "
+        r"\([wb]1\[[\d, ]+\]: \S+ と \S+\)。derivative\(\) を確かめてください "
+        r"\(pytest tests/test_layers\.py -k gradient で詳しく見られます\)",
+        japanese[1].split("\n")[1],
+    )
+    assert japanese_caption.split("\n")[2] == "勾配チェック不合格"
+    assert japanese_caption.split("\n")[3].startswith(f"学習に使ったもの: {classes}、3 フレーム、")
+    note = fast[1].split("\n")[1]
+    assert re.fullmatch(
+        r"layers\.py が float のループ と異なるため \(1 エポック後の \|dw\| の最大 \S+\)、"
+        r"layers\.py の層のクラスで学習します \(その勾配は勾配チェックに不合格\)",
+        note,
+    )
+
+
+def test_the_gradient_check_s_line_in_english_is_the_command_s_and_has_its_japanese():
+    from regress_demo.network.gradcheck import Outcome
+
+    differs = Outcome(
+        4.65, "MiddleLayer.backward", "dE/dw1", "w1[0, 2]", 1.99, 0.351, "derivative()"
+    )
+    raised = Outcome(math.inf, "MiddleLayer.backward", raised="ValueError: shapes (1,3) (1,4)")
+    for outcome in (differs, raised):
+        assert shown.failure_text(outcome) == outcome.line()
+    assert shown.failure_text(differs, JA) == (
+        "MiddleLayer.backward: dE/dw1 が有限差分と 465 % 違います (w1[0, 2]: 1.99 と 0.351)。"
+        "derivative() を確かめてください "
+        "(pytest tests/test_layers.py -k gradient で詳しく見られます)"
+    )
+    assert shown.failure_text(raised, JA) == (
+        "MiddleLayer.backward で ValueError: shapes (1,3) (1,4) が起きました "
+        "(pytest tests/test_layers.py -k gradient で詳しく見られます)"
+    )

@@ -62,7 +62,7 @@ class Explorer:
                 "explore() shows one network at a time: give one value of each setting"
             )
         self.out, self.settings = out, settings
-        self.controls = make_controls(widgets, chosen)
+        self.controls = make_controls(widgets, chosen, Texts(chosen.lang))
         self.result, self.film = None, ""  # the newest RunResult, and its film and caption (HTML)
         self.status = widgets.HTML()
         self.newest, self.before = widgets.HTML(), widgets.HTML()
@@ -92,7 +92,7 @@ class Explorer:
         try:
             changed = changed_settings(Settings(**chosen), say)
         except ValueError as error:  # (a value the controls allow that the rules refuse here)
-            self.status.value = html.escape(str(error))
+            self.status.value = html.escape(say("explore_refused", error=error))
             return
         self.status.value = html.escape(say("explore_busy", settings=changed))
         started = time.monotonic()
@@ -107,7 +107,7 @@ class Explorer:
             ending=how_it_ended(result, say),
             errors=final_errors(result, say=say),
             seconds=seconds,
-            engine=say.engine(result.engine),
+            engine=say.engine(result.engine, edited=result.layers_edited),
         )
         fast = chosen["engine"] == ENGINE and result.engine != LAYER_CLASSES
         self.status.value = html.escape(done + (say("explore_fast") if fast else ""))
@@ -118,40 +118,49 @@ def heading(text: str) -> str:
     return f'<h4 style="margin:0.3em 0">{html.escape(text)}</h4>'
 
 
-def make_controls(widgets, settings: Settings) -> dict:
-    """A slider or menu for each setting of CONTROLLED, at its value in `settings`."""
+def make_controls(widgets, settings: Settings, say: Texts) -> dict:
+    """A slider or menu for each setting of CONTROLLED, at its value in `settings`, each labelled
+    with the setting's name (in Japanese, after the textbook's term for it)."""
     slider = {"continuous_update": False, "style": {"description_width": "initial"}}
+    menu = {"style": {"description_width": "initial"}}
     target = settings.target
     return {
         "n_mid": widgets.IntSlider(
             value=settings.n_mid,
             min=1,
             max=max(MOST_NEURONS, settings.n_mid),
-            description="n_mid",
+            description=say("explore_n_mid"),
             **slider,
         ),
         "eta": widgets.SelectionSlider(
-            options=sorted({*ETAS, settings.eta}), value=settings.eta, description="eta", **slider
+            options=sorted({*ETAS, settings.eta}),
+            value=settings.eta,
+            description=say("explore_eta"),
+            **slider,
         ),
         "epoch": widgets.SelectionSlider(
             options=sorted({*EPOCHS, settings.epoch}),
             value=settings.epoch,
-            description="epoch",
+            description=say("explore_epoch"),
             **slider,
         ),
         "activation": widgets.Dropdown(
-            options=list(checks.ACTIVATIONS), value=settings.activation, description="activation"
+            options=list(checks.ACTIVATIONS),
+            value=settings.activation,
+            description=say("explore_activation"),
+            **menu,
         ),
         "target": widgets.Dropdown(
             options=list(targets.CURVES) + ([] if target in targets.CURVES else [target]),
             value=target,
-            description="target",
+            description=say("explore_target"),
+            **menu,
         ),
         "seed": widgets.IntSlider(
             value=settings.seed,
             min=0,
             max=max(MOST_SEED, settings.seed),
-            description="seed",
+            description=say("explore_seed"),
             **slider,
         ),
     }

@@ -9,7 +9,8 @@ cell.
 film, embedded in the page so that a saved notebook still shows it elsewhere, and a caption with the
 settings that differ from the textbook's, the final error, how the run ended and what trained it.
 While it trains and draws, a notebook shows one line that updates in place; a terminal gets nothing
-extra.
+extra. The caption and that line speak the run's language (``lang="ja"``: Japanese); warnings and
+errors, as the command line's messages, stay in English.
 
 IPython is not a dependency: it is looked for among the modules already imported (a notebook's
 kernel has imported it), never imported here.
@@ -25,8 +26,10 @@ from typing import Callable, Optional
 
 from .. import _in_kernel
 from ..film import stopping
+from ..film.texts import texts_of
 from ..inputs.settings import Settings
-from .shown import format_error, shown_errors
+from ..network import edits, gradcheck
+from .shown import failure_text, format_error, shown_errors
 
 #: The progress line is redrawn at most this often (seconds).
 PROGRESS_INTERVAL = 0.1
@@ -72,6 +75,7 @@ def animate(out=None, *, quiet: bool = False, video=None, **settings):
                 on_epoch=progress.epoch,
                 on_frame=progress.frame,
                 on_start=progress.start,
+                on_warning=progress.warn,
             )
         except BaseException:
             progress.finish(None)
@@ -85,10 +89,12 @@ def animate(out=None, *, quiet: bool = False, video=None, **settings):
 
 class NotebookProgress:
     """One line in a notebook cell's output, updated in place while a run trains and draws:
-    ``training: 120/500 epochs, error 1.23e-03 | frames drawn 0/26`` (a count of the epochs trained;
-    the frames number them from 0, as the textbook does: the last of 500 is epoch 499). It is one
-    display (a display handle, updated at most every PROGRESS_INTERVAL seconds and at the end), not
-    a line per epoch.
+    ``training: 120/500 epochs, error 1.23e-03 | frames drawn 0/26 | layer classes of layers.py``
+    (a count of the epochs trained; the frames number them from 0, as the textbook does: the last
+    of 500 is epoch 499), in the run's language, an edited layers.py named by its digest as the
+    command's first line names it; under it, why the layer classes train a run that asked for a
+    loop, and where the gradient check failed, if it did. It is one display (a display handle,
+    updated at most every PROGRESS_INTERVAL seconds and at the end), not a line per epoch.
 
     `display` is IPython.display.display (the default) or a stand-in with its signature: called once
     with ``display_id=True``, it returns a handle whose ``update`` replaces what it shows."""
@@ -101,12 +107,15 @@ class NotebookProgress:
         interval: float = PROGRESS_INTERVAL,
     ):
         self.settings, self.clock, self.interval = settings, clock, interval
+        self.say = texts_of(settings)
         self._display = display
         self.handle = None
         self.last_shown = -math.inf
         self.phase = "starting"
         self.engine: Optional[str] = None
         self.note: Optional[str] = None
+        self.edited: Optional[str] = None  # the digest of an edited layers.py (network/edits.py)
+        self.warning: Optional[str] = None  # where the gradient check failed
         self.epochs_done = 0
         self.error: Optional[float] = None
         self.frames_done, self.frames_total = 0, len(settings.frame_epochs())
@@ -115,6 +124,13 @@ class NotebookProgress:
     # make_gif's callbacks
     def start(self, engine: str, note: Optional[str]):
         self.engine, self.note, self.phase = engine, note, "training"
+        self.edited = edits.edited()
+        self.show(force=True)
+
+    def warn(self, line: str):
+        """The gradient check failed (make_gif's on_warning): where, under the line."""
+        outcome = gradcheck.check_settings(self.settings)  # (the run's own check, kept: not redone)
+        self.warning = line if outcome is None else failure_text(outcome, self.say)
         self.show(force=True)
 
     def epoch(self, epoch: int, error: float):
@@ -138,17 +154,20 @@ class NotebookProgress:
         self.show(force=True)
 
     def text(self) -> str:
-        best = "best " if self.settings.is_grid else ""
-        error = "" if self.error is None else f", {best}error {format_error(self.error)}"
-        line = (
-            f"{self.phase}: {self.epochs_done}/{self.settings.epoch} epochs{error}"
-            f" | frames drawn {self.frames_done}/{self.frames_total}"
-        )
+        say = self.say
+        phase = f"progress_{self.phase}"  # (once the run has ended: its status, as the caption's)
+        line = say(phase if phase in say.table else f"page_{self.phase}") + ": "
+        line += say("progress_epochs", done=self.epochs_done, epochs=self.settings.epoch)
+        if self.error is not None:
+            error = "progress_best_error" if self.settings.is_grid else "progress_error"
+            line += say(error, error=format_error(self.error, say))
+        line += say("progress_frames", done=self.frames_done, total=self.frames_total)
         if self.phase not in ("starting", "training", "drawing"):
-            line += f" | {self.clock() - self.started:.1f} s"
+            line += say("progress_seconds", seconds=self.clock() - self.started)
         if self.engine:
-            line += f" | {self.engine}"
-        return line + (f"\n{self.note}" if self.note else "")
+            line += " | " + say.engine(self.engine, edited=self.edited)
+        notes = [say.note(self.note)] if self.note else []
+        return "\n".join([line, *notes, *([self.warning] if self.warning else [])])
 
     def show(self, force: bool = False):
         now = self.clock()

@@ -12,12 +12,14 @@ from typing import Optional
 from ..film import stopping
 from ..film.texts import Texts
 from ..inputs.settings import Settings, show
+from ..network.gradcheck import TEST
 
 #: A film larger than this is linked to, not embedded (a notebook carrying it would be unwieldy).
 MAX_EMBED_BYTES = 40 * 1024**2
 #: How each kind of film is embedded: an image, or (for a video, should one be written) a <video>.
 MEDIA_TYPES = {".gif": "image/gif", ".mp4": "video/mp4", ".webm": "video/webm"}
-#: The terminal's texts: a repr and the progress line stay in English whatever the run's language.
+#: The terminal's texts: a repr stays in English whatever the run's language (a notebook's caption
+#: and progress line speak the run's language).
 ENGLISH = Texts("en")
 #: The colour of each status in the caption (readable on a light and a dark background).
 STATUS_COLOURS = {
@@ -98,8 +100,8 @@ def _how_it_was_interrupted(result, settings, say: Texts) -> str:
 
 
 def _how_it_stopped(result, settings, say: Texts) -> str:
-    """With --stop-at: ``reached 1e-3 at epoch 666``, or ``finished, did not reach 1e-3 in 2001
-    epochs`` (a Japanese grid's summary stays in English, as the printed line)."""
+    """With --stop-at: ``reached 1e-3 at epoch 666``, ``finished, did not reach 1e-3 in 2001
+    epochs``, or a grid's ``finished, 2 of 3 reached 1e-3 (n_mid=3 at epoch 500, ...)``."""
     if say.language != "en" and not settings.is_grid:
         limit = stopping.threshold(settings.stop_at)
         epoch = result.reached_at[0] if result.reached_at else None
@@ -107,8 +109,10 @@ def _how_it_stopped(result, settings, say: Texts) -> str:
             return say("page_reached_at", limit=limit, epoch=epoch)
         if result.status == "finished":
             return say("page_not_reached", limit=limit)
-    text = stopping.summary(settings, result.reached_at)
-    return text if result.status == "reached" else f"{result.status}, {text}"
+    text = stopping.summary(settings, result.reached_at, say)
+    if result.status == "reached":
+        return text
+    return say("caption_then", status=say(f"page_{result.status}"), summary=text)
 
 
 def final_errors(result, labelled: bool = True, say: Texts = ENGLISH) -> str:
@@ -136,6 +140,24 @@ def final_errors(result, labelled: bool = True, say: Texts = ENGLISH) -> str:
     return say("caption_final_errors", errors="; ".join(parts))
 
 
+def failure_text(outcome, say: Texts = ENGLISH) -> str:
+    """The line of a failed gradient check (network/gradcheck.py's Outcome.line), in the language
+    of `say`: ``MiddleLayer.backward: dE/dw1 differs from finite differences by 100 % ...``."""
+    if outcome.raised:
+        return say("gradcheck_raised", where=outcome.where, raised=outcome.raised, test=TEST)
+    return say(
+        "gradcheck_differs",
+        where=outcome.where,
+        gradient=outcome.gradient,
+        percent=outcome.percent,
+        entry=outcome.entry,
+        analytic=f"{outcome.analytic:.3g}",
+        numeric=f"{outcome.numeric:.3g}",
+        hint=outcome.hint,
+        test=TEST,
+    )
+
+
 def changed_settings(settings: Optional[Settings], say: Texts = ENGLISH) -> str:
     """The settings that differ from the textbook's (the defaults): ``n_mid=10, eta=0.5,
     epoch=500``."""
@@ -148,6 +170,9 @@ def changed_settings(settings: Optional[Settings], say: Texts = ENGLISH) -> str:
     for name, value in changed.items():
         if isinstance(value, tuple):
             text = "[" + ", ".join(show(item).replace("'", "") for item in value) + "]"
+        elif name == "data":  # your own data: its file's name and its number of points
+            points = say("data_points", count=len(value))
+            text = f"<{value.name}: {points}>" if value.name else f"<{points}>"
         else:
             text = show(value)
         parts.append(f"{name}={text}")
@@ -174,28 +199,30 @@ def caption(result) -> str:
     changed = changed_settings(_settings(result), say)
     if changed:
         lines.append(changed)
-    lines.append(say("caption_trained", engine=say.engine(result.engine), frames=result.frames))
+    if result.gradient_failure is not None:  # (the progress line or a warning said where)
+        lines.append(say("gradient_check_failed"))
+    engine = say.engine(result.engine, edited=result.layers_edited)
+    lines.append(say("caption_trained", engine=engine, frames=result.frames))
     if result.path is not None:
         lines[-1] += say("caption_file", path=_path(result.path))
     return "\n".join(lines)
 
 
-def media_html(path: Path, alt: str) -> str:
+def media_html(path: Path, alt: str, say: Texts = ENGLISH) -> str:
     """The film embedded in the page as a data: URL: an <img> for a GIF, a <video> for a video.
-    A missing or very large file is named instead."""
+    A missing or very large file is named instead (in the language of `say`)."""
     path = Path(path)
     kind = MEDIA_TYPES.get(path.suffix.lower())
     name = html.escape(_path(path))
     try:
         size = path.stat().st_size
         if kind is None or size > MAX_EMBED_BYTES:
-            why = "too large to embed" if kind is not None else "not a film this page can show"
-            return (
-                f'<p>The film is {why}: <a href="{name}">{name}</a> ({size / 1024**2:.1f} MB).</p>'
-            )
+            why = "caption_too_large" if kind is not None else "caption_not_a_film"
+            link = f'<a href="{name}">{name}</a>'  # (the texts have no character HTML escapes)
+            return f"<p>{say(why, link=link, size=size / 1024**2)}</p>"
         data = base64.b64encode(path.read_bytes()).decode("ascii")
     except OSError:
-        return f"<p>The film {name} is no longer there.</p>"
+        return f"<p>{say('caption_gone', name=name)}</p>"
     source = f"data:{kind};base64,{data}"
     style = "display:block; max-width:100%; height:auto"
     if kind.startswith("video/"):
@@ -217,7 +244,9 @@ def result_html(result) -> str:
     # a video if one was written (it can be paused and stepped), else the GIF
     if result.path is not None:
         film = media_html(
-            result.video_paths[0] if getattr(result, "video_paths", None) else result.path, alt
+            result.video_paths[0] if getattr(result, "video_paths", None) else result.path,
+            alt,
+            say,
         )
     else:
         film = f"<p>{html.escape(say('caption_no_film'))}</p>"

@@ -9,6 +9,11 @@ from __future__ import annotations
 import math
 from typing import List, Optional
 
+from .texts import Texts
+
+#: The printed line's texts: English whatever the run's language.
+ENGLISH = Texts("en")
+
 
 def threshold(value: float) -> str:
     """The error to stop at as a person writes it: ``1e-3``, ``2.5e-4``, ``0.05``."""
@@ -56,22 +61,25 @@ def run_status(status: str, reached_at: List[Optional[int]]) -> str:
     return status
 
 
-def summary(settings, reached_at: List[Optional[int]]) -> str:
+def summary(settings, reached_at: List[Optional[int]], say: Texts = ENGLISH) -> str:
     """What the printed line and the notebook say: ``reached 1e-3 at epoch 666``, ``did not reach
-    1e-3 in 2001 epochs``, or for a grid ``2 of 3 reached 1e-3 (n_mid=3 at epoch 500, ...)``."""
+    1e-3 in 2001 epochs``, or for a grid ``2 of 3 reached 1e-3 (n_mid=3 at epoch 500, ...)``; in the
+    language of `say` (the printed line: English)."""
     limit = threshold(settings.stop_at)
     if not settings.is_grid:
         epoch = reached_at[0] if reached_at else None
         if epoch is None:
-            return f"did not reach {limit} in {settings.epoch} epochs"
-        return reached_text(settings.stop_at, epoch)
+            return say("summary_not_reached", limit=limit, epochs=settings.epoch)
+        return say("page_reached_at", limit=limit, epoch=epoch)
     which = [
-        f"{settings.label(config, ' ')} at epoch {epoch}"
+        say("summary_grid_one", label=settings.label(config, " "), epoch=epoch)
         for config, epoch in zip(settings.configurations(), reached_at)
         if epoch is not None
     ]
-    listed = f" ({', '.join(which)})" if which else f" in {settings.epoch} epochs"
-    return f"{len(which)} of {len(reached_at)} reached {limit}{listed}"
+    if not which:
+        return say("summary_grid_none", total=len(reached_at), limit=limit, epochs=settings.epoch)
+    listed = say("summary_separator").join(which)
+    return say("summary_grid", count=len(which), total=len(reached_at), limit=limit, which=listed)
 
 
 def card_ending(row: dict, stop_at, say) -> Optional[str]:

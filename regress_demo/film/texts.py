@@ -8,6 +8,9 @@ b1_j)) stay as they are in every language; they are not here.
 
 from __future__ import annotations
 
+import re
+from typing import Optional
+
 from ..inputs import checks
 
 #: The texts of the English frames, by key. Values in braces are filled in by Texts.__call__.
@@ -173,6 +176,40 @@ ENGLISH = {
     "explore_fast": " (engine='fast': faster than the layer classes for one network)",
     "explore_newest": "now",
     "explore_before": "before",
+    "explore_refused": "{error}",
+    "explore_n_mid": "n_mid",
+    "explore_eta": "eta",
+    "explore_epoch": "epoch",
+    "explore_activation": "activation",
+    "explore_target": "target",
+    "explore_seed": "seed",
+    "caption_too_large": "The film is too large to embed: {link} ({size:.1f} MB).",
+    "caption_not_a_film": "The film is not a film this page can show: {link} ({size:.1f} MB).",
+    "caption_gone": "The film {name} is no longer there.",
+    "caption_then": "{status}, {summary}",
+    # A notebook's progress line (app/notebook.py); the terminal's own lines are app/console.py's.
+    "progress_starting": "starting",
+    "progress_training": "training",
+    "progress_drawing": "drawing",
+    "progress_stopped": "stopped",
+    "progress_epochs": "{done}/{epochs} epochs",
+    "progress_error": ", error {error}",
+    "progress_best_error": ", best error {error}",
+    "progress_frames": " | frames drawn {done}/{total}",
+    "progress_seconds": " | {seconds:.1f} s",
+    # What trained a run, of an edited layers.py, as the command's first line names it.
+    "engine_edited": "layers.py (edited: {digest})",
+    # --stop-at: whether, and when, each network reached the error (the printed line too).
+    "summary_not_reached": "did not reach {limit} in {epochs} epochs",
+    "summary_grid": "{count} of {total} reached {limit} ({which})",
+    "summary_grid_none": "0 of {total} reached {limit} in {epochs} epochs",
+    "summary_grid_one": "{label} at epoch {epoch}",
+    "summary_separator": ", ",
+    # The gradient check's line (network/gradcheck.py) and the notes of engines.py, said in a
+    # notebook's progress line.
+    "gradcheck_differs": "{where}: {gradient} differs from finite differences by {percent} % "
+    "({entry}: {analytic} vs {numeric}): check {hint}; {test} shows it",
+    "gradcheck_raised": "{where} raised {raised}; {test} shows it",
 }
 
 #: The texts of the Japanese frames, in the textbook's terms (中間層, 出力層, ニューロン, 学習係数,
@@ -340,6 +377,35 @@ JAPANESE = {
     "explore_fast": " (engine='fast': ネットワーク 1 つなら層のクラスより速いループ)",
     "explore_newest": "今回",
     "explore_before": "前回",
+    "explore_refused": "この値では学習できません: {error}",
+    "explore_n_mid": "中間層のニューロン数 n_mid",
+    "explore_eta": "学習係数 eta",
+    "explore_epoch": "エポック数 epoch",
+    "explore_activation": "活性化関数 activation",
+    "explore_target": "正解の曲線 target",
+    "explore_seed": "乱数のシード seed",
+    "caption_too_large": "動画が大きすぎてページに埋め込めません: {link} ({size:.1f} MB)。",
+    "caption_not_a_film": "このページでは見せられないファイルです: {link} ({size:.1f} MB)。",
+    "caption_gone": "動画 {name} はもうありません。",
+    "caption_then": "{status}、{summary}",
+    "progress_starting": "開始",
+    "progress_training": "学習中",
+    "progress_drawing": "描画中",
+    "progress_stopped": "停止",
+    "progress_epochs": "{done}/{epochs} エポック",
+    "progress_error": "、誤差 {error}",
+    "progress_best_error": "、最小の誤差 {error}",
+    "progress_frames": " | 描画したフレーム {done}/{total}",
+    "progress_seconds": " | {seconds:.1f} 秒",
+    "engine_edited": "layers.py (編集済み: {digest})",
+    "summary_not_reached": "{epochs} エポックで {limit} に届かず",
+    "summary_grid": "{total} 個中 {count} 個が {limit} に到達 ({which})",
+    "summary_grid_none": "{total} 個とも {epochs} エポックで {limit} に届かず",
+    "summary_grid_one": "{label} はエポック {epoch}",
+    "summary_separator": "、",
+    "gradcheck_differs": "{where}: {gradient} が有限差分と {percent} % 違います "
+    "({entry}: {analytic} と {numeric})。{hint} を確かめてください ({test} で詳しく見られます)",
+    "gradcheck_raised": "{where} で {raised} が起きました ({test} で詳しく見られます)",
 }
 
 #: What trained a run (engines.py; the record keeps it in English), in Japanese, part by part.
@@ -349,6 +415,42 @@ JAPANESE_ENGINES = {
     "plain-float loop": "float のループ",
     "plain-float loop per network": "ネットワークごとの float のループ",
 }
+#: The units of budget.duration ("12 seconds", "1 minute", "2.5 hours"), in Japanese.
+JAPANESE_UNITS = {
+    "year": "年",
+    "month": "か月",
+    "day": "日",
+    "hour": "時間",
+    "minute": "分",
+    "second": "秒",
+}
+#: The names engines.py gives what trained a run, and the notes it adds when the layer classes train
+#: a run that asked for a loop: each as a pattern of its English, with its Japanese.
+CHECKED = re.compile(
+    r"(?P<loop>.+), checked against layers\.py"
+    r"( \(the layer classes of layers\.py would take about (?P<count>\S+) (?P<unit>[a-z]+?)s?\))?"
+)
+DIFFER = re.compile(r"layer classes of layers\.py \(they differ from the (?P<loop>.+)\)")
+JAPANESE_NOTES = (
+    (
+        re.compile(
+            r"the fast loops do not know the activation (?P<activation>\S+); "
+            r"training with the layer classes of layers\.py"
+        ),
+        "速いループは活性化関数 {activation} を知らないため、layers.py の層のクラスで学習します",
+    ),
+    (
+        re.compile(
+            r"layers\.py differs from the (?P<loop>.+) \(max \|dw\| (?P<dw>\S+) after one epoch\); "
+            r"training with the layer classes of layers\.py, "
+            r"whose gradients (?P<verdict>pass|fail) the gradient check"
+        ),
+        "layers.py が {loop} と異なるため (1 エポック後の |dw| の最大 {dw})、"
+        "layers.py の層のクラスで学習します (その勾配は勾配チェックに{verdict})",
+    ),
+)
+#: The gradient check's verdict in a note, in Japanese.
+JAPANESE_VERDICTS = {"pass": "合格", "fail": "不合格"}
 
 #: Every language the frames can speak, by its code.
 LANGUAGES = dict(zip(checks.LANGUAGES, (ENGLISH, JAPANESE)))  # the names: inputs/checks.py
@@ -364,21 +466,48 @@ class Texts:
     def __call__(self, key: str, **values) -> str:
         return self.table[key].format(**values)
 
-    def engine(self, name: str) -> str:
+    def engine(self, name: str, edited: Optional[str] = None) -> str:
         """What trained a run, as engines.py names it, in this language (a name it does not know as
-        it is)."""
+        it is); of an edited layers.py (`edited`: its digest, network/edits.py), the file named as
+        the command's first line names it: ``layer classes of layers.py (edited: 3f2a9c)``."""
+        said = name if self.language != "ja" else _japanese_engine(name)
+        if edited is not None:
+            said = said.replace("layers.py", self("engine_edited", digest=edited), 1)
+        return said
+
+    def note(self, note: str) -> str:
+        """Why the layer classes train a run that asked for a loop (engines.py's note), in this
+        language (a note it does not know as it is)."""
         if self.language != "ja":
-            return name
-        checked, differ = ", checked against layers.py", " (they differ from the "
-        if name.endswith(checked) and name[: -len(checked)] in JAPANESE_ENGINES:
-            return f"{JAPANESE_ENGINES[name[: -len(checked)]]} (layers.py と照合済み)"
-        classes, _, loop = name.partition(differ)
-        if loop.endswith(")") and classes in JAPANESE_ENGINES and loop[:-1] in JAPANESE_ENGINES:
-            return f"{JAPANESE_ENGINES[classes]} ({JAPANESE_ENGINES[loop[:-1]]} と結果が異なるため)"
-        return JAPANESE_ENGINES.get(name, name)
+            return note
+        for pattern, japanese in JAPANESE_NOTES:
+            found = pattern.fullmatch(note)
+            if found:
+                values = found.groupdict()
+                if "loop" in values:
+                    values["loop"] = JAPANESE_ENGINES.get(values["loop"], values["loop"])
+                if "verdict" in values:
+                    values["verdict"] = JAPANESE_VERDICTS[values["verdict"]]
+                return japanese.format(**values)
+        return note
 
     def __repr__(self) -> str:
         return f"Texts({self.language!r})"
+
+
+def _japanese_engine(name: str) -> str:
+    """What trained a run, as engines.py names it, in Japanese (a name not known as it is)."""
+    checked, differ = CHECKED.fullmatch(name), DIFFER.fullmatch(name)
+    if checked and checked["loop"] in JAPANESE_ENGINES:
+        loop = JAPANESE_ENGINES[checked["loop"]]
+        if checked["count"] is None:
+            return f"{loop} (layers.py と照合済み)"
+        unit = JAPANESE_UNITS.get(checked["unit"], checked["unit"])
+        return f"{loop} (layers.py と照合済み。層のクラスなら約 {checked['count']} {unit})"
+    if differ and differ["loop"] in JAPANESE_ENGINES:
+        loop = JAPANESE_ENGINES[differ["loop"]]
+        return f"{JAPANESE_ENGINES['layer classes of layers.py']} ({loop} と結果が異なるため)"
+    return JAPANESE_ENGINES.get(name, name)
 
 
 def texts_of(settings) -> Texts:

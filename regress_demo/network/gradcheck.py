@@ -51,6 +51,11 @@ class Outcome:
     def passed(self) -> bool:
         return self.error <= TOLERANCE
 
+    @property
+    def percent(self) -> str:
+        """The relative difference in percent, as the line says it: ``465``, ``0.012``."""
+        return _percent(self.error)
+
     def line(self) -> str:
         """One line for a failed check, e.g. ``MiddleLayer.backward: dE/dw1 differs from finite
         differences by 100 % (w1[0, 2]: 0.0246 vs 0.0123): check derivative(); pytest ...``."""
@@ -58,7 +63,7 @@ class Outcome:
             return f"{self.where} raised {self.raised}; {TEST} shows it"
         return (
             f"{self.where}: {self.gradient} differs from finite differences by "
-            f"{_percent(self.error)} % ({self.entry}: {self.analytic:.3g} vs {self.numeric:.3g}): "
+            f"{self.percent} % ({self.entry}: {self.analytic:.3g} vs {self.numeric:.3g}): "
             f"check {self.hint}; {TEST} shows it"
         )
 
