@@ -39,7 +39,7 @@ _EXPORTS = {
     "Training": "network.train",
     "TrainingGroup": "network.train",
     "make_gif": "app.run",
-    "RunResult": "app.run",
+    "RunResult": "app.result",
     "animate": "app.notebook",
     "explore": "app.explore",
     "load": "files.model",

@@ -4,8 +4,8 @@ cell.
     import regress_demo
     regress_demo.animate(n_mid=10, eta=0.5, epoch=500)
 
-`animate` takes every setting of :class:`~regress_demo.settings.Settings` by name and returns the
-:class:`~regress_demo.run.RunResult`. A RunResult shows itself in a notebook (``_repr_html_``): the
+`animate` takes every setting of :class:`~regress_demo.Settings` by name and returns the
+:class:`~regress_demo.RunResult`. A RunResult shows itself in a notebook (``_repr_html_``): the
 film, embedded in the page so that a saved notebook still shows it elsewhere, and a caption with the
 settings that differ from the textbook's, the final error, how the run ended and what trained it.
 While it trains and draws, a notebook shows one line that updates in place; a terminal gets nothing
