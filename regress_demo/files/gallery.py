@@ -23,11 +23,9 @@ from .cards import (  # noqa: F401 - also what the tests read of a card
     _text,
     heading,
     render_card,
-    render_compare,
     render_results,
-    render_tools,
-    setting_options,
 )
+from .finding import render_compare, render_tools, setting_options
 from .paths import GENERATOR, INDEX_NAME, RECORD_KIND, json_loads
 from .staged import read_text, staged_with
 from .writers import WRITERS, WholeFiles
