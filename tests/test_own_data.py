@@ -1405,3 +1405,32 @@ def test_the_neuron_panel_holds_every_line_it_draws_however_far_from_the_data(tm
     sd = np.std(VALUES)
     assert values.max() > 20 * sd and values.min() < -20 * sd  # far beyond the old ±10 sd
     assert low <= values.min() and values.max() <= high
+
+
+@pytest.mark.parametrize(
+    "lang, style, title",
+    [
+        (
+            "en",
+            "screen",
+            "each hidden neuron's share (with the bias, they sum to log10 of the red line)",
+        ),
+        ("en", "print", "each hidden neuron's share (with the bias, they sum to log10 of the fit)"),
+        ("ja", "screen", "中間層の各ニューロンの寄与 (バイアスと合わせた和が赤い線の log10)"),
+    ],
+)
+def test_with_log_y_the_neuron_panel_says_its_lines_sum_to_log10_of_the_fit(
+    tmp_path, lang, style, title
+):
+    bode_csv(tmp_path / "bode.csv", points=60)
+    own = read_file(tmp_path / "bode.csv")
+    settings = Settings(data=own, log_y=True, epoch=20, frames=2, lang=lang, style=style)
+    figure, _ = drawn_frame(settings)
+    assert figure.neurons_title.get_text() == title
+    assert figure.ax_neurons.get_ylabel() == "sd · w2_j · σ(w1_j u + b1_j)"  # sd of log10 y
+    # and so they do: the neurons' lines and the bias, summed, are log10 of the fit drawn
+    lines = [line for line in figure.ax_neurons.get_lines() if len(line.get_ydata()) > 2]
+    summed = np.sum([np.asarray(line.get_ydata(), dtype=float) for line in lines], axis=0)
+    np.testing.assert_allclose(summed, np.log10(figure.fit_line.get_ydata()), atol=1e-9)
+    plain = Settings(data=own, epoch=20, frames=2, lang=lang, style=style)
+    assert "log10" not in drawn_frame(plain)[0].neurons_title.get_text()
