@@ -1434,3 +1434,61 @@ def test_with_log_y_the_neuron_panel_says_its_lines_sum_to_log10_of_the_fit(
     np.testing.assert_allclose(summed, np.log10(figure.fit_line.get_ydata()), atol=1e-9)
     plain = Settings(data=own, epoch=20, frames=2, lang=lang, style=style)
     assert "log10" not in drawn_frame(plain)[0].neurons_title.get_text()
+
+
+# The printed sheet and the handout draw their fit panels with the film's axes
+
+
+def printed_pages(settings):
+    """The printed sheet and the handout (its first three recorded epochs) of a short run on
+    `settings`, drawn: (sheet, handout's fit panels)."""
+    from regress_demo.film.handout import handout_page
+    from regress_demo.film.sheet import print_sheet
+    from regress_demo.film.units import errors_in_units, in_data_units
+
+    training = Training(settings)
+    tiles = [in_data_units(settings, [snapshot]) for snapshot in training.snapshots()]
+    sheet = print_sheet(settings, training.dataset, tiles)
+    errors = errors_in_units(settings, training.errors)
+    chosen = {frame[0].epoch: frame for frame in tiles[:3]}
+    handout = handout_page(settings, training.dataset, errors, chosen)
+    for figure in (sheet, handout):
+        FigureCanvasAgg(figure).draw()
+    return sheet, handout.axes[:-1]  # (the handout's last panel is the error's)
+
+
+def test_the_printed_sheet_and_the_handout_show_dates_as_the_frames_do(tmp_path, monkeypatch):
+    pypdf = pytest.importorskip("pypdf")
+    monkeypatch.chdir(tmp_path)
+    monthly_csv(tmp_path / "sales.csv", day=True)
+    options = ["--data", "sales.csv", "--epoch", "21", "--frames", "3", "--sheet", "print"]
+    code, out, err = run_main([*options, "--handout", "0,20", "--out", "sales.gif", "-q"])
+    assert (code, err) == (0, "")
+    for name in ("sales.pdf", "sales-handout.pdf"):
+        text = pypdf.PdfReader(tmp_path / name).pages[0].extract_text()
+        assert "2020" in text and "2022" in text, name  # years, not day numbers like 18000
+        assert "18000" not in text and "19000" not in text, name
+    settings = Settings(data=read_file(tmp_path / "sales.csv"), epoch=21, frames=3)
+    frame, _ = drawn_frame(settings)
+    sheet, handout = printed_pages(settings)
+    for ax in sheet.axes + handout:
+        assert ax.get_xlim() == frame.ax.get_xlim()  # the film's range, in days since 1970
+    assert {"2020", "2022"} <= set(tick_texts(sheet.axes[-1].xaxis))
+    assert {"2020", "2022"} <= set(tick_texts(handout[-1].xaxis))
+
+
+def test_the_printed_sheet_and_the_handout_of_log_x_and_log_y_have_the_frames_log_axes(tmp_path):
+    bode_csv(tmp_path / "bode.csv", points=60)
+    own = read_file(tmp_path / "bode.csv")
+    settings = Settings(data=own, log_x=True, log_y=True, epoch=20, frames=3)
+    frame, _ = drawn_frame(settings)
+    sheet, handout = printed_pages(settings)
+    for ax in sheet.axes + handout:
+        assert (ax.get_xscale(), ax.get_yscale()) == ("log", "log")
+        assert ax.get_xlim() == frame.ax.get_xlim() and ax.get_ylim() == frame.ax.get_ylim()
+    ticks = tick_texts(sheet.axes[-1].xaxis)
+    assert "$\\mathdefault{10^{-3}}$" in ticks and "$\\mathdefault{10^{3}}$" in ticks, ticks
+    # the fit drawn evenly over the decades, as in the film (not 1 mHz to 17 Hz in one step)
+    fit = next(line for line in sheet.axes[-1].get_lines() if line.get_label() == "network's fit")
+    np.testing.assert_allclose(fit.get_xdata(), frame.fit_line.get_xdata())
+    assert fit.get_xdata()[1] < 1.1e-3
