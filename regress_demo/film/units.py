@@ -19,7 +19,7 @@ import numpy as np
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.ticker import Formatter
 
-from ..inputs.owndata import Scale, chosen_points, scale_of
+from ..inputs.owndata import Scale, chosen_points, heldout_range, scale_of
 from ..network import samples as data
 from ..network.samples import Dataset
 from ..network.train import Snapshot
@@ -90,7 +90,7 @@ MAX_MARKS = 300
 def mark_step(settings) -> int:
     """1, or k when the outputs of only 1 training point in k get a + mark (above MAX_MARKS)."""
     x, _ = chosen_points(settings)
-    count = int(np.count_nonzero(~data.held_out(x, settings.holdout)))
+    count = int(np.count_nonzero(~data.held_out(x, heldout_range(settings))))
     if settings.is_grid or not settings.show_outputs:
         return 1
     return math.ceil(count / MAX_MARKS) if count > MAX_MARKS else 1
@@ -235,7 +235,7 @@ def for_drawing(settings, dataset: Dataset) -> Dataset:
     target)."""
     scale = scale_of(settings)
     return DatasetInUnits(
-        scale.x(dataset.x), scale.y(dataset.t), dataset.train, None, settings.holdout
+        scale.x(dataset.x), scale.y(dataset.t), dataset.train, None, heldout_range(settings)
     )
 
 
