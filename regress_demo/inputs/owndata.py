@@ -497,18 +497,16 @@ def holdout_in_x(own: OwnData, ends) -> Tuple[float, float]:
     x's own form: ISO 8601 dates when x are dates, numbers when they are numbers; else
     SettingError, one line that says which."""
     dates = [isinstance(end, str) for end in ends]
-    written = range_text(ends)
+    if dates == [own.x_dates] * 2:
+        try:
+            return tuple(day_number(end) if own.x_dates else float(end) for end in ends)
+        except ValueError:  # (2024-02-30 has the form of a date)
+            raise SettingError(
+                "holdout", "two dates that exist on the calendar", range_text(ends)
+            ) from None
     spread = f"from {x_text(own, own.x.min())} to {x_text(own, own.x.max())}"
-    if own.x_dates and not all(dates):
-        raise SettingError("holdout", f"two dates a:b, as x are dates ({spread})", written)
-    if not own.x_dates and any(dates):
-        raise SettingError("holdout", f"two numbers a,b, as x are numbers ({spread})", written)
-    if not own.x_dates:
-        return float(ends[0]), float(ends[1])
-    try:
-        return day_number(ends[0]), day_number(ends[1])
-    except ValueError:  # (2024-02-30 has the form of a date)
-        raise SettingError("holdout", "two dates that exist on the calendar", written) from None
+    form = "two dates a:b, as x are dates" if own.x_dates else "two numbers a,b, as x are numbers"
+    raise SettingError("holdout", f"{form} ({spread})", range_text(ends))
 
 
 def heldout_range(settings) -> Optional[Tuple[float, float]]:
