@@ -1095,7 +1095,7 @@ def test_japanese_column_names_in_an_english_frame_are_drawn_in_the_japanese_fon
 def test_from_python_holdout_takes_the_command_line_s_text_too_with_own_data():
     assert Settings(holdout="0.6,1").holdout == (0.6, 1.0)
     assert Settings(data=daylight(), holdout="200,365").holdout == (200.0, 365.0)
-    with pytest.raises(SettingError, match=r"holdout must be two numbers a,b, got 'a,b'"):
+    with pytest.raises(SettingError, match=r"holdout must be two numbers a,b, or two dates a:b"):
         Settings(data=daylight(), holdout="a,b")
 
 
@@ -1405,3 +1405,198 @@ def test_the_neuron_panel_holds_every_line_it_draws_however_far_from_the_data(tm
     sd = np.std(VALUES)
     assert values.max() > 20 * sd and values.min() < -20 * sd  # far beyond the old ±10 sd
     assert low <= values.min() and values.max() <= high
+
+
+@pytest.mark.parametrize(
+    "lang, style, title",
+    [
+        (
+            "en",
+            "screen",
+            "each hidden neuron's share (with the bias, they sum to log10 of the red line)",
+        ),
+        ("en", "print", "each hidden neuron's share (with the bias, they sum to log10 of the fit)"),
+        ("ja", "screen", "中間層の各ニューロンの寄与 (バイアスと合わせた和が赤い線の log10)"),
+    ],
+)
+def test_with_log_y_the_neuron_panel_says_its_lines_sum_to_log10_of_the_fit(
+    tmp_path, lang, style, title
+):
+    bode_csv(tmp_path / "bode.csv", points=60)
+    own = read_file(tmp_path / "bode.csv")
+    settings = Settings(data=own, log_y=True, epoch=20, frames=2, lang=lang, style=style)
+    figure, _ = drawn_frame(settings)
+    assert figure.neurons_title.get_text() == title
+    assert figure.ax_neurons.get_ylabel() == "sd · w2_j · σ(w1_j u + b1_j)"  # sd of log10 y
+    # and so they do: the neurons' lines and the bias, summed, are log10 of the fit drawn
+    lines = [line for line in figure.ax_neurons.get_lines() if len(line.get_ydata()) > 2]
+    summed = np.sum([np.asarray(line.get_ydata(), dtype=float) for line in lines], axis=0)
+    np.testing.assert_allclose(summed, np.log10(figure.fit_line.get_ydata()), atol=1e-9)
+    plain = Settings(data=own, epoch=20, frames=2, lang=lang, style=style)
+    assert "log10" not in drawn_frame(plain)[0].neurons_title.get_text()
+
+
+# The printed sheet and the handout draw their fit panels with the film's axes
+
+
+def printed_pages(settings):
+    """The printed sheet and the handout (its first three recorded epochs) of a short run on
+    `settings`, drawn: (sheet, handout's fit panels)."""
+    from regress_demo.film.handout import handout_page
+    from regress_demo.film.sheet import print_sheet
+    from regress_demo.film.units import errors_in_units, in_data_units
+
+    training = Training(settings)
+    tiles = [in_data_units(settings, [snapshot]) for snapshot in training.snapshots()]
+    sheet = print_sheet(settings, training.dataset, tiles)
+    errors = errors_in_units(settings, training.errors)
+    chosen = {frame[0].epoch: frame for frame in tiles[:3]}
+    handout = handout_page(settings, training.dataset, errors, chosen)
+    for figure in (sheet, handout):
+        FigureCanvasAgg(figure).draw()
+    return sheet, handout.axes[:-1]  # (the handout's last panel is the error's)
+
+
+def test_the_printed_sheet_and_the_handout_show_dates_as_the_frames_do(tmp_path, monkeypatch):
+    pypdf = pytest.importorskip("pypdf")
+    monkeypatch.chdir(tmp_path)
+    monthly_csv(tmp_path / "sales.csv", day=True)
+    options = ["--data", "sales.csv", "--epoch", "21", "--frames", "3", "--sheet", "print"]
+    code, out, err = run_main([*options, "--handout", "0,20", "--out", "sales.gif", "-q"])
+    assert (code, err) == (0, "")
+    for name in ("sales.pdf", "sales-handout.pdf"):
+        text = pypdf.PdfReader(tmp_path / name).pages[0].extract_text()
+        assert "2020" in text and "2022" in text, name  # years, not day numbers like 18000
+        assert "18000" not in text and "19000" not in text, name
+    settings = Settings(data=read_file(tmp_path / "sales.csv"), epoch=21, frames=3)
+    frame, _ = drawn_frame(settings)
+    sheet, handout = printed_pages(settings)
+    for ax in sheet.axes + handout:
+        assert ax.get_xlim() == frame.ax.get_xlim()  # the film's range, in days since 1970
+    assert {"2020", "2022"} <= set(tick_texts(sheet.axes[-1].xaxis))
+    assert {"2020", "2022"} <= set(tick_texts(handout[-1].xaxis))
+
+
+def test_the_printed_sheet_and_the_handout_of_log_x_and_log_y_have_the_frames_log_axes(tmp_path):
+    bode_csv(tmp_path / "bode.csv", points=60)
+    own = read_file(tmp_path / "bode.csv")
+    settings = Settings(data=own, log_x=True, log_y=True, epoch=20, frames=3)
+    frame, _ = drawn_frame(settings)
+    sheet, handout = printed_pages(settings)
+    for ax in sheet.axes + handout:
+        assert (ax.get_xscale(), ax.get_yscale()) == ("log", "log")
+        assert ax.get_xlim() == frame.ax.get_xlim() and ax.get_ylim() == frame.ax.get_ylim()
+    ticks = tick_texts(sheet.axes[-1].xaxis)
+    assert "$\\mathdefault{10^{-3}}$" in ticks and "$\\mathdefault{10^{3}}$" in ticks, ticks
+    # the fit drawn evenly over the decades, as in the film (not 1 mHz to 17 Hz in one step)
+    fit = next(line for line in sheet.axes[-1].get_lines() if line.get_label() == "network's fit")
+    np.testing.assert_allclose(fit.get_xdata(), frame.fit_line.get_xdata())
+    assert fit.get_xdata()[1] < 1.1e-3
+
+
+# --holdout in x's own form: dates when x are dates, numbers in x's units otherwise
+
+
+def test_holdout_on_dates_takes_dates_and_the_record_and_the_frame_show_them(tmp_path, monkeypatch):
+    import datetime
+
+    monkeypatch.chdir(tmp_path)
+    months, _ = monthly_csv(tmp_path / "sales.csv", day=True)
+    options = ["--data", "sales.csv", "--epoch", "21", "--frames", "2", "-q"]
+    code, out, err = run_main([*options, "--holdout", "2021-01-01:2021-12-31"])
+    assert (code, err) == (0, "")
+    (record_path,) = tmp_path.glob("outputs/*.json")
+    assert record_path.name.endswith("_holdout2021-01-01to2021-12-31.json")
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    assert record["settings"]["holdout"] == ["2021-01-01", "2021-12-31"]
+    assert record["runs"][0]["final_heldout_error"] > 0
+    # the twelve months of 2021 held out, by their dates
+    own = read_file(tmp_path / "sales.csv")
+    settings = Settings(data=own, epoch=21, frames=2, holdout="2021-01-01:2021-12-31")
+    figure, training = drawn_frame(settings)
+    held = [month for month, train in zip(months, training.dataset.train) if not train]
+    assert held == [f"2021-{m:02d}-15" for m in range(1, 13)]
+    header = " ".join(text.get_text() for text in figure.figure.texts)
+    assert "held out: x in [2021-01-01, 2021-12-31]" in header
+    shade = figure.ax.patches[0].get_x()  # the shaded range on the date axis, from its first day
+    assert shade == (np.datetime64("2021-01-01") - np.datetime64("1970-01-01")).astype(int)
+    # a comma, and dates from Python, are the same range
+    for holdout in ("2021-01-01,2021-12-31", (datetime.date(2021, 1, 1), "2021-12-31")):
+        assert Settings(data=own, holdout=holdout).holdout == ("2021-01-01", "2021-12-31")
+    gif = record_path.with_suffix(".gif")
+    first = gif.read_bytes()
+    code, out, err = run_main(["--replay", str(record_path), "-q"])
+    assert (code, err) == (0, "") and gif.read_bytes() == first
+
+
+@pytest.mark.parametrize(
+    "data, options, message",
+    [
+        (
+            "sales",
+            ["--holdout", "18600,18900"],
+            "--holdout must be two dates a:b, as x are dates (from 2019-01-15 to 2022-12-15), "
+            "got '18600,18900'",
+        ),
+        (
+            "sales",
+            ["--holdout", "2021-02-30:2021-12-31"],
+            "--holdout must be two dates that exist on the calendar, got '2021-02-30:2021-12-31'",
+        ),
+        (
+            "sales",
+            ["--holdout", "2030-01-01:2031-01-01"],
+            "--holdout must be a range that holds a point (x runs from 2019-01-15 to 2022-12-15), "
+            "got '2030-01-01:2031-01-01'",
+        ),
+        (
+            "years",
+            ["--holdout", "1980-01-01:1990-01-01"],
+            "--holdout must be two numbers a,b, as x are numbers (from 1900 to 2000), "
+            "got '1980-01-01:1990-01-01'",
+        ),
+        (
+            None,
+            ["--holdout", "2021-01-01:2021-12-31"],
+            "--holdout must be two numbers a,b, as x are numbers (from -1 to 1), "
+            "got '2021-01-01:2021-12-31'",
+        ),
+        (
+            "bode",
+            ["--log-x", "--holdout", "-5,0.01"],
+            "--holdout must be a range of x > 0, as --log-x takes log10 x (x runs from 0.001 to "
+            "1000), got '-5,0.01'",
+        ),
+    ],
+    ids=["number-for-dates", "no-such-day", "beyond-the-dates", "date-for-numbers", "curve", "log"],
+)
+def test_a_holdout_not_in_x_s_own_form_is_one_line_and_exit_2(
+    tmp_path, monkeypatch, data, options, message
+):
+    monkeypatch.chdir(tmp_path)
+    if data is not None:
+        write = {"sales": monthly_csv, "years": write_years, "bode": bode_csv}[data]
+        write(tmp_path / f"{data}.csv", **({"day": True} if data == "sales" else {}))
+        options = ["--data", f"{data}.csv", *options]
+    before = sorted(os.listdir(tmp_path))
+    code, out, err = run_main([*options, "--epoch", "3"])
+    assert (code, out) == (2, "") and one_error_line(err) == f"regress-demo: error: {message}"
+    assert sorted(os.listdir(tmp_path)) == before
+
+
+def test_with_log_x_the_held_out_range_is_in_x_s_units_on_the_log_axis(tmp_path):
+    f, _ = bode_csv(tmp_path / "bode.csv", points=60)
+    own = read_file(tmp_path / "bode.csv")
+    settings = Settings(data=own, log_x=True, holdout="1:10", epoch=4, frames=2)
+    figure, training = drawn_frame(settings)
+    inside = (own.x >= 1) & (own.x <= 10)
+    np.testing.assert_array_equal(training.dataset.train, ~inside)  # 1 Hz to 10 Hz held out
+    # the network's inputs: the same decade, log10 x rescaled
+    low, high = training.dataset.holdout
+    u = training.dataset.x
+    assert u[inside].min() >= low and u[inside].max() <= high
+    assert (u[~inside] < low).any() and (u[~inside] > high).any()
+    # the frame shades 1 Hz to 10 Hz on its log axis
+    shade = figure.ax.patches[0]
+    assert figure.ax.get_xscale() == "log"
+    assert (shade.get_x(), shade.get_x() + shade.get_width()) == pytest.approx((1.0, 10.0))

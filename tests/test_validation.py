@@ -151,8 +151,14 @@ CLI_CASES = [
     ),
     (["--noise", "-0.1"], "--noise must be >= 0, got -0.1"),
     (["--noise", "nan"], "--noise must be a finite number, got nan"),
-    (["--holdout", "0.5"], "--holdout must be two numbers a,b, got '0.5'"),
-    (["--holdout", "a,b"], "--holdout must be two numbers a,b, got 'a,b'"),
+    (
+        ["--holdout", "0.5"],
+        "--holdout must be two numbers a,b, or two dates a:b when x are dates, got '0.5'",
+    ),
+    (
+        ["--holdout", "a,b"],
+        "--holdout must be two numbers a,b, or two dates a:b when x are dates, got 'a,b'",
+    ),
     (
         ["--holdout", "0.5,0.2"],
         "--holdout must be a range a,b with -1 <= a < b <= 1, got '0.5,0.2'",

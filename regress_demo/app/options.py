@@ -202,7 +202,8 @@ SETTING_OPTIONS = [
         "holdout",
         "A,B",
         "keep the samples with x in [A, B] out of training: the frame shades that range and "
-        "the error panel adds their error (e.g. 0.2,0.6 or --holdout=-0.5,0)",
+        "the error panel adds their error (e.g. 0.2,0.6 or --holdout=-0.5,0); with --data in "
+        "x's units, or dates when x are dates (2024-01-01:2024-03-01)",
         checks.parse_range,
     ),
     Option(

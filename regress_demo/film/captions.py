@@ -57,10 +57,9 @@ def settings_lines(settings: Settings, max_chars: int = 200) -> List[str]:
         samples.append(say("header_samples", count=settings.n_points))
     if settings.noise:
         samples.append(say("header_noise", noise=show(settings.noise)))
-    if settings.holdout is not None:
-        samples.append(
-            say("header_heldout", low=show(settings.holdout[0]), high=show(settings.holdout[1]))
-        )
+    if settings.holdout is not None:  # (numbers, or for dates the dates as typed)
+        low, high = (end if isinstance(end, str) else show(end) for end in settings.holdout)
+        samples.append(say("header_heldout", low=low, high=high))
     lines = []
     for parts in (network, samples, layers_notes(settings)):
         for i, part in enumerate(parts):

@@ -305,9 +305,14 @@ class RichFigure:
             neuron_label = "sd · " + neuron_label.replace(" x ", " u ").replace("(x)", "(u)")
         ax_neurons.set_ylabel(neuron_label, fontsize=9)
         # In print, no text names a colour: in black and white there is none.
-        title = say(
-            "neurons_title_print" if settings.style == "print" else "neurons_title", which=which
-        )
+        printed = settings.style == "print"
+        if settings.log_y:  # the network learns log10 y: the lines sum to log10 of the fit
+            which = say("neurons_share_log_y") if settings.depth == 1 else which
+            title = say(
+                "neurons_title_print_log_y" if printed else "neurons_title_log_y", which=which
+            )
+        else:
+            title = say("neurons_title_print" if printed else "neurons_title", which=which)
         self.neurons_title = ax_neurons.set_title(title, fontsize=9, loc="left", y=TITLE_Y)
         ax_neurons.grid(True, color="0.92")
         ax_neurons.legend(**layout.legend(7.5, (1.02, 1.05)))

@@ -16,7 +16,7 @@ from ..inputs.settings import Settings
 from ..network.samples import Dataset
 from .fonts import in_its_font
 from .panels import TITLE_Y, finite_or_nan, fit_axes, loss_axis, x_label, y_label
-from .sheet import SMALL_PT, TITLE_PT, drawing_grid, tile_title
+from .sheet import SMALL_PT, TITLE_PT, drawing_grid, own_data_axes, tile_title
 from .texts import texts_of
 
 #: An A4 page, portrait, in inches.
@@ -65,7 +65,7 @@ def handout_page(
 def _fit_panels(figure, spec, settings, dataset, chosen: Dict[int, list]) -> List:
     """A fit panel per chosen epoch, COLUMNS to a row: the target, the samples, the fit."""
     say = texts_of(settings)
-    dataset, grid, limits = drawing_grid(settings, dataset)
+    dataset, grid = drawing_grid(settings, dataset)
     axes = []
     for k, (snapshot,) in enumerate(chosen.values()):
         ax = figure.add_subplot(spec[k // COLUMNS, k % COLUMNS], sharex=axes[0] if axes else None)
@@ -76,8 +76,6 @@ def _fit_panels(figure, spec, settings, dataset, chosen: Dict[int, list]) -> Lis
         samples.set(**SAMPLE_LOOK)
         if target is not None:
             target.set(**TARGET_LOOK)
-        if limits is not None:
-            ax.set_xlim(*limits)
         fit = finite_or_nan(snapshot.fit(grid), snapshot)
         ax.plot(grid, fit, "-", label=say("fit"), **FIT_LOOK)
         ax.set_title(tile_title(snapshot, say), fontsize=TITLE_PT, loc="left", y=TITLE_Y)
@@ -85,6 +83,7 @@ def _fit_panels(figure, spec, settings, dataset, chosen: Dict[int, list]) -> Lis
         if k % COLUMNS == 0:
             ax.set_ylabel(y_label(settings), fontsize=SMALL_PT)
         axes.append(ax)
+    own_data_axes(axes, settings)
     axes[-1].set_xlabel(x_label(settings), fontsize=SMALL_PT)
     return axes
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import textwrap
 from typing import List, Sequence
 
-import numpy as np
 from matplotlib.figure import Figure
 
 from ..inputs.settings import Settings
@@ -57,15 +56,13 @@ def print_sheet(settings: Settings, dataset: Dataset, frames: Sequence[list]) ->
     rows = -(-len(frames) // COLUMNS)
     figure, spec, height = _sheet(settings, rows)
     say = texts_of(settings)
-    dataset, grid, limits = drawing_grid(settings, dataset)
+    dataset, grid = drawing_grid(settings, dataset)
     y_text = textwrap.fill(y_label(settings), 22)  # (a tile is 1.4 in high: a long name, 2 lines)
     first = None
     for k, (snapshot,) in enumerate(frames):
         ax = figure.add_subplot(spec[k // COLUMNS, k % COLUMNS], sharex=first, sharey=first)
         first = first or ax
         fit_axes(ax, grid, dataset, settings, small=True)
-        if limits is not None:
-            ax.set_xlim(*limits)
         fit = finite_or_nan(snapshot.fit(grid), snapshot)
         ax.plot(grid, fit, "-", color=FIT_COLOUR, lw=1.8, label=say("fit"))
         ax.set_title(tile_title(snapshot, say), fontsize=TITLE_PT, loc="left", y=TITLE_Y)
@@ -74,6 +71,7 @@ def print_sheet(settings: Settings, dataset: Dataset, frames: Sequence[list]) ->
         if k % COLUMNS == 0:
             ax.set_ylabel(y_text, fontsize=SMALL_PT)
         show_warning(warning_box(ax, SMALL_PT), snapshot, say, short=True)
+    own_data_axes(figure.axes, settings)
     figure.text(0.5, 0.42 / height, x_label(settings), ha="center", va="center", fontsize=SMALL_PT)
     figure.legend(
         handles=first.get_lines(),
@@ -87,16 +85,25 @@ def print_sheet(settings: Settings, dataset: Dataset, frames: Sequence[list]) ->
 
 
 def drawing_grid(settings: Settings, dataset: Dataset):
-    """(dataset, x grid, x limits or None) of a printed fit panel: for your own data, in its units
-    as the film draws them."""
+    """(dataset, x grid) of a printed fit panel: for your own data, in its units as the film draws
+    them."""
     if settings.data is None:
-        return dataset, data.grid(), None
-    from ..inputs.owndata import chosen_points
-    from .units import for_drawing
+        return dataset, data.grid()
+    from .units import fit_grid, for_drawing
 
-    dataset, (x, _) = for_drawing(settings, dataset), chosen_points(settings)
-    grid = np.linspace(x.min(), x.max(), data.GRID_POINTS)
-    return dataset, grid, (x.min() - 0.025 * np.ptp(x), x.max() + 0.025 * np.ptp(x))
+    return for_drawing(settings, dataset), fit_grid(settings)
+
+
+def own_data_axes(axes, settings: Settings):
+    """Printed fit panels of your own data with the axes of the film's frames (units.py): their
+    range, dates as dates, log axes in the data's units with --log-x and --log-y. (Called once
+    every panel sharing their x is made: fit_axes would set -1.05 … 1.05 on a shared log axis.)"""
+    if settings.data is not None:
+        from .units import axes_in_units
+
+        axes_in_units(axes, settings, fits=axes, small=True)
+        for ax in axes:  # (dates: the year or month below the ticks, "2024-Mar")
+            ax.xaxis.get_offset_text().set_fontsize(SMALL_PT)
 
 
 def _sheet(settings: Settings, rows: int):
@@ -107,6 +114,8 @@ def _sheet(settings: Settings, rows: int):
     lines = settings_lines(settings, max_chars=120)
     header = 0.2 + 0.16 * len(lines)  # inches: the settings' lines
     footer = 0.75  # the x label and the legend
+    if settings.data is not None and settings.data.x_dates:  # and the year under the dates
+        footer += 0.15
     height = header + rows * TILE_HEIGHT + footer
     figure = Figure(figsize=(A4_WIDTH, height))
     top = 1 - 0.1 / height

@@ -56,6 +56,10 @@ ENGLISH = {
     "neurons_share_deep": "each neuron of the last hidden layer ({depth} of {depth}): its share",
     "neurons_title": "{which} (with the bias, they sum to the red line)",
     "neurons_title_print": "{which} (with the bias, they sum to the fit)",
+    # --log-y: the network learns log10 y, so its neurons' lines sum to log10 of the fit.
+    "neurons_share_log_y": "each hidden neuron's share",
+    "neurons_title_log_y": "{which} (with the bias, they sum to log10 of the red line)",
+    "neurons_title_print_log_y": "{which} (with the bias, they sum to log10 of the fit)",
     # The loss panel.
     "epoch": "epoch",
     "error": "error",
@@ -255,6 +259,9 @@ JAPANESE = {
     "neurons_share_deep": "最後の中間層 (全 {depth} 層の {depth} 層目) の各ニューロンの寄与",
     "neurons_title": "{which} (バイアスと合わせた和が赤い線)",
     "neurons_title_print": "{which} (バイアスと合わせた和がネットワークの出力)",
+    "neurons_share_log_y": "中間層の各ニューロンの寄与",
+    "neurons_title_log_y": "{which} (バイアスと合わせた和が赤い線の log10)",
+    "neurons_title_print_log_y": "{which} (バイアスと合わせた和がネットワークの出力の log10)",
     # The loss panel.
     "epoch": "エポック",
     "error": "誤差",

@@ -19,7 +19,7 @@ import numpy as np
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.ticker import Formatter
 
-from ..inputs.owndata import Scale, chosen_points, scale_of
+from ..inputs.owndata import Scale, chosen_points, heldout_range, scale_of
 from ..network import samples as data
 from ..network.samples import Dataset
 from ..network.train import Snapshot
@@ -90,7 +90,7 @@ MAX_MARKS = 300
 def mark_step(settings) -> int:
     """1, or k when the outputs of only 1 training point in k get a + mark (above MAX_MARKS)."""
     x, _ = chosen_points(settings)
-    count = int(np.count_nonzero(~data.held_out(x, settings.holdout)))
+    count = int(np.count_nonzero(~data.held_out(x, heldout_range(settings))))
     if settings.is_grid or not settings.show_outputs:
         return 1
     return math.ceil(count / MAX_MARKS) if count > MAX_MARKS else 1
@@ -235,27 +235,20 @@ def for_drawing(settings, dataset: Dataset) -> Dataset:
     target)."""
     scale = scale_of(settings)
     return DatasetInUnits(
-        scale.x(dataset.x), scale.y(dataset.t), dataset.train, None, settings.holdout
+        scale.x(dataset.x), scale.y(dataset.t), dataset.train, None, heldout_range(settings)
     )
 
 
 def in_units(figure, settings, snapshots: Sequence[Snapshot]):
-    """Make a frame's figure show the data's units: the curves drawn over the data's x, the axes'
-    limits, the neuron panel's scale (its labels are the columns' names from the start:
+    """Make a frame's figure show the data's units: the curves drawn over the data's x, the axes
+    (axes_in_units), the neuron panel's scale (its labels are the columns' names from the start:
     panels.x_label)."""
     scale = scale_of(settings)
-    x, _ = chosen_points(settings)
-    low, high = float(x.min()), float(x.max())
-    figure.grid = np.linspace(low, high, data.GRID_POINTS)
-    margin = 0.025 * (high - low)  # as -1.05 ... 1.05 for [-1, 1]
+    figure.grid = fit_grid(settings)
     loss = getattr(figure, "ax_loss", None)
-    for ax in figure.figure.axes:
-        if ax is not loss:
-            ax.set_xlim(low - margin, high + margin)
-            ax.xaxis.set_major_formatter(WholeTicks())
-            ax.yaxis.set_major_formatter(WholeTicks())
-            if settings.data.x_dates:  # x in days since 1970: matplotlib's date ticks
-                date_axis(ax.xaxis)
+    panels = [ax for ax in figure.figure.axes if ax is not loss]
+    # a grid's panels are each a fit; a single run's fit is figure.ax
+    axes_in_units(panels, settings, fits=panels if settings.is_grid else [figure.ax])
     ax = figure.ax
     # (the axes' labels, the neuron panel's and its bias's are set as the figure is
     step = mark_step(settings)
@@ -273,40 +266,50 @@ def in_units(figure, settings, snapshots: Sequence[Snapshot]):
             legend.set_loc("best")
         if neurons is not None:
             neurons.set_ylim(*_neuron_limits(figure, scale, snapshots))
-    _log_axes(figure, settings, x)
     unit = unit_of(settings.data.y_label) if not settings.log_y else ""
     if loss is not None and unit:  # the error axis in y's unit, squared
         loss.set_ylabel(texts_of(settings)("error_unit", unit=drawn(unit)))
 
 
-def _log_axes(figure, settings, x):
-    """--log-x, --log-y: log axes in the data's own units (the curves drawn over x spread evenly
-    in log10 x)."""
-    loss = getattr(figure, "ax_loss", None)
-    if settings.log_x:
-        low, high = float(x.min()), float(x.max())
-        figure.grid = np.geomspace(low, high, data.GRID_POINTS)
-        margin = (high / low) ** 0.025
-        for ax in figure.figure.axes:
-            if ax is not loss:
-                ax.set_xscale("log")
-                ax.set_xlim(low / margin, high * margin)
+def fit_grid(settings) -> np.ndarray:
+    """The x a fit is drawn at, in the data's units: spread evenly over the points' x, or in log10 x
+    with --log-x."""
+    x, _ = chosen_points(settings)
+    spread = np.geomspace if settings.log_x else np.linspace
+    return spread(float(x.min()), float(x.max()), data.GRID_POINTS)
+
+
+def axes_in_units(axes, settings, fits=(), small=False):
+    """Panels over x in the data's units, as every frame, the printed sheet and the handout show
+    them: x over the points with a margin, each tick label its whole value, dates as dates (fewer
+    on a small panel), a log axis with --log-x; y's tick labels whole, and with --log-y the fit
+    panels `fits` on a log axis around the points (in y's own units)."""
+    x, y = chosen_points(settings)
+    low, high = float(x.min()), float(x.max())
+    for ax in axes:
+        if settings.log_x:  # (a ratio as margin: the same on each side of a log axis)
+            margin = (high / low) ** 0.025
+            ax.set_xscale("log")
+            ax.set_xlim(low / margin, high * margin)
+        else:
+            margin = 0.025 * (high - low)  # as -1.05 ... 1.05 for [-1, 1]
+            ax.set_xlim(low - margin, high + margin)
+            ax.xaxis.set_major_formatter(WholeTicks())
+            if settings.data.x_dates:  # x in days since 1970: matplotlib's date ticks
+                date_axis(ax.xaxis, most=4 if small else 7)
+        ax.yaxis.set_major_formatter(WholeTicks())
     if settings.log_y:
-        _, y = chosen_points(settings)
         low, high = float(y.min()), float(y.max())
         margin = (high / low) ** 0.15
-        fits = (
-            [ax for ax in figure.figure.axes if ax is not loss] if settings.is_grid else [figure.ax]
-        )
         for ax in fits:
             ax.set_yscale("log")
             ax.set_ylim(low / margin, high * margin)
 
 
-def date_axis(axis):
-    """An axis of matplotlib's date numbers (days since 1970) with ticks at round dates, labelled
-    as dates."""
-    locator = AutoDateLocator(minticks=3, maxticks=7)
+def date_axis(axis, most: int = 7):
+    """An axis of matplotlib's date numbers (days since 1970) with at most `most` ticks at round
+    dates, labelled as dates."""
+    locator = AutoDateLocator(minticks=3, maxticks=most)
     axis.set_major_locator(locator)
     axis.set_major_formatter(ConciseDateFormatter(locator))
 

@@ -6,6 +6,7 @@ The choices and limits the rules use are here too; settings.py holds what each s
 
 from __future__ import annotations
 
+import datetime
 import math
 import numbers
 import os
@@ -20,6 +21,7 @@ from .errors import SettingError, not_integer, show
 from .extras import check_extras
 from .geometry import estimated_inches
 from .rules import (  # noqa: F401 - the parsers: also the command line's
+    DATE,
     Integer,
     Maybe,
     OneOf,
@@ -28,6 +30,7 @@ from .rules import (  # noqa: F401 - the parsers: also the command line's
     parse_epochs,
     parse_range,
     parse_size,
+    range_text,
 )
 
 #: The number of frames the default frame interval aims for.
@@ -353,7 +356,12 @@ def _check_data(settings) -> int:
             )
     if settings.holdout is None:
         return settings.n_points
-    low, high = _holdout(settings)
+    ends = _holdout(settings)
+    if any(isinstance(end, str) for end in ends):  # (dates are for your own data's x)
+        raise SettingError(
+            "holdout", "two numbers a,b, as x are numbers (from -1 to 1)", range_text(ends)
+        )
+    low, high = ends
     if not -1 <= low < high <= 1:
         raise SettingError(
             "holdout", "a range a,b with -1 <= a < b <= 1", f"{show(low)},{show(high)}"
@@ -374,7 +382,8 @@ def _check_data(settings) -> int:
 
 
 def _holdout(settings):
-    """--holdout as two finite numbers (low, high), set so on the settings."""
+    """--holdout as its two ends, each a finite number or an ISO 8601 date's text (a date from
+    Python as its text), set so on the settings."""
     holdout = (
         parse_range("holdout", settings.holdout)
         if isinstance(settings.holdout, str)
@@ -384,11 +393,20 @@ def _holdout(settings):
         raise SettingError(
             "holdout", "two numbers a,b: the range of x to keep out of training", holdout
         )
-    for end in holdout:
-        _real("holdout", end, -math.inf, None, "", allow_low=True)
-    low, high = float(holdout[0]), float(holdout[1])
-    object.__setattr__(settings, "holdout", (low, high))
-    return low, high
+    ends = tuple(_range_end(end) for end in holdout)
+    object.__setattr__(settings, "holdout", ends)
+    return ends
+
+
+def _range_end(end):
+    """One end of --holdout: a finite float, or a date's ISO 8601 text (as typed, or of a
+    datetime.date or datetime from Python)."""
+    if isinstance(end, datetime.date):
+        end = end.isoformat()
+    if isinstance(end, str) and DATE.fullmatch(end.strip()):
+        return end.strip()
+    _real("holdout", end, -math.inf, None, "", allow_low=True)
+    return float(end)
 
 
 def _target(settings):
@@ -415,6 +433,8 @@ def _check_own_data(settings) -> int:
         as_own_data,
         check_points,
         chosen_points,
+        holdout_in_x,
+        x_text,
     )  # (for such a run only)
 
     given = settings.data
@@ -451,18 +471,19 @@ def _check_own_data(settings) -> int:
     )
     if settings.holdout is None:
         return len(x)
-    low, high = _holdout(settings)
-    shown = f"{show(low)},{show(high)}"
+    ends = _holdout(settings)
+    low, high = holdout_in_x(own, ends)  # (dates for dates, numbers for numbers)
+    shown = range_text(ends)
     if not low < high:
         raise SettingError("holdout", "a range a,b with a < b (in the data's x)", shown)
+    spread = f"x runs from {x_text(own, x.min())} to {x_text(own, x.max())}"
+    if settings.log_x and low <= 0:  # (in x's units, as every x > 0)
+        raise SettingError(
+            "holdout", f"a range of x > 0, as --log-x takes log10 x ({spread})", shown
+        )
     inside = int(data.held_out(x, (low, high)).sum())
     if inside == 0:
-        raise SettingError(
-            "holdout",
-            f"a range that holds a point (x runs from {show(float(x.min()))} to "
-            f"{show(float(x.max()))})",
-            shown,
-        )
+        raise SettingError("holdout", f"a range that holds a point ({spread})", shown)
     if len(x) - inside < 2:
         raise SettingError("holdout", "narrow enough to leave 2 points for training", shown)
     return len(x) - inside

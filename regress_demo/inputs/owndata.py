@@ -18,13 +18,14 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Tuple
 
 import numpy as np
 
 from ..network import samples as data
 from .errors import SettingError, show
 from .reading import MAX_READ_BYTES
+from .rules import DATE, range_text  # (an ISO 8601 date: a file's x, an end of --holdout)
 
 #: A series with more points than this is refused: every epoch trains on each point, one at a time.
 MAX_POINTS = 100_000
@@ -239,12 +240,6 @@ class OwnData:
 # Reading a file
 
 
-#: An ISO 8601 date or time: 2019-01, 2019-01-31, 2019-01-31T12:00 (or a space for the T), seconds
-#: and a zone (Z, +01:00) if written.
-DATE = re.compile(
-    r"[0-9]{4}-[0-9]{2}(-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?"
-    r"(Z|[+-][0-9]{2}:?[0-9]{2})?)?)?"
-)
 #: Where matplotlib's date numbers count days from.
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 
@@ -266,6 +261,16 @@ def day_number(cell: str) -> float:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=datetime.timezone.utc)
     return (moment - EPOCH).total_seconds() / 86400
+
+
+def date_text(days: float) -> str:
+    """Days since 1970-01-01 UTC as an ISO 8601 text: 2024-01-31, or 2024-01-31T12:00 (and its
+    seconds, if any) for a time of day."""
+    moment = EPOCH + datetime.timedelta(days=float(days))
+    if moment.time() == datetime.time():
+        return moment.date().isoformat()
+    seconds = ":%S" if moment.second or moment.microsecond else ""
+    return moment.strftime("%Y-%m-%dT%H:%M" + seconds)
 
 
 def _dates(path: str, rows, column: int) -> np.ndarray:
@@ -482,6 +487,34 @@ def scale_of(settings) -> Scale:
     return Scale.of(*chosen_points(settings), settings.log_x, settings.log_y)
 
 
+def x_text(own: OwnData, x: float) -> str:
+    """An x of the data as a message shows it: a date for dates, else the number."""
+    return date_text(x) if own.x_dates else show(float(x))
+
+
+def holdout_in_x(own: OwnData, ends) -> Tuple[float, float]:
+    """--holdout's two ends as numbers in x's units (days since 1970 for dates), if they are in
+    x's own form: ISO 8601 dates when x are dates, numbers when they are numbers; else
+    SettingError, one line that says which."""
+    dates = [isinstance(end, str) for end in ends]
+    if dates == [own.x_dates] * 2:
+        try:
+            return tuple(day_number(end) if own.x_dates else float(end) for end in ends)
+        except ValueError:  # (2024-02-30 has the form of a date)
+            raise SettingError(
+                "holdout", "two dates that exist on the calendar", range_text(ends)
+            ) from None
+    spread = f"from {x_text(own, own.x.min())} to {x_text(own, own.x.max())}"
+    form = "two dates a:b, as x are dates" if own.x_dates else "two numbers a,b, as x are numbers"
+    raise SettingError("holdout", f"{form} ({spread})", range_text(ends))
+
+
+def heldout_range(settings) -> Optional[Tuple[float, float]]:
+    """The held-out range of a run on its own data in x's units (days since 1970 for dates), or
+    None."""
+    return None if settings.holdout is None else holdout_in_x(settings.data, settings.holdout)
+
+
 def make_dataset(settings) -> data.Dataset:
     """The samples of a run on its own data, in the network's units: u in [-1, 1], v standardised;
     noise (of --noise, in y's units) added before the scaling, the held-out range (in x's units)
@@ -492,10 +525,9 @@ def make_dataset(settings) -> data.Dataset:
         y = y + settings.noise * np.random.default_rng(
             [settings.seed, data.NOISE_STREAM]
         ).standard_normal(len(y))
-    holdout = (
-        None if settings.holdout is None else tuple(float(end) for end in scale.u(settings.holdout))
-    )
-    return data.Dataset(scale.u(x), scale.v(y), ~data.held_out(x, settings.holdout), None, holdout)
+    held = heldout_range(settings)
+    holdout = None if held is None else tuple(float(end) for end in scale.u(held))
+    return data.Dataset(scale.u(x), scale.v(y), ~data.held_out(x, held), None, holdout)
 
 
 def replay_note(settings) -> Optional[str]:

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import NamedTuple, Optional, Tuple
+import re
+from typing import NamedTuple, Optional, Tuple, Union
 
-from .errors import SettingError, not_integer
+from .errors import SettingError, not_integer, show
 
 
 class Integer(NamedTuple):
@@ -95,16 +96,42 @@ def parse_epochs(name: str, text: str) -> tuple:
     return tuple(items)
 
 
-def parse_range(name: str, text: str) -> "tuple[float, float]":
-    """Turn the text "a,b" of --holdout (or of Settings(holdout=...)) into two floats, or raise
-    SettingError."""
-    parts = text.split(",")
-    if len(parts) != 2:
-        raise SettingError(name, "two numbers a,b", text)
+#: An ISO 8601 date or time: 2019-01, 2019-01-31, 2019-01-31T12:00 (or a space for the T), seconds
+#: and a zone (Z, +01:00) if written.
+DATE = re.compile(
+    r"[0-9]{4}-[0-9]{2}(-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?"
+    r"(Z|[+-][0-9]{2}:?[0-9]{2})?)?)?"
+)
+
+
+def parse_range(name: str, text: str) -> "tuple[Union[float, str], Union[float, str]]":
+    """Turn the text "a,b" or "a:b" of --holdout (or of Settings(holdout=...)) into its two ends:
+    a number as a float, an ISO 8601 date as its text (2024-01-31:2024-03-01); or raise
+    SettingError. The ends are split at the first comma or colon that leaves two of them, so that
+    a time's own colons (12:00) stay in its date."""
+    for k, char in enumerate(text):
+        if char in ",:":
+            ends = (range_end(text[:k]), range_end(text[k + 1 :]))
+            if None not in ends:
+                return ends
+    raise SettingError(name, "two numbers a,b, or two dates a:b when x are dates", text)
+
+
+def range_text(ends) -> str:
+    """A range's two ends as a message shows them: 0.2,0.6 or 2024-01-01:2024-03-01."""
+    texts = [end if isinstance(end, str) else show(end) for end in ends]
+    return (":" if any(isinstance(end, str) for end in ends) else ",").join(texts)
+
+
+def range_end(text: str) -> Union[float, str, None]:
+    """One end of a range as typed: a float, an ISO 8601 date's text, or None for neither."""
+    text = text.strip()
+    if DATE.fullmatch(text):
+        return text
     try:
-        return float(parts[0]), float(parts[1])
+        return float(text)
     except ValueError:
-        raise SettingError(name, "two numbers a,b", text) from None
+        return None
 
 
 def parse_size(name: str, text: str) -> "tuple[int, int]":

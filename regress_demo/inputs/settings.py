@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import math
+import re
 from dataclasses import dataclass
 from typing import List, Optional, Tuple, Union
 
@@ -98,7 +99,8 @@ class Settings:
     target: str = "sin"
     n_points: int = data.TEXTBOOK_POINTS
     noise: float = 0.0
-    holdout: Optional[Tuple[float, float]] = None
+    # the held-out range of x: two numbers, or two ISO 8601 dates' texts when x are dates
+    holdout: Optional[Tuple[Union[float, str], Union[float, str]]] = None
     activation: Union[str, Tuple[str, ...]] = "sigmoid"
     depth: Union[int, Tuple[int, ...]] = 1
     l2: Union[float, Tuple[float, ...]] = 0.0
@@ -361,8 +363,11 @@ class Settings:
             value = getattr(self, field.name)
             if value == field.default:
                 continue
-            if field.name == "holdout":
-                text = f"{show(value[0])}to{show(value[1])}"
+            if field.name == "holdout":  # (a date's colons and zone left out: 2024-01-31T1200)
+                text = "to".join(
+                    re.sub(r"[^0-9A-Za-z-]", "", end) if isinstance(end, str) else show(end)
+                    for end in value
+                )
             elif field.name == "size":
                 text = f"{value[0]}x{value[1]}"
             elif field.name in GRID_AXES:
