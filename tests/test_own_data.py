@@ -683,7 +683,7 @@ def test_a_replay_from_another_folder_finds_the_file_the_run_read(tmp_path, monk
 def test_a_replay_does_not_read_or_wait_for_a_fifo_the_record_names(tmp_path):
     import threading
 
-    from regress_demo.inputs.owndata import replay_note
+    from regress_demo.inputs.replayed import replay_note
 
     os.mkfifo(tmp_path / "pipe")
     own = OwnData([1, 2, 3, 4], [2, 3, 5, 4], "pipe", str(tmp_path / "pipe"), "0" * 64)

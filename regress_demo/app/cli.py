@@ -229,7 +229,7 @@ def _replay_notes(record, settings: Settings, err) -> None:
             file=err,
         )
     if settings.data is not None:
-        from ..inputs.owndata import replay_note
+        from ..inputs.replayed import replay_note
 
         note = replay_note(settings)
         if note:

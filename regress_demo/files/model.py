@@ -16,7 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..inputs.owndata import Scale, day_number, days_since_1970
+from ..inputs.dates import day_number, days_since_1970
+from ..inputs.owndata import Scale
 from ..inputs.settings import SettingError
 from ..network.train import forward, network
 from .paths import read_record

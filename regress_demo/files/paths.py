@@ -326,7 +326,7 @@ def settings_from_record(record_path) -> Settings:
         data = record["settings"].get("data")
         # a long series: its numbers are in the NPZ beside the record
         if isinstance(data, dict) and "x" not in data:
-            from ..inputs.owndata import numbers_from_npz
+            from ..inputs.replayed import numbers_from_npz
 
             record["settings"]["data"] = numbers_from_npz(
                 data, Path(record_path).with_suffix(".npz")

@@ -13,17 +13,11 @@ from typing import Optional
 
 import numpy as np
 
+from .dates import day_number
 from .errors import SettingError, show
-from .owndata import (
-    DATE,
-    SEPARATORS,
-    DataError,
-    OwnData,
-    _dates,
-    _dates_written,
-    check_points,
-)
+from .owndata import SEPARATORS, DataError, OwnData, check_points
 from .reading import MAX_READ_BYTES, FileTooLarge, read_text
+from .rules import DATE
 
 
 def read_file(path, columns: Optional[str] = None) -> OwnData:
@@ -251,3 +245,32 @@ def _comma_hint(cell: str) -> str:
     if re.fullmatch(r"[-+]?[0-9]+,[0-9]+", cell):
         return " (a decimal comma is read with ; or tabs between the fields; here write 1.5)"
     return ""
+
+
+# Dates
+
+
+def _dates_written(rows, column: int):
+    """The cells of a column as written if its first cell is an ISO 8601 date, else None."""
+    first = rows[0][1] if rows else []
+    if column >= len(first) or not DATE.fullmatch(first[column]):
+        return None
+    return [cells[column] if column < len(cells) else "" for _, cells in rows]
+
+
+def _dates(path: str, rows, column: int) -> np.ndarray:
+    """A column of dates as days since 1970-01-01 UTC; DataError at the first cell that is none."""
+    values = []
+    for number, cells in rows:
+        cell = cells[column] if column < len(cells) else ""
+        try:
+            values.append(day_number(cell))
+        except ValueError:
+            shown = show(cell if len(cell) <= 30 else cell[:27] + "...")
+            raise DataError(
+                path,
+                f"{shown} is not a date like the column's first (ISO 8601: 2019-01, 2019-01-31 "
+                "or 2019-01-31T12:00)",
+                number,
+            ) from None
+    return np.array(values)

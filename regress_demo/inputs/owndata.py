@@ -3,16 +3,12 @@ lets the textbook's network learn it.
 
 The network learns on u = (x - a) / b, x rescaled to [-1, 1], and v = (y - mean) / sd, y
 standardised, so that the textbook's wb_width and eta suit any units; what a run shows is turned
-back (x = a + b u, y = mean + sd v; an error times sd**2). A file is read with the csv module (its
-Sniffer finds the separator) and every cell with float(); an x column of ISO 8601 dates (2019-01,
-2019-01-31, 2019-01-31T12:00, with or without a zone) is read as days since 1970-01-01 UTC, the
-date numbers matplotlib's date axes use. A bad file is refused with one line that names it, the
-line and the problem.
+back (x = a + b u, y = mean + sd v; an error times sd**2). Reading a file is csvfile.py's; dates as
+x are days since 1970-01-01 UTC (dates.py); what a replay reads back from a record, replayed.py's.
 """
 
 from __future__ import annotations
 
-import datetime
 import functools
 import hashlib
 import os
@@ -23,9 +19,9 @@ from typing import Optional, Tuple
 import numpy as np
 
 from ..network import samples as data
+from .dates import date_text, day_number, days_since_1970
 from .errors import SettingError, show
-from .reading import MAX_READ_BYTES
-from .rules import DATE, range_text  # (an ISO 8601 date: a file's x, an end of --holdout)
+from .rules import range_text
 
 #: A series with more points than this is refused: every epoch trains on each point, one at a time.
 MAX_POINTS = 100_000
@@ -237,66 +233,6 @@ class OwnData:
         return record
 
 
-# Reading a file
-
-
-#: Where matplotlib's date numbers count days from.
-EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
-
-
-def _dates_written(rows, column: int):
-    """The cells of a column as written if its first cell is an ISO 8601 date, else None."""
-    first = rows[0][1] if rows else []
-    if column >= len(first) or not DATE.fullmatch(first[column]):
-        return None
-    return [cells[column] if column < len(cells) else "" for _, cells in rows]
-
-
-def day_number(cell: str) -> float:
-    """Days since 1970-01-01 UTC of an ISO 8601 date (a time without a zone taken as UTC);
-    ValueError if it is none."""
-    if not DATE.fullmatch(cell):
-        raise ValueError(cell)
-    moment = datetime.datetime.fromisoformat(cell + "-01" if len(cell) == 7 else cell)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.timezone.utc)
-    return (moment - EPOCH).total_seconds() / 86400
-
-
-def date_text(days: float) -> str:
-    """Days since 1970-01-01 UTC as an ISO 8601 text: 2024-01-31, or 2024-01-31T12:00 (and its
-    seconds, if any) for a time of day."""
-    moment = EPOCH + datetime.timedelta(days=float(days))
-    if moment.time() == datetime.time():
-        return moment.date().isoformat()
-    seconds = ":%S" if moment.second or moment.microsecond else ""
-    return moment.strftime("%Y-%m-%dT%H:%M" + seconds)
-
-
-def _dates(path: str, rows, column: int) -> np.ndarray:
-    """A column of dates as days since 1970-01-01 UTC; DataError at the first cell that is none."""
-    values = []
-    for number, cells in rows:
-        cell = cells[column] if column < len(cells) else ""
-        try:
-            values.append(day_number(cell))
-        except ValueError:
-            shown = show(cell if len(cell) <= 30 else cell[:27] + "...")
-            raise DataError(
-                path,
-                f"{shown} is not a date like the column's first (ISO 8601: 2019-01, 2019-01-31 "
-                "or 2019-01-31T12:00)",
-                number,
-            ) from None
-    return np.array(values)
-
-
-def days_since_1970(moments) -> np.ndarray:
-    """NumPy datetime64 values as days since 1970-01-01 (matplotlib's date numbers)."""
-    moments = np.asarray(moments)
-    return (moments - np.datetime64("1970-01-01T00:00:00")) / np.timedelta64(1, "D")
-
-
 # Checking
 
 
@@ -408,61 +344,6 @@ def _written(record: dict):
     return written
 
 
-def numbers_from_npz(record: dict, npz_path) -> dict:
-    """A record's data with the numbers its weights file keeps (a series longer than JSON_POINTS);
-    SettingError if that file is missing, not a regular file of a sane size, holds arrays of
-    another size than the record's points, or not the numbers recorded. A record is a stranger's
-    input: each array's size is checked before it is read."""
-    import stat
-    import zipfile
-
-    def refused(why):
-        return SettingError(
-            "data",
-            f"numbers kept in {os.path.basename(npz_path)} beside the record ({why})",
-            record.get("name") or "(x, y)",
-        )
-
-    points = record.get("points")
-    if not isinstance(points, int) or isinstance(points, bool):
-        raise refused("the record says no number of points")
-    if not MIN_POINTS <= points <= MAX_POINTS:
-        raise refused(f"the record says {show(points)} points: from {MIN_POINTS} to {MAX_POINTS}")
-    try:  # (opened once, without waiting: what is checked is what is read)
-        fd = os.open(npz_path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
-        raise refused("missing or unreadable") from None
-    with os.fdopen(fd, "rb") as file:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_READ_BYTES:
-            raise refused("not a regular file of at most 256 MB")
-        try:
-            with zipfile.ZipFile(file) as archive:
-                x, y = (_npz_array(archive, name, points) for name in ("data_x", "data_y"))
-        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
-            raise refused("missing or unreadable") from None
-    if x is None or y is None:
-        raise refused(f"they are not {points} numbers each, as recorded")
-    if OwnData(x, y).digest != record.get("digest"):
-        raise refused("they are not the ones recorded")
-    return {**record, "x": x, "y": y}
-
-
-#: Room for an array's header in a .npy file, beyond its numbers.
-NPY_HEADER = 4096
-
-
-def _npz_array(archive, name: str, points: int):
-    """The array `name` of an NPZ archive if it is `points` float64 numbers, else None; its size is
-    checked before it is unpacked (a small file may inflate to gigabytes)."""
-    member = archive.getinfo(name + ".npy")
-    if member.file_size > 8 * points + NPY_HEADER:
-        return None
-    with archive.open(member) as file:
-        array = np.lib.format.read_array(file, allow_pickle=False)
-    return array if array.shape == (points,) and array.dtype == np.float64 else None
-
-
 def _short(value) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
@@ -528,38 +409,3 @@ def make_dataset(settings) -> data.Dataset:
     held = heldout_range(settings)
     holdout = None if held is None else tuple(float(end) for end in scale.u(held))
     return data.Dataset(scale.u(x), scale.v(y), ~data.held_out(x, held), None, holdout)
-
-
-def replay_note(settings) -> Optional[str]:
-    """One line if the file a recorded run read is gone or has changed since (the replay uses the
-    data kept in the record); None if it is as it was, or the data came from arrays. Only a regular
-    file of at most MAX_READ_BYTES is read (a record may name /dev/zero or a FIFO)."""
-    own = settings.data
-    if own is None or not own.path:
-        return None
-    shown = os.path.relpath(own.path) if os.path.isabs(own.path) else own.path
-    shown = shown if not shown.startswith("..") else own.path
-    shown = shown if shown.isprintable() else repr(shown)
-    kept = "since this run was recorded: the replay uses the data kept in its record"
-    try:
-        now = _file_digest(own.path)
-    except OSError:
-        return f"{shown} is gone {kept}"
-    return f"{shown} has changed {kept}" if now != own.sha256 else None
-
-
-def _file_digest(path) -> Optional[str]:
-    """The SHA-256 of a regular file of at most MAX_READ_BYTES; None for anything else (a device, a
-    FIFO, a folder, a larger file), found without reading it or waiting for it."""
-    import stat
-
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
-    with os.fdopen(fd, "rb") as file:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_READ_BYTES:
-            return None
-        digest, left = hashlib.sha256(), MAX_READ_BYTES + 1  # (a file that grows: read no more)
-        while left > 0 and (chunk := file.read(min(left, 1 << 20))):
-            digest.update(chunk)
-            left -= len(chunk)
-    return digest.hexdigest() if left > 0 else None
