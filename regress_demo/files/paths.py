@@ -71,6 +71,8 @@ def output_path(out, settings: Settings, shown=None) -> Path:
         stem = stem[: MAX_STEM - 9] + "_" + hashlib.sha1(stem.encode()).hexdigest()[:8]
     name = stem + ".gif"
     text = "outputs/" if out is None else str(out)
+    if not text:
+        raise SettingError("out", "a folder or a file name, not an empty text", text)
     if "\0" in text:
         raise SettingError("out", "a path without NUL characters", text)
     path = Path(text)

@@ -31,13 +31,15 @@ class Integer(NamedTuple):
 
 
 class Real(NamedTuple):
-    """A finite number above low (or at it, for closed), at most high, below `below`."""
+    """A finite number above low (or at it, for closed), at most high, below `below`, and at
+    least `least` (a positive number too small to be of use)."""
 
     low: float
     high: Optional[float] = None
     why: str = ""
     closed: bool = False
     below: Optional[float] = None
+    least: Optional[float] = None
 
     def check(self, name, value):
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
@@ -52,6 +54,8 @@ class Real(NamedTuple):
             )
         if self.below is not None and value >= self.below:
             raise SettingError(name, f"< {self.below:g} ({self.why})", value)
+        if self.least is not None and value < self.least:
+            raise SettingError(name, f"at least {self.least:g}", value)
 
 
 class OneOf(NamedTuple):
