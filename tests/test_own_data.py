@@ -1600,3 +1600,23 @@ def test_with_log_x_the_held_out_range_is_in_x_s_units_on_the_log_axis(tmp_path)
     shade = figure.ax.patches[0]
     assert figure.ax.get_xscale() == "log"
     assert (shade.get_x(), shade.get_x() + shade.get_width()) == pytest.approx((1.0, 10.0))
+
+
+def test_control_characters_in_names_are_shown_as_escapes_everywhere(tmp_path, monkeypatch):
+    """A file and a column named with a terminal's escape sequences and a line break: the saved
+    line and the gallery show them as escapes (\\x1b), never raw, and the frames draw them without a
+    warning of a missing glyph (as escapes too)."""
+    import warnings
+
+    monkeypatch.chdir(tmp_path)
+    name = "a\x1b[31mb\nc.csv"
+    (tmp_path / name).write_text("x,\x1b]0;title\x07y\n1,2\n2,3\n3,5\n4,4\n5,6\n")
+    out = "o\x1b]0;pwned\x07ut/t.gif"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        code, printed, err = run_main(["--data", name, "--epoch", "3", "-q", "--out", out])
+    assert code == 0, err
+    assert "\x1b" not in printed + err and "\x07" not in printed + err
+    assert printed.startswith("Saved o\\x1b]0;pwned\\x07ut/t.gif (3 frames")
+    page = (tmp_path / "o\x1b]0;pwned\x07ut" / "index.html").read_text()
+    assert "\x1b" not in page and "a\\x1b[31mb\\nc.csv" in page

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from enum import IntEnum
 
 from ..film import stopping
+from ..inputs.errors import printable
 from ..inputs.settings import Settings, show
 from ..network import edits, gradcheck
 from ..network.layers import MIDDLE_LAYERS
@@ -199,12 +200,12 @@ def report(settings: Settings, result, interrupted_code: int, out, err) -> int:
                 else f"after {result.epochs_trained} of {settings.epoch} epochs"
             )
             print(
-                f"{PROG}: interrupted {moment}; saved {result.path} "
+                f"{PROG}: interrupted {moment}; saved {printable(str(result.path))} "
                 f"({frames}, up to epoch {epoch}, {best}error {error:.3e})",
                 file=err,
             )
         return interrupted_code
-    saved = ", ".join(str(path) for path in [result.path, *result.video_paths])
+    saved = ", ".join(printable(str(path)) for path in [result.path, *result.video_paths])
     print(f"Saved {saved} ({frames}, {final_errors(settings, result)})", file=out)
     if settings.data is not None and result.status == "finished":
         from ..film.units import poor_fit_hint

@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from ..film import stopping
 from ..film.texts import Texts
+from ..inputs.errors import printable
 from ..inputs.settings import Settings, show
 from ..network.samples import TEXTBOOK_POINTS
 from . import player
@@ -387,7 +388,8 @@ def _status_class(status: str) -> str:
 
 
 def _text(text: str) -> str:
-    return html.escape(text, quote=True)
+    """A text for the page: HTML's characters escaped, and control characters as escapes."""
+    return html.escape(printable(text), quote=True)
 
 
 def _url(name: str) -> str:

@@ -19,6 +19,7 @@ import numpy as np
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.ticker import Formatter
 
+from ..inputs.errors import printable
 from ..inputs.owndata import Scale, chosen_points, heldout_range, scale_of
 from ..network import samples as data
 from ..network.samples import Dataset
@@ -33,11 +34,11 @@ LABEL_CHARS, Y_LABEL_CHARS = 60, 30
 
 def drawn(text: str, limit: Optional[int] = None) -> str:
     """A text of the data (its file's or a column's name) as a frame draws it: as it is, never as
-    matplotlib's mathtext ($ escaped: a name like 'cost $x_2$' or '$\\bad$' is not a formula), cut
-    to `limit` characters."""
+    matplotlib's mathtext ($ escaped: a name like 'cost $x_2$' or '$\\bad$' is not a formula), its
+    control characters as escapes (\\x1b), cut to `limit` characters."""
     if limit is not None and len(text) > limit:
         text = text[: limit - 1] + "…"
-    text = "".join(char if has_glyph(char) else MISSING_GLYPH for char in text)
+    text = "".join(char if has_glyph(char) else MISSING_GLYPH for char in printable(text))
     return text.replace("$", r"\$")
 
 

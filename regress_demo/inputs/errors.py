@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 import reprlib
+import unicodedata
 
 import numpy as np
 
@@ -95,3 +96,14 @@ class MissingPackage(SettingError):
 
     def for_option(self) -> str:
         return f"--{self.name.replace('_', '-')} needs {self.package}: {self.install}"
+
+
+def printable(text: str) -> str:
+    """A text from outside (a path, a file's or a column's name) safe to print or draw: its control
+    and format characters (a terminal's escape sequences, a line break, a right-to-left override)
+    written as escapes, ``\\x1b``, ``\\n``, ``\\u202e``; every other character, Japanese
+    included, as it is."""
+    return "".join(
+        char if unicodedata.category(char) not in ("Cc", "Cf") else repr(char)[1:-1]
+        for char in text
+    )
