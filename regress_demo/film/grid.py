@@ -34,7 +34,9 @@ class GridFigure:
     """A comparison grid: one fit panel per configuration (e.g. rows = eta, columns = n_mid), shared
     axes, and a loss panel with one curve per configuration."""
 
-    def __init__(self, settings: Settings, dataset: Dataset, histories, heldout_histories=None):
+    def __init__(
+        self, settings: Settings, dataset: Dataset, histories, heldout_histories=None, still=False
+    ):
         self.settings = settings
         self.configurations = settings.configurations()
         self.columns, self.rows = settings.grid_axes()
@@ -44,7 +46,7 @@ class GridFigure:
         self.grid = data.grid()
         rows, cols = settings.grid_shape()
         with_loss = not settings.simple
-        layout = self.layout = Layout(settings, grid_inches(settings)[:2])
+        layout = self.layout = Layout(settings, grid_inches(settings)[:2], still)
         lines = settings_lines(settings, layout.chars(int(max(7.0, 2.5 * cols + 0.8) / 0.07)))
         width, height, header, loss_height = grid_inches(settings, len(lines))
         self.figure = layout.figure()

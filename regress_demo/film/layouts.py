@@ -8,6 +8,10 @@ short side is SLIDE inches, so that its text, in points, is as large as on a sli
 matplotlib's constrained layout places the panels so that no label overlaps another or leaves the
 frame. A wide frame (16:9) puts the fit on the left and the neurons and the error on the right.
 
+A still (--still) is for print: whatever the film's size, it is laid out the same way in a column
+of an A4 page (geometry.still_inches: 6.3 in wide, at most 9 in high), its text in points as
+printed, none under 8 pt (COLUMN_FONTS), its panels stacked.
+
 This module loads matplotlib only when a figure is made (checks.py asks it for natural_size first).
 """
 
@@ -25,6 +29,8 @@ from ..inputs.geometry import DPI, GRID_PANEL, RICH_INCHES, SIMPLE_INCHES, SLIDE
 #: Text sizes in points, with --size: titles and axis labels at least 18 pt, the rest at least 14
 #: pt, what a lecture hall reads from the back.
 FONTS = {"title": 18, "label": 18, "tick": 14, "legend": 14, "header": 14, "note": 14}
+#: Text sizes in points in a still, printed in an A4 column: none under 8 pt, as in a book.
+COLUMN_FONTS = {"title": 9.5, "label": 9, "tick": 8, "legend": 8, "header": 8.5, "note": 8}
 #: Room around the panels, in inches (matplotlib's constrained layout adds it around every label).
 PAD = 0.08
 #: A character of DejaVu Sans is about this many ems wide, on average (to break long header lines).
@@ -115,13 +121,17 @@ def frame_inches(settings) -> Tuple[float, float]:
 
 class Layout:
     """A frame's size, the size of its text and where its panels go: a layout's own (no --size),
-    or one that fills --size."""
+    one that fills --size, or a still's, in an A4 column (`still`). The last two are `sized`: laid
+    out by matplotlib, their text at the sizes of `fonts`."""
 
-    def __init__(self, settings, inches: Tuple[float, float]):
-        self.settings = settings
-        self.sized = is_sized(settings)
-        self.wide = False
-        if self.sized:
+    def __init__(self, settings, inches: Tuple[float, float], still: bool = False):
+        self.settings, self.still = settings, still
+        self.sized = still or is_sized(settings)
+        self.wide, self.fonts = False, FONTS
+        if still:
+            self.dpi, self.inches = DPI, geometry.still_inches(settings)
+            self.fonts = COLUMN_FONTS
+        elif self.sized:
             self.dpi, self.inches, self.wide = geometry.sized(*settings.size, settings)
         else:
             self.dpi, self.inches = DPI, inches
@@ -141,13 +151,13 @@ class Layout:
 
     def font(self, role: str, default: float) -> float:
         """The size of a text of this role (FONTS), in points: the layout's own without --size."""
-        return FONTS[role] if self.sized else default
+        return self.fonts[role] if self.sized else default
 
     def chars(self, default: int, share: float = 1.0) -> int:
         """How many characters a header line may hold (across `share` of the frame's width)."""
         if not self.sized:
             return default
-        return int(share * (self.inches[0] - 0.4) / (EM_WIDTH * FONTS["header"] / 72))
+        return int(share * (self.inches[0] - 0.4) / (EM_WIDTH * self.fonts["header"] / 72))
 
     def legend(self, fontsize: float, anchor=(1.02, 1.0), **options) -> dict:
         """A legend beside its panel, to the right, its top at the panel's top (with --size: never
@@ -164,16 +174,18 @@ class Layout:
 
     def fit_legend(self, settings) -> dict:
         """The fit panel's legend: beside it, or inside it with --size (where text is large, the
-        room beside the panels goes to the neurons')."""
-        if not self.sized:
+        room beside the panels goes to the neurons'; a still keeps it beside, off the curves)."""
+        if not self.sized or self.still:
             return self.legend(8)
         # (its corner is free)
         sine = settings.target == "sin" and getattr(settings, "data", None) is None
-        return dict(loc="upper right" if sine else "best", fontsize=FONTS["legend"], framealpha=0.9)
+        return dict(
+            loc="upper right" if sine else "best", fontsize=self.fonts["legend"], framealpha=0.9
+        )
 
     def legend_columns(self, longest: int) -> int:
         """How many legend entries of at most `longest` characters fit side by side, with --size."""
-        em = FONTS["legend"] / 72
+        em = self.fonts["legend"] / 72
         # + the line, the gaps
         return int((self.inches[0] - 0.8) / (EM_WIDTH * em * longest + 5 * em))
 
@@ -219,14 +231,14 @@ class Layout:
 
         for ax in figure.axes:
             for title in (ax.title, ax._left_title, ax._right_title):  # (matplotlib's three titles)
-                title.set_fontsize(FONTS["title"])
-            ax.xaxis.label.set_fontsize(FONTS["label"])
-            ax.yaxis.label.set_fontsize(FONTS["label"])
-            ax.tick_params(labelsize=FONTS["tick"])
+                title.set_fontsize(self.fonts["title"])
+            ax.xaxis.label.set_fontsize(self.fonts["label"])
+            ax.yaxis.label.set_fontsize(self.fonts["label"])
+            ax.tick_params(labelsize=self.fonts["tick"])
             for (
                 text
             ) in ax.texts:  # the note of a divergence: low in its panel, below the fit's legend
-                text.set_fontsize(FONTS["note"])
+                text.set_fontsize(self.fonts["note"])
                 text.set_y(0.1)
             for (
                 artist
@@ -243,9 +255,9 @@ class Layout:
                 ax for ax in figure.axes if ax is not fit_axes and shared.joined(ax, fit_axes)
             )
             fit_axes.tick_params(labelbottom=True)
-            fit_axes.set_xlabel(neighbour.get_xlabel(), fontsize=FONTS["label"])
+            fit_axes.set_xlabel(neighbour.get_xlabel(), fontsize=self.fonts["label"])
         for title in lifted:  # one line up, so that a title on the right cannot run into it
-            lift = 1.3 * FONTS["title"] / 72
+            lift = 1.3 * self.fonts["title"] / 72
             title.set_transform(
                 title.get_transform() + ScaledTranslation(0, lift, figure.dpi_scale_trans)
             )
@@ -267,11 +279,11 @@ class Layout:
         top = PAD
         for text in headers:
             if text.get_va() == "baseline":  # a grid's epoch, blitted: one line, set at each frame
-                text.set_fontsize(FONTS["title"])
-                text.set_y(1 - (top + 0.8 * FONTS["title"] / 72) / self.inches[1])
-                top += 1.25 * FONTS["title"] / 72
+                text.set_fontsize(self.fonts["title"])
+                text.set_y(1 - (top + 0.8 * self.fonts["title"] / 72) / self.inches[1])
+                top += 1.25 * self.fonts["title"] / 72
             else:
-                text.set_fontsize(FONTS["header"])
+                text.set_fontsize(self.fonts["header"])
                 text.set_va("top")
                 text.set_y(1 - top / self.inches[1])
                 top += text.get_window_extent(renderer).height / self.dpi + PAD
