@@ -135,6 +135,8 @@ class Layout:
             self.dpi, self.inches, self.wide = geometry.sized(*settings.size, settings)
         else:
             self.dpi, self.inches = DPI, inches
+        # a label shrinks to fit its panel, but a still's never under its least size: it is printed
+        self.least = min(self.fonts.values()) if still else 0.0
 
     def __repr__(self) -> str:
         return f"Layout({self.inches[0]:.2f} x {self.inches[1]:.2f} in at {self.dpi:g} dpi)"
@@ -221,10 +223,13 @@ class Layout:
 
     # After the figure is built --------------------------------------------------------------------
 
-    def finish(self, figure, headers: Sequence = (), lifted: Sequence = (), fit_axes=None):
-        """With --size: every text at its size (FONTS), the header lines at the top, each title that
-        shares its line with another lifted above it, long labels broken into lines, and the panels
-        placed by matplotlib's constrained layout (once: the frames are blitted over it)."""
+    def finish(
+        self, figure, headers: Sequence = (), lifted: Sequence = (), fit_axes=None, lines: int = 1
+    ):
+        """With --size or in a still: every text at its size (`fonts`), the header lines at the top,
+        each title that shares its line with another lifted above it (by as many `lines` as the
+        other may have), long labels broken into lines, and the panels placed by matplotlib's
+        constrained layout (once: the frames are blitted over it)."""
         if not self.sized:
             return
         from matplotlib.transforms import ScaledTranslation
@@ -256,8 +261,8 @@ class Layout:
             )
             fit_axes.tick_params(labelbottom=True)
             fit_axes.set_xlabel(neighbour.get_xlabel(), fontsize=self.fonts["label"])
-        for title in lifted:  # one line up, so that a title on the right cannot run into it
-            lift = 1.3 * self.fonts["title"] / 72
+        for title in lifted:  # a line up, so that a title on the right cannot run into it
+            lift = 1.3 * self.fonts["title"] / 72 * lines
             title.set_transform(
                 title.get_transform() + ScaledTranslation(0, lift, figure.dpi_scale_trans)
             )
@@ -338,7 +343,7 @@ class Layout:
                     chars = max(8, int(max(len(line) for line in lines) * room / length) - 1)
                     wrapped = break_between_terms(" ".join(lines), chars)
                     if wrapped == text.get_text():  # a term longer than the room: a smaller font
-                        text.set_fontsize(text.get_fontsize() * room / length)
+                        text.set_fontsize(max(text.get_fontsize() * room / length, self.least))
                     text.set_text(wrapped)
                     broken = True
         return broken
