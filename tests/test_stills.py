@@ -513,6 +513,29 @@ def test_the_fit_and_the_samples_differ_in_grey_on_the_rendered_page():
     assert np.median(centres) >= 200
 
 
+def test_the_handout_s_epoch_numbers_never_overlap_however_close_the_epochs():
+    """Epochs 0, 10, 20 and 30 of 2000 are 0.03 in apart on the error panel: their numbers, each
+    wider, stand side by side along its top, in order, each near its epoch, under the title."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    figure, _ = handout_figure(Settings(epoch=2001, interval=400, handout=(0, 10, 20, 30, 2000)))
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    renderer, ax = canvas.get_renderer(), figure.axes[-1]
+    labels = [text for text in ax.texts if text.get_text().isdigit()]
+    assert [label.get_text() for label in labels] == ["0", "10", "20", "30", "2000"]
+    boxes = [Text.get_window_extent(label, renderer) for label in labels]  # (not their lines)
+    title = ax._left_title.get_window_extent(renderer)
+    for box, next_box in zip(boxes, boxes[1:]):
+        assert box.x1 < next_box.x0  # side by side, in order: none over another
+    for box, epoch in zip(boxes, (0, 10, 20, 30, 2000)):
+        assert ax.bbox.y1 <= box.y0 and box.y1 < title.y0  # above the panel, under its title
+        x = ax.transData.transform((epoch, 1))[0]
+        assert abs((box.x0 + box.x1) / 2 - x) < 0.5 * figure.dpi  # within half an inch of it
+        assert 0 <= box.x0 and box.x1 <= figure.bbox.width
+
+
 def test_handout_book_gives_the_textbook_s_epochs_and_the_page_says_them_in_japanese():
     settings = Settings(handout="book", lang="ja", epoch=2001, interval=400)
     assert settings.handout == (0, 200, 400, 600, 800, 1000, 1200, 1400, 1600, 1800, 2000)
