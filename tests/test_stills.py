@@ -202,12 +202,10 @@ STILL_KINDS = {
 }
 
 
-@pytest.mark.parametrize("kind", list(STILL_KINDS))
-def test_a_still_of_every_kind_fits_an_a4_column_its_text_8_pt_or_more_all_in_sight(
-    kind, tmp_path, monkeypatch
-):
-    """The PDF's page 6.3 in wide (an A4 column) and at most 9 in high, the PNG that size at its
-    dpi; every text at least 8 pt in the PDF, and in the figure inside it and over no other."""
+def column_still(settings: Settings, folder, monkeypatch):
+    """A run's last still at 60 dpi, checked: the PDF's page 6.3 in wide (an A4 column) and at
+    most 9 in high, the PNG that size at its dpi, every text at least 8 pt in the PDF, and in the
+    figure inside it and over no other; returns the figure."""
     from test_sizes_styles import check_text
 
     from regress_demo.files.stills import Stills
@@ -217,13 +215,8 @@ def test_a_still_of_every_kind_fits_an_a4_column_its_text_8_pt_or_more_all_in_si
     monkeypatch.setattr(
         Stills, "add", lambda self, item: (figures.append(item[1]), add(self, item))
     )
-    settings = Settings(epoch=30, frames=3, still=("last",), dpi=60, **STILL_KINDS[kind])
-    make_gif(settings, tmp_path / "run.gif")
-    (png,), (pdf,), (figure,) = (
-        tmp_path.glob("*-epoch*.png"),
-        tmp_path.glob("*-epoch*.pdf"),
-        figures,
-    )
+    make_gif(settings.replace(epoch=30, frames=3, still=("last",), dpi=60), folder / "run.gif")
+    (png,), (pdf,), (figure,) = folder.glob("*-epoch*.png"), folder.glob("*-epoch*.pdf"), figures
     box = pypdf.PdfReader(pdf).pages[0].mediabox
     page = (float(box.width) / 72, float(box.height) / 72)  # inches at 100 %
     assert page[0] == pytest.approx(6.3) and 4 <= page[1] <= 9.0
@@ -235,9 +228,31 @@ def test_a_still_of_every_kind_fits_an_a4_column_its_text_8_pt_or_more_all_in_si
     figure.canvas.draw()  # (the axis labels placed at the figure's dpi, after the PDF's 72)
     least = 8 * figure.dpi / 72 - 1e-6  # 8 pt in pixels: the figure is laid out at its inches
     check_text(figure, figure.bbox.width, figure.bbox.height, least, least)
+    return figure
+
+
+@pytest.mark.parametrize("kind", list(STILL_KINDS))
+def test_a_still_of_every_kind_fits_an_a4_column_its_text_8_pt_or_more_all_in_sight(
+    kind, tmp_path, monkeypatch
+):
+    figure = column_still(Settings(**STILL_KINDS[kind]), tmp_path, monkeypatch)
     if kind == "wide-grid":  # `reached at epoch 23` is wider than a panel: two lines
         statuses = [ax.get_title(loc="right") for ax in figure.axes]
         assert "reached at\nepoch " in "".join(statuses)
+
+
+def test_a_still_of_data_in_the_millions_has_room_for_its_ticks_in_its_units(tmp_path, monkeypatch):
+    """Your own data's ticks say their whole value (2e6, where matplotlib's own say 2 under a
+    common 1e6) once the figure is built: the still is laid out again around them, its y label
+    in sight."""
+    x = np.arange(1990, 2021, 0.5)
+    y = 2e5 + 3e6 * (x - 1990) ** 2 / 900 + 1e5 * np.sin(x)
+    rows = "".join(f"{year},{count:.0f}\n" for year, count in zip(x, y))
+    (tmp_path / "city.csv").write_text("year,population of the very long named city\n" + rows)
+    figure = column_still(
+        Settings(data=str(tmp_path / "city.csv"), simple=True), tmp_path, monkeypatch
+    )
+    assert "2e6" in [label.get_text() for label in figure.axes[0].get_yticklabels()]
 
 
 def test_a_still_leaves_the_default_film_as_it_was(tmp_path, monkeypatch):

@@ -435,6 +435,7 @@ def make_figure(
             settings, for_drawing(settings, dataset), histories, frames, heldout_histories, still
         )
         in_units(figure, settings, [frame[0] for frame in frames])
+        figure.layout.lay_out_again(figure.figure)  # (a still: its ticks' labels in the units)
         return figure
     if settings.is_grid:
         return GridFigure(settings, dataset, histories, heldout_histories, still)

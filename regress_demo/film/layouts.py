@@ -147,9 +147,15 @@ class Layout:
 
         if not self.sized:
             return Figure(figsize=self.inches, dpi=self.dpi)
-        figure = Figure(figsize=self.inches, dpi=self.dpi, layout="constrained")
-        figure.get_layout_engine().set(w_pad=PAD, h_pad=PAD, wspace=0.04, hspace=0.04)
+        figure = Figure(figsize=self.inches, dpi=self.dpi)
+        self._constrained(figure)
         return figure
+
+    @staticmethod
+    def _constrained(figure):
+        """matplotlib's constrained layout for the figure, PAD inches around every panel."""
+        figure.set_layout_engine("constrained")
+        figure.get_layout_engine().set(w_pad=PAD, h_pad=PAD, wspace=0.04, hspace=0.04)
 
     def font(self, role: str, default: float) -> float:
         """The size of a text of this role (FONTS), in points: the layout's own without --size."""
@@ -266,9 +272,21 @@ class Layout:
             title.set_transform(
                 title.get_transform() + ScaledTranslation(0, lift, figure.dpi_scale_trans)
             )
-        top = self._place_headers(figure, headers)
+        self.top = self._place_headers(figure, headers)
+        self._lay_out(figure)
+
+    def lay_out_again(self, figure):
+        """A still's panels placed again after its labels changed (your own data's ticks, in its
+        units, are set after the figure is built); the film's stay where its frames are blitted."""
+        if self.still:
+            self._constrained(figure)
+            self._lay_out(figure)
+
+    def _lay_out(self, figure):
+        """The panels placed by matplotlib's constrained layout under the headers (`top` inches),
+        labels too long broken between its passes; then they stay where they are."""
         engine = figure.get_layout_engine()
-        engine.set(rect=(0, 0, 1, 1 - top / self.inches[1]))
+        engine.set(rect=(0, 0, 1, 1 - self.top / self.inches[1]))
         renderer = figure.canvas.get_renderer()
         self._break_long_labels(figure, renderer)  # for the panels' first places, the grid's
         for _ in range(3):  # lay out, break what is still too long, lay out again
