@@ -142,7 +142,7 @@ class Layout:
         return f"Layout({self.inches[0]:.2f} x {self.inches[1]:.2f} in at {self.dpi:g} dpi)"
 
     def figure(self):
-        """The empty figure: the layout's own, or one laid out by matplotlib to fill --size."""
+        """The empty figure: the layout's own, or one laid out by matplotlib (--size, a still)."""
         from matplotlib.figure import Figure
 
         if not self.sized:
@@ -158,7 +158,7 @@ class Layout:
         figure.get_layout_engine().set(w_pad=PAD, h_pad=PAD, wspace=0.04, hspace=0.04)
 
     def font(self, role: str, default: float) -> float:
-        """The size of a text of this role (FONTS), in points: the layout's own without --size."""
+        """The size of a text of this role (`fonts`), in points: the layout's own if not sized."""
         return self.fonts[role] if self.sized else default
 
     def chars(self, default: int, share: float = 1.0) -> int:
@@ -168,7 +168,7 @@ class Layout:
         return int(share * (self.inches[0] - 0.4) / (EM_WIDTH * self.fonts["header"] / 72))
 
     def legend(self, fontsize: float, anchor=(1.02, 1.0), **options) -> dict:
-        """A legend beside its panel, to the right, its top at the panel's top (with --size: never
+        """A legend beside its panel, to the right, its top at the panel's top (if sized: never
         above it, where the titles go)."""
         if self.sized:
             anchor = (anchor[0], 1.0)
@@ -192,13 +192,13 @@ class Layout:
         )
 
     def legend_columns(self, longest: int) -> int:
-        """How many legend entries of at most `longest` characters fit side by side, with --size."""
+        """How many legend entries of at most `longest` characters fit side by side, if sized."""
         em = self.fonts["legend"] / 72
         # + the line, the gaps
         return int((self.inches[0] - 0.8) / (EM_WIDTH * em * longest + 5 * em))
 
     def neuron_lines(self, default: int, n_mid: int) -> int:
-        """How many neurons the neuron panel draws one by one: with --size, as many as its legend
+        """How many neurons the neuron panel draws one by one: if sized, as many as its legend
         holds beside it (the others are drawn as their sum; a sum of one would take as much
         room)."""
         if not self.sized:
@@ -208,8 +208,8 @@ class Layout:
     # The panels -----------------------------------------------------------------------------------
 
     def rich_axes(self, figure):
-        """The fit, the neurons and the error, with --size: side by side in a wide frame (the fit on
-        the left, the neurons over the error on the right), else stacked."""
+        """The fit, the neurons and the error, if sized: side by side in a wide frame (the fit on
+        the left, the neurons over the error on the right), else stacked (a still's too)."""
         if self.wide:
             spec = figure.add_gridspec(2, 2, width_ratios=[1.15, 1], height_ratios=[1.15, 1])
             ax_fit = figure.add_subplot(spec[:, 0])
@@ -223,7 +223,7 @@ class Layout:
         return ax_fit, figure.add_subplot(spec[1], sharex=ax_fit), figure.add_subplot(spec[2])
 
     def grid_spec(self, figure, rows: int, cols: int, with_loss: bool):
-        """The grid's panels, with --size: filling the width, the error below them."""
+        """The grid's panels, if sized: filling the width, the error below them."""
         ratios = [1.0] * rows + ([1.25 if rows > 1 else 1.0] if with_loss else [])
         return figure.add_gridspec(rows + with_loss, cols, height_ratios=ratios)
 
