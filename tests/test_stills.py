@@ -10,7 +10,7 @@ import zlib
 
 import numpy as np
 import pytest
-from helpers import decode_gif
+from helpers import daylight, decode_gif
 from PIL import Image
 
 from regress_demo.app import cli
@@ -76,16 +76,31 @@ def pdf_texts(path) -> list:
     return texts
 
 
+def pdf_font_sizes(path) -> list:
+    """The size in points of each text of the PDF's first page as printed at 100 %: its font size
+    (Tf) scaled by its text and page matrices (read with pypdf)."""
+    pypdf = pytest.importorskip("pypdf")
+    sizes = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            scale = (abs(tm[0] * tm[3] - tm[1] * tm[2]) * abs(cm[0] * cm[3] - cm[1] * cm[2])) ** 0.5
+            sizes.append(size * scale)
+
+    pypdf.PdfReader(path).pages[0].extract_text(visitor_text=visit)
+    return sizes
+
+
 # ---- --still ----
 
 
-def test_a_still_is_a_png_at_300_dpi_of_the_frame_at_its_size_in_inches(printed):
+def test_a_still_is_a_png_at_300_dpi_an_a4_column_wide(printed):
     folder, result, _ = printed
     gif = decode_gif(folder / "run.gif")
-    height, width = gif.frames[0].shape[:2]  # the film: 100 dpi
+    assert gif.frames[0].shape[:2] == (480, 640)  # the film: 6.4 x 4.8 in at 100 dpi
     for epoch in (0, 59):  # 0 and last
         with Image.open(folder / f"run-epoch{epoch}.png") as still:
-            assert still.size == (width * 3, height * 3) == (1920, 1440)  # 6.4 x 4.8 in at 300 dpi
+            assert still.size == (1890, 1440)  # 6.3 x 4.8 in at 300 dpi: an A4 column
             assert still.info["dpi"] == pytest.approx((300, 300), abs=0.01)
             pixels = np.asarray(still.convert("RGB"))
         red = (
@@ -158,7 +173,7 @@ def test_a_still_between_frames_leaves_the_film_as_it_was_and_replay_makes_it_ag
     assert (tmp_path / "a.gif").read_bytes() == (tmp_path / "plain.gif").read_bytes()
     assert "epoch 2 / 12   error " in "\n".join(pdf_texts(tmp_path / "a-epoch2.pdf"))
     with Image.open(tmp_path / "a-epoch2.png") as still:
-        assert still.size == (320, 240)  # 6.4 x 4.8 in at 50 dpi
+        assert still.size == (315, 240)  # 6.3 x 4.8 in at 50 dpi
     assert cli.main(["--replay", "a.json", "--out", "b.gif", "-q"]) == 0
     record = json.loads((tmp_path / "b.json").read_text())
     assert record["frame_epochs"] == [0, 4, 8, 11]
@@ -168,6 +183,87 @@ def test_a_still_between_frames_leaves_the_film_as_it_was_and_replay_makes_it_ag
         assert (tmp_path / f"b-epoch2.{kind}").read_bytes() == (
             tmp_path / f"a-epoch2.{kind}"
         ).read_bytes()
+
+
+# ---- stills in an A4 column ----
+
+#: A still of each kind of frame, from a quick run of each: the plain frame, the default one, a
+#: grid, in print, in Japanese, of your own data, of a run laid out for a slide (--size), and a
+#: grid so wide that its panels' status takes two lines.
+STILL_KINDS = {
+    "simple": dict(simple=True),
+    "rich": {},
+    "grid": dict(n_mid=(2, 3, 5), eta=(0.1, 0.3)),
+    "print": dict(style="print", noise=0.1, holdout=(0.2, 0.6)),
+    "ja": dict(lang="ja"),
+    "data": dict(data=daylight()),
+    "size": dict(size=(1280, 720)),
+    "wide-grid": dict(n_mid=(1, 2, 3, 4, 5, 6), eta=(0.1, 0.3), stop_at=0.05, simple=True),
+}
+
+
+def column_still(settings: Settings, folder, monkeypatch):
+    """A run's last still at 60 dpi, checked: the PDF's page 6.3 in wide (an A4 column) and at
+    most 9 in high, the PNG that size at its dpi, every text at least 8 pt in the PDF, and in the
+    figure inside it and over no other; returns the figure."""
+    from test_sizes_styles import check_text
+
+    from regress_demo.files.stills import Stills
+
+    pypdf = pytest.importorskip("pypdf")
+    figures, add = [], Stills.add
+    monkeypatch.setattr(
+        Stills, "add", lambda self, item: (figures.append(item[1]), add(self, item))
+    )
+    make_gif(settings.replace(epoch=30, frames=3, still=("last",), dpi=60), folder / "run.gif")
+    (png,), (pdf,), (figure,) = folder.glob("*-epoch*.png"), folder.glob("*-epoch*.pdf"), figures
+    box = pypdf.PdfReader(pdf).pages[0].mediabox
+    page = (float(box.width) / 72, float(box.height) / 72)  # inches at 100 %
+    assert page[0] == pytest.approx(6.3) and 4 <= page[1] <= 9.0
+    with Image.open(png) as still:
+        assert still.info["dpi"] == pytest.approx((60, 60), abs=0.02)  # (2362 dots a metre)
+        assert still.size == (378, round(page[1] * 60))  # printed at its dpi: the PDF's size
+    sizes = pdf_font_sizes(pdf)
+    assert len(sizes) > 20 and min(sizes) >= 8 - 1e-6, sorted(sizes)[:5]
+    figure.canvas.draw()  # (the axis labels placed at the figure's dpi, after the PDF's 72)
+    least = 8 * figure.dpi / 72 - 1e-6  # 8 pt in pixels: the figure is laid out at its inches
+    check_text(figure, figure.bbox.width, figure.bbox.height, least, least)
+    return figure
+
+
+@pytest.mark.parametrize("kind", list(STILL_KINDS))
+def test_a_still_of_every_kind_fits_an_a4_column_its_text_8_pt_or_more_all_in_sight(
+    kind, tmp_path, monkeypatch
+):
+    figure = column_still(Settings(**STILL_KINDS[kind]), tmp_path, monkeypatch)
+    if kind == "wide-grid":  # `reached at epoch 23` is wider than a panel: two lines
+        statuses = [ax.get_title(loc="right") for ax in figure.axes]
+        assert "reached at\nepoch " in "".join(statuses)
+
+
+def test_a_still_of_data_in_the_millions_has_room_for_its_ticks_in_its_units(tmp_path, monkeypatch):
+    """Your own data's ticks say their whole value (2e6, where matplotlib's own say 2 under a
+    common 1e6) once the figure is built: the still is laid out again around them, its y label
+    in sight."""
+    x = np.arange(1990, 2021, 0.5)
+    y = 2e5 + 3e6 * (x - 1990) ** 2 / 900 + 1e5 * np.sin(x)
+    rows = "".join(f"{year},{count:.0f}\n" for year, count in zip(x, y))
+    (tmp_path / "city.csv").write_text("year,population of the very long named city\n" + rows)
+    figure = column_still(
+        Settings(data=str(tmp_path / "city.csv"), simple=True), tmp_path, monkeypatch
+    )
+    assert "2e6" in [label.get_text() for label in figure.axes[0].get_yticklabels()]
+
+
+def test_a_still_leaves_the_default_film_as_it_was(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    film = ["--epoch", "31", "--frames", "4", "-q"]
+    assert cli.main(film + ["--still", "last", "--dpi", "50", "--out", "a.gif"]) == 0
+    assert cli.main(film + ["--out", "plain.gif"]) == 0
+    assert (tmp_path / "a.gif").read_bytes() == (tmp_path / "plain.gif").read_bytes()
+    assert decode_gif(tmp_path / "a.gif").sizes == {(840, 800)}  # 8.4 x 8 in at 100 dpi
+    with Image.open(tmp_path / "a-epoch30.png") as still:
+        assert still.size == (315, 390)  # 6.3 x 7.8 in at 50 dpi
 
 
 # ---- the contact sheet ----
@@ -396,16 +492,7 @@ def test_the_handout_is_one_a4_page_naming_each_chosen_epoch(handout):
 
 
 def test_no_text_on_the_handout_is_under_8_pt(handout):
-    """Each text's size as printed: its font size (Tf) scaled by its text and page matrices."""
-    pypdf = pytest.importorskip("pypdf")
-    sizes = []
-
-    def visit(text, cm, tm, font, size):
-        if text.strip():
-            scale = (abs(tm[0] * tm[3] - tm[1] * tm[2]) * abs(cm[0] * cm[3] - cm[1] * cm[2])) ** 0.5
-            sizes.append(size * scale)
-
-    pypdf.PdfReader(handout[0]).pages[0].extract_text(visitor_text=visit)
+    sizes = pdf_font_sizes(handout[0])
     assert len(sizes) > 30 and min(sizes) >= 8 - 1e-6, sorted(sizes)[:5]
 
 
@@ -439,6 +526,29 @@ def test_the_fit_and_the_samples_differ_in_grey_on_the_rendered_page():
     assert max(fit_dark) <= 40, fit_dark
     assert min(ring_dark) >= max(fit_dark) + 50, (min(ring_dark), max(fit_dark))
     assert np.median(centres) >= 200
+
+
+def test_the_handout_s_epoch_numbers_never_overlap_however_close_the_epochs():
+    """Epochs 0, 10, 20 and 30 of 2000 are 0.03 in apart on the error panel: their numbers, each
+    wider, stand side by side along its top, in order, each near its epoch, under the title."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    figure, _ = handout_figure(Settings(epoch=2001, interval=400, handout=(0, 10, 20, 30, 2000)))
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    renderer, ax = canvas.get_renderer(), figure.axes[-1]
+    labels = [text for text in ax.texts if text.get_text().isdigit()]
+    assert [label.get_text() for label in labels] == ["0", "10", "20", "30", "2000"]
+    boxes = [Text.get_window_extent(label, renderer) for label in labels]  # (not their lines)
+    title = ax._left_title.get_window_extent(renderer)
+    for box, next_box in zip(boxes, boxes[1:]):
+        assert box.x1 < next_box.x0  # side by side, in order: none over another
+    for box, epoch in zip(boxes, (0, 10, 20, 30, 2000)):
+        assert ax.bbox.y1 <= box.y0 and box.y1 < title.y0  # above the panel, under its title
+        x = ax.transData.transform((epoch, 1))[0]
+        assert abs((box.x0 + box.x1) / 2 - x) < 0.5 * figure.dpi  # within half an inch of it
+        assert 0 <= box.x0 and box.x1 <= figure.bbox.width
 
 
 def test_handout_book_gives_the_textbook_s_epochs_and_the_page_says_them_in_japanese():

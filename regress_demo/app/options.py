@@ -281,9 +281,10 @@ SETTING_OPTIONS = [
         ("--still",),
         "still",
         "EPOCH[,EPOCH...]",
-        "also draw the frame of these epochs (or last: the film's last frame) for print: "
-        "NAME-epochN.png at --dpi and NAME-epochN.pdf (vector, its text selectable); any epoch "
-        "of the run, a frame of the film or not",
+        "also draw the frame of these epochs (or last: the film's last frame) for print, laid "
+        "out for a column of an A4 page (6.3 in wide, text 8 pt or more): NAME-epochN.png at "
+        "--dpi and NAME-epochN.pdf (vector, its text selectable); any epoch of the run, a frame "
+        "of the film or not",
         checks.parse_epochs,
     ),
     Option(

@@ -218,7 +218,7 @@ def draw_prints(settings, dataset, histories, heldout_histories, frames, drawn, 
 
     stills = still_frames(settings, drawn, extra) if "stills" in writers else {}
     if stills:
-        figure = make_figure(settings, dataset, histories, frames, heldout_histories)
+        figure = make_figure(settings, dataset, histories, frames, heldout_histories, still=True)
         for epoch, snapshots in stills.items():
             show_frame(figure, frames, snapshots)
             with every_artist_drawn(figure):

@@ -60,11 +60,11 @@ class SimpleFigure:
 
     marks = slice(None)  # the samples whose outputs get a + mark (own data: units.mark_step)
 
-    def __init__(self, settings: Settings, dataset: Dataset):
+    def __init__(self, settings: Settings, dataset: Dataset, still: bool = False):
         self.settings, self.x = settings, dataset.x_train
         self.say = say = texts_of(settings)
         self.grid = data.grid()
-        layout = self.layout = Layout(settings, (6.4, 4.8))
+        layout = self.layout = Layout(settings, (6.4, 4.8), still)
         self.figure = layout.figure()
         self.blitter = Blitter(self.figure)
         ax = self.ax = self.figure.add_subplot()
@@ -152,6 +152,7 @@ class RichFigure:
         heldout_histories=None,
         final: Optional[Snapshot] = None,
         snapshots=(),
+        still: bool = False,
     ):
         self.settings, self.x = settings, dataset.x_train
         self.history = np.asarray(histories[0], dtype=float)
@@ -159,7 +160,7 @@ class RichFigure:
         self.heldout_history = np.asarray(heldout, dtype=float) if len(heldout) else None
         self.say = texts_of(settings)
         self.grid = data.grid()
-        layout = self.layout = Layout(settings, (8.4, 8.0))
+        layout = self.layout = Layout(settings, (8.4, 8.0), still)
         self.figure = layout.figure()
         self.blitter = Blitter(self.figure)
         lines = settings_lines(settings, max_chars=layout.chars(110))
@@ -230,7 +231,7 @@ class RichFigure:
         options = layout.fit_legend(settings)
         legend = ax_fit.legend(**options)
         # inside the panel: drawn over the fit and the outputs
-        if layout.sized and options["loc"] != "best":
+        if "bbox_to_anchor" not in options and options["loc"] != "best":
             self.blitter.cover(legend)
         self.title = self.blitter.label(
             ax_fit.set_title(say("rich_epoch_blank"), fontsize=11, loc="left", y=TITLE_Y)
@@ -427,21 +428,24 @@ def make_figure(
     histories,
     frames: Sequence[List[Snapshot]],
     heldout_histories=None,
+    still: bool = False,
 ):
-    """The figure that suits these settings, made to fit every frame of the run."""
+    """The figure that suits these settings, made to fit every frame of the run: the film's, or
+    with `still` one laid out for print in an A4 column (--still)."""
     # your own data (ownunits.py)
     if settings.data is not None and not getattr(dataset, "in_data_units", False):
         from .units import for_drawing, in_units
 
         figure = make_figure(
-            settings, for_drawing(settings, dataset), histories, frames, heldout_histories
+            settings, for_drawing(settings, dataset), histories, frames, heldout_histories, still
         )
         in_units(figure, settings, [frame[0] for frame in frames])
+        figure.layout.lay_out_again(figure.figure)  # (a still: its ticks' labels in the units)
         return figure
     if settings.is_grid:
-        return GridFigure(settings, dataset, histories, heldout_histories)
+        return GridFigure(settings, dataset, histories, heldout_histories, still)
     if settings.simple:
-        return SimpleFigure(settings, dataset)
+        return SimpleFigure(settings, dataset, still)
     snapshots = [frame[0] for frame in frames]
     return RichFigure(
         settings,
@@ -450,6 +454,7 @@ def make_figure(
         heldout_histories,
         snapshots[-1] if snapshots else None,
         snapshots,
+        still,
     )
 
 

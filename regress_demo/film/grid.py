@@ -13,7 +13,7 @@ from ..network.samples import Dataset
 from ..network.train import Snapshot
 from .blit import Blitter, LossPieces
 from .captions import settings_lines
-from .layouts import Layout, grid_inches, mark_epochs, print_look
+from .layouts import Layout, break_between_terms, grid_inches, mark_epochs, print_look
 from .panels import (
     ETA_STYLES,
     HELDOUT_COLOUR,
@@ -34,7 +34,9 @@ class GridFigure:
     """A comparison grid: one fit panel per configuration (e.g. rows = eta, columns = n_mid), shared
     axes, and a loss panel with one curve per configuration."""
 
-    def __init__(self, settings: Settings, dataset: Dataset, histories, heldout_histories=None):
+    def __init__(
+        self, settings: Settings, dataset: Dataset, histories, heldout_histories=None, still=False
+    ):
         self.settings = settings
         self.configurations = settings.configurations()
         self.columns, self.rows = settings.grid_axes()
@@ -44,7 +46,7 @@ class GridFigure:
         self.grid = data.grid()
         rows, cols = settings.grid_shape()
         with_loss = not settings.simple
-        layout = self.layout = Layout(settings, grid_inches(settings)[:2])
+        layout = self.layout = Layout(settings, grid_inches(settings)[:2], still)
         lines = settings_lines(settings, layout.chars(int(max(7.0, 2.5 * cols + 0.8) / 0.07)))
         width, height, header, loss_height = grid_inches(settings, len(lines))
         self.figure = layout.figure()
@@ -78,7 +80,8 @@ class GridFigure:
         names = self._fit_panels(spec, dataset, rows, cols)
         if with_loss:
             self._loss_panel(spec[rows, :], width)
-        layout.finish(self.figure, [self.header, settings_text], lifted=names)
+        self.status_chars, status_lines = self._status_lines(cols)
+        layout.finish(self.figure, [self.header, settings_text], lifted=names, lines=status_lines)
 
     def _fit_panels(self, spec, dataset: Dataset, rows: int, cols: int):
         """A fit panel per configuration, row by row, sharing their axes; returns their names."""
@@ -96,8 +99,9 @@ class GridFigure:
                 names.append(
                     ax.set_title(settings.label(config, "  "), fontsize=8, loc="left", y=TITLE_Y)
                 )
-                # error, "diverged"
-                title = self.blitter.label(ax.set_title("", fontsize=8, loc="right", y=TITLE_Y))
+                # error, "diverged" (in a still, maybe in lines: drawn by matplotlib, not a Label)
+                title = ax.set_title("", fontsize=8, loc="right", y=TITLE_Y)
+                title = (animate if self.layout.still else self.blitter.label)(title)
                 self.panels.append((fit, title, animate(warning_box(ax, 8))))
         self.ax = first
         return names
@@ -173,6 +177,30 @@ class GridFigure:
             frameon=False,
         )
 
+    def _status_lines(self, cols: int):
+        """How a panel's status (its error, diverged, reached) is broken into lines: in a still,
+        as narrow as its panel (in an A4 column a wide grid's panels have no room for `reached at
+        epoch 38` on one line), as (characters a line, lines at most); in the film, (0, 1): one
+        line."""
+        layout, say = self.layout, self.say
+        if not layout.still:
+            return 0, 1
+        statuses = [say("grid_error", error=0.05), say("grid_diverged")]
+        if self.settings.stop_at is not None:
+            statuses.append(say("grid_reached", epoch=self.settings.epoch - 1))
+        panel = (layout.inches[0] - 0.6) / cols - 0.15  # inches: less the tick labels, the gaps
+        renderer, widths = self.figure.canvas.get_renderer(), []
+        for status in statuses:  # each measured at the titles' size, in the figure's font
+            text = self.figure.text(0, 0, status, fontsize=layout.fonts["title"])
+            widths.append(text.get_window_extent(renderer).width / self.figure.dpi)
+            text.remove()
+        chars = max(4, min(int(len(s) * panel / w) for s, w in zip(statuses, widths)))
+        return chars, max(len(break_between_terms(s, chars).split("\n")) for s in statuses)
+
+    def _status(self, text: str) -> str:
+        """A panel's status as it is shown: broken into lines in a still (_status_lines)."""
+        return break_between_terms(text, self.status_chars) if self.status_chars else text
+
     def _colour(self, config: Settings) -> str:
         """Each column has its colour, in the panels and in the loss panel (in print: each
         panel)."""
@@ -207,13 +235,14 @@ class GridFigure:
             )
         for (fit, title, warning), snapshot in zip(self.panels, snapshots):
             fit.set_data(self.grid, finite_or_nan(snapshot.fit(self.grid), snapshot))
-            title.set_text(
+            status = (
                 self.say("grid_diverged")
                 if snapshot.diverged
                 else self.say("grid_error", error=snapshot.error)
             )
             if snapshot.reached:  # --stop-at: this network stopped here
-                title.set_text(self.say("grid_reached", epoch=snapshot.epoch))
+                status = self.say("grid_reached", epoch=snapshot.epoch)
+            title.set_text(self._status(status))
             show_warning(warning, snapshot, self.say, short=True)
         if not self.settings.simple:
             self._next_loss_pieces(epoch)

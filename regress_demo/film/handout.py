@@ -27,6 +27,9 @@ FIT_LOOK = dict(color="black", lw=2.2, zorder=3)
 SAMPLE_LOOK = dict(marker="o", ms=3.5, mfc="white", mec="0.35", mew=0.8, ls="none", zorder=2)
 TARGET_LOOK = dict(color="0.55", lw=0.9)
 HEADING_PT = 11.0
+#: The chosen epochs' numbers stand this many points above the error panel, at least MARK_GAP points
+#: apart from each other.
+MARK_LIFT, MARK_GAP = 6.0, 3.0
 
 
 @in_its_font  # a Japanese handout in a Japanese font (fonts.py)
@@ -90,21 +93,51 @@ def _fit_panels(figure, spec, settings, dataset, chosen: Dict[int, list]) -> Lis
 
 def _error_panel(ax, settings, history: Sequence[float], epochs: List[int]):
     """The error of every epoch (log scale), each chosen epoch marked by a dotted line and its
-    number."""
+    number above the panel."""
     say = texts_of(settings)
     loss_axis(ax, [history], say, fontsize=SMALL_PT)
     ax.plot(range(len(history)), history, color="black", lw=1.4)
-    for epoch in epochs:
+    _mark_epochs(ax, sorted(epochs))
+    ax.set_title(
+        say("handout_error"), fontsize=TITLE_PT, loc="left", y=1.0, pad=MARK_LIFT + 2 * SMALL_PT
+    )
+    ax.tick_params(labelsize=SMALL_PT)
+
+
+def _mark_epochs(ax, epochs: List[int]):
+    """Each epoch (in order) marked on the error panel: a dotted line, and its number above the
+    panel joined to it by a thin line; numbers that would overlap (epochs 0, 10, 20 and 30 of 2000
+    are 0.03 in apart) moved apart along the top, each as little as it takes (spread)."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+
+    font, points = FontProperties(size=SMALL_PT), 72 / ax.figure.dpi  # (points a pixel)
+    widths = [text_to_path.get_text_width_height_descent(str(e), font, False)[0] for e in epochs]
+    centres = [ax.transData.transform((epoch, 1))[0] * points for epoch in epochs]
+    right = max(centres[-1], ax.bbox.x1 * points)  # (the last may stand on the right edge)
+    for epoch, centre, place in zip(epochs, centres, spread(centres, widths, MARK_GAP, right)):
         ax.axvline(epoch, color="0.4", lw=0.9, ls=":")
         ax.annotate(
             str(epoch),
             (epoch, 1.0),
             xycoords=("data", "axes fraction"),
-            xytext=(0, 2),
+            xytext=(place - centre, MARK_LIFT),
             textcoords="offset points",
             ha="center",
             va="bottom",
             fontsize=SMALL_PT,
+            arrowprops=dict(arrowstyle="-", color="0.4", lw=0.6, shrinkA=0, shrinkB=0),
         )
-    ax.set_title(say("handout_error"), fontsize=TITLE_PT, loc="left", y=1.07)
-    ax.tick_params(labelsize=SMALL_PT)
+
+
+def spread(centres: Sequence[float], widths: Sequence[float], gap: float, right: float) -> list:
+    """Labels along a line, in order, moved apart as little as it takes: each label's centre
+    (points) where no label is nearer its neighbour than `gap`, none beyond `right`. From the left,
+    each goes right of the one before; then from the right, each goes left of the one after."""
+    placed = list(centres)
+    for k in range(1, len(placed)):
+        placed[k] = max(placed[k], placed[k - 1] + (widths[k - 1] + widths[k]) / 2 + gap)
+    placed[-1] = min(placed[-1], right)
+    for k in range(len(placed) - 2, -1, -1):
+        placed[k] = min(placed[k], placed[k + 1] - (widths[k] + widths[k + 1]) / 2 - gap)
+    return placed

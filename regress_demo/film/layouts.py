@@ -8,6 +8,10 @@ short side is SLIDE inches, so that its text, in points, is as large as on a sli
 matplotlib's constrained layout places the panels so that no label overlaps another or leaves the
 frame. A wide frame (16:9) puts the fit on the left and the neurons and the error on the right.
 
+A still (--still) is for print: whatever the film's size, it is laid out the same way in a column
+of an A4 page (geometry.still_inches: 6.3 in wide, at most 9 in high), its text in points as
+printed, none under 8 pt (COLUMN_FONTS), its panels stacked.
+
 This module loads matplotlib only when a figure is made (checks.py asks it for natural_size first).
 """
 
@@ -25,6 +29,8 @@ from ..inputs.geometry import DPI, GRID_PANEL, RICH_INCHES, SIMPLE_INCHES, SLIDE
 #: Text sizes in points, with --size: titles and axis labels at least 18 pt, the rest at least 14
 #: pt, what a lecture hall reads from the back.
 FONTS = {"title": 18, "label": 18, "tick": 14, "legend": 14, "header": 14, "note": 14}
+#: Text sizes in points in a still, printed in an A4 column: none under 8 pt, as in a book.
+COLUMN_FONTS = {"title": 9.5, "label": 9, "tick": 8, "legend": 8, "header": 8.5, "note": 8}
 #: Room around the panels, in inches (matplotlib's constrained layout adds it around every label).
 PAD = 0.08
 #: A character of DejaVu Sans is about this many ems wide, on average (to break long header lines).
@@ -115,42 +121,54 @@ def frame_inches(settings) -> Tuple[float, float]:
 
 class Layout:
     """A frame's size, the size of its text and where its panels go: a layout's own (no --size),
-    or one that fills --size."""
+    one that fills --size, or a still's, in an A4 column (`still`). The last two are `sized`: laid
+    out by matplotlib, their text at the sizes of `fonts`."""
 
-    def __init__(self, settings, inches: Tuple[float, float]):
-        self.settings = settings
-        self.sized = is_sized(settings)
-        self.wide = False
-        if self.sized:
+    def __init__(self, settings, inches: Tuple[float, float], still: bool = False):
+        self.settings, self.still = settings, still
+        self.sized = still or is_sized(settings)
+        self.wide, self.fonts = False, FONTS
+        if still:
+            self.dpi, self.inches = DPI, geometry.still_inches(settings)
+            self.fonts = COLUMN_FONTS
+        elif self.sized:
             self.dpi, self.inches, self.wide = geometry.sized(*settings.size, settings)
         else:
             self.dpi, self.inches = DPI, inches
+        # a label shrinks to fit its panel, but a still's never under its least size: it is printed
+        self.least = min(self.fonts.values()) if still else 0.0
 
     def __repr__(self) -> str:
         return f"Layout({self.inches[0]:.2f} x {self.inches[1]:.2f} in at {self.dpi:g} dpi)"
 
     def figure(self):
-        """The empty figure: the layout's own, or one laid out by matplotlib to fill --size."""
+        """The empty figure: the layout's own, or one laid out by matplotlib (--size, a still)."""
         from matplotlib.figure import Figure
 
         if not self.sized:
             return Figure(figsize=self.inches, dpi=self.dpi)
-        figure = Figure(figsize=self.inches, dpi=self.dpi, layout="constrained")
-        figure.get_layout_engine().set(w_pad=PAD, h_pad=PAD, wspace=0.04, hspace=0.04)
+        figure = Figure(figsize=self.inches, dpi=self.dpi)
+        self._constrained(figure)
         return figure
 
+    @staticmethod
+    def _constrained(figure):
+        """matplotlib's constrained layout for the figure, PAD inches around every panel."""
+        figure.set_layout_engine("constrained")
+        figure.get_layout_engine().set(w_pad=PAD, h_pad=PAD, wspace=0.04, hspace=0.04)
+
     def font(self, role: str, default: float) -> float:
-        """The size of a text of this role (FONTS), in points: the layout's own without --size."""
-        return FONTS[role] if self.sized else default
+        """The size of a text of this role (`fonts`), in points: the layout's own if not sized."""
+        return self.fonts[role] if self.sized else default
 
     def chars(self, default: int, share: float = 1.0) -> int:
         """How many characters a header line may hold (across `share` of the frame's width)."""
         if not self.sized:
             return default
-        return int(share * (self.inches[0] - 0.4) / (EM_WIDTH * FONTS["header"] / 72))
+        return int(share * (self.inches[0] - 0.4) / (EM_WIDTH * self.fonts["header"] / 72))
 
     def legend(self, fontsize: float, anchor=(1.02, 1.0), **options) -> dict:
-        """A legend beside its panel, to the right, its top at the panel's top (with --size: never
+        """A legend beside its panel, to the right, its top at the panel's top (if sized: never
         above it, where the titles go)."""
         if self.sized:
             anchor = (anchor[0], 1.0)
@@ -164,21 +182,23 @@ class Layout:
 
     def fit_legend(self, settings) -> dict:
         """The fit panel's legend: beside it, or inside it with --size (where text is large, the
-        room beside the panels goes to the neurons')."""
-        if not self.sized:
+        room beside the panels goes to the neurons'; a still keeps it beside, off the curves)."""
+        if not self.sized or self.still:
             return self.legend(8)
         # (its corner is free)
         sine = settings.target == "sin" and getattr(settings, "data", None) is None
-        return dict(loc="upper right" if sine else "best", fontsize=FONTS["legend"], framealpha=0.9)
+        return dict(
+            loc="upper right" if sine else "best", fontsize=self.fonts["legend"], framealpha=0.9
+        )
 
     def legend_columns(self, longest: int) -> int:
-        """How many legend entries of at most `longest` characters fit side by side, with --size."""
-        em = FONTS["legend"] / 72
+        """How many legend entries of at most `longest` characters fit side by side, if sized."""
+        em = self.fonts["legend"] / 72
         # + the line, the gaps
         return int((self.inches[0] - 0.8) / (EM_WIDTH * em * longest + 5 * em))
 
     def neuron_lines(self, default: int, n_mid: int) -> int:
-        """How many neurons the neuron panel draws one by one: with --size, as many as its legend
+        """How many neurons the neuron panel draws one by one: if sized, as many as its legend
         holds beside it (the others are drawn as their sum; a sum of one would take as much
         room)."""
         if not self.sized:
@@ -188,8 +208,8 @@ class Layout:
     # The panels -----------------------------------------------------------------------------------
 
     def rich_axes(self, figure):
-        """The fit, the neurons and the error, with --size: side by side in a wide frame (the fit on
-        the left, the neurons over the error on the right), else stacked."""
+        """The fit, the neurons and the error, if sized: side by side in a wide frame (the fit on
+        the left, the neurons over the error on the right), else stacked (a still's too)."""
         if self.wide:
             spec = figure.add_gridspec(2, 2, width_ratios=[1.15, 1], height_ratios=[1.15, 1])
             ax_fit = figure.add_subplot(spec[:, 0])
@@ -203,30 +223,33 @@ class Layout:
         return ax_fit, figure.add_subplot(spec[1], sharex=ax_fit), figure.add_subplot(spec[2])
 
     def grid_spec(self, figure, rows: int, cols: int, with_loss: bool):
-        """The grid's panels, with --size: filling the width, the error below them."""
+        """The grid's panels, if sized: filling the width, the error below them."""
         ratios = [1.0] * rows + ([1.25 if rows > 1 else 1.0] if with_loss else [])
         return figure.add_gridspec(rows + with_loss, cols, height_ratios=ratios)
 
     # After the figure is built --------------------------------------------------------------------
 
-    def finish(self, figure, headers: Sequence = (), lifted: Sequence = (), fit_axes=None):
-        """With --size: every text at its size (FONTS), the header lines at the top, each title that
-        shares its line with another lifted above it, long labels broken into lines, and the panels
-        placed by matplotlib's constrained layout (once: the frames are blitted over it)."""
+    def finish(
+        self, figure, headers: Sequence = (), lifted: Sequence = (), fit_axes=None, lines: int = 1
+    ):
+        """With --size or in a still: every text at its size (`fonts`), the header lines at the top,
+        each title that shares its line with another lifted above it (by as many `lines` as the
+        other may have), long labels broken into lines, and the panels placed by matplotlib's
+        constrained layout (once: the frames are blitted over it)."""
         if not self.sized:
             return
         from matplotlib.transforms import ScaledTranslation
 
         for ax in figure.axes:
             for title in (ax.title, ax._left_title, ax._right_title):  # (matplotlib's three titles)
-                title.set_fontsize(FONTS["title"])
-            ax.xaxis.label.set_fontsize(FONTS["label"])
-            ax.yaxis.label.set_fontsize(FONTS["label"])
-            ax.tick_params(labelsize=FONTS["tick"])
+                title.set_fontsize(self.fonts["title"])
+            ax.xaxis.label.set_fontsize(self.fonts["label"])
+            ax.yaxis.label.set_fontsize(self.fonts["label"])
+            ax.tick_params(labelsize=self.fonts["tick"])
             for (
                 text
             ) in ax.texts:  # the note of a divergence: low in its panel, below the fit's legend
-                text.set_fontsize(FONTS["note"])
+                text.set_fontsize(self.fonts["note"])
                 text.set_y(0.1)
             for (
                 artist
@@ -243,15 +266,27 @@ class Layout:
                 ax for ax in figure.axes if ax is not fit_axes and shared.joined(ax, fit_axes)
             )
             fit_axes.tick_params(labelbottom=True)
-            fit_axes.set_xlabel(neighbour.get_xlabel(), fontsize=FONTS["label"])
-        for title in lifted:  # one line up, so that a title on the right cannot run into it
-            lift = 1.3 * FONTS["title"] / 72
+            fit_axes.set_xlabel(neighbour.get_xlabel(), fontsize=self.fonts["label"])
+        for title in lifted:  # a line up, so that a title on the right cannot run into it
+            lift = 1.3 * self.fonts["title"] / 72 * lines
             title.set_transform(
                 title.get_transform() + ScaledTranslation(0, lift, figure.dpi_scale_trans)
             )
-        top = self._place_headers(figure, headers)
+        self.top = self._place_headers(figure, headers)
+        self._lay_out(figure)
+
+    def lay_out_again(self, figure):
+        """A still's panels placed again after its labels changed (your own data's ticks, in its
+        units, are set after the figure is built); the film's stay where its frames are blitted."""
+        if self.still:
+            self._constrained(figure)
+            self._lay_out(figure)
+
+    def _lay_out(self, figure):
+        """The panels placed by matplotlib's constrained layout under the headers (`top` inches),
+        labels too long broken between its passes; then they stay where they are."""
         engine = figure.get_layout_engine()
-        engine.set(rect=(0, 0, 1, 1 - top / self.inches[1]))
+        engine.set(rect=(0, 0, 1, 1 - self.top / self.inches[1]))
         renderer = figure.canvas.get_renderer()
         self._break_long_labels(figure, renderer)  # for the panels' first places, the grid's
         for _ in range(3):  # lay out, break what is still too long, lay out again
@@ -267,11 +302,11 @@ class Layout:
         top = PAD
         for text in headers:
             if text.get_va() == "baseline":  # a grid's epoch, blitted: one line, set at each frame
-                text.set_fontsize(FONTS["title"])
-                text.set_y(1 - (top + 0.8 * FONTS["title"] / 72) / self.inches[1])
-                top += 1.25 * FONTS["title"] / 72
+                text.set_fontsize(self.fonts["title"])
+                text.set_y(1 - (top + 0.8 * self.fonts["title"] / 72) / self.inches[1])
+                top += 1.25 * self.fonts["title"] / 72
             else:
-                text.set_fontsize(FONTS["header"])
+                text.set_fontsize(self.fonts["header"])
                 text.set_va("top")
                 text.set_y(1 - top / self.inches[1])
                 top += text.get_window_extent(renderer).height / self.dpi + PAD
@@ -326,7 +361,7 @@ class Layout:
                     chars = max(8, int(max(len(line) for line in lines) * room / length) - 1)
                     wrapped = break_between_terms(" ".join(lines), chars)
                     if wrapped == text.get_text():  # a term longer than the room: a smaller font
-                        text.set_fontsize(text.get_fontsize() * room / length)
+                        text.set_fontsize(max(text.get_fontsize() * room / length, self.least))
                     text.set_text(wrapped)
                     broken = True
         return broken

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from .errors import SettingError
+from .geometry import still_inches
 
 
 class BudgetError(SettingError):
@@ -52,7 +53,7 @@ def estimated_bytes(settings, n_train: int, frames: int, inches=None) -> int:
     are counted."""
     total = 0 if settings.size is None else PIXEL_BYTES * settings.size[0] * settings.size[1]
     if inches is not None:
-        total += print_bytes(settings, inches)
+        total += print_bytes(settings)
         pixels = (
             settings.size[0] * settings.size[1] if settings.size else inches[0] * inches[1] * 1e4
         )
@@ -65,9 +66,10 @@ def estimated_bytes(settings, n_train: int, frames: int, inches=None) -> int:
     return total
 
 
-def print_bytes(settings, inches) -> int:
-    """The memory of the largest file for print at --dpi: a still of a frame, or the A4 sheet."""
-    sizes = [inches] if settings.still else []
+def print_bytes(settings) -> int:
+    """The memory of the largest file for print at --dpi: a still (an A4 column), or the A4
+    sheet."""
+    sizes = [still_inches(settings)] if settings.still else []
     sizes += [PRINT_SHEET_INCHES] if settings.sheet == "print" else []
     dots = [width * height * settings.dpi**2 for width, height in sizes]
     return int(STILL_PIXEL_BYTES * max(dots, default=0))

@@ -1,5 +1,6 @@
-"""A frame's size in inches and dots per inch, from the settings: its own size, or the one that
-fills --size. film/layouts.py lays the panels out in it; the memory budget counts its pixels."""
+"""A frame's size in inches and dots per inch, from the settings: its own size, the one that fills
+--size, or a still's (--still: an A4 column). film/layouts.py lays the panels out in it; the memory
+budget counts its pixels."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ STACKED = 10.0
 #: Frames wider than this (width / height) put the panels side by side (16:9, 16:10, 3:2); 4:3,
 #: square and portrait frames keep them stacked.
 WIDE = 1.4
+#: A still (--still) is as wide as a column of an A4 page, 210 mm less two margins of 25 mm: 160 mm,
+#: 6.3 in; and at most COLUMN_HEIGHT high, leaving room on the page for its caption.
+COLUMN_WIDTH, COLUMN_HEIGHT = 6.3, 9.0
 #: The least room of a grid's panel, with its titles and tick labels, in inches (width, height).
 GRID_PANEL = (3.3, 1.8)
 
@@ -52,6 +56,17 @@ def sized(width: int, height: int, settings) -> Tuple[float, Tuple[float, float]
     dpi = min(width, height) / (SLIDE if wide else STACKED)
     dpi /= grid_growth(settings, width / dpi, height / dpi)
     return dpi, (width / dpi, height / dpi), wide
+
+
+def still_inches(settings) -> Tuple[float, float]:
+    """A still's size in inches: an A4 column wide, as high as its panels need with text of 8 pt
+    (a grid's rows of fit panels 1.7 in each, its error panel 2.6 in; at most COLUMN_HEIGHT)."""
+    if settings.is_grid:
+        rows = settings.grid_shape()[0]
+        height = 1.0 + 1.7 * rows + (0.0 if settings.simple else 2.6)
+    else:
+        height = 4.8 if settings.simple else 7.8
+    return COLUMN_WIDTH, min(height, COLUMN_HEIGHT)
 
 
 def estimated_inches(settings) -> Tuple[float, float]:
