@@ -455,3 +455,23 @@ def test_the_budget_counts_the_frame_the_layout_lays_out(settings):
     laid_out, estimated = frame_inches(settings), estimated_inches(settings)
     for real, guess in zip(laid_out, estimated):
         assert abs(guess - real) <= 0.1 * real
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+@pytest.mark.parametrize("size", [(1920, 1080), (1280, 720), (1080, 1080)])
+def test_a_slide_s_legend_keeps_off_the_sine_s_samples_its_text_as_large(size, lang):
+    """The fit's legend on a slide stays off the target and the samples, in text as large as the
+    other legends': in a wide frame inside the corner the sine leaves free (right of x = 0, above
+    y = 0), its labels in shorter lines if need be (long Japanese ones); with the panels one above
+    the other, beside its panel."""
+    figure = drawn_figure(Settings(epoch=3, frames=2, size=size, lang=lang))
+    ax = figure.ax
+    legend = ax.get_legend()
+    renderer = figure.figure.canvas.get_renderer()
+    box = legend.get_window_extent(renderer)
+    zero_x, zero_y = ax.transData.transform((0, 0))
+    if figure.layout.wide:
+        assert box.x0 >= zero_x and box.y0 >= zero_y, (box, zero_x, zero_y)
+    else:
+        assert box.x0 >= ax.bbox.x1, (box, ax.bbox)
+    assert {text.get_fontsize() for text in legend.get_texts()} == {figure.layout.fonts["legend"]}

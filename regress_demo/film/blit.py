@@ -203,6 +203,14 @@ class Blitter:
         self.covers.append((artist, lines))
         return artist
 
+    def swap(self, old, new):
+        """Put `new` where `old` was among the animated artists and the covers (a legend made
+        again); returns it."""
+        new.set_animated(True)
+        self.artists[self.artists.index(old)] = new
+        self.covers = [(new if artist is old else artist, lines) for artist, lines in self.covers]
+        return new
+
     def grow(self, artist):
         """Mark an artist whose data, set before each render, is the piece to add to what is
         drawn."""

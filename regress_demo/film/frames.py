@@ -81,7 +81,8 @@ class SimpleFigure:
         ax.set_ylabel(y_label(settings))
         legend_size = layout.font("legend", 8)
         corner = "upper right" if settings.target == "sin" else "best"
-        legend = ax.legend(loc=corner, fontsize=legend_size, framealpha=0.9)
+        options = dict(loc=corner, fontsize=legend_size, framealpha=0.9)
+        legend = ax.legend(**options)
         # over the fit (one placed "best" stays put, under it)
         if corner != "best" and settings.data is None:
             self.blitter.cover(legend)
@@ -108,6 +109,8 @@ class SimpleFigure:
         if not layout.sized:
             self.figure.subplots_adjust(left=left, right=0.97, top=top, bottom=0.1)
         layout.finish(self.figure, headers, lifted=[] if layout.wide else [name])
+        if legend in self.blitter.artists:  # a slide's: off the sine's samples
+            self.blitter.swap(legend, layout.legend_right_of_zero(ax, legend, options))
 
     def reset(self):
         """Nothing to forget: each frame depends on its own snapshot only."""
@@ -184,6 +187,9 @@ class RichFigure:
         # into the neurons' title on its right: that one goes a line up.
         lifted = [self.neurons_title] if layout.wide and settings.data is not None else []
         layout.finish(self.figure, [self.header], lifted=lifted, fit_axes=self.ax)
+        if self.fit_legend in self.blitter.artists:  # a slide's: off the sine's samples
+            legend = layout.legend_right_of_zero(self.ax, self.fit_legend, self.fit_legend_options)
+            self.fit_legend = self.blitter.swap(self.fit_legend, legend)
 
     def _panels(self, layout: Layout, header_lines: int):
         """The three panels, one above the other: the fit, the neurons (sharing its x), the loss."""
@@ -228,8 +234,8 @@ class RichFigure:
             self.output_marks.set_label("_hidden")
         ax_fit.set_ylabel(y_label(settings))
         ax_fit.tick_params(labelbottom=False)
-        options = layout.fit_legend(settings)
-        legend = ax_fit.legend(**options)
+        options = self.fit_legend_options = layout.fit_legend(settings)
+        legend = self.fit_legend = ax_fit.legend(**options)
         # inside the panel: drawn over the fit and the outputs
         if "bbox_to_anchor" not in options and options["loc"] != "best":
             self.blitter.cover(legend)

@@ -18,6 +18,7 @@ This module loads matplotlib only when a figure is made (checks.py asks it for n
 from __future__ import annotations
 
 import textwrap
+import unicodedata
 from typing import Optional, Sequence, Tuple
 
 import numpy as np
@@ -181,15 +182,46 @@ class Layout:
         )
 
     def fit_legend(self, settings) -> dict:
-        """The fit panel's legend: beside it, or inside it with --size (where text is large, the
-        room beside the panels goes to the neurons'; a still keeps it beside, off the curves)."""
-        if not self.sized or self.still:
+        """The fit panel's legend: beside it; inside it in a wide frame of --size (where the room
+        beside the panels goes to the neurons'; see legend_right_of_zero). A still and a
+        frame with panels one above the other keep it beside, off the curves."""
+        if not self.sized or self.still or not self.wide:
             return self.legend(8)
         # (its corner is free)
         sine = settings.target == "sin" and getattr(settings, "data", None) is None
         return dict(
             loc="upper right" if sine else "best", fontsize=self.fonts["legend"], framealpha=0.9
         )
+
+    def legend_right_of_zero(self, ax, legend, options: dict):
+        """With --size, a legend in the sine's upper right corner, where the sine has neither
+        target nor samples (right of x = 0 and above y = 0): if it reaches left of x = 0 (long
+        labels, Japanese), made again with its labels in shorter lines, its text as large as
+        before. Returns the legend to use. Call once the panels are placed."""
+        if not self.sized or self.still or options.get("loc") != "upper right":
+            return legend
+        zero = ax.transData.transform((0, 0))[0] + 0.05 * self.dpi  # (a twentieth of an inch)
+        handles, _ = ax.get_legend_handles_labels()
+        return self._narrower(ax, legend, handles, options, zero)
+
+    def _narrower(self, ax, legend, handles, options: dict, zero: float):
+        """The legend made again with its labels in shorter lines until it stays right of `zero`
+        (pixels), or its lines are as short as they can be."""
+        renderer = ax.figure.canvas.get_renderer()
+        for _ in range(4):  # (each try a little shorter: characters differ in width)
+            box = legend.get_window_extent(renderer)
+            texts = legend.get_texts()
+            widest = max(text.get_window_extent(renderer).width for text in texts)
+            if box.x0 >= zero or widest <= 0:
+                return legend
+            longest = max(len(line) for text in texts for line in text.get_text().split("\n"))
+            chars = int(longest * (widest - (zero - box.x0)) / widest)
+            if chars < 4:
+                return legend
+            labels = [shorter_lines(text.get_text(), chars) for text in texts]
+            legend.remove()
+            legend = ax.legend(handles, labels, **options)
+        return legend
 
     def legend_columns(self, longest: int) -> int:
         """How many legend entries of at most `longest` characters fit side by side, if sized."""
@@ -394,3 +426,35 @@ def break_between_terms(text: str, chars: int) -> str:
         kept.append(KEEP_TOGETHER if char == " " and inside else char)
     wrapped = textwrap.fill("".join(kept), chars, break_long_words=False, break_on_hyphens=False)
     return wrapped.replace(KEEP_TOGETHER, " ")
+
+
+#: What a line of Japanese may not begin with (kinsoku): small kana, the long vowel mark, closing
+#: brackets and punctuation.
+NOT_FIRST = "ぁぃぅぇぉっゃゅょァィゥェォッャュョー）)]」』、。・:："
+
+
+def shorter_lines(text: str, chars: int) -> str:
+    """A label's lines broken again into lines of at most about `chars` characters: between words
+    (break_between_terms), or, in a line of Japanese without spaces, into lines of about equal
+    length, where the script changes (データ|ごと, ネットワーク|の) if it can, never before a
+    character of NOT_FIRST."""
+    lines = []
+    for line in text.split("\n"):
+        if " " in line or len(line) <= chars or line.isascii():
+            lines += break_between_terms(line, chars).split("\n")
+            continue
+        while len(line) > chars:
+            even = len(line) / -(-len(line) // chars)  # the length of equal lines
+            cuts = [k for k in range(1, chars + 1) if line[k] not in NOT_FIRST] or [chars]
+            changes = [k for k in cuts if _script(line[k - 1]) != _script(line[k])]
+            cut = min(changes or cuts, key=lambda k: (abs(k - even), -k))
+            lines.append(line[:cut])
+            line = line[cut:]
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _script(char: str) -> str:
+    """Katakana, hiragana, kanji or other: where a line of Japanese reads well broken."""
+    name = unicodedata.name(char, "")
+    return next((kind for kind in ("KATAKANA", "HIRAGANA", "CJK") if name.startswith(kind)), "")
