@@ -13,6 +13,7 @@ from regress_demo.network.config import Config
 from regress_demo.network.train import Training, TrainingGroup
 
 ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "regress_demo"
 BIN = Path(sys.executable).parent
 
 
@@ -78,3 +79,17 @@ def test_the_code_keeps_ruff_s_rules_and_format():
     ):
         done = subprocess.run([str(BIN / "ruff"), *args], cwd=ROOT, capture_output=True, text=True)
         assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
+
+
+def test_every_function_is_one_a_reader_can_hold():
+    """No function or method of the package is longer than 60 lines, its docstring included."""
+    import ast
+
+    long = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                lines = node.end_lineno - node.lineno + 1
+                if lines > 60:
+                    long.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno} {node.name}")
+    assert not long, long

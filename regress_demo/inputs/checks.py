@@ -428,14 +428,7 @@ def _target(settings):
 
 def _check_own_data(settings) -> int:
     """The rules of a run on its own data; returns how many samples are left for training."""
-    from .owndata import (
-        MIN_POINTS,
-        as_own_data,
-        check_points,
-        chosen_points,
-        holdout_in_x,
-        x_text,
-    )  # (for such a run only)
+    from .owndata import MIN_POINTS, as_own_data, check_points, chosen_points  # (for such a run)
 
     given = settings.data
     if isinstance(given, (str, os.PathLike)):  # a file's name: read it
@@ -471,6 +464,13 @@ def _check_own_data(settings) -> int:
     )
     if settings.holdout is None:
         return len(x)
+    return len(x) - _own_heldout(settings, own, x)
+
+
+def _own_heldout(settings, own, x) -> int:
+    """The rules of --holdout on your own data, in x's units; returns how many points it holds."""
+    from .owndata import holdout_in_x, x_text  # (for such a run only)
+
     ends = _holdout(settings)
     low, high = holdout_in_x(own, ends)  # (dates for dates, numbers for numbers)
     shown = range_text(ends)
@@ -486,7 +486,7 @@ def _check_own_data(settings) -> int:
         raise SettingError("holdout", f"a range that holds a point ({spread})", shown)
     if len(x) - inside < 2:
         raise SettingError("holdout", "narrow enough to leave 2 points for training", shown)
-    return len(x) - inside
+    return inside
 
 
 def _check_logs(settings, own):
