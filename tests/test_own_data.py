@@ -385,15 +385,63 @@ BAD_FILES = [
         "dates.csv",
         "month,sales\n2019-01,4\n2019-02,5\n2019-13x,6\n2019-04,5\n",
         [],
-        "--data dates.csv, line 4: '2019-13x' is not a date like the column's first (ISO 8601: "
-        "2019-01, 2019-01-31 or 2019-01-31T12:00)",
+        "--data dates.csv, line 4: '2019-13x' is not a date like the column's first: dates are "
+        "read as ISO 8601 (2023-01-31, 2023-01, 2023-01-31T12:00) or 2023/01/31",
     ),
     (
         "baddate.csv",
         "day,sales\n2019-01-30,4\n2019-01-31,5\n2019-02-30,6\n2019-03-01,5\n",
         [],
-        "--data baddate.csv, line 4: '2019-02-30' is not a date like the column's first (ISO 8601: "
-        "2019-01, 2019-01-31 or 2019-01-31T12:00)",
+        "--data baddate.csv, line 4: '2019-02-30' is not a date like the column's first: dates "
+        "are read as ISO 8601 (2023-01-31, 2023-01, 2023-01-31T12:00) or 2023/01/31",
+    ),
+    (
+        "badslash.csv",
+        "day,sales\n2019/1/30,4\n2019/1/31,5\n2019/2/30,6\n2019/3/1,5\n",
+        [],
+        "--data badslash.csv, line 4: '2019/2/30' is not a date like the column's first: dates "
+        "are read as ISO 8601 (2023-01-31, 2023-01, 2023-01-31T12:00) or 2023/01/31",
+    ),
+    (
+        "us.csv",  # month/day/year: no header, the first line is refused as data
+        "1/31/2023,5\n2/28/2023,6\n3/31/2023,7\n4/30/2023,3\n",
+        [],
+        "--data us.csv, line 1: '1/31/2023' looks like a date: dates are read as ISO 8601 "
+        "(2023-01-31, 2023-01, 2023-01-31T12:00) or 2023/01/31",
+    ),
+    (
+        "de.csv",
+        "Datum;Wert\n31.01.2023;5\n28.02.2023;6\n31.03.2023;7\n30.04.2023;3\n",
+        [],
+        "--data de.csv, line 2: '31.01.2023' looks like a date: dates are read as ISO 8601 "
+        "(2023-01-31, 2023-01, 2023-01-31T12:00) or 2023/01/31",
+    ),
+    (
+        "ja.csv",
+        "月,売上\n2023年1月,5\n2023年2月,6\n2023年3月,7\n2023年4月,3\n",
+        [],
+        "--data ja.csv, line 2: '2023年1月' looks like a date: dates are read as ISO 8601 "
+        "(2023-01-31, 2023-01, 2023-01-31T12:00) or 2023/01/31",
+    ),
+    (
+        "total.csv",
+        "日付,売上\n2023-01-01,5\n2023-01-02,6\n2023-01-03,7\n2023-01-04,3\n合計,21\n",
+        [],
+        "--data total.csv, line 6: '合計' is not a date like the column's first (a row of totals? "
+        "only rows of data are read: delete it)",
+    ),
+    (
+        "total.csv",
+        "x,y\n1,5\n2,6\n3,7\n4,3\nTotal,21\n",
+        [],
+        "--data total.csv, line 6: 'Total' is not a number (a row of totals? only rows of data "
+        "are read: delete it)",
+    ),
+    (
+        "cells.csv",
+        "\ufeff,,\r\n,,\r\n",
+        [],
+        "--data cells.csv: has no data, only empty cells",
     ),
     (
         "thousands.csv",
@@ -1211,6 +1259,84 @@ def test_a_windows_1252_file_is_not_taken_for_shift_jis(tmp_path, monkeypatch):
     assert code == 2 and one_error_line(err) == (
         "regress-demo: error: --data ansi.csv: is neither UTF-8 nor Shift_JIS (cp932) text: "
         'save it as UTF-8 (a spreadsheet\'s "CSV UTF-8")'
+    )
+
+
+def test_a_refused_shift_jis_file_says_it_was_read_as_such_in_its_one_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    rows = ["日付,売上"] + [f"2023/01/{day:02d},{day % 4}" for day in range(1, 9)] + ["合計,12"]
+    (tmp_path / "売上.csv").write_bytes("\r\n".join(rows).encode("cp932"))
+    code, out, err = run_main(["--data", "売上.csv", "--epoch", "3", "-q"])
+    assert (code, out) == (2, "") and one_error_line(err) == (
+        "regress-demo: error: --data 売上.csv (read as Shift_JIS), line 10: '合計' is not a date "
+        "like the column's first (a row of totals? only rows of data are read: delete it)"
+    )
+
+
+def slash_csv(path, stamp="{year}/{month}/{day}", header="日付,気温"):
+    """A Japanese Excel's dates: 2023/1/5, one a week through a year, written by `stamp`."""
+    days = np.arange("2023-01-01", "2024-01-01", 7, dtype="datetime64[D]")
+    written = []
+    for day in days.tolist():
+        written.append(stamp.format(year=day.year, month=day.month, day=day.day))
+    values = [10 + 8 * math.sin(2 * math.pi * k / len(days)) for k in range(len(days))]
+    lines = [header] + [f"{cell},{value:.2f}" for cell, value in zip(written, values)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return days, written
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    ["{year}/{month:02d}/{day:02d}", "{year}/{month}/{day}", "{year}/{month:02d}/{day:02d} 12:00"],
+    ids=["padded", "unpadded", "with-time"],
+)
+def test_slash_dates_are_read_as_the_iso_dates_they_name(tmp_path, monkeypatch, stamp):
+    monkeypatch.chdir(tmp_path)
+    days, written = slash_csv(tmp_path / "slash.csv", stamp)
+    slash_csv(tmp_path / "iso.csv", "{year}-{month:02d}-{day:02d}")
+    own, iso = read_file(tmp_path / "slash.csv"), read_file(tmp_path / "iso.csv")
+    noon = 0.5 if "12:00" in stamp else 0.0
+    expected = (days - np.datetime64("1970-01-01", "D")).astype(float) + noon
+    np.testing.assert_array_equal(own.x, expected)
+    assert own.x_dates and own.x_written == tuple(written)  # kept as written
+    code, out, err = run_main(["--data", "slash.csv", "--epoch", "20", "--frames", "2", "-q"])
+    assert (code, err) == (0, "")
+    record = json.loads(next(tmp_path.glob("outputs/*.json")).read_text(encoding="utf-8"))
+    assert record["settings"]["data"]["x_written"] == written
+    # the date axis as for ISO dates, and --holdout takes either form as the same range
+    ticks = [
+        tick_texts(drawn_frame(Settings(data=d, epoch=2, frames=2))[0].ax_neurons.xaxis)
+        for d in (own, iso)
+    ]
+    assert ticks[0] == ticks[1] and "2023" in ticks[0]
+    held = Settings(data=own, holdout="2023/6/1:2023/08/31 12:00").holdout
+    assert held == ("2023-06-01", "2023-08-31T12:00")
+
+
+def test_an_excel_file_s_empty_columns_and_rows_are_left_out(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    rows = ["date,value,,"] + [f"2023-01-{day:02d},{day % 5},," for day in range(1, 11)]
+    content = "\ufeff" + "\r\n".join(rows + [",,,", ",,,"]) + "\r\n"
+    (tmp_path / "excel.csv").write_bytes(content.encode("utf-8"))
+    own = read_file(tmp_path / "excel.csv")
+    assert (own.x_label, own.y_label, len(own)) == ("date", "value", 10)
+    assert own.x_written[-1] == "2023-01-10"
+    np.testing.assert_array_equal(own.y, [day % 5 for day in range(1, 11)])
+    assert read_file(tmp_path / "excel.csv", "date,value") == own
+    code, out, err = run_main(
+        ["--data", "excel.csv", "--data-columns", "date,value", "--epoch", "3", "-q"]
+    )
+    assert (code, err) == (0, "")
+    # an empty column in the middle, an empty row between: left out as blank lines are
+    write(tmp_path / "gap.csv", "x,,y\n1,,2\n,,\n2,,3\n3,,1\n4,,5\n")
+    gap = read_file(tmp_path / "gap.csv")
+    assert (gap.x.tolist(), gap.y.tolist(), gap.y_label) == ([1, 2, 3, 4], [2, 3, 1, 5], "y")
+    # an empty cell in a row of data is still refused, naming its line
+    write(tmp_path / "hole.csv", "x,y,\n1,2,\n2,,\n3,1,\n4,5,\n")
+    code, out, err = run_main(["--data", "hole.csv", "--epoch", "3", "-q"])
+    assert (
+        one_error_line(err)
+        == "regress-demo: error: --data hole.csv, line 3: has no value in column 2"
     )
 
 
