@@ -1358,6 +1358,28 @@ def test_the_error_is_also_an_rmse_in_y_s_units_in_the_line_the_title_and_the_re
     assert figure.ax_loss.get_ylabel() == "error (kWh²)"
 
 
+@pytest.mark.parametrize(
+    "name, unit",
+    [
+        ("売上（円）", "円"),
+        ("売上［千円］", "千円"),
+        ("平均気温(℃)", "℃"),
+        ("depth [m]", "m"),
+        ("売上", ""),
+    ],
+)
+def test_the_unit_is_read_from_half_and_full_width_brackets(tmp_path, monkeypatch, name, unit):
+    monkeypatch.chdir(tmp_path)
+    rows = [f"月,{name}"] + [f"{k},{100 + 30 * math.sin(k / 3):.1f}" for k in range(24)]
+    write(tmp_path / "sales.csv", "\n".join(rows) + "\n")
+    code, out, err = run_main(["--data", "sales.csv", "--epoch", "20", "--frames", "2", "-q"])
+    assert (code, err) == (0, "")
+    record = json.loads(next(tmp_path.glob("outputs/*.json")).read_text(encoding="utf-8"))
+    assert record["runs"][0]["unit"] == unit
+    rmse = f"{record['runs'][0]['final_rmse']:.3g}"
+    assert out.splitlines()[0].endswith(f"RMSE {rmse}{' ' + unit if unit else ''})")
+
+
 def test_a_poor_fit_prints_what_to_try_and_the_card_shows_it(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monthly_csv(tmp_path / "sales.csv")

@@ -100,10 +100,18 @@ def mark_step(settings) -> int:
 ENGLISH = Texts("en")
 
 
+#: A unit at the end of a column's name, in brackets: (kWh), [kWh], or full width as Japanese text
+#: writes them, （円）, ［千円］.
+UNIT = re.compile(
+    r"(?:\(([^()]{1,16})\)|\[([^\[\]]{1,16})\]|（([^（）]{1,16})）|［([^［］]{1,16})］)\s*$"
+)
+
+
 def unit_of(label: str) -> str:
-    """The unit a column's name ends with, in brackets: "kWh" of "Gasverbrauch (kWh)"; else ""."""
-    found = re.search(r"[(\[]([^()\[\]]{1,16})[)\]]\s*$", label or "")
-    return found.group(1).strip() if found else ""
+    """The unit a column's name ends with, in brackets: "kWh" of "Gasverbrauch (kWh)", "円" of
+    "売上（円）"; else ""."""
+    found = UNIT.search(label or "")
+    return next(group for group in found.groups() if group is not None).strip() if found else ""
 
 
 def error_unit(settings) -> str:
