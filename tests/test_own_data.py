@@ -1383,13 +1383,17 @@ def test_the_unit_is_read_from_half_and_full_width_brackets(tmp_path, monkeypatc
 def test_a_poor_fit_prints_what_to_try_and_the_card_shows_it(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monthly_csv(tmp_path / "sales.csv")
-    code, out, err = run_main(["--data", "sales.csv", "--epoch", "30", "--frames", "2", "-q"])
+    code, out, err = run_main(["--data", "sales.csv", "--epoch", "30", "--frames", "2"])
     assert (code, err) == (0, "")
     hint = out.splitlines()[-1]
     assert hint.startswith("Hint: the fit leaves ") and hint.endswith(
-        "of var(y): try more neurons, wider initial weights and more epochs, "
+        "of var(y): try more neurons and wider initial weights, "
         "e.g. --n-mid 20 --wb-width 10 --epoch 5000"
     )
+    # quiet, the one line of the files and the final error: the hint is in the record, on the card
+    code, quiet, err = run_main(["--data", "sales.csv", "--epoch", "30", "--frames", "2", "-q"])
+    assert (code, err) == (0, "") and quiet == out.splitlines()[-2] + "\n"
+    assert quiet.startswith("Saved outputs/data-sales_")
     record = json.loads(next(tmp_path.glob("outputs/*.json")).read_text(encoding="utf-8"))
     assert record["runs"][0]["final_share_of_variance"] > 0.2
     page = (tmp_path / "outputs" / "index.html").read_text(encoding="utf-8")
@@ -1399,8 +1403,40 @@ def test_a_poor_fit_prints_what_to_try_and_the_card_shows_it(tmp_path, monkeypat
     assert "sales.csv: 48 points" in page
     # a good fit prints no hint
     gas_csv(tmp_path / "gas.csv")
-    code, out, err = run_main(["--data", "gas.csv", "--epoch", "60", "--frames", "2", "-q"])
+    code, out, err = run_main(["--data", "gas.csv", "--epoch", "60", "--frames", "2"])
     assert code == 0 and "Hint" not in out
+
+
+@pytest.mark.parametrize(
+    "points, options, suggested",
+    [
+        (5000, [], "e.g. --n-mid 20 --wb-width 10 --epoch 500"),
+        (
+            100_000,
+            ["--epoch", "300"],
+            "on a sample of the points to keep the run short, "
+            "e.g. --n-mid 20 --wb-width 10 --n-points 20000 --epoch 100",
+        ),
+    ],
+)
+def test_the_hint_suggests_a_run_that_is_accepted_and_short(tmp_path, points, options, suggested):
+    from regress_demo.app.cli import build_parser, parse_settings
+    from regress_demo.film.units import HINT_SECONDS, poor_fit_hint, training_count
+    from regress_demo.inputs.budget import estimated_seconds
+
+    x = np.arange(points)
+    rows = "".join(f"{k},{math.sin(k / points * 40):.4f}\n" for k in x)
+    path = write(tmp_path / "many.csv", "x,y\n" + rows)
+    settings = parse_settings(build_parser().parse_args(["--data", path, *options]))
+    hint = poor_fit_hint(settings, 0.5 * settings.data.y.var())
+    assert hint.startswith("the fit leaves 50 % of var(y): try more neurons") and hint.endswith(
+        suggested
+    )
+    # the options as typed after the run's own: accepted by every check, short by the estimate
+    typed = hint.split("e.g. ")[1].split()
+    again = parse_settings(build_parser().parse_args(["--data", path, *options, *typed]))
+    seconds = estimated_seconds(again, training_count(again))
+    assert 20 <= seconds <= HINT_SECONDS <= 180
 
 
 def test_predict_of_a_run_and_of_its_loaded_record_is_what_the_last_frame_draws(tmp_path):
