@@ -1197,6 +1197,39 @@ def test_iso_dates_as_x_train_and_are_shown_as_dates(tmp_path, monkeypatch, day)
     assert figure.ax_neurons.get_xlabel() == "month"
 
 
+def test_in_japanese_dates_are_numbers_and_the_bias_is_named_in_japanese(tmp_path):
+    slash_csv(tmp_path / "weekly.csv")  # through 2023
+    own = read_file(tmp_path / "weekly.csv")
+    english, _ = drawn_frame(Settings(data=own, epoch=2, frames=2))
+    japanese, _ = drawn_frame(Settings(data=own, epoch=2, frames=2, lang="ja"))
+    legends = [
+        [text.get_text() for text in figure.ax_neurons.get_legend().get_texts()][-1]
+        for figure in (english, japanese)
+    ]
+    assert legends == ["mean + sd · b2", "平均 + 標準偏差 · b2"]
+    assert tick_texts(english.ax_neurons.xaxis) == [
+        "2023",
+        "Mar",
+        "May",
+        "Jul",
+        "Sep",
+        "Nov",
+        "2024",
+    ]
+    ticks = tick_texts(japanese.ax_neurons.xaxis)
+    assert ticks == ["2023年", "3月", "5月", "7月", "9月", "11月", "2024年"]
+    # a few weeks: days, and the year and month above the axis
+    days = Settings(
+        data=(np.arange("2023-03-01", "2023-03-25", dtype="datetime64[D]"), np.sin(np.arange(24))),
+        lang="ja",
+        epoch=2,
+        frames=2,
+    )
+    figure, _ = drawn_frame(days)
+    assert "5日" in tick_texts(figure.ax_neurons.xaxis)
+    assert figure.ax_neurons.xaxis.get_major_formatter().get_offset() == "2023年3月"
+
+
 def test_datetime64_arrays_are_dates_too():
     x = np.arange("2020-01-01", "2020-03-01", dtype="datetime64[D]")
     y = np.sin(np.arange(len(x)) / 5)
@@ -1405,6 +1438,22 @@ def test_a_poor_fit_prints_what_to_try_and_the_card_shows_it(tmp_path, monkeypat
     gas_csv(tmp_path / "gas.csv")
     code, out, err = run_main(["--data", "gas.csv", "--epoch", "60", "--frames", "2"])
     assert code == 0 and "Hint" not in out
+
+
+def test_a_japanese_run_s_card_gives_the_hint_in_japanese(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monthly_csv(tmp_path / "sales.csv")
+    args = ["--data", "sales.csv", "--epoch", "30", "--frames", "2", "--lang", "ja"]
+    code, out, err = run_main(args)
+    assert (code, err) == (0, "") and out.splitlines()[-1].startswith("Hint: the fit leaves ")
+    record = json.loads(next(tmp_path.glob("outputs/*.json")).read_text(encoding="utf-8"))
+    hint = record["runs"][0]["hint"]
+    assert hint.startswith("当てはまりが var(y) の ") and hint.endswith(
+        "を残しています: ニューロンを増やし、初期の重みを広げてみてください "
+        "(例: --n-mid 20 --wb-width 10 --epoch 5000)"
+    )
+    page = (tmp_path / "outputs" / "index.html").read_text(encoding="utf-8")
+    assert f'<p class="hint">{hint}</p>' in page and "try more" not in page
 
 
 @pytest.mark.parametrize(

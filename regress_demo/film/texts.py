@@ -290,8 +290,8 @@ JAPANESE = {
     "data_marks": "+ は {step} 点に 1 点",
     "data_scaling": "学習: u = {x} を [−1, 1] に変換、v = {y} を標準化 "
     "(平均 {mean}、標準偏差 {sd})",
-    "data_bias_b2": "mean + sd · b2",
-    "data_bias": "mean + sd · 出力層のバイアス",
+    "data_bias_b2": "平均 + 標準偏差 · b2",
+    "data_bias": "平均 + 標準偏差 · 出力層のバイアス",
     "share_of_variance": "(var(y) の {share})",
     "rmse": "、RMSE {rmse}",
     "error_unit": "誤差 ({unit}²)",

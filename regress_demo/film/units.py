@@ -355,7 +355,7 @@ def axes_in_units(axes, settings, fits=(), small=False):
             ax.set_xlim(low - margin, high + margin)
             ax.xaxis.set_major_formatter(WholeTicks())
             if settings.data.x_dates:  # x in days since 1970: matplotlib's date ticks
-                date_axis(ax.xaxis, most=4 if small else 7)
+                date_axis(ax.xaxis, most=4 if small else 7, lang=settings.lang)
         ax.yaxis.set_major_formatter(WholeTicks())
     if settings.log_y:
         low, high = float(y.min()), float(y.max())
@@ -365,12 +365,44 @@ def axes_in_units(axes, settings, fits=(), small=False):
             ax.set_ylim(low / margin, high * margin)
 
 
-def date_axis(axis, most: int = 7):
+def date_axis(axis, most: int = 7, lang: str = "en"):
     """An axis of matplotlib's date numbers (days since 1970) with at most `most` ticks at round
-    dates, labelled as dates."""
+    dates, labelled as dates: in English with month names (2023, Mar, May), in Japanese in numbers
+    (2023年, 3月, 5月)."""
     locator = AutoDateLocator(minticks=3, maxticks=most)
     axis.set_major_locator(locator)
-    axis.set_major_formatter(ConciseDateFormatter(locator))
+    concise = JapaneseDates if lang == "ja" else ConciseDateFormatter
+    axis.set_major_formatter(concise(locator))
+
+
+class JapaneseDates(ConciseDateFormatter):
+    """matplotlib's concise date labels as Japanese writes dates, in numbers: 2023年, 3月, 15日,
+    12:00, and above the axis 2023年3月 (no month names)."""
+
+    # the formats of ticks at years, months, days, hours, minutes, seconds
+    FORMATS = ["%Y年", "%m月", "%d日", "%H:%M", "%H:%M", "%S.%f"]
+    ZERO_FORMATS = ["", "%Y年", "%m月", "%m月%d日", "%H:%M", "%H:%M"]
+    OFFSET_FORMATS = ["", "%Y年", "%Y年%m月", "%Y年%m月%d日", "%Y年%m月%d日", "%Y年%m月%d日 %H:%M"]
+
+    def __init__(self, locator):
+        super().__init__(
+            locator,
+            formats=self.FORMATS,
+            zero_formats=self.ZERO_FORMATS,
+            offset_formats=self.OFFSET_FORMATS,
+        )
+
+    def format_ticks(self, values):
+        return [_unpadded(label) for label in super().format_ticks(values)]
+
+    def get_offset(self):
+        return _unpadded(super().get_offset())
+
+
+def _unpadded(label: str) -> str:
+    """A month's or a day's number without its leading zero (strftime's %m and %d have one, and
+    its unpadded forms differ by platform): 03月05日 as 3月5日."""
+    return re.sub(r"(?<![0-9])0([0-9][月日])", r"\1", label)
 
 
 class WholeTicks(Formatter):
