@@ -371,7 +371,7 @@ COMMAND_OPTIONS = [
         None,
         "print only the line 'Saved PATH (N frames, final error E)' and, with --stop-at, whether "
         "it was reached: not the 'Epoch: i/N Error: e' lines, the progress line, what trains the "
-        "run or a hint (warnings and errors still go to standard error)",
+        "run or a hint (notes, warnings and errors still go to standard error)",
     ),
     (
         ("--profile",),
