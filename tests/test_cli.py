@@ -120,6 +120,19 @@ def test_options_change_the_run_and_the_file_name(tmp_path, monkeypatch):
     assert gif.durations == [50, 50, 50, 1000]
 
 
+def test_quiet_prints_what_its_help_says(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_main(["--epoch", "50", "--stop-at", "0.5", "-q"])
+    assert (code, err) == (0, "")
+    saved, reached = out.splitlines()
+    assert re.fullmatch(r"Saved outputs/\S+\.gif \(1 frame, final error \S+\)", saved)
+    assert reached == "reached 0.5 at epoch 0" and out.count("\n") == 2
+    code, help_text, _ = run_main(["--help"])
+    assert "print only the line 'Saved PATH (N frames, final error E)' and, with --stop-at, " in (
+        " ".join(help_text.split())
+    )
+
+
 def test_out_names_a_gif_file(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     code, _, err = run_main(["--epoch", "3", "-q", "--out", "my.gif"])

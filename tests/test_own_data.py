@@ -385,15 +385,63 @@ BAD_FILES = [
         "dates.csv",
         "month,sales\n2019-01,4\n2019-02,5\n2019-13x,6\n2019-04,5\n",
         [],
-        "--data dates.csv, line 4: '2019-13x' is not a date like the column's first (ISO 8601: "
-        "2019-01, 2019-01-31 or 2019-01-31T12:00)",
+        "--data dates.csv, line 4: '2019-13x' is not a date like the column's first: dates are "
+        "read as ISO 8601 (2023-01-31, 2023-01, 2023-01-31T12:00) or 2023/01/31",
     ),
     (
         "baddate.csv",
         "day,sales\n2019-01-30,4\n2019-01-31,5\n2019-02-30,6\n2019-03-01,5\n",
         [],
-        "--data baddate.csv, line 4: '2019-02-30' is not a date like the column's first (ISO 8601: "
-        "2019-01, 2019-01-31 or 2019-01-31T12:00)",
+        "--data baddate.csv, line 4: '2019-02-30' is not a date like the column's first: dates "
+        "are read as ISO 8601 (2023-01-31, 2023-01, 2023-01-31T12:00) or 2023/01/31",
+    ),
+    (
+        "badslash.csv",
+        "day,sales\n2019/1/30,4\n2019/1/31,5\n2019/2/30,6\n2019/3/1,5\n",
+        [],
+        "--data badslash.csv, line 4: '2019/2/30' is not a date like the column's first: dates "
+        "are read as ISO 8601 (2023-01-31, 2023-01, 2023-01-31T12:00) or 2023/01/31",
+    ),
+    (
+        "us.csv",  # month/day/year: no header, the first line is refused as data
+        "1/31/2023,5\n2/28/2023,6\n3/31/2023,7\n4/30/2023,3\n",
+        [],
+        "--data us.csv, line 1: '1/31/2023' looks like a date: dates are read as ISO 8601 "
+        "(2023-01-31, 2023-01, 2023-01-31T12:00) or 2023/01/31",
+    ),
+    (
+        "de.csv",
+        "Datum;Wert\n31.01.2023;5\n28.02.2023;6\n31.03.2023;7\n30.04.2023;3\n",
+        [],
+        "--data de.csv, line 2: '31.01.2023' looks like a date: dates are read as ISO 8601 "
+        "(2023-01-31, 2023-01, 2023-01-31T12:00) or 2023/01/31",
+    ),
+    (
+        "ja.csv",
+        "月,売上\n2023年1月,5\n2023年2月,6\n2023年3月,7\n2023年4月,3\n",
+        [],
+        "--data ja.csv, line 2: '2023年1月' looks like a date: dates are read as ISO 8601 "
+        "(2023-01-31, 2023-01, 2023-01-31T12:00) or 2023/01/31",
+    ),
+    (
+        "total.csv",
+        "日付,売上\n2023-01-01,5\n2023-01-02,6\n2023-01-03,7\n2023-01-04,3\n合計,21\n",
+        [],
+        "--data total.csv, line 6: '合計' is not a date like the column's first (a row of totals? "
+        "only rows of data are read: delete it)",
+    ),
+    (
+        "total.csv",
+        "x,y\n1,5\n2,6\n3,7\n4,3\nTotal,21\n",
+        [],
+        "--data total.csv, line 6: 'Total' is not a number (a row of totals? only rows of data "
+        "are read: delete it)",
+    ),
+    (
+        "cells.csv",
+        "\ufeff,,\r\n,,\r\n",
+        [],
+        "--data cells.csv: has no data, only empty cells",
     ),
     (
         "thousands.csv",
@@ -1149,6 +1197,39 @@ def test_iso_dates_as_x_train_and_are_shown_as_dates(tmp_path, monkeypatch, day)
     assert figure.ax_neurons.get_xlabel() == "month"
 
 
+def test_in_japanese_dates_are_numbers_and_the_bias_is_named_in_japanese(tmp_path):
+    slash_csv(tmp_path / "weekly.csv")  # through 2023
+    own = read_file(tmp_path / "weekly.csv")
+    english, _ = drawn_frame(Settings(data=own, epoch=2, frames=2))
+    japanese, _ = drawn_frame(Settings(data=own, epoch=2, frames=2, lang="ja"))
+    legends = [
+        [text.get_text() for text in figure.ax_neurons.get_legend().get_texts()][-1]
+        for figure in (english, japanese)
+    ]
+    assert legends == ["mean + sd · b2", "平均 + 標準偏差 · b2"]
+    assert tick_texts(english.ax_neurons.xaxis) == [
+        "2023",
+        "Mar",
+        "May",
+        "Jul",
+        "Sep",
+        "Nov",
+        "2024",
+    ]
+    ticks = tick_texts(japanese.ax_neurons.xaxis)
+    assert ticks == ["2023年", "3月", "5月", "7月", "9月", "11月", "2024年"]
+    # a few weeks: days, and the year and month above the axis
+    days = Settings(
+        data=(np.arange("2023-03-01", "2023-03-25", dtype="datetime64[D]"), np.sin(np.arange(24))),
+        lang="ja",
+        epoch=2,
+        frames=2,
+    )
+    figure, _ = drawn_frame(days)
+    assert "5日" in tick_texts(figure.ax_neurons.xaxis)
+    assert figure.ax_neurons.xaxis.get_major_formatter().get_offset() == "2023年3月"
+
+
 def test_datetime64_arrays_are_dates_too():
     x = np.arange("2020-01-01", "2020-03-01", dtype="datetime64[D]")
     y = np.sin(np.arange(len(x)) / 5)
@@ -1214,6 +1295,84 @@ def test_a_windows_1252_file_is_not_taken_for_shift_jis(tmp_path, monkeypatch):
     )
 
 
+def test_a_refused_shift_jis_file_says_it_was_read_as_such_in_its_one_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    rows = ["日付,売上"] + [f"2023/01/{day:02d},{day % 4}" for day in range(1, 9)] + ["合計,12"]
+    (tmp_path / "売上.csv").write_bytes("\r\n".join(rows).encode("cp932"))
+    code, out, err = run_main(["--data", "売上.csv", "--epoch", "3", "-q"])
+    assert (code, out) == (2, "") and one_error_line(err) == (
+        "regress-demo: error: --data 売上.csv (read as Shift_JIS), line 10: '合計' is not a date "
+        "like the column's first (a row of totals? only rows of data are read: delete it)"
+    )
+
+
+def slash_csv(path, stamp="{year}/{month}/{day}", header="日付,気温"):
+    """A Japanese Excel's dates: 2023/1/5, one a week through a year, written by `stamp`."""
+    days = np.arange("2023-01-01", "2024-01-01", 7, dtype="datetime64[D]")
+    written = []
+    for day in days.tolist():
+        written.append(stamp.format(year=day.year, month=day.month, day=day.day))
+    values = [10 + 8 * math.sin(2 * math.pi * k / len(days)) for k in range(len(days))]
+    lines = [header] + [f"{cell},{value:.2f}" for cell, value in zip(written, values)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return days, written
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    ["{year}/{month:02d}/{day:02d}", "{year}/{month}/{day}", "{year}/{month:02d}/{day:02d} 12:00"],
+    ids=["padded", "unpadded", "with-time"],
+)
+def test_slash_dates_are_read_as_the_iso_dates_they_name(tmp_path, monkeypatch, stamp):
+    monkeypatch.chdir(tmp_path)
+    days, written = slash_csv(tmp_path / "slash.csv", stamp)
+    slash_csv(tmp_path / "iso.csv", "{year}-{month:02d}-{day:02d}")
+    own, iso = read_file(tmp_path / "slash.csv"), read_file(tmp_path / "iso.csv")
+    noon = 0.5 if "12:00" in stamp else 0.0
+    expected = (days - np.datetime64("1970-01-01", "D")).astype(float) + noon
+    np.testing.assert_array_equal(own.x, expected)
+    assert own.x_dates and own.x_written == tuple(written)  # kept as written
+    code, out, err = run_main(["--data", "slash.csv", "--epoch", "20", "--frames", "2", "-q"])
+    assert (code, err) == (0, "")
+    record = json.loads(next(tmp_path.glob("outputs/*.json")).read_text(encoding="utf-8"))
+    assert record["settings"]["data"]["x_written"] == written
+    # the date axis as for ISO dates, and --holdout takes either form as the same range
+    ticks = [
+        tick_texts(drawn_frame(Settings(data=d, epoch=2, frames=2))[0].ax_neurons.xaxis)
+        for d in (own, iso)
+    ]
+    assert ticks[0] == ticks[1] and "2023" in ticks[0]
+    held = Settings(data=own, holdout="2023/6/1:2023/08/31 12:00").holdout
+    assert held == ("2023-06-01", "2023-08-31T12:00")
+
+
+def test_an_excel_file_s_empty_columns_and_rows_are_left_out(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    rows = ["date,value,,"] + [f"2023-01-{day:02d},{day % 5},," for day in range(1, 11)]
+    content = "\ufeff" + "\r\n".join(rows + [",,,", ",,,"]) + "\r\n"
+    (tmp_path / "excel.csv").write_bytes(content.encode("utf-8"))
+    own = read_file(tmp_path / "excel.csv")
+    assert (own.x_label, own.y_label, len(own)) == ("date", "value", 10)
+    assert own.x_written[-1] == "2023-01-10"
+    np.testing.assert_array_equal(own.y, [day % 5 for day in range(1, 11)])
+    assert read_file(tmp_path / "excel.csv", "date,value") == own
+    code, out, err = run_main(
+        ["--data", "excel.csv", "--data-columns", "date,value", "--epoch", "3", "-q"]
+    )
+    assert (code, err) == (0, "")
+    # an empty column in the middle, an empty row between: left out as blank lines are
+    write(tmp_path / "gap.csv", "x,,y\n1,,2\n,,\n2,,3\n3,,1\n4,,5\n")
+    gap = read_file(tmp_path / "gap.csv")
+    assert (gap.x.tolist(), gap.y.tolist(), gap.y_label) == ([1, 2, 3, 4], [2, 3, 1, 5], "y")
+    # an empty cell in a row of data is still refused, naming its line
+    write(tmp_path / "hole.csv", "x,y,\n1,2,\n2,,\n3,1,\n4,5,\n")
+    code, out, err = run_main(["--data", "hole.csv", "--epoch", "3", "-q"])
+    assert (
+        one_error_line(err)
+        == "regress-demo: error: --data hole.csv, line 3: has no value in column 2"
+    )
+
+
 def test_the_error_is_also_an_rmse_in_y_s_units_in_the_line_the_title_and_the_record(
     tmp_path, monkeypatch
 ):
@@ -1232,16 +1391,42 @@ def test_the_error_is_also_an_rmse_in_y_s_units_in_the_line_the_title_and_the_re
     assert figure.ax_loss.get_ylabel() == "error (kWh²)"
 
 
+@pytest.mark.parametrize(
+    "name, unit",
+    [
+        ("売上（円）", "円"),
+        ("売上［千円］", "千円"),
+        ("平均気温(℃)", "℃"),
+        ("depth [m]", "m"),
+        ("売上", ""),
+    ],
+)
+def test_the_unit_is_read_from_half_and_full_width_brackets(tmp_path, monkeypatch, name, unit):
+    monkeypatch.chdir(tmp_path)
+    rows = [f"月,{name}"] + [f"{k},{100 + 30 * math.sin(k / 3):.1f}" for k in range(24)]
+    write(tmp_path / "sales.csv", "\n".join(rows) + "\n")
+    code, out, err = run_main(["--data", "sales.csv", "--epoch", "20", "--frames", "2", "-q"])
+    assert (code, err) == (0, "")
+    record = json.loads(next(tmp_path.glob("outputs/*.json")).read_text(encoding="utf-8"))
+    assert record["runs"][0]["unit"] == unit
+    rmse = f"{record['runs'][0]['final_rmse']:.3g}"
+    assert out.splitlines()[0].endswith(f"RMSE {rmse}{' ' + unit if unit else ''})")
+
+
 def test_a_poor_fit_prints_what_to_try_and_the_card_shows_it(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monthly_csv(tmp_path / "sales.csv")
-    code, out, err = run_main(["--data", "sales.csv", "--epoch", "30", "--frames", "2", "-q"])
+    code, out, err = run_main(["--data", "sales.csv", "--epoch", "30", "--frames", "2"])
     assert (code, err) == (0, "")
     hint = out.splitlines()[-1]
     assert hint.startswith("Hint: the fit leaves ") and hint.endswith(
-        "of var(y): try more neurons, wider initial weights and more epochs, "
+        "of var(y): try more neurons and wider initial weights, "
         "e.g. --n-mid 20 --wb-width 10 --epoch 5000"
     )
+    # quiet, the one line of the files and the final error: the hint is in the record, on the card
+    code, quiet, err = run_main(["--data", "sales.csv", "--epoch", "30", "--frames", "2", "-q"])
+    assert (code, err) == (0, "") and quiet == out.splitlines()[-2] + "\n"
+    assert quiet.startswith("Saved outputs/data-sales_")
     record = json.loads(next(tmp_path.glob("outputs/*.json")).read_text(encoding="utf-8"))
     assert record["runs"][0]["final_share_of_variance"] > 0.2
     page = (tmp_path / "outputs" / "index.html").read_text(encoding="utf-8")
@@ -1251,8 +1436,56 @@ def test_a_poor_fit_prints_what_to_try_and_the_card_shows_it(tmp_path, monkeypat
     assert "sales.csv: 48 points" in page
     # a good fit prints no hint
     gas_csv(tmp_path / "gas.csv")
-    code, out, err = run_main(["--data", "gas.csv", "--epoch", "60", "--frames", "2", "-q"])
+    code, out, err = run_main(["--data", "gas.csv", "--epoch", "60", "--frames", "2"])
     assert code == 0 and "Hint" not in out
+
+
+def test_a_japanese_run_s_card_gives_the_hint_in_japanese(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monthly_csv(tmp_path / "sales.csv")
+    args = ["--data", "sales.csv", "--epoch", "30", "--frames", "2", "--lang", "ja"]
+    code, out, err = run_main(args)
+    assert (code, err) == (0, "") and out.splitlines()[-1].startswith("Hint: the fit leaves ")
+    record = json.loads(next(tmp_path.glob("outputs/*.json")).read_text(encoding="utf-8"))
+    hint = record["runs"][0]["hint"]
+    assert hint.startswith("当てはまりが var(y) の ") and hint.endswith(
+        "を残しています: ニューロンを増やし、初期の重みを広げてみてください "
+        "(例: --n-mid 20 --wb-width 10 --epoch 5000)"
+    )
+    page = (tmp_path / "outputs" / "index.html").read_text(encoding="utf-8")
+    assert f'<p class="hint">{hint}</p>' in page and "try more" not in page
+
+
+@pytest.mark.parametrize(
+    "points, options, suggested",
+    [
+        (5000, [], "e.g. --n-mid 20 --wb-width 10 --epoch 500"),
+        (
+            100_000,
+            ["--epoch", "300"],
+            "on a sample of the points to keep the run short, "
+            "e.g. --n-mid 20 --wb-width 10 --n-points 20000 --epoch 100",
+        ),
+    ],
+)
+def test_the_hint_suggests_a_run_that_is_accepted_and_short(tmp_path, points, options, suggested):
+    from regress_demo.app.cli import build_parser, parse_settings
+    from regress_demo.film.units import HINT_SECONDS, poor_fit_hint, training_count
+    from regress_demo.inputs.budget import estimated_seconds
+
+    x = np.arange(points)
+    rows = "".join(f"{k},{math.sin(k / points * 40):.4f}\n" for k in x)
+    path = write(tmp_path / "many.csv", "x,y\n" + rows)
+    settings = parse_settings(build_parser().parse_args(["--data", path, *options]))
+    hint = poor_fit_hint(settings, 0.5 * settings.data.y.var())
+    assert hint.startswith("the fit leaves 50 % of var(y): try more neurons") and hint.endswith(
+        suggested
+    )
+    # the options as typed after the run's own: accepted by every check, short by the estimate
+    typed = hint.split("e.g. ")[1].split()
+    again = parse_settings(build_parser().parse_args(["--data", path, *options, *typed]))
+    seconds = estimated_seconds(again, training_count(again))
+    assert 20 <= seconds <= HINT_SECONDS <= 180
 
 
 def test_predict_of_a_run_and_of_its_loaded_record_is_what_the_last_frame_draws(tmp_path):

@@ -262,7 +262,8 @@ def _run(run, settings: Settings, path, args, out, err) -> int:
         except OSError as error:
             progress.clear()
             if isinstance(error, GalleryWriteError):  # the run's files are written: say so too
-                report(settings, error.result, Exit.SIGTERM if signals else Exit.SIGINT, out, err)
+                interrupted = Exit.SIGTERM if signals else Exit.SIGINT
+                report(settings, error.result, interrupted, out, err, args.quiet)
             named = error.filename is not None and not str(error.filename).endswith(".tmp")
             target = error.filename if named else path
             print(f"{PROG}: error: cannot write {target}: {error.strerror or error}", file=err)
@@ -278,7 +279,8 @@ def _run(run, settings: Settings, path, args, out, err) -> int:
         # Every file is written: Ctrl-C from now on would only cut the report short, with no word
         with signals_held(deliver=False):
             progress.clear()
-            code = report(settings, result, Exit.SIGTERM if signals else Exit.SIGINT, out, err)
+            interrupted = Exit.SIGTERM if signals else Exit.SIGINT
+            code = report(settings, result, interrupted, out, err, args.quiet)
             if args.profile:
                 print(profile_line(result.seconds), file=err)
     if args.open and result.path is not None:

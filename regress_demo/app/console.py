@@ -181,8 +181,9 @@ def _in_english(error):
     return error if english is None else english()
 
 
-def report(settings: Settings, result, interrupted_code: int, out, err) -> int:
-    """Print how the run ended on out and err; returns the exit code."""
+def report(settings: Settings, result, interrupted_code: int, out, err, quiet=False) -> int:
+    """Print how the run ended on out and err; returns the exit code. Quiet, a poor fit's hint is
+    left out (the record and the gallery card keep it)."""
     frames = f"{result.frames} frame{'s' if result.frames != 1 else ''}"
     if result.status == "interrupted":
         while_drawing = result.interrupted_while == "drawing"
@@ -207,7 +208,7 @@ def report(settings: Settings, result, interrupted_code: int, out, err) -> int:
         return interrupted_code
     saved = ", ".join(printable(str(path)) for path in [result.path, *result.video_paths])
     print(f"Saved {saved} ({frames}, {final_errors(settings, result)})", file=out)
-    if settings.data is not None and result.status == "finished":
+    if settings.data is not None and result.status == "finished" and not quiet:
         from ..film.units import poor_fit_hint
 
         hint = poor_fit_hint(settings, result.final_error)

@@ -370,8 +370,9 @@ COMMAND_OPTIONS = [
     (
         ("-q", "--quiet"),
         None,
-        "do not print the 'Epoch: i/N Error: e' lines and the progress line; "
-        "only the path of the GIF and the final error",
+        "print only the line 'Saved PATH (N frames, final error E)' and, with --stop-at, whether "
+        "it was reached: not the 'Epoch: i/N Error: e' lines, the progress line, what trains the "
+        "run or a hint (notes, warnings and errors still go to standard error)",
     ),
     (
         ("--profile",),

@@ -91,8 +91,12 @@ ENGLISH = {
     "share_of_variance": "({share} of var(y))",
     "rmse": ", RMSE {rmse}",
     "error_unit": "error ({unit}²)",
-    "poor_fit": "the fit leaves {share} of var(y): try more neurons, wider initial weights and "
-    "more epochs, e.g. --n-mid 20 --wb-width 10 --epoch 5000",
+    "poor_fit": "the fit leaves {share} of var(y): try more neurons and wider initial weights, "
+    "e.g. {options}",
+    "poor_fit_sample": "the fit leaves {share} of var(y): try more neurons and wider initial "
+    "weights, on a sample of the points to keep the run short, e.g. {options}",
+    "poor_fit_plain": "the fit leaves {share} of var(y): try more neurons, wider initial weights "
+    "and more epochs",
     # The gallery page (gallery.py, player.py), in the language of the newest run in the folder.
     "page_runs": "{count} runs",
     "page_one_run": "{count} run",
@@ -286,14 +290,18 @@ JAPANESE = {
     "data_marks": "+ は {step} 点に 1 点",
     "data_scaling": "学習: u = {x} を [−1, 1] に変換、v = {y} を標準化 "
     "(平均 {mean}、標準偏差 {sd})",
-    "data_bias_b2": "mean + sd · b2",
-    "data_bias": "mean + sd · 出力層のバイアス",
+    "data_bias_b2": "平均 + 標準偏差 · b2",
+    "data_bias": "平均 + 標準偏差 · 出力層のバイアス",
     "share_of_variance": "(var(y) の {share})",
     "rmse": "、RMSE {rmse}",
     "error_unit": "誤差 ({unit}²)",
     "poor_fit": "当てはまりが var(y) の {share} を残しています: "
-    "ニューロンを増やし、初期の重みを広げ、エポックを増やしてみてください "
-    "(例: --n-mid 20 --wb-width 10 --epoch 5000)",
+    "ニューロンを増やし、初期の重みを広げてみてください (例: {options})",
+    "poor_fit_sample": "当てはまりが var(y) の {share} を残しています: "
+    "ニューロンを増やし、初期の重みを広げ、短い時間で済むようにデータの一部を使ってみてください "
+    "(例: {options})",
+    "poor_fit_plain": "当てはまりが var(y) の {share} を残しています: "
+    "ニューロンを増やし、初期の重みを広げ、エポックを増やしてみてください",
     # The gallery page.
     "page_runs": "{count} 件の実行",
     "page_one_run": "{count} 件の実行",

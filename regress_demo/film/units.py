@@ -19,7 +19,8 @@ import numpy as np
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.ticker import Formatter
 
-from ..inputs.errors import printable
+from ..inputs.budget import estimated_seconds
+from ..inputs.errors import SettingError, printable, show
 from ..inputs.owndata import Scale, chosen_points, heldout_range, scale_of
 from ..network import samples as data
 from ..network.samples import Dataset
@@ -90,21 +91,34 @@ MAX_MARKS = 300
 
 def mark_step(settings) -> int:
     """1, or k when the outputs of only 1 training point in k get a + mark (above MAX_MARKS)."""
-    x, _ = chosen_points(settings)
-    count = int(np.count_nonzero(~data.held_out(x, heldout_range(settings))))
+    count = training_count(settings)
     if settings.is_grid or not settings.show_outputs:
         return 1
     return math.ceil(count / MAX_MARKS) if count > MAX_MARKS else 1
+
+
+def training_count(settings) -> int:
+    """How many points of its own data a run trains on: those chosen, less those held out."""
+    x, _ = chosen_points(settings)
+    return int(np.count_nonzero(~data.held_out(x, heldout_range(settings))))
 
 
 #: The English texts: what an error says unless a run speaks another language.
 ENGLISH = Texts("en")
 
 
+#: A unit at the end of a column's name, in brackets: (kWh), [kWh], or full width as Japanese text
+#: writes them, （円）, ［千円］.
+UNIT = re.compile(
+    r"(?:\(([^()]{1,16})\)|\[([^\[\]]{1,16})\]|（([^（）]{1,16})）|［([^［］]{1,16})］)\s*$"
+)
+
+
 def unit_of(label: str) -> str:
-    """The unit a column's name ends with, in brackets: "kWh" of "Gasverbrauch (kWh)"; else ""."""
-    found = re.search(r"[(\[]([^()\[\]]{1,16})[)\]]\s*$", label or "")
-    return found.group(1).strip() if found else ""
+    """The unit a column's name ends with, in brackets: "kWh" of "Gasverbrauch (kWh)", "円" of
+    "売上（円）"; else ""."""
+    found = UNIT.search(label or "")
+    return next(group for group in found.groups() if group is not None).strip() if found else ""
 
 
 def error_unit(settings) -> str:
@@ -153,11 +167,55 @@ POOR_FIT = 0.2
 
 def poor_fit_hint(settings, error: float, say: Texts = ENGLISH) -> Optional[str]:
     """What to try when a fit leaves more than POOR_FIT of var(y): more neurons, a larger
-    --wb-width, more epochs (on a monthly series of five seasons, 38 % became 24 %); else None."""
+    --wb-width, more epochs (on a monthly series of five seasons, 38 % became 24 %), with a run
+    that would be accepted and is short (suggested_run); else None."""
     share = error / scale_of(settings).variance
     if settings.data is None or settings.is_grid or not POOR_FIT < share < math.inf:
         return None
-    return say("poor_fit", share=f"{100 * share:.0f} %")
+    share = f"{100 * share:.0f} %"
+    changes = suggested_run(settings)
+    if not changes:  # (no short run that differs from this one)
+        return say("poor_fit_plain", share=share)
+    options = " ".join(
+        f"--{name.replace('_', '-')} {show(value)}" for name, value in changes.items()
+    )
+    key = "poor_fit_sample" if "n_points" in changes else "poor_fit"
+    return say(key, share=share, options=options)
+
+
+#: The longest run a hint suggests, in seconds, by the estimate the budget checks a run with
+#: (inputs/budget.py: the layer classes' time, for a laptop).
+HINT_SECONDS = 120.0
+#: The network a hint suggests (at least), and the epochs it tries, most first; then, if even the
+#: fewest take too long on every point, samples of the points (--n-points), largest first.
+HINT_N_MID, HINT_WB_WIDTH = 20, 10.0
+HINT_EPOCHS = (5000, 2000, 1000, 500, 200, 100)
+HINT_SAMPLES = (20_000, 10_000, 5_000, 2_000, 1_000)
+
+
+def suggested_run(settings) -> dict:
+    """The settings a poor fit's hint suggests, those that differ from the run's: more neurons,
+    wider initial weights and the most epochs that train within HINT_SECONDS, on every point or on
+    the largest sample that does; checked as any run is. {} if there is none."""
+    wider = {
+        "n_mid": max(HINT_N_MID, settings.n_mid),
+        "wb_width": max(HINT_WB_WIDTH, settings.wb_width),
+    }
+    samples = [{}] + [{"n_points": n} for n in HINT_SAMPLES if n < training_count(settings)]
+    for sample in samples:
+        for epoch in HINT_EPOCHS:
+            changes = {**wider, **sample, "epoch": epoch}
+            try:
+                run = settings.replace(**changes)
+            except SettingError:
+                continue
+            if estimated_seconds(run, training_count(run)) <= HINT_SECONDS:
+                return {
+                    name: value
+                    for name, value in changes.items()
+                    if value != getattr(settings, name)
+                }
+    return {}
 
 
 def final_in_units(settings, error: float) -> dict:
@@ -166,7 +224,7 @@ def final_in_units(settings, error: float) -> dict:
         "final_rmse": rmse(error),
         "final_share_of_variance": error / scale_of(settings).variance,
     }
-    hint = poor_fit_hint(settings, error)
+    hint = poor_fit_hint(settings, error, texts_of(settings))  # (in the run's language: its card)
     return {**fields, "unit": error_unit(settings), **({"hint": hint} if hint else {})}
 
 
@@ -297,7 +355,7 @@ def axes_in_units(axes, settings, fits=(), small=False):
             ax.set_xlim(low - margin, high + margin)
             ax.xaxis.set_major_formatter(WholeTicks())
             if settings.data.x_dates:  # x in days since 1970: matplotlib's date ticks
-                date_axis(ax.xaxis, most=4 if small else 7)
+                date_axis(ax.xaxis, most=4 if small else 7, lang=settings.lang)
         ax.yaxis.set_major_formatter(WholeTicks())
     if settings.log_y:
         low, high = float(y.min()), float(y.max())
@@ -307,12 +365,44 @@ def axes_in_units(axes, settings, fits=(), small=False):
             ax.set_ylim(low / margin, high * margin)
 
 
-def date_axis(axis, most: int = 7):
+def date_axis(axis, most: int = 7, lang: str = "en"):
     """An axis of matplotlib's date numbers (days since 1970) with at most `most` ticks at round
-    dates, labelled as dates."""
+    dates, labelled as dates: in English with month names (2023, Mar, May), in Japanese in numbers
+    (2023年, 3月, 5月)."""
     locator = AutoDateLocator(minticks=3, maxticks=most)
     axis.set_major_locator(locator)
-    axis.set_major_formatter(ConciseDateFormatter(locator))
+    concise = JapaneseDates if lang == "ja" else ConciseDateFormatter
+    axis.set_major_formatter(concise(locator))
+
+
+class JapaneseDates(ConciseDateFormatter):
+    """matplotlib's concise date labels as Japanese writes dates, in numbers: 2023年, 3月, 15日,
+    12:00, and above the axis 2023年3月 (no month names)."""
+
+    # the formats of ticks at years, months, days, hours, minutes, seconds
+    FORMATS = ["%Y年", "%m月", "%d日", "%H:%M", "%H:%M", "%S.%f"]
+    ZERO_FORMATS = ["", "%Y年", "%m月", "%m月%d日", "%H:%M", "%H:%M"]
+    OFFSET_FORMATS = ["", "%Y年", "%Y年%m月", "%Y年%m月%d日", "%Y年%m月%d日", "%Y年%m月%d日 %H:%M"]
+
+    def __init__(self, locator):
+        super().__init__(
+            locator,
+            formats=self.FORMATS,
+            zero_formats=self.ZERO_FORMATS,
+            offset_formats=self.OFFSET_FORMATS,
+        )
+
+    def format_ticks(self, values):
+        return [_unpadded(label) for label in super().format_ticks(values)]
+
+    def get_offset(self):
+        return _unpadded(super().get_offset())
+
+
+def _unpadded(label: str) -> str:
+    """A month's or a day's number without its leading zero (strftime's %m and %d have one, and
+    its unpadded forms differ by platform): 03月05日 as 3月5日."""
+    return re.sub(r"(?<![0-9])0([0-9][月日])", r"\1", label)
 
 
 class WholeTicks(Formatter):

@@ -17,16 +17,17 @@ from ..network import samples as data
 from ..network.layers import MIDDLE_LAYERS
 from . import targets
 from .budget import BudgetError, duration, estimated_bytes, estimated_seconds, size
+from .dates import iso_text
 from .errors import SettingError, not_integer, show
 from .extras import check_extras
 from .geometry import estimated_inches
 from .rules import (  # noqa: F401 - the parsers: also the command line's
-    DATE,
     Integer,
     Maybe,
     OneOf,
     Real,
     Switch,
+    is_date,
     parse_epochs,
     parse_range,
     parse_size,
@@ -399,12 +400,12 @@ def _holdout(settings):
 
 
 def _range_end(end):
-    """One end of --holdout: a finite float, or a date's ISO 8601 text (as typed, or of a
-    datetime.date or datetime from Python)."""
+    """One end of --holdout: a finite float, or a date's ISO 8601 text (as typed, of a 2023/01/31,
+    or of a datetime.date or datetime from Python)."""
     if isinstance(end, datetime.date):
         end = end.isoformat()
-    if isinstance(end, str) and DATE.fullmatch(end.strip()):
-        return end.strip()
+    if isinstance(end, str) and is_date(end.strip()):
+        return iso_text(end.strip())
     _real("holdout", end, -math.inf, None, "", allow_low=True)
     return float(end)
 

@@ -17,14 +17,26 @@ from .dates import day_number
 from .errors import SettingError, show
 from .owndata import SEPARATORS, DataError, OwnData, check_points
 from .reading import MAX_READ_BYTES, FileTooLarge, read_text
-from .rules import DATE
+from .rules import is_date
 
 
 def read_file(path, columns: Optional[str] = None) -> OwnData:
     """The two columns of a CSV file (the first two, or `columns`: "A,B" by header name or number
     from 1); DataError for anything that is not such a file."""
     path = os.fspath(path)
-    name = os.path.basename(path) or path
+    text, encoding, sha256 = _decoded(path)
+    try:
+        return _read_text(path, text, columns, encoding, sha256)
+    except DataError as error:
+        if encoding == "utf-8":
+            raise
+        # (a file read as Shift_JIS says so in the one line that refuses it)
+        raise DataError(f"{error.source} (read as Shift_JIS)", error.problem, error.line) from None
+
+
+def _decoded(path: str):
+    """The text of a file, its encoding (utf-8, or cp932: Shift_JIS) and the SHA-256 of its
+    bytes."""
     encoding, sha256 = "utf-8", None
     try:
         text = read_text(path, limit=MAX_READ_BYTES)
@@ -44,7 +56,12 @@ def read_file(path, columns: Optional[str] = None) -> OwnData:
     if "\0" in text:
         raise DataError(path, "is not a text file (binary)")
     # (the file's bytes: they decoded strictly)
-    sha256 = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return text, encoding, sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _read_text(path: str, text: str, columns, encoding: str, sha256: str) -> OwnData:
+    """The two columns of a file's text, checked."""
+    name = os.path.basename(path) or path
     text = text.removeprefix("\ufeff")  # a byte-order mark, as spreadsheets write
     rows, separator = _rows(path, text)
     header, rows = _header(path, rows)
@@ -54,7 +71,7 @@ def read_file(path, columns: Optional[str] = None) -> OwnData:
     i, j = _columns(path, columns, header, width)
     x_written = _dates_written(rows, i)
     x = (
-        _numbers(path, rows, i, _decimal_commas(path, rows, i, separator))
+        _numbers(path, rows, i, _decimal_commas(path, rows, i, separator), x_column=True)
         if x_written is None
         else _dates(path, rows, i)
     )
@@ -111,10 +128,21 @@ def _rows(path: str, text: str):
         return [(number, line.split()) for number, line in lines], " "  # runs of spaces or tabs
     rows = csv.reader([line for _, line in lines], delimiter=separator, skipinitialspace=True)
     rows = [(number, [cell.strip() for cell in cells]) for (number, _), cells in zip(lines, rows)]
-    # a separator at the end of every line
-    if all(len(cells) > 2 and not cells[-1] for _, cells in rows):
-        rows = [(number, cells[:-1]) for number, cells in rows]
-    return rows, separator
+    return _without_empty_cells(path, rows), separator
+
+
+def _without_empty_cells(path: str, rows):
+    """The rows without what a spreadsheet adds around a table: a row whose every cell is empty
+    (,,,) is left out as a blank line is, and so is a column empty in every row, header included
+    (a separator at the end of every line)."""
+    rows = [(number, cells) for number, cells in rows if any(cells)]
+    if not rows:
+        raise DataError(path, "has no data, only empty cells")
+    width = max(len(cells) for _, cells in rows)
+    kept = [k for k in range(width) if any(k < len(cells) and cells[k] for _, cells in rows)]
+    if len(kept) == width:
+        return rows
+    return [(number, [cells[k] for k in kept if k < len(cells)]) for number, cells in rows]
 
 
 #: A number as a cell may write it: 12, -1.5, .5, 3e8, nan, inf (not Python's 1_000).
@@ -138,10 +166,13 @@ def _is_finite_number(cell: str) -> bool:
 
 
 def _header(path: str, rows):
-    """The first row as a header if any of its cells is not a finite number (month,2019,2020 and
-    x,nan are headers)."""
+    """The first row as a header if any of its cells is not a finite number or a date
+    (month,2019,2020 and x,nan are headers; 1/31/2023,5 is data, refused as a date not read)."""
     first = rows[0][1]
-    if first and not all(_is_finite_number(cell) or DATE.fullmatch(cell) for cell in first):
+    data = (
+        _is_finite_number(cell) or is_date(cell) or OTHER_DATE.fullmatch(cell) for cell in first
+    )
+    if first and not all(data):
         if len(rows) == 1:
             raise DataError(path, "has a header but no data")
         return first, rows[1:]
@@ -219,7 +250,11 @@ def _decimal_commas(path: str, rows, column: int, separator: str) -> bool:
     return True
 
 
-def _numbers(path: str, rows, column: int, decimal_comma: bool = False) -> np.ndarray:
+def _numbers(
+    path: str, rows, column: int, decimal_comma: bool = False, x_column: bool = False
+) -> np.ndarray:
+    """A column of numbers; DataError at the first cell that is none (for x, a date in a form
+    that is not read says so)."""
     values = []
     for number, cells in rows:
         if column >= len(cells) or not cells[column]:
@@ -228,12 +263,32 @@ def _numbers(path: str, rows, column: int, decimal_comma: bool = False) -> np.nd
         try:
             value = _number(cell.replace(",", ".") if decimal_comma else cell)
         except ValueError:
-            shown = show(cell if len(cell) <= 30 else cell[:27] + "...")
-            raise DataError(path, f"{shown} is not a number{_comma_hint(cell)}", number) from None
+            if x_column and OTHER_DATE.fullmatch(cell):
+                raise DataError(path, _other_date(cell), number) from None
+            why = _total_hint(cell) or _comma_hint(cell)
+            raise DataError(path, f"{_shown(cell)} is not a number{why}", number) from None
         if not math.isfinite(value):
             raise DataError(path, f"{show(cell)} is not a finite number", number)
         values.append(value)
     return np.array(values)
+
+
+def _shown(cell: str) -> str:
+    """A cell as a message shows it: escaped, cut to 30 characters."""
+    return show(cell if len(cell) <= 30 else cell[:27] + "...")
+
+
+#: The first cell of a row of totals or averages, as a spreadsheet's table may end.
+TOTALS = ("total", "totals", "sum", "average", "mean", "合計", "総計", "小計", "計", "平均")
+
+
+def _total_hint(cell: str) -> str:
+    """What a row of totals is asked to do: be deleted (only rows of data are read)."""
+    return " (a row of totals? only rows of data are read: delete it)" if _is_total(cell) else ""
+
+
+def _is_total(cell: str) -> bool:
+    return cell.strip(" :：").casefold() in TOTALS
 
 
 def _comma_hint(cell: str) -> str:
@@ -249,11 +304,28 @@ def _comma_hint(cell: str) -> str:
 
 # Dates
 
+#: A date in a form that is not read (is 01/02/2023 in January or in February?): 1/31/2023,
+#: 31.01.2023, 2023.1.31, 2023-1-31, 2023/01, 2023年1月, 2023年1月31日, 令和5年1月.
+OTHER_DATE = re.compile(
+    r"\d{1,4}([/.-])\d{1,2}\1\d{1,4}\.?([ T].*)?|\d{4}/\d{1,2}|"
+    r"(令和|平成|昭和)?\d{1,4}年\d{1,2}月(\d{1,2}日)?.*"
+)
+
+
+def _other_date(cell: str) -> str:
+    """The message for a date in a form that is not read: the forms that are."""
+    return f"{_shown(cell)} looks like a date: dates are read as {DATE_FORMS}"
+
+
+#: The forms of dates read, as the messages name them.
+DATE_FORMS = "ISO 8601 (2023-01-31, 2023-01, 2023-01-31T12:00) or 2023/01/31"
+
 
 def _dates_written(rows, column: int):
-    """The cells of a column as written if its first cell is an ISO 8601 date, else None."""
+    """The cells of a column as written if its first cell is a date (ISO 8601, 2023/01/31), else
+    None."""
     first = rows[0][1] if rows else []
-    if column >= len(first) or not DATE.fullmatch(first[column]):
+    if column >= len(first) or not is_date(first[column]):
         return None
     return [cells[column] if column < len(cells) else "" for _, cells in rows]
 
@@ -263,14 +335,12 @@ def _dates(path: str, rows, column: int) -> np.ndarray:
     values = []
     for number, cells in rows:
         cell = cells[column] if column < len(cells) else ""
+        if not cell:
+            raise DataError(path, f"has no value in column {column + 1}", number)
         try:
             values.append(day_number(cell))
         except ValueError:
-            shown = show(cell if len(cell) <= 30 else cell[:27] + "...")
-            raise DataError(
-                path,
-                f"{shown} is not a date like the column's first (ISO 8601: 2019-01, 2019-01-31 "
-                "or 2019-01-31T12:00)",
-                number,
-            ) from None
+            why = _total_hint(cell) or f": dates are read as {DATE_FORMS}"
+            problem = f"{_shown(cell)} is not a date like the column's first{why}"
+            raise DataError(path, problem, number) from None
     return np.array(values)

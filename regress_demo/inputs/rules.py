@@ -106,6 +106,16 @@ DATE = re.compile(
     r"[0-9]{4}-[0-9]{2}(-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?"
     r"(Z|[+-][0-9]{2}:?[0-9]{2})?)?)?"
 )
+#: A date as a Japanese spreadsheet writes it: 2023/01/31, 2023/1/31, 2023/01/31 12:00 (seconds if
+#: written); read as the ISO 8601 date it names (dates.iso_text).
+SLASH_DATE = re.compile(
+    r"([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})( ([0-9]{1,2}):([0-9]{2})(:[0-9]{2}(\.[0-9]+)?)?)?"
+)
+
+
+def is_date(text: str) -> bool:
+    """True if a text has the form of a date that is read: ISO 8601, or 2023/01/31."""
+    return bool(DATE.fullmatch(text) or SLASH_DATE.fullmatch(text))
 
 
 def parse_range(name: str, text: str) -> "tuple[Union[float, str], Union[float, str]]":
@@ -128,9 +138,10 @@ def range_text(ends) -> str:
 
 
 def range_end(text: str) -> Union[float, str, None]:
-    """One end of a range as typed: a float, an ISO 8601 date's text, or None for neither."""
+    """One end of a range as typed: a float, a date's text (ISO 8601, or 2023/01/31), or None for
+    neither."""
     text = text.strip()
-    if DATE.fullmatch(text):
+    if is_date(text):
         return text
     try:
         return float(text)
