@@ -30,7 +30,7 @@ CLI_CASES = [
     (["--eta", "-1"], "--eta must be > 0, got -1"),
     (["--eta", "0"], "--eta must be > 0, got 0"),
     (["--eta", "-0.0"], "--eta must be > 0, got -0"),
-    (["--eta", "1e-9"], "--eta must be at least 1e-06, got 1e-09"),
+    (["--eta", "1e-13"], "--eta must be at least 1e-12, got 1e-13"),
     (["--eta", "nan"], "--eta must be a finite number, got nan"),
     (["--eta", "inf"], "--eta must be a finite number, got inf"),
     (["--eta", "fast"], "--eta must be a number, got 'fast'"),
@@ -289,7 +289,7 @@ def test_an_output_name_taken_by_a_folder_is_refused_before_training(tmp_path, m
 
 def test_good_values_at_the_limits_are_accepted():
     settings = Settings(
-        n_mid=1000, eta=1e-6, epoch=1, interval=1, wb_width=1e-9, seed=2**32 - 1, fps=50, hold=0
+        n_mid=1000, eta=1e-12, epoch=1, interval=1, wb_width=1e-9, seed=2**32 - 1, fps=50, hold=0
     )
     assert settings.frame_epochs() == [0]
     assert Settings(epoch=2500, interval=1).frame_epochs()[-1] == 2499

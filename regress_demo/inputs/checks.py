@@ -95,7 +95,7 @@ ENGINES = ("auto", "fast", "layers")
 #: several settings follow in check()). A setting of GRID_AXES is checked value by value.
 CONSTRAINTS = {
     "n_mid": Integer(1, 1000, "more neurons are slow and show nothing new"),
-    "eta": Real(0, least=1e-6),  # (smaller steps show nothing in a million epochs)
+    "eta": Real(0, least=1e-12),  # (a target of scale 1e6 trains at 1e-12; less is noise)
     "activation": OneOf(ACTIVATIONS),
     "depth": Integer(1, 8, "deeper networks of this size only train slower here"),
     "l2": Real(0, 1, "a larger penalty pulls every weight to 0", closed=True),
