@@ -10,6 +10,8 @@ from helpers import one_error_line, run_main
 
 from regress_demo.inputs.settings import Settings
 
+FILES = ["index.html", "run.gif", "run.json", "run.npz", "run.png"]
+
 
 @pytest.mark.parametrize(
     "out", ["d/" + "a" * 300 + ".gif", "d/" + "a" * 240 + ".gif", "b" * 300 + "/run.gif"]
@@ -46,7 +48,7 @@ def test_a_broken_symbolic_link_as_out_gets_one_line(tmp_path, monkeypatch, out)
     assert sorted(os.listdir(tmp_path)) == [out.split("/")[0]]
 
 
-@pytest.mark.parametrize("name", ["report.json", "report.png", "report.npz"])
+@pytest.mark.parametrize("name", ["report.json", "report.png", "report.npz", "report.gif"])
 def test_a_file_regress_demo_did_not_write_is_not_replaced(tmp_path, monkeypatch, name):
     monkeypatch.chdir(tmp_path)
     Path(name).write_bytes(b"my own work")
@@ -60,15 +62,37 @@ def test_a_file_regress_demo_did_not_write_is_not_replaced(tmp_path, monkeypatch
     assert Path(name).read_bytes() == b"my own work" and os.listdir(tmp_path) == [name]
 
 
+def test_a_foreign_gif_under_the_name_the_settings_give_is_not_replaced(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    os.mkdir("f3")
+    gif = Path("f3/sin_nmid3_eta0.1_epoch2_seed1.gif")
+    gif.write_bytes(b"GIF89a someone else's film")
+    code, out, err = run_main(["--epoch", "2", "--out", "f3"])
+    assert code == 2 and out == ""
+    assert one_error_line(err) == (
+        "regress-demo: error: --out must be a name whose files are free or regress-demo's own "
+        f"('{gif}' was not written by regress-demo: move it, or choose another --out), got 'f3'\n"
+    )
+    assert os.listdir("f3") == [gif.name] and gif.read_bytes() == b"GIF89a someone else's film"
+
+
+def test_a_gif_changed_since_its_run_is_not_replaced(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert run_main(["--epoch", "3", "-q", "--out", "run.gif"])[0] == 0
+    Path("run.gif").write_bytes(b"GIF89a edited by hand")  # the record lists other bytes
+    before = {file: Path(file).read_bytes() for file in FILES}
+    code, out, err = run_main(["--epoch", "4", "-q", "--out", "run.gif"])
+    assert code == 2
+    assert "('run.gif' was not written by regress-demo: move it" in one_error_line(err)
+    assert {file: Path(file).read_bytes() for file in FILES} == before
+
+
 def test_the_files_of_an_earlier_run_are_replaced(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert run_main(["--epoch", "3", "-q", "--out", "run.gif"])[0] == 0
     code, out, err = run_main(["--epoch", "4", "-q", "--out", "run.gif"])
     assert code == 0 and err == ""
     assert json.loads(Path("run.json").read_text())["settings"]["epoch"] == 4
-
-
-FILES = ["index.html", "run.gif", "run.json", "run.npz", "run.png"]
 
 
 @pytest.mark.parametrize("name", ["index.html", "run.json", "run.gif"])

@@ -10,6 +10,7 @@ import time
 from contextlib import contextmanager
 from enum import IntEnum
 
+from ..files.staged import STOP_SIGNALS
 from ..film import stopping
 from ..inputs.settings import Settings, show
 from ..network import edits, gradcheck
@@ -29,7 +30,8 @@ class Exit(IntEnum):
     USAGE = 2  # a bad option or setting: nothing was done
     DIVERGED = 3  # the run finished, but training blew up
     SIGINT = 128 + signal.SIGINT  # interrupted by a signal: 128 + its number, as shells say (130)
-    SIGTERM = 128 + signal.SIGTERM
+    SIGTERM = 128 + signal.SIGTERM  # (143)
+    SIGHUP = 128 + 1  # the terminal closed (129; signal.SIGHUP, where the system has it)
 
 
 class Progress:
@@ -101,24 +103,34 @@ class Progress:
 
 
 @contextmanager
-def sigterm_as_interrupt():
-    """While inside, SIGTERM stops the run like Ctrl-C does; yields a list that records the
-    signals."""
+def signals_as_interrupt():
+    """While inside, SIGTERM and SIGHUP (the terminal closed) stop the run as Ctrl-C does; yields a
+    list that records those signals (see stopped_code)."""
     received = []
 
     def handler(signum, frame):
         received.append(signum)
         raise KeyboardInterrupt
 
+    others = [signum for signum in STOP_SIGNALS if signum != signal.SIGINT]
+    previous = {}
     try:
-        previous = signal.signal(signal.SIGTERM, handler)
-    except ValueError:  # not the main thread: leave SIGTERM alone
+        for signum in others:
+            previous[signum] = signal.signal(signum, handler)
+    except ValueError:  # not the main thread: leave the signals alone
         yield received
         return
     try:
         yield received
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler_before in previous.items():
+            signal.signal(signum, handler_before)
+
+
+def stopped_code(received) -> int:
+    """The exit code of a run a signal stopped: 128 + the signal's number, as shells say (130 for
+    Ctrl-C, 143 for SIGTERM, 129 for SIGHUP); `received`: the list of signals_as_interrupt."""
+    return 128 + received[0] if received else Exit.SIGINT
 
 
 class GuardedStream:

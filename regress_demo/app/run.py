@@ -26,7 +26,6 @@ from ..files import gallery
 from ..files.paths import (
     earlier_files,
     file_entry,
-    gif_named,
     output_path,
     primary_video,
     read_record,
@@ -117,7 +116,7 @@ def make_gif(
     with ExitStack() as stack:  # (leaving it removes whatever was not moved into place)
         for writer in writers.values():  # (a GIF, a video: opened now, so a bad place fails now)
             stack.enter_context(writer)
-        work = _Work(settings, path, training, engine, gif_named(asked))
+        work = _Work(settings, path, training, engine)
         work.result.gradient_failure = None if failure is None else failure.line()
         work.result.layers_edited = edits.edited()
         result = _train_and_draw(work, writers, report_epoch, on_snapshot, on_frame)
@@ -155,9 +154,8 @@ class Film:
 class _Work:
     """A run under way: what each phase (train, draw, write) leaves for the next."""
 
-    def __init__(self, settings: Settings, path: Path, training, engine: str, named_gif: bool):
+    def __init__(self, settings: Settings, path: Path, training, engine: str):
         self.settings, self.path = settings, path
-        self.named_gif = named_gif  # --out named the GIF (not a video beside it)
         self.clock = Stopwatch()
         self.result = RunResult("finished", None, None, 0, training, engine, settings=settings)
         self.result.seconds = self.clock.seconds
@@ -391,7 +389,7 @@ def _record(work: _Work, writers: Dict[str, Writer]):
         file for kind, writer in writers.items() if kind != "record" for file in writer.staged()
     ]
     record_path = path.with_suffix(".json")
-    refuse_foreign(path, [file.path for file in files] + [record_path], work.named_gif)
+    refuse_foreign(path, [file.path for file in files] + [record_path])
     result.video_paths = [writers[kind].path for kind in settings.video]
     result.print_paths = [
         file.path
