@@ -38,6 +38,18 @@ def test_a_long_name_made_from_the_settings_is_shortened(tmp_path):
     assert len(path.name) <= 160 and path.suffix == ".gif"
 
 
+def test_a_long_name_in_japanese_is_shortened_by_its_bytes(tmp_path):
+    from regress_demo.files.paths import output_path
+
+    data = tmp_path / ("気温" * 20 + ".csv")
+    data.write_text("".join(f"{x},{x * x}\n" for x in range(10)), encoding="utf-8")
+    settings = Settings(data=str(data), eta=[0.1 + k * 1e-16 * 2**40 for k in range(4)], epoch=3)
+    assert len(settings.file_stem().encode()) > 150
+    path = output_path(tmp_path, settings)
+    assert path.name.startswith("data-" + "気温" * 13) and path.suffix == ".gif"
+    assert len(path.name.encode()) <= 154  # 150 bytes of a name, whole characters only
+
+
 @pytest.mark.parametrize("out", ["gone", "gone/run.gif", "gone.gif"])
 def test_a_broken_symbolic_link_as_out_gets_one_line(tmp_path, monkeypatch, out):
     monkeypatch.chdir(tmp_path)

@@ -28,7 +28,8 @@ RECORD_KIND = "regress-demo run"
 #: What a temporary file's name adds to its target's: "." before it, ".regress-demo-PID-RANDOM.tmp"
 #: after (a process id of up to 7 digits).
 TEMPORARY_EXTRA = 1 + 1 + len(TEMPORARY_MARK) + 1 + 7 + 1 + 8 + 4
-#: A name made from the settings longer than this is shortened, with a digest of the whole.
+#: A name made from the settings longer than this (in bytes, UTF-8) is shortened, with a digest of
+#: the whole.
 MAX_STEM = 150
 
 
@@ -69,8 +70,9 @@ def output_path(out, settings: Settings, shown=None) -> Path:
     write, the GIF too), and PermissionError (an OSError) for a read-only file that the run would
     replace."""
     stem = run_stem(settings)
-    if len(stem) > MAX_STEM:
-        stem = stem[: MAX_STEM - 9] + "_" + hashlib.sha1(stem.encode()).hexdigest()[:8]
+    if len(stem.encode("utf-8")) > MAX_STEM:  # (bytes: a name in Japanese takes 3 a character)
+        kept = stem.encode("utf-8")[: MAX_STEM - 9].decode("utf-8", errors="ignore")
+        stem = kept + "_" + hashlib.sha1(stem.encode()).hexdigest()[:8]
     name = stem + ".gif"
     text = "outputs/" if out is None else str(out)
     if "\0" in text:
