@@ -194,27 +194,9 @@ def _in_english(error):
 
 def report(settings: Settings, result, interrupted_code: int, out, err) -> int:
     """Print how the run ended on out and err; returns the exit code."""
-    frames = f"{result.frames} frame{'s' if result.frames != 1 else ''}"
+    frames = plural(result.frames, "frame")
     if result.status == "interrupted":
-        while_drawing = result.interrupted_while == "drawing"
-        if result.path is None:
-            moment = "while drawing the first frame" if while_drawing else "before the first frame"
-            print(f"{PROG}: interrupted {moment}; nothing was written", file=err)
-        else:
-            shown = result.last_frame
-            epoch = max(snapshot.epoch for snapshot in shown)
-            error = _in_english(min(snapshot.error for snapshot in shown))
-            best = "best " if settings.is_grid else ""
-            moment = (
-                f"while drawing ({result.epochs_trained} epochs trained)"
-                if while_drawing
-                else f"after {result.epochs_trained} of {settings.epoch} epochs"
-            )
-            print(
-                f"{PROG}: interrupted {moment}; saved {result.path} "
-                f"({frames}, up to epoch {epoch}, {best}error {error:.3e})",
-                file=err,
-            )
+        print(interrupted_line(settings, result), file=err)
         return interrupted_code
     saved = ", ".join(str(path) for path in [result.path, *result.video_paths])
     print(f"Saved {saved} ({frames}, {final_errors(settings, result)})", file=out)
@@ -233,6 +215,41 @@ def report(settings: Settings, result, interrupted_code: int, out, err) -> int:
         print(f"{PROG}: {divergence(settings, result)}", file=err)
         return Exit.DIVERGED
     return Exit.OK
+
+
+def interrupted_line(settings: Settings, result) -> str:
+    """The one line of an interrupted run: what it saved (the frames so far), that it kept the
+    files of an earlier finished run of its name and wrote nothing, or that it wrote nothing."""
+    while_drawing = result.interrupted_while == "drawing"
+    if result.kept is not None:
+        moment = (
+            "while drawing"
+            if while_drawing
+            else f"after {result.epochs_trained} of {settings.epoch} epochs"
+        )
+        kept = f"the earlier finished run's files are kept: {result.kept}"
+        return f"{PROG}: interrupted {moment}; {kept}"
+    if result.path is None:
+        moment = "while drawing the first frame" if while_drawing else "before the first frame"
+        return f"{PROG}: interrupted {moment}; nothing was written"
+    shown = result.last_frame
+    epoch = max(snapshot.epoch for snapshot in shown)
+    error = _in_english(min(snapshot.error for snapshot in shown))
+    best = "best " if settings.is_grid else ""
+    moment = (
+        f"while drawing ({plural(result.epochs_trained, 'epoch')} trained)"
+        if while_drawing
+        else f"after {result.epochs_trained} of {settings.epoch} epochs"
+    )
+    return (
+        f"{PROG}: interrupted {moment}; saved {result.path} "
+        f"({plural(result.frames, 'frame')}, up to epoch {epoch}, {best}error {error:.3e})"
+    )
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 frame``, ``2 frames``: a count and its noun, in English."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def profile_line(seconds: dict) -> str:

@@ -7,7 +7,8 @@ the whole error history is known by then. Beside the GIF go a contact sheet (PNG
 print: stills.py, sheet.py); then the folder's gallery, index.html, is regenerated.
 
 A run that diverges or is interrupted (Ctrl-C) still ends with a valid GIF of the frames so far,
-and its record says how it ended.
+and its record says how it ended; an interrupted one writes no files for print, and none at all if
+an earlier run of its name ran to its end (its files are kept).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from ..files import gallery
 from ..files.paths import (
     earlier_files,
     file_entry,
+    finished_earlier,
     output_path,
     primary_video,
     read_record,
@@ -88,16 +90,18 @@ def make_gif(
     line; default outputs/); anything else raises SettingError, a ValueError.
     If training diverges, the GIF ends at that epoch with a frame that says so (status "diverged";
     in a grid, a configuration that diverges stops and its panel says so).
-    If Ctrl-C interrupts training or drawing, the GIF holds the frames so far (status
-    "interrupted"); a Ctrl-C while the files are being written stops that too, and the GIF is not
-    written. If only the gallery (index.html) cannot be written, GalleryWriteError (an OSError)
-    holds the result. Progress callbacks, if given: `on_epoch(epoch, error)` after every epoch (the
-    best error, for a grid), `on_snapshot(snapshots)` at each recorded epoch (one snapshot per
-    configuration), `on_frame(done, total)` after each frame drawn, and `on_start(engine, note)`
-    before training: what trains the run (see trainer) and the note that says why, if it is not the
-    one asked for. Before training, the layer classes' gradients are checked against finite
-    differences (network/gradcheck.py): if they are wrong, `on_warning(line)` says where (a warning
-    if not given), and the run goes on; its header, record and gallery card say the check failed.
+    If Ctrl-C interrupts training or drawing, the GIF holds the frames so far (status "interrupted";
+    no files for print), unless an earlier run of this name ran to its end: then nothing is written,
+    its files are kept (`result.kept`, its GIF; `result.path` None). A Ctrl-C while the files are
+    being written stops that too, and the GIF is not written. If only the gallery (index.html)
+    cannot be written, GalleryWriteError (an OSError) holds the result. Progress callbacks, if
+    given: `on_epoch(epoch, error)` after every epoch (the best error, for a grid),
+    `on_snapshot(snapshots)` at each recorded epoch (one snapshot per configuration),
+    `on_frame(done, total)` after each frame drawn, and `on_start(engine, note)` before training:
+    what trains the run (see trainer) and the note that says why, if it is not the one asked for.
+    Before training, the layer classes' gradients are checked against finite differences
+    (network/gradcheck.py): if they are wrong, `on_warning(line)` says where (a warning if not
+    given), and the run goes on; its header, record and gallery card say the check failed.
     """
     asked = path
     path, settings = primary_video(path, settings)  # NAME.mp4 asks for that video, beside NAME.gif
@@ -194,6 +198,10 @@ def _train_and_draw(work: _Work, writers, report_epoch, on_snapshot, on_frame) -
     if not count:  # (Ctrl-C before the first frame, or while the drawing code loaded)
         return result
     work.drawn = work.drawn or work.frames[:count]
+    if result.status == "interrupted" and finished_earlier(work.path):
+        # an unfinished film never replaces a finished one: its files stay, nothing is written
+        result.kept, result.frames, result.last_frame = work.path, count, work.drawn[-1]
+        return result
     # The last fraction of a second: finish every file even if Ctrl-C comes now.
     with signals_held(deliver=False):
         try:
@@ -294,12 +302,17 @@ def _draw_one_if_none(work: _Work, films: List[Writer]):
 
 
 def _draw_prints(work: _Work, writers: Dict[str, Writer]):
-    """The files for print (--still, --sheet print), drawn into their writers; after a Ctrl-C
-    there are none (and a contact sheet of the film's frames stands in for the printed one)."""
+    """The files for print (--still, --sheet print, --handout), drawn into their writers; after a
+    Ctrl-C there are none (and a contact sheet of the film's frames stands in for the printed one):
+    a still, a sheet or a handout of a run cut short would show epochs it never reached, under a
+    heading of all of them, and a still of --still last one named by where it stopped."""
     prints = [writers[kind] for kind in ("stills", "print-sheet", "handout") if kind in writers]
     if not writers["gif"].count or not prints:
         return
     result = work.result
+    if result.interrupted_while is not None:  # (stopped before: a film cut short)
+        _no_prints(work, writers, prints)
+        return
     try:
         with work.clock.phase("draw"):
             draw_prints(
@@ -313,11 +326,17 @@ def _draw_prints(work: _Work, writers: Dict[str, Writer]):
                 writers,
             )
     except BaseException:
-        for writer in prints:
-            writer.discard()
-        if "print-sheet" in writers:
-            writers["sheet"] = FilmSheet.for_run(work.path, work.settings)
+        _no_prints(work, writers, prints)
         raise
+
+
+def _no_prints(work: _Work, writers: Dict[str, Writer], prints: List[Writer]):
+    """No files for print: their writers emptied, and the contact sheet of the film's frames in
+    place of the printed one (--sheet print), so that the run still has its NAME.png."""
+    for writer in prints:
+        writer.discard()
+    if "print-sheet" in writers:
+        writers["sheet"] = FilmSheet.for_run(work.path, work.settings)
 
 
 class WritingInterrupted(KeyboardInterrupt):

@@ -219,6 +219,14 @@ def earlier_files(gif_path: Path, record, now) -> list:
     return kept
 
 
+def finished_earlier(gif_path: Path) -> bool:
+    """True if an earlier run of this name ran to its end (finished, diverged, or reached
+    --stop-at: any status but "interrupted") and its record is still beside the GIF: an interrupted
+    run then keeps that run's files and writes none of its own."""
+    record = read_record(gif_path.with_suffix(".json"))
+    return record is not None and record.get("status") != "interrupted"
+
+
 def check_outputs(gif_path: Path, settings: Settings, shown=None):
     """Refuse to start a run whose files would replace what is not the tool's to replace: a folder
     where a file goes; a file of the run (of each kind of WRITERS that the settings ask for: the GIF
