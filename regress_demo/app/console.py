@@ -195,6 +195,12 @@ def _in_english(error):
 def report(settings: Settings, result, interrupted_code: int, out, err) -> int:
     """Print how the run ended on out and err; returns the exit code."""
     frames = plural(result.frames, "frame")
+    if result.foreign_index is not None:  # (the run's files are written: a note, not an error)
+        print(
+            f"{PROG}: the gallery was not written: {result.foreign_index} is not regress-demo's "
+            "(it is left as it is; move it for a gallery of the runs)",
+            file=err,
+        )
     if result.status == "interrupted":
         print(interrupted_line(settings, result), file=err)
         return interrupted_code

@@ -353,12 +353,14 @@ class GalleryWriteError(OSError):
 
 
 def _write_gallery(result: RunResult):
-    """Regenerate the folder's gallery, index.html (GalleryWriteError if it cannot be)."""
+    """Regenerate the folder's gallery, index.html (GalleryWriteError if it cannot be); an
+    index.html that regress-demo did not write is left as it is (`result.foreign_index`)."""
     index = result.path.parent / gallery.INDEX_NAME
     start = time.perf_counter()
     try:
         with naming(index):
-            gallery.write_index(result.path.parent)
+            if gallery.write_index(result.path.parent) is None:  # not the tool's: left alone
+                result.foreign_index = index
     except OSError as error:
         raise GalleryWriteError(error, result) from None
     finally:
