@@ -107,6 +107,22 @@ def test_the_files_of_an_earlier_run_are_replaced(tmp_path, monkeypatch):
     assert json.loads(Path("run.json").read_text())["settings"]["epoch"] == 4
 
 
+def test_the_stills_of_earlier_runs_of_a_name_stay_listed_run_after_run(tmp_path, monkeypatch):
+    from regress_demo.files.paths import digest
+
+    monkeypatch.chdir(tmp_path)
+    for extra in (["--still", "2"], ["--still", "4"], [], ["--still", "4"]):
+        assert run_main(["--epoch", "6", "-q", "--out", "run.gif", *extra])[0] == 0
+        record = json.loads(Path("run.json").read_text())
+        listed = {entry["name"]: entry for entry in record["files"]}
+        for name in ("run-epoch2.png", "run-epoch2.pdf", "run-epoch4.png", "run-epoch4.pdf"):
+            if Path(name).exists():  # every still there, listed with its very bytes
+                assert listed[name]["sha256"] == digest(name), (extra, name)
+    assert listed["run-epoch2.png"]["earlier"] and "earlier" not in listed["run-epoch4.png"]
+    page = Path("index.html").read_text()
+    assert ">still at epoch 2 (PNG)<" in page and ">still at epoch 4 (PDF)<" in page
+
+
 @pytest.mark.parametrize("name", ["index.html", "run.json", "run.gif"])
 def test_a_read_only_file_is_respected_with_one_line(tmp_path, monkeypatch, name):
     monkeypatch.chdir(tmp_path)
