@@ -989,6 +989,8 @@ def test_an_interrupted_run_on_own_data_in_japanese_says_so_in_english(tmp_path,
         frames=2,
         last_frame=shown,
         epochs_trained=558,
+        kept=None,
+        foreign_index=None,
     )
     out, err = io.StringIO(), io.StringIO()
     assert report(settings, result, 130, out, err) == 130

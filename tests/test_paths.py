@@ -123,6 +123,21 @@ def test_the_stills_of_earlier_runs_of_a_name_stay_listed_run_after_run(tmp_path
     assert ">still at epoch 2 (PNG)<" in page and ">still at epoch 4 (PDF)<" in page
 
 
+def test_an_earlier_run_counts_as_finished_while_its_record_and_gif_are_there(tmp_path):
+    from regress_demo.files.paths import finished_earlier
+
+    gif = tmp_path / "run.gif"
+    assert not finished_earlier(gif)  # no run yet
+    assert run_main(["--epoch", "3", "-q", "--out", str(gif)])[0] == 0
+    assert finished_earlier(gif)
+    record = json.loads(gif.with_suffix(".json").read_text())
+    gif.with_suffix(".json").write_text(json.dumps({**record, "status": "interrupted"}))
+    assert not finished_earlier(gif)  # an interrupted one: the next run may replace it
+    gif.with_suffix(".json").write_text(json.dumps(record))
+    gif.unlink()
+    assert not finished_earlier(gif)  # its film is gone
+
+
 @pytest.mark.parametrize("name", ["index.html", "run.json", "run.gif"])
 def test_a_read_only_file_is_respected_with_one_line(tmp_path, monkeypatch, name):
     monkeypatch.chdir(tmp_path)

@@ -221,10 +221,10 @@ def earlier_files(gif_path: Path, record, now) -> list:
 
 def finished_earlier(gif_path: Path) -> bool:
     """True if an earlier run of this name ran to its end (finished, diverged, or reached
-    --stop-at: any status but "interrupted") and its record is still beside the GIF: an interrupted
-    run then keeps that run's files and writes none of its own."""
+    --stop-at: any status but "interrupted") and its record and its GIF are still there as it wrote
+    them: an interrupted run then keeps that run's files and writes none of its own."""
     record = read_record(gif_path.with_suffix(".json"))
-    return record is not None and record.get("status") != "interrupted"
+    return record is not None and record.get("status") != "interrupted" and ours(gif_path, record)
 
 
 def check_outputs(gif_path: Path, settings: Settings, shown=None):
