@@ -19,6 +19,11 @@ from regress_demo.files.gallery import DEFAULTS, write_index
 T0 = 1_700_000_000  # a fixed modification time, so that the order is under the test's control
 RED, GREEN, BLUE = (220, 30, 30), (30, 170, 60), (40, 70, 220)
 SCRIPT = "<script>alert('x')</script>"
+#: The line of a run whose folder holds an index.html that is not regress-demo's.
+FOREIGN_INDEX = (
+    "regress-demo: the gallery was not written: {index} is not regress-demo's (it is left as it "
+    "is; move it for a gallery of the runs)\n"
+)
 
 
 def make_gif(path: Path, colour):
@@ -387,6 +392,55 @@ def test_an_index_html_written_by_someone_else_is_left_alone(tmp_path):
     assert write_index(tmp_path) == page
 
 
+def test_a_run_beside_someone_else_s_index_html_says_the_gallery_was_not_written(tmp_path):
+    (tmp_path / "runs").mkdir()
+    page = tmp_path / "runs" / "index.html"
+    page.write_text("<html><body>my own page</body></html>")
+    code, out, err = run_main(["--epoch", "3", "-q", "--out", str(tmp_path / "runs")])
+    assert code == 0 and out.startswith("Saved ")
+    assert err == FOREIGN_INDEX.format(index=page)
+    assert page.read_text() == "<html><body>my own page</body></html>"
+    assert len(list((tmp_path / "runs").glob("*.gif"))) == 1  # the run's files are written
+
+
+def test_a_card_labels_the_handout_and_names_only_what_changes_the_learning(tmp_path):
+    make_gif(tmp_path / "run.gif", RED)
+    for name in ("run-epoch0.png", "run-epoch0.pdf", "run-handout.pdf", "run-epoch7.png"):
+        (tmp_path / name).write_bytes(b"a file for print")
+    shown = dict(handout=list(range(0, 2001, 200)), sheet_epochs=[0, 1000], still=[0])
+    shown.update(simple=True, show_outputs=False, size=[1920, 1080], style="print", lang="en")
+    run = record("run.gif", settings([3], [0.5], **shown), [])
+    run["stills"] = ["run-epoch0.png", "run-epoch0.pdf", "run-handout.pdf"]
+    # a still of an earlier run of the name, still there as it wrote it
+    run["files"] = [{"name": "run-epoch7.png", "bytes": 16, "sha256": "0" * 64, "earlier": True}]
+    write(tmp_path, "run.json", run, T0)
+    html = write_index(tmp_path).read_text(encoding="utf-8")
+    links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', html)
+    assert [link for link in links if "epoch" in link[0] or "handout" in link[0]] == [
+        ("run-epoch0.png", "still at epoch 0 (PNG)"),
+        ("run-epoch0.pdf", "still at epoch 0 (PDF)"),
+        ("run-handout.pdf", "handout (PDF)"),
+        ("run-epoch7.png", "still at epoch 7 (PNG)"),
+    ]
+    assert re.findall(r'<p class="changed">(.*?)</p>', html) == [
+        "differs from the textbook: eta=0.5, seed=0"
+    ]
+    choices = re.findall(r'<select id="find-setting">(.*?)</select>', html)[0]
+    assert "handout" not in choices and "sheet_epochs" not in choices and "simple" not in choices
+    assert Page(html).settings[0]["size"] == "1920x1080"
+    write(tmp_path, "run.json", {**run, "settings": {**run["settings"], "lang": "ja"}}, T0)
+    assert ">配布資料 (PDF)</a>" in write_index(tmp_path).read_text(encoding="utf-8")
+
+
+def test_one_epoch_and_one_frame_are_said_in_the_singular(tmp_path):
+    make_gif(tmp_path / "run.gif", RED)
+    run = record("run.gif", settings([3], [0.1], epoch=1), [{"final_error": 0.25}])
+    write(tmp_path, "run.json", {**run, "frames": 1}, T0)
+    page = page_of(tmp_path)
+    assert page.headings == ["n_mid 3 · eta 0.1 · 1 epoch · seed 0"]
+    assert " · 1 frame · final error 2.50e-01" in "".join(page.text)
+
+
 def test_a_grid_beyond_n_mid_and_eta_lists_its_axes_and_held_out_errors():
     from regress_demo.files.gallery import heading, render_results
 
@@ -479,7 +533,7 @@ def test_a_fifo_or_dev_zero_in_the_output_folder_neither_hangs_nor_eats_memory(t
     os.symlink("/dev/zero", tmp_path / "zero.json")
     os.symlink("/dev/zero", tmp_path / "index.html")
     code, out, err = command(["--epoch", "3", "-q", "--out", "run.gif"], cwd=tmp_path, timeout_s=60)
-    assert code == 0 and err == ""
+    assert code == 0 and err == FOREIGN_INDEX.format(index="index.html")
     assert sorted(os.listdir(tmp_path)) == [
         "fifo.json",
         "index.html",

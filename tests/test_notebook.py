@@ -201,6 +201,13 @@ def test_a_finished_run_shows_its_film_and_a_caption(tmp_path):
     )
 
 
+def test_a_run_of_one_frame_says_so_in_the_singular_and_a_size_as_typed(tmp_path):
+    result = make_gif(Settings(epoch=1), tmp_path / "run.gif")
+    assert result.frames == 1
+    assert "; 1 frame, " in shown.caption(result) and ", 1 frame, " in repr(result)
+    assert shown.changed_settings(Settings(size=(1920, 1080))) == "size=1920x1080"
+
+
 def test_a_diverged_run_says_so_under_its_film(tmp_path):
     result = make_gif(Settings(eta=1.9, epoch=30, interval=5), tmp_path / "run.gif")
     assert result.status == "diverged"

@@ -270,6 +270,51 @@ def test_the_settings_hold_the_data_by_value(tmp_path):
     )  # a file's name does too
 
 
+@pytest.mark.parametrize(
+    "name, part",
+    [
+        ("東京の気温2023.csv", "東京の気温2023"),
+        ("気温.csv", "気温"),
+        ("\u304b\u3099く.csv", "がく"),  # as macOS writes it: か and its mark, composed
+        ("café au lait.csv", "café-au-lait"),
+        ("a b--c.csv", "a-b--c"),  # (ASCII names as they always were)
+        ("..hidden.csv", "hidden"),
+        ("a\x1b[31m/b\\c.csv", "a-31m-b-c"),  # control characters and separators: "-"
+        ("日" * 50 + ".csv", "日" * 26),  # at most 80 bytes
+        ("x" * 50 + ".csv", "x" * 40),  # at most 40 characters
+        ("!!!.csv", ""),  # nothing left: the digest of the numbers names it
+    ],
+)
+def test_a_data_files_name_goes_into_the_file_names_in_any_script(name, part):
+    from regress_demo.inputs.owndata import file_name_part
+
+    assert file_name_part(name) == part
+
+
+def test_two_data_files_named_in_japanese_keep_their_own_files(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write_years(tmp_path / "東京の気温2023.csv")
+    (tmp_path / "大阪の気温2023.csv").write_text(
+        "year,value\n" + "".join(f"{year},{float(v) + 5!r}\n" for year, v in zip(YEARS, VALUES)),
+        encoding="utf-8",
+    )
+    for city in ("東京", "大阪"):
+        code, out, err = run_main(
+            ["--data", f"{city}の気温2023.csv", "--epoch", "3", "-q", "--out", "runs"]
+        )
+        assert code == 0, err
+    stem = "の気温2023_nmid3_eta0.1_epoch3_seed1"
+    names = sorted(os.listdir(tmp_path / "runs"))
+    assert [name for name in names if name.endswith(".gif")] == [
+        f"data-大阪{stem}.gif",
+        f"data-東京{stem}.gif",
+    ]
+    for city, shift in (("東京", 0), ("大阪", 5)):
+        record = json.loads((tmp_path / "runs" / f"data-{city}{stem}.json").read_text())
+        assert record["settings"]["data"]["name"] == f"{city}の気温2023.csv"
+        assert record["settings"]["data"]["y"][0] == VALUES[0] + shift
+
+
 def test_n_points_takes_a_seeded_sample_and_holdout_is_in_x_units():
     x, y = np.arange(200.0), np.sin(np.arange(200.0) / 20)
     sample = Settings(data=(x, y), n_points=50).dataset()
@@ -992,6 +1037,8 @@ def test_an_interrupted_run_on_own_data_in_japanese_says_so_in_english(tmp_path,
         frames=2,
         last_frame=shown,
         epochs_trained=558,
+        kept=None,
+        foreign_index=None,
     )
     out, err = io.StringIO(), io.StringIO()
     assert report(settings, result, 130, out, err) == 130

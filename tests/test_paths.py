@@ -10,6 +10,8 @@ from helpers import one_error_line, run_main
 
 from regress_demo.inputs.settings import Settings
 
+FILES = ["index.html", "run.gif", "run.json", "run.npz", "run.png"]
+
 
 @pytest.mark.parametrize(
     "out", ["d/" + "a" * 300 + ".gif", "d/" + "a" * 240 + ".gif", "b" * 300 + "/run.gif"]
@@ -36,6 +38,18 @@ def test_a_long_name_made_from_the_settings_is_shortened(tmp_path):
     assert len(path.name) <= 160 and path.suffix == ".gif"
 
 
+def test_a_long_name_in_japanese_is_shortened_by_its_bytes(tmp_path):
+    from regress_demo.files.paths import output_path
+
+    data = tmp_path / ("気温" * 20 + ".csv")
+    data.write_text("".join(f"{x},{x * x}\n" for x in range(10)), encoding="utf-8")
+    settings = Settings(data=str(data), eta=[0.1 + k * 1e-16 * 2**40 for k in range(4)], epoch=3)
+    assert len(settings.file_stem().encode()) > 150
+    path = output_path(tmp_path, settings)
+    assert path.name.startswith("data-" + "気温" * 13) and path.suffix == ".gif"
+    assert len(path.name.encode()) <= 154  # 150 bytes of a name, whole characters only
+
+
 @pytest.mark.parametrize("out", ["gone", "gone/run.gif", "gone.gif"])
 def test_a_broken_symbolic_link_as_out_gets_one_line(tmp_path, monkeypatch, out):
     monkeypatch.chdir(tmp_path)
@@ -46,7 +60,7 @@ def test_a_broken_symbolic_link_as_out_gets_one_line(tmp_path, monkeypatch, out)
     assert sorted(os.listdir(tmp_path)) == [out.split("/")[0]]
 
 
-@pytest.mark.parametrize("name", ["report.json", "report.png", "report.npz"])
+@pytest.mark.parametrize("name", ["report.json", "report.png", "report.npz", "report.gif"])
 def test_a_file_regress_demo_did_not_write_is_not_replaced(tmp_path, monkeypatch, name):
     monkeypatch.chdir(tmp_path)
     Path(name).write_bytes(b"my own work")
@@ -60,6 +74,31 @@ def test_a_file_regress_demo_did_not_write_is_not_replaced(tmp_path, monkeypatch
     assert Path(name).read_bytes() == b"my own work" and os.listdir(tmp_path) == [name]
 
 
+def test_a_foreign_gif_under_the_name_the_settings_give_is_not_replaced(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    os.mkdir("f3")
+    gif = Path("f3/sin_nmid3_eta0.1_epoch2_seed1.gif")
+    gif.write_bytes(b"GIF89a someone else's film")
+    code, out, err = run_main(["--epoch", "2", "--out", "f3"])
+    assert code == 2 and out == ""
+    assert one_error_line(err) == (
+        "regress-demo: error: --out must be a name whose files are free or regress-demo's own "
+        f"('{gif}' was not written by regress-demo: move it, or choose another --out), got 'f3'\n"
+    )
+    assert os.listdir("f3") == [gif.name] and gif.read_bytes() == b"GIF89a someone else's film"
+
+
+def test_a_gif_changed_since_its_run_is_not_replaced(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert run_main(["--epoch", "3", "-q", "--out", "run.gif"])[0] == 0
+    Path("run.gif").write_bytes(b"GIF89a edited by hand")  # the record lists other bytes
+    before = {file: Path(file).read_bytes() for file in FILES}
+    code, out, err = run_main(["--epoch", "4", "-q", "--out", "run.gif"])
+    assert code == 2
+    assert "('run.gif' was not written by regress-demo: move it" in one_error_line(err)
+    assert {file: Path(file).read_bytes() for file in FILES} == before
+
+
 def test_the_files_of_an_earlier_run_are_replaced(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert run_main(["--epoch", "3", "-q", "--out", "run.gif"])[0] == 0
@@ -68,7 +107,35 @@ def test_the_files_of_an_earlier_run_are_replaced(tmp_path, monkeypatch):
     assert json.loads(Path("run.json").read_text())["settings"]["epoch"] == 4
 
 
-FILES = ["index.html", "run.gif", "run.json", "run.npz", "run.png"]
+def test_the_stills_of_earlier_runs_of_a_name_stay_listed_run_after_run(tmp_path, monkeypatch):
+    from regress_demo.files.paths import digest
+
+    monkeypatch.chdir(tmp_path)
+    for extra in (["--still", "2"], ["--still", "4"], [], ["--still", "4"]):
+        assert run_main(["--epoch", "6", "-q", "--out", "run.gif", *extra])[0] == 0
+        record = json.loads(Path("run.json").read_text())
+        listed = {entry["name"]: entry for entry in record["files"]}
+        for name in ("run-epoch2.png", "run-epoch2.pdf", "run-epoch4.png", "run-epoch4.pdf"):
+            if Path(name).exists():  # every still there, listed with its very bytes
+                assert listed[name]["sha256"] == digest(name), (extra, name)
+    assert listed["run-epoch2.png"]["earlier"] and "earlier" not in listed["run-epoch4.png"]
+    page = Path("index.html").read_text()
+    assert ">still at epoch 2 (PNG)<" in page and ">still at epoch 4 (PDF)<" in page
+
+
+def test_an_earlier_run_counts_as_finished_while_its_record_and_gif_are_there(tmp_path):
+    from regress_demo.files.paths import finished_earlier
+
+    gif = tmp_path / "run.gif"
+    assert not finished_earlier(gif)  # no run yet
+    assert run_main(["--epoch", "3", "-q", "--out", str(gif)])[0] == 0
+    assert finished_earlier(gif)
+    record = json.loads(gif.with_suffix(".json").read_text())
+    gif.with_suffix(".json").write_text(json.dumps({**record, "status": "interrupted"}))
+    assert not finished_earlier(gif)  # an interrupted one: the next run may replace it
+    gif.with_suffix(".json").write_text(json.dumps(record))
+    gif.unlink()
+    assert not finished_earlier(gif)  # its film is gone
 
 
 @pytest.mark.parametrize("name", ["index.html", "run.json", "run.gif"])

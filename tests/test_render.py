@@ -359,7 +359,8 @@ def test_identical_frames_stay_separate_frames(tmp_path):
 
 def test_a_failed_run_leaves_the_earlier_gif_untouched_and_no_temporary_file(tmp_path, monkeypatch):
     path = tmp_path / "run.gif"
-    path.write_bytes(b"an earlier, good GIF")
+    make_gif(SMALL.replace(epoch=3), path)  # an earlier, good run
+    before = {name: (tmp_path / name).read_bytes() for name in os.listdir(tmp_path)}
     calls = []
 
     def failing_draw(self, snapshots):
@@ -371,19 +372,19 @@ def test_a_failed_run_leaves_the_earlier_gif_untouched_and_no_temporary_file(tmp
     monkeypatch.setattr(RichFigure, "draw", failing_draw)
     with pytest.raises(RuntimeError, match="drawing failed"):
         make_gif(SMALL, path)
-    assert path.read_bytes() == b"an earlier, good GIF"
-    assert os.listdir(tmp_path) == ["run.gif"]
+    assert {name: (tmp_path / name).read_bytes() for name in os.listdir(tmp_path)} == before
 
 
 def test_a_finished_run_replaces_the_earlier_gif_and_is_readable_by_others(tmp_path):
     path = tmp_path / "run.gif"
-    path.write_bytes(b"old")
+    make_gif(SMALL.replace(epoch=3), path)  # an earlier run of the name
+    old = path.read_bytes()
     old_umask = os.umask(0o022)
     try:
         make_gif(SMALL, path)
     finally:
         os.umask(old_umask)
-    assert len(decode_gif(path).frames) == 7
+    assert len(decode_gif(path).frames) == 7 and path.read_bytes() != old
     names = sorted(os.listdir(tmp_path))
     assert names == ["index.html", "run.gif", "run.json", "run.npz", "run.png"]
     for name in names:

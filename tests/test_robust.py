@@ -146,9 +146,10 @@ def start_run(tmp_path, *args):
     )
 
 
-@pytest.mark.parametrize("signum, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+@pytest.mark.parametrize(
+    "signum, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)]
+)
 def test_a_signal_mid_run_keeps_a_valid_gif_of_the_frames_so_far(tmp_path, signum, code):
-    (tmp_path / "run.gif").write_bytes(b"an earlier GIF")
     process = start_run(tmp_path)
     frames_seen = 0
     for line in process.stdout:  # wait until some frames are made
@@ -183,7 +184,9 @@ def test_a_signal_mid_run_keeps_a_valid_gif_of_the_frames_so_far(tmp_path, signu
 
 def test_a_signal_while_the_gif_is_written_leaves_the_earlier_gif(tmp_path, monkeypatch):
     path = tmp_path / "run.gif"
-    path.write_bytes(b"an earlier GIF")
+    monkeypatch.chdir(tmp_path)
+    assert run_main(["--epoch", "2", "-q", "--out", "run.gif"])[0] == 0  # an earlier run
+    before = {name: (tmp_path / name).read_bytes() for name in os.listdir(tmp_path)}
 
     def interrupted_close(self):
         self._stream.write(b"GIF89a half")
@@ -192,12 +195,11 @@ def test_a_signal_while_the_gif_is_written_leaves_the_earlier_gif(tmp_path, monk
     monkeypatch.setattr(
         GifWriter, "close", interrupted_close
     )  # (where the GIF is finished on disk)
-    monkeypatch.chdir(tmp_path)
     code, out, err = run_main(["--epoch", "3", "-q", "--out", "run.gif"])
     assert code == 130
     assert err == "regress-demo: interrupted while writing; run.gif was not written\n"
-    assert path.read_bytes() == b"an earlier GIF"
-    assert os.listdir(tmp_path) == ["run.gif"]
+    assert {name: (tmp_path / name).read_bytes() for name in os.listdir(tmp_path)} == before
+    assert path.read_bytes()[:6] == b"GIF89a"
 
 
 def test_a_signal_while_drawing_keeps_the_frames_drawn_so_far(tmp_path, monkeypatch):
@@ -294,8 +296,9 @@ def test_interrupted_before_the_first_frame_writes_nothing(tmp_path, monkeypatch
 
 
 def test_a_full_disk_gives_one_line_and_leaves_nothing_partial(tmp_path, monkeypatch):
-    path = tmp_path / "run.gif"
-    path.write_bytes(b"an earlier GIF")
+    monkeypatch.chdir(tmp_path)
+    assert run_main(["--epoch", "2", "-q", "--out", "run.gif"])[0] == 0  # an earlier run
+    before = {name: (tmp_path / name).read_bytes() for name in os.listdir(tmp_path)}
 
     written = []
 
@@ -306,12 +309,10 @@ def test_a_full_disk_gives_one_line_and_leaves_nothing_partial(tmp_path, monkeyp
         written.append(duration_ms)
 
     monkeypatch.setattr(GifWriter, "_write", full_disk)
-    monkeypatch.chdir(tmp_path)
     code, out, err = run_main(["--epoch", "3", "-q", "--out", "run.gif"])
     assert code == 1
     assert err == "regress-demo: error: cannot write run.gif: No space left on device\n"
-    assert path.read_bytes() == b"an earlier GIF"
-    assert os.listdir(tmp_path) == ["run.gif"]
+    assert {name: (tmp_path / name).read_bytes() for name in os.listdir(tmp_path)} == before
 
 
 @pytest.fixture

@@ -348,6 +348,84 @@ def test_a_ctrl_c_while_the_first_frame_is_drawn_keeps_the_trained_run(tmp_path,
     assert len(decode_gif("run.gif").frames) == 1 and sorted(os.listdir(tmp_path)) == FILES
 
 
+def folder_bytes(folder) -> dict:
+    """Every entry of `folder` (temporary files too) with its bytes."""
+    return {path.name: path.read_bytes() for path in sorted(Path(folder).iterdir())}
+
+
+@pytest.mark.parametrize("eta, code", [("0.1", 0), ("1.9", 3)])  # finished, or diverged at 9
+def test_a_ctrl_c_never_replaces_the_files_of_an_earlier_finished_run(
+    tmp_path, monkeypatch, eta, code
+):
+    monkeypatch.chdir(tmp_path)
+    args = ["--epoch", "40", "--interval", "5", "--still", "5", "--eta", eta]
+    args += ["-q", "--out", "run.gif"]
+    assert run_main(args)[0] == code  # a run that ran to its end
+    before = folder_bytes(tmp_path)
+    assert sorted(before) == sorted([*FILES, "run-epoch5.pdf", "run-epoch5.png"])
+    interrupt_drawing(monkeypatch, after=2 + 3)
+    code, out, err = run_main(args)
+    assert code == 130 and out == ""
+    assert err == (
+        "regress-demo: interrupted while drawing; the earlier finished run's files are kept: "
+        "run.gif\n"
+    )
+    assert folder_bytes(tmp_path) == before  # every file as it was, no temporary file
+
+
+def test_a_ctrl_c_while_training_keeps_the_earlier_finished_run_too(tmp_path, monkeypatch):
+    from regress_demo.app.console import Progress
+
+    monkeypatch.chdir(tmp_path)
+    args = ["--epoch", "40", "--interval", "5", "--out", "run.gif"]
+    assert run_main(args)[0] == 0
+    before = folder_bytes(tmp_path)
+
+    def stop_at_epoch_12(self, epoch, error):
+        if epoch == 12:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(Progress, "epoch", stop_at_epoch_12)
+    code, out, err = run_main(args)
+    assert code == 130
+    assert err == (
+        "regress-demo: interrupted after 13 of 40 epochs; the earlier finished run's files are "
+        "kept: run.gif\n"
+    )
+    assert folder_bytes(tmp_path) == before
+
+
+def test_a_ctrl_c_after_an_interrupted_run_saves_its_own_frames(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    args = ["--epoch", "40", "--interval", "5", "-q", "--out", "run.gif"]
+    interrupt_drawing(monkeypatch, after=2 + 2)
+    assert run_main(args)[0] == 130
+    monkeypatch.undo()
+    monkeypatch.chdir(tmp_path)
+    interrupt_drawing(monkeypatch, after=2 + 4)
+    code, out, err = run_main(args)
+    assert code == 130 and "; saved run.gif (4 frames, up to epoch 15, " in err
+    assert len(decode_gif("run.gif").frames) == 4 and sorted(os.listdir(tmp_path)) == FILES
+
+
+def test_an_interrupted_run_writes_no_files_for_print(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    args = ["--epoch", "40", "--interval", "5", "--still", "5,last", "--handout", "0,30"]
+    args += ["--sheet", "print", "-q", "--out", "run.gif"]
+    for frames in (3, 5):  # again and again: no still named by the epoch where it stopped
+        monkeypatch.undo()
+        monkeypatch.chdir(tmp_path)
+        interrupt_drawing(monkeypatch, after=2 + frames)
+        code, out, err = run_main(args)
+        assert code == 130
+        assert f"saved run.gif ({frames} frames, up to epoch {5 * (frames - 1)}, " in err
+        assert sorted(os.listdir(tmp_path)) == FILES  # the film's own contact sheet as run.png
+        record = json.loads(Path("run.json").read_text())
+        names = [entry["name"] for entry in record["files"]]
+        assert sorted(names) == ["run.gif", "run.npz", "run.png"]
+        assert "stills" not in record and "sheet_pdf" not in record
+
+
 def test_an_error_that_is_not_finite_is_divergence(tmp_path, monkeypatch):
     import regress_demo.speed.lockstep as lockstep
 

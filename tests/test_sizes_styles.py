@@ -333,7 +333,7 @@ def test_size_and_style_are_in_the_file_name_the_record_the_replay_and_the_galle
     assert replay_settings(result.record_path) == settings
     assert decode_gif(result.path).sizes == {(640, 360)}
     page = (tmp_path / "index.html").read_text()
-    assert "<dt>size</dt><dd>640, 360</dd>" in page and "<dt>style</dt><dd>print</dd>" in page
+    assert "<dt>size</dt><dd>640x360</dd>" in page and "<dt>style</dt><dd>print</dd>" in page
 
 
 PRINT = Settings(epoch=31, frames=3, n_mid=10, style="print", holdout=(0.6, 1))

@@ -53,8 +53,10 @@ def test_a_file_that_cannot_be_written_is_named_and_no_file_of_the_run_is_replac
     ]
 
 
-def test_a_file_size_limit_after_the_gif_writes_none_of_the_run(tmp_path):
-    (tmp_path / "run.gif").write_bytes(b"an earlier GIF")
+def test_a_file_size_limit_after_the_gif_writes_none_of_the_run(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert run_main(["--epoch", "2", "-q", "--out", "run.gif"])[0] == 0  # an earlier run
+    before = {file: Path(file).read_bytes() for file in FILES}
     limit = (
         "import resource, runpy, sys; resource.setrlimit(resource.RLIMIT_FSIZE, (42000, 42000)); "
     )
@@ -68,10 +70,8 @@ def test_a_file_size_limit_after_the_gif_writes_none_of_the_run(tmp_path):
     assert process.returncode == 1
     # the GIF (about 39 kB) fits, the contact sheet (about 46 kB) does not
     assert process.stderr == "regress-demo: error: cannot write run.png: File too large\n"
-    assert (
-        os.listdir(tmp_path) == ["run.gif"]
-        and (tmp_path / "run.gif").read_bytes() == b"an earlier GIF"
-    )
+    assert sorted(os.listdir(tmp_path)) == FILES
+    assert {file: Path(file).read_bytes() for file in FILES} == before
 
 
 def test_stale_temporary_files_are_removed_and_only_those(tmp_path, monkeypatch):
@@ -81,21 +81,24 @@ def test_stale_temporary_files_are_removed_and_only_those(tmp_path, monkeypatch)
     )
     dead_pid = int(dead.stdout)
     stale = [
-        f".run.gif.{dead_pid}-abcd1234.tmp",
-        f".old.json.{dead_pid}-x_y_z_12.tmp",
-        ".run.png.abcdefgh.tmp",
+        f".run.gif.regress-demo-{dead_pid}-abcd1234.tmp",
+        f".old.json.regress-demo-{dead_pid}-x_y_z_12.tmp",
     ]
     kept = [
-        ".run.npz.1-abcdefgh.tmp",  # its writer (pid 1) is alive
-        ".fresh.gif.abcdefgh.tmp",  # no pid, and new
-        ".notes.txt.12345678.tmp",
+        ".run.npz.regress-demo-1-abcdefgh.tmp",  # its writer (pid 1) is alive
+        f".thesis.pdf.{dead_pid}-abcd1234.tmp",  # another program's: no mark
+        f".run.gif.{dead_pid}-abcd1234.tmp",
+        ".run.png.abcdefgh.tmp",
+        ".run.png.regress-demo-abcdefgh.tmp",  # no process id
+        f".notes.txt.regress-demo-{dead_pid}-12345678.tmp",  # not a kind the tool writes
         "my.gif.tmp",
         ".run.gif.tmp",
     ]  # not the tool's pattern
     for name in stale + kept:
         Path(name).write_bytes(b"x")
     old = time.time() - 2 * 24 * 3600
-    os.utime(".run.png.abcdefgh.tmp", (old, old))
+    for name in kept:
+        os.utime(name, (old, old))  # however old: not the tool's to remove
     code, out, err = run_main(["--epoch", "3", "-q", "--out", "run.gif"])
     assert code == 0
     assert sorted(os.listdir(tmp_path)) == sorted(FILES + kept)

@@ -35,9 +35,11 @@ def test_every_kind_of_writer_has_its_temporary_files_recognised(tmp_path):
     assert {".gif", ".mp4", ".webm", ".png", ".pdf", ".npz", ".json", ".html"} <= suffixes
     for suffix in suffixes:
         file = AtomicFile(tmp_path / f"run{suffix}")
-        assert pattern.match(file.tmp_path.name), file.tmp_path.name
+        name = file.tmp_path.name
+        assert pattern.match(name) and name.startswith(f".run{suffix}.regress-demo-{os.getpid()}-")
         file.discard()
-    assert not pattern.match(".notes.txt.123-abcdefgh.tmp")
+    assert not pattern.match(".notes.txt.regress-demo-123-abcdefgh.tmp")
+    assert not pattern.match(".thesis.pdf.4100000-abcd1234.tmp")  # another program's
 
 
 STALL = """

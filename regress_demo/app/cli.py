@@ -19,7 +19,8 @@ from .console import (
     check_table,
     profile_line,
     report,
-    sigterm_as_interrupt,
+    signals_as_interrupt,
+    stopped_code,
 )
 from .options import COMMAND_OPTIONS, SETTING_OPTIONS, parse_number  # noqa: F401
 
@@ -237,10 +238,11 @@ def _replay_notes(record, settings: Settings, err) -> None:
 
 
 def _run(run, settings: Settings, path, args, out, err) -> int:
-    """Train, draw and write the run, with Ctrl-C (and SIGTERM) said in one line; the exit code."""
+    """Train, draw and write the run, with Ctrl-C (and SIGTERM, SIGHUP) said in one line; the exit
+    code."""
     make_gif, WritingInterrupted, GalleryWriteError = run  # noqa: N806 - (loaded late: matplotlib)
     progress = Progress(settings, args.quiet, out, err)
-    with sigterm_as_interrupt() as signals:
+    with signals_as_interrupt() as signals:
         try:
             result = make_gif(
                 settings,
@@ -254,16 +256,15 @@ def _run(run, settings: Settings, path, args, out, err) -> int:
         except WritingInterrupted:
             progress.clear()
             print(f"{PROG}: interrupted while writing; {path} was not written", file=err)
-            return Exit.SIGTERM if signals else Exit.SIGINT
+            return stopped_code(signals)
         except KeyboardInterrupt:  # before training started: building the network
             progress.clear()
             print(INTERRUPTED_WHILE_STARTING, file=err)
-            return Exit.SIGTERM if signals else Exit.SIGINT
+            return stopped_code(signals)
         except OSError as error:
             progress.clear()
             if isinstance(error, GalleryWriteError):  # the run's files are written: say so too
-                interrupted = Exit.SIGTERM if signals else Exit.SIGINT
-                report(settings, error.result, interrupted, out, err, args.quiet)
+                report(settings, error.result, stopped_code(signals), out, err, args.quiet)
             named = error.filename is not None and not str(error.filename).endswith(".tmp")
             target = error.filename if named else path
             print(f"{PROG}: error: cannot write {target}: {error.strerror or error}", file=err)
@@ -279,8 +280,7 @@ def _run(run, settings: Settings, path, args, out, err) -> int:
         # Every file is written: Ctrl-C from now on would only cut the report short, with no word
         with signals_held(deliver=False):
             progress.clear()
-            interrupted = Exit.SIGTERM if signals else Exit.SIGINT
-            code = report(settings, result, interrupted, out, err, args.quiet)
+            code = report(settings, result, stopped_code(signals), out, err, args.quiet)
             if args.profile:
                 print(profile_line(result.seconds), file=err)
     if args.open and result.path is not None:

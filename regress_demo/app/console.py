@@ -10,6 +10,7 @@ import time
 from contextlib import contextmanager
 from enum import IntEnum
 
+from ..files.staged import STOP_SIGNALS
 from ..film import stopping
 from ..inputs.errors import printable
 from ..inputs.settings import Settings, show
@@ -30,7 +31,8 @@ class Exit(IntEnum):
     USAGE = 2  # a bad option or setting: nothing was done
     DIVERGED = 3  # the run finished, but training blew up
     SIGINT = 128 + signal.SIGINT  # interrupted by a signal: 128 + its number, as shells say (130)
-    SIGTERM = 128 + signal.SIGTERM
+    SIGTERM = 128 + signal.SIGTERM  # (143)
+    SIGHUP = 128 + 1  # the terminal closed (129; signal.SIGHUP, where the system has it)
 
 
 class Progress:
@@ -102,24 +104,34 @@ class Progress:
 
 
 @contextmanager
-def sigterm_as_interrupt():
-    """While inside, SIGTERM stops the run like Ctrl-C does; yields a list that records the
-    signals."""
+def signals_as_interrupt():
+    """While inside, SIGTERM and SIGHUP (the terminal closed) stop the run as Ctrl-C does; yields a
+    list that records those signals (see stopped_code)."""
     received = []
 
     def handler(signum, frame):
         received.append(signum)
         raise KeyboardInterrupt
 
+    others = [signum for signum in STOP_SIGNALS if signum != signal.SIGINT]
+    previous = {}
     try:
-        previous = signal.signal(signal.SIGTERM, handler)
-    except ValueError:  # not the main thread: leave SIGTERM alone
+        for signum in others:
+            previous[signum] = signal.signal(signum, handler)
+    except ValueError:  # not the main thread: leave the signals alone
         yield received
         return
     try:
         yield received
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler_before in previous.items():
+            signal.signal(signum, handler_before)
+
+
+def stopped_code(received) -> int:
+    """The exit code of a run a signal stopped: 128 + the signal's number, as shells say (130 for
+    Ctrl-C, 143 for SIGTERM, 129 for SIGHUP); `received`: the list of signals_as_interrupt."""
+    return 128 + received[0] if received else Exit.SIGINT
 
 
 class GuardedStream:
@@ -184,27 +196,16 @@ def _in_english(error):
 def report(settings: Settings, result, interrupted_code: int, out, err, quiet=False) -> int:
     """Print how the run ended on out and err; returns the exit code. Quiet, a poor fit's hint is
     left out (the record and the gallery card keep it)."""
-    frames = f"{result.frames} frame{'s' if result.frames != 1 else ''}"
+    frames = plural(result.frames, "frame")
+    if result.foreign_index is not None:  # (the run's files are written: a note, not an error)
+        print(
+            f"{PROG}: the gallery was not written: {printable(str(result.foreign_index))} is not "
+            "regress-demo's "
+            "(it is left as it is; move it for a gallery of the runs)",
+            file=err,
+        )
     if result.status == "interrupted":
-        while_drawing = result.interrupted_while == "drawing"
-        if result.path is None:
-            moment = "while drawing the first frame" if while_drawing else "before the first frame"
-            print(f"{PROG}: interrupted {moment}; nothing was written", file=err)
-        else:
-            shown = result.last_frame
-            epoch = max(snapshot.epoch for snapshot in shown)
-            error = _in_english(min(snapshot.error for snapshot in shown))
-            best = "best " if settings.is_grid else ""
-            moment = (
-                f"while drawing ({result.epochs_trained} epochs trained)"
-                if while_drawing
-                else f"after {result.epochs_trained} of {settings.epoch} epochs"
-            )
-            print(
-                f"{PROG}: interrupted {moment}; saved {printable(str(result.path))} "
-                f"({frames}, up to epoch {epoch}, {best}error {error:.3e})",
-                file=err,
-            )
+        print(interrupted_line(settings, result), file=err)
         return interrupted_code
     saved = ", ".join(printable(str(path)) for path in [result.path, *result.video_paths])
     print(f"Saved {saved} ({frames}, {final_errors(settings, result)})", file=out)
@@ -223,6 +224,41 @@ def report(settings: Settings, result, interrupted_code: int, out, err, quiet=Fa
         print(f"{PROG}: {divergence(settings, result)}", file=err)
         return Exit.DIVERGED
     return Exit.OK
+
+
+def interrupted_line(settings: Settings, result) -> str:
+    """The one line of an interrupted run: what it saved (the frames so far), that it kept the
+    files of an earlier finished run of its name and wrote nothing, or that it wrote nothing."""
+    while_drawing = result.interrupted_while == "drawing"
+    if result.kept is not None:
+        moment = (
+            "while drawing"
+            if while_drawing
+            else f"after {result.epochs_trained} of {settings.epoch} epochs"
+        )
+        kept = f"the earlier finished run's files are kept: {printable(str(result.kept))}"
+        return f"{PROG}: interrupted {moment}; {kept}"
+    if result.path is None:
+        moment = "while drawing the first frame" if while_drawing else "before the first frame"
+        return f"{PROG}: interrupted {moment}; nothing was written"
+    shown = result.last_frame
+    epoch = max(snapshot.epoch for snapshot in shown)
+    error = _in_english(min(snapshot.error for snapshot in shown))
+    best = "best " if settings.is_grid else ""
+    moment = (
+        f"while drawing ({plural(result.epochs_trained, 'epoch')} trained)"
+        if while_drawing
+        else f"after {result.epochs_trained} of {settings.epoch} epochs"
+    )
+    return (
+        f"{PROG}: interrupted {moment}; saved {printable(str(result.path))} "
+        f"({plural(result.frames, 'frame')}, up to epoch {epoch}, {best}error {error:.3e})"
+    )
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 frame``, ``2 frames``: a count and its noun, in English."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def profile_line(seconds: dict) -> str:

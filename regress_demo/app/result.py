@@ -42,6 +42,10 @@ class RunResult:
     print_paths: List[Path] = field(default_factory=list)
     gradient_failure: Optional[str] = None  # the gradient check's line, if it failed
     layers_edited: Optional[str] = None  # the digest of an edited layers.py (network/edits.py)
+    # an interrupted run that wrote nothing: the GIF of the earlier finished run it kept
+    kept: Optional[Path] = None
+    # the folder's index.html, if it is not regress-demo's: left as it was, the gallery not written
+    foreign_index: Optional[Path] = None
 
     def __repr__(self) -> str:
         """Short, for a terminal: ``RunResult(finished, outputs/x.gif, 101 frames, final error

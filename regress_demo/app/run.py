@@ -7,7 +7,8 @@ the whole error history is known by then. Beside the GIF go a contact sheet (PNG
 print: stills.py, sheet.py); then the folder's gallery, index.html, is regenerated.
 
 A run that diverges or is interrupted (Ctrl-C) still ends with a valid GIF of the frames so far,
-and its record says how it ended.
+and its record says how it ended; an interrupted one writes no files for print, and none at all if
+an earlier run of its name ran to its end (its files are kept).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from ..files import gallery
 from ..files.paths import (
     earlier_files,
     file_entry,
-    gif_named,
+    finished_earlier,
     output_path,
     primary_video,
     read_record,
@@ -89,16 +90,18 @@ def make_gif(
     line; default outputs/); anything else raises SettingError, a ValueError.
     If training diverges, the GIF ends at that epoch with a frame that says so (status "diverged";
     in a grid, a configuration that diverges stops and its panel says so).
-    If Ctrl-C interrupts training or drawing, the GIF holds the frames so far (status
-    "interrupted"); a Ctrl-C while the files are being written stops that too, and the GIF is not
-    written. If only the gallery (index.html) cannot be written, GalleryWriteError (an OSError)
-    holds the result. Progress callbacks, if given: `on_epoch(epoch, error)` after every epoch (the
-    best error, for a grid), `on_snapshot(snapshots)` at each recorded epoch (one snapshot per
-    configuration), `on_frame(done, total)` after each frame drawn, and `on_start(engine, note)`
-    before training: what trains the run (see trainer) and the note that says why, if it is not the
-    one asked for. Before training, the layer classes' gradients are checked against finite
-    differences (network/gradcheck.py): if they are wrong, `on_warning(line)` says where (a warning
-    if not given), and the run goes on; its header, record and gallery card say the check failed.
+    If Ctrl-C interrupts training or drawing, the GIF holds the frames so far (status "interrupted";
+    no files for print), unless an earlier run of this name ran to its end: then nothing is written,
+    its files are kept (`result.kept`, its GIF; `result.path` None). A Ctrl-C while the files are
+    being written stops that too, and the GIF is not written. If only the gallery (index.html)
+    cannot be written, GalleryWriteError (an OSError) holds the result. Progress callbacks, if
+    given: `on_epoch(epoch, error)` after every epoch (the best error, for a grid),
+    `on_snapshot(snapshots)` at each recorded epoch (one snapshot per configuration),
+    `on_frame(done, total)` after each frame drawn, and `on_start(engine, note)` before training:
+    what trains the run (see trainer) and the note that says why, if it is not the one asked for.
+    Before training, the layer classes' gradients are checked against finite differences
+    (network/gradcheck.py): if they are wrong, `on_warning(line)` says where (a warning if not
+    given), and the run goes on; its header, record and gallery card say the check failed.
     """
     asked = path
     path, settings = primary_video(path, settings)  # NAME.mp4 asks for that video, beside NAME.gif
@@ -117,7 +120,7 @@ def make_gif(
     with ExitStack() as stack:  # (leaving it removes whatever was not moved into place)
         for writer in writers.values():  # (a GIF, a video: opened now, so a bad place fails now)
             stack.enter_context(writer)
-        work = _Work(settings, path, training, engine, gif_named(asked))
+        work = _Work(settings, path, training, engine)
         work.result.gradient_failure = None if failure is None else failure.line()
         work.result.layers_edited = edits.edited()
         result = _train_and_draw(work, writers, report_epoch, on_snapshot, on_frame)
@@ -155,9 +158,8 @@ class Film:
 class _Work:
     """A run under way: what each phase (train, draw, write) leaves for the next."""
 
-    def __init__(self, settings: Settings, path: Path, training, engine: str, named_gif: bool):
+    def __init__(self, settings: Settings, path: Path, training, engine: str):
         self.settings, self.path = settings, path
-        self.named_gif = named_gif  # --out named the GIF (not a video beside it)
         self.clock = Stopwatch()
         self.result = RunResult("finished", None, None, 0, training, engine, settings=settings)
         self.result.seconds = self.clock.seconds
@@ -196,6 +198,10 @@ def _train_and_draw(work: _Work, writers, report_epoch, on_snapshot, on_frame) -
     if not count:  # (Ctrl-C before the first frame, or while the drawing code loaded)
         return result
     work.drawn = work.drawn or work.frames[:count]
+    if result.status == "interrupted" and finished_earlier(work.path):
+        # an unfinished film never replaces a finished one: its files stay, nothing is written
+        result.kept, result.frames, result.last_frame = work.path, count, work.drawn[-1]
+        return result
     # The last fraction of a second: finish every file even if Ctrl-C comes now.
     with signals_held(deliver=False):
         try:
@@ -296,12 +302,17 @@ def _draw_one_if_none(work: _Work, films: List[Writer]):
 
 
 def _draw_prints(work: _Work, writers: Dict[str, Writer]):
-    """The files for print (--still, --sheet print), drawn into their writers; after a Ctrl-C
-    there are none (and a contact sheet of the film's frames stands in for the printed one)."""
+    """The files for print (--still, --sheet print, --handout), drawn into their writers; after a
+    Ctrl-C there are none (and a contact sheet of the film's frames stands in for the printed one):
+    a still, a sheet or a handout of a run cut short would show epochs it never reached, under a
+    heading of all of them, and a still of --still last one named by where it stopped."""
     prints = [writers[kind] for kind in ("stills", "print-sheet", "handout") if kind in writers]
     if not writers["gif"].count or not prints:
         return
     result = work.result
+    if result.interrupted_while is not None:  # (stopped before: a film cut short)
+        _no_prints(work, writers, prints)
+        return
     try:
         with work.clock.phase("draw"):
             draw_prints(
@@ -315,11 +326,17 @@ def _draw_prints(work: _Work, writers: Dict[str, Writer]):
                 writers,
             )
     except BaseException:
-        for writer in prints:
-            writer.discard()
-        if "print-sheet" in writers:
-            writers["sheet"] = FilmSheet.for_run(work.path, work.settings)
+        _no_prints(work, writers, prints)
         raise
+
+
+def _no_prints(work: _Work, writers: Dict[str, Writer], prints: List[Writer]):
+    """No files for print: their writers emptied, and the contact sheet of the film's frames in
+    place of the printed one (--sheet print), so that the run still has its NAME.png."""
+    for writer in prints:
+        writer.discard()
+    if "print-sheet" in writers:
+        writers["sheet"] = FilmSheet.for_run(work.path, work.settings)
 
 
 class WritingInterrupted(KeyboardInterrupt):
@@ -336,12 +353,14 @@ class GalleryWriteError(OSError):
 
 
 def _write_gallery(result: RunResult):
-    """Regenerate the folder's gallery, index.html (GalleryWriteError if it cannot be)."""
+    """Regenerate the folder's gallery, index.html (GalleryWriteError if it cannot be); an
+    index.html that regress-demo did not write is left as it is (`result.foreign_index`)."""
     index = result.path.parent / gallery.INDEX_NAME
     start = time.perf_counter()
     try:
         with naming(index):
-            gallery.write_index(result.path.parent)
+            if gallery.write_index(result.path.parent) is None:  # not the tool's: left alone
+                result.foreign_index = index
     except OSError as error:
         raise GalleryWriteError(error, result) from None
     finally:
@@ -391,7 +410,7 @@ def _record(work: _Work, writers: Dict[str, Writer]):
         file for kind, writer in writers.items() if kind != "record" for file in writer.staged()
     ]
     record_path = path.with_suffix(".json")
-    refuse_foreign(path, [file.path for file in files] + [record_path], work.named_gif)
+    refuse_foreign(path, [file.path for file in files] + [record_path])
     result.video_paths = [writers[kind].path for kind in settings.video]
     result.print_paths = [
         file.path

@@ -168,7 +168,9 @@ def changed_settings(settings: Optional[Settings], say: Texts = ENGLISH) -> str:
         return say("caption_textbook")
     parts = []
     for name, value in changed.items():
-        if isinstance(value, tuple):
+        if name == "size":  # as --size is typed: 1920x1080
+            text = f"{value[0]}x{value[1]}"
+        elif isinstance(value, tuple):
             text = "[" + ", ".join(show(item).replace("'", "") for item in value) + "]"
         elif name == "data":  # your own data: its file's name and its number of points
             points = say("data_points", count=len(value))
@@ -184,7 +186,8 @@ def short_repr(result) -> str:
     layers.py)``."""
     where = _path(result.path) if result.path is not None else "no GIF"
     errors, ended = final_errors(result, labelled=False), how_it_ended(result)
-    return f"RunResult({ended}, {where}, {result.frames} frames, {errors}, {result.engine})"
+    frames = f"{result.frames} frame{'' if result.frames == 1 else 's'}"
+    return f"RunResult({ended}, {where}, {frames}, {errors}, {result.engine})"
 
 
 def caption_texts(result) -> Texts:
@@ -202,7 +205,7 @@ def caption(result) -> str:
     if result.gradient_failure is not None:  # (the progress line or a warning said where)
         lines.append(say("gradient_check_failed"))
     engine = say.engine(result.engine, edited=result.layers_edited)
-    lines.append(say("caption_trained", engine=engine, frames=result.frames))
+    lines.append(say.counted("caption_trained", result.frames, engine=engine, frames=result.frames))
     if result.path is not None:
         lines[-1] += say("caption_file", path=_path(result.path))
     return "\n".join(lines)

@@ -33,8 +33,24 @@ FIRST_SCREEN = 6
 #: The textbook's settings, as a record keeps them: a card names those that differ.
 DEFAULTS = Settings().as_dict()
 
-#: Settings that change how a run is shown or where, not what it learns: not named as differing.
-SHOWN_ONLY = ("lang", "video", "size", "style", "fps", "hold", "still", "sheet", "dpi", "data")
+#: Settings that change how a run is shown, printed or where, not what it learns: not named as
+#: differing, nor offered by the setting filter.
+SHOWN_ONLY = (
+    "lang",
+    "video",
+    "size",
+    "style",
+    "fps",
+    "hold",
+    "simple",
+    "show_outputs",
+    "still",
+    "sheet",
+    "sheet_epochs",
+    "handout",
+    "dpi",
+    "data",
+)
 
 #: At most this many values of one setting are offered by the setting filter.
 MAX_OPTIONS = 40
@@ -50,7 +66,8 @@ class Run:
     gif: str
     sheet: Optional[str]
     videos: list  # the videos beside the GIF that the record names and that are there
-    # (file name, epoch or None, kind) of the files for print there
+    # (file name, what: a still's epoch, "sheet" or "handout", kind: PNG or PDF) of the files for
+    # print there
     prints: list = field(default_factory=list)
     gif_path: Optional[Path] = None  # where the GIF is (its header gives its size)
 
@@ -137,7 +154,7 @@ def _status_line(record: dict, status: str, grid: bool, say: Texts) -> str:
     """The badge, the number of frames and the final error (the best one, for a grid)."""
     frames = record.get("frames")
     line = (
-        say("page_frames", count=frames)
+        say.counted("page_frames", frames, count=frames)
         if isinstance(frames, int) and not isinstance(frames, bool)
         else ""
     )
@@ -217,14 +234,17 @@ def _links(run: Run, say: Texts) -> list:
     ]
     if run.sheet is not None:
         links.append(_link(run.sheet, say("page_sheet")))
-    links += [
-        _link(
-            name,
-            say("page_still", epoch=epoch, kind=kind) if epoch else say("page_sheet_of", kind=kind),
-        )
-        for name, epoch, kind in run.prints
-    ]
+    links += [_link(name, _print_label(what, kind, say)) for name, what, kind in run.prints]
     return links
+
+
+def _print_label(what: str, kind: str, say: Texts) -> str:
+    """A file for print's link: a still's epoch, the printed contact sheet, or the handout."""
+    if what == "handout":
+        return say("page_handout")
+    if what == "sheet":
+        return say("page_sheet_of", kind=kind)
+    return say("page_still", epoch=what, kind=kind)
 
 
 def _hint_note(record: dict) -> str:
@@ -273,7 +293,8 @@ def heading(settings: dict, say: Texts = ENGLISH) -> str:
         count = len(own["x"]) if "x" in own else own.get("points", 0)  # (a long series: in the NPZ)
         parts.insert(0, as_text(own.get("name")) or say("data_points", count=count))
     if "epoch" in settings:
-        parts.append(say("epochs", count=as_text(settings["epoch"])))
+        epochs = settings["epoch"]
+        parts.append(say.counted("epochs", epochs, count=as_text(epochs)))
     if "seed" in settings:
         parts.append(f"seed {as_text(settings['seed'])}")
     return " · ".join(part for part in parts if part)
@@ -319,7 +340,11 @@ def render_settings(settings: dict, say: Texts = ENGLISH) -> str:
         if settings.get("n_points") == TEXTBOOK_POINTS:  # (all the points: the data say how many)
             del settings["n_points"]
     settings = {
-        key: _data_summary(value, say) if key == "data" else value
+        key: _data_summary(value, say)
+        if key == "data"
+        else _size(value)
+        if key == "size"
+        else value
         for key, value in settings.items()
     }
     items = "".join(
@@ -327,6 +352,13 @@ def render_settings(settings: dict, say: Texts = ENGLISH) -> str:
         for key, value in settings.items()
     )
     return f'<dl class="settings">{items}</dl>\n'
+
+
+def _size(value) -> object:
+    """A frame's size as --size is typed, 1920x1080 (a crafted record's value as it is)."""
+    if isinstance(value, list) and len(value) == 2 and all(type(side) is int for side in value):
+        return f"{value[0]}x{value[1]}"
+    return value
 
 
 def _data_summary(data, say: Texts = ENGLISH) -> object:

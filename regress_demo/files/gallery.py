@@ -153,18 +153,31 @@ def _is_count(value) -> bool:
 
 
 def _prints(record_path: Path, record: dict) -> list:
-    """(file name, epoch or None, PNG or PDF) of the files for print the record names and that are
-    there: the contact sheet's PDF (--sheet print), then each still (--still) as PNG and PDF."""
+    """(file name, what: a still's epoch, "sheet" or "handout", PNG or PDF) of the files for print
+    the record names and that are there: the contact sheet's PDF (--sheet print), each still
+    (--still) as PNG and PDF, the handout (--handout); then those of earlier runs of its name that
+    it lists as still there (a still of another --still)."""
     names = [record.get("sheet_pdf")] + (
         record.get("stills") if isinstance(record.get("stills"), list) else []
     )
+    entries = record.get("files") if isinstance(record.get("files"), list) else []
+    names += [
+        entry.get("name") for entry in entries if isinstance(entry, dict) and entry.get("earlier")
+    ]
     links = []
-    for name in names:
+    for name in dict.fromkeys(name for name in names if isinstance(name, str)):
         if _file_beside(record_path, name) is None:
             continue
-        epoch = re.search(r"-epoch(\d+)\.(png|pdf)$", name)
-        kind = name.rsplit(".", 1)[-1].upper()
-        links.append((name, epoch.group(1) if epoch else None, kind))
+        still = re.search(r"-epoch(\d+)\.(png|pdf)$", name)
+        if still:
+            what = still.group(1)
+        elif name.endswith("-handout.pdf"):
+            what = "handout"
+        elif name == record.get("sheet_pdf"):
+            what = "sheet"
+        else:
+            continue  # (an earlier video, sheet or weights: not a file for print)
+        links.append((name, what, name.rsplit(".", 1)[-1].upper()))
     return links
 
 

@@ -18,16 +18,18 @@ from pathlib import Path
 from ..film.layouts import is_sized
 from ..inputs.errors import SettingError
 from ..inputs.settings import Settings
-from .staged import FileTooLarge, ForeignFileError, is_read_only, read_text
+from .staged import TEMPORARY_MARK, FileTooLarge, ForeignFileError, is_read_only, read_text
 from .writers import WRITERS
 
 #: The gallery page written into the output folder.
 INDEX_NAME = "index.html"
 #: The kind of a run record, the JSON that the tool writes beside each GIF.
 RECORD_KIND = "regress-demo run"
-#: What a temporary file's name adds to its target's: "." before it, ".PID-RANDOM.tmp" after.
-TEMPORARY_EXTRA = 1 + 1 + 7 + 1 + 8 + 4
-#: A name made from the settings longer than this is shortened, with a digest of the whole.
+#: What a temporary file's name adds to its target's: "." before it, ".regress-demo-PID-RANDOM.tmp"
+#: after (a process id of up to 7 digits).
+TEMPORARY_EXTRA = 1 + 1 + len(TEMPORARY_MARK) + 1 + 7 + 1 + 8 + 4
+#: A name made from the settings longer than this (in bytes, UTF-8) is shortened, with a digest of
+#: the whole.
 MAX_STEM = 150
 
 
@@ -65,10 +67,12 @@ def output_path(out, settings: Settings, shown=None) -> Path:
 
     Raises SettingError for a place that cannot hold the run's files (a name too long for the file
     system, a broken symbolic link, a folder in the way, a file there that regress-demo did not
-    write), and PermissionError (an OSError) for a read-only file that the run would replace."""
+    write, the GIF too), and PermissionError (an OSError) for a read-only file that the run would
+    replace."""
     stem = run_stem(settings)
-    if len(stem) > MAX_STEM:
-        stem = stem[: MAX_STEM - 9] + "_" + hashlib.sha1(stem.encode()).hexdigest()[:8]
+    if len(stem.encode("utf-8")) > MAX_STEM:  # (bytes: a name in Japanese takes 3 a character)
+        kept = stem.encode("utf-8")[: MAX_STEM - 9].decode("utf-8", errors="ignore")
+        stem = kept + "_" + hashlib.sha1(stem.encode()).hexdigest()[:8]
     name = stem + ".gif"
     text = "outputs/" if out is None else str(out)
     if not text:
@@ -217,12 +221,19 @@ def earlier_files(gif_path: Path, record, now) -> list:
     return kept
 
 
+def finished_earlier(gif_path: Path) -> bool:
+    """True if an earlier run of this name ran to its end (finished, diverged, or reached
+    --stop-at: any status but "interrupted") and its record and its GIF are still there as it wrote
+    them: an interrupted run then keeps that run's files and writes none of its own."""
+    record = read_record(gif_path.with_suffix(".json"))
+    return record is not None and record.get("status") != "interrupted" and ours(gif_path, record)
+
+
 def check_outputs(gif_path: Path, settings: Settings, shown=None):
     """Refuse to start a run whose files would replace what is not the tool's to replace: a folder
-    where a file goes; a file of the run (of each kind of WRITERS that the settings ask for) that
-    regress-demo did not write (ours); or a read-only file (PermissionError). The GIF named by --out
-    (or by the settings) is replaced whatever it holds, unless --out named a video (then the GIF
-    goes beside it and is checked too). A foreign index.html is left alone by the gallery, not
+    where a file goes; a file of the run (of each kind of WRITERS that the settings ask for: the GIF
+    too, whether --out or the settings named it) that regress-demo did not write (ours); or a
+    read-only file (PermissionError). A foreign index.html is left alone by the gallery, not
     refused. `shown`: --out as the user gave it."""
     shown = str(gif_path) if shown is None else str(shown)
     record = read_record(gif_path.with_suffix(".json"))
@@ -233,7 +244,7 @@ def check_outputs(gif_path: Path, settings: Settings, shown=None):
             raise SettingError(
                 "out", f"a name whose files are free ({str(target)!r} is a folder)", shown
             )
-    for target in foreign(gif_path, targets, record, gif_named(shown)):
+    for target in foreign(targets, record):
         raise SettingError(
             "out",
             f"a name whose files are free or regress-demo's own ({str(target)!r} was not written "
@@ -252,26 +263,24 @@ def gif_named(shown) -> bool:
     return shown is None or Path(str(shown)).suffix.lower() not in VIDEO_SUFFIXES
 
 
-def foreign(gif_path: Path, targets, record, named_gif: bool) -> list:
+def foreign(targets, record) -> list:
     """Those of `targets` that are there and that regress-demo did not write (ours: by `record`,
-    the record beside the GIF); the GIF itself is replaced whatever it holds if --out named it. (A
-    folder in the way is not one: no file can go there, and writing says so.)"""
+    the record beside the GIF), the GIF as any other: a picture of the user's own under the name of
+    --out is never replaced. (A folder in the way is not one: no file can go there, and writing
+    says so.)"""
     return [
         target
         for target in targets
-        if not (target == gif_path and named_gif)
-        and os.path.lexists(target)
-        and not os.path.isdir(target)
-        and not ours(target, record)
+        if os.path.lexists(target) and not os.path.isdir(target) and not ours(target, record)
     ]
 
 
-def refuse_foreign(gif_path: Path, targets, named_gif: bool = True):
+def refuse_foreign(gif_path: Path, targets):
     """Before a run's files are moved into place: ForeignFileError (an OSError) for the first of
     `targets` that is there and not regress-demo's own. Catches what check_outputs could not see
     before the run (the still of --still last where the run stopped early), and files put there
     while it ran."""
-    for target in foreign(gif_path, targets, read_record(gif_path.with_suffix(".json")), named_gif):
+    for target in foreign(targets, read_record(gif_path.with_suffix(".json"))):
         raise ForeignFileError(target)
 
 

@@ -17,7 +17,6 @@ import signal
 import stat
 import tempfile
 import threading
-import time
 import zipfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,16 +26,18 @@ import numpy as np
 
 from ..inputs.reading import MAX_READ_BYTES, FileTooLarge, read_text  # noqa: F401
 
+#: What marks a temporary file as the tool's own: ``.NAME.regress-demo-PID-RANDOM.tmp``.
+TEMPORARY_MARK = "regress-demo"
+
 
 def temporary_pattern(suffixes: Iterable[str]) -> "re.Pattern":
     """The names of the tool's temporary files beside its outputs ending in these suffixes (".gif",
-    ...; writers.WRITERS knows every one): ``.NAME.EXT.PID-RANDOM.tmp``."""
+    ...; writers.WRITERS knows every one): ``.NAME.EXT.regress-demo-PID-RANDOM.tmp``. A name
+    without the mark and the process id is not the tool's, whatever else it looks like."""
     ends = "|".join(sorted(re.escape(suffix.lstrip(".")) for suffix in set(suffixes)))
-    return re.compile(rf"^\.(?P<target>.+\.(?:{ends}))\.(?:(?P<pid>\d+)-)?[A-Za-z0-9_]{{8}}\.tmp$")
-
-
-#: A temporary file whose writer cannot be identified is stale after this many seconds.
-STALE_SECONDS = 24 * 3600
+    return re.compile(
+        rf"^\.(?P<target>.+\.(?:{ends}))\.{TEMPORARY_MARK}-(?P<pid>\d+)-[A-Za-z0-9_]{{8}}\.tmp$"
+    )
 
 
 def is_read_only(path) -> bool:
@@ -52,15 +53,13 @@ def is_read_only(path) -> bool:
 def stale_temporaries(folder, pattern: "re.Pattern") -> List[Path]:
     """The temporary files of this tool in `folder` left by a writer that is gone: one killed
     (SIGKILL, a power cut) before it could remove its file. A file names its writer's process id; it
-    is stale when that process no longer exists on this machine, or, for a name without one, when it
-    is older than STALE_SECONDS. Only regular files whose names match `pattern` (temporary_pattern)
-    count."""
+    is stale when that process no longer exists on this machine. Only regular files whose names
+    match `pattern` (temporary_pattern: the tool's mark, then the process id) count."""
     stale = []
     try:
         entries = list(os.scandir(folder))
     except OSError:
         return stale
-    now = time.time()
     for entry in entries:
         match = pattern.match(entry.name)
         if match is None:
@@ -68,13 +67,10 @@ def stale_temporaries(folder, pattern: "re.Pattern") -> List[Path]:
         try:
             if not entry.is_file(follow_symlinks=False):
                 continue
-            age = now - entry.stat(follow_symlinks=False).st_mtime
         except OSError:
             continue
-        pid = match.group("pid")
-        if pid is not None and int(pid) != os.getpid() and not _process_exists(int(pid)):
-            stale.append(Path(entry.path))
-        elif pid is None and age > STALE_SECONDS:
+        pid = int(match.group("pid"))
+        if pid != os.getpid() and not _process_exists(pid):
             stale.append(Path(entry.path))
     return sorted(stale)
 
@@ -147,9 +143,9 @@ class AtomicFile:
 
 
 def _temporary_beside(path: Path) -> Path:
-    """A new empty file ``.NAME.PID-RANDOM.tmp`` beside `path`."""
+    """A new empty file ``.NAME.regress-demo-PID-RANDOM.tmp`` beside `path`."""
     fd, name = tempfile.mkstemp(
-        prefix=f".{path.name}.{os.getpid()}-", suffix=".tmp", dir=path.parent
+        prefix=f".{path.name}.{TEMPORARY_MARK}-{os.getpid()}-", suffix=".tmp", dir=path.parent
     )
     os.close(fd)
     return Path(name)
@@ -222,20 +218,26 @@ def _put_back(file: StagedFile, aside: Optional[Path]):
         file.path.unlink(missing_ok=True)
 
 
+#: The signals that stop a run: Ctrl-C (SIGINT), SIGTERM, and SIGHUP (the terminal closed, an SSH
+#: connection dropped) where the system has it.
+STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
 @contextmanager
 def signals_held(deliver: bool = True):
-    """Hold Ctrl-C (SIGINT) and SIGTERM while a file is being written, so that it is never cut in
-    the
-    middle; a signal that came meanwhile is delivered on leaving (or dropped, if `deliver` is False:
-    for the last moments of a run, when finishing its files is what stopping would leave undone)."""
+    """Hold the signals that stop a run (STOP_SIGNALS) while a file is being written, so that it is
+    never cut in the middle; a signal that came meanwhile is delivered on leaving (or dropped, if
+    `deliver` is False: for the last moments of a run, when finishing its files is what stopping
+    would leave undone)."""
     if threading.current_thread() is not threading.main_thread():
         yield  # only the main thread can handle signals
         return
     received = []
-    held = (signal.SIGINT, signal.SIGTERM)
     previous = {
         signum: signal.signal(signum, lambda signum, frame: received.append(signum))
-        for signum in held
+        for signum in STOP_SIGNALS
     }
     try:
         yield

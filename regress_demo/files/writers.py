@@ -27,7 +27,8 @@ class Writer(ABC):
 
     #: Its name in the registry (and, for a video, the value of --video that asks for it).
     kind: ClassVar[str] = ""
-    #: The suffixes of its files (their temporary files end so too, before ".PID-RANDOM.tmp").
+    #: The suffixes of its files (their temporary files end so too, before
+    #: ".regress-demo-PID-RANDOM.tmp").
     suffixes: ClassVar[Tuple[str, ...]] = ()
     #: Part of a run's files, committed all or none (the gallery, regenerated after, is not).
     in_run: ClassVar[bool] = True

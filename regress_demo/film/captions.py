@@ -38,7 +38,7 @@ def settings_lines(settings: Settings, max_chars: int = 200) -> List[str]:
     if settings.l2 != 0:
         network.append(f"L2={_listed(settings, 'l2')}")
     network += [
-        say("epochs", count=settings.epoch),
+        say.counted("epochs", settings.epoch, count=settings.epoch),
         f"wb_width={show(settings.wb_width)}",
         f"seed={settings.seed}",
     ]

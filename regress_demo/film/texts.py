@@ -69,6 +69,7 @@ ENGLISH = {
     "grid_heldout_note": "thin lines: held-out error, with the weights at the epoch's end",
     # The header: the settings beyond the textbook's.
     "epochs": "{count} epochs",
+    "epochs_one": "{count} epoch",
     "sgd": "SGD, batch size 1",
     "minibatch_sgd": "mini-batch SGD, batch size {batch}",
     "header_target": "target {curve}",
@@ -104,6 +105,7 @@ ENGLISH = {
     "a curve (the\nsine, unless its heading names another), with its settings and how it ended.",
     "page_alt": "A network learning its curve: {title}",
     "page_frames": " · {count} frames",
+    "page_frames_one": " · {count} frame",
     "page_engine": "trained with the {engine}",
     "page_finished": "finished",
     "page_diverged": "diverged",
@@ -119,6 +121,7 @@ ENGLISH = {
     "page_sheet": "contact sheet (PNG)",
     "page_sheet_of": "contact sheet ({kind})",
     "page_still": "still at epoch {epoch} ({kind})",
+    "page_handout": "handout (PDF)",
     "page_frame": "epoch {epoch} · error {error:.2e}",
     "page_frame_best": "epoch {epoch} · best error {error:.2e}",
     "page_frame_epoch": "epoch {epoch}",
@@ -175,6 +178,7 @@ ENGLISH = {
     "caption_final_errors": "final errors {errors}",
     "caption_textbook": "the textbook's settings",
     "caption_trained": "trained with the {engine}; {frames} frames",
+    "caption_trained_one": "trained with the {engine}; {frames} frame",
     "caption_file": ", {path}",
     "caption_alt": "The film of a regress-demo run: {settings}; {ending}",
     "caption_its_settings": "its settings",
@@ -275,6 +279,7 @@ JAPANESE = {
     "grid_heldout_note": "細い線: 学習に使わないデータの誤差 (エポック終了時の重みで)",
     # The header: the settings beyond the textbook's.
     "epochs": "{count} エポック",
+    "epochs_one": "{count} エポック",
     "sgd": "SGD、バッチサイズ 1",
     "minibatch_sgd": "ミニバッチ SGD、バッチサイズ {batch}",
     "header_target": "正解 {curve}",
@@ -310,6 +315,7 @@ JAPANESE = {
     "ほかの曲線の名前がなければ sin) を学習していく様子と、その設定、学習の終わり方を示します。",
     "page_alt": "曲線を学習するネットワーク: {title}",
     "page_frames": " · {count} フレーム",
+    "page_frames_one": " · {count} フレーム",
     "page_engine": "学習に使ったもの: {engine}",
     "page_finished": "完了",
     "page_diverged": "発散",
@@ -325,6 +331,7 @@ JAPANESE = {
     "page_sheet": "コンタクトシート (PNG)",
     "page_sheet_of": "コンタクトシート ({kind})",
     "page_still": "エポック {epoch} の静止画 ({kind})",
+    "page_handout": "配布資料 (PDF)",
     "page_frame": "エポック {epoch} · 誤差 {error:.2e}",
     "page_frame_best": "エポック {epoch} · 最小の誤差 {error:.2e}",
     "page_frame_epoch": "エポック {epoch}",
@@ -383,6 +390,7 @@ JAPANESE = {
     "caption_final_errors": "最終の誤差 {errors}",
     "caption_textbook": "教科書どおりの設定",
     "caption_trained": "学習に使ったもの: {engine}、{frames} フレーム",
+    "caption_trained_one": "学習に使ったもの: {engine}、{frames} フレーム",
     "caption_file": "、{path}",
     "caption_alt": "regress-demo の実行の動画: {settings}。{ending}",
     "caption_its_settings": "その設定",
@@ -480,6 +488,11 @@ class Texts:
 
     def __call__(self, key: str, **values) -> str:
         return self.table[key].format(**values)
+
+    def counted(self, key: str, number, **values) -> str:
+        """A text with a count in it, in the singular for one (its key ``KEY_one``): ``1 epoch``,
+        ``2 epochs``. `number` chooses; `values` fill it in, the count among them."""
+        return self(f"{key}_one" if number == 1 else key, **values)
 
     def engine(self, name: str, edited: Optional[str] = None) -> str:
         """What trained a run, as engines.py names it, in this language (a name it does not know as

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import os
-import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
@@ -208,9 +209,8 @@ class OwnData:
 
     def stem(self) -> str:
         """For a file name: ``data-<the file's name>`` or ``data-<a short digest of the
-        numbers>``."""
-        name = re.sub(r"[^A-Za-z0-9_-]+", "-", os.path.splitext(self.name)[0]).strip("-")[:40]
-        return f"data-{name or self.digest[:8]}"
+        numbers>`` (see file_name_part)."""
+        return f"data-{file_name_part(self.name) or self.digest[:8]}"
 
     def as_record(self) -> dict:
         """The data as plain JSON-ready values, for the run record: a replay needs no file. The
@@ -231,6 +231,29 @@ class OwnData:
         if self.x_dates:  # x as written, and what it was turned into (x: days since 1970)
             record.update(x_dates="days since 1970-01-01 UTC", x_written=list(self.x_written))
         return record
+
+
+#: The most of a data file's name that goes into the run's file names: characters, and bytes.
+NAME_CHARACTERS, NAME_BYTES = 40, 80
+
+
+def file_name_part(name: str) -> str:
+    """A data file's name without its extension, as it goes into the run's file names: its letters,
+    digits and marks in any script (東京の気温2023 stays so), "_" and "-"; each run of anything
+    else (separators, spaces, dots, control characters) one "-", none at either end; at most
+    NAME_CHARACTERS characters and NAME_BYTES bytes in UTF-8. Composed (NFC) first, so that a
+    name written by macOS (が as か and its mark) gives the same."""
+    base = unicodedata.normalize("NFC", os.path.splitext(name)[0])
+    parts = ["".join(run) if kept else "-" for kept, run in itertools.groupby(base, _kept)]
+    part = "".join(parts).strip("-")[:NAME_CHARACTERS]
+    while len(part.encode("utf-8")) > NAME_BYTES:
+        part = part[:-1]
+    return part
+
+
+def _kept(character: str) -> bool:
+    """Whether a character of a data file's name goes into a file name as it is."""
+    return character in "_-" or unicodedata.category(character)[0] in "LNM"
 
 
 # Checking
