@@ -200,8 +200,7 @@ def report(settings: Settings, result, interrupted_code: int, out, err, quiet=Fa
     if result.foreign_index is not None:  # (the run's files are written: a note, not an error)
         print(
             f"{PROG}: the gallery was not written: {printable(str(result.foreign_index))} is not "
-            "regress-demo's "
-            "(it is left as it is; move it for a gallery of the runs)",
+            "regress-demo's (it is left as it is; move it for a gallery of the runs)",
             file=err,
         )
     if result.status == "interrupted":
