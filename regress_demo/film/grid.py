@@ -12,8 +12,9 @@ from ..network import samples as data
 from ..network.samples import Dataset
 from ..network.train import Snapshot
 from .blit import Blitter, LossPieces
+from .breaking import break_between_terms
 from .captions import settings_lines
-from .layouts import Layout, break_between_terms, grid_inches, mark_epochs, print_look
+from .layouts import Layout, grid_inches, mark_epochs, print_look
 from .panels import (
     ETA_STYLES,
     HELDOUT_COLOUR,
