@@ -12,12 +12,13 @@ from __future__ import annotations
 import functools
 import math
 import re
+import warnings
 from dataclasses import dataclass, fields
 from typing import List, Optional, Sequence
 
 import numpy as np
-from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
-from matplotlib.ticker import Formatter
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, num2date
+from matplotlib.ticker import Formatter, Locator
 
 from ..inputs.budget import estimated_seconds
 from ..inputs.errors import SettingError, printable, show
@@ -367,15 +368,65 @@ def axes_in_units(axes, settings, fits=(), small=False):
 
 def date_axis(axis, most: int = 7, lang: str = "en"):
     """An axis of matplotlib's date numbers (days since 1970) with at most `most` ticks at round
-    dates, labelled as dates: in English with month names (2023, Mar, May), in Japanese in numbers
-    (2023年, 3月, 5月)."""
-    locator = AutoDateLocator(minticks=3, maxticks=most)
+    dates, as many as have room (FittingDates), labelled as dates: in English with month names
+    (2023, Mar, May), in Japanese in numbers (2023年, 3月, 5月)."""
+    locator = FittingDates(most, lang)
     axis.set_major_locator(locator)
-    concise = JapaneseDates if lang == "ja" else ConciseDateFormatter
+    concise = JapaneseDates if lang == "ja" else ConciseDates
     axis.set_major_formatter(concise(locator))
 
 
-class JapaneseDates(ConciseDateFormatter):
+class FittingDates(Locator):
+    """Round dates (matplotlib's AutoDateLocator) as many as their labels have room for along the
+    panel, each label whole inside its panel: none runs into a neighbouring panel's or off the
+    page."""
+
+    #: The widest label, in ems of the tick labels' font: "2023" (or "Sep", "12:00"); "2023年".
+    LABEL_EMS = {"en": 2.6, "ja": 3.6}
+    #: The least room between two labels, in ems.
+    GAP_EMS = 1.2
+
+    def __init__(self, most: int = 7, lang: str = "en"):
+        self.most, self.label_ems = most, self.LABEL_EMS.get(lang, self.LABEL_EMS["en"])
+
+    def __call__(self):
+        return self.tick_values(*self.axis.get_view_interval())
+
+    def tick_values(self, vmin, vmax):
+        ax = self.axis.axes
+        points = ax.bbox.width * 72 / ax.figure.dpi  # the panel's width
+        em = self.axis.get_major_ticks(1)[0].label1.get_fontsize()
+        label, gap = self.label_ems * em, self.GAP_EMS * em
+        # (two at least: a single tick's concise label is a whole date and time)
+        most = max(2, min(self.most, int((points - label) // (label + gap)) + 1))
+        # half a label's width from each edge, in days: a tick there keeps its label inside
+        pad = (vmax - vmin) * label / 2 / max(points, 1.0)
+        low, high = vmin + pad, vmax - pad
+        ticks = []
+        for asked in range(most + 3, 1, -1):  # the densest round dates, no more than `most`
+            ticks = self._dates(low, high, asked)
+            if len(ticks) <= most:
+                break
+        return ticks
+
+    @staticmethod
+    def _dates(low: float, high: float, asked: int) -> list:
+        """matplotlib's round dates for about `asked` ticks, those between low and high."""
+        dates = AutoDateLocator(minticks=min(3, asked), maxticks=asked)
+        with warnings.catch_warnings():  # (no interval gives so few: it takes its largest)
+            warnings.simplefilter("ignore", UserWarning)
+            ticks = dates.tick_values(num2date(low), num2date(high))
+        return [tick for tick in ticks if low <= tick <= high]
+
+
+class ConciseDates(ConciseDateFormatter):
+    """matplotlib's concise date labels (2023, Mar, May), and none on a panel without ticks."""
+
+    def format_ticks(self, values):
+        return super().format_ticks(values) if len(values) else []
+
+
+class JapaneseDates(ConciseDates):
     """matplotlib's concise date labels as Japanese writes dates, in numbers: 2023年, 3月, 15日,
     12:00, and above the axis 2023年3月 (no month names)."""
 
