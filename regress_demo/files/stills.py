@@ -235,7 +235,8 @@ def draw_prints(settings, dataset, histories, heldout_histories, frames, drawn, 
         from ..film.handout import handout_page
 
         chosen = chosen_frames(settings.handout, drawn, extra)
-        writers["handout"].add(handout_page(settings, dataset, histories[0], chosen))
+        heldout = heldout_histories[0] if heldout_histories else None
+        writers["handout"].add(handout_page(settings, dataset, histories[0], chosen, heldout))
 
 
 class _Prints(WholeFiles):

@@ -6,7 +6,8 @@ are not the textbook's; the textbook's own frame (n_mid and eta in its title) ne
 
 from __future__ import annotations
 
-from typing import List
+import unicodedata
+from typing import Callable, List
 
 from ..inputs import targets
 from ..inputs.settings import Settings, show
@@ -22,10 +23,12 @@ def _listed(settings: Settings, name: str) -> str:
     )
 
 
-def settings_lines(settings: Settings, max_chars: int = 200) -> List[str]:
+def settings_lines(
+    settings: Settings, max_chars: int = 200, width: Callable[[str], int] = len
+) -> List[str]:
     """All settings of a run for the header of a frame: the network and its training on one line,
     and a second line for the data when it is not the textbook's; lines longer than max_chars are
-    broken between settings."""
+    broken between settings (their length measured by `width`: characters, or columns)."""
     say = texts_of(settings)
     network = [f"n_mid={_listed(settings, 'n_mid')}"]
     if settings.activation != "sigmoid":
@@ -63,11 +66,17 @@ def settings_lines(settings: Settings, max_chars: int = 200) -> List[str]:
     lines = []
     for parts in (network, samples, layers_notes(settings)):
         for i, part in enumerate(parts):
-            if i and len(lines[-1]) + 3 + len(part) <= max_chars:
+            if i and width(lines[-1]) + 3 + width(part) <= max_chars:
                 lines[-1] += "   " + part
             else:
                 lines.append(part)
     return lines
+
+
+def columns(text: str) -> int:
+    """How wide a text is in columns: a Japanese character (East Asian wide or full width, about
+    an em) takes two, a Latin letter or digit (about half an em) one."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 def layers_notes(settings: Settings) -> List[str]:

@@ -8,14 +8,14 @@ colours: the fit a thick black line, the samples small open rings, the target a 
 
 from __future__ import annotations
 
-from typing import Dict, List, Sequence
+from typing import Dict, List, Optional, Sequence
 
 from matplotlib.figure import Figure
 
 from ..inputs.settings import Settings
 from ..network.samples import Dataset
 from .fonts import in_its_font
-from .panels import TITLE_Y, finite_or_nan, fit_axes, loss_axis, x_label, y_label
+from .panels import HELDOUT_COLOUR, TITLE_Y, finite_or_nan, fit_axes, loss_axis, x_label, y_label
 from .sheet import SMALL_PT, TITLE_PT, drawing_grid, own_data_axes, tile_title
 from .texts import texts_of
 
@@ -26,6 +26,10 @@ COLUMNS = 3
 FIT_LOOK = dict(color="black", lw=2.2, zorder=3)
 SAMPLE_LOOK = dict(marker="o", ms=3.5, mfc="white", mec="0.35", mew=0.8, ls="none", zorder=2)
 TARGET_LOOK = dict(color="0.55", lw=0.9)
+#: The training error a solid black line; the held-out error dashed, in the held-out samples'
+#: colour (a grey in black and white).
+ERROR_LOOK = dict(color="black", lw=1.4)
+HELDOUT_LOOK = dict(color=HELDOUT_COLOUR, lw=1.2, ls=(0, (5, 2)))
 HEADING_PT = 11.0
 #: The chosen epochs' numbers stand this many points above the error panel, at least MARK_GAP points
 #: apart from each other.
@@ -34,15 +38,19 @@ MARK_LIFT, MARK_GAP = 6.0, 3.0
 
 @in_its_font  # a Japanese handout in a Japanese font (fonts.py)
 def handout_page(
-    settings: Settings, dataset: Dataset, history: Sequence[float], chosen: Dict[int, list]
+    settings: Settings,
+    dataset: Dataset,
+    history: Sequence[float],
+    chosen: Dict[int, list],
+    heldout: Optional[Sequence[float]] = None,
 ) -> Figure:
     """The handout's page: `chosen` the snapshots of each chosen epoch (one network), by epoch;
-    `history` the error of every epoch trained."""
-    from .captions import settings_lines
+    `history` the error of every epoch trained, `heldout` the held-out error's (--holdout)."""
+    from .captions import columns, settings_lines
 
     say = texts_of(settings)
     figure = Figure(figsize=A4)
-    lines = settings_lines(settings, max_chars=100)
+    lines = settings_lines(settings, max_chars=100, width=columns)
     figure.text(0.06, 0.975, say("handout_title"), fontsize=HEADING_PT, va="top")
     figure.text(0.06, 0.952, "\n".join(lines), fontsize=SMALL_PT + 1, va="top", color="0.15")
     legend_top = 0.947 - 0.016 * len(lines)
@@ -53,7 +61,7 @@ def handout_page(
     )  # fmt: skip
     fits = page[0].subgridspec(rows, COLUMNS, hspace=0.55, wspace=0.12)
     axes = _fit_panels(figure, fits, settings, dataset, chosen)
-    _error_panel(figure.add_subplot(page[1]), settings, history, list(chosen))
+    _error_panel(figure.add_subplot(page[1]), settings, history, list(chosen), heldout)
     figure.legend(
         handles=axes[0].get_lines(),
         loc="upper left",
@@ -91,12 +99,19 @@ def _fit_panels(figure, spec, settings, dataset, chosen: Dict[int, list]) -> Lis
     return axes
 
 
-def _error_panel(ax, settings, history: Sequence[float], epochs: List[int]):
+def _error_panel(ax, settings, history: Sequence[float], epochs: List[int], heldout=None):
     """The error of every epoch (log scale), each chosen epoch marked by a dotted line and its
-    number above the panel."""
+    number above the panel; with --holdout the held-out error too, dashed, and a legend."""
     say = texts_of(settings)
-    loss_axis(ax, [history], say, fontsize=SMALL_PT)
-    ax.plot(range(len(history)), history, color="black", lw=1.4)
+    loss_axis(ax, [history] + ([heldout] if heldout else []), say, fontsize=SMALL_PT)
+    ax.plot(range(len(history)), history, label=say("training"), **ERROR_LOOK)
+    if heldout:
+        ax.plot(range(len(heldout)), heldout, label=say("heldout_error"), **HELDOUT_LOOK)
+        ax.legend(loc="best", fontsize=SMALL_PT, frameon=True, framealpha=0.9)
+    if settings.data is not None:  # the error in y's unit, squared, as the film's error panel
+        from .units import error_axis_label
+
+        ax.set_ylabel(error_axis_label(settings), fontsize=SMALL_PT)
     _mark_epochs(ax, sorted(epochs))
     ax.set_title(
         say("handout_error"), fontsize=TITLE_PT, loc="left", y=1.0, pad=MARK_LIFT + 2 * SMALL_PT

@@ -83,6 +83,7 @@ TEXTS = {
     "share_of_variance": "(var(y) の {share})",
     "rmse": "、RMSE {rmse}",
     "error_unit": "誤差 ({unit}²)",
+    "error_log_y": "誤差 ((log10 y)²)",
     "poor_fit": "当てはまりが var(y) の {share} を残しています: "
     "ニューロンを増やし、初期の重みを広げてみてください (例: {options})",
     "poor_fit_sample": "当てはまりが var(y) の {share} を残しています: "

@@ -109,9 +109,9 @@ def own_data_axes(axes, settings: Settings):
 def _sheet(settings: Settings, rows: int):
     """The A4-wide page of the sheet, its settings' lines on top, and the grid of its tiles:
     (figure, gridspec, height in inches)."""
-    from .captions import settings_lines
+    from .captions import columns, settings_lines
 
-    lines = settings_lines(settings, max_chars=120)
+    lines = settings_lines(settings, max_chars=120, width=columns)
     header = 0.2 + 0.16 * len(lines)  # inches: the settings' lines
     footer = 0.75  # the x label and the legend
     if settings.data is not None and settings.data.x_dates:  # and the year under the dates

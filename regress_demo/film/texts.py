@@ -93,6 +93,8 @@ ENGLISH = {
     "share_of_variance": "({share} of var(y))",
     "rmse": ", RMSE {rmse}",
     "error_unit": "error ({unit}²)",
+    # --log-y: the error is a mean of ½(v − t)² in log10 y
+    "error_log_y": "error ((log10 y)²)",
     "poor_fit": "the fit leaves {share} of var(y): try more neurons and wider initial weights, "
     "e.g. {options}",
     "poor_fit_sample": "the fit leaves {share} of var(y): try more neurons and wider initial "

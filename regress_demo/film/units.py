@@ -326,9 +326,17 @@ def in_units(figure, settings, snapshots: Sequence[Snapshot]):
             legend.set_loc("best")
         if neurons is not None:
             neurons.set_ylim(*_neuron_limits(figure, scale, snapshots))
-    unit = unit_of(settings.data.y_label) if not settings.log_y else ""
-    if loss is not None and unit:  # the error axis in y's unit, squared
-        loss.set_ylabel(texts_of(settings)("error_unit", unit=drawn(unit)))
+    if loss is not None:
+        loss.set_ylabel(error_axis_label(settings))
+
+
+def error_axis_label(settings) -> str:
+    """What an error axis of your own data says: the error in y's unit, squared (error (円²)),
+    in log10 y's with --log-y, or just "error" when y's name gives no unit."""
+    say, unit = texts_of(settings), unit_of(settings.data.y_label)
+    if settings.log_y:
+        return say("error_log_y")
+    return say("error_unit", unit=drawn(unit)) if unit else say("error")
 
 
 def fit_grid(settings) -> np.ndarray:
