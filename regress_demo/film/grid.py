@@ -18,10 +18,10 @@ from .layouts import Layout, grid_inches, mark_epochs, print_look
 from .panels import (
     ETA_STYLES,
     HELDOUT_COLOUR,
-    NEURON_COLOURS,
     TITLE_Y,
     finite_or_nan,
     fit_axes,
+    grid_colours,
     loss_axis,
     set_piece,
     show_warning,
@@ -207,10 +207,11 @@ class GridFigure:
         panel)."""
         if self.settings.style == "print":
             return print_look(self.configurations.index(config))["color"]
+        colours = grid_colours(self.settings)
         if self.columns is None:
-            return NEURON_COLOURS[0]
+            return colours[0]
         index = self.settings.values(self.columns).index(getattr(config, self.columns))
-        return NEURON_COLOURS[index % len(NEURON_COLOURS)]
+        return colours[index % len(colours)]
 
     def _style(self, config: Settings):
         """Each row has its line style in the loss panel."""

@@ -212,6 +212,16 @@ NEURON_COLOURS = [
     "tab:olive",
     "tab:cyan",
 ]
+
+
+def grid_colours(settings: Settings) -> list:
+    """The colours of a grid's columns: the neurons', but with --holdout never the held-out
+    samples' colour, among which a curve of that colour would vanish."""
+    if settings.holdout is None:
+        return NEURON_COLOURS
+    return [colour for colour in NEURON_COLOURS if colour != HELDOUT_COLOUR]
+
+
 ETA_STYLES = [
     "-",
     "--",
