@@ -199,6 +199,9 @@ def caption(result) -> str:
     """The caption under the film, as plain text, one item a line, in the run's language."""
     say = caption_texts(result)
     lines = [f"{how_it_ended(result, say)}: {final_errors(result, say=say)}"]
+    hint = fit_hint(result, say)
+    if hint:
+        lines.append(hint)
     changed = changed_settings(_settings(result), say)
     if changed:
         lines.append(changed)
@@ -209,6 +212,18 @@ def caption(result) -> str:
     if result.path is not None:
         lines[-1] += say("caption_file", path=_path(result.path))
     return "\n".join(lines)
+
+
+def fit_hint(result, say: Texts = ENGLISH) -> Optional[str]:
+    """A poor fit's hint, as the command line prints it, but with its example as keyword arguments
+    (``n_mid=20, wb_width=10, epoch=500``), in the language of `say`; else None."""
+    settings = _settings(result)
+    if settings is None or settings.data is None or result.status != "finished":
+        return None
+    from ..film.units import poor_fit_hint
+
+    hint = poor_fit_hint(settings, result.final_error, say, keywords=True)
+    return say("caption_hint", hint=hint) if hint else None
 
 
 def media_html(path: Path, alt: str, say: Texts = ENGLISH) -> str:

@@ -172,6 +172,7 @@ TEXTS = {
     "caption_held_out": "、学習に使わないデータの誤差 {error}",
     "caption_held_out_one": " (学習に使わないデータ {error})",
     "caption_final_errors": "最終の誤差 {errors}",
+    "caption_hint": "ヒント: {hint}",
     "caption_textbook": "教科書どおりの設定",
     "caption_trained": "学習に使ったもの: {engine}、{frames} フレーム",
     "caption_trained_one": "学習に使ったもの: {engine}、{frames} フレーム",

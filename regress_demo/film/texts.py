@@ -179,6 +179,7 @@ ENGLISH = {
     "caption_held_out": ", held out {error}",
     "caption_held_out_one": " (held out {error})",
     "caption_final_errors": "final errors {errors}",
+    "caption_hint": "Hint: {hint}",
     "caption_textbook": "the textbook's settings",
     "caption_trained": "trained with the {engine}; {frames} frames",
     "caption_trained_one": "trained with the {engine}; {frames} frame",

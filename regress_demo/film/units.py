@@ -166,10 +166,13 @@ class ErrorValue(float):
 POOR_FIT = 0.2
 
 
-def poor_fit_hint(settings, error: float, say: Texts = ENGLISH) -> Optional[str]:
+def poor_fit_hint(
+    settings, error: float, say: Texts = ENGLISH, keywords: bool = False
+) -> Optional[str]:
     """What to try when a fit leaves more than POOR_FIT of var(y): more neurons, a larger
     --wb-width, more epochs (on a monthly series of five seasons, 38 % became 24 %), with a run
-    that would be accepted and is short (suggested_run); else None."""
+    that would be accepted and is short (suggested_run), written as the command line's options
+    (--n-mid 20) or, for a notebook, as keyword arguments (n_mid=20); else None."""
     share = error / scale_of(settings).variance
     if settings.data is None or settings.is_grid or not POOR_FIT < share < math.inf:
         return None
@@ -177,9 +180,12 @@ def poor_fit_hint(settings, error: float, say: Texts = ENGLISH) -> Optional[str]
     changes = suggested_run(settings)
     if not changes:  # (no short run that differs from this one)
         return say("poor_fit_plain", share=share)
-    options = " ".join(
-        f"--{name.replace('_', '-')} {show(value)}" for name, value in changes.items()
-    )
+    if keywords:  # animate(n_mid=20, wb_width=10, epoch=500)
+        options = ", ".join(f"{name}={show(value)}" for name, value in changes.items())
+    else:
+        options = " ".join(
+            f"--{name.replace('_', '-')} {show(value)}" for name, value in changes.items()
+        )
     key = "poor_fit_sample" if "n_points" in changes else "poor_fit"
     return say(key, share=share, options=options)
 
