@@ -1254,17 +1254,12 @@ def test_in_japanese_dates_are_numbers_and_the_bias_is_named_in_japanese(tmp_pat
         for figure in (english, japanese)
     ]
     assert legends == ["mean + sd · b2", "平均 + 標準偏差 · b2"]
-    assert tick_texts(english.ax_neurons.xaxis) == [
-        "2023",
-        "Mar",
-        "May",
-        "Jul",
-        "Sep",
-        "Nov",
-        "2024",
-    ]
+    # (no tick at the panel's edges, where half its label would stand outside: the year below)
+    assert tick_texts(english.ax_neurons.xaxis) == ["Mar", "May", "Jul", "Sep", "Nov"]
+    assert english.ax_neurons.xaxis.get_major_formatter().get_offset() == "2023"
     ticks = tick_texts(japanese.ax_neurons.xaxis)
-    assert ticks == ["2023年", "3月", "5月", "7月", "9月", "11月", "2024年"]
+    assert ticks == ["3月", "5月", "7月", "9月", "11月"]
+    assert japanese.ax_neurons.xaxis.get_major_formatter().get_offset() == "2023年"
     # a few weeks: days, and the year and month above the axis
     days = Settings(
         data=(np.arange("2023-03-01", "2023-03-25", dtype="datetime64[D]"), np.sin(np.arange(24))),
@@ -1388,7 +1383,7 @@ def test_slash_dates_are_read_as_the_iso_dates_they_name(tmp_path, monkeypatch, 
         tick_texts(drawn_frame(Settings(data=d, epoch=2, frames=2))[0].ax_neurons.xaxis)
         for d in (own, iso)
     ]
-    assert ticks[0] == ticks[1] and "2023" in ticks[0]
+    assert ticks[0] == ticks[1] and "Mar" in ticks[0]
     held = Settings(data=own, holdout="2023/6/1:2023/08/31 12:00").holdout
     assert held == ("2023-06-01", "2023-08-31T12:00")
 
@@ -1900,3 +1895,142 @@ def test_control_characters_in_names_are_shown_as_escapes_everywhere(tmp_path, m
     assert printed.startswith("Saved o\\x1b]0;pwned\\x07ut/t.gif (3 frames")
     page = (tmp_path / "o\x1b]0;pwned\x07ut" / "index.html").read_text()
     assert "\x1b" not in page and "a\\x1b[31mb\\nc.csv" in page
+
+
+# Small panels side by side: date ticks that fit, titles that fit, colours apart
+
+
+def sales_csv(path):
+    """A Japanese Excel's export: 日付,売上（円）, a row every 5 days through 2023 (73 rows)."""
+    days = np.arange("2023-01-01", "2024-01-01", 5, dtype="datetime64[D]")
+    rows = [f"{str(day).replace('-', '/')},{1000 + 300 * math.sin(5 * k / 58):.0f}" for k, day in
+            enumerate(days)]  # fmt: skip
+    path.write_text("日付,売上（円）\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def tick_labels_apart_and_inside(figure) -> list:
+    """What the tick labels of a drawn figure show wrongly: two over each other (a panel's or its
+    neighbour's, or a year below the ticks), or one not wholly on the figure."""
+    renderer = figure.canvas.get_renderer()
+    labels = []
+    for ax in figure.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            low, high = sorted(axis.get_view_interval())
+            for tick in axis.get_major_ticks():
+                label = tick.label1
+                if label.get_visible() and label.get_text() and low <= tick.get_loc() <= high:
+                    labels.append(label)
+            offset = axis.get_offset_text()
+            if offset.get_visible() and offset.get_text():
+                labels.append(offset)
+    boxes = [(label.get_text(), label.get_window_extent(renderer)) for label in labels]
+    wrong = [
+        f"{text!r} off the figure"
+        for text, box in boxes
+        if box.x0 < -0.5 or box.y0 < -0.5 or box.x1 > figure.bbox.width + 0.5
+        or box.y1 > figure.bbox.height + 0.5
+    ]  # fmt: skip
+    for i, (first, a) in enumerate(boxes):
+        for second, b in boxes[i + 1 :]:
+            if min(min(a.x1, b.x1) - max(a.x0, b.x0), min(a.y1, b.y1) - max(a.y0, b.y0)) > 0.5:
+                wrong.append(f"{first!r} over {second!r}")
+    return wrong
+
+
+SALES_HELD_OUT = "2023-06-01:2023-08-31"
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_date_ticks_of_the_printed_sheet_and_the_handout_fit_their_small_panels(tmp_path, lang):
+    from regress_demo.film.handout import handout_page
+    from regress_demo.film.sheet import print_sheet
+    from regress_demo.film.units import errors_in_units, in_data_units
+
+    own = read_file(sales_csv(tmp_path / "sales.csv"))
+    settings = Settings(data=own, epoch=8, frames=8, lang=lang, holdout=SALES_HELD_OUT)
+    training = Training(settings)
+    tiles = [in_data_units(settings, [snapshot]) for snapshot in training.snapshots()]
+    sheet = print_sheet(settings, training.dataset, tiles)
+    errors = errors_in_units(settings, training.errors)
+    chosen = {frame[0].epoch: frame for frame in tiles[:4]}
+    handout = handout_page(settings, training.dataset, errors, chosen)
+    for figure in (sheet, handout):
+        FigureCanvasAgg(figure).draw()
+        assert tick_labels_apart_and_inside(figure) == []
+    # dates still: at least two on each panel of the bottom row, the year below them
+    bottom = sheet.axes[-1].xaxis
+    assert len(tick_texts(bottom)) >= 2
+    assert bottom.get_major_formatter().get_offset() == ("2023" if lang == "en" else "2023年")
+    # the header's lines (Japanese: each character about twice a Latin one's width) on the page
+    renderer = sheet.canvas.get_renderer()
+    header = sheet.texts[0].get_window_extent(renderer)
+    assert 0 <= header.x0 and header.x1 <= sheet.bbox.width - 0.1 * sheet.dpi
+
+
+def drawn_grid(settings, still=False):
+    """The last frame of a short grid run on your own data, drawn: (its figure, its training)."""
+    from regress_demo.film.units import errors_in_units, in_data_units
+    from regress_demo.network.train import TrainingGroup
+
+    training = TrainingGroup(settings)
+    frames = [in_data_units(settings, snapshots) for snapshots in training.snapshots()]
+    histories = [errors_in_units(settings, errors) for errors in training.errors]
+    figure = make_figure(
+        settings, training.dataset, histories, frames, training.heldout_errors, still=still
+    )
+    figure.draw(frames[-1])
+    figure.figure.canvas.draw()
+    return figure, training
+
+
+def test_a_grid_still_in_japanese_has_date_ticks_and_titles_that_fit_its_panels(tmp_path):
+    own = read_file(sales_csv(tmp_path / "sales.csv"))
+    settings = Settings(
+        data=own, epoch=2, frames=2, n_mid=(1, 2, 3, 5, 10), eta=(0.05, 0.1, 0.3), lang="ja",
+        still=("last",), dpi=150, holdout="2023/06/01:2023/08/31",
+    )  # fmt: skip
+    figure, _ = drawn_grid(settings, still=True)
+    assert tick_labels_apart_and_inside(figure.figure) == []
+    assert len(tick_texts(figure.figure.axes[-2].xaxis)) >= 2  # (the bottom row's last panel)
+    # each panel's titles (its settings on the left, its error on the right) apart
+    renderer = figure.figure.canvas.get_renderer()
+    for ax in figure.figure.axes[:-1]:
+        left, right = (
+            title.get_window_extent(renderer) for title in (ax._left_title, ax._right_title)
+        )
+        overlap = min(
+            min(left.x1, right.x1) - max(left.x0, right.x0),
+            min(left.y1, right.y1) - max(left.y0, right.y0),
+        )
+        assert overlap <= 0.5, (ax._left_title.get_text(), ax._right_title.get_text())
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_a_sized_grid_on_dates_keeps_its_tick_labels_apart_and_on_the_frame(tmp_path, lang):
+    own = read_file(sales_csv(tmp_path / "sales.csv"))
+    settings = Settings(
+        data=own, epoch=2, frames=2, n_mid=(2, 3, 5), eta=(0.1, 0.3), size=(1920, 1080),
+        lang=lang, holdout=SALES_HELD_OUT,
+    )  # fmt: skip
+    figure, _ = drawn_grid(settings)
+    assert tick_labels_apart_and_inside(figure.figure) == []
+    assert len(tick_texts(figure.figure.axes[-2].xaxis)) >= 3  # (the bottom row's last panel)
+
+
+def test_no_curve_of_a_grid_with_held_out_samples_has_their_colour(tmp_path):
+    from matplotlib.colors import same_color
+
+    from regress_demo.film.panels import HELDOUT_COLOUR
+
+    own = read_file(sales_csv(tmp_path / "sales.csv"))
+    columns = (1, 2, 3, 4, 5, 6, 7, 8)  # (its 4th column: the neurons' 4th colour is purple)
+    settings = Settings(data=own, epoch=2, frames=2, n_mid=columns, holdout=SALES_HELD_OUT)
+    figure, _ = drawn_grid(settings)
+    curves = [fit for fit, _, _ in figure.panels] + figure.loss_lines + figure.heldout_lines
+    assert len(curves) == 24
+    assert not [curve for curve in curves if same_color(curve.get_color(), HELDOUT_COLOUR)]
+    # but the held-out samples have it
+    circles = [line for ax in figure.figure.axes[:-1] for line in ax.get_lines()
+               if line.get_label() == "held-out samples"]  # fmt: skip
+    assert len(circles) == 8 and all(same_color(c.get_color(), HELDOUT_COLOUR) for c in circles)

@@ -186,7 +186,12 @@ class GridFigure:
         layout, say = self.layout, self.say
         if not layout.still:
             return 0, 1
-        statuses = [say("grid_error", error=0.05), say("grid_diverged")]
+        error = 0.05  # (your own data's error also says its share of var(y): "(100 %)")
+        if self.settings.data is not None:
+            from .units import ErrorValue
+
+            error = ErrorValue(error, error, say)
+        statuses = [say("grid_error", error=error), say("grid_diverged")]
         if self.settings.stop_at is not None:
             statuses.append(say("grid_reached", epoch=self.settings.epoch - 1))
         panel = (layout.inches[0] - 0.6) / cols - 0.15  # inches: less the tick labels, the gaps

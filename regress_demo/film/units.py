@@ -18,7 +18,7 @@ from typing import List, Optional, Sequence
 
 import numpy as np
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, num2date
-from matplotlib.ticker import Formatter, Locator
+from matplotlib.ticker import Formatter, Locator, MaxNLocator
 
 from ..inputs.budget import estimated_seconds
 from ..inputs.errors import SettingError, printable, show
@@ -371,6 +371,8 @@ def axes_in_units(axes, settings, fits=(), small=False):
             ax.xaxis.set_major_formatter(WholeTicks())
             if settings.data.x_dates:  # x in days since 1970: matplotlib's date ticks
                 date_axis(ax.xaxis, most=4 if small else 7, lang=settings.lang)
+        ticks = ax.yaxis.get_major_locator()  # (panels sharing y share it: wrapped once)
+        ax.yaxis.set_major_locator(ticks if isinstance(ticks, RoomyTicks) else RoomyTicks(ticks))
         ax.yaxis.set_major_formatter(WholeTicks())
     if settings.log_y:
         low, high = float(y.min()), float(y.max())
@@ -431,6 +433,34 @@ class FittingDates(Locator):
             warnings.simplefilter("ignore", UserWarning)
             ticks = dates.tick_values(num2date(low), num2date(high))
         return [tick for tick in ticks if low <= tick <= high]
+
+
+class RoomyTicks(Locator):
+    """A panel's own y ticks, or fewer round numbers when their labels would touch on a low panel
+    (a grid's in a 1080-pixel frame): at most one a label's height and as much again."""
+
+    def __init__(self, ticks: Locator):
+        self.ticks = ticks
+
+    def set_axis(self, axis):
+        super().set_axis(axis)
+        self.ticks.set_axis(axis)
+
+    def __call__(self):
+        return self.tick_values(*self.axis.get_view_interval())
+
+    def tick_values(self, vmin, vmax):
+        ticks = np.asarray(self.ticks.tick_values(vmin, vmax))
+        ax = self.axis.axes
+        points = ax.bbox.height * 72 / ax.figure.dpi  # the panel's height
+        em = self.axis.get_major_ticks(1)[0].label1.get_fontsize()
+        most = max(2, int(points // (2 * em)))
+        low, high = sorted((vmin, vmax))
+        if np.count_nonzero((ticks >= low) & (ticks <= high)) <= most:
+            return ticks
+        # (steps of 4: 800 and 1200 where steps of 5 leave 1000 alone)
+        fewer = MaxNLocator(nbins=most - 1, steps=[1, 2, 2.5, 4, 5, 10], min_n_ticks=2)
+        return fewer.tick_values(vmin, vmax)
 
 
 class ConciseDates(ConciseDateFormatter):
