@@ -667,3 +667,31 @@ def test_the_gradient_check_s_line_in_english_is_the_command_s_and_has_its_japan
         "MiddleLayer.backward で ValueError: shapes (1,3) (1,4) が起きました "
         "(pytest tests/test_layers.py -k gradient で詳しく見られます)"
     )
+
+
+@pytest.mark.parametrize(
+    "lang, line",
+    [
+        ("en", "Hint: the fit leaves 57 % of var(y): try more neurons and wider initial weights, "
+         "e.g. n_mid=20, wb_width=10, epoch=5000"),
+        ("ja", "ヒント: 当てはまりが var(y) の 57 % を残しています: "
+         "ニューロンを増やし、初期の重みを広げてみてください "
+         "(例: n_mid=20, wb_width=10, epoch=5000)"),
+    ],
+)  # fmt: skip
+def test_a_poor_fit_s_hint_is_in_the_caption_as_keyword_arguments(tmp_path, lang, line):
+    data = ([1, 2, 3, 4, 5, 6], [1, 4, 2, 5, 3, 6])
+    result = regress_demo.animate(tmp_path, epoch=50, lang=lang, data=data, quiet=True)
+    lines = shown.caption(result).split("\n")
+    assert lines[1] == line, lines
+    assert "--n-mid" not in shown.caption(result)
+    assert html_escape(line) in result._repr_html_()
+    # the record keeps the command line's hint
+    record = json.loads(result.path.with_suffix(".json").read_text(encoding="utf-8"))
+    assert "--n-mid 20 --wb-width 10 --epoch 5000" in json.dumps(record, ensure_ascii=False)
+
+
+def html_escape(text: str) -> str:
+    import html
+
+    return html.escape(text)

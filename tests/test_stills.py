@@ -560,6 +560,57 @@ def test_handout_book_gives_the_textbook_s_epochs_and_the_page_says_them_in_japa
     assert titles[-1] == "各エポックの誤差 (上のエポックに印)"
 
 
+SALES = "日付,売上（円）\n" + "".join(
+    f"2023/{1 + k // 28:02d}/{1 + k % 28:02d},{1000 + 300 * np.sin(k / 20):.0f}\n"
+    for k in range(0, 336, 6)
+)  # (a Japanese spreadsheet's export: the unit in the column's name)
+
+
+@pytest.mark.parametrize(
+    "lang, log_y, unit, heldout",
+    [
+        ("en", False, "error (円²)", "held out (with the"),
+        ("ja", False, "誤差 (円²)", "学習に使わないデータ"),
+        ("en", True, "error ((log10 y)²)", "held out (with the"),
+    ],
+)
+def test_the_handout_of_a_held_out_run_shows_its_held_out_error_and_its_unit(
+    tmp_path, lang, log_y, unit, heldout
+):
+    pypdf = pytest.importorskip("pypdf")
+    (tmp_path / "sales.csv").write_text(SALES, encoding="utf-8")
+    settings = Settings(
+        data=str(tmp_path / "sales.csv"), epoch=12, handout=(0, 11), lang=lang, log_y=log_y,
+        holdout="2023-05-01:2023-07-31",
+    )  # fmt: skip
+    result = make_gif(settings, tmp_path / "run.gif")
+    text = pypdf.PdfReader(tmp_path / "run-handout.pdf").pages[0].extract_text()
+    assert unit in text and heldout in text
+    assert ("training" if lang == "en" else "訓練データ") in text
+    assert result.print_paths == [tmp_path / "run-handout.pdf"]
+    # the error panel: the training error, solid, and the held-out one, dashed, of every epoch
+    from regress_demo.film.handout import handout_page
+    from regress_demo.film.units import errors_in_units, in_data_units
+    from regress_demo.network.train import Training
+
+    training = Training(settings)
+    frames = [in_data_units(settings, [snapshot]) for snapshot in training.snapshots()]
+    chosen = {frame[0].epoch: frame for frame in frames if frame[0].epoch in settings.handout}
+    errors = errors_in_units(settings, training.errors)
+    held = errors_in_units(settings, training.heldout_errors)
+    figure = handout_page(settings, training.dataset, errors, chosen, held)
+    ax = figure.axes[-1]
+    curves = [line for line in ax.get_lines() if len(line.get_xdata()) == 12]
+    assert [line.get_label() for line in curves] == [
+        text.get_text() for text in ax.get_legend().get_texts()
+    ]
+    assert curves[1].get_label().startswith(heldout)
+    np.testing.assert_allclose(curves[0].get_ydata(), errors)
+    np.testing.assert_allclose(curves[1].get_ydata(), held)
+    assert curves[0].get_linestyle() == "-" and curves[1].get_linestyle() != "-"
+    assert ax.get_ylabel() == unit
+
+
 def test_sheet_epochs_choose_the_printed_sheet_s_tiles(tmp_path):
     settings = Settings(epoch=60, interval=5, seed=2, sheet="print", sheet_epochs="0,7,59")
     make_gif(settings, tmp_path / "run.gif")
