@@ -264,7 +264,8 @@ def test_the_settings_hold_the_data_by_value(tmp_path):
     assert "data" not in Settings().as_dict()  # a run without data records what it always did
     from_file = Settings(data=read_file(write_years(tmp_path / "years.csv")), n_mid=5)
     assert repr(from_file) == "Settings(n_mid=5, data=<years.csv: 101 points>)"
-    assert from_file.file_stem() == "data-years_nmid5_eta0.1_epoch2001_seed1"
+    digest = from_file.data.digest[:6]  # the numbers as read: other data, another name
+    assert from_file.file_stem() == f"data-years-{digest}_nmid5_eta0.1_epoch2001_seed1"
     assert (
         Settings(data=str(tmp_path / "years.csv"), n_mid=5) == from_file
     )  # a file's name does too
@@ -303,16 +304,65 @@ def test_two_data_files_named_in_japanese_keep_their_own_files(tmp_path, monkeyp
             ["--data", f"{city}の気温2023.csv", "--epoch", "3", "-q", "--out", "runs"]
         )
         assert code == 0, err
-    stem = "の気温2023_nmid3_eta0.1_epoch3_seed1"
+    digests = {city: read_file(f"{city}の気温2023.csv").digest[:6] for city in ("東京", "大阪")}
+    stem = "_nmid3_eta0.1_epoch3_seed1"
     names = sorted(os.listdir(tmp_path / "runs"))
     assert [name for name in names if name.endswith(".gif")] == [
-        f"data-大阪{stem}.gif",
-        f"data-東京{stem}.gif",
+        f"data-大阪の気温2023-{digests['大阪']}{stem}.gif",
+        f"data-東京の気温2023-{digests['東京']}{stem}.gif",
     ]
     for city, shift in (("東京", 0), ("大阪", 5)):
-        record = json.loads((tmp_path / "runs" / f"data-{city}{stem}.json").read_text())
+        name = f"data-{city}の気温2023-{digests[city]}{stem}.json"
+        record = json.loads((tmp_path / "runs" / name).read_text())
         assert record["settings"]["data"]["name"] == f"{city}の気温2023.csv"
         assert record["settings"]["data"]["y"][0] == VALUES[0] + shift
+
+
+def test_runs_on_different_data_get_different_names_and_the_same_data_the_same(tmp_path):
+    def write(name, shift, header="x,y"):
+        path = tmp_path / name
+        path.parent.mkdir(exist_ok=True)
+        rows = "".join(f"{k},{k * k + shift}\n" for k in range(8))
+        path.write_text(f"{header}\n{rows}", encoding="utf-8")
+        return str(path)
+
+    long = "東京都の月別売上高と気温の推移" * 3  # cut to the same 40 characters
+    pairs = [
+        (write("d1/a.csv", 0), write("d2/a.csv", 1)),
+        (write("売上 2023.csv", 0), write("売上.2023.csv", 1)),
+        (write("📈sales🚀.csv", 0), write("📉sales🚀.csv", 1)),
+        (write(long + "A.csv", 0), write(long + "B.csv", 1)),
+    ]
+    for first, second in pairs:
+        a, b = Settings(data=first).file_stem(), Settings(data=second).file_stem()
+        assert a != b and a.startswith("data-") and b.startswith("data-")
+    assert Settings(data=pairs[0][0]).file_stem().startswith("data-a-")
+    wide = tmp_path / "wide.csv"
+    wide.write_text("x,a,b\n" + "".join(f"{k},{k * k},{k + 1}\n" for k in range(8)))
+    by_a = Settings(data=read_file(wide, "x,a")).file_stem()
+    by_b = Settings(data=read_file(wide, "x,b")).file_stem()
+    assert by_a != by_b and by_a.startswith("data-wide-") and by_b.startswith("data-wide-")
+    # the same numbers, from another folder or as arrays again: the same name (a rerun replaces)
+    again = write("d3/a.csv", 0)
+    assert Settings(data=again).file_stem() == Settings(data=pairs[0][0]).file_stem()
+    x, y = np.arange(8.0), np.arange(8.0) ** 2
+    assert Settings(data=(x, y)).file_stem() == Settings(data=(list(x), list(y))).file_stem()
+    assert Settings(data=(x, y)).file_stem() != Settings(data=(x, y + 1)).file_stem()
+
+
+def test_two_files_of_one_name_in_two_folders_keep_their_own_runs(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for folder, shift in (("d1", 0), ("d2", 3)):
+        (tmp_path / folder).mkdir()
+        rows = "".join(f"{k},{k * k + shift}\n" for k in range(8))
+        (tmp_path / folder / "a.csv").write_text("x,y\n" + rows)
+        code, _, err = run_main(["--data", f"{folder}/a.csv", "--epoch", "3", "-q"])
+        assert code == 0, err
+    gifs = sorted(path.name for path in (tmp_path / "outputs").glob("*.gif"))
+    assert len(gifs) == 2 and all(name.startswith("data-a-") for name in gifs)
+    code, _, err = run_main(["--data", "d1/a.csv", "--epoch", "3", "-q"])  # a rerun: its own
+    assert code == 0, err
+    assert sorted(path.name for path in (tmp_path / "outputs").glob("*.gif")) == gifs
 
 
 def test_n_points_takes_a_seeded_sample_and_holdout_is_in_x_units():
@@ -1473,7 +1523,7 @@ def test_a_poor_fit_prints_what_to_try_and_the_card_shows_it(tmp_path, monkeypat
     # quiet, the one line of the files and the final error: the hint is in the record, on the card
     code, quiet, err = run_main(["--data", "sales.csv", "--epoch", "30", "--frames", "2", "-q"])
     assert (code, err) == (0, "") and quiet == out.splitlines()[-2] + "\n"
-    assert quiet.startswith("Saved outputs/data-sales_")
+    assert quiet.startswith("Saved outputs/data-sales-")
     record = json.loads(next(tmp_path.glob("outputs/*.json")).read_text(encoding="utf-8"))
     assert record["runs"][0]["final_share_of_variance"] > 0.2
     page = (tmp_path / "outputs" / "index.html").read_text(encoding="utf-8")

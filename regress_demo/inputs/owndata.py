@@ -208,9 +208,11 @@ class OwnData:
         return f"<{self.name + ': ' if self.name else ''}{len(self)} points>"
 
     def stem(self) -> str:
-        """For a file name: ``data-<the file's name>`` or ``data-<a short digest of the
-        numbers>`` (see file_name_part)."""
-        return f"data-{file_name_part(self.name) or self.digest[:8]}"
+        """For a file name: ``data-<the file's name>-<a short digest of the numbers>``, e.g.
+        ``data-daylight-3f2a9c`` (see file_name_part), or ``data-<the digest>`` for arrays: the
+        same numbers the same name, other numbers (another file, other columns) another."""
+        part = file_name_part(self.name)
+        return f"data-{part}-{self.digest[:6]}" if part else f"data-{self.digest[:8]}"
 
     def as_record(self) -> dict:
         """The data as plain JSON-ready values, for the run record: a replay needs no file. The
