@@ -1859,6 +1859,40 @@ def test_holdout_on_dates_takes_dates_and_the_record_and_the_frame_show_them(tmp
     assert (code, err) == (0, "") and gif.read_bytes() == first
 
 
+def test_a_date_as_the_upper_end_of_holdout_covers_its_whole_day_or_month(tmp_path, monkeypatch):
+    from regress_demo.inputs.owndata import heldout_range
+    from regress_demo.network.samples import held_out
+
+    monkeypatch.chdir(tmp_path)
+    days = np.arange("2023-01-01", "2024-01-01", dtype="datetime64[D]")
+    rows = "".join(f"{day},{math.sin(k / 30):.4f}\n" for k, day in enumerate(days))
+    (tmp_path / "daily.csv").write_text("date,value\n" + rows)
+    own = read_file(tmp_path / "daily.csv")
+
+    def held(holdout):
+        settings = Settings(data=own, holdout=holdout)
+        return days[held_out(own.x, heldout_range(settings))]
+
+    summer = held("2023-06:2023-08")  # June to all of August
+    assert (str(summer[0]), str(summer[-1]), len(summer)) == ("2023-06-01", "2023-08-31", 92)
+    assert [str(day) for day in held("2023-01-02:2023-01-02")] == ["2023-01-02"]  # one day
+    assert len(held("2023/06:2023/08")) == 92  # a spreadsheet's months
+    # one form for a date: a midnight written is the date alone, in the name and the record
+    typed = Settings(data=own, holdout="2023/06/01 00:00:2023/08/31")
+    assert typed.holdout == ("2023-06-01", "2023-08-31")
+    assert typed.file_stem() == Settings(data=own, holdout="2023-06-01:2023-08-31").file_stem()
+    assert typed.file_stem().endswith("_holdout2023-06-01to2023-08-31")
+    noon = Settings(data=own, holdout="2023-01-02:2023-01-03T12:00")  # a time: up to that moment
+    assert len(days[held_out(own.x, heldout_range(noon))]) == 2
+    code, out, err = run_main(
+        ["--data", "daily.csv", "--holdout", "2023-01-02:2023-01-02", "--epoch", "3", "-q"]
+    )
+    assert (code, err) == (0, "")
+    (record_path,) = tmp_path.glob("outputs/*.json")
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    assert record["settings"]["holdout"] == ["2023-01-02", "2023-01-02"]
+
+
 @pytest.mark.parametrize(
     "data, options, message",
     [
