@@ -533,6 +533,47 @@ BAD_FILES = [
         "are read: delete it)",
     ),
     (
+        "empty-total.csv",  # a row of totals whose label is empty, the last row
+        "x,y\n1,5\n2,6\n3,7\n4,3\n,21\n",
+        [],
+        "--data empty-total.csv, line 6: has no value in column 1 (a row of totals? only rows of "
+        "data are read: delete it)",
+    ),
+    (
+        "empty-x.csv",  # an empty x before the last row: no totals hint
+        "x,y\n1,5\n,6\n3,7\n4,3\n",
+        [],
+        "--data empty-x.csv, line 3: has no value in column 1",
+    ),
+    (
+        "title.csv",  # a report's title above the header, as a Japanese Excel sheet has
+        "売上報告書 2023年,\n日付,売上（円）\n2023-01-01,5\n2023-01-02,6\n2023-01-03,7\n",
+        [],
+        "--data title.csv, line 2: '日付,売上（円）' looks like a header: delete the title row(s) "
+        "above it",
+    ),
+    (
+        "weekday.csv",  # Excel's yyyy/m/d(aaa)
+        "日付,売上\n2023/01/01(日),5\n2023/01/02(月),6\n2023/01/03(火),7\n2023/01/04(水),3\n",
+        [],
+        "--data weekday.csv, line 2: '2023/01/01(日)' looks like a date: dates are read as ISO "
+        "8601 (2023-01-31, 2023-01, 2023-01-31T12:00) or 2023/01/31",
+    ),
+    (
+        "wareki.csv",
+        "日付,売上\nR5/1/1,5\nR5/1/2,6\nR5/1/3,7\nR5/1/4,3\n",
+        [],
+        "--data wareki.csv, line 2: 'R5/1/1' looks like a date: dates are read as ISO 8601 "
+        "(2023-01-31, 2023-01, 2023-01-31T12:00) or 2023/01/31",
+    ),
+    (
+        "reiwa.csv",
+        "令和5年1月1日,5\n令和5年1月2日,6\n令和5年1月3日,7\n令和5年1月4日,3\n",
+        [],
+        "--data reiwa.csv, line 1: '令和5年1月1日' looks like a date: dates are read as ISO 8601 "
+        "(2023-01-31, 2023-01, 2023-01-31T12:00) or 2023/01/31",
+    ),
+    (
         "cells.csv",
         "\ufeff,,\r\n,,\r\n",
         [],
@@ -1857,6 +1898,21 @@ def test_holdout_on_dates_takes_dates_and_the_record_and_the_frame_show_them(tmp
     first = gif.read_bytes()
     code, out, err = run_main(["--replay", str(record_path), "-q"])
     assert (code, err) == (0, "") and gif.read_bytes() == first
+
+
+def test_full_width_digits_and_a_spreadsheet_s_months_are_read(tmp_path):
+    path = tmp_path / "売上.csv"
+    path.write_text("月,売上\n2023/1,１０００\n2023/02,１２．５\n2023/3,－３\n2023/12,5\n")
+    own = read_file(path)
+    np.testing.assert_array_equal(own.y, [1000, 12.5, -3, 5])  # full-width: read as typed
+    months = ["2023-01-01", "2023-02-01", "2023-03-01", "2023-12-01"]
+    iso = [(np.datetime64(day) - np.datetime64("1970-01-01")).astype(float) for day in months]
+    np.testing.assert_array_equal(own.x, iso)  # a month as its first day, as 2023-01 is
+    assert own.x_written == ("2023/1", "2023/02", "2023/3", "2023/12")
+    superscript = tmp_path / "sup.csv"  # (only full-width forms: a superscript is no digit)
+    superscript.write_text("x,y\n1,2\n2,\u00b3\n3,5\n4,4\n")
+    with pytest.raises(SettingError, match="line 3: '\u00b3' is not a number"):
+        read_file(superscript)
 
 
 def test_a_date_as_the_upper_end_of_holdout_covers_its_whole_day_or_month(tmp_path, monkeypatch):
