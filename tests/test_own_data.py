@@ -1915,6 +1915,32 @@ def test_full_width_digits_and_a_spreadsheet_s_months_are_read(tmp_path):
         read_file(superscript)
 
 
+@pytest.mark.parametrize("data", [True, False], ids=["own-data", "sine"])
+def test_with_holdout_a_grid_s_best_is_the_least_held_out_error(tmp_path, monkeypatch, data):
+    """Its line, its record and its card: the best network of a grid is the one that guesses the
+    held-out range best, not the one that fits its training points best (the most overfitted)."""
+    monkeypatch.chdir(tmp_path)
+    options = ["--data", daylight(), "--holdout", "200,365"] if data else ["--holdout", "0.5,1"]
+    grid = ["--n-mid", "2", "3", "5", "--eta", "0.1", "0.3", "--epoch", "60", "--frames", "2"]
+    code, out, err = run_main([*options, *grid, "-q"])
+    assert (code, err) == (0, "")
+    (record_path,) = tmp_path.glob("outputs/*.json")
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    runs = record["runs"]
+    heldout = [run["final_heldout_error"] for run in runs]
+    best = heldout.index(min(heldout))
+    assert record["best"] == {"by": "final_heldout_error", "run": best}
+    where = f"n_mid={runs[best]['n_mid']}, eta={runs[best]['eta']}"
+    line = out.splitlines()[-1]
+    assert f" best held-out error {heldout[best]:.3e}" in line
+    assert line.endswith(f" at {where}, training error {runs[best]['final_error']:.3e})")
+    page = (tmp_path / "outputs" / "index.html").read_text(encoding="utf-8")
+    said = (
+        f"best held-out error {heldout[best]:.2e} (training error {runs[best]['final_error']:.2e})"
+    )
+    assert said in page and "best final error" not in page
+
+
 def test_a_date_as_the_upper_end_of_holdout_covers_its_whole_day_or_month(tmp_path, monkeypatch):
     from regress_demo.inputs.owndata import heldout_range
     from regress_demo.network.samples import held_out

@@ -87,7 +87,7 @@ class GridFigure:
     def _fit_panels(self, spec, dataset: Dataset, rows: int, cols: int):
         """A fit panel per configuration, row by row, sharing their axes; returns their names."""
         settings, animate = self.settings, self.blitter.animate
-        self.panels, names = [], []
+        self.panels, self.heldout_texts, names = [], [], []
         first = None
         for r in range(rows):
             for c in range(cols):
@@ -104,8 +104,18 @@ class GridFigure:
                 title = ax.set_title("", fontsize=8, loc="right", y=TITLE_Y)
                 title = (animate if self.layout.still else self.blitter.label)(title)
                 self.panels.append((fit, title, animate(warning_box(ax, 8))))
+                if settings.holdout is not None:
+                    self.heldout_texts.append(self._heldout_text(ax))
         self.ax = first
         return names
+
+    def _heldout_text(self, ax):
+        """The held-out error, under the panel's title on the right, in the held-out samples'
+        colour: the network that fits its points best may guess the unseen range worst."""
+        text = ax.text(
+            0.98, 0.9, "", transform=ax.transAxes, ha="right", fontsize=8, color=HELDOUT_COLOUR
+        )
+        return (self.blitter.animate if self.layout.still else self.blitter.label)(text)
 
     def _loss_panel(self, cell, width: float):
         """The loss panel under the fits: a curve per configuration (and its held-out error)."""
@@ -245,6 +255,10 @@ class GridFigure:
                 status = self.say("grid_reached", epoch=snapshot.epoch)
             title.set_text(self._status(status))
             show_warning(warning, snapshot, self.say, short=True)
+        for text, snapshot in zip(self.heldout_texts, snapshots):
+            heldout = snapshot.heldout_error
+            shown = not snapshot.diverged and heldout is not None
+            text.set_text(self.say("grid_heldout_error", error=heldout) if shown else "")
         if not self.settings.simple:
             self._next_loss_pieces(epoch)
             self.loss_cursor.set_xdata([epoch, epoch])
