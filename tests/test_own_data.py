@@ -365,6 +365,25 @@ def test_two_files_of_one_name_in_two_folders_keep_their_own_runs(tmp_path, monk
     assert sorted(path.name for path in (tmp_path / "outputs").glob("*.gif")) == gifs
 
 
+def test_a_record_named_without_the_digest_still_replays(tmp_path, monkeypatch):
+    """A run recorded when the name held the file's name only (data-a_nmid3_...): its replay
+    reads the record as any other and writes the same film under today's name."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.csv").write_text("x,y\n" + "".join(f"{k},{k * k}\n" for k in range(8)))
+    code, _, err = run_main(["--data", "a.csv", "--epoch", "3", "-q", "--out", "new"])
+    assert code == 0, err
+    (record_path,) = (tmp_path / "new").glob("*.json")
+    old = tmp_path / "old"
+    old.mkdir()
+    stem = "data-a_nmid3_eta0.1_epoch3_seed1"
+    for path in (tmp_path / "new").glob(record_path.stem + ".*"):
+        path.rename(old / (stem + path.suffix))
+    code, _, err = run_main(["--replay", str(old / (stem + ".json")), "-q"])
+    assert (code, err) == (0, "")
+    replayed = tmp_path / "outputs" / (record_path.stem + ".gif")
+    assert replayed.read_bytes() == (old / (stem + ".gif")).read_bytes()
+
+
 def test_n_points_takes_a_seeded_sample_and_holdout_is_in_x_units():
     x, y = np.arange(200.0), np.sin(np.arange(200.0) / 20)
     sample = Settings(data=(x, y), n_points=50).dataset()
