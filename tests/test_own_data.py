@@ -264,7 +264,8 @@ def test_the_settings_hold_the_data_by_value(tmp_path):
     assert "data" not in Settings().as_dict()  # a run without data records what it always did
     from_file = Settings(data=read_file(write_years(tmp_path / "years.csv")), n_mid=5)
     assert repr(from_file) == "Settings(n_mid=5, data=<years.csv: 101 points>)"
-    assert from_file.file_stem() == "data-years_nmid5_eta0.1_epoch2001_seed1"
+    digest = from_file.data.digest[:6]  # the numbers as read: other data, another name
+    assert from_file.file_stem() == f"data-years-{digest}_nmid5_eta0.1_epoch2001_seed1"
     assert (
         Settings(data=str(tmp_path / "years.csv"), n_mid=5) == from_file
     )  # a file's name does too
@@ -303,16 +304,84 @@ def test_two_data_files_named_in_japanese_keep_their_own_files(tmp_path, monkeyp
             ["--data", f"{city}の気温2023.csv", "--epoch", "3", "-q", "--out", "runs"]
         )
         assert code == 0, err
-    stem = "の気温2023_nmid3_eta0.1_epoch3_seed1"
+    digests = {city: read_file(f"{city}の気温2023.csv").digest[:6] for city in ("東京", "大阪")}
+    stem = "_nmid3_eta0.1_epoch3_seed1"
     names = sorted(os.listdir(tmp_path / "runs"))
     assert [name for name in names if name.endswith(".gif")] == [
-        f"data-大阪{stem}.gif",
-        f"data-東京{stem}.gif",
+        f"data-大阪の気温2023-{digests['大阪']}{stem}.gif",
+        f"data-東京の気温2023-{digests['東京']}{stem}.gif",
     ]
     for city, shift in (("東京", 0), ("大阪", 5)):
-        record = json.loads((tmp_path / "runs" / f"data-{city}{stem}.json").read_text())
+        name = f"data-{city}の気温2023-{digests[city]}{stem}.json"
+        record = json.loads((tmp_path / "runs" / name).read_text())
         assert record["settings"]["data"]["name"] == f"{city}の気温2023.csv"
         assert record["settings"]["data"]["y"][0] == VALUES[0] + shift
+
+
+def test_runs_on_different_data_get_different_names_and_the_same_data_the_same(tmp_path):
+    def write(name, shift, header="x,y"):
+        path = tmp_path / name
+        path.parent.mkdir(exist_ok=True)
+        rows = "".join(f"{k},{k * k + shift}\n" for k in range(8))
+        path.write_text(f"{header}\n{rows}", encoding="utf-8")
+        return str(path)
+
+    long = "東京都の月別売上高と気温の推移" * 3  # cut to the same 40 characters
+    pairs = [
+        (write("d1/a.csv", 0), write("d2/a.csv", 1)),
+        (write("売上 2023.csv", 0), write("売上.2023.csv", 1)),
+        (write("📈sales🚀.csv", 0), write("📉sales🚀.csv", 1)),
+        (write(long + "A.csv", 0), write(long + "B.csv", 1)),
+    ]
+    for first, second in pairs:
+        a, b = Settings(data=first).file_stem(), Settings(data=second).file_stem()
+        assert a != b and a.startswith("data-") and b.startswith("data-")
+    assert Settings(data=pairs[0][0]).file_stem().startswith("data-a-")
+    wide = tmp_path / "wide.csv"
+    wide.write_text("x,a,b\n" + "".join(f"{k},{k * k},{k + 1}\n" for k in range(8)))
+    by_a = Settings(data=read_file(wide, "x,a")).file_stem()
+    by_b = Settings(data=read_file(wide, "x,b")).file_stem()
+    assert by_a != by_b and by_a.startswith("data-wide-") and by_b.startswith("data-wide-")
+    # the same numbers, from another folder or as arrays again: the same name (a rerun replaces)
+    again = write("d3/a.csv", 0)
+    assert Settings(data=again).file_stem() == Settings(data=pairs[0][0]).file_stem()
+    x, y = np.arange(8.0), np.arange(8.0) ** 2
+    assert Settings(data=(x, y)).file_stem() == Settings(data=(list(x), list(y))).file_stem()
+    assert Settings(data=(x, y)).file_stem() != Settings(data=(x, y + 1)).file_stem()
+
+
+def test_two_files_of_one_name_in_two_folders_keep_their_own_runs(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for folder, shift in (("d1", 0), ("d2", 3)):
+        (tmp_path / folder).mkdir()
+        rows = "".join(f"{k},{k * k + shift}\n" for k in range(8))
+        (tmp_path / folder / "a.csv").write_text("x,y\n" + rows)
+        code, _, err = run_main(["--data", f"{folder}/a.csv", "--epoch", "3", "-q"])
+        assert code == 0, err
+    gifs = sorted(path.name for path in (tmp_path / "outputs").glob("*.gif"))
+    assert len(gifs) == 2 and all(name.startswith("data-a-") for name in gifs)
+    code, _, err = run_main(["--data", "d1/a.csv", "--epoch", "3", "-q"])  # a rerun: its own
+    assert code == 0, err
+    assert sorted(path.name for path in (tmp_path / "outputs").glob("*.gif")) == gifs
+
+
+def test_a_record_named_without_the_digest_still_replays(tmp_path, monkeypatch):
+    """A run recorded when the name held the file's name only (data-a_nmid3_...): its replay
+    reads the record as any other and writes the same film under today's name."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.csv").write_text("x,y\n" + "".join(f"{k},{k * k}\n" for k in range(8)))
+    code, _, err = run_main(["--data", "a.csv", "--epoch", "3", "-q", "--out", "new"])
+    assert code == 0, err
+    (record_path,) = (tmp_path / "new").glob("*.json")
+    old = tmp_path / "old"
+    old.mkdir()
+    stem = "data-a_nmid3_eta0.1_epoch3_seed1"
+    for path in (tmp_path / "new").glob(record_path.stem + ".*"):
+        path.rename(old / (stem + path.suffix))
+    code, _, err = run_main(["--replay", str(old / (stem + ".json")), "-q"])
+    assert (code, err) == (0, "")
+    replayed = tmp_path / "outputs" / (record_path.stem + ".gif")
+    assert replayed.read_bytes() == (old / (stem + ".gif")).read_bytes()
 
 
 def test_n_points_takes_a_seeded_sample_and_holdout_is_in_x_units():
@@ -481,6 +550,47 @@ BAD_FILES = [
         [],
         "--data total.csv, line 6: 'Total' is not a number (a row of totals? only rows of data "
         "are read: delete it)",
+    ),
+    (
+        "empty-total.csv",  # a row of totals whose label is empty, the last row
+        "x,y\n1,5\n2,6\n3,7\n4,3\n,21\n",
+        [],
+        "--data empty-total.csv, line 6: has no value in column 1 (a row of totals? only rows of "
+        "data are read: delete it)",
+    ),
+    (
+        "empty-x.csv",  # an empty x before the last row: no totals hint
+        "x,y\n1,5\n,6\n3,7\n4,3\n",
+        [],
+        "--data empty-x.csv, line 3: has no value in column 1",
+    ),
+    (
+        "title.csv",  # a report's title above the header, as a Japanese Excel sheet has
+        "売上報告書 2023年,\n日付,売上（円）\n2023-01-01,5\n2023-01-02,6\n2023-01-03,7\n",
+        [],
+        "--data title.csv, line 2: '日付,売上（円）' looks like a header: delete the title row(s) "
+        "above it",
+    ),
+    (
+        "weekday.csv",  # Excel's yyyy/m/d(aaa)
+        "日付,売上\n2023/01/01(日),5\n2023/01/02(月),6\n2023/01/03(火),7\n2023/01/04(水),3\n",
+        [],
+        "--data weekday.csv, line 2: '2023/01/01(日)' looks like a date: dates are read as ISO "
+        "8601 (2023-01-31, 2023-01, 2023-01-31T12:00) or 2023/01/31",
+    ),
+    (
+        "wareki.csv",
+        "日付,売上\nR5/1/1,5\nR5/1/2,6\nR5/1/3,7\nR5/1/4,3\n",
+        [],
+        "--data wareki.csv, line 2: 'R5/1/1' looks like a date: dates are read as ISO 8601 "
+        "(2023-01-31, 2023-01, 2023-01-31T12:00) or 2023/01/31",
+    ),
+    (
+        "reiwa.csv",
+        "令和5年1月1日,5\n令和5年1月2日,6\n令和5年1月3日,7\n令和5年1月4日,3\n",
+        [],
+        "--data reiwa.csv, line 1: '令和5年1月1日' looks like a date: dates are read as ISO 8601 "
+        "(2023-01-31, 2023-01, 2023-01-31T12:00) or 2023/01/31",
     ),
     (
         "cells.csv",
@@ -1468,7 +1578,7 @@ def test_a_poor_fit_prints_what_to_try_and_the_card_shows_it(tmp_path, monkeypat
     # quiet, the one line of the files and the final error: the hint is in the record, on the card
     code, quiet, err = run_main(["--data", "sales.csv", "--epoch", "30", "--frames", "2", "-q"])
     assert (code, err) == (0, "") and quiet == out.splitlines()[-2] + "\n"
-    assert quiet.startswith("Saved outputs/data-sales_")
+    assert quiet.startswith("Saved outputs/data-sales-")
     record = json.loads(next(tmp_path.glob("outputs/*.json")).read_text(encoding="utf-8"))
     assert record["runs"][0]["final_share_of_variance"] > 0.2
     page = (tmp_path / "outputs" / "index.html").read_text(encoding="utf-8")
@@ -1802,6 +1912,81 @@ def test_holdout_on_dates_takes_dates_and_the_record_and_the_frame_show_them(tmp
     first = gif.read_bytes()
     code, out, err = run_main(["--replay", str(record_path), "-q"])
     assert (code, err) == (0, "") and gif.read_bytes() == first
+
+
+def test_full_width_digits_and_a_spreadsheet_s_months_are_read(tmp_path):
+    path = tmp_path / "売上.csv"
+    path.write_text("月,売上\n2023/1,１０００\n2023/02,１２．５\n2023/3,－３\n2023/12,5\n")
+    own = read_file(path)
+    np.testing.assert_array_equal(own.y, [1000, 12.5, -3, 5])  # full-width: read as typed
+    months = ["2023-01-01", "2023-02-01", "2023-03-01", "2023-12-01"]
+    iso = [(np.datetime64(day) - np.datetime64("1970-01-01")).astype(float) for day in months]
+    np.testing.assert_array_equal(own.x, iso)  # a month as its first day, as 2023-01 is
+    assert own.x_written == ("2023/1", "2023/02", "2023/3", "2023/12")
+    superscript = tmp_path / "sup.csv"  # (only full-width forms: a superscript is no digit)
+    superscript.write_text("x,y\n1,2\n2,\u00b3\n3,5\n4,4\n")
+    with pytest.raises(SettingError, match="line 3: '\u00b3' is not a number"):
+        read_file(superscript)
+
+
+@pytest.mark.parametrize("data", [True, False], ids=["own-data", "sine"])
+def test_with_holdout_a_grid_s_best_is_the_least_held_out_error(tmp_path, monkeypatch, data):
+    """Its line, its record and its card: the best network of a grid is the one that guesses the
+    held-out range best, not the one that fits its training points best (the most overfitted)."""
+    monkeypatch.chdir(tmp_path)
+    options = ["--data", daylight(), "--holdout", "200,365"] if data else ["--holdout", "0.5,1"]
+    grid = ["--n-mid", "2", "3", "5", "--eta", "0.1", "0.3", "--epoch", "60", "--frames", "2"]
+    code, out, err = run_main([*options, *grid, "-q"])
+    assert (code, err) == (0, "")
+    (record_path,) = tmp_path.glob("outputs/*.json")
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    runs = record["runs"]
+    heldout = [run["final_heldout_error"] for run in runs]
+    best = heldout.index(min(heldout))
+    assert record["best"] == {"by": "final_heldout_error", "run": best}
+    where = f"n_mid={runs[best]['n_mid']}, eta={runs[best]['eta']}"
+    line = out.splitlines()[-1]
+    assert f" best held-out error {heldout[best]:.3e}" in line
+    assert line.endswith(f" at {where}, training error {runs[best]['final_error']:.3e})")
+    page = (tmp_path / "outputs" / "index.html").read_text(encoding="utf-8")
+    said = (
+        f"best held-out error {heldout[best]:.2e} (training error {runs[best]['final_error']:.2e})"
+    )
+    assert said in page and "best final error" not in page
+
+
+def test_a_date_as_the_upper_end_of_holdout_covers_its_whole_day_or_month(tmp_path, monkeypatch):
+    from regress_demo.inputs.owndata import heldout_range
+    from regress_demo.network.samples import held_out
+
+    monkeypatch.chdir(tmp_path)
+    days = np.arange("2023-01-01", "2024-01-01", dtype="datetime64[D]")
+    rows = "".join(f"{day},{math.sin(k / 30):.4f}\n" for k, day in enumerate(days))
+    (tmp_path / "daily.csv").write_text("date,value\n" + rows)
+    own = read_file(tmp_path / "daily.csv")
+
+    def held(holdout):
+        settings = Settings(data=own, holdout=holdout)
+        return days[held_out(own.x, heldout_range(settings))]
+
+    summer = held("2023-06:2023-08")  # June to all of August
+    assert (str(summer[0]), str(summer[-1]), len(summer)) == ("2023-06-01", "2023-08-31", 92)
+    assert [str(day) for day in held("2023-01-02:2023-01-02")] == ["2023-01-02"]  # one day
+    assert len(held("2023/06:2023/08")) == 92  # a spreadsheet's months
+    # one form for a date: a midnight written is the date alone, in the name and the record
+    typed = Settings(data=own, holdout="2023/06/01 00:00:2023/08/31")
+    assert typed.holdout == ("2023-06-01", "2023-08-31")
+    assert typed.file_stem() == Settings(data=own, holdout="2023-06-01:2023-08-31").file_stem()
+    assert typed.file_stem().endswith("_holdout2023-06-01to2023-08-31")
+    noon = Settings(data=own, holdout="2023-01-02:2023-01-03T12:00")  # a time: up to that moment
+    assert len(days[held_out(own.x, heldout_range(noon))]) == 2
+    code, out, err = run_main(
+        ["--data", "daily.csv", "--holdout", "2023-01-02:2023-01-02", "--epoch", "3", "-q"]
+    )
+    assert (code, err) == (0, "")
+    (record_path,) = tmp_path.glob("outputs/*.json")
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    assert record["settings"]["holdout"] == ["2023-01-02", "2023-01-02"]
 
 
 @pytest.mark.parametrize(

@@ -50,6 +50,19 @@ def test_a_long_name_in_japanese_is_shortened_by_its_bytes(tmp_path):
     assert len(path.name.encode()) <= 154  # 150 bytes of a name, whole characters only
 
 
+def test_two_long_names_shortened_alike_keep_apart_by_their_data(tmp_path):
+    from regress_demo.files.paths import output_path
+
+    paths = []
+    for folder, shift in (("d1", 0), ("d2", 1)):
+        (tmp_path / folder).mkdir()
+        data = tmp_path / folder / ("気温" * 20 + ".csv")
+        data.write_text("".join(f"{x},{x * x + shift}\n" for x in range(10)), encoding="utf-8")
+        settings = Settings(data=str(data), eta=[0.1 + k * 1e-16 * 2**40 for k in range(4)])
+        paths.append(output_path(tmp_path / "out", settings))
+    assert paths[0] != paths[1] and all(len(path.name.encode()) <= 154 for path in paths)
+
+
 @pytest.mark.parametrize("out", ["gone", "gone/run.gif", "gone.gif"])
 def test_a_broken_symbolic_link_as_out_gets_one_line(tmp_path, monkeypatch, out):
     monkeypatch.chdir(tmp_path)

@@ -237,6 +237,18 @@ def test_the_grid_has_a_panel_per_configuration_with_shared_axes_and_a_loss_curv
     assert image.shape[1] > image.shape[0] / 2 and image.shape[2] == 3
 
 
+def test_with_holdout_each_grid_panel_shows_its_held_out_error_under_its_error():
+    settings = Settings(n_mid=[2, 5], eta=[0.1, 0.3], epoch=20, interval=19, holdout=(0.5, 1))
+    figure, frames, training = figure_for(settings)
+    figure.draw(frames[-1])
+    titles = [title.get_text() for _, title, _ in figure.panels]
+    assert titles == [f"error {errors[-1]:.1e}" for errors in training.errors]
+    shown = [text.get_text() for text in figure.heldout_texts]
+    assert shown == [f"held-out error {errors[-1]:.1e}" for errors in training.heldout_errors]
+    assert [text.axes for text in figure.heldout_texts] == [fit.axes for fit, _, _ in figure.panels]
+    assert figure_for(settings.replace(holdout=None))[0].heldout_texts == []
+
+
 def test_the_contact_sheet_tiles_eight_frames_from_first_to_last():
     assert sheet_picks(20) == [0, 3, 5, 8, 11, 14, 16, 19]
     assert sheet_picks(3) == [0, 1, 2] and sheet_picks(1) == [0]

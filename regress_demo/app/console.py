@@ -10,6 +10,7 @@ import time
 from contextlib import contextmanager
 from enum import IntEnum
 
+from ..files.records import best_network
 from ..files.staged import STOP_SIGNALS
 from ..film import stopping
 from ..inputs.errors import printable
@@ -276,13 +277,15 @@ def final_errors(settings: Settings, result) -> str:
         return f"final error {result.final_error:.3e}" + (
             f", held-out error {heldout[-1]:.3e}" if heldout else ""
         )
-    finite = [
-        (e, c) for e, c in zip(result.final_errors, settings.configurations()) if math.isfinite(e)
-    ]
-    if not finite:
+    heldout = [history[-1] if history else None for history in result.heldout_histories]
+    best = best_network(result.final_errors, heldout)
+    if best is None:
         return "no finite final error"
-    error, best = min(finite, key=lambda pair: pair[0])
-    return f"best final error {error:.3e} at {settings.label(best)}"
+    error, where = result.final_errors[best], settings.label(settings.configurations()[best])
+    if heldout[best] is None:
+        return f"best final error {error:.3e} at {where}"
+    # held out: best is what guesses the unseen range best, not what fits its training points best
+    return f"best held-out error {heldout[best]:.3e} at {where}, training error {float(error):.3e}"
 
 
 def divergence(settings: Settings, result) -> str:

@@ -18,6 +18,7 @@ from ..inputs.errors import printable
 from ..inputs.settings import Settings, show
 from ..network.samples import TEXTBOOK_POINTS
 from . import player
+from .records import best_network
 
 ENGLISH = Texts("en")
 
@@ -158,11 +159,23 @@ def _status_line(record: dict, status: str, grid: bool, say: Texts) -> str:
         if isinstance(frames, int) and not isinstance(frames, bool)
         else ""
     )
-    best = best_error(record)
-    if best is not None:
-        line += say("page_best" if grid else "page_final", error=error(best))
+    line += _best(record, grid, say)
     badge = f'<span class="badge">{_text(said_status(status, say))}</span>'
     return f'<p class="status">{badge}{_text(line)}</p>\n'
+
+
+def _best(record: dict, grid: bool, say: Texts) -> str:
+    """The final error, or a grid's best: with a held-out range, the network of the least held-out
+    error (as the printed line and the record's "best" say), with its training error."""
+    rows = [row for row in record.get("runs") or [] if isinstance(row, dict)]
+    heldout = [row.get("final_heldout_error") for row in rows]
+    if grid and any(value is not None for value in heldout):
+        best = best_network([row.get("final_error") for row in rows], heldout)
+        if best is not None:
+            training = rows[best].get("final_error")
+            return say("page_best_heldout", heldout=error(heldout[best]), error=error(training))
+    best = best_error(record)
+    return "" if best is None else say("page_best" if grid else "page_final", error=error(best))
 
 
 def _card_data(run: Run, order: int, options: dict, say: Texts) -> str:

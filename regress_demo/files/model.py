@@ -6,7 +6,7 @@ log10 of x or y with --log-x, --log-y), so
 that `predict` turns x into u, runs the layer classes' forward, and turns v back into y:
 
     import regress_demo
-    model = regress_demo.load("outputs/data-gas_nmid3_eta0.1_epoch2001_seed1.json")
+    model = regress_demo.load("outputs/data-gas-3f2a9c_nmid3_eta0.1_epoch2001_seed1.json")
     model.predict([0.0, 10.0, 20.0])   # y in the data's units, kWh say
 """
 

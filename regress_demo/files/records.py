@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import math
 from pathlib import Path
-from typing import List
+from typing import List, Optional
 
 from ..film import stopping
 from ..inputs.settings import GRID_AXES, Settings
@@ -42,6 +42,19 @@ def final_weights(snapshots: List[Snapshot], settings: Settings) -> dict:
             if name in ("n_mid", "eta") or len(settings.values(name)) > 1:
                 arrays[name] = [getattr(config, name) for config in configurations]
     return arrays
+
+
+def best_network(final_errors, heldout_errors=()) -> Optional[int]:
+    """Which network of a grid is best: with a held-out range, the least held-out error (the one
+    that guesses best what it never trained on; the least training error is the most overfitted),
+    else the least final error. None if no such error is a finite number."""
+    by = heldout_errors if any(e is not None for e in heldout_errors) else final_errors
+    finite = [(e, c) for c, e in enumerate(by) if _finite(e)]
+    return min(finite)[1] if finite else None
+
+
+def _finite(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _network_record(settings: Settings, result, last: Snapshot, c: int) -> dict:
@@ -111,6 +124,12 @@ def run_record(settings: Settings, result, frames: List[List[Snapshot]], files=(
         "layers_edited": result.layers_edited,  # its short digest if it is not the shipped file
         "gradient_check": "passed" if result.gradient_failure is None else "failed",
     }
+    if settings.is_grid:  # which network is best, and by which error (as the line and card say)
+        heldout = [run.get("final_heldout_error") for run in runs]
+        record["best"] = {
+            "by": "final_heldout_error" if settings.holdout is not None else "final_error",
+            "run": best_network([run["final_error"] for run in runs], heldout),
+        }
     if result.gradient_failure is not None:  # where backward or update is wrong (gradcheck.py)
         record["gradient_check_failure"] = result.gradient_failure
     # (--still, --sheet print: only then, so that other records stay as they were)

@@ -87,7 +87,7 @@ class GridFigure:
     def _fit_panels(self, spec, dataset: Dataset, rows: int, cols: int):
         """A fit panel per configuration, row by row, sharing their axes; returns their names."""
         settings, animate = self.settings, self.blitter.animate
-        self.panels, names = [], []
+        self.panels, self.heldout_texts, names = [], [], []
         first = None
         for r in range(rows):
             for c in range(cols):
@@ -104,8 +104,19 @@ class GridFigure:
                 title = ax.set_title("", fontsize=8, loc="right", y=TITLE_Y)
                 title = (animate if self.layout.still else self.blitter.label)(title)
                 self.panels.append((fit, title, animate(warning_box(ax, 8))))
+                if settings.holdout is not None and not self.layout.still:
+                    self.heldout_texts.append(self._heldout_text(ax))
         self.ax = first
         return names
+
+    def _heldout_text(self, ax):
+        """The held-out error, under the panel's title on the right, in the held-out samples'
+        colour: the network that fits its points best may guess the unseen range worst. (In a
+        still, a line of its own under the title's error.)"""
+        text = ax.text(
+            0.98, 0.9, "", transform=ax.transAxes, ha="right", fontsize=8, color=HELDOUT_COLOUR
+        )
+        return self.blitter.animate(text)
 
     def _loss_panel(self, cell, width: float):
         """The loss panel under the fits: a curve per configuration (and its held-out error)."""
@@ -194,14 +205,26 @@ class GridFigure:
         statuses = [say("grid_error", error=error), say("grid_diverged")]
         if self.settings.stop_at is not None:
             statuses.append(say("grid_reached", epoch=self.settings.epoch - 1))
+        # with a held-out range, its error on lines of its own below (with its share of var(y))
+        heldout = [say("grid_heldout_error", error=0.05) + " (100 %)"] * (
+            self.settings.holdout is not None
+        )
         panel = (layout.inches[0] - 0.6) / cols - 0.15  # inches: less the tick labels, the gaps
         renderer, widths = self.figure.canvas.get_renderer(), []
-        for status in statuses:  # each measured at the titles' size, in the figure's font
+        for status in statuses + heldout:  # each measured at the titles' size, in the figure's font
             text = self.figure.text(0, 0, status, fontsize=layout.fonts["title"])
             widths.append(text.get_window_extent(renderer).width / self.figure.dpi)
             text.remove()
-        chars = max(4, min(int(len(s) * panel / w) for s, w in zip(statuses, widths)))
-        return chars, max(len(break_between_terms(s, chars).split("\n")) for s in statuses)
+        chars = max(4, min(int(len(s) * panel / w) for s, w in zip(statuses + heldout, widths)))
+        lines = max(len(break_between_terms(s, chars).split("\n")) for s in statuses)
+        return chars, lines + sum(len(break_between_terms(s, chars).split("\n")) for s in heldout)
+
+    def _heldout_status(self, snapshot: Snapshot) -> str:
+        """`held-out error 2.6e+01 (258 %)`, or nothing for a network that diverged."""
+        heldout = snapshot.heldout_error
+        if snapshot.diverged or heldout is None:
+            return ""
+        return self.say("grid_heldout_error", error=heldout)
 
     def _status(self, text: str) -> str:
         """A panel's status as it is shown: broken into lines in a still (_status_lines)."""
@@ -249,8 +272,13 @@ class GridFigure:
             )
             if snapshot.reached:  # --stop-at: this network stopped here
                 status = self.say("grid_reached", epoch=snapshot.epoch)
-            title.set_text(self._status(status))
+            status = self._status(status)
+            if self.layout.still and self.settings.holdout is not None:
+                status += "\n" + self._status(self._heldout_status(snapshot))
+            title.set_text(status)
             show_warning(warning, snapshot, self.say, short=True)
+        for text, snapshot in zip(self.heldout_texts, snapshots):
+            text.set_text(self._heldout_status(snapshot))
         if not self.settings.simple:
             self._next_loss_pieces(epoch)
             self.loss_cursor.set_xdata([epoch, epoch])

@@ -17,7 +17,7 @@ from ..network import samples as data
 from ..network.layers import MIDDLE_LAYERS
 from . import targets
 from .budget import BudgetError, duration, estimated_bytes, estimated_seconds, size
-from .dates import iso_text
+from .dates import normal_date
 from .errors import SettingError, not_integer, show
 from .extras import check_extras
 from .geometry import estimated_inches
@@ -405,7 +405,7 @@ def _range_end(end):
     if isinstance(end, datetime.date):
         end = end.isoformat()
     if isinstance(end, str) and is_date(end.strip()):
-        return iso_text(end.strip())
+        return normal_date(end)
     _real("holdout", end, -math.inf, None, "", allow_low=True)
     return float(end)
 

@@ -9,6 +9,7 @@ import hashlib
 import math
 import os
 import re
+import unicodedata
 from typing import Optional
 
 import numpy as np
@@ -152,10 +153,20 @@ NUMBER = re.compile(
 
 
 def _number(cell: str) -> float:
-    """The number a cell holds; ValueError if it is none."""
+    """The number a cell holds, in ASCII or in full-width digits (１２．５, as a Japanese input
+    method types them); ValueError if it is none."""
+    cell = _half_width(cell)
     if not NUMBER.fullmatch(cell):
         raise ValueError(cell)
     return float(cell)
+
+
+def _half_width(cell: str) -> str:
+    """A cell written in full-width forms (U+FF01 to U+FF5E: １０００, －１２．５) in ASCII, by its
+    compatibility form (NFKC); any other cell as it is (³ stays ³)."""
+    if cell.isascii() or not all(char.isascii() or 0xFF01 <= ord(char) <= 0xFF5E for char in cell):
+        return cell
+    return unicodedata.normalize("NFKC", cell)
 
 
 def _is_finite_number(cell: str) -> bool:
@@ -175,8 +186,26 @@ def _header(path: str, rows):
     if first and not all(data):
         if len(rows) == 1:
             raise DataError(path, "has a header but no data")
+        number, second = rows[1]
+        if _looks_like_header(second):  # (a title above the table, as a report's sheet has)
+            raise DataError(
+                path,
+                f"{_shown(','.join(second))} looks like a header: delete the title row(s) above it",
+                number,
+            )
         return first, rows[1:]
     return None, rows
+
+
+def _looks_like_header(cells) -> bool:
+    """True for a row of names only: no cell of it a number (23,5 too) or a date, in any form."""
+    return not any(
+        _is_finite_number(cell)
+        or DECIMAL_COMMA.fullmatch(cell)
+        or is_date(cell)
+        or OTHER_DATE.fullmatch(cell)
+        for cell in cells
+    ) and any(cells)
 
 
 def _columns(path: str, columns: Optional[str], header, width: int):
@@ -258,7 +287,7 @@ def _numbers(
     values = []
     for number, cells in rows:
         if column >= len(cells) or not cells[column]:
-            raise DataError(path, f"has no value in column {column + 1}", number)
+            raise DataError(path, _no_value(rows, number, column, x_column), number)
         cell = cells[column]
         try:
             value = _number(cell.replace(",", ".") if decimal_comma else cell)
@@ -282,13 +311,24 @@ def _shown(cell: str) -> str:
 TOTALS = ("total", "totals", "sum", "average", "mean", "合計", "総計", "小計", "計", "平均")
 
 
+#: What a row of totals is asked to do: be deleted (only rows of data are read).
+TOTALS_HINT = " (a row of totals? only rows of data are read: delete it)"
+
+
 def _total_hint(cell: str) -> str:
-    """What a row of totals is asked to do: be deleted (only rows of data are read)."""
-    return " (a row of totals? only rows of data are read: delete it)" if _is_total(cell) else ""
+    return TOTALS_HINT if _is_total(cell) else ""
 
 
 def _is_total(cell: str) -> bool:
     return cell.strip(" :：").casefold() in TOTALS
+
+
+def _no_value(rows, number: int, column: int, x_column: bool) -> str:
+    """The message for an empty cell; for an empty x in the last row, which holds a value (,99999),
+    the hint of a row of totals."""
+    last = number == rows[-1][0] and any(rows[-1][1])
+    hint = TOTALS_HINT if x_column and last else ""
+    return f"has no value in column {column + 1}{hint}"
 
 
 def _comma_hint(cell: str) -> str:
@@ -305,10 +345,11 @@ def _comma_hint(cell: str) -> str:
 # Dates
 
 #: A date in a form that is not read (is 01/02/2023 in January or in February?): 1/31/2023,
-#: 31.01.2023, 2023.1.31, 2023-1-31, 2023/01, 2023年1月, 2023年1月31日, 令和5年1月.
+#: 31.01.2023, 2023.1.31, 2023-1-31, 2023年1月, 2023年1月31日; with a weekday, as Excel's
+#: yyyy/m/d(aaa) writes it, 2023/01/01(日); in the Japanese era, R5/1/1, 令和5年1月1日, 令和元年5月.
 OTHER_DATE = re.compile(
-    r"\d{1,4}([/.-])\d{1,2}\1\d{1,4}\.?([ T].*)?|\d{4}/\d{1,2}|"
-    r"(令和|平成|昭和)?\d{1,4}年\d{1,2}月(\d{1,2}日)?.*"
+    r"[MTSHRmtshr]?\d{1,4}([/.-])\d{1,2}\1\d{1,4}\.?([ T(（].*)?|"
+    r"(令和|平成|昭和|大正|明治)?(\d{1,4}|元)年\d{1,2}月(\d{1,2}日)?.*"
 )
 
 
@@ -336,7 +377,7 @@ def _dates(path: str, rows, column: int) -> np.ndarray:
     for number, cells in rows:
         cell = cells[column] if column < len(cells) else ""
         if not cell:
-            raise DataError(path, f"has no value in column {column + 1}", number)
+            raise DataError(path, _no_value(rows, number, column, True), number)
         try:
             values.append(day_number(cell))
         except ValueError:

@@ -20,7 +20,7 @@ from typing import Optional, Tuple
 import numpy as np
 
 from ..network import samples as data
-from .dates import date_text, day_number, days_since_1970
+from .dates import date_text, day_number, days_since_1970, end_day_number
 from .errors import SettingError, show
 from .rules import range_text
 
@@ -208,9 +208,11 @@ class OwnData:
         return f"<{self.name + ': ' if self.name else ''}{len(self)} points>"
 
     def stem(self) -> str:
-        """For a file name: ``data-<the file's name>`` or ``data-<a short digest of the
-        numbers>`` (see file_name_part)."""
-        return f"data-{file_name_part(self.name) or self.digest[:8]}"
+        """For a file name: ``data-<the file's name>-<a short digest of the numbers>``, e.g.
+        ``data-daylight-3f2a9c`` (see file_name_part), or ``data-<the digest>`` for arrays: the
+        same numbers the same name, other numbers (another file, other columns) another."""
+        part = file_name_part(self.name)
+        return f"data-{part}-{self.digest[:6]}" if part else f"data-{self.digest[:8]}"
 
     def as_record(self) -> dict:
         """The data as plain JSON-ready values, for the run record: a replay needs no file. The
@@ -398,12 +400,15 @@ def x_text(own: OwnData, x: float) -> str:
 
 def holdout_in_x(own: OwnData, ends) -> Tuple[float, float]:
     """--holdout's two ends as numbers in x's units (days since 1970 for dates), if they are in
-    x's own form: ISO 8601 dates when x are dates, numbers when they are numbers; else
-    SettingError, one line that says which."""
+    x's own form: ISO 8601 dates when x are dates (from the start of the lower end's day or month
+    to the end of the upper end's), numbers when they are numbers; else SettingError, one line
+    that says which."""
     dates = [isinstance(end, str) for end in ends]
     if dates == [own.x_dates] * 2:
         try:
-            return tuple(day_number(end) if own.x_dates else float(end) for end in ends)
+            if own.x_dates:
+                return day_number(ends[0]), end_day_number(ends[1])
+            return float(ends[0]), float(ends[1])
         except ValueError:  # (2024-02-30 has the form of a date)
             raise SettingError(
                 "holdout", "two dates that exist on the calendar", range_text(ends)

@@ -107,9 +107,9 @@ DATE = re.compile(
     r"(Z|[+-][0-9]{2}:?[0-9]{2})?)?)?"
 )
 #: A date as a Japanese spreadsheet writes it: 2023/01/31, 2023/1/31, 2023/01/31 12:00 (seconds if
-#: written); read as the ISO 8601 date it names (dates.iso_text).
+#: written), or a month, 2023/01 or 2023/1; read as the ISO 8601 date it names (dates.iso_text).
 SLASH_DATE = re.compile(
-    r"([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})( ([0-9]{1,2}):([0-9]{2})(:[0-9]{2}(\.[0-9]+)?)?)?"
+    r"([0-9]{4})/([0-9]{1,2})(/([0-9]{1,2})( ([0-9]{1,2}):([0-9]{2})(:[0-9]{2}(\.[0-9]+)?)?)?)?"
 )
 
 
