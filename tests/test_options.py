@@ -12,7 +12,8 @@ from regress_demo import make_gif
 from regress_demo.app import cli
 from regress_demo.files.records import replay_settings
 from regress_demo.film.captions import settings_lines
-from regress_demo.film.frames import HELDOUT_SHADE, make_figure, y_limits
+from regress_demo.film.frames import make_figure
+from regress_demo.film.panels import HELDOUT_SHADE, y_limits
 from regress_demo.inputs.settings import Settings
 from regress_demo.network import samples as data
 from regress_demo.network.layers import MIDDLE_LAYERS, OutputLayer

@@ -23,11 +23,9 @@ from .captions import beyond_textbook, settings_lines
 from .fonts import in_its_font
 from .grid import GridFigure
 from .layouts import PRINT_COLOURS, Layout
-from .panels import (  # noqa: F401 - HELDOUT_SHADE, y_limits: part of what a frame shows
-    ETA_STYLES,
+from .panels import (
     FIT_COLOUR,
     HELDOUT_COLOUR,
-    HELDOUT_SHADE,
     NEURON_COLOURS,
     OUTPUT_COLOUR,
     SAMPLE_COLOUR,
@@ -35,15 +33,12 @@ from .panels import (  # noqa: F401 - HELDOUT_SHADE, y_limits: part of what a fr
     TITLE_Y,
     finite_or_nan,
     fit_axes,
-    loss_axis,
-    set_piece,
     show_warning,
     warning_box,
     x_label,
     y_label,
-    y_limits,
 )
-from .rich import MAX_NEURON_LINES, TRAILS, RichFigure  # noqa: F401 - what a frame shows
+from .rich import RichFigure
 from .stopping import threshold
 from .texts import texts_of
 
