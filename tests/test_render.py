@@ -612,7 +612,7 @@ def test_a_legend_drawn_once_gives_the_pixels_of_one_drawn_every_frame(layout):
     """The legend over the fit is drawn again only in frames where a line comes near it; every frame
     must equal the frame with the legend drawn over the lines each time, in a run whose fit does
     cross the legend (where leaving the legend in the background would be wrong)."""
-    settings = Settings(eta=0.9, epoch=100, interval=1, seed=2, **layout)
+    settings = Settings(eta=0.9, epoch=30, interval=1, seed=2, **layout)
     group = TrainingGroup(settings)
     frames = list(group.snapshots())
     args = (group.dataset, group.errors, frames, group.heldout_errors)
