@@ -1824,9 +1824,9 @@ def test_with_log_y_the_neuron_panel_says_its_lines_sum_to_log10_of_the_fit(
 # The printed sheet and the handout draw their fit panels with the film's axes
 
 
-def printed_pages(settings):
-    """The printed sheet and the handout (its first three recorded epochs) of a short run on
-    `settings`, drawn: (sheet, handout's fit panels)."""
+def printed_pages(settings, chosen: int = 3):
+    """The printed sheet and the handout (its first `chosen` recorded epochs) of a short run on
+    `settings`, drawn: (sheet, handout)."""
     from regress_demo.film.handout import handout_page
     from regress_demo.film.sheet import print_sheet
     from regress_demo.film.units import errors_in_units, in_data_units
@@ -1835,11 +1835,11 @@ def printed_pages(settings):
     tiles = [in_data_units(settings, [snapshot]) for snapshot in training.snapshots()]
     sheet = print_sheet(settings, training.dataset, tiles)
     errors = errors_in_units(settings, training.errors)
-    chosen = {frame[0].epoch: frame for frame in tiles[:3]}
-    handout = handout_page(settings, training.dataset, errors, chosen)
+    epochs = {frame[0].epoch: frame for frame in tiles[:chosen]}
+    handout = handout_page(settings, training.dataset, errors, epochs)
     for figure in (sheet, handout):
         FigureCanvasAgg(figure).draw()
-    return sheet, handout.axes[:-1]  # (the handout's last panel is the error's)
+    return sheet, handout
 
 
 def test_the_printed_sheet_and_the_handout_show_dates_as_the_frames_do(tmp_path, monkeypatch):
@@ -1856,6 +1856,7 @@ def test_the_printed_sheet_and_the_handout_show_dates_as_the_frames_do(tmp_path,
     settings = Settings(data=read_file(tmp_path / "sales.csv"), epoch=21, frames=3)
     frame, _ = drawn_frame(settings)
     sheet, handout = printed_pages(settings)
+    handout = handout.axes[:-1]  # (its last panel is the error's)
     for ax in sheet.axes + handout:
         assert ax.get_xlim() == frame.ax.get_xlim()  # the film's range, in days since 1970
     assert {"2020", "2022"} <= set(tick_texts(sheet.axes[-1].xaxis))
@@ -1868,7 +1869,7 @@ def test_the_printed_sheet_and_the_handout_of_log_x_and_log_y_have_the_frames_lo
     settings = Settings(data=own, log_x=True, log_y=True, epoch=20, frames=3)
     frame, _ = drawn_frame(settings)
     sheet, handout = printed_pages(settings)
-    for ax in sheet.axes + handout:
+    for ax in sheet.axes + handout.axes[:-1]:  # (the handout's last panel is the error's)
         assert (ax.get_xscale(), ax.get_yscale()) == ("log", "log")
         assert ax.get_xlim() == frame.ax.get_xlim() and ax.get_ylim() == frame.ax.get_ylim()
     ticks = tick_texts(sheet.axes[-1].xaxis)
@@ -2128,20 +2129,10 @@ SALES_HELD_OUT = "2023-06-01:2023-08-31"
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_date_ticks_of_the_printed_sheet_and_the_handout_fit_their_small_panels(tmp_path, lang):
-    from regress_demo.film.handout import handout_page
-    from regress_demo.film.sheet import print_sheet
-    from regress_demo.film.units import errors_in_units, in_data_units
-
     own = read_file(sales_csv(tmp_path / "sales.csv"))
     settings = Settings(data=own, epoch=8, frames=8, lang=lang, holdout=SALES_HELD_OUT)
-    training = Training(settings)
-    tiles = [in_data_units(settings, [snapshot]) for snapshot in training.snapshots()]
-    sheet = print_sheet(settings, training.dataset, tiles)
-    errors = errors_in_units(settings, training.errors)
-    chosen = {frame[0].epoch: frame for frame in tiles[:4]}
-    handout = handout_page(settings, training.dataset, errors, chosen)
+    sheet, handout = printed_pages(settings, chosen=4)
     for figure in (sheet, handout):
-        FigureCanvasAgg(figure).draw()
         assert tick_labels_apart_and_inside(figure) == []
     # dates still: at least two on each panel of the bottom row, the year below them
     bottom = sheet.axes[-1].xaxis
