@@ -374,6 +374,30 @@ def test_the_printed_sheet_is_a4_wide_with_text_of_8_pt_or_more(printed):
             "--sheet must be film for a comparison grid (a printed sheet shows one network's fit), "
             "got 'print'",
         ),
+        (
+            ["--handout", "book", "--epoch", "300"],
+            "--handout must be epochs from 0 to 299 (book needs --epoch 2001 or more), got 'book'",
+        ),
+        (
+            ["--handout", "0,5000"],
+            "--handout must be epochs from 0 to 2000, separated by commas (or book: "
+            "0,200,...,2000), got 5000",
+        ),
+        (["--handout", "0,200,0"], "--handout must be a list without repeats, got '0,200,0'"),
+        (
+            ["--handout", ",".join(str(k) for k in range(13))],
+            "--handout must be at most 12 epochs (one A4 page), got '0,1,2,3,4,5,6,7,8,9,10,11,12'",
+        ),
+        (
+            ["--handout", "0", "--n-mid", "1", "3"],
+            "--handout must be left out for a comparison grid (a handout shows one network's fit),"
+            " got '0'",
+        ),
+        (
+            ["--sheet-epochs", "0,5"],
+            "--sheet-epochs must be left out without --sheet print (it chooses the printed sheet's"
+            " tiles), got '0,5'",
+        ),
     ],
 )
 def test_a_bad_value_is_one_line_exit_2_and_nothing_written(
@@ -616,42 +640,3 @@ def test_sheet_epochs_choose_the_printed_sheet_s_tiles(tmp_path):
     make_gif(settings, tmp_path / "run.gif")
     titles = [text for text in pdf_texts(tmp_path / "run.pdf") if text.startswith("epoch ")]
     assert [title.split(" ·")[0] for title in titles] == ["epoch 0", "epoch 7", "epoch 59"]
-
-
-@pytest.mark.parametrize(
-    "args, message",
-    [
-        (
-            ["--handout", "book", "--epoch", "300"],
-            "--handout must be epochs from 0 to 299 (book needs --epoch 2001 or more), got 'book'",
-        ),
-        (
-            ["--handout", "0,5000"],
-            "--handout must be epochs from 0 to 2000, separated by commas (or book: "
-            "0,200,...,2000), got 5000",
-        ),
-        (["--handout", "0,200,0"], "--handout must be a list without repeats, got '0,200,0'"),
-        (
-            ["--handout", ",".join(str(k) for k in range(13))],
-            "--handout must be at most 12 epochs (one A4 page), got '0,1,2,3,4,5,6,7,8,9,10,11,12'",
-        ),
-        (
-            ["--handout", "0", "--n-mid", "1", "3"],
-            "--handout must be left out for a comparison grid (a handout shows one network's fit),"
-            " got '0'",
-        ),
-        (
-            ["--sheet-epochs", "0,5"],
-            "--sheet-epochs must be left out without --sheet print (it chooses the printed sheet's"
-            " tiles), got '0,5'",
-        ),
-    ],
-)
-def test_a_bad_handout_or_sheet_epochs_is_one_line_exit_2_and_nothing_written(
-    tmp_path, monkeypatch, capsys, args, message
-):
-    monkeypatch.chdir(tmp_path)
-    assert cli.main(args + ["-q"]) == 2
-    out, err = capsys.readouterr()
-    assert out == "" and err == f"regress-demo: error: {message}\n"
-    assert list(tmp_path.iterdir()) == []
