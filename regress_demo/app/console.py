@@ -294,7 +294,13 @@ def divergence(settings: Settings, result) -> str:
         epoch if epoch is not None or math.isfinite(snapshot.error) else snapshot.epoch
         for epoch, snapshot in zip(result.diverged_at, result.last_frame or [])
     ]
+    failure = gradcheck.check_settings(settings)  # (done before the run: kept, not redone)
     if not settings.is_grid:
+        if failure is not None:  # a wrong gradient, not eta: a smaller eta would not help
+            return (
+                f"diverged at epoch {diverged_at[0]} (the error blew up) — the gradient check "
+                f"failed ({failure.where}): fix layers.py"
+            )
         return (
             f"diverged at epoch {diverged_at[0]} (the error blew up) "
             f"— try a smaller eta than {show(settings.eta)}"
@@ -305,9 +311,10 @@ def divergence(settings: Settings, result) -> str:
         for config, epoch in zip(settings.configurations(), diverged_at)
         if epoch is not None
     ]
-    return (
-        f"{len(which)} of {len(diverged_at)} configurations diverged ({', '.join(which)}) "
-        f"— try smaller etas"
+    return f"{len(which)} of {len(diverged_at)} configurations diverged ({', '.join(which)}) " + (
+        f"— the gradient check failed ({failure.where}): fix layers.py"
+        if failure is not None
+        else "— try smaller etas"
     )
 
 

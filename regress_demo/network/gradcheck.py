@@ -36,6 +36,10 @@ N_MID, WB_WIDTH, BATCHES, SEED = 3, 1.0, 3, 12345
 TEST = "pytest tests/test_layers.py -k gradient"
 
 
+class Untrainable(ValueError):
+    """The layer classes cannot train at all (a forward that returns None): the check's line."""
+
+
 @dataclass
 class Outcome:
     """The worst entry of a gradient check: where a class and finite differences differ most."""
