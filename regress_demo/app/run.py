@@ -112,6 +112,8 @@ def make_gif(
     if failure is not None and not failure.trainable:  # nothing to train: no run
         raise Untrainable(failure.line())
     training, engine, note = trainer(settings)
+    changed = edits.changed_since_import()  # an edit since the import: not the code that runs
+    note = "\n".join(line for line in (note, changed) if line) or None
     if on_start is not None:
         on_start(engine, note)
     elif note:
