@@ -304,12 +304,18 @@ def test_check_prints_a_table_of_every_activation_and_depth():
     assert (code, err) == (0, "")
     lines = out.splitlines()
     assert lines[0].startswith("Gradient check of layers.py: backward and update against central")
-    assert lines[1].split() == ["activation", "depth", "batch", "1", "batch", "4,", "L2", "0.01"]
+    assert re.split(r"\s{2,}", lines[1]) == [
+        "activation",
+        "depth",
+        "SGD, batch 1",
+        "SGD, batch 4, L2 0.01",
+        "momentum 0.9, batch 1",
+    ]
     rows = [line.split() for line in lines[2:]]
     assert [row[:2] for row in rows] == [
         [name, depth] for name in ("sigmoid", "tanh", "relu") for depth in ("1", "2")
     ]
-    assert all(row[2] == "ok" and row[4] == "ok" for row in rows)
+    assert all(row[2] == "ok" and row[4] == "ok" and row[6] == "ok" for row in rows)
 
 
 def test_check_names_a_wrong_derivative_and_fails(monkeypatch):

@@ -361,3 +361,71 @@ def test_an_activation_added_to_the_file_is_chosen_on_the_command_line_and_in_an
     assert check.returncode == 0
     rows = [line.split()[:3] for line in check.stdout.splitlines()[2:]]
     assert ["softplus", "1", "ok"] in rows and ["softplus", "2", "ok"] in rows
+
+
+EDITED_AFTER_IMPORT = f"""
+import pathlib, warnings
+import regress_demo
+from regress_demo import Settings, make_gif  # the layer classes are imported here
+layers_py = pathlib.Path(regress_demo.__file__).parent / "network" / "layers.py"
+layers_py.write_text(layers_py.read_text().replace({DERIVATIVE!r}, "return 1 - self.y"))
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    result = make_gif(Settings(epoch=41, interval=20), "out")
+print(result.path.name, result.layers_edited, result.gradient_failure)
+print(*(str(warning.message) for warning in caught), sep="\\n")
+"""
+
+
+def test_an_edit_after_the_import_is_not_named_as_the_code_that_ran(tmp_path):
+    """A notebook's kernel keeps the classes it imported: its run is the shipped code, and says
+    that the file on disk has changed since."""
+    checkout = edited_checkout(tmp_path / "checkout")
+    done = run_checkout(checkout, [], cwd=tmp_path, code=EDITED_AFTER_IMPORT)
+    assert done.returncode == 0, done.stderr
+    name, warning = done.stdout.splitlines()
+    assert name == f"{TEXTBOOK_STEM}.gif None None"  # no digest in the name, no failed check
+    assert warning == (
+        "layers.py has changed since it was imported: this run uses the code as it was imported; "
+        "restart the kernel (or Python) to use the edit"
+    )
+
+
+SIGN_OF_DELTA = [("delta = (self.y - t) / len(t)", "delta = (t - self.y) / len(t)")]
+WITHOUT_RETURN = [
+    (
+        "        self.y = self.activate(self.u)  # y = f(u)\n        return self.y\n",
+        "        self.y = self.activate(self.u)  # y = f(u)\n",
+    )
+]
+
+
+def test_a_run_that_diverges_after_a_failed_check_says_to_fix_layers_py(tmp_path):
+    checkout = edited_checkout(tmp_path / "checkout", *SIGN_OF_DELTA)
+    done = run_checkout(checkout, [*SHORT, "--simple"], cwd=tmp_path)
+    assert done.returncode == 3, done.stderr  # (climbing the error, it blows up)
+    lines = done.stderr.splitlines()
+    assert lines[0].startswith("regress-demo: OutputLayer.backward: dE/dw2 differs"), lines
+    assert re.search(
+        r"diverged at epoch \d+ \(the error blew up\) — the gradient check failed "
+        r"\(OutputLayer\.backward\): fix layers\.py",
+        done.stdout + done.stderr,
+    )
+    assert "smaller eta" not in done.stdout + done.stderr
+
+
+def test_a_forward_without_return_stops_the_run_with_one_line(tmp_path):
+    checkout = edited_checkout(tmp_path / "checkout", *WITHOUT_RETURN)
+    done = run_checkout(checkout, SHORT, cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        "regress-demo: MiddleLayer.forward returned None: forward must return y "
+        "(see docs/textbook.md)\n"
+    )
+    assert not (tmp_path / "out").exists()
+    checked = run_checkout(checkout, ["--check"], cwd=tmp_path)
+    assert checked.returncode == 2
+    assert checked.stdout.splitlines()[-3] == (
+        "regress-demo: MiddleLayer.forward returned None: forward must return y "
+        "(see docs/textbook.md)"
+    )

@@ -10,7 +10,7 @@ from helpers import registered
 
 from regress_demo.inputs.settings import Settings
 from regress_demo.network import edits, gradcheck, layers
-from regress_demo.network.layers import MIDDLE_LAYERS, MiddleLayer, TanhLayer
+from regress_demo.network.layers import MIDDLE_LAYERS, MiddleLayer, OutputLayer, TanhLayer
 
 #: Every class registered in layers.py, and one a learner adds (helpers.SoftplusLayer).
 EVERY_ACTIVATION = [*MIDDLE_LAYERS, "softplus"]
@@ -113,8 +113,13 @@ def test_an_edited_file_is_named_by_six_digits_of_its_digest(tmp_path, monkeypat
     shipped = open(layers.__file__, "rb").read().replace(b"\r\n", b"\n")
     monkeypatch.setattr(layers, "__file__", str(copy))
     copy.write_bytes(shipped.replace(b"\n", b"\r\n"))  # a Windows checkout: the same file
+    monkeypatch.setattr(edits, "_LOADED", {})  # as if its classes were imported from it now
     assert edits.edited() is None
     copy.write_bytes(shipped.replace(b"(1 - self.y) * self.y", b"(1 - self.y)"))
+    assert edits.edited() is None  # the classes that run are still those imported
+    assert edits.changed_since_import() == edits.CHANGED_SINCE_IMPORT
+    monkeypatch.setattr(edits, "_LOADED", {})  # imported anew
+    assert edits.changed_since_import() is None
     digest = edits.edited()
     assert digest == hashlib.sha256(copy.read_bytes()).hexdigest()[:6]
     assert Settings().file_stem() == f"sin_nmid3_eta0.1_epoch2001_seed1_layers{digest}"
@@ -137,5 +142,85 @@ def test_a_method_that_raises_is_named_with_its_exception(monkeypatch):
     assert not outcome.passed
     assert outcome.line() == (
         "TanhLayer.backward raised ValueError: a typo in backward; "
+        "pytest tests/test_layers.py -k gradient shows it"
+    )
+
+
+def output_backward(sign=1.0, grad_x_factor=1.0):
+    """OutputLayer.backward with delta's sign or grad_x's size changed, as a learner might."""
+
+    def backward(self, t):
+        delta = sign * (self.y - t) / len(t)
+        self.grad_w = self.x.T @ delta
+        self.grad_b = delta.sum(axis=0)
+        self.grad_x = grad_x_factor * delta @ self.w.T
+
+    return backward
+
+
+@pytest.mark.parametrize("sign, factor, gradient", [(-1.0, 1.0, "dE/dw2"), (1.0, 2.0, "dE/dx2")])
+def test_a_wrong_output_layer_is_named_not_the_hidden_layer_it_misleads(
+    monkeypatch, sign, factor, gradient
+):
+    monkeypatch.setattr(OutputLayer, "backward", output_backward(sign, factor))
+    for depth in (1, 2):
+        outcome = gradcheck.check("sigmoid", depth=depth, batch_size=4)
+        assert (outcome.where, outcome.hint) == ("OutputLayer.backward", "backward()")
+        assert outcome.gradient == gradient.replace("2", str(depth + 1))
+
+
+def momentum_update(flip_w=False, mu_dropped=False):
+    """Layer.update with the momentum branch broken: w -= v, or the old step's mu left out."""
+
+    def update(self, eta, l2=0.0, momentum=0.0):
+        if l2 == 0 and momentum == 0:
+            self.w -= eta * self.grad_w
+            self.b -= eta * self.grad_b
+            return
+        kept = 0.0 if mu_dropped else momentum
+        self.step_w = kept * self.step_w - eta * (self.grad_w + l2 * self.w)
+        self.step_b = kept * self.step_b - eta * self.grad_b
+        self.w += -self.step_w if flip_w else self.step_w
+        self.b += self.step_b
+
+    return update
+
+
+@pytest.mark.parametrize("flip_w, mu_dropped", [(True, False), (False, True)])
+def test_the_momentum_branch_of_update_is_checked_with_the_runs_momentum(
+    monkeypatch, flip_w, mu_dropped
+):
+    monkeypatch.setattr(layers.Layer, "update", momentum_update(flip_w, mu_dropped))
+    assert gradcheck.check("sigmoid").passed  # plain SGD does not take that branch
+    outcome = gradcheck.check("sigmoid", momentum=0.9)
+    assert not outcome.passed and outcome.where.endswith(".update")
+    assert outcome.hint == "update()"
+    failed = gradcheck.check_settings(Settings(momentum=0.9, epoch=10))
+    assert failed is not None and failed.where.endswith(".update")
+
+
+def test_a_forward_without_return_names_the_hidden_layer(monkeypatch):
+    def forward(self, x):  # the book's style: self.y set, nothing returned
+        self.x, self.u = x, x @ self.w + self.b
+        self.y = self.activate(self.u)
+
+    monkeypatch.setattr(MiddleLayer, "forward", forward)
+    outcome = gradcheck.check("sigmoid", depth=2)
+    assert not outcome.passed and not outcome.trainable
+    assert outcome.line() == (
+        "MiddleLayer.forward returned None: forward must return y (see docs/textbook.md)"
+    )
+
+
+def test_a_gradient_of_the_wrong_shape_names_both_shapes(monkeypatch):
+    def backward(self, grad_y):
+        delta = grad_y * self.derivative()
+        self.grad_w = self.x.T @ delta
+        self.grad_b = delta.sum()  # a scalar, not one per neuron
+        self.grad_x = delta @ self.w.T
+
+    monkeypatch.setattr(MiddleLayer, "backward", backward)
+    assert gradcheck.check("sigmoid").line() == (
+        "MiddleLayer.backward: grad_b has shape (), b has shape (3,): check grad_b in backward(); "
         "pytest tests/test_layers.py -k gradient shows it"
     )

@@ -11,6 +11,7 @@ from .. import INTERRUPTED_WHILE_STARTING, __version__, drawing_imports
 from ..files.paths import gif_named, output_path, primary_video, settings_from_record
 from ..files.staged import signals_held
 from ..inputs.settings import SettingError, Settings, show
+from ..network.gradcheck import Untrainable
 from .console import (
     PROG,
     Exit,
@@ -253,6 +254,10 @@ def _run(run, settings: Settings, path, args, out, err) -> int:
                 on_start=progress.start,
                 on_warning=progress.warn,
             )
+        except Untrainable as error:  # layers.py cannot train: its one line, nothing written
+            progress.clear()
+            print(f"{PROG}: {error}", file=err)
+            return Exit.USAGE
         except WritingInterrupted:
             progress.clear()
             print(f"{PROG}: interrupted while writing; {path} was not written", file=err)

@@ -294,7 +294,13 @@ def divergence(settings: Settings, result) -> str:
         epoch if epoch is not None or math.isfinite(snapshot.error) else snapshot.epoch
         for epoch, snapshot in zip(result.diverged_at, result.last_frame or [])
     ]
+    failure = gradcheck.check_settings(settings)  # (done before the run: kept, not redone)
     if not settings.is_grid:
+        if failure is not None:  # a wrong gradient, not eta: a smaller eta would not help
+            return (
+                f"diverged at epoch {diverged_at[0]} (the error blew up) — the gradient check "
+                f"failed ({failure.where}): fix layers.py"
+            )
         return (
             f"diverged at epoch {diverged_at[0]} (the error blew up) "
             f"— try a smaller eta than {show(settings.eta)}"
@@ -305,21 +311,27 @@ def divergence(settings: Settings, result) -> str:
         for config, epoch in zip(settings.configurations(), diverged_at)
         if epoch is not None
     ]
-    return (
-        f"{len(which)} of {len(diverged_at)} configurations diverged ({', '.join(which)}) "
-        f"— try smaller etas"
+    return f"{len(which)} of {len(diverged_at)} configurations diverged ({', '.join(which)}) " + (
+        f"— the gradient check failed ({failure.where}): fix layers.py"
+        if failure is not None
+        else "— try smaller etas"
     )
 
 
-#: What `regress-demo --check` checks besides the depths: the textbook's batch of 1 without L2, and
-#: a batch of 4 with L2 (the mean over a batch, and update's penalty).
-CHECKED_TRAINING = (("batch 1", 1, 0.0), ("batch 4, L2 0.01", 4, 0.01))
+#: What `regress-demo --check` checks besides the depths, each a column: the textbook's plain SGD of
+#: batch 1 (update's first branch), a batch of 4 with L2 (the mean over a batch, update's penalty,
+#: its second branch), and momentum (two steps of its v, from a known one).
+CHECKED_TRAINING = (
+    ("SGD, batch 1", 1, 0.0, 0.0),
+    ("SGD, batch 4, L2 0.01", 4, 0.01, 0.0),
+    ("momentum 0.9, batch 1", 1, 0.0, 0.9),
+)
 
 
 def check_table(out) -> int:
     """`regress-demo --check`: the gradient check of every registered activation at depths 1 and 2,
-    as a small table, then a line for each method that failed. Returns the exit code: 1 if one did.
-    """
+    as a small table, then a line for each method that failed. Returns the exit code: 1 if one did,
+    2 if a run could not train at all (a forward that returns None)."""
     digest = edits.edited()
     edited = f" (edited: {digest})" if digest is not None else ""
     print(
@@ -327,21 +339,24 @@ def check_table(out) -> int:
         f"differences, {gradcheck.N_MID} neurons per hidden layer (the worst relative error)",
         file=out,
     )
-    columns = [name for name, _, _ in CHECKED_TRAINING]
-    header = f"{'activation':<12}{'depth':>5}  " + "".join(f"{c:<20}" for c in columns)
+    columns = [name for name, _, _, _ in CHECKED_TRAINING]
+    header = f"{'activation':<12}{'depth':>5}  " + "".join(f"{c:<23}" for c in columns)
     print(header.rstrip(), file=out)
-    failures = {}
+    failures, trainable = {}, True
     for activation in MIDDLE_LAYERS:
         for depth in (1, 2):
             cells = []
-            for _, batch_size, l2 in CHECKED_TRAINING:
-                outcome = gradcheck.check(activation, depth, batch_size, l2)
+            for _, batch_size, l2, momentum in CHECKED_TRAINING:
+                outcome = gradcheck.check(activation, depth, batch_size, l2, momentum)
                 verdict = "ok" if outcome.passed else "FAILED"
                 cells.append(f"{verdict} ({outcome.error:.0e})")
                 if not outcome.passed and outcome.where not in failures:
                     failures[outcome.where] = outcome.line()  # the first of each method
-            row = f"{activation:<12}{depth:>5}  " + "".join(f"{c:<20}" for c in cells)
+                trainable = trainable and outcome.trainable
+            row = f"{activation:<12}{depth:>5}  " + "".join(f"{c:<23}" for c in cells)
             print(row.rstrip(), file=out)
     for line in failures.values():
         print(f"{PROG}: {line}", file=out)
+    if not trainable:
+        return Exit.USAGE
     return Exit.CHECK_FAILED if failures else Exit.OK

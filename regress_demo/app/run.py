@@ -47,7 +47,7 @@ from ..files.writers import WRITERS, Writer, remove_stale
 from ..film import stopping
 from ..inputs.settings import Settings
 from ..network import edits
-from ..network.gradcheck import check_settings
+from ..network.gradcheck import Untrainable, check_settings
 from ..network.train import Snapshot
 from ..speed.engines import trainer
 from .result import RunResult
@@ -101,13 +101,19 @@ def make_gif(
     what trains the run (see trainer) and the note that says why, if it is not the one asked for.
     Before training, the layer classes' gradients are checked against finite differences
     (network/gradcheck.py): if they are wrong, `on_warning(line)` says where (a warning if not
-    given), and the run goes on; its header, record and gallery card say the check failed.
+    given), and the run goes on; its header, record and gallery card say the check failed. If they
+    cannot train at all (a forward that returns None), gradcheck.Untrainable (a ValueError) says
+    so in one line, before anything is written.
     """
     asked = path
     path, settings = primary_video(path, settings)  # NAME.mp4 asks for that video, beside NAME.gif
     path = output_path(path, settings, asked)
-    training, engine, note = trainer(settings)
     failure = check_settings(settings)  # backward and update against finite differences
+    if failure is not None and not failure.trainable:  # nothing to train: no run
+        raise Untrainable(failure.line())
+    training, engine, note = trainer(settings)
+    changed = edits.changed_since_import()  # an edit since the import: not the code that runs
+    note = "\n".join(line for line in (note, changed) if line) or None
     if on_start is not None:
         on_start(engine, note)
     elif note:

@@ -31,6 +31,7 @@ from .panels import (
     SAMPLE_COLOUR,
     TARGET_COLOUR,
     TITLE_Y,
+    diverged_hint,
     finite_or_nan,
     fit_axes,
     show_warning,
@@ -83,6 +84,7 @@ class SimpleFigure:
         # epoch, error
         self.title = self.blitter.label(ax.set_title("", fontsize=11, loc="right", y=TITLE_Y))
         self.warning = animate(warning_box(ax, 14))
+        self.hint = diverged_hint(settings, say)  # a smaller eta, or fix layers.py
         top, headers = 0.93, []
         # the textbook's title says it all; other settings get a header
         if beyond_textbook(settings):
@@ -125,7 +127,7 @@ class SimpleFigure:
                     error=snapshot.error,
                 )
             )
-        show_warning(self.warning, snapshot, self.say)
+        show_warning(self.warning, snapshot, self.say, hint=self.hint)
         return self.blitter.render()
 
 

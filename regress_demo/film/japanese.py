@@ -42,6 +42,7 @@ TEXTS = {
     "grid_some_reached": "エポック {epoch} / {epochs}   {total} 個中 {count} 個が {limit} に到達",
     "grid_all_reached": "{count} 個すべてが {limit} に到達 (最後はエポック {epoch})",
     "diverged_hint": ": eta を小さくしてみましょう",
+    "diverged_gradcheck": "\n勾配チェック不合格: {where}\nlayers.py を直しましょう",
     # The neuron panel.
     "neuron": "ニューロン {number}",
     "more_neurons": "残り {count} 個の\nニューロンの和",

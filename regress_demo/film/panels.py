@@ -10,6 +10,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, NullLocator
 
 from ..inputs import targets
 from ..inputs.settings import Settings, show
+from ..network import gradcheck
 from ..network.samples import Dataset
 from ..network.train import Snapshot
 from .texts import Texts, texts_of
@@ -192,13 +193,22 @@ def warning_box(ax, fontsize):
     )
 
 
-def show_warning(text, snapshot: Snapshot, say: Texts, short=False):
-    """Show "diverged at epoch N" on a diverged snapshot's frame, hide it on the others."""
+def show_warning(text, snapshot: Snapshot, say: Texts, short=False, hint=None):
+    """Show "diverged at epoch N" on a diverged snapshot's frame, hide it on the others; `hint`
+    (else "try a smaller eta") follows it unless `short`."""
     if snapshot.diverged:
-        text.set_text(
-            say("diverged_at", epoch=snapshot.epoch) + ("" if short else say("diverged_hint"))
-        )
+        hint = say("diverged_hint") if hint is None else hint
+        text.set_text(say("diverged_at", epoch=snapshot.epoch) + ("" if short else hint))
     text.set_visible(snapshot.diverged)
+
+
+def diverged_hint(settings: Settings, say: Texts) -> str:
+    """What a diverged frame suggests: a smaller eta, or, if the gradient check of layers.py
+    failed, to fix the method it names (a smaller eta would not help)."""
+    failure = gradcheck.check_settings(settings)
+    if failure is None:
+        return say("diverged_hint")
+    return say("diverged_gradcheck", where=failure.where)
 
 
 #: The colours of the neurons' lines, and of a grid's columns.

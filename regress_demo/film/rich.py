@@ -25,6 +25,7 @@ from .panels import (
     NEURON_COLOURS,
     OUTPUT_COLOUR,
     TITLE_Y,
+    diverged_hint,
     finite_or_nan,
     fit_axes,
     loss_axis,
@@ -145,6 +146,7 @@ class RichFigure:
             ax_fit.set_title(say("rich_epoch_blank"), fontsize=11, loc="left", y=TITLE_Y)
         )
         self.warning = animate(warning_box(ax_fit, 14))
+        self.hint = diverged_hint(settings, say)  # a smaller eta, or fix layers.py
 
     def _neuron_lines(self, settings: Settings, final: Optional[Snapshot], layout: Layout):
         """The neuron panel's lines: which neurons get a line of their own is fixed for the whole
@@ -303,7 +305,7 @@ class RichFigure:
                     error=snapshot.error,
                 )
             )
-        show_warning(self.warning, snapshot, self.say)
+        show_warning(self.warning, snapshot, self.say, hint=self.hint)
         lines = self._lines(snapshot)
         for line, values in zip(
             self.neuron_lines + [self.other_line] * bool(self.hidden.size) + [self.bias_line], lines

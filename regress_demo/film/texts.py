@@ -49,6 +49,8 @@ ENGLISH = {
     "grid_some_reached": "epoch {epoch} / {epochs}   {count} of {total} reached {limit}",
     "grid_all_reached": "all {count} reached {limit}, the last at epoch {epoch}",
     "diverged_hint": " — try a smaller eta",
+    # ... or, when the gradient check of layers.py failed, the method it named.
+    "diverged_gradcheck": "\nthe gradient check failed: {where}\nfix layers.py",
     # The neuron panel.
     "neuron": "neuron {number}",
     "more_neurons": "{count} more neurons\n(their sum)",
