@@ -83,6 +83,7 @@ def make_gif(
     on_frame: Optional[Callable[[int, int], None]] = None,
     on_start: Optional[Callable[[str, Optional[str]], None]] = None,
     on_warning: Optional[Callable[[str], None]] = None,
+    trained_by: Optional[str] = None,
 ) -> RunResult:
     """Train with these settings, write the animation to `path`, and the files that go beside it.
 
@@ -102,11 +103,15 @@ def make_gif(
     Before training, the layer classes' gradients are checked against finite differences
     (network/gradcheck.py): if they are wrong, `on_warning(line)` says where (a warning if not
     given), and the run goes on; its header, record and gallery card say the check failed.
+    `trained_by` ("auto", "fast", "layers"), if given, chooses what trains the run in place of the
+    settings' engine, which stays as it was: the file name and what the run says of its settings
+    are those of the settings given (the explorer trains with "fast" this way).
     """
     asked = path
     path, settings = primary_video(path, settings)  # NAME.mp4 asks for that video, beside NAME.gif
     path = output_path(path, settings, asked)
-    training, engine, note = trainer(settings)
+    chooser = settings if trained_by is None else settings.replace(engine=trained_by)
+    training, engine, note = trainer(chooser)
     failure = check_settings(settings)  # backward and update against finite differences
     if on_start is not None:
         on_start(engine, note)

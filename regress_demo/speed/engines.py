@@ -117,6 +117,11 @@ class OneByOne:
         first = self.networks[0]
         self.dataset, self.x, self.t, self.grid = first.dataset, first.x, first.t, first.grid
 
+    def __repr__(self) -> str:
+        """``OneByOne(4 networks, plain-float loop per network, 120 epochs)``."""
+        epochs = len(self.networks[0].errors[0])
+        return f"OneByOne({len(self.networks)} networks, {self.loop}, {epochs} epochs)"
+
     @property
     def errors(self) -> list:
         return [alone.errors[0] for alone in self.networks]
