@@ -308,9 +308,8 @@ class TrainingGroup:
     def __repr__(self):
         count = len(self.trainings)
         networks = f"{count} network{'' if count == 1 else 's'}"
-        return (
-            f"TrainingGroup({networks}, layer classes of layers.py, {len(self.errors[0])} epochs)"
-        )
+        epochs = len(self.errors[0])
+        return f"TrainingGroup({networks}, layer classes of layers.py, epochs trained: {epochs})"
 
     @property
     def errors(self) -> List[List[float]]:

@@ -147,10 +147,10 @@ class Lockstep:
         return h
 
     def __repr__(self) -> str:
-        """``Lockstep(6 networks, vectorised loop, 120 epochs)``."""
+        """``Lockstep(6 networks, vectorised loop, epochs trained: 120)``."""
         count = len(self.configurations)
         networks = f"{count} network{'' if count == 1 else 's'}"
-        return f"Lockstep({networks}, {self.loop}, {len(self.errors[0])} epochs)"
+        return f"Lockstep({networks}, {self.loop}, epochs trained: {len(self.errors[0])})"
 
     @property
     def loop(self) -> str:
