@@ -707,3 +707,25 @@ def html_escape(text: str) -> str:
     import html
 
     return html.escape(text)
+
+
+def test_a_failed_gradient_check_warns_at_each_call_s_own_line_and_the_repr_says_it(
+    tmp_path, monkeypatch
+):
+    import warnings
+
+    from regress_demo.app import run
+    from regress_demo.network.gradcheck import Outcome
+
+    failed = Outcome(1.0, "MiddleLayer.backward", "dE/dw1", raised="NameError: name 'y' is not")
+    monkeypatch.setattr(run, "check_settings", lambda settings: failed)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")  # (Python's own: once per line that warns)
+        first = regress_demo.animate(tmp_path, epoch=3, frames=2)
+        second = regress_demo.animate(tmp_path, epoch=4, frames=2)
+    lines = [(Path(w.filename).name, str(w.message)) for w in caught]
+    assert lines == [("test_notebook.py", failed.line())] * 2  # each call's, in the learner's file
+    assert caught[0].lineno != caught[1].lineno
+    for result in (first, second):
+        assert repr(result).endswith(", layer classes of layers.py, gradient check failed)")
+        assert f"gradient check failed: {failed.line()}" in shown.caption(result).split("\n")
