@@ -28,10 +28,9 @@ INTERRUPTED_WHILE_STARTING = "regress-demo: interrupted while starting; nothing 
 
 # What `from regress_demo import X` gives, and the module it comes from. The modules are imported on
 # first use, so the command line starts (and answers --help or Ctrl-C) before matplotlib is loaded.
+# Every middle layer class of layers.py (MIDDLE_LAYERS: MiddleLayer, TanhLayer, ReluLayer and any
+# class added there) is exported too, by its class name.
 _EXPORTS = {
-    "MiddleLayer": "network.layers",
-    "TanhLayer": "network.layers",
-    "ReluLayer": "network.layers",
     "OutputLayer": "network.layers",
     "Settings": "inputs.settings",
     "SettingError": "inputs.settings",
@@ -45,14 +44,20 @@ _EXPORTS = {
     "load": "files.model",
     "Model": "files.model",
 }
-__all__ = list(_EXPORTS)
+__all__ = ["MiddleLayer", "TanhLayer", "ReluLayer", *_EXPORTS]
 
 
 def __getattr__(name):
-    if name not in _EXPORTS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    with drawing_imports():
-        return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    if name in _EXPORTS:
+        with drawing_imports():
+            return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    if not name.startswith("_"):  # a middle layer class of layers.py, by its name
+        from .network.layers import MIDDLE_LAYERS
+
+        for layer in MIDDLE_LAYERS.values():
+            if layer.__name__ == name:
+                return layer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @contextmanager

@@ -266,3 +266,34 @@ def test_every_link_in_the_walkthrough_notebook_leads_to_a_file_and_a_heading():
     for path, anchor in found:
         target = (notebook.parent / path).resolve()
         assert target.is_file() and (not anchor or anchor in anchors(target)), (path, anchor)
+
+
+def code_blocks(page: Path, language: str):
+    """The fenced code blocks of a page in this language (``python``)."""
+    return re.findall(rf"^```{language}\n(.*?)^```", read(page), flags=re.M | re.S)
+
+
+def test_the_loop_the_textbook_page_quotes_is_train_epoch_s_own():
+    import inspect
+
+    from regress_demo.network.train import Training
+
+    source = [
+        line.split("#")[0].strip() for line in inspect.getsource(Training.train_epoch).split("\n")
+    ]
+    quoted = code_blocks(ROOT / "docs" / "textbook.md", "python")[1]  # the book's, then ours
+    at = 0
+    for line in quoted.strip().split("\n"):  # each line in the source, in the same order
+        code = line.split("#")[0].strip()
+        assert code in source[at:], f"not in train_epoch (in this order): {code}"
+        at = source.index(code, at) + 1
+
+
+def test_the_note_the_textbook_page_quotes_is_the_engine_s_note():
+    from regress_demo.film import japanese
+
+    page = read(ROOT / "docs" / "textbook.md").split("\n")
+    (quoted,) = [line for line in page if line.startswith("regress-demo: ")]
+    note = quoted.removeprefix("regress-demo: ")
+    assert japanese.note(note) != note  # (the engines' notes are the ones it translates)
+    assert note.endswith(", whose gradients pass the gradient check")

@@ -240,3 +240,16 @@ def test_the_frames_name_f_by_the_class_own_label_not_its_parents():
         assert layers_py.label("softplus") == "softplus"
     with registered("steep", type("SteepLayer", (MiddleLayer,), {"label": "σ₂"})):
         assert layers_py.label("steep") == "σ₂"
+
+
+def test_every_registered_middle_layer_is_exported_by_its_class_name():
+    import regress_demo
+
+    assert regress_demo.TanhLayer is MIDDLE_LAYERS["tanh"]
+    with pytest.raises(ImportError):
+        from regress_demo import SoftplusLayer as Missing  # noqa: F401  (not in layers.py yet)
+    with registered():  # a class added to layers.py, as docs/editing.md shows
+        from regress_demo import SoftplusLayer as Exported
+
+        assert Exported is SoftplusLayer
+    assert not hasattr(regress_demo, "NoSuchLayer")

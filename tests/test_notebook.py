@@ -242,9 +242,18 @@ def test_a_grid_shows_each_networks_error_and_a_short_repr(tmp_path):
     page = result._repr_html_()
     assert film_frames(page) == 3
     assert "n_mid=1: " in page and "n_mid=3: " in page and "n_mid=[1, 3]" in page
-    assert "final errors " + " ".join(shown.format_error(e) for e in result.final_errors) in repr(
-        result
-    )
+    one, three = (shown.format_error(e) for e in result.final_errors)
+    assert f", final errors n_mid=1: {one}; n_mid=3: {three}, " in repr(result)
+
+
+def test_a_larger_grid_s_repr_names_its_best_network():
+    from regress_demo.app.result import RunResult
+
+    settings = Settings(n_mid=[1, 3, 5], eta=[0.1, 0.5], epoch=3)
+    result = RunResult("finished", None, None, 0, None, settings=settings)
+    errors = [[0.5], [0.4], [0.3], [0.2], [0.1], [0.6]]
+    result.training = type("Errors", (), {"errors": errors, "heldout_errors": [[]] * 6})()
+    assert ", best final error 0.1 (n_mid=3, eta=0.5) of 6, " in repr(result)
 
 
 def test_a_result_without_a_film_or_with_a_missing_one_still_shows(tmp_path):
@@ -273,12 +282,15 @@ def test_a_video_would_be_embedded_as_a_video(tmp_path):
     assert embedded_films(page) == [("video/mp4", path.read_bytes())]
 
 
-def test_settings_repr_names_only_what_differs_from_the_textbook():
-    assert repr(Settings()) == "Settings()"
+def test_settings_repr_names_the_textbook_s_key_values_and_what_differs():
+    textbook = "n_mid=3, eta=0.1, epoch=2001, wb_width=0.01, seed=1"
+    assert repr(Settings()) == f"Settings({textbook})"
     assert (
         repr(Settings(n_mid=[1, 3], eta=0.5, holdout=(0.6, 1)))
-        == "Settings(n_mid=(1, 3), eta=0.5, holdout=(0.6, 1.0))"
+        == "Settings(n_mid=(1, 3), eta=0.5, epoch=2001, wb_width=0.01, seed=1, holdout=(0.6, 1.0))"
     )
+    for settings in (Settings(), Settings(n_mid=[1, 3], target="cos", lang="ja")):
+        assert eval(repr(settings)) == settings  # (a learner can paste it back)
     assert Settings(eta=0.5) == Settings(eta=0.5) != Settings()
     assert hash(Settings(eta=0.5)) == hash(Settings(eta=0.5))
 
@@ -628,7 +640,7 @@ def test_an_edited_layers_py_is_named_in_the_progress_line_and_the_caption(tmp_p
     assert english[0] == f"training: 0/12 epochs | frames drawn 0/3 | {classes}"
     assert english[1].split("\n")[1:] == [failure]
     assert english_caption.split("\n")[2:] == [
-        "gradient check failed",
+        f"gradient check failed: {failure}",
         f"trained with the {classes}; 3 frames, out/{stem}.gif",
     ]
     classes = f"layers.py (編集済み: {digest}) の層のクラス"
@@ -639,7 +651,7 @@ def test_an_edited_layers_py_is_named_in_the_progress_line_and_the_caption(tmp_p
         r"\(pytest tests/test_layers\.py -k gradient で詳しく見られます\)",
         japanese[1].split("\n")[1],
     )
-    assert japanese_caption.split("\n")[2] == "勾配チェック不合格"
+    assert japanese_caption.split("\n")[2] == f"勾配チェック不合格: {japanese[1].split(chr(10))[1]}"
     assert japanese_caption.split("\n")[3].startswith(f"学習に使ったもの: {classes}、3 フレーム、")
     note = fast[1].split("\n")[1]
     assert re.fullmatch(
@@ -695,3 +707,25 @@ def html_escape(text: str) -> str:
     import html
 
     return html.escape(text)
+
+
+def test_a_failed_gradient_check_warns_at_each_call_s_own_line_and_the_repr_says_it(
+    tmp_path, monkeypatch
+):
+    import warnings
+
+    from regress_demo.app import run
+    from regress_demo.network.gradcheck import Outcome
+
+    failed = Outcome(1.0, "MiddleLayer.backward", "dE/dw1", raised="NameError: name 'y' is not")
+    monkeypatch.setattr(run, "check_settings", lambda settings: failed)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")  # (Python's own: once per line that warns)
+        first = regress_demo.animate(tmp_path, epoch=3, frames=2)
+        second = regress_demo.animate(tmp_path, epoch=4, frames=2)
+    lines = [(Path(w.filename).name, str(w.message)) for w in caught]
+    assert lines == [("test_notebook.py", failed.line())] * 2  # each call's, in the learner's file
+    assert caught[0].lineno != caught[1].lineno
+    for result in (first, second):
+        assert repr(result).endswith(", layer classes of layers.py, gradient check failed)")
+        assert f"gradient check failed: {failed.line()}" in shown.caption(result).split("\n")

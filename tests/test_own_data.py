@@ -253,7 +253,8 @@ def test_the_settings_hold_the_data_by_value(tmp_path):
     x, y = np.linspace(0, 1, 101), np.linspace(0, 1, 101) ** 2
     a, b = Settings(data=(x, y)), Settings(data=(list(x), list(y)))
     assert a == b and hash(a) == hash(b) and a != Settings(data=(x, y + 1))
-    assert repr(a) == "Settings(data=<101 points>)"
+    textbook = "n_mid=3, eta=0.1, epoch=2001, wb_width=0.01, seed=1"
+    assert repr(a) == f"Settings({textbook}, data=<101 points>)"
     assert a.file_stem().startswith("data-") and a.file_stem() == b.file_stem()
     assert a.file_stem() != Settings(data=(x, y + 1)).file_stem()
     assert a.replace(eta=0.5) == Settings(data=(x, y), eta=0.5)
@@ -263,7 +264,10 @@ def test_the_settings_hold_the_data_by_value(tmp_path):
         )  # a record gives the same settings
     assert "data" not in Settings().as_dict()  # a run without data records what it always did
     from_file = Settings(data=read_file(write_years(tmp_path / "years.csv")), n_mid=5)
-    assert repr(from_file) == "Settings(n_mid=5, data=<years.csv: 101 points>)"
+    assert repr(from_file) == (
+        "Settings(n_mid=5, eta=0.1, epoch=2001, wb_width=0.01, seed=1, "
+        "data=<years.csv: 101 points>)"
+    )
     digest = from_file.data.digest[:6]  # the numbers as read: other data, another name
     assert from_file.file_stem() == f"data-years-{digest}_nmid5_eta0.1_epoch2001_seed1"
     assert (

@@ -193,3 +193,20 @@ def test_an_infinite_error_is_divergence_even_from_an_infinite_start():
         np.array([0.1, np.inf]), [np.zeros((2, 3))], np.array([np.inf, np.inf])
     ).tolist() == [False, True]
     assert not has_diverged(0.5, weights, 0.3)
+
+
+def test_a_snapshot_and_the_trainers_print_in_one_short_line():
+    from regress_demo.network.train import TrainingGroup
+    from regress_demo.speed.engines import OneByOne
+
+    training = Training()
+    snapshot = training.snapshot(0, training.train_epoch())
+    assert repr(snapshot) == f"Snapshot(epoch=0, error={snapshot.error:.1e}, n_mid=3)"
+    group = TrainingGroup(Settings(n_mid=[1, 3], epoch=3))
+    assert repr(group) == "TrainingGroup(2 networks, layer classes of layers.py, epochs trained: 0)"
+    grid = Settings(n_mid=[1, 3, 5], eta=[0.1, 0.5], epoch=3)
+    assert repr(Lockstep(grid)) == "Lockstep(6 networks, vectorised loop, epochs trained: 0)"
+    one_by_one = OneByOne(Settings(n_mid=[1, 3], epoch=3))
+    one_by_one.train_active()
+    said = "OneByOne(2 networks, plain-float loop per network, epochs trained: 1)"
+    assert repr(one_by_one) == said

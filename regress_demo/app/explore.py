@@ -11,23 +11,28 @@ controls in a dict by setting name and calls one function with their values afte
 release of a slider, not while it moves); the films are HTML widgets, so that the newest one is
 there to read in ``.result`` and in the page.
 
-A run trains with ``engine="fast"`` unless told otherwise: the plain-float loop of
+A run trains with the engine "fast" unless the settings name one: the plain-float loop of
 speed/lockstep.py, checked against the layer classes before it trains, is about twice as fast as the
-classes for one small network (a default run answers in about 2 s; scripts/bench.py measures it),
-and the status line says which trained it. ipywidgets (the `notebook` extra) draws the controls.
+classes for one small network (a default run answers in about 2 s; scripts/bench.py measures it).
+That choice is the explorer's, not a setting: the film's name and caption are those `animate` gives
+for the same settings, and the status line says what trained it and why. A run that raises (an
+edited layers.py with a mistake) says so in the status line and keeps the film before. Outside
+Jupyter, `explore` warns that its controls show only there. ipywidgets (the `notebook` extra) draws
+the controls.
 """
 
 from __future__ import annotations
 
 import html
 import time
+import warnings
 
 from ..film.texts import Texts
 from ..inputs import checks, targets
 from ..inputs.extras import check_widgets
 from ..inputs.settings import Settings
 from ..speed.engines import LAYER_CLASSES
-from .notebook import animate
+from .notebook import in_notebook, run_in_cell
 from .shown import changed_settings, final_errors, how_it_ended, result_html
 
 #: The settings the explorer has a control for, in the order they are shown.
@@ -40,6 +45,8 @@ EPOCHS = (11, 51, 101, 201, 301, 501, 1001, 2001, 3001, 5001)
 MOST_NEURONS, MOST_SEED = 20, 20
 #: What trains a run unless the settings say: the checked plain-float loop (faster for one network).
 ENGINE = "fast"
+#: Said when explore() is called where no notebook shows its controls.
+OUTSIDE_JUPYTER = "explore() shows its controls in Jupyter; here, use animate() or the command line"
 
 
 def explore(out=None, **settings):
@@ -48,6 +55,9 @@ def explore(out=None, **settings):
     check_widgets()
     import ipywidgets
 
+    if not in_notebook():
+        warnings.warn(OUTSIDE_JUPYTER, stacklevel=2)
+
     return Explorer(ipywidgets, out, settings)
 
 
@@ -55,7 +65,6 @@ class Explorer:
     """Sliders and menus for a run's main settings, the newest film and the one before."""
 
     def __init__(self, widgets, out, settings: dict):
-        settings = {"engine": ENGINE, **settings}
         chosen = Settings(**settings)  # (a bad setting is refused here, before any widget is made)
         if chosen.is_grid:
             raise ValueError(
@@ -77,6 +86,15 @@ class Explorer:
             control.observe(self.changed, names="value")
         self.run()
 
+    def __repr__(self) -> str:
+        """``Explorer(n_mid=3, eta=0.1, ...: finished, final error 3.2e-03)``: its settings, and
+        how its newest run ended."""
+        values = ", ".join(f"{name}={control.value!r}" for name, control in self.controls.items())
+        if self.result is None:
+            return f"Explorer({values}: no film yet)"
+        ended = how_it_ended(self.result)
+        return f"Explorer({values}: {ended}, {final_errors(self.result)})"
+
     def _repr_mimebundle_(self, **kwargs):
         """In a notebook: the controls and the films (the widgets' own display)."""
         return self.widget._repr_mimebundle_(**kwargs)
@@ -96,7 +114,15 @@ class Explorer:
             return
         self.status.value = html.escape(say("explore_busy", settings=changed))
         started = time.monotonic()
-        result = animate(self.out, quiet=True, **chosen)
+        trained_by = (
+            None if "engine" in self.settings else ENGINE
+        )  # (the explorer's, not a setting)
+        try:
+            result = run_in_cell(Settings(**chosen), self.out, quiet=True, trained_by=trained_by)
+        except Exception as error:  # e.g. a mistake in an edited layers.py: said, the film kept
+            said = f"{type(error).__name__}: {error}".splitlines()[0]
+            self.status.value = html.escape(say("explore_failed", error=said))
+            return
         seconds = time.monotonic() - started
         if self.result is not None:
             self.before.value = heading(say("explore_before")) + self.film
@@ -107,10 +133,23 @@ class Explorer:
             ending=how_it_ended(result, say),
             errors=final_errors(result, say=say),
             seconds=seconds,
-            engine=say.engine(result.engine, edited=result.layers_edited),
+            trained=trained_with(result, trained_by is not None, say),
         )
-        fast = chosen["engine"] == ENGINE and result.engine != LAYER_CLASSES
-        self.status.value = html.escape(done + (say("explore_fast") if fast else ""))
+        self.status.value = html.escape(done)
+
+
+def trained_with(result, chosen_here: bool, say: Texts) -> str:
+    """What trained a run and, if the explorer chose the fast loop, why that or the layer classes:
+    ``trained with the plain-float loop, checked against layers.py, which is faster than the layer
+    classes for one network``."""
+    engine = say.engine(result.engine, edited=result.layers_edited)
+    if not chosen_here:
+        return say("explore_trained", engine=engine)
+    if not result.engine.startswith(LAYER_CLASSES):
+        return say("explore_trained_fast", engine=engine)
+    classes = say.engine(LAYER_CLASSES, edited=result.layers_edited)
+    why = "differ" if result.engine != LAYER_CLASSES else "other"  # (its check, or its activation)
+    return say(f"explore_trained_{why}", engine=classes)
 
 
 def heading(text: str) -> str:

@@ -60,30 +60,47 @@ def animate(out=None, *, quiet: bool = False, video=None, **settings):
                 f"animate() has no setting {name!r}; the settings are: {', '.join(names)}"
             )
     chosen = Settings(**settings)
+    result = run_in_cell(chosen, out, quiet=quiet, stacklevel=3)
+    missing = stopping.missing_stills(chosen, result) if result.status != "interrupted" else ""
+    if missing:  # still=80 of a run that diverged or stopped before: said, as on the command line
+        warnings.warn(missing, stacklevel=2)
+    return result
+
+
+def run_in_cell(chosen: Settings, out=None, quiet=False, trained_by=None, stacklevel=2):
+    """make_gif for a cell: the progress line in a notebook (unless `quiet`), else the gradient
+    check's failure and the engine's note as warnings at the line `stacklevel` frames up from here
+    (2: the caller's), so that each call in a cell or script shows its own. `trained_by` chooses
+    the engine without making it a setting (see make_gif)."""
     from .. import drawing_imports
 
     with drawing_imports():
         from .run import make_gif
     if quiet or not in_notebook():
-        result = make_gif(chosen, out)
-    else:
-        progress = NotebookProgress(chosen)
-        try:
-            result = make_gif(
-                chosen,
-                out,
-                on_epoch=progress.epoch,
-                on_frame=progress.frame,
-                on_start=progress.start,
-                on_warning=progress.warn,
-            )
-        except BaseException:
-            progress.finish(None)
-            raise
-        progress.finish(result)
-    missing = stopping.missing_stills(chosen, result) if result.status != "interrupted" else ""
-    if missing:  # still=80 of a run that diverged or stopped before: said, as on the command line
-        warnings.warn(missing, stacklevel=2)
+
+        def warn(line: str):  # (called by make_gif, called from here: two frames more)
+            warnings.warn(line, stacklevel=stacklevel + 2)
+
+        def start(engine: str, note: Optional[str]):
+            if note:
+                warn(note)
+
+        return make_gif(chosen, out, on_start=start, on_warning=warn, trained_by=trained_by)
+    progress = NotebookProgress(chosen)
+    try:
+        result = make_gif(
+            chosen,
+            out,
+            on_epoch=progress.epoch,
+            on_frame=progress.frame,
+            on_start=progress.start,
+            on_warning=progress.warn,
+            trained_by=trained_by,
+        )
+    except BaseException:
+        progress.finish(None)
+        raise
+    progress.finish(result)
     return result
 
 

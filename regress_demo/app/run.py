@@ -83,6 +83,7 @@ def make_gif(
     on_frame: Optional[Callable[[int, int], None]] = None,
     on_start: Optional[Callable[[str, Optional[str]], None]] = None,
     on_warning: Optional[Callable[[str], None]] = None,
+    trained_by: Optional[str] = None,
 ) -> RunResult:
     """Train with these settings, write the animation to `path`, and the files that go beside it.
 
@@ -103,7 +104,10 @@ def make_gif(
     (network/gradcheck.py): if they are wrong, `on_warning(line)` says where (a warning if not
     given), and the run goes on; its header, record and gallery card say the check failed. If they
     cannot train at all (a forward that returns None), gradcheck.Untrainable (a ValueError) says
-    so in one line, before anything is written.
+    so in one line, before anything is written. `trained_by` ("auto", "fast", "layers"), if given,
+    chooses what trains the run in place of the settings' engine, which stays as it was: the file
+    name and what the run says of its settings are those of the settings given (the explorer
+    trains with "fast" this way).
     """
     asked = path
     path, settings = primary_video(path, settings)  # NAME.mp4 asks for that video, beside NAME.gif
@@ -111,7 +115,8 @@ def make_gif(
     failure = check_settings(settings)  # backward and update against finite differences
     if failure is not None and not failure.trainable:  # nothing to train: no run
         raise Untrainable(failure.line())
-    training, engine, note = trainer(settings)
+    chooser = settings if trained_by is None else settings.replace(engine=trained_by)
+    training, engine, note = trainer(chooser)
     changed = edits.changed_since_import()  # an edit since the import: not the code that runs
     note = "\n".join(line for line in (note, changed) if line) or None
     if on_start is not None:

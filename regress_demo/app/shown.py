@@ -12,7 +12,7 @@ from typing import Optional
 from ..film import stopping
 from ..film.texts import Texts
 from ..inputs.settings import Settings, show
-from ..network.gradcheck import TEST
+from ..network.gradcheck import TEST, check_settings
 
 #: A film larger than this is linked to, not embedded (a notebook carrying it would be unwieldy).
 MAX_EMBED_BYTES = 40 * 1024**2
@@ -158,6 +158,14 @@ def failure_text(outcome, say: Texts = ENGLISH) -> str:
     )
 
 
+def gradient_failure(result, say: Texts = ENGLISH) -> str:
+    """Where the run's gradient check failed, in the language of `say` (its check's outcome is kept
+    while layers.py stays as it was; else the run's own line, in English)."""
+    settings = _settings(result)
+    outcome = None if settings is None else check_settings(settings)
+    return result.gradient_failure if outcome is None else failure_text(outcome, say)
+
+
 def changed_settings(settings: Optional[Settings], say: Texts = ENGLISH) -> str:
     """The settings that differ from the textbook's (the defaults): ``n_mid=10, eta=0.5,
     epoch=500``."""
@@ -183,11 +191,32 @@ def changed_settings(settings: Optional[Settings], say: Texts = ENGLISH) -> str:
 
 def short_repr(result) -> str:
     """``RunResult(finished, outputs/x.gif, 101 frames, final error 8.42e-06, layer classes of
-    layers.py)``."""
+    layers.py)``; a grid's errors labelled by configuration (its best one, of more than
+    REPR_LABELLED); ``gradient check failed`` if it did."""
     where = _path(result.path) if result.path is not None else "no GIF"
-    errors, ended = final_errors(result, labelled=False), how_it_ended(result)
+    errors, ended = repr_errors(result), how_it_ended(result)
     frames = f"{result.frames} frame{'' if result.frames == 1 else 's'}"
-    return f"RunResult({ended}, {where}, {frames}, {errors}, {result.engine})"
+    failed = ", gradient check failed" if result.gradient_failure is not None else ""
+    return f"RunResult({ended}, {where}, {frames}, {errors}, {result.engine}{failed})"
+
+
+#: A grid's repr labels each final error up to this many configurations, else names the best.
+REPR_LABELLED = 4
+
+
+def repr_errors(result) -> str:
+    """The final errors as the short repr says them: ``final errors n_mid=1: 0.0605; n_mid=3:
+    0.0236``, or for a larger grid ``best final error 0.0236 (n_mid=3, eta=0.5) of 12``."""
+    settings = _settings(result)
+    if settings is None or not settings.is_grid or not any(result.histories):
+        return final_errors(result)
+    errors = [error for error, _ in shown_errors(result)]
+    if len(errors) <= REPR_LABELLED:
+        return final_errors(result)
+    # the smallest error (a diverged network's inf or nan never the best)
+    best = min(range(len(errors)), key=lambda i: errors[i] if errors[i] < math.inf else math.inf)
+    label = settings.label(settings.configurations()[best])
+    return f"best final error {format_error(errors[best])} ({label}) of {len(errors)}"
 
 
 def caption_texts(result) -> Texts:
@@ -205,8 +234,8 @@ def caption(result) -> str:
     changed = changed_settings(_settings(result), say)
     if changed:
         lines.append(changed)
-    if result.gradient_failure is not None:  # (the progress line or a warning said where)
-        lines.append(say("gradient_check_failed"))
+    if result.gradient_failure is not None:  # where it failed, as the progress line says it
+        lines.append(f"{say('gradient_check_failed')}: {gradient_failure(result, say)}")
     engine = say.engine(result.engine, edited=result.layers_edited)
     lines.append(say.counted("caption_trained", result.frames, engine=engine, frames=result.frames))
     if result.path is not None:

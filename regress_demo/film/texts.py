@@ -192,8 +192,14 @@ ENGLISH = {
     "caption_its_settings": "its settings",
     "caption_no_film": "No film was written: the run stopped before its first frame.",
     "explore_busy": "training and drawing: {settings} …",
-    "explore_done": "{ending}: {errors}, in {seconds:.1f} s; trained with the {engine}",
-    "explore_fast": " (engine='fast': faster than the layer classes for one network)",
+    "explore_done": "{ending}: {errors}, in {seconds:.1f} s; {trained}",
+    "explore_trained": "trained with the {engine}",
+    "explore_trained_fast": "trained with the {engine}, "
+    "which is faster than the layer classes for one network",
+    "explore_trained_differ": "trained with the {engine}, because they differ from the fast loop",
+    "explore_trained_other": "trained with the {engine}, because the fast loop cannot train "
+    "these settings",
+    "explore_failed": "the run stopped with {error}; the film before is kept",
     "explore_newest": "now",
     "explore_before": "before",
     "explore_refused": "{error}",

@@ -70,6 +70,9 @@ def default_interval(epoch: int) -> int:
     return max(1, math.ceil((epoch - 1) / TARGET_FRAMES))
 
 
+#: The settings a repr always shows: the textbook's key values (the others only when changed).
+REPR_ALWAYS = ("n_mid", "eta", "epoch", "wb_width", "seed")
+
 #: The settings for print, left out of the record when they are at their defaults.
 PRINT_SETTINGS = ("still", "dpi", "sheet", "sheet_epochs", "handout")
 
@@ -157,11 +160,11 @@ class Settings:
         checks.check(self)
 
     def __repr__(self) -> str:
-        """Only the settings that differ from the defaults (the textbook's), e.g.
-        ``Settings(n_mid=10, eta=0.5)``; ``Settings()`` for the textbook's run."""
-        return (
-            f"Settings({', '.join(f'{name}={value!r}' for name, value in self.changed().items())})"
-        )
+        """The textbook's key values, then the settings that differ from the defaults, e.g.
+        ``Settings(n_mid=10, eta=0.5, epoch=2001, wb_width=0.01, seed=1, target='cos')``."""
+        shown = {name: getattr(self, name) for name in REPR_ALWAYS}
+        shown.update(self.changed())
+        return f"Settings({', '.join(f'{name}={value!r}' for name, value in shown.items())})"
 
     def changed(self) -> dict:
         """The settings that differ from their defaults, in the order of the fields."""

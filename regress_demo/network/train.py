@@ -39,6 +39,13 @@ class Snapshot:
     reached: bool = False  # training stopped here: the error reached --stop-at
     _network: Optional[list] = field(default=None, repr=False, compare=False)  # see network()
 
+    def __repr__(self) -> str:
+        """Short: ``Snapshot(epoch=120, error=3.2e-03, n_mid=3)`` (the arrays are its fields)."""
+        extra = "" if self.activation == "sigmoid" else f", activation={self.activation!r}"
+        extra += ", diverged" if self.diverged else ", reached" if self.reached else ""
+        n_mid = len(self.layers[0][1])
+        return f"Snapshot(epoch={self.epoch}, error={self.error:.1e}, n_mid={n_mid}{extra})"
+
     @property
     def w1(self) -> np.ndarray:
         """(n_mid,) the input -> first hidden layer weights."""
@@ -299,7 +306,10 @@ class TrainingGroup:
         self.dataset, self.x, self.t, self.grid = first.dataset, first.x, first.t, first.grid
 
     def __repr__(self):
-        return f"TrainingGroup of {self.trainings}"
+        count = len(self.trainings)
+        networks = f"{count} network{'' if count == 1 else 's'}"
+        epochs = len(self.errors[0])
+        return f"TrainingGroup({networks}, layer classes of layers.py, epochs trained: {epochs})"
 
     @property
     def errors(self) -> List[List[float]]:

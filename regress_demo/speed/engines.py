@@ -117,6 +117,13 @@ class OneByOne:
         first = self.networks[0]
         self.dataset, self.x, self.t, self.grid = first.dataset, first.x, first.t, first.grid
 
+    def __repr__(self) -> str:
+        """``OneByOne(4 networks, plain-float loop per network, epochs trained: 120)``."""
+        epochs = len(self.networks[0].errors[0])
+        count = len(self.networks)
+        networks = f"{count} network{'' if count == 1 else 's'}"
+        return f"OneByOne({networks}, {self.loop}, epochs trained: {epochs})"
+
     @property
     def errors(self) -> list:
         return [alone.errors[0] for alone in self.networks]

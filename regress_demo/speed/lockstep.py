@@ -146,6 +146,12 @@ class Lockstep:
             h[rows] = MIDDLE_LAYERS[kind].activate(u[rows])
         return h
 
+    def __repr__(self) -> str:
+        """``Lockstep(6 networks, vectorised loop, epochs trained: 120)``."""
+        count = len(self.configurations)
+        networks = f"{count} network{'' if count == 1 else 's'}"
+        return f"Lockstep({networks}, {self.loop}, epochs trained: {len(self.errors[0])})"
+
     @property
     def loop(self) -> str:
         """Which of the loops trains these configurations, as the progress output and the record
