@@ -76,7 +76,7 @@ def test_a_run_that_diverges_early_has_a_frame_for_every_epoch_the_same_as_with_
 
 
 def test_a_run_that_does_not_diverge_or_diverges_late_keeps_its_frames(tmp_path):
-    from regress_demo.app.run import EARLY_DIVERGENCE, every_epoch_if_diverged_early
+    from regress_demo.speed.engines import EARLY_DIVERGENCE, every_epoch_if_diverged_early
 
     settings = Settings(epoch=30, interval=10)
     result = make_gif(settings, tmp_path / "calm.gif")

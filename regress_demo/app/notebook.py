@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import sys
 import time
 import warnings
 from typing import Callable, Optional
@@ -77,9 +78,17 @@ def run_in_cell(chosen: Settings, out=None, quiet=False, trained_by=None, stackl
     with drawing_imports():
         from .run import make_gif
     if quiet or not in_notebook():
+        caller = sys._getframe(stacklevel - 1)  # (0: here; 1: who called here)
 
-        def warn(line: str):  # (called by make_gif, called from here: two frames more)
-            warnings.warn(line, stacklevel=stacklevel + 2)
+        def warn(line: str):  # at the caller's line, however deep in make_gif this is called
+            warnings.warn_explicit(
+                line,
+                UserWarning,
+                caller.f_code.co_filename,
+                caller.f_lineno,
+                module=caller.f_globals.get("__name__"),
+                registry=caller.f_globals.setdefault("__warningregistry__", {}),
+            )
 
         def start(engine: str, note: Optional[str]):
             if note:

@@ -49,7 +49,7 @@ from ..inputs.settings import Settings
 from ..network import edits
 from ..network.gradcheck import Untrainable, check_settings
 from ..network.train import Snapshot
-from ..speed.engines import trainer
+from ..speed.engines import every_epoch_if_diverged_early, trainer
 from .result import RunResult
 
 
@@ -112,20 +112,7 @@ def make_gif(
     asked = path
     path, settings = primary_video(path, settings)  # NAME.mp4 asks for that video, beside NAME.gif
     path = output_path(path, settings, asked)
-    failure = check_settings(settings)  # backward and update against finite differences
-    if failure is not None and not failure.trainable:  # nothing to train: no run
-        raise Untrainable(failure.line())
-    chooser = settings if trained_by is None else settings.replace(engine=trained_by)
-    training, engine, note = trainer(chooser)
-    changed = edits.changed_since_import()  # an edit since the import: not the code that runs
-    note = "\n".join(line for line in (note, changed) if line) or None
-    if on_start is not None:
-        on_start(engine, note)
-    elif note:
-        # (from Python: the record and the result name the engine too)
-        warnings.warn(note, stacklevel=2)
-    if failure is not None:  # a wrong gradient is a lesson too: the run goes on
-        (on_warning or (lambda line: warnings.warn(line, stacklevel=3)))(failure.line())
+    training, engine, failure = _start(settings, trained_by, on_start, on_warning)
     report_epoch = None if on_epoch is None else _best_error_reporter(settings, on_epoch)
     writers = {writer.kind: writer.for_run(path, settings) for writer in WRITERS.for_run(settings)}
     with ExitStack() as stack:  # (leaving it removes whatever was not moved into place)
@@ -139,6 +126,27 @@ def make_gif(
     if result.path is not None:
         _write_gallery(result)
     return result
+
+
+def _start(settings: Settings, trained_by, on_start, on_warning):
+    """Before a run: its gradient check and what trains it, said by on_start and on_warning (as
+    warnings at make_gif's caller if not given). Returns (training, engine, the check's failure or
+    None); gradcheck.Untrainable if the layer classes cannot train at all."""
+    failure = check_settings(settings)  # backward and update against finite differences
+    if failure is not None and not failure.trainable:  # nothing to train: no run
+        raise Untrainable(failure.line())
+    chooser = settings if trained_by is None else settings.replace(engine=trained_by)
+    training, engine, note = trainer(chooser)
+    changed = edits.changed_since_import()  # an edit since the import: not the code that runs
+    note = "\n".join(line for line in (note, changed) if line) or None
+    if on_start is not None:
+        on_start(engine, note)
+    elif note:
+        # (from Python: the record and the result name the engine too)
+        warnings.warn(note, stacklevel=3)
+    if failure is not None:  # a wrong gradient is a lesson too: the run goes on
+        (on_warning or (lambda line: warnings.warn(line, stacklevel=4)))(failure.line())
+    return training, engine, failure
 
 
 def _best_error_reporter(settings: Settings, on_epoch):
@@ -434,33 +442,3 @@ def _record(work: _Work, writers: Dict[str, Writer]):
     now = {file.path.name for file in files} | {record_path.name}
     entries += earlier_files(path, read_record(record_path), now)
     writers["record"].add(run_record(settings, result, work.drawn, entries))
-
-
-#: A run that stops (every configuration diverged) within this many epochs gets a frame for every
-#: epoch.
-EARLY_DIVERGENCE = 100
-
-
-def every_epoch_if_diverged_early(
-    settings: Settings, training, frames: List[List[Snapshot]]
-) -> List[List[Snapshot]]:
-    """The frames of a run, or, if every configuration diverged within EARLY_DIVERGENCE epochs, one
-    frame for every epoch up to the last divergence, so that the film shows how it blew up (a run
-    that diverges at epoch 9 would otherwise have two frames, 0 and 9). Those epochs are trained
-    again, by the same kind of training from the same seed: the same path, epoch by epoch, with a
-    snapshot at each. Runs that do not diverge, or diverge later, keep their frames."""
-    stopped = training.diverged_at
-    if not frames or any(epoch is None for epoch in stopped):
-        return frames
-    last = max(stopped)
-    if last >= EARLY_DIVERGENCE or len(frames) > last:  # late, or every epoch is a frame already
-        return frames
-    again = type(training)(
-        settings.replace(
-            epoch=last + 1, interval=1, frames=None, schedule="linear", still=(), dpi=Settings.dpi
-        )
-    )  # (every epoch is a frame: no still of its own)
-    every_epoch = list(again.snapshots())
-    if len(every_epoch) != last + 1 or list(again.diverged_at) != list(stopped):
-        return frames  # (never seen: the same seed trains the same path)
-    return every_epoch

@@ -6,13 +6,14 @@ networks, or, where that is faster, network by network in its plain-float loop (
 only after each network's first epoch, trained both ways from the same weights and sample order,
 agreed with the classes to AGREEMENT (`disagreement`). If it did not, layers.py has been changed:
 the run trains with the classes, and a note says why. `--engine fast` does the same for a single
-run; `--engine layers` trains everything with the classes.
+run; `--engine layers` trains everything with the classes. A run whose every network diverged
+early is trained again with a snapshot at every epoch (every_epoch_if_diverged_early).
 """
 
 from __future__ import annotations
 
 import math
-from typing import NamedTuple, Optional, Union
+from typing import List, NamedTuple, Optional, Union
 
 import numpy as np
 
@@ -255,3 +256,33 @@ def disagreement(settings: Settings, one_by_one: bool = False):
                 relative, float((difference / np.maximum(np.abs(theirs[finite]), 1e-3)).max())
             )
     return largest, relative
+
+
+#: A run that stops (every configuration diverged) within this many epochs gets a frame for every
+#: epoch.
+EARLY_DIVERGENCE = 100
+
+
+def every_epoch_if_diverged_early(
+    settings: Settings, training, frames: List[List[Snapshot]]
+) -> List[List[Snapshot]]:
+    """The frames of a run, or, if every configuration diverged within EARLY_DIVERGENCE epochs, one
+    frame for every epoch up to the last divergence, so that the film shows how it blew up (a run
+    that diverges at epoch 9 would otherwise have two frames, 0 and 9). Those epochs are trained
+    again, by the same kind of training from the same seed: the same path, epoch by epoch, with a
+    snapshot at each. Runs that do not diverge, or diverge later, keep their frames."""
+    stopped = training.diverged_at
+    if not frames or any(epoch is None for epoch in stopped):
+        return frames
+    last = max(stopped)
+    if last >= EARLY_DIVERGENCE or len(frames) > last:  # late, or every epoch is a frame already
+        return frames
+    again = type(training)(
+        settings.replace(
+            epoch=last + 1, interval=1, frames=None, schedule="linear", still=(), dpi=Settings.dpi
+        )
+    )  # (every epoch is a frame: no still of its own)
+    every_epoch = list(again.snapshots())
+    if len(every_epoch) != last + 1 or list(again.diverged_at) != list(stopped):
+        return frames  # (never seen: the same seed trains the same path)
+    return every_epoch
