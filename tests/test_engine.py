@@ -372,8 +372,12 @@ layers_py.write_text(layers_py.read_text().replace({DERIVATIVE!r}, "return 1 - s
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
     result = make_gif(Settings(epoch=41, interval=20), "out")
+import json
+from regress_demo.network.edits import SHIPPED_SHA256
+record = json.loads(result.record_path.read_text())
 print(result.path.name, result.layers_edited, result.gradient_failure)
 print(*(str(warning.message) for warning in caught), sep="\\n")
+print(record["layers_sha256"] == SHIPPED_SHA256)
 """
 
 
@@ -383,8 +387,9 @@ def test_an_edit_after_the_import_is_not_named_as_the_code_that_ran(tmp_path):
     checkout = edited_checkout(tmp_path / "checkout")
     done = run_checkout(checkout, [], cwd=tmp_path, code=EDITED_AFTER_IMPORT)
     assert done.returncode == 0, done.stderr
-    name, warning = done.stdout.splitlines()
+    name, warning, recorded_shipped = done.stdout.splitlines()
     assert name == f"{TEXTBOOK_STEM}.gif None None"  # no digest in the name, no failed check
+    assert recorded_shipped == "True"  # the record keeps the digest of the code that ran
     assert warning == (
         "layers.py has changed since it was imported: this run uses the code as it was imported; "
         "restart the kernel (or Python) to use the edit"

@@ -5,7 +5,6 @@ weights for the NPZ, and what a replay reads back.
 
 from __future__ import annotations
 
-import hashlib
 import math
 from pathlib import Path
 from typing import List, Optional
@@ -173,12 +172,12 @@ class Record(_OneFile):
         self.files.append(staged_json(self.path, document))
 
 
-def layers_digest() -> str:
-    """The SHA-256 of layers.py as it is now: the code that trained (or was checked against) the
-    run."""
-    from ..network import layers
+def layers_digest() -> Optional[str]:
+    """The SHA-256 of layers.py as its classes were imported: the code that trained (or was
+    checked against) the run, even if the file has changed since (network/edits.py)."""
+    from ..network import edits
 
-    return hashlib.sha256(Path(layers.__file__).read_bytes()).hexdigest()
+    return edits.loaded_sha256()
 
 
 def layers_changed_since(record_path) -> bool:
