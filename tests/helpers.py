@@ -147,3 +147,16 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def hide_packages(monkeypatch, *names):
+    """As if these packages (and their submodules) were not installed: importlib.util.find_spec,
+    which the tool asks before it imports an extra, finds none of them."""
+    import importlib.util
+
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *args: None if name.split(".")[0] in names else find_spec(name, *args),
+    )

@@ -1,10 +1,10 @@
 """The explorer: its controls, driven in a Jupyter kernel as a slider would drive them; the new film
 shown with the one before beside it; the one-line hint without ipywidgets."""
 
-import importlib.util
 import json
 
 import pytest
+from helpers import hide_packages
 from test_notebook import embedded_films, film_frames, kernel_name  # noqa: F401 (a fixture)
 
 import regress_demo
@@ -101,12 +101,7 @@ def test_a_grid_or_an_unknown_setting_is_refused_before_any_widget(tmp_path):
 
 
 def test_without_ipywidgets_a_one_line_hint_says_how_to_install_it(tmp_path, monkeypatch):
-    find_spec = importlib.util.find_spec
-    monkeypatch.setattr(
-        importlib.util,
-        "find_spec",
-        lambda name, *args: None if name == "ipywidgets" else find_spec(name, *args),
-    )
+    hide_packages(monkeypatch, "ipywidgets")
     with pytest.raises(ModuleNotFoundError) as raised:
         explore.explore(out=tmp_path)
     assert str(raised.value) == (

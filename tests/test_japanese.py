@@ -13,7 +13,7 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 import pytest
-from helpers import CHROMIUM_ARGS, decode_gif, registered, run_main
+from helpers import CHROMIUM_ARGS, decode_gif, hide_packages, registered, run_main
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.text import Text
@@ -326,12 +326,7 @@ def test_an_unknown_language_is_refused_with_the_choices(tmp_path, monkeypatch):
 
 def test_japanese_without_its_font_says_how_to_install_it(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    find_spec = importlib.util.find_spec
-    monkeypatch.setattr(
-        importlib.util,
-        "find_spec",
-        lambda name, *args: None if name == "matplotlib_fontja" else find_spec(name, *args),
-    )
+    hide_packages(monkeypatch, "matplotlib_fontja")
     code, out, err = run_main(["--lang", "ja", "--epoch", "5"])
     assert (code, out) == (2, "")
     assert err == (

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import hide_packages
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "readme_numbers.py"
@@ -118,12 +119,7 @@ importlib.util.find_spec = find_spec
 
 
 def test_a_claim_that_needs_a_missing_extra_is_skipped_with_a_line(monkeypatch, tmp_path):
-    find_spec = importlib.util.find_spec
-    monkeypatch.setattr(
-        importlib.util,
-        "find_spec",
-        lambda name, package=None: None if name == "av" else find_spec(name, package),
-    )
+    hide_packages(monkeypatch, "av")
     page = tmp_path / "page.md"
     page.write_text(
         "| command | what you see | final error |\n|---|---|---|\n"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import one_error_line, run_main
+from helpers import hide_packages, one_error_line, run_main
 
 from regress_demo.app import cli
 from regress_demo.inputs.settings import SettingError, Settings
@@ -443,16 +443,9 @@ def test_from_python_size_and_still_take_the_command_line_s_text_too():
 
 
 def test_a_run_missing_several_extras_names_them_all_in_one_line(tmp_path, monkeypatch):
-    import importlib.util
 
     monkeypatch.chdir(tmp_path)
-    find_spec = importlib.util.find_spec
-    hidden = ("av", "matplotlib_fontja")
-    monkeypatch.setattr(
-        importlib.util,
-        "find_spec",
-        lambda name, *args: None if name.split(".")[0] in hidden else find_spec(name, *args),
-    )
+    hide_packages(monkeypatch, "av", "matplotlib_fontja")
     code, out, err = run_main(["--lang", "ja", "--video", "mp4", "webm", "--epoch", "5"])
     assert (code, out) == (2, "")
     assert err == (

@@ -10,7 +10,7 @@ import subprocess
 
 import numpy as np
 import pytest
-from helpers import CHROMIUM_ARGS, decode_gif, run_main
+from helpers import CHROMIUM_ARGS, decode_gif, hide_packages, run_main
 
 from regress_demo.app.run import make_gif
 from regress_demo.files.video import VideoWriter
@@ -136,12 +136,7 @@ def test_bad_video_options_give_one_line_and_exit_2(args, message, tmp_path, mon
 
 
 def test_without_pyav_video_says_how_to_install_it(tmp_path, monkeypatch):
-    real = importlib.util.find_spec
-    monkeypatch.setattr(
-        importlib.util,
-        "find_spec",
-        lambda name, *a: None if name == "av" else real(name, *a),
-    )
+    hide_packages(monkeypatch, "av")
     monkeypatch.chdir(tmp_path)
     code, out, err = run_main(["--epoch", "3", "--video", "mp4"])
     assert code == 2
